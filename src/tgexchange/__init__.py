@@ -1,0 +1,1 @@
+"""tgexchange: a fair, verified feedback exchange for creators on Telegram."""

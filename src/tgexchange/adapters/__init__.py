@@ -1,0 +1,1 @@
+"""Implementations of the service ports: storage, platforms, Telegram, model store, alerts."""

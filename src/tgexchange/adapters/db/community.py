@@ -1,0 +1,27 @@
+"""Stored communities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.domain.community import Community
+
+
+class SqlCommunityRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, community: Community) -> None:
+        self._session.add(community)
+
+    def find(self, community_id: int) -> Community | None:
+        return self._session.get(Community, community_id)
+
+    def find_by_chat(self, telegram_chat_id: int) -> Community | None:
+        return self._session.scalars(sa.select(Community).filter_by(telegram_chat_id=telegram_chat_id)).one_or_none()
+
+    def list_all(self) -> Sequence[Community]:
+        return self._session.scalars(sa.select(Community).order_by(sa.text("id"))).all()

@@ -1,0 +1,46 @@
+"""Stored members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.community import Community
+from tgexchange.domain.member import Member, MemberRole
+
+
+class SqlMemberRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, member: Member) -> None:
+        self._session.add(member)
+
+    def find(self, member_id: int) -> Member | None:
+        return self._session.get(Member, member_id)
+
+    def find_with_community(self, member_id: int) -> tuple[Member, Community] | None:
+        row = self._session.execute(
+            sa.select(Member, Community)
+            .join(Community, tables.communities.c.id == tables.members.c.community_id)
+            .where(tables.members.c.id == member_id)
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    def find_by_user(self, community_id: int, telegram_user_id: int) -> Member | None:
+        return self._session.scalars(
+            sa.select(Member).filter_by(community_id=community_id, telegram_user_id=telegram_user_id)
+        ).one_or_none()
+
+    def list_for_user(self, telegram_user_id: int) -> Sequence[Member]:
+        return self._session.scalars(
+            sa.select(Member).filter_by(telegram_user_id=telegram_user_id).order_by(tables.members.c.id)
+        ).all()
+
+    def list_admins(self, community_id: int) -> Sequence[Member]:
+        return self._session.scalars(
+            sa.select(Member).filter_by(community_id=community_id, role=MemberRole.ADMIN).order_by(tables.members.c.id)
+        ).all()

@@ -1,0 +1,88 @@
+"""Stored per-member counters, changed by atomic increments so concurrent outcomes all count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.ledger import AccountKind
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.services.ports import LeaderboardRow
+
+_ms = tables.member_stats
+_COUNTERS = ("tasks_taken", "verified", "rejected", "expired", "skipped", "feedback_received")
+
+
+class SqlStatsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def open(self, member_id: int, *, community_id: int) -> None:
+        self._session.execute(
+            _ms.insert().values(member_id=member_id, community_id=community_id, **dict.fromkeys(_COUNTERS, 0))
+        )
+
+    def get(self, member_id: int) -> MemberStats:
+        row = self._session.execute(
+            sa.select(*[_ms.c[c] for c in _COUNTERS]).where(_ms.c.member_id == member_id)
+        ).first()
+        return MemberStats(**row._asdict()) if row else MemberStats()
+
+    def record(
+        self,
+        member_id: int,
+        *,
+        tasks_taken: int = 0,
+        verified: int = 0,
+        rejected: int = 0,
+        expired: int = 0,
+        skipped: int = 0,
+        feedback_received: int = 0,
+    ) -> None:
+        deltas = {
+            "tasks_taken": tasks_taken,
+            "verified": verified,
+            "rejected": rejected,
+            "expired": expired,
+            "skipped": skipped,
+            "feedback_received": feedback_received,
+        }
+        values = {name: _ms.c[name] + delta for name, delta in deltas.items() if delta}
+        if values:
+            self._session.execute(_ms.update().where(_ms.c.member_id == member_id).values(**values))
+
+    def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]:
+        m, a = tables.members, tables.accounts
+        query = (
+            sa.select(
+                m.c.id,
+                m.c.display_name,
+                _ms.c.verified,
+                _ms.c.rejected,
+                _ms.c.expired,
+                _ms.c.feedback_received,
+                a.c.balance,
+            )
+            .join(_ms, _ms.c.member_id == m.c.id)
+            .join(a, sa.and_(a.c.kind == AccountKind.MEMBER, a.c.owner_id == m.c.id))
+            .where(m.c.community_id == community_id, m.c.status != "banned")
+            .order_by(_ms.c.verified.desc(), _ms.c.feedback_received, m.c.id)
+            .limit(limit)
+        )
+        rows = []
+        for row in self._session.execute(query):
+            stats = MemberStats(verified=row.verified, rejected=row.rejected, expired=row.expired)
+            rows.append(
+                LeaderboardRow(
+                    member_id=row.id,
+                    display_name=row.display_name,
+                    verified=row.verified,
+                    feedback_received=row.feedback_received,
+                    reliability=stats.reliability,
+                    balance=int(row.balance),
+                )
+            )
+        return rows

@@ -1,0 +1,105 @@
+"""Stored submissions, and the candidate query that matching scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.content import Platform
+from tgexchange.domain.matching import Candidate
+from tgexchange.domain.member import MemberStatus
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.submission import Submission, SubmissionStatus
+
+_s = tables.submissions
+_m = tables.members
+_ms = tables.member_stats
+_t = tables.tasks
+
+
+class SqlSubmissionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, submission: Submission) -> None:
+        self._session.add(submission)
+
+    def find(self, submission_id: int, *, for_update: bool = False) -> Submission | None:
+        return self._session.get(Submission, submission_id, with_for_update=for_update or None)
+
+    def find_open_by_content(self, community_id: int, platform: Platform, content_id: str) -> Submission | None:
+        return self._session.scalars(
+            sa.select(Submission).filter_by(
+                community_id=community_id, platform=platform, content_id=content_id, status=SubmissionStatus.OPEN
+            )
+        ).first()
+
+    def list_for_owner(self, owner_id: int, *, limit: int = 20) -> Sequence[Submission]:
+        return self._session.scalars(
+            sa.select(Submission).filter_by(owner_id=owner_id).order_by(_s.c.id.desc()).limit(limit)
+        ).all()
+
+    def candidates(
+        self, *, community_id: int, giver_id: int, platforms: frozenset[Platform], limit: int
+    ) -> Sequence[Candidate]:
+        params = {"community_id": community_id, "giver_id": giver_id, "platforms": sorted(platforms), "limit": limit}
+        result = []
+        for row in self._session.execute(_CANDIDATES, params):
+            stats = MemberStats(
+                verified=row.verified,
+                rejected=row.rejected,
+                expired=row.expired,
+                feedback_received=row.feedback_received,
+            )
+            result.append(
+                Candidate(
+                    submission_id=row.id,
+                    owner_id=row.owner_id,
+                    platform=row.platform,
+                    waiting_since=row.waiting_since,
+                    free_slots=row.free,
+                    owner_reliability=stats.reliability,
+                    owner_reciprocity=stats.reciprocity_ratio,
+                )
+            )
+        return result
+
+
+def _candidates_query() -> sa.Select[Any]:
+    """Built once: matching runs it on every task request."""
+    free = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
+    giver_id = sa.bindparam("giver_id", type_=sa.BigInteger)
+    already_served = sa.exists().where(_t.c.submission_id == _s.c.id, _t.c.giver_id == giver_id)
+    return (
+        sa.select(
+            _s.c.id,
+            _s.c.owner_id,
+            _s.c.platform,
+            _s.c.waiting_since,
+            free.label("free"),
+            _ms.c.verified,
+            _ms.c.rejected,
+            _ms.c.expired,
+            _ms.c.feedback_received,
+        )
+        .join(_m, _m.c.id == _s.c.owner_id)
+        .join(_ms, _ms.c.member_id == _s.c.owner_id)
+        .where(
+            _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
+            _s.c.status == SubmissionStatus.OPEN,
+            _s.c.owner_id != giver_id,
+            _s.c.platform.in_(sa.bindparam("platforms", expanding=True)),
+            free > 0,
+            _m.c.status != MemberStatus.BANNED,
+            ~already_served,
+        )
+        .order_by(_s.c.waiting_since, _s.c.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+_CANDIDATES = _candidates_query()

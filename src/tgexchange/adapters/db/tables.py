@@ -1,0 +1,207 @@
+"""The schema. Alembic migrations under ``migrations/`` must produce exactly this."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tgexchange.adapters.db.types import SettingsJSON, UTCDateTime, enum_column_type
+from tgexchange.domain.audit import AuditAction
+from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.ledger import AccountKind, PostingKind
+from tgexchange.domain.member import MemberRole, MemberStatus
+from tgexchange.domain.submission import SubmissionStatus
+from tgexchange.domain.task import TaskStatus
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("telegram_chat_id", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("title", sa.String(256), nullable=False),
+    sa.Column("settings", SettingsJSON, nullable=False),
+    sa.Column("is_paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("pause_reason", sa.String(300)),
+    sa.Column("paused_at", UTCDateTime),
+    sa.Column("bot_present", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("telegram_user_id", sa.BigInteger, nullable=False),
+    sa.Column("display_name", sa.String(128), nullable=False),
+    sa.Column("username", sa.String(64)),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("role", enum_column_type(MemberRole), nullable=False),
+    sa.Column("status", enum_column_type(MemberStatus), nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False, default=0),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("community_id", "telegram_user_id", name="uq_members_community_user"),
+)
+sa.Index("ix_members_telegram_user_id", members.c.telegram_user_id)
+
+member_stats = sa.Table(
+    "member_stats",
+    metadata,
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("tasks_taken", sa.Integer, nullable=False, default=0),
+    sa.Column("verified", sa.Integer, nullable=False, default=0),
+    sa.Column("rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("expired", sa.Integer, nullable=False, default=0),
+    sa.Column("skipped", sa.Integer, nullable=False, default=0),
+    sa.Column("feedback_received", sa.Integer, nullable=False, default=0),
+)
+sa.Index("ix_member_stats_community_verified", member_stats.c.community_id, member_stats.c.verified)
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("platform", enum_column_type(Platform), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("name", sa.String(256)),
+    sa.Column("linked_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("community_id", "platform", "channel_id", name="uq_channels_community_platform_channel"),
+)
+
+ownership_proofs = sa.Table(
+    "ownership_proofs",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("platform", enum_column_type(Platform), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("owner_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("platform", enum_column_type(Platform), nullable=False),
+    sa.Column("kind", enum_column_type(ContentKind), nullable=False),
+    sa.Column("content_id", sa.String(128), nullable=False),
+    sa.Column("url", sa.String(512), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("feedback_wanted", sa.Integer, nullable=False),
+    sa.Column("credits_per_feedback", sa.Integer, nullable=False),
+    sa.Column("status", enum_column_type(SubmissionStatus), nullable=False),
+    sa.Column("tasks_open", sa.Integer, nullable=False, default=0),
+    sa.Column("tasks_verified", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("waiting_since", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.CheckConstraint("tasks_open >= 0 AND tasks_verified >= 0", name="counts_not_negative"),
+    sa.CheckConstraint("tasks_verified + tasks_open <= feedback_wanted", name="slots_not_overbooked"),
+)
+# The same content can wait for feedback only once per community at a time.
+sa.Index(
+    "uq_submissions_open_content",
+    submissions.c.community_id,
+    submissions.c.platform,
+    submissions.c.content_id,
+    unique=True,
+    sqlite_where=submissions.c.status == "open",
+    postgresql_where=submissions.c.status == "open",
+)
+sa.Index(
+    "ix_submissions_matching",
+    submissions.c.community_id,
+    submissions.c.status,
+    submissions.c.waiting_since,
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("submission_id", sa.BigInteger, sa.ForeignKey("submissions.id"), nullable=False),
+    sa.Column("giver_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("owner_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("platform", enum_column_type(Platform), nullable=False),
+    sa.Column("credits", sa.Integer, nullable=False),
+    sa.Column("status", enum_column_type(TaskStatus), nullable=False),
+    sa.Column("assigned_at", UTCDateTime, nullable=False),
+    sa.Column("deadline_at", UTCDateTime, nullable=False),
+    sa.Column("done_at", UTCDateTime),
+    sa.Column("verifying_at", UTCDateTime),
+    sa.Column("decided_at", UTCDateTime),
+    sa.Column("reason", sa.String(64)),
+    sa.Column("feedback_text", sa.Text),
+    sa.Column("comment_id", sa.String(128)),
+    sa.Column("verification_attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("version", sa.Integer, nullable=False),
+    # A member serves a submission at most once, which also stops a double assignment race.
+    sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
+)
+sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
+sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
+sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)
+sa.Index("ix_tasks_community_status", tasks.c.community_id, tasks.c.status)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False, index=True),
+    sa.Column("kind", enum_column_type(AccountKind), nullable=False),
+    sa.Column("owner_id", sa.BigInteger, nullable=False),
+    sa.Column("balance", sa.BigInteger, nullable=False, default=0),
+    sa.UniqueConstraint("kind", "owner_id", name="uq_accounts_kind_owner"),
+    sa.CheckConstraint("kind = 'issuance' OR balance >= 0", name="no_overdraft"),
+)
+
+postings = sa.Table(
+    "postings",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("source_id", sa.BigInteger, sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("target_id", sa.BigInteger, sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("kind", enum_column_type(PostingKind), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    # One task, at most one credit posting: a job that runs twice cannot pay twice.
+    sa.Column("task_id", sa.BigInteger, sa.ForeignKey("tasks.id"), unique=True),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+    sa.CheckConstraint("source_id <> target_id", name="distinct_accounts"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("action", enum_column_type(AuditAction), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_member_id", sa.BigInteger, sa.ForeignKey("members.id")),
+    sa.Column("actor_label", sa.String(128)),
+    sa.Column("target_member_id", sa.BigInteger, sa.ForeignKey("members.id")),
+    sa.Column("detail", sa.String(300)),
+)
+sa.Index("ix_audit_log_community_at", audit_log.c.community_id, audit_log.c.at)

@@ -1,0 +1,64 @@
+"""Stored tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.task import Task, TaskStatus
+
+_t = tables.tasks
+_OPEN = [TaskStatus.ASSIGNED.value, TaskStatus.SUBMITTED.value, TaskStatus.VERIFYING.value]
+
+
+class SqlTaskRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, task: Task) -> None:
+        self._session.add(task)
+
+    def find(self, task_id: int, *, for_update: bool = False) -> Task | None:
+        return self._session.get(Task, task_id, with_for_update=for_update or None)
+
+    def count_open_for_giver(self, giver_id: int) -> int:
+        return (
+            self._session.scalar(
+                sa.select(sa.func.count()).select_from(_t).where(_t.c.giver_id == giver_id, _t.c.status.in_(_OPEN))
+            )
+            or 0
+        )
+
+    def list_for_giver(self, giver_id: int, *, statuses: frozenset[TaskStatus], limit: int = 20) -> Sequence[Task]:
+        return self._session.scalars(
+            sa.select(Task)
+            .where(_t.c.giver_id == giver_id, _t.c.status.in_([s.value for s in statuses]))
+            .order_by(_t.c.id.desc())
+            .limit(limit)
+        ).all()
+
+    def list_for_submission(self, submission_id: int, *, statuses: frozenset[TaskStatus]) -> Sequence[Task]:
+        return self._session.scalars(
+            sa.select(Task)
+            .where(_t.c.submission_id == submission_id, _t.c.status.in_([s.value for s in statuses]))
+            .order_by(_t.c.id)
+        ).all()
+
+    def list_in_community(self, community_id: int, *, statuses: frozenset[TaskStatus]) -> Sequence[Task]:
+        return self._session.scalars(
+            sa.select(Task)
+            .where(_t.c.community_id == community_id, _t.c.status.in_([s.value for s in statuses]))
+            .order_by(_t.c.id)
+        ).all()
+
+    def list_overdue_ids(self, *, now: datetime, limit: int) -> Sequence[int]:
+        return self._session.scalars(
+            sa.select(_t.c.id)
+            .where(_t.c.status == TaskStatus.ASSIGNED.value, _t.c.deadline_at <= now)
+            .order_by(_t.c.deadline_at, _t.c.id)
+            .limit(limit)
+        ).all()

@@ -1,0 +1,1 @@
+"""Pure rules of the exchange. Imports nothing from storage, Telegram, the web or platforms."""

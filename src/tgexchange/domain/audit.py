@@ -1,0 +1,28 @@
+"""What admins did, kept so that every use of the kill switch and every sanction can be traced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    WARN = "warn"
+    BAN = "ban"
+    UNBAN = "unban"
+    SETTINGS = "settings"
+
+
+@dataclass(eq=False, kw_only=True)
+class AuditEntry:
+    community_id: int
+    action: AuditAction
+    at: datetime
+    actor_member_id: int | None = None
+    actor_label: str | None = None
+    target_member_id: int | None = None
+    detail: str | None = None
+    id: int | None = None

@@ -1,0 +1,111 @@
+"""A community is one Telegram group running an exchange, with its settings and kill switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from tgexchange.domain.content import Platform
+from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitySettings:
+    credits_per_feedback: int = 10
+    min_words: int = 8
+    allowed_platforms: frozenset[Platform] = frozenset(Platform)
+    max_open_tasks_per_member: int = 3
+    task_deadline: timedelta = timedelta(hours=48)
+    welcome_credits: int = 30
+    max_feedback_per_submission: int = 10
+    default_feedback_per_submission: int = 3
+
+    def __post_init__(self) -> None:
+        checks: list[tuple[bool, str]] = [
+            (1 <= self.credits_per_feedback <= 10_000, "credits per feedback must be 1..10000"),
+            (0 <= self.min_words <= 200, "minimum words must be 0..200"),
+            (len(self.allowed_platforms) > 0, "at least one platform must be allowed"),
+            (1 <= self.max_open_tasks_per_member <= 50, "max open tasks must be 1..50"),
+            (
+                timedelta(hours=1) <= self.task_deadline <= timedelta(days=30),
+                "task deadline must be between 1 hour and 30 days",
+            ),
+            (0 <= self.welcome_credits <= 100_000, "welcome credits must be 0..100000"),
+            (1 <= self.max_feedback_per_submission <= 100, "max feedback per submission must be 1..100"),
+            (
+                1 <= self.default_feedback_per_submission <= self.max_feedback_per_submission,
+                "default feedback per submission must be between 1 and the maximum",
+            ),
+        ]
+        for ok, detail in checks:
+            if not ok:
+                raise InvalidSettings(detail)
+
+    def with_changes(self, **changes: Any) -> CommunitySettings:
+        """A copy with ``changes`` applied; raises InvalidSettings for unknown keys or bad values."""
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise InvalidSettings(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "credits_per_feedback": self.credits_per_feedback,
+            "min_words": self.min_words,
+            "allowed_platforms": sorted(p.value for p in self.allowed_platforms),
+            "max_open_tasks_per_member": self.max_open_tasks_per_member,
+            "task_deadline_s": int(self.task_deadline.total_seconds()),
+            "welcome_credits": self.welcome_credits,
+            "max_feedback_per_submission": self.max_feedback_per_submission,
+            "default_feedback_per_submission": self.default_feedback_per_submission,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CommunitySettings:
+        defaults = cls()
+        raw = dict(data)
+        kwargs: dict[str, Any] = {}
+        if "allowed_platforms" in raw:
+            kwargs["allowed_platforms"] = frozenset(Platform(p) for p in raw.pop("allowed_platforms"))
+        if "task_deadline_s" in raw:
+            kwargs["task_deadline"] = timedelta(seconds=int(raw.pop("task_deadline_s")))
+        for key, value in raw.items():
+            if key in defaults.__dataclass_fields__:
+                kwargs[key] = int(value)
+        return replace(defaults, **kwargs)
+
+
+@dataclass(eq=False, kw_only=True)
+class Community:
+    telegram_chat_id: int
+    title: str
+    created_at: datetime
+    settings: CommunitySettings = field(default_factory=CommunitySettings)
+    is_paused: bool = False
+    pause_reason: str | None = None
+    paused_at: datetime | None = None
+    bot_present: bool = True
+    id: int | None = None
+
+    def ensure_open(self) -> None:
+        """Raises CommunityPaused while the kill switch is on."""
+        if self.is_paused:
+            raise CommunityPaused(self.id or 0, self.pause_reason)
+
+    def pause(self, reason: str, now: datetime) -> None:
+        """Turns the kill switch on (idempotent: a second pause only updates the reason)."""
+        if not self.is_paused:
+            self.paused_at = now
+        self.is_paused = True
+        self.pause_reason = reason
+
+    def resume(self, now: datetime) -> timedelta:
+        """Turns the kill switch off; returns how long it was paused. Raises CommunityNotPaused."""
+        if not self.is_paused:
+            raise CommunityNotPaused(self.id or 0)
+        paused_for = now - self.paused_at if self.paused_at else timedelta(0)
+        self.is_paused = False
+        self.pause_reason = None
+        self.paused_at = None
+        return paused_for

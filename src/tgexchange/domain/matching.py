@@ -1,0 +1,104 @@
+"""Which submission a member should serve next.
+
+Hard rules filter (never your own, never one you already served, only platforms where you
+have a linked channel, only submissions with a free slot); one score orders the rest. The
+score multiplies named factors, so each weight is an exponent and a factor at 1.0 is neutral:
+longest waiting first, weighted by how reliably and how reciprocally the owner gives back.
+The reciprocity model joins as one more factor (``predicted_reciprocity``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tgexchange.domain.content import Platform
+
+_FLOOR = 0.02  # keeps log() finite and a zero factor from erasing the others entirely
+
+
+@dataclass(frozen=True, slots=True)
+class MatchWeights:
+    waiting: float = 1.0
+    owner_reliability: float = 1.0
+    owner_reciprocity: float = 1.0
+    predicted_reciprocity: float = 0.0
+    noise: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    submission_id: int
+    owner_id: int
+    platform: Platform
+    waiting_since: datetime
+    free_slots: int
+    owner_reliability: float
+    owner_reciprocity: float
+    predicted_reciprocity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Giver:
+    member_id: int
+    platforms: frozenset[Platform]
+    served_submission_ids: frozenset[int]
+
+
+def is_eligible(giver: Giver, candidate: Candidate) -> bool:
+    return (
+        candidate.owner_id != giver.member_id
+        and candidate.submission_id not in giver.served_submission_ids
+        and candidate.platform in giver.platforms
+        and candidate.free_slots > 0
+    )
+
+
+def _tie_break(seed: int, giver_id: int, submission_id: int) -> float:
+    digest = hashlib.blake2b(f"{seed}:{giver_id}:{submission_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def score(candidate: Candidate, *, giver_id: int, now: datetime, weights: MatchWeights, seed: int) -> float:
+    """Log of the product of the weighted factors, plus a small seeded jitter."""
+    waited_h = max(0.0, (now - candidate.waiting_since).total_seconds() / 3600)
+    reciprocity = min(1.0, candidate.owner_reciprocity)
+    predicted = 1.0 if candidate.predicted_reciprocity is None else candidate.predicted_reciprocity
+    return (
+        weights.waiting * math.log1p(waited_h)
+        + weights.owner_reliability * math.log(max(_FLOOR, candidate.owner_reliability))
+        + weights.owner_reciprocity * math.log(max(_FLOOR, reciprocity))
+        + weights.predicted_reciprocity * math.log(max(_FLOOR, predicted))
+        + weights.noise * _tie_break(seed, giver_id, candidate.submission_id)
+    )
+
+
+def rank(
+    giver: Giver,
+    candidates: Iterable[Candidate],
+    *,
+    now: datetime,
+    weights: MatchWeights = MatchWeights(),
+    seed: int = 0,
+) -> Sequence[Candidate]:
+    """Eligible candidates, best first. Deterministic for the same inputs and seed."""
+    eligible = [c for c in candidates if is_eligible(giver, c)]
+    return sorted(
+        eligible,
+        key=lambda c: (-score(c, giver_id=giver.member_id, now=now, weights=weights, seed=seed), c.submission_id),
+    )
+
+
+def pick(
+    giver: Giver,
+    candidates: Iterable[Candidate],
+    *,
+    now: datetime,
+    weights: MatchWeights = MatchWeights(),
+    seed: int = 0,
+) -> Candidate | None:
+    ranked = rank(giver, candidates, now=now, weights=weights, seed=seed)
+    return ranked[0] if ranked else None

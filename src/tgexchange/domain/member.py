@@ -1,0 +1,72 @@
+"""Members of a community, their role and standing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from tgexchange.domain.errors import MemberBanned, NotAnAdmin
+
+MAX_NAME_LENGTH = 128
+
+
+class MemberRole(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    WARNED = "warned"
+    BANNED = "banned"
+
+
+def clean_display_name(name: str) -> str:
+    """A display name safe to store: control characters dropped, whitespace collapsed, bounded."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in name)
+    collapsed = " ".join(printable.split())
+    return collapsed[:MAX_NAME_LENGTH] or "member"
+
+
+@dataclass(eq=False, kw_only=True)
+class Member:
+    community_id: int
+    telegram_user_id: int
+    display_name: str
+    joined_at: datetime
+    username: str | None = None
+    language: str = "en"
+    role: MemberRole = MemberRole.MEMBER
+    status: MemberStatus = MemberStatus.ACTIVE
+    warnings: int = 0
+    id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is MemberRole.ADMIN
+
+    @property
+    def is_banned(self) -> bool:
+        return self.status is MemberStatus.BANNED
+
+    def ensure_can_act(self) -> None:
+        """Raises MemberBanned for a banned member."""
+        if self.is_banned:
+            raise MemberBanned(self.id or 0)
+
+    def ensure_admin(self) -> None:
+        """Raises NotAnAdmin unless the member is an admin (banned admins included)."""
+        if not self.is_admin:
+            raise NotAnAdmin(self.id or 0)
+
+    def warn(self) -> None:
+        self.warnings += 1
+        if self.status is MemberStatus.ACTIVE:
+            self.status = MemberStatus.WARNED
+
+    def ban(self) -> None:
+        self.status = MemberStatus.BANNED
+
+    def unban(self) -> None:
+        self.status = MemberStatus.WARNED if self.warnings else MemberStatus.ACTIVE

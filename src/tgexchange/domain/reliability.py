@@ -1,0 +1,33 @@
+"""How reliably a member gives feedback and how much they give back for what they receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    """Counts of a member's tasks as giver, and of verified feedback they received."""
+
+    tasks_taken: int = 0
+    verified: int = 0
+    rejected: int = 0
+    expired: int = 0
+    skipped: int = 0
+    feedback_received: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.verified + self.rejected + self.expired
+
+    @property
+    def reliability(self) -> float:
+        """Share of finished tasks that ended verified, smoothed toward 1/2 with a Beta(1, 1) prior
+        so that a newcomer starts in the middle rather than at 0 or 1."""
+        return (self.verified + 1) / (self.decided + 2)
+
+    @property
+    def reciprocity_ratio(self) -> float:
+        """Verified feedback given per feedback received (with one of each added, so a newcomer
+        is at 1.0 and a pure taker falls toward 0)."""
+        return (self.verified + 1) / (self.feedback_received + 1)

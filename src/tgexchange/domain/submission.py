@@ -1,0 +1,102 @@
+"""A piece of a member's own content offered for feedback, paid for up front into escrow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.errors import NotYourSubmission, SubmissionClosed
+from tgexchange.domain.events import Event, SubmissionCancelled, SubmissionCompleted
+from tgexchange.domain.task import TaskStatus
+
+MAX_TITLE_LENGTH = 300
+
+
+class SubmissionStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(eq=False, kw_only=True)
+class Submission:
+    """Escrow invariant: while open, the escrow holds ``credits_per_feedback`` for every
+    feedback not yet verified; once cancelled, only for tasks still being verified."""
+
+    community_id: int
+    owner_id: int
+    platform: Platform
+    kind: ContentKind
+    content_id: str
+    url: str
+    title: str
+    feedback_wanted: int
+    credits_per_feedback: int
+    created_at: datetime
+    waiting_since: datetime
+    status: SubmissionStatus = SubmissionStatus.OPEN
+    tasks_open: int = 0
+    tasks_verified: int = 0
+    closed_at: datetime | None = None
+    version: int = 1
+    id: int | None = None
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def escrow_total(self) -> int:
+        return self.feedback_wanted * self.credits_per_feedback
+
+    @property
+    def free_slots(self) -> int:
+        """How many more tasks may be handed out now."""
+        if self.status is not SubmissionStatus.OPEN:
+            return 0
+        return max(0, self.feedback_wanted - self.tasks_verified - self.tasks_open)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is SubmissionStatus.OPEN
+
+    def ensure_open(self) -> None:
+        if not self.is_open:
+            raise SubmissionClosed(self.id or 0, self.status.value)
+
+    def ensure_owner(self, member_id: int) -> None:
+        if member_id != self.owner_id:
+            raise NotYourSubmission(self.id or 0)
+
+    def note_task_assigned(self, now: datetime) -> None:
+        self.ensure_open()
+        if self.free_slots <= 0:
+            raise SubmissionClosed(self.id or 0, "fully booked")
+        self.tasks_open += 1
+        # The next task goes to whoever has waited longest since their last one.
+        self.waiting_since = now
+
+    def note_task_finished(self, outcome: TaskStatus, now: datetime) -> int:
+        """Frees the task's slot. Returns the credits to refund to the owner for it: the task's
+        share of escrow when it failed after the submission was cancelled, else 0."""
+        self.tasks_open = max(0, self.tasks_open - 1)
+        if outcome is TaskStatus.VERIFIED:
+            self.tasks_verified += 1
+            if self.is_open and self.tasks_verified >= self.feedback_wanted:
+                self.status = SubmissionStatus.COMPLETED
+                self.closed_at = now
+                self.events.append(SubmissionCompleted(now, self.id or 0, self.owner_id, self.community_id))
+            return 0
+        if self.status is SubmissionStatus.CANCELLED:
+            return self.credits_per_feedback
+        return 0
+
+    def cancel(self, *, member_id: int, now: datetime) -> int:
+        """Withdraws the submission. Call after cancelling its not-yet-done tasks. Returns the
+        credits to refund now; tasks still being verified keep their share until decided."""
+        self.ensure_owner(member_id)
+        self.ensure_open()
+        self.status = SubmissionStatus.CANCELLED
+        self.closed_at = now
+        refund = (self.feedback_wanted - self.tasks_verified - self.tasks_open) * self.credits_per_feedback
+        self.events.append(SubmissionCancelled(now, self.id or 0, self.owner_id, refund))
+        return refund

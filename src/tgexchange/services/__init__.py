@@ -1,0 +1,1 @@
+"""Use cases: one function per verb, each one unit of work."""

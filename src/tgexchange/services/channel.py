@@ -1,0 +1,78 @@
+"""Linking a member's own channel, proved by a one-time code posted from it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.channel import Channel, OwnershipProof
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.errors import ChannelAlreadyLinked, PlatformNotAllowed, ProofNotStarted
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.lookup import get_acting_member
+from tgexchange.services.ports import CommentReader, ContentReader, UnitOfWork
+
+PROOF_COMMENTS_TO_READ = 200
+
+
+@retry_on_conflict()
+def start_channel_proof(uow: UnitOfWork, *, member_id: int, platform: Platform, now: datetime) -> OwnershipProof:
+    """A fresh one-time code for ``platform`` (any earlier unused code stays valid until it
+    expires). Raises MemberBanned, CommunityPaused or PlatformNotAllowed."""
+    with uow:
+        _, community = get_acting_member(uow, member_id)
+        if platform not in community.settings.allowed_platforms:
+            raise PlatformNotAllowed(platform.value, sorted(p.value for p in community.settings.allowed_platforms))
+        proof = OwnershipProof.start(member_id=member_id, platform=platform, now=now)
+        uow.proofs.add(proof)
+        uow.commit()
+        return proof
+
+
+@retry_on_conflict()
+def confirm_channel_proof(
+    uow: UnitOfWork,
+    content_reader: ContentReader,
+    comment_reader: CommentReader,
+    *,
+    member_id: int,
+    ref: ContentRef,
+    now: datetime,
+) -> Channel:
+    """Links the channel that owns ``ref`` once the member's code is found on it (see
+    OwnershipProof.find_evidence). Platform data is read outside the transaction. Raises
+    ProofNotStarted, ProofExpired, ProofNotFound, ChannelAlreadyLinked, ContentUnavailable or
+    PlatformUnavailable."""
+    with uow:
+        get_acting_member(uow, member_id)
+        proof = uow.proofs.find_latest(member_id, ref.platform)
+        if proof is None:
+            raise ProofNotStarted()
+        proof.ensure_usable(now)
+    content = content_reader.read_content(ref)
+    comments = (
+        comment_reader.read_comments(ref, limit=PROOF_COMMENTS_TO_READ) if ref.platform.has_public_comments else []
+    )
+    with uow:
+        member, _ = get_acting_member(uow, member_id)
+        proof = uow.proofs.find_latest(member_id, ref.platform)
+        if proof is None:
+            raise ProofNotStarted()
+        evidence = proof.find_evidence(content=content, comments=comments, now=now)
+        existing = uow.channels.find_by_platform_id(member.community_id, ref.platform, evidence.channel_id)
+        if existing is not None and existing.member_id != member_id:
+            raise ChannelAlreadyLinked(ref.platform.value, evidence.channel_id)
+        proof.use(now)
+        if existing is not None:
+            uow.commit()
+            return existing
+        channel = Channel(
+            member_id=member_id,
+            community_id=member.community_id,
+            platform=ref.platform,
+            channel_id=evidence.channel_id,
+            name=evidence.channel_name,
+            linked_at=now,
+        )
+        uow.channels.add(channel)
+        uow.commit()
+        return channel

@@ -1,0 +1,340 @@
+"""Communities and their members: joining, settings, the kill switch and sanctions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tgexchange.domain.audit import AuditAction, AuditEntry
+from tgexchange.domain.community import Community, CommunitySettings
+from tgexchange.domain.errors import MemberNotFound, NotAnAdmin
+from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
+from tgexchange.domain.member import Member, MemberRole, clean_display_name
+from tgexchange.domain.task import TaskStatus
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.ledger import settle_task
+from tgexchange.services.lookup import get_admin, get_community, get_member, get_submission
+from tgexchange.services.ports import UnitOfWork
+
+MAX_REASON_LENGTH = 300
+
+
+@dataclass(frozen=True, slots=True)
+class JoinResult:
+    member: Member
+    community: Community
+    is_new: bool
+    welcome_credits: int
+
+
+def _clean_reason(reason: str) -> str:
+    return clean_display_name(reason)[:MAX_REASON_LENGTH]
+
+
+def _add_community(uow: UnitOfWork, *, telegram_chat_id: int, title: str, now: datetime) -> Community:
+    community = Community(telegram_chat_id=telegram_chat_id, title=clean_display_name(title), created_at=now)
+    uow.communities.add(community)
+    uow.flush()
+    uow.ledger.open_account(AccountKey.issuance(community.id or 0), community_id=community.id or 0)
+    return community
+
+
+@retry_on_conflict()
+def register_community(
+    uow: UnitOfWork,
+    *,
+    telegram_chat_id: int,
+    title: str,
+    now: datetime,
+    settings: CommunitySettings | None = None,
+) -> Community:
+    """The community for a Telegram group, created on first sight; marks the bot present."""
+    with uow:
+        community = uow.communities.find_by_chat(telegram_chat_id)
+        if community is None:
+            community = _add_community(uow, telegram_chat_id=telegram_chat_id, title=title, now=now)
+            if settings is not None:
+                community.settings = settings
+        else:
+            community.title = clean_display_name(title)
+            community.bot_present = True
+        uow.commit()
+        return community
+
+
+@retry_on_conflict()
+def mark_bot_removed(uow: UnitOfWork, *, telegram_chat_id: int) -> Community | None:
+    """Records that the bot left the group; nothing else changes, so re-adding it resumes."""
+    with uow:
+        community = uow.communities.find_by_chat(telegram_chat_id)
+        if community is not None:
+            community.bot_present = False
+            uow.commit()
+        return community
+
+
+@retry_on_conflict()
+def join_community(
+    uow: UnitOfWork,
+    *,
+    community_id: int,
+    telegram_user_id: int,
+    display_name: str,
+    now: datetime,
+    username: str | None = None,
+    language: str | None = None,
+    is_admin: bool = False,
+) -> JoinResult:
+    """Adds the user as a member with the welcome credits, or returns their existing membership
+    (refreshing name and role). Raises CommunityNotFound or MemberBanned."""
+    with uow:
+        community = get_community(uow, community_id)
+        member = uow.members.find_by_user(community_id, telegram_user_id)
+        if member is not None:
+            member.ensure_can_act()
+            member.display_name = clean_display_name(display_name)
+            member.username = username
+            if is_admin:
+                member.role = MemberRole.ADMIN
+            uow.commit()
+            return JoinResult(member, community, is_new=False, welcome_credits=0)
+        member = Member(
+            community_id=community_id,
+            telegram_user_id=telegram_user_id,
+            display_name=clean_display_name(display_name),
+            username=username,
+            language=language or "en",
+            role=MemberRole.ADMIN if is_admin else MemberRole.MEMBER,
+            joined_at=now,
+        )
+        uow.members.add(member)
+        uow.flush()
+        member_id = member.id or 0
+        wallet = AccountKey.member(member_id)
+        uow.ledger.open_account(wallet, community_id=community_id)
+        uow.stats.open(member_id, community_id=community_id)
+        welcome = community.settings.welcome_credits
+        if welcome:
+            uow.ledger.transfer(
+                Posting(
+                    AccountKey.issuance(community_id),
+                    wallet,
+                    welcome,
+                    PostingKind.WELCOME,
+                    f"welcome:{member_id}",
+                    now,
+                ),
+                community_id=community_id,
+            )
+        uow.commit()
+        return JoinResult(member, community, is_new=True, welcome_credits=welcome)
+
+
+@retry_on_conflict()
+def set_language(uow: UnitOfWork, *, member_id: int, language: str) -> Member:
+    with uow:
+        member = get_member(uow, member_id)
+        member.language = language
+        uow.commit()
+        return member
+
+
+@retry_on_conflict()
+def set_admin(uow: UnitOfWork, *, member_id: int, is_admin: bool) -> Member:
+    """Mirrors the member's Telegram admin status, which the faces check with getChatMember."""
+    with uow:
+        member = get_member(uow, member_id)
+        member.role = MemberRole.ADMIN if is_admin else MemberRole.MEMBER
+        uow.commit()
+        return member
+
+
+def _ensure_admin_of(uow: UnitOfWork, actor_member_id: int | None, community_id: int) -> None:
+    """None is the operator, who may act everywhere. Raises NotAnAdmin."""
+    if actor_member_id is None:
+        return
+    admin, _ = get_admin(uow, actor_member_id)
+    if admin.community_id != community_id:
+        raise NotAnAdmin(actor_member_id)
+
+
+def _cancel_assigned_tasks(uow: UnitOfWork, task_ids: list[int], *, reason: str, now: datetime) -> list[int]:
+    cancelled = []
+    for task_id in task_ids:
+        task = uow.tasks.find(task_id, for_update=True)
+        if task is None or task.status is not TaskStatus.ASSIGNED:
+            continue
+        task.cancel(reason=reason, now=now)
+        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        cancelled.append(task_id)
+    return cancelled
+
+
+@retry_on_conflict()
+def pause_community(
+    uow: UnitOfWork,
+    *,
+    community_id: int,
+    actor_member_id: int | None,
+    reason: str,
+    now: datetime,
+    actor_label: str | None = None,
+) -> list[int]:
+    """Turns the community's kill switch on: no new tasks, no verification, and tasks not yet done
+    are cancelled (their slots return to the submissions). Returns the cancelled task ids.
+    ``actor_member_id`` None means the operator. Raises NotAnAdmin."""
+    with uow:
+        _ensure_admin_of(uow, actor_member_id, community_id)
+        community = get_community(uow, community_id)
+        community.pause(_clean_reason(reason), now)
+        assigned = uow.tasks.list_in_community(community_id, statuses=frozenset({TaskStatus.ASSIGNED}))
+        cancelled = _cancel_assigned_tasks(uow, [t.id or 0 for t in assigned], reason="community_paused", now=now)
+        uow.audit.add(
+            AuditEntry(
+                community_id=community_id,
+                action=AuditAction.PAUSE,
+                at=now,
+                actor_member_id=actor_member_id,
+                actor_label=actor_label,
+                detail=community.pause_reason,
+            )
+        )
+        uow.commit()
+        return cancelled
+
+
+@retry_on_conflict()
+def resume_community(
+    uow: UnitOfWork,
+    *,
+    community_id: int,
+    actor_member_id: int | None,
+    now: datetime,
+    reason: str = "",
+    actor_label: str | None = None,
+) -> Community:
+    """Turns the kill switch off and gives tasks awaiting verification their paused time back.
+    Raises NotAnAdmin or CommunityNotPaused."""
+    with uow:
+        _ensure_admin_of(uow, actor_member_id, community_id)
+        community = get_community(uow, community_id)
+        paused_for = community.resume(now)
+        in_flight = uow.tasks.list_in_community(
+            community_id, statuses=frozenset({TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
+        )
+        for task in in_flight:
+            task.extend_deadline(paused_for)
+        uow.audit.add(
+            AuditEntry(
+                community_id=community_id,
+                action=AuditAction.RESUME,
+                at=now,
+                actor_member_id=actor_member_id,
+                actor_label=actor_label,
+                detail=_clean_reason(reason) if reason else None,
+            )
+        )
+        uow.commit()
+        return community
+
+
+@retry_on_conflict()
+def update_settings(uow: UnitOfWork, *, actor_member_id: int, now: datetime, **changes: Any) -> CommunitySettings:
+    """Changes the admin's community settings. Raises NotAnAdmin or InvalidSettings."""
+    with uow:
+        _, community = get_admin(uow, actor_member_id)
+        community.settings = community.settings.with_changes(**changes)
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(changes.items()))
+        uow.audit.add(
+            AuditEntry(
+                community_id=community.id or 0,
+                action=AuditAction.SETTINGS,
+                at=now,
+                actor_member_id=actor_member_id,
+                detail=detail[:MAX_REASON_LENGTH],
+            )
+        )
+        uow.commit()
+        return community.settings
+
+
+def _sanction(
+    uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, action: AuditAction, reason: str, now: datetime
+) -> Member:
+    _, community = get_admin(uow, actor_member_id)
+    target = get_member(uow, target_member_id)
+    if target.community_id != community.id:
+        raise MemberNotFound(target_member_id)  # another community's member is, to this admin, not found
+    if action is AuditAction.WARN:
+        target.warn()
+    elif action is AuditAction.BAN:
+        target.ban()
+        assigned = uow.tasks.list_for_giver(target_member_id, statuses=frozenset({TaskStatus.ASSIGNED}))
+        _cancel_assigned_tasks(uow, [t.id or 0 for t in assigned], reason="member_banned", now=now)
+    else:
+        target.unban()
+    uow.audit.add(
+        AuditEntry(
+            community_id=community.id or 0,
+            action=action,
+            at=now,
+            actor_member_id=actor_member_id,
+            target_member_id=target_member_id,
+            detail=_clean_reason(reason) if reason else None,
+        )
+    )
+    return target
+
+
+@retry_on_conflict()
+def warn_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
+    """Raises NotAnAdmin or MemberNotFound (also for a member of another community)."""
+    with uow:
+        member = _sanction(
+            uow,
+            actor_member_id=actor_member_id,
+            target_member_id=target_member_id,
+            action=AuditAction.WARN,
+            reason=reason,
+            now=now,
+        )
+        uow.commit()
+        return member
+
+
+@retry_on_conflict()
+def ban_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
+    """Bans and cancels the member's tasks not yet done. Raises NotAnAdmin or MemberNotFound."""
+    with uow:
+        member = _sanction(
+            uow,
+            actor_member_id=actor_member_id,
+            target_member_id=target_member_id,
+            action=AuditAction.BAN,
+            reason=reason,
+            now=now,
+        )
+        uow.commit()
+        return member
+
+
+@retry_on_conflict()
+def unban_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
+    with uow:
+        member = _sanction(
+            uow,
+            actor_member_id=actor_member_id,
+            target_member_id=target_member_id,
+            action=AuditAction.UNBAN,
+            reason=reason,
+            now=now,
+        )
+        uow.commit()
+        return member
+
+
+def recent_audit(uow: UnitOfWork, *, actor_member_id: int, limit: int = 20) -> list[AuditEntry]:
+    with uow:
+        _, community = get_admin(uow, actor_member_id)
+        return list(uow.audit.recent(community.id or 0, limit=limit))

@@ -1,0 +1,38 @@
+"""Credit movements caused by the exchange's rules, inside the caller's unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.ledger import AccountKey, Posting, PostingKind, posting_key_for_task
+from tgexchange.domain.submission import Submission
+from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.ports import UnitOfWork
+
+
+def settle_task(uow: UnitOfWork, *, task: Task, submission: Submission, now: datetime) -> None:
+    """Frees the finished task's slot, updates both members' stats, and moves its credits:
+    escrow → giver when verified; escrow → owner when it failed after the submission closed.
+    The posting's key is the task's, so a task can never move credits twice."""
+    refund = submission.note_task_finished(task.status, now)
+    key = posting_key_for_task(task.id or 0)
+    escrow = AccountKey.escrow(submission.id or 0)
+    if task.status is TaskStatus.VERIFIED:
+        uow.ledger.transfer(
+            Posting(escrow, AccountKey.member(task.giver_id), task.credits, PostingKind.PAYOUT, key, now, task.id),
+            community_id=task.community_id,
+        )
+        uow.stats.record(task.giver_id, verified=1)
+        uow.stats.record(task.owner_id, feedback_received=1)
+    else:
+        if refund:
+            uow.ledger.transfer(
+                Posting(escrow, AccountKey.member(submission.owner_id), refund, PostingKind.REFUND, key, now, task.id),
+                community_id=task.community_id,
+            )
+        if task.status is TaskStatus.REJECTED:
+            uow.stats.record(task.giver_id, rejected=1)
+        elif task.status is TaskStatus.EXPIRED:
+            uow.stats.record(task.giver_id, expired=1)
+        elif task.status is TaskStatus.SKIPPED:
+            uow.stats.record(task.giver_id, skipped=1)

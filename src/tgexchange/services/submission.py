@@ -1,0 +1,130 @@
+"""Offering one's own content for feedback, and withdrawing it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.content import ContentInfo, ContentRef
+from tgexchange.domain.errors import (
+    DuplicateSubmission,
+    InvalidFeedbackCount,
+    NoChannelLinked,
+    NotYourContent,
+    PlatformNotAllowed,
+)
+from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
+from tgexchange.domain.member import clean_display_name
+from tgexchange.domain.submission import MAX_TITLE_LENGTH, Submission
+from tgexchange.domain.task import TaskStatus
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.ledger import settle_task
+from tgexchange.services.lookup import get_acting_member, get_member, get_submission
+from tgexchange.services.ports import ContentReader, UnitOfWork
+
+
+@retry_on_conflict()
+def submit_content(
+    uow: UnitOfWork,
+    content_reader: ContentReader,
+    *,
+    member_id: int,
+    ref: ContentRef,
+    now: datetime,
+    feedback_wanted: int | None = None,
+) -> Submission:
+    """Offers the member's own content for feedback and moves its full price into escrow.
+    Raises MemberBanned, CommunityPaused, PlatformNotAllowed, NoChannelLinked, NotYourContent,
+    DuplicateSubmission, InvalidFeedbackCount, InsufficientCredits, ContentUnavailable or
+    PlatformUnavailable; on any of them nothing is stored."""
+    with uow:
+        _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted)
+    info = content_reader.read_content(ref)
+    with uow:
+        member, community = get_acting_member(uow, member_id)
+        settings = community.settings
+        wanted = _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted)
+        _check_owns(uow, member_id=member_id, info=info)
+        submission = Submission(
+            community_id=member.community_id,
+            owner_id=member_id,
+            platform=ref.platform,
+            kind=ref.kind,
+            content_id=ref.content_id,
+            url=ref.url,
+            title=clean_display_name(info.title or ref.url)[:MAX_TITLE_LENGTH],
+            feedback_wanted=wanted,
+            credits_per_feedback=settings.credits_per_feedback,
+            created_at=now,
+            waiting_since=now,
+        )
+        uow.submissions.add(submission)
+        uow.flush()
+        escrow = AccountKey.escrow(submission.id or 0)
+        uow.ledger.open_account(escrow, community_id=member.community_id)
+        uow.ledger.transfer(
+            Posting(
+                AccountKey.member(member_id),
+                escrow,
+                submission.escrow_total,
+                PostingKind.ESCROW,
+                f"escrow:{submission.id}",
+                now,
+            ),
+            community_id=member.community_id,
+        )
+        uow.commit()
+        return submission
+
+
+def _check_can_submit(uow: UnitOfWork, *, member_id: int, ref: ContentRef, feedback_wanted: int | None) -> int:
+    member, community = get_acting_member(uow, member_id)
+    settings = community.settings
+    if ref.platform not in settings.allowed_platforms:
+        raise PlatformNotAllowed(ref.platform.value, sorted(p.value for p in settings.allowed_platforms))
+    if not any(c.platform is ref.platform for c in uow.channels.list_for_member(member_id)):
+        raise NoChannelLinked(ref.platform.value)
+    wanted = settings.default_feedback_per_submission if feedback_wanted is None else feedback_wanted
+    if not 1 <= wanted <= settings.max_feedback_per_submission:
+        raise InvalidFeedbackCount(wanted, settings.max_feedback_per_submission)
+    if uow.submissions.find_open_by_content(member.community_id, ref.platform, ref.content_id) is not None:
+        raise DuplicateSubmission(ref.content_id)
+    return wanted
+
+
+def _check_owns(uow: UnitOfWork, *, member_id: int, info: ContentInfo) -> None:
+    channels = uow.channels.list_for_member(member_id)
+    if not any(c.platform is info.ref.platform and c.channel_id == info.channel_id for c in channels):
+        raise NotYourContent(info.channel_id)
+
+
+@retry_on_conflict()
+def cancel_submission(uow: UnitOfWork, *, member_id: int, submission_id: int, now: datetime) -> int:
+    """Withdraws the member's open submission: tasks not yet done are cancelled and the unused
+    escrow goes back to the owner at once; tasks already marked done are still verified and paid,
+    or refunded when they fail. Returns the credits refunded now. Raises NotYourSubmission or
+    SubmissionClosed (banned members may still withdraw: it only returns their own credits)."""
+    with uow:
+        member = get_member(uow, member_id)
+        submission = get_submission(uow, submission_id, for_update=True)
+        submission.ensure_owner(member_id)
+        submission.ensure_open()
+        for task in uow.tasks.list_for_submission(submission_id, statuses=frozenset({TaskStatus.ASSIGNED})):
+            locked = uow.tasks.find(task.id or 0, for_update=True)
+            if locked is not None and locked.status is TaskStatus.ASSIGNED:
+                locked.cancel(reason="submission_cancelled", now=now)
+                settle_task(uow, task=locked, submission=submission, now=now)
+        refund = submission.cancel(member_id=member_id, now=now)
+        if refund:
+            uow.ledger.transfer(
+                Posting(
+                    AccountKey.escrow(submission_id),
+                    AccountKey.member(member_id),
+                    refund,
+                    PostingKind.REFUND,
+                    f"cancel:{submission_id}",
+                    now,
+                ),
+                community_id=member.community_id,
+            )
+        uow.commit()
+        return refund

@@ -1,0 +1,120 @@
+"""Handing out tasks and the giver's side of their lifecycle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
+from tgexchange.domain.matching import Giver, MatchWeights, pick
+from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.ledger import settle_task
+from tgexchange.services.lookup import get_acting_member, get_submission, get_task
+from tgexchange.services.ports import UnitOfWork
+
+CANDIDATES_TO_SCORE = 200
+_OPEN = frozenset({TaskStatus.ASSIGNED, TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
+
+
+@retry_on_conflict()
+def request_task(
+    uow: UnitOfWork,
+    *,
+    member_id: int,
+    now: datetime,
+    weights: MatchWeights = MatchWeights(),
+    seed: int = 0,
+) -> Task:
+    """Assigns the member the best-matching submission (see domain.matching). Raises
+    MemberBanned, CommunityPaused, NoChannelLinked, TooManyOpenTasks or NoTaskAvailable."""
+    with uow:
+        member, community = get_acting_member(uow, member_id)
+        settings = community.settings
+        platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
+        if not platforms:
+            raise NoChannelLinked(None)
+        open_tasks = uow.tasks.count_open_for_giver(member_id)
+        if open_tasks >= settings.max_open_tasks_per_member:
+            raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
+        candidates = uow.submissions.candidates(
+            community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
+        )
+        giver = Giver(member_id=member_id, platforms=platforms, served_submission_ids=frozenset())
+        best = pick(giver, candidates, now=now, weights=weights, seed=seed)
+        if best is None:
+            raise NoTaskAvailable()
+        submission = get_submission(uow, best.submission_id, for_update=True)
+        submission.note_task_assigned(now)
+        task = Task(
+            community_id=member.community_id,
+            submission_id=best.submission_id,
+            giver_id=member_id,
+            owner_id=submission.owner_id,
+            platform=submission.platform,
+            credits=submission.credits_per_feedback,
+            assigned_at=now,
+            deadline_at=now + settings.task_deadline,
+        )
+        uow.tasks.add(task)
+        uow.stats.record(member_id, tasks_taken=1)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def mark_task_done(
+    uow: UnitOfWork, *, member_id: int, task_id: int, now: datetime, feedback_text: str | None = None
+) -> Task:
+    """The giver says they left their feedback; verification comes next. Raises TaskNotFound,
+    NotYourTask, TaskDeadlinePassed, TextTooLong, IllegalTransition, MemberBanned or
+    CommunityPaused."""
+    with uow:
+        get_acting_member(uow, member_id)
+        task = get_task(uow, task_id, for_update=True)
+        task.mark_done(member_id=member_id, now=now, feedback_text=feedback_text)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def skip_task(uow: UnitOfWork, *, member_id: int, task_id: int, now: datetime) -> Task:
+    """Gives the task back; its slot returns to the submission. Raises TaskNotFound, NotYourTask
+    or IllegalTransition."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        task.skip(member_id=member_id, now=now)
+        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def expire_task(uow: UnitOfWork, *, task_id: int, now: datetime) -> bool:
+    """Expires one overdue assigned task; False when it is no longer due (already done, or not
+    overdue after all)."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        if task.status is not TaskStatus.ASSIGNED or not task.is_overdue(now):
+            return False
+        task.expire(now)
+        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        uow.commit()
+        return True
+
+
+def expire_overdue_tasks(uow: UnitOfWork, *, now: datetime, batch: int = 500) -> int:
+    """Expires every assigned task past its deadline, one transaction per task so that one
+    failure cannot block the rest. Returns how many expired."""
+    expired = 0
+    while True:
+        with uow:
+            due = list(uow.tasks.list_overdue_ids(now=now, limit=batch))
+        for task_id in due:
+            expired += expire_task(uow, task_id=task_id, now=now)
+        if len(due) < batch:
+            return expired
+
+
+def open_tasks(uow: UnitOfWork, *, member_id: int) -> list[Task]:
+    with uow:
+        return list(uow.tasks.list_for_giver(member_id, statuses=_OPEN))

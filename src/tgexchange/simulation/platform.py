@@ -1,0 +1,68 @@
+"""An in-memory platform holding the simulated members' channels, videos and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
+from tgexchange.domain.errors import ContentUnavailable
+
+
+@dataclass
+class _Video:
+    ref: ContentRef
+    channel_id: str
+    title: str
+    uploaded_at: datetime
+    comments: list[PublicComment] = field(default_factory=list)
+
+
+class SimulatedPlatform:
+    """Implements the ContentReader and CommentReader ports over simulated content."""
+
+    def __init__(self) -> None:
+        self._videos: dict[tuple[Platform, str], _Video] = {}
+        self._comment_seq = 0
+        self.reads = 0
+
+    def publish(self, *, platform: Platform, content_id: str, channel_id: str, title: str, now: datetime) -> ContentRef:
+        kind = ContentKind.VIDEO if platform is Platform.YOUTUBE else ContentKind.POST
+        url = {
+            Platform.YOUTUBE: f"https://www.youtube.com/watch?v={content_id}",
+            Platform.TIKTOK: f"https://www.tiktok.com/@sim/video/{content_id}",
+            Platform.INSTAGRAM: f"https://www.instagram.com/p/{content_id}/",
+        }[platform]
+        ref = ContentRef(platform, kind, content_id, url)
+        self._videos[(platform, content_id)] = _Video(ref, channel_id, title, now)
+        return ref
+
+    def comment(self, ref: ContentRef, *, author_channel_id: str, text: str, now: datetime) -> PublicComment:
+        self._comment_seq += 1
+        comment = PublicComment(
+            comment_id=f"c{self._comment_seq}", author_channel_id=author_channel_id, text=text, posted_at=now
+        )
+        self._video(ref).comments.append(comment)
+        return comment
+
+    def _video(self, ref: ContentRef) -> _Video:
+        video = self._videos.get((ref.platform, ref.content_id))
+        if video is None:
+            raise ContentUnavailable(ref.url, "not published in the simulation")
+        return video
+
+    def read_content(self, ref: ContentRef) -> ContentInfo:
+        self.reads += 1
+        video = self._video(ref)
+        return ContentInfo(
+            ref=video.ref,
+            title=video.title,
+            channel_id=video.channel_id,
+            uploaded_at=video.uploaded_at,
+            comment_count=len(video.comments),
+        )
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+        self.reads += 1
+        return list(reversed(self._video(ref).comments[-limit:]))

@@ -1,0 +1,51 @@
+"""Behaviour profiles of simulated members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Profile(StrEnum):
+    HONEST = "honest"
+    SLOW = "slow"
+    LEECHER = "leecher"
+    SPAMMER = "spammer"
+    RING = "ring"
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    sessions_per_day: float  # how often the member opens the bot
+    completes: float  # chance a taken task is actually done
+    delay_hours: tuple[float, float]  # how long a done task takes, uniform
+    style: str  # which comment texts they write
+    submits_per_day: float  # wish to submit new content, when credits allow
+
+
+BEHAVIOURS: dict[Profile, Behaviour] = {
+    Profile.HONEST: Behaviour(2.0, 0.95, (0.5, 8.0), "substantive", 0.35),
+    Profile.SLOW: Behaviour(0.8, 0.8, (12.0, 70.0), "substantive", 0.25),
+    Profile.LEECHER: Behaviour(0.3, 0.0, (0.0, 0.0), "none", 0.6),
+    Profile.SPAMMER: Behaviour(2.0, 1.0, (0.1, 1.0), "spam", 0.5),
+    Profile.RING: Behaviour(1.5, 1.0, (0.2, 3.0), "ring", 0.5),
+}
+
+# Shares of the population; rings are groups of RING_SIZE accounts of one person.
+MIX: dict[Profile, float] = {
+    Profile.HONEST: 0.5,
+    Profile.SLOW: 0.15,
+    Profile.LEECHER: 0.15,
+    Profile.SPAMMER: 0.1,
+    Profile.RING: 0.1,
+}
+RING_SIZE = 4
+
+
+def assign_profiles(members: int) -> list[Profile]:
+    """A deterministic population of ``members`` with the MIX shares (largest remainder)."""
+    raw = {p: MIX[p] * members for p in Profile}
+    counts = {p: int(v) for p, v in raw.items()}
+    for p in sorted(Profile, key=lambda p: raw[p] - counts[p], reverse=True)[: members - sum(counts.values())]:
+        counts[p] += 1
+    return [p for p in Profile for _ in range(counts[p])]

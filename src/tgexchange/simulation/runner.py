@@ -1,0 +1,309 @@
+"""Runs a simulated community hour by hour through the real use cases."""
+
+from __future__ import annotations
+
+import heapq
+import random
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tgexchange.bootstrap import Storage
+from tgexchange.domain.community import CommunitySettings
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.errors import DomainError
+from tgexchange.domain.ledger import AccountKey
+from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services import channel as channel_service
+from tgexchange.services import community as community_service
+from tgexchange.services import submission as submission_service
+from tgexchange.services import task as task_service
+from tgexchange.services import verification
+from tgexchange.services.stats import is_ledger_balanced
+from tgexchange.simulation import texts
+from tgexchange.simulation.judge import judge
+from tgexchange.simulation.platform import SimulatedPlatform
+from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assign_profiles
+
+SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
+SIM_CHAT_ID = -1_000_000_000_001
+_VERIFY_AFTER = timedelta(minutes=30)
+
+
+@dataclass
+class SimMember:
+    index: int
+    profile: Profile
+    member_id: int
+    channel_id: str
+    ring: int | None
+    videos: int = 0
+    earlier_comments: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    members: int
+    days: int
+    seed: int
+    community_id: int
+    ledger_balanced: bool
+    profiles: dict[str, dict[str, float]]
+    outcomes: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "members": self.members,
+            "days": self.days,
+            "seed": self.seed,
+            "synthetic": True,
+            "ledger_balanced": self.ledger_balanced,
+            "profiles": self.profiles,
+            "outcomes": self.outcomes,
+        }
+
+
+class Simulation:
+    """A synthetic community of ``members`` over ``days``; deterministic for a seed."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        members: int,
+        days: int,
+        seed: int,
+        chat_id: int = SIM_CHAT_ID,
+        title: str = "Simulated creators (synthetic data)",
+    ) -> None:
+        if members < 2 or days < 1:
+            raise ValueError("a simulation needs at least 2 members and 1 day")
+        self.storage = storage
+        self.platform = SimulatedPlatform()
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.days = days
+        self.member_count = members
+        self.chat_id = chat_id
+        self.title = title
+        self.now = SIM_START
+        self.members: list[SimMember] = []
+        self.by_member_id: dict[int, SimMember] = {}
+        self.community_id = 0
+        # Snapshots of the tasks handed out (as returned by request_task) and their content, so the
+        # simulated people need not query storage for what they were told.
+        self._tasks: dict[int, Task] = {}
+        self._refs: dict[int, ContentRef] = {}
+        self._pending: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
+        self._to_verify: list[tuple[datetime, int, int]] = []
+        self._seq = 0
+
+    # setup -------------------------------------------------------------------------------
+    def _setup(self) -> None:
+        community = community_service.register_community(
+            self.storage.uow(),
+            telegram_chat_id=self.chat_id,
+            title=self.title,
+            now=self.now,
+            settings=CommunitySettings(allowed_platforms=frozenset({Platform.YOUTUBE})),
+        )
+        self.community_id = community.id or 0
+        profiles = assign_profiles(self.member_count)
+        ring_counter = 0
+        ring_fill = 0
+        for index, profile in enumerate(profiles):
+            ring = None
+            if profile is Profile.RING:
+                ring = ring_counter
+                ring_fill += 1
+                if ring_fill == RING_SIZE:
+                    ring_counter, ring_fill = ring_counter + 1, 0
+            joined = community_service.join_community(
+                self.storage.uow(),
+                community_id=self.community_id,
+                telegram_user_id=10_000 + index,
+                display_name=f"{profile.value}-{index:03d}",
+                now=self.now,
+            )
+            member_id = joined.member.id or 0
+            sim = SimMember(index, profile, member_id, f"UCsim{index:06d}", ring)
+            self._link_channel(sim)
+            self.members.append(sim)
+            self.by_member_id[member_id] = sim
+
+    def _link_channel(self, sim: SimMember) -> None:
+        proof = channel_service.start_channel_proof(
+            self.storage.uow(), member_id=sim.member_id, platform=Platform.YOUTUBE, now=self.now
+        )
+        ref = self._publish(sim)
+        self.platform.comment(ref, author_channel_id=sim.channel_id, text=f"my code {proof.code}", now=self.now)
+        channel_service.confirm_channel_proof(
+            self.storage.uow(), self.platform, self.platform, member_id=sim.member_id, ref=ref, now=self.now
+        )
+
+    def _publish(self, sim: SimMember) -> ContentRef:
+        sim.videos += 1
+        content_id = f"v{sim.index:05d}x{sim.videos:04d}"
+        return self.platform.publish(
+            platform=Platform.YOUTUBE,
+            content_id=content_id,
+            channel_id=sim.channel_id,
+            title=texts.video_title(self.rng, sim.videos),
+            now=self.now,
+        )
+
+    # one hour ----------------------------------------------------------------------------
+    def _hour(self) -> None:
+        for sim in self.members:
+            behaviour = BEHAVIOURS[sim.profile]
+            if self.rng.random() < behaviour.sessions_per_day / 24:
+                self._session(sim)
+        self._finish_due_work()
+        self._verify_due()
+        if self.now.hour == 0:
+            task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
+
+    def _session(self, sim: SimMember) -> None:
+        behaviour = BEHAVIOURS[sim.profile]
+        if self.rng.random() < behaviour.submits_per_day / max(behaviour.sessions_per_day, 0.01):
+            self._maybe_submit(sim)
+        if sim.profile is Profile.LEECHER and self.rng.random() < 0.7:
+            return
+        self._take_task(sim)
+
+    def _maybe_submit(self, sim: SimMember) -> None:
+        ref = self._publish(sim)
+        try:
+            submission = submission_service.submit_content(
+                self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now
+            )
+        except DomainError:
+            return  # typically not enough credits yet: the member gives feedback first
+        self._refs[submission.id or 0] = ref
+
+    def _take_task(self, sim: SimMember) -> None:
+        behaviour = BEHAVIOURS[sim.profile]
+        for _ in range(3 if sim.ring is not None else 1):
+            try:
+                task = task_service.request_task(
+                    self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
+                )
+            except DomainError:
+                return
+            owner = self.by_member_id.get(task.owner_id)
+            if sim.ring is not None and (owner is None or owner.ring != sim.ring):
+                task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id or 0, now=self.now)
+                continue
+            if self.rng.random() < behaviour.completes:
+                low, high = behaviour.delay_hours
+                due = self.now + timedelta(hours=self.rng.uniform(low, high))
+                self._seq += 1
+                self._tasks[task.id or 0] = task
+                heapq.heappush(self._pending, (due, self._seq, task.id or 0))
+            return
+
+    def _comment_text(self, sim: SimMember) -> str:
+        style = BEHAVIOURS[sim.profile].style
+        if style == "spam":
+            return texts.promotional(self.rng) if self.rng.random() < 0.5 else texts.generic(self.rng)
+        if style == "ring":
+            return texts.ring_praise(self.rng)
+        if self.rng.random() < 0.05:
+            return texts.generic(self.rng)
+        return texts.substantive(self.rng)
+
+    def _finish_due_work(self) -> None:
+        while self._pending and self._pending[0][0] <= self.now:
+            due, _, task_id = heapq.heappop(self._pending)
+            task = self._tasks[task_id]
+            sim = self.by_member_id[task.giver_id]
+            if task.is_overdue(due):
+                del self._tasks[task_id]
+                continue  # too late: the expiry sweep takes it
+            text = self._comment_text(sim)
+            self.platform.comment(self._refs[task.submission_id], author_channel_id=sim.channel_id, text=text, now=due)
+            try:
+                task_service.mark_task_done(self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now)
+            except DomainError:
+                del self._tasks[task_id]
+                continue  # e.g. cancelled meanwhile
+            self._seq += 1
+            heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task_id))
+
+    def _verify_due(self) -> None:
+        """Stand-in verification: the giver's comment on the content, after assignment, judged by
+        simple rules (the real quality gate replaces this)."""
+        settings_min_words = CommunitySettings().min_words
+        while self._to_verify and self._to_verify[0][0] <= self.now:
+            _, _, task_id = heapq.heappop(self._to_verify)
+            task = self._tasks.pop(task_id)
+            giver = self.by_member_id[task.giver_id]
+            comments = self.platform.read_comments(self._refs[task.submission_id], limit=100)
+            mine = [c for c in comments if c.author_channel_id == giver.channel_id and c.posted_at >= task.assigned_at]
+            reason: str | None = "not_found"
+            comment_id: str | None = None
+            if mine:
+                comment = mine[0]
+                reason = judge(comment.text, min_words=settings_min_words, earlier=giver.earlier_comments)
+                giver.earlier_comments.add(comment.text)
+                comment_id = comment.comment_id
+            verification.record_verification_outcome(
+                self.storage.uow(),
+                task_id=task_id,
+                verified=reason is None,
+                reason=reason,
+                comment_id=comment_id,
+                now=self.now,
+            )
+
+    # run ---------------------------------------------------------------------------------
+    def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+        self._setup()
+        hours = self.days * 24
+        for hour in range(hours):
+            self._hour()
+            self.now += timedelta(hours=1)
+            if progress is not None:
+                progress(hour + 1, hours)
+        task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
+        return self._result()
+
+    def _result(self) -> SimulationResult:
+        with self.storage.uow() as uow:
+            per_profile: dict[str, dict[str, list[float]]] = {}
+            for sim in self.members:
+                stats = uow.stats.get(sim.member_id)
+                bucket = per_profile.setdefault(sim.profile.value, {"credits": [], "received": [], "given": []})
+                bucket["credits"].append(uow.ledger.balance(AccountKey.member(sim.member_id)))
+                bucket["received"].append(stats.feedback_received)
+                bucket["given"].append(stats.verified)
+            outcomes = {"verified": 0, "rejected": 0, "expired": 0}
+            for status in (TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.EXPIRED):
+                outcomes[status.value] = len(
+                    uow.tasks.list_in_community(self.community_id, statuses=frozenset({status}))
+                )
+            balanced = uow.ledger.is_balanced(self.community_id)
+        profiles = {
+            name: {
+                "members": len(values["credits"]),
+                "credits_mean": round(statistics.fmean(values["credits"]), 2),
+                "feedback_received_mean": round(statistics.fmean(values["received"]), 2),
+                "feedback_given_mean": round(statistics.fmean(values["given"]), 2),
+            }
+            for name, values in per_profile.items()
+        }
+        return SimulationResult(
+            members=self.member_count,
+            days=self.days,
+            seed=self.seed,
+            community_id=self.community_id,
+            ledger_balanced=balanced,
+            profiles=profiles,
+            outcomes=outcomes,
+        )
+
+
+def check_ledger(storage: Storage, community_id: int) -> bool:
+    return is_ledger_balanced(storage.uow(), community_id=community_id)

@@ -1,0 +1,85 @@
+"""Fakes of the ports that reach outside the process: time and platforms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
+from tgexchange.domain.errors import ContentUnavailable, DomainError
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, start: datetime = T0) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+@dataclass
+class _Content:
+    info: ContentInfo
+    comments: list[PublicComment] = field(default_factory=list)
+
+
+class FakePlatform:
+    """ContentReader and CommentReader over in-memory content; records every call and can be told
+    to fail the next calls with a given error."""
+
+    def __init__(self) -> None:
+        self._content: dict[tuple[Platform, str], _Content] = {}
+        self.calls: list[tuple[str, str]] = []
+        self._failures: list[DomainError] = []
+        self._seq = 0
+
+    def publish(
+        self,
+        *,
+        channel_id: str,
+        platform: Platform = Platform.YOUTUBE,
+        content_id: str | None = None,
+        title: str = "A video",
+        description: str | None = None,
+    ) -> ContentRef:
+        self._seq += 1
+        content_id = content_id or f"vid{self._seq:08d}"
+        kind = ContentKind.VIDEO if platform is Platform.YOUTUBE else ContentKind.POST
+        ref = ContentRef(platform, kind, content_id, f"https://{platform.value}.example/{content_id}")
+        self._content[(platform, content_id)] = _Content(
+            ContentInfo(ref=ref, title=title, channel_id=channel_id, channel_name=f"name of {channel_id}",
+                        description=description)
+        )
+        return ref
+
+    def comment(self, ref: ContentRef, *, author_channel_id: str, text: str, at: datetime) -> PublicComment:
+        self._seq += 1
+        comment = PublicComment(f"c{self._seq}", author_channel_id, text, at)
+        self._content[(ref.platform, ref.content_id)].comments.append(comment)
+        return comment
+
+    def fail_next(self, *errors: DomainError) -> None:
+        self._failures.extend(errors)
+
+    def _get(self, ref: ContentRef) -> _Content:
+        if self._failures:
+            raise self._failures.pop(0)
+        content = self._content.get((ref.platform, ref.content_id))
+        if content is None:
+            raise ContentUnavailable(ref.url)
+        return content
+
+    def read_content(self, ref: ContentRef) -> ContentInfo:
+        self.calls.append(("read_content", ref.content_id))
+        return self._get(ref).info
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+        self.calls.append(("read_comments", ref.content_id))
+        return list(reversed(self._get(ref).comments))[:limit]

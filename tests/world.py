@@ -1,0 +1,106 @@
+"""A test driver that builds communities, members, submissions and tasks through the real use
+cases, so tests state only what they are about."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sqlalchemy as sa
+
+from tests.fakes import FakeClock, FakePlatform
+from tgexchange.adapters.db import tables
+from tgexchange.bootstrap import Storage
+from tgexchange.domain.community import Community, CommunitySettings
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.ledger import AccountKey
+from tgexchange.domain.member import Member
+from tgexchange.domain.submission import Submission
+from tgexchange.domain.task import Task
+from tgexchange.services import channel as channel_service
+from tgexchange.services import community as community_service
+from tgexchange.services import submission as submission_service
+from tgexchange.services import task as task_service
+from tgexchange.services import verification
+
+
+class World:
+    def __init__(self, storage: Storage, clock: FakeClock | None = None, platform: FakePlatform | None = None) -> None:
+        self.storage = storage
+        self.clock = clock or FakeClock()
+        self.platform = platform or FakePlatform()
+        self._ids = itertools.count(1)
+        self.channel_of: dict[int, str] = {}
+
+    def uow(self) -> Any:
+        return self.storage.uow()
+
+    @property
+    def now(self) -> Any:
+        return self.clock.now()
+
+    def community(self, **settings: Any) -> Community:
+        n = next(self._ids)
+        return community_service.register_community(
+            self.uow(), telegram_chat_id=-100_000 - n, title=f"Group {n}", now=self.now,
+            settings=CommunitySettings(**settings) if settings else None,
+        )
+
+    def member(self, community: Community, name: str | None = None, *, admin: bool = False,
+               link: Platform | None = Platform.YOUTUBE) -> Member:
+        n = next(self._ids)
+        joined = community_service.join_community(
+            self.uow(), community_id=community.id or 0, telegram_user_id=5000 + n,
+            display_name=name or f"member {n}", now=self.now, is_admin=admin,
+        )
+        member = joined.member
+        if link is not None:
+            self.link(member, link)
+        return member
+
+    def link(self, member: Member, platform: Platform = Platform.YOUTUBE) -> str:
+        channel_id = f"UC{member.id:06d}{platform.value[:2]}"
+        proof = channel_service.start_channel_proof(self.uow(), member_id=member.id or 0, platform=platform,
+                                                    now=self.now)
+        ref = self.platform.publish(channel_id=channel_id, platform=platform, description=f"code {proof.code}")
+        if platform.has_public_comments:
+            self.platform.comment(ref, author_channel_id=channel_id, text=f"proof {proof.code}", at=self.now)
+        channel_service.confirm_channel_proof(
+            self.uow(), self.platform, self.platform, member_id=member.id or 0, ref=ref, now=self.now
+        )
+        self.channel_of[member.id or 0] = channel_id
+        return channel_id
+
+    def content(self, member: Member, platform: Platform = Platform.YOUTUBE) -> ContentRef:
+        return self.platform.publish(channel_id=self.channel_of[member.id or 0], platform=platform)
+
+    def submission(self, owner: Member, *, wanted: int | None = None,
+                   platform: Platform = Platform.YOUTUBE) -> Submission:
+        return submission_service.submit_content(
+            self.uow(), self.platform, member_id=owner.id or 0, ref=self.content(owner, platform), now=self.now,
+            feedback_wanted=wanted,
+        )
+
+    def task(self, giver: Member) -> Task:
+        return task_service.request_task(self.uow(), member_id=giver.id or 0, now=self.now)
+
+    def done(self, task: Task) -> Task:
+        return task_service.mark_task_done(self.uow(), member_id=task.giver_id, task_id=task.id or 0, now=self.now)
+
+    def verified(self, task: Task) -> Task:
+        self.done(task)
+        return verification.record_verification_outcome(self.uow(), task_id=task.id or 0, verified=True,
+                                                         now=self.now)
+
+    def balance(self, account: Member | AccountKey) -> int:
+        key = account if isinstance(account, AccountKey) else AccountKey.member(account.id or 0)
+        with self.uow() as uow:
+            return uow.ledger.balance(key)
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, to show that a refused request changed nothing."""
+        with self.storage.engine.connect() as connection:
+            return {
+                table.name: sorted(tuple(row) for row in connection.execute(sa.select(table)))
+                for table in tables.metadata.sorted_tables
+            }
