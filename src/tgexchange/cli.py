@@ -162,3 +162,7 @@ def _remove_sqlite_files(settings: Settings) -> None:
     base = settings.data_dir / "tgexchange.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{base}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,325 @@
+"""Linking a member's own channel through a one-time code, on a SQLite file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.world import World
+from tgexchange.domain.channel import Channel, OwnershipProof
+from tgexchange.domain.community import Community
+from tgexchange.domain.content import ContentKind, ContentRef, Platform
+from tgexchange.domain.errors import (
+    ChannelAlreadyLinked,
+    CommunityPaused,
+    ContentUnavailable,
+    DomainError,
+    MemberBanned,
+    MemberNotFound,
+    PlatformNotAllowed,
+    PlatformUnavailable,
+    ProofExpired,
+    ProofNotFound,
+    ProofNotStarted,
+)
+from tgexchange.domain.member import Member
+from tgexchange.services import channel as channel_service
+from tgexchange.services import community as community_service
+
+UNKNOWN = 999_999
+
+
+def channels_of(world: World, member: Member) -> list[Channel]:
+    with world.storage.uow() as uow:
+        return list(uow.channels.list_for_member(member.id or 0))
+
+
+def latest_proof(world: World, member: Member, platform: Platform = Platform.YOUTUBE) -> OwnershipProof | None:
+    with world.storage.uow() as uow:
+        return uow.proofs.find_latest(member.id or 0, platform)
+
+
+def start(world: World, member: Member, platform: Platform = Platform.YOUTUBE) -> OwnershipProof:
+    return channel_service.start_channel_proof(world.uow(), member_id=member.id or 0, platform=platform, now=world.now)
+
+
+def confirm(world: World, member: Member, ref: ContentRef) -> Channel:
+    return channel_service.confirm_channel_proof(
+        world.uow(), world.platform, world.platform, member_id=member.id or 0, ref=ref, now=world.now
+    )
+
+
+def video_with_code(world: World, channel_id: str, code: str, *, commenter: str | None = None) -> ContentRef:
+    """A video on ``channel_id`` with a comment carrying ``code`` (by the channel itself unless told)."""
+    ref = world.platform.publish(channel_id=channel_id)
+    world.platform.comment(ref, author_channel_id=commenter or channel_id, text=f"my code: {code}", at=world.now)
+    return ref
+
+
+def ban(world: World, community: Community, member: Member) -> None:
+    admin = world.member(community, admin=True, link=None)
+    community_service.ban_member(
+        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+    )
+
+
+# --- starting a proof --------------------------------------------------------------------------
+
+
+def test_start_channel_proof_stores_a_one_hour_code(world: World) -> None:
+    member = world.member(world.community(), link=None)
+
+    proof = start(world, member)
+
+    assert re.fullmatch(r"TGX-[A-HJ-NP-Z2-9]{6}", proof.code)
+    stored = latest_proof(world, member)
+    assert stored is not None
+    assert (stored.code, stored.created_at, stored.used_at) == (proof.code, world.now, None)
+    assert stored.expires_at == world.clock.advance(hours=1)
+
+
+def test_start_channel_proof_refuses_an_unknown_member(world: World) -> None:
+    world.community()
+    before = world.snapshot()
+
+    with pytest.raises(MemberNotFound):
+        channel_service.start_channel_proof(world.uow(), member_id=UNKNOWN, platform=Platform.YOUTUBE, now=world.now)
+    assert world.snapshot() == before
+
+
+def test_start_channel_proof_refuses_a_banned_member(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    ban(world, community, member)
+    before = world.snapshot()
+
+    with pytest.raises(MemberBanned):
+        start(world, member)
+    assert world.snapshot() == before
+
+
+def test_start_channel_proof_refuses_while_the_community_is_paused(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    community_service.pause_community(
+        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+    )
+    before = world.snapshot()
+
+    with pytest.raises(CommunityPaused, match="paused: incident"):
+        start(world, member)
+    assert world.snapshot() == before
+
+
+def test_start_channel_proof_refuses_a_platform_the_community_does_not_accept(world: World) -> None:
+    member = world.member(world.community(allowed_platforms=frozenset({Platform.YOUTUBE})), link=None)
+    before = world.snapshot()
+
+    with pytest.raises(PlatformNotAllowed, match=r"does not accept tiktok content\. Accepted: youtube\."):
+        start(world, member, Platform.TIKTOK)
+    assert world.snapshot() == before
+
+
+# --- confirming a proof ------------------------------------------------------------------------
+
+
+def test_confirm_channel_proof_links_the_channel_whose_own_comment_carries_the_code(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    proof = start(world, member)
+    ref = video_with_code(world, "UCmine", proof.code.lower())
+
+    channel = confirm(world, member, ref)
+
+    [stored] = channels_of(world, member)
+    assert (stored.id, stored.platform, stored.channel_id, stored.name, stored.community_id, stored.linked_at) == (
+        channel.id,
+        Platform.YOUTUBE,
+        "UCmine",
+        "name of UCmine",
+        community.id,
+        world.now,
+    )
+    used = latest_proof(world, member)
+    assert used is not None
+    assert used.used_at == world.now
+
+
+def test_confirm_channel_proof_reads_the_description_on_platforms_without_public_comments(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    proof = start(world, member, Platform.TIKTOK)
+    ref = world.platform.publish(channel_id="tt-mine", platform=Platform.TIKTOK, description=f"hi {proof.code}")
+
+    confirm(world, member, ref)
+
+    assert [(c.platform, c.channel_id) for c in channels_of(world, member)] == [(Platform.TIKTOK, "tt-mine")]
+    assert world.platform.calls == [("read_content", ref.content_id)]
+
+
+def test_confirm_channel_proof_of_an_already_linked_channel_returns_it_without_a_copy(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    first = confirm(world, member, video_with_code(world, "UCmine", start(world, member).code))
+
+    again = confirm(world, member, video_with_code(world, "UCmine", start(world, member).code))
+
+    assert again.id == first.id
+    assert len(channels_of(world, member)) == 1
+
+
+def test_the_same_channel_may_be_linked_in_two_communities(world: World) -> None:
+    in_a = world.member(world.community(), link=None)
+    in_b = world.member(world.community(), link=None)
+    confirm(world, in_a, video_with_code(world, "UCshared", start(world, in_a).code))
+
+    confirm(world, in_b, video_with_code(world, "UCshared", start(world, in_b).code))
+
+    assert [c.channel_id for c in channels_of(world, in_b)] == ["UCshared"]
+
+
+def test_confirm_channel_proof_refuses_when_no_proof_was_started(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    ref = video_with_code(world, "UCmine", "TGX-AAAAAA")
+    before = world.snapshot()
+
+    with pytest.raises(ProofNotStarted, match="/link"):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+    assert world.platform.calls == []
+
+
+def test_confirm_channel_proof_refuses_a_proof_started_for_another_platform(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    proof = start(world, member, Platform.TIKTOK)
+    ref = video_with_code(world, "UCmine", proof.code)
+    before = world.snapshot()
+
+    with pytest.raises(ProofNotStarted):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_an_expired_code(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    proof = start(world, member)
+    ref = video_with_code(world, "UCmine", proof.code)
+    world.clock.advance(hours=1, seconds=1)
+    before = world.snapshot()
+
+    with pytest.raises(ProofExpired, match="expired"):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+    assert channels_of(world, member) == []
+
+
+def test_confirm_channel_proof_refuses_a_code_already_used(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    proof = start(world, member)
+    confirm(world, member, video_with_code(world, "UCmine", proof.code))
+    before = world.snapshot()
+
+    with pytest.raises(ProofExpired):
+        confirm(world, member, video_with_code(world, "UCmine", proof.code))
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_a_code_posted_by_someone_elses_channel(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    proof = start(world, member)
+    ref = video_with_code(world, "UCvictim", proof.code, commenter="UCmine")
+    before = world.snapshot()
+
+    with pytest.raises(ProofNotFound, match=f"code {proof.code} by the video's own channel"):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+    assert channels_of(world, member) == []
+
+
+def test_confirm_channel_proof_refuses_content_without_the_code(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    start(world, member)
+    ref = video_with_code(world, "UCmine", "TGX-ZZZZZZ")
+    before = world.snapshot()
+
+    with pytest.raises(ProofNotFound):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_a_channel_another_member_linked(world: World) -> None:
+    community = world.community()
+    holder = world.member(community)
+    claimant = world.member(community, link=None)
+    holders_channel = world.channel_of[holder.id or 0]
+    ref = video_with_code(world, holders_channel, start(world, claimant).code)
+    before = world.snapshot()
+
+    with pytest.raises(ChannelAlreadyLinked, match="already linked to a member of this community"):
+        confirm(world, claimant, ref)
+    assert world.snapshot() == before
+    assert channels_of(world, claimant) == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [PlatformUnavailable("YouTube", "timeout"), ContentUnavailable("https://youtube.example/x", "private")],
+    ids=["platform-unavailable", "content-unavailable"],
+)
+def test_confirm_channel_proof_stores_nothing_when_the_platform_fails(world: World, error: DomainError) -> None:
+    member = world.member(world.community(), link=None)
+    ref = video_with_code(world, "UCmine", start(world, member).code)
+    world.platform.fail_next(error)
+    before = world.snapshot()
+
+    with pytest.raises(type(error)):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_content_that_does_not_exist(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    start(world, member)
+    ref = ContentRef(Platform.YOUTUBE, ContentKind.VIDEO, "gone", "https://youtube.example/gone")
+    before = world.snapshot()
+
+    with pytest.raises(ContentUnavailable, match="not publicly available"):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_a_banned_member(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    ref = video_with_code(world, "UCmine", start(world, member).code)
+    ban(world, community, member)
+    before = world.snapshot()
+
+    with pytest.raises(MemberBanned):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_while_the_community_is_paused(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    ref = video_with_code(world, "UCmine", start(world, member).code)
+    community_service.pause_community(
+        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+    )
+    before = world.snapshot()
+
+    with pytest.raises(CommunityPaused):
+        confirm(world, member, ref)
+    assert world.snapshot() == before
+
+
+def test_confirm_channel_proof_refuses_an_unknown_member(world: World) -> None:
+    world.community()
+    ref = video_with_code(world, "UCmine", "TGX-AAAAAA")
+    before = world.snapshot()
+
+    with pytest.raises(MemberNotFound):
+        channel_service.confirm_channel_proof(
+            world.uow(), world.platform, world.platform, member_id=UNKNOWN, ref=ref, now=world.now
+        )
+    assert world.snapshot() == before
