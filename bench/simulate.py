@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.report import median, write_section  # noqa: E402
+from bench.report import median, write_section
 
 BUDGET_S = 60.0
 
@@ -26,8 +26,19 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    command = [sys.executable, "-m", "tgexchange.cli", "simulate", "--members", str(args.members),
-               "--days", str(args.days), "--seed", str(args.seed), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "tgexchange.cli",
+        "simulate",
+        "--members",
+        str(args.members),
+        "--days",
+        str(args.days),
+        "--seed",
+        str(args.seed),
+        "--json",
+    ]
     walls: list[float] = []
     summary: dict[str, object] = {}
     for run in range(args.runs):
@@ -39,10 +50,7 @@ def main() -> None:
     profiles = summary["profiles"]
     assert isinstance(profiles, dict)
     honest = profiles["honest"]
-    rows = "\n".join(
-        f"| {name} | {p['members']} | {p['credits_mean']} | {p['feedback_received_mean']} | {p['feedback_given_mean']} |"
-        for name, p in profiles.items()
-    )
+    rows = "\n".join("| " + " | ".join(str(v) for v in (name, *p.values())) + " |" for name, p in profiles.items())
     ahead = all(
         honest["credits_mean"] > profiles[other]["credits_mean"]
         and honest["feedback_received_mean"] > profiles[other]["feedback_received_mean"]
@@ -50,14 +58,14 @@ def main() -> None:
     )
     body = f"""## Simulator (`bench/simulate.py`)
 
-Command: `{' '.join(['tgexchange', *command[3:]])}` ({args.runs} runs, whole process, SQLite file).
+Command: `{" ".join(["tgexchange", *command[3:]])}` ({args.runs} runs, whole process, SQLite file).
 
 | median wall time | runs | budget (issue: exchange core) | ratio to budget |
 |---|---|---|---|
-| {median(walls):.1f} s | {', '.join(f'{w:.1f}' for w in walls)} s | {BUDGET_S:.0f} s | {median(walls) / BUDGET_S:.2f} |
+| {median(walls):.1f} s | {", ".join(f"{w:.1f}" for w in walls)} s | {BUDGET_S:.0f} s | {median(walls) / BUDGET_S:.2f} |
 
-Outcome of the last run (synthetic data): ledger balanced = {summary['ledger_balanced']},
-outcomes = {summary['outcomes']}; honest members ahead of leechers and spammers on credits and
+Outcome of the last run (synthetic data): ledger balanced = {summary["ledger_balanced"]},
+outcomes = {summary["outcomes"]}; honest members ahead of leechers and spammers on credits and
 feedback received = {ahead}.
 
 | profile | members | credits (mean) | feedback received (mean) | feedback given (mean) |

@@ -54,8 +54,13 @@ class FakePlatform:
         kind = ContentKind.VIDEO if platform is Platform.YOUTUBE else ContentKind.POST
         ref = ContentRef(platform, kind, content_id, f"https://{platform.value}.example/{content_id}")
         self._content[(platform, content_id)] = _Content(
-            ContentInfo(ref=ref, title=title, channel_id=channel_id, channel_name=f"name of {channel_id}",
-                        description=description)
+            ContentInfo(
+                ref=ref,
+                title=title,
+                channel_id=channel_id,
+                channel_name=f"name of {channel_id}",
+                description=description,
+            )
         )
         return ref
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.fakes import FakeClock, FakePlatform
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
@@ -32,7 +33,7 @@ class World:
         self._ids = itertools.count(1)
         self.channel_of: dict[int, str] = {}
 
-    def uow(self) -> Any:
+    def uow(self) -> SqlAlchemyUnitOfWork:
         return self.storage.uow()
 
     @property
@@ -42,16 +43,29 @@ class World:
     def community(self, **settings: Any) -> Community:
         n = next(self._ids)
         return community_service.register_community(
-            self.uow(), telegram_chat_id=-100_000 - n, title=f"Group {n}", now=self.now,
+            self.uow(),
+            telegram_chat_id=-100_000 - n,
+            title=f"Group {n}",
+            now=self.now,
             settings=CommunitySettings(**settings) if settings else None,
         )
 
-    def member(self, community: Community, name: str | None = None, *, admin: bool = False,
-               link: Platform | None = Platform.YOUTUBE) -> Member:
+    def member(
+        self,
+        community: Community,
+        name: str | None = None,
+        *,
+        admin: bool = False,
+        link: Platform | None = Platform.YOUTUBE,
+    ) -> Member:
         n = next(self._ids)
         joined = community_service.join_community(
-            self.uow(), community_id=community.id or 0, telegram_user_id=5000 + n,
-            display_name=name or f"member {n}", now=self.now, is_admin=admin,
+            self.uow(),
+            community_id=community.id or 0,
+            telegram_user_id=5000 + n,
+            display_name=name or f"member {n}",
+            now=self.now,
+            is_admin=admin,
         )
         member = joined.member
         if link is not None:
@@ -60,8 +74,9 @@ class World:
 
     def link(self, member: Member, platform: Platform = Platform.YOUTUBE) -> str:
         channel_id = f"UC{member.id:06d}{platform.value[:2]}"
-        proof = channel_service.start_channel_proof(self.uow(), member_id=member.id or 0, platform=platform,
-                                                    now=self.now)
+        proof = channel_service.start_channel_proof(
+            self.uow(), member_id=member.id or 0, platform=platform, now=self.now
+        )
         ref = self.platform.publish(channel_id=channel_id, platform=platform, description=f"code {proof.code}")
         if platform.has_public_comments:
             self.platform.comment(ref, author_channel_id=channel_id, text=f"proof {proof.code}", at=self.now)
@@ -74,10 +89,15 @@ class World:
     def content(self, member: Member, platform: Platform = Platform.YOUTUBE) -> ContentRef:
         return self.platform.publish(channel_id=self.channel_of[member.id or 0], platform=platform)
 
-    def submission(self, owner: Member, *, wanted: int | None = None,
-                   platform: Platform = Platform.YOUTUBE) -> Submission:
+    def submission(
+        self, owner: Member, *, wanted: int | None = None, platform: Platform = Platform.YOUTUBE
+    ) -> Submission:
         return submission_service.submit_content(
-            self.uow(), self.platform, member_id=owner.id or 0, ref=self.content(owner, platform), now=self.now,
+            self.uow(),
+            self.platform,
+            member_id=owner.id or 0,
+            ref=self.content(owner, platform),
+            now=self.now,
             feedback_wanted=wanted,
         )
 
@@ -89,8 +109,7 @@ class World:
 
     def verified(self, task: Task) -> Task:
         self.done(task)
-        return verification.record_verification_outcome(self.uow(), task_id=task.id or 0, verified=True,
-                                                         now=self.now)
+        return verification.record_verification_outcome(self.uow(), task_id=task.id or 0, verified=True, now=self.now)
 
     def balance(self, account: Member | AccountKey) -> int:
         key = account if isinstance(account, AccountKey) else AccountKey.member(account.id or 0)

@@ -31,7 +31,9 @@ def test_simulate_json_ends_with_one_summary_object(tmp_path: Path) -> None:
     result = run("simulate", "--members", "24", "--days", "3", "--seed", "3", "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["members"] == 24 and summary["days"] == 3 and summary["seed"] == 3
+    assert summary["members"] == 24
+    assert summary["days"] == 3
+    assert summary["seed"] == 3
     assert summary["ledger_balanced"] is True
     assert set(summary["profiles"]) == {"honest", "slow", "leecher", "spammer", "ring"}
     assert sum(p["members"] for p in summary["profiles"].values()) == 24

@@ -41,11 +41,14 @@ def race(*calls: Callable[[], T]) -> list[T | BaseException]:
 
 def payouts_for(world: World, task_id: int) -> int:
     with world.storage.engine.connect() as connection:
-        return connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(tables.postings)
-            .where(tables.postings.c.task_id == task_id, tables.postings.c.kind == PostingKind.PAYOUT)
-        ) or 0
+        return (
+            connection.scalar(
+                sa.select(sa.func.count())
+                .select_from(tables.postings)
+                .where(tables.postings.c.task_id == task_id, tables.postings.c.kind == PostingKind.PAYOUT)
+            )
+            or 0
+        )
 
 
 def test_two_connections_recording_the_same_verification_pay_exactly_once(any_world: World) -> None:
@@ -88,10 +91,12 @@ def test_verify_and_reject_racing_leave_one_outcome_and_consistent_credits(any_w
     any_world.done(task)
 
     results = race(
-        lambda: verification.record_verification_outcome(any_world.uow(), task_id=task.id or 0, verified=True,
-                                                         now=any_world.now),
-        lambda: verification.record_verification_outcome(any_world.uow(), task_id=task.id or 0, verified=False,
-                                                         reason="too_short", now=any_world.now),
+        lambda: verification.record_verification_outcome(
+            any_world.uow(), task_id=task.id or 0, verified=True, now=any_world.now
+        ),
+        lambda: verification.record_verification_outcome(
+            any_world.uow(), task_id=task.id or 0, verified=False, reason="too_short", now=any_world.now
+        ),
     )
     statuses = {r.status for r in results if isinstance(r, Task)}
     assert len(statuses) == 1, results  # both callers see the single stored outcome
@@ -113,8 +118,10 @@ def test_two_members_racing_for_the_last_slot_get_one_task(any_world: World) -> 
     )
     won = [r for r in results if isinstance(r, Task)]
     lost = [r for r in results if isinstance(r, DomainError)]
-    assert len(won) == 1 and len(lost) == 1, results
+    assert len(won) == 1, results
+    assert len(lost) == 1, results
     assert lost[0].code == "no_task_available"
     with any_world.uow() as uow:
         stored = uow.submissions.find(submission.id or 0)
-        assert stored is not None and stored.tasks_open == 1
+        assert stored is not None
+        assert stored.tasks_open == 1
