@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import ContentUnavailable, DomainError
+from tgexchange.services.ports import Notice, QualityVerdict
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -64,9 +65,11 @@ class FakePlatform:
         )
         return ref
 
-    def comment(self, ref: ContentRef, *, author_channel_id: str, text: str, at: datetime) -> PublicComment:
+    def comment(
+        self, ref: ContentRef, *, author_channel_id: str, text: str, at: datetime, estimate: bool = False
+    ) -> PublicComment:
         self._seq += 1
-        comment = PublicComment(f"c{self._seq}", author_channel_id, text, at)
+        comment = PublicComment(f"c{self._seq}", author_channel_id, text, at, posted_at_is_estimate=estimate)
         self._content[(ref.platform, ref.content_id)].comments.append(comment)
         return comment
 
@@ -88,3 +91,36 @@ class FakePlatform:
     def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
         self.calls.append(("read_comments", ref.content_id))
         return list(reversed(self._get(ref).comments))[:limit]
+
+
+class FakeQualityGate:
+    """A few obvious rules, so verification tests control outcomes by the text they post."""
+
+    def __init__(self) -> None:
+        self.assessed: list[str] = []
+
+    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+        self.assessed.append(text)
+        words = len(text.split())
+        rule = None
+        if "http" in text or "sub4sub" in text:
+            rule = "self_promotion"
+        elif words < min_words:
+            rule = "too_short"
+        elif text in earlier:
+            rule = "near_copy"
+        return QualityVerdict(rule is None, rule, {"words": float(words)})
+
+    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
+        return [self.assess(text, min_words=min_words) for text in texts]
+
+
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.notices: list[Notice] = []
+
+    def notify(self, notice: Notice) -> None:
+        self.notices.append(notice)
+
+    def kinds_for(self, member_id: int) -> list[str]:
+        return [n.kind for n in self.notices if n.member_id == member_id]

@@ -123,3 +123,39 @@ class World:
                 table.name: sorted(tuple(row) for row in connection.execute(sa.select(table)))
                 for table in tables.metadata.sorted_tables
             }
+
+    def ref_of(self, submission: Submission) -> ContentRef:
+        return ContentRef(submission.platform, submission.kind, submission.content_id, submission.url)
+
+    def comment(
+        self, giver: Member, submission: Submission, text: str, *, at: Any = None, estimate: bool = False
+    ) -> None:
+        """``giver`` comments on the submission's content from their linked channel."""
+        self.platform.comment(
+            self.ref_of(submission),
+            author_channel_id=self.channel_of[giver.id or 0],
+            text=text,
+            at=at or self.now,
+            estimate=estimate,
+        )
+
+    def task_row(self, task_id: int) -> Task:
+        with self.uow() as uow:
+            task = uow.tasks.find(task_id)
+            assert task is not None
+            return task
+
+    def start_verifying(self, task_id: int) -> Any:
+        """One verification pass over the task's submission that finds no comment yet: tasks marked
+        done become verifying (unless the community is paused). Returns the VerificationRun."""
+        from tests.fakes import FakeQualityGate
+
+        submission_id = self.task_row(task_id).submission_id
+        return verification.verify_submission(
+            self.uow(), _NoComments(), FakeQualityGate(), submission_id=submission_id, now=self.now
+        )
+
+
+class _NoComments:
+    def read_comments(self, ref: ContentRef, *, limit: int) -> list[Any]:
+        return []

@@ -1,9 +1,11 @@
 """Composition root: builds the adapters the faces use. Nothing is built at import time; tests
-pass their own clock and platform readers here."""
+pass their own clock, platform readers, quality gate and notifier here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,8 +14,12 @@ from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
+from tgexchange.adapters.notifier import LogNotifier
 from tgexchange.config import Settings
-from tgexchange.services.ports import Clock
+from tgexchange.services.ports import Clock, CommentReader, ContentReader, Notifier, QualityGate
+
+if TYPE_CHECKING:
+    from tgexchange.adapters.platforms.politeness import BreakerStore
 
 
 @dataclass
@@ -40,15 +46,69 @@ def build_storage(database_url: str, *, migrate: bool = True) -> Storage:
 
 @dataclass
 class Container:
+    """Everything the faces need. Platform readers, the quality gate and the notifier are built on
+    first use (loading the spam model takes a moment), unless given."""
+
     settings: Settings
     storage: Storage
     clock: Clock
+    breaker_store: BreakerStore | None = None
+    _readers: tuple[ContentReader, CommentReader] | None = None
+    _quality_gate: QualityGate | None = None
+    _notifier: Notifier | None = None
+
+    @cached_property
+    def readers(self) -> tuple[ContentReader, CommentReader]:
+        if self._readers is not None:
+            return self._readers
+        from tgexchange.adapters.platforms.factory import build_platform_readers
+
+        key = self.settings.youtube_api_key
+        return build_platform_readers(
+            self.settings.platform_source,
+            youtube_api_key=key.get_secret_value() if key else None,
+            breaker_store=self.breaker_store,
+            clock=self.clock,
+        )
+
+    @property
+    def content_reader(self) -> ContentReader:
+        return self.readers[0]
+
+    @property
+    def comment_reader(self) -> CommentReader:
+        return self.readers[1]
+
+    @cached_property
+    def quality_gate(self) -> QualityGate:
+        if self._quality_gate is not None:
+            return self._quality_gate
+        from tgexchange.adapters.quality import ClassifierQualityGate
+
+        return ClassifierQualityGate()
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        return self._notifier if self._notifier is not None else LogNotifier()
 
 
-def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True) -> Container:
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    readers: tuple[ContentReader, CommentReader] | None = None,
+    quality_gate: QualityGate | None = None,
+    notifier: Notifier | None = None,
+    breaker_store: BreakerStore | None = None,
+) -> Container:
     settings = settings or Settings()
     return Container(
         settings=settings,
         storage=build_storage(settings.effective_database_url, migrate=migrate),
         clock=clock or SystemClock(),
+        breaker_store=breaker_store,
+        _readers=readers,
+        _quality_gate=quality_gate,
+        _notifier=notifier,
     )

@@ -21,8 +21,31 @@ class Settings(BaseSettings):
     platform_source: str = Field(default="live", validation_alias="PLATFORM_SOURCE")
     operator_token: SecretStr | None = Field(default=None, validation_alias="OPERATOR_TOKEN")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
+    worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
+    platform_rate_limits: str = Field(
+        default="youtube=60/60,tiktok=20/60,instagram=10/60", validation_alias="PLATFORM_RATE_LIMITS"
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=False, validation_alias="LOG_JSON")
+
+    @property
+    def effective_queue_url(self) -> str:
+        """QUEUE_URL, or the embedded SQLite queue file under the data folder."""
+        if self.queue_url:
+            return self.queue_url
+        return f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
+
+    def rate_limits(self) -> dict[str, tuple[int, int]]:
+        """PLATFORM_RATE_LIMITS as {platform: (requests, per seconds)}, shared by all workers.
+        Raises ValueError for a malformed value."""
+        limits: dict[str, tuple[int, int]] = {}
+        for item in filter(None, (part.strip() for part in self.platform_rate_limits.split(","))):
+            name, _, rate = item.partition("=")
+            count, _, per = rate.partition("/")
+            if not (name and count.isdigit() and per.isdigit() and int(count) > 0 and int(per) > 0):
+                raise ValueError(f"PLATFORM_RATE_LIMITS item {item!r} is not platform=requests/seconds")
+            limits[name.strip()] = (int(count), int(per))
+        return limits
 
     @property
     def effective_database_url(self) -> str:

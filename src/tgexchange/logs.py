@@ -26,3 +26,5 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # Migration chatter ("Context impl SQLiteImpl") is noise on every start.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.fakes import T0
-from tgexchange.domain.errors import DomainError, DuplicatePosting, InsufficientCredits, InvalidAmount
+from tgexchange.domain.errors import DomainError, DuplicatePosting, InsufficientCredits, InvalidAmount, SelfTransfer
 from tgexchange.domain.ledger import (
     AccountKey,
     AccountKind,
@@ -189,6 +189,8 @@ class LedgerMachine(RuleBasedStateMachine):
             wanted = DuplicatePosting
         elif type(amount) is not int or amount <= 0:
             wanted = InvalidAmount
+        elif source == destination:
+            wanted = SelfTransfer
         elif not source.may_go_negative and self.expected[source] < amount:
             wanted = InsufficientCredits
 

@@ -83,7 +83,7 @@ def test_start_channel_proof_refuses_an_unknown_member(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         channel_service.start_channel_proof(world.uow(), member_id=UNKNOWN, platform=Platform.YOUTUBE, now=world.now)
     assert world.snapshot() == before
 
@@ -94,7 +94,7 @@ def test_start_channel_proof_refuses_a_banned_member(world: World) -> None:
     ban(world, community, member)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned):
+    with pytest.raises(MemberBanned, match="You are banned from this community"):
         start(world, member)
     assert world.snapshot() == before
 
@@ -194,7 +194,7 @@ def test_confirm_channel_proof_refuses_a_proof_started_for_another_platform(worl
     ref = video_with_code(world, "UCmine", proof.code)
     before = world.snapshot()
 
-    with pytest.raises(ProofNotStarted):
+    with pytest.raises(ProofNotStarted, match="/link to get a code first"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -218,7 +218,7 @@ def test_confirm_channel_proof_refuses_a_code_already_used(world: World) -> None
     confirm(world, member, video_with_code(world, "UCmine", proof.code))
     before = world.snapshot()
 
-    with pytest.raises(ProofExpired):
+    with pytest.raises(ProofExpired, match="That code has expired"):
         confirm(world, member, video_with_code(world, "UCmine", proof.code))
     assert world.snapshot() == before
 
@@ -241,7 +241,7 @@ def test_confirm_channel_proof_refuses_content_without_the_code(world: World) ->
     ref = video_with_code(world, "UCmine", "TGX-ZZZZZZ")
     before = world.snapshot()
 
-    with pytest.raises(ProofNotFound):
+    with pytest.raises(ProofNotFound, match="No comment with the code"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -294,7 +294,7 @@ def test_confirm_channel_proof_refuses_a_banned_member(world: World) -> None:
     ban(world, community, member)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned):
+    with pytest.raises(MemberBanned, match="You are banned from this community"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -308,7 +308,7 @@ def test_confirm_channel_proof_refuses_while_the_community_is_paused(world: Worl
     )
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused):
+    with pytest.raises(CommunityPaused, match="is paused"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -318,7 +318,7 @@ def test_confirm_channel_proof_refuses_an_unknown_member(world: World) -> None:
     ref = video_with_code(world, "UCmine", "TGX-AAAAAA")
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         channel_service.confirm_channel_proof(
             world.uow(), world.platform, world.platform, member_id=UNKNOWN, ref=ref, now=world.now
         )

@@ -26,7 +26,6 @@ from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import community as community_service
-from tgexchange.services import verification
 
 UNKNOWN = 999_999
 
@@ -272,7 +271,7 @@ def test_set_language_and_set_admin_refuse_an_unknown_member(world: World) -> No
 
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.set_language(world.uow(), member_id=UNKNOWN, language="es")
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.set_admin(world.uow(), member_id=UNKNOWN, is_admin=True)
     assert world.snapshot() == before
 
@@ -401,7 +400,7 @@ def test_pause_community_refuses_an_admin_of_another_community(world: World) -> 
     admin_of_a = world.member(community_a, admin=True)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin):
+    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
         pause(world, community_b, admin_of_a)
     assert world.snapshot() == before
 
@@ -410,11 +409,11 @@ def test_pause_community_refuses_an_unknown_actor_or_community(world: World) -> 
     community = world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.pause_community(
             world.uow(), community_id=community.id or 0, actor_member_id=UNKNOWN, reason="x", now=world.now
         )
-    with pytest.raises(CommunityNotFound):
+    with pytest.raises(CommunityNotFound, match="No community with id 999999"):
         community_service.pause_community(
             world.uow(), community_id=UNKNOWN, actor_member_id=None, reason="x", now=world.now
         )
@@ -466,7 +465,7 @@ def test_resume_community_gives_tasks_awaiting_verification_their_paused_time_ba
     world.submission(owner)
     submitted = world.done(world.task(giver))
     verifying = world.done(world.task(other_giver))
-    verification.begin_verification(world.uow(), task_id=verifying.id or 0, now=world.now)
+    world.start_verifying(verifying.id or 0)
     world.clock.advance(hours=1)
     pause(world, community, admin)
     world.clock.advance(hours=3)
@@ -493,7 +492,7 @@ def test_resume_community_refuses_a_member_who_is_not_an_admin(world: World) -> 
     pause(world, community, None)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin):
+    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
         resume(world, community, member)
     assert world.snapshot() == before
 
@@ -505,7 +504,7 @@ def test_resume_community_refuses_an_admin_of_another_community(world: World) ->
     pause(world, community_b, None)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin):
+    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
         resume(world, community_b, admin_of_a)
     assert world.snapshot() == before
 
@@ -568,7 +567,7 @@ def test_update_settings_refuses_a_member_who_is_not_an_admin(world: World) -> N
     member = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin):
+    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
         community_service.update_settings(
             world.uow(), actor_member_id=member.id or 0, now=world.now, credits_per_feedback=1
         )
@@ -579,7 +578,7 @@ def test_update_settings_refuses_an_unknown_actor(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.update_settings(world.uow(), actor_member_id=UNKNOWN, now=world.now, credits_per_feedback=1)
     assert world.snapshot() == before
 
@@ -645,7 +644,7 @@ def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> Non
         world.uow(), actor_member_id=admin.id or 0, target_member_id=owner.id or 0, reason="fraud", now=world.now
     )
 
-    with pytest.raises(NoTaskAvailable):
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
         world.task(giver)
 
 
@@ -725,11 +724,11 @@ def test_sanctions_refuse_an_unknown_target_or_actor(world: World) -> None:
     member = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.ban_member(
             world.uow(), actor_member_id=admin.id or 0, target_member_id=UNKNOWN, reason="x", now=world.now
         )
-    with pytest.raises(MemberNotFound):
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.warn_member(
             world.uow(), actor_member_id=UNKNOWN, target_member_id=member.id or 0, reason="x", now=world.now
         )
@@ -763,5 +762,5 @@ def test_recent_audit_refuses_a_member_who_is_not_an_admin(world: World) -> None
     community = world.community()
     member = world.member(community)
 
-    with pytest.raises(NotAnAdmin):
+    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
         community_service.recent_audit(world.uow(), actor_member_id=member.id or 0)

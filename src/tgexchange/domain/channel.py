@@ -14,7 +14,7 @@ from tgexchange.domain.errors import ProofExpired, ProofNotFound
 PROOF_TTL = timedelta(hours=1)
 # Unambiguous characters only: people retype these codes by hand.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-_CODE_PATTERN = re.compile(r"TGX-[A-Z0-9]{6}")
+_CODE_PATTERN = re.compile(r"(?<![A-Z0-9])TGX-[A-Z0-9]{6}(?![A-Z0-9])")
 
 
 def new_proof_code() -> str:

@@ -9,6 +9,15 @@ from typing import Any
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
 
+_WHOLE_NUMBER_FIELDS = (
+    "credits_per_feedback",
+    "min_words",
+    "max_open_tasks_per_member",
+    "welcome_credits",
+    "max_feedback_per_submission",
+    "default_feedback_per_submission",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class CommunitySettings:
@@ -22,6 +31,12 @@ class CommunitySettings:
     default_feedback_per_submission: int = 3
 
     def __post_init__(self) -> None:
+        # Counts and credits are whole numbers (credits are never floats, and True is not 1).
+        for name in _WHOLE_NUMBER_FIELDS:
+            if type(getattr(self, name)) is not int:
+                raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
+        if not isinstance(self.task_deadline, timedelta):
+            raise InvalidSettings("task deadline must be a duration")
         checks: list[tuple[bool, str]] = [
             (1 <= self.credits_per_feedback <= 10_000, "credits per feedback must be 1..10000"),
             (0 <= self.min_words <= 200, "minimum words must be 0..200"),

@@ -117,6 +117,13 @@ class InvalidAmount(DomainError):
         super().__init__(f"A transfer moves a positive whole number of credits, not {amount}.", amount=amount)
 
 
+class SelfTransfer(DomainError):
+    code = "self_transfer"
+
+    def __init__(self) -> None:
+        super().__init__("A transfer needs two different accounts.")
+
+
 class PlatformNotAllowed(DomainError):
     code = "platform_not_allowed"
 
@@ -291,3 +298,56 @@ class PlatformUnavailable(DomainError):
             retry_after_s=retry_after_s,
         )
         self.retry_after_s = retry_after_s
+
+
+class UnsupportedLink(DomainError):
+    """A pasted link is not one piece of public content the exchange takes. ``reason`` (also in
+    ``params``) is a key of ``WHY``; the message says why and what is accepted instead. An unknown
+    reason is a programming error and raises KeyError."""
+
+    code = "unsupported_link"
+
+    ACCEPTED: ClassVar[str] = (
+        "Send a link to one YouTube video, Short or channel, one TikTok video, photo post or profile, "
+        "or one Instagram post, reel or profile."
+    )
+    WHY: ClassVar[dict[str, str]] = {
+        "empty": "There is no link there.",
+        "too_long": "That is too long to be a link (more than 2048 characters).",
+        "not_a_link": "That does not look like a web link.",
+        "scheme": "Only web links (http or https) are accepted.",
+        "credentials": "Links with a user name or password in them are never accepted.",
+        "port": "Links with a port number after the site name are not accepted.",
+        "non_ascii_host": "The site name in that link uses non-Latin or encoded letters, as look-alike links do.",
+        "lookalike_host": "That site only looks like YouTube, TikTok or Instagram; it is not one of them.",
+        "unknown_site": "That site is not supported.",
+        "unsupported_page": "That page is not a single video, post or profile.",
+        "invalid_id": "The video or post id in that link is missing or malformed.",
+        "playlist": "That is a playlist or collection, not one video.",
+        "search": "That is a search page, not one video or post.",
+        "hashtag": "That is a hashtag page, not one video or post.",
+        "feed": "That is a feed or trending page, not one video or post.",
+        "explore": "That is an explore or discover page, not one video or post.",
+        "sound": "That is a sound (music) page, not one video or post.",
+        "story": "Stories disappear after a day, so they cannot get feedback here.",
+        "live": "That is a live page, not a saved video.",
+        "share_link": "That is a share link that hides the post; open it and copy the post's own address.",
+    }
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{self.WHY[reason]} {self.ACCEPTED}", reason=reason)
+        self.reason = reason
+
+
+class ShortLinkNeedsLookup(DomainError):
+    """A TikTok short link (vm./vt.tiktok.com, tiktok.com/t/) hides which video it points to; only
+    following its redirect tells. ``url`` is the short link in a normal form, safe to request."""
+
+    code = "short_link_needs_lookup"
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            "That is a TikTok short link: it has to be opened once to see which video it points to.",
+            url=url,
+        )
+        self.url = url

@@ -1,77 +1,93 @@
-"""Things that happened, recorded by domain objects and handled when their unit of work commits."""
+"""Things that happened, recorded by domain objects and handled when their unit of work commits.
+
+Task events carry what their handlers need (community, platform, both members, when the task was
+assigned), so the rollups and notifications that react to them need not query again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from tgexchange.domain.content import Platform
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     occurred_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class TaskAssigned(Event):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskEvent(Event):
     task_id: int
     submission_id: int
-    giver_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class TaskSubmitted(Event):
-    task_id: int
-    submission_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class TaskVerified(Event):
-    task_id: int
-    submission_id: int
+    community_id: int
     giver_id: int
     owner_id: int
+    platform: Platform
+    assigned_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskAssigned(TaskEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskSubmitted(TaskEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskVerified(TaskEvent):
     credits: int
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRejected(Event):
-    task_id: int
-    submission_id: int
-    giver_id: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskRejected(TaskEvent):
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class TaskExpired(Event):
-    task_id: int
-    submission_id: int
-    giver_id: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskExpired(TaskEvent):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class TaskSkipped(Event):
-    task_id: int
-    submission_id: int
-    giver_id: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskSkipped(TaskEvent):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class TaskCancelled(Event):
-    task_id: int
-    submission_id: int
-    giver_id: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskCancelled(TaskEvent):
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerConfirmationRequested(TaskEvent):
+    feedback_text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackDenied(TaskEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackDisputed(TaskEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SubmissionCompleted(Event):
     submission_id: int
     owner_id: int
     community_id: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SubmissionCancelled(Event):
     submission_id: int
     owner_id: int
+    community_id: int
     refunded: int

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from tgexchange.domain.errors import DuplicatePosting, InsufficientCredits, InvalidAmount
+from tgexchange.domain.errors import DuplicatePosting, InsufficientCredits, InvalidAmount, SelfTransfer
 
 
 class AccountKind(StrEnum):
@@ -73,9 +73,12 @@ def check_amount(amount: int) -> None:
         raise InvalidAmount(amount)
 
 
-def check_transfer(*, source: AccountKey, source_balance: int, amount: int) -> None:
-    """Raises InvalidAmount for a non-positive amount, InsufficientCredits for an overdraft."""
+def check_transfer(*, source: AccountKey, source_balance: int, amount: int, target: AccountKey | None = None) -> None:
+    """Raises InvalidAmount for a non-positive amount, SelfTransfer when ``target`` is the source,
+    InsufficientCredits for an overdraft."""
     check_amount(amount)
+    if target == source:
+        raise SelfTransfer()
     if not source.may_go_negative and source_balance < amount:
         raise InsufficientCredits(amount, source_balance)
 
@@ -96,7 +99,12 @@ class Ledger:
         changing nothing."""
         if posting.key in self._keys:
             raise DuplicatePosting(posting.key)
-        check_transfer(source=posting.source, source_balance=self.balance(posting.source), amount=posting.amount)
+        check_transfer(
+            source=posting.source,
+            source_balance=self.balance(posting.source),
+            amount=posting.amount,
+            target=posting.target,
+        )
         self.balances[posting.source] = self.balance(posting.source) - posting.amount
         self.balances[posting.target] = self.balance(posting.target) + posting.amount
         self.postings.append(posting)

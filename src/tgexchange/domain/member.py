@@ -22,11 +22,12 @@ class MemberStatus(StrEnum):
     BANNED = "banned"
 
 
-def clean_display_name(name: str) -> str:
-    """A display name safe to store: control characters dropped, whitespace collapsed, bounded."""
+def clean_display_name(name: str, *, max_length: int = MAX_NAME_LENGTH, fallback: str = "member") -> str:
+    """A display name safe to store: control characters dropped, whitespace collapsed, bounded to
+    ``max_length``; ``fallback`` when nothing printable is left. Also cleans titles and reasons."""
     printable = "".join(ch if ch.isprintable() else " " for ch in name)
     collapsed = " ".join(printable.split())
-    return collapsed[:MAX_NAME_LENGTH] or "member"
+    return collapsed[:max_length].rstrip() or fallback  # the cut may land just after a space
 
 
 @dataclass(eq=False, kw_only=True)
@@ -56,9 +57,10 @@ class Member:
             raise MemberBanned(self.id or 0)
 
     def ensure_admin(self) -> None:
-        """Raises NotAnAdmin unless the member is an admin (banned admins included)."""
+        """Raises NotAnAdmin unless the member is an admin, MemberBanned for a banned one."""
         if not self.is_admin:
             raise NotAnAdmin(self.id or 0)
+        self.ensure_can_act()
 
     def warn(self) -> None:
         self.warnings += 1

@@ -84,7 +84,14 @@ class Submission:
             if self.is_open and self.tasks_verified >= self.feedback_wanted:
                 self.status = SubmissionStatus.COMPLETED
                 self.closed_at = now
-                self.events.append(SubmissionCompleted(now, self.id or 0, self.owner_id, self.community_id))
+                self.events.append(
+                    SubmissionCompleted(
+                        occurred_at=now,
+                        submission_id=self.id or 0,
+                        owner_id=self.owner_id,
+                        community_id=self.community_id,
+                    )
+                )
             return 0
         if self.status is SubmissionStatus.CANCELLED:
             return self.credits_per_feedback
@@ -98,5 +105,13 @@ class Submission:
         self.status = SubmissionStatus.CANCELLED
         self.closed_at = now
         refund = (self.feedback_wanted - self.tasks_verified - self.tasks_open) * self.credits_per_feedback
-        self.events.append(SubmissionCancelled(now, self.id or 0, self.owner_id, refund))
+        self.events.append(
+            SubmissionCancelled(
+                occurred_at=now,
+                submission_id=self.id or 0,
+                owner_id=self.owner_id,
+                community_id=self.community_id,
+                refunded=refund,
+            )
+        )
         return refund

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import IllegalTransition, NotYourTask, TaskDeadlinePassed, TextTooLong
 from tgexchange.domain.events import (
     Event,
+    FeedbackDenied,
+    FeedbackDisputed,
+    OwnerConfirmationRequested,
+    TaskAssigned,
     TaskCancelled,
+    TaskEvent,
     TaskExpired,
     TaskRejected,
     TaskSkipped,
@@ -55,13 +61,24 @@ ALLOWED_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
 
 
 class RejectionReason(StrEnum):
-    """Why feedback was refused; quality-gate rules add their own names."""
+    """Why feedback was refused, besides the quality gate's rules (which use their own names)."""
 
     NOT_FOUND = "not_found"
-    WRONG_AUTHOR = "wrong_author"
-    TOO_EARLY = "too_early"
+    CONTENT_UNAVAILABLE = "content_unavailable"
     OWNER_DENIED = "owner_denied"
-    LOW_QUALITY = "low_quality"
+
+
+# Reasons that are not the giver's fault: they do not count against the giver's reliability.
+NO_FAULT_REASONS = frozenset({RejectionReason.CONTENT_UNAVAILABLE.value})
+
+
+class ReviewStage(StrEnum):
+    """Where a verifying task waits on platforms without public comments: for the submission's
+    owner to confirm, for the giver to dispute the owner's "not there", or for an admin."""
+
+    OWNER = "owner"
+    DISPUTE_WINDOW = "dispute_window"
+    ADMIN = "admin"
 
 
 @dataclass(eq=False, kw_only=True)
@@ -82,9 +99,31 @@ class Task:
     feedback_text: str | None = None
     comment_id: str | None = None
     verification_attempts: int = 0
+    review_stage: ReviewStage | None = None
+    review_until: datetime | None = None
+    next_check_at: datetime | None = None
     version: int = 1
     id: int | None = None
     events: list[Event] = field(default_factory=list)
+
+    def _record(self, kind: type[TaskEvent], now: datetime, **extra: Any) -> None:
+        self.events.append(
+            kind(
+                occurred_at=now,
+                task_id=self.id or 0,
+                submission_id=self.submission_id,
+                community_id=self.community_id,
+                giver_id=self.giver_id,
+                owner_id=self.owner_id,
+                platform=self.platform,
+                assigned_at=self.assigned_at,
+                **extra,
+            )
+        )
+
+    def record_assigned(self) -> None:
+        """Call once the task has its id (after the unit of work flushed it)."""
+        self._record(TaskAssigned, self.assigned_at)
 
     def _move(self, wanted: TaskStatus) -> None:
         if wanted not in ALLOWED_TRANSITIONS.get(self.status, frozenset()):
@@ -112,47 +151,92 @@ class Task:
         self._move(TaskStatus.SUBMITTED)
         self.done_at = now
         self.feedback_text = feedback_text
-        self.events.append(TaskSubmitted(now, self.id or 0, self.submission_id))
+        self._record(TaskSubmitted, now)
 
     def skip(self, *, member_id: int, now: datetime) -> None:
         self._ensure_giver(member_id)
         self._move(TaskStatus.SKIPPED)
         self.decided_at = now
-        self.events.append(TaskSkipped(now, self.id or 0, self.submission_id, self.giver_id))
+        self._record(TaskSkipped, now)
 
     def start_verifying(self, now: datetime) -> None:
         self._move(TaskStatus.VERIFYING)
         self.verifying_at = now
+
+    def verification_deadline(self, grace: timedelta) -> datetime:
+        """When a missing comment becomes "not found": the task's deadline, but never sooner than
+        ``grace`` after the member said done (comments can take a while to show publicly)."""
+        done_at = self.done_at or self.deadline_at
+        return max(self.deadline_at, done_at + grace)
+
+    def _ensure_review(self, stage: ReviewStage) -> None:
+        if self.status is not TaskStatus.VERIFYING or self.review_stage is not stage:
+            raise IllegalTransition(self.id, self.review_stage or self.status.value, stage.value)
+
+    def await_owner(self, *, now: datetime, until: datetime) -> None:
+        """Hands the decision to the submission's owner (platforms without public comments)."""
+        if self.status is not TaskStatus.VERIFYING or self.review_stage is not None:
+            raise IllegalTransition(self.id, self.review_stage or self.status.value, ReviewStage.OWNER.value)
+        self.review_stage = ReviewStage.OWNER
+        self.review_until = until
+        self._record(OwnerConfirmationRequested, now, feedback_text=self.feedback_text or "")
+
+    def owner_denies(self, *, member_id: int, now: datetime, until: datetime) -> None:
+        """The owner says the feedback is not there; the giver may dispute until ``until``."""
+        if member_id != self.owner_id:
+            raise NotYourTask(self.id or 0)
+        self._ensure_review(ReviewStage.OWNER)
+        self.review_stage = ReviewStage.DISPUTE_WINDOW
+        self.review_until = until
+        self._record(FeedbackDenied, now)
+
+    def dispute(self, *, member_id: int, now: datetime, until: datetime) -> None:
+        """The giver contests the owner's denial; the community's admins decide by ``until``."""
+        self._ensure_giver(member_id)
+        self._ensure_review(ReviewStage.DISPUTE_WINDOW)
+        self.review_stage = ReviewStage.ADMIN
+        self.review_until = until
+        self._record(FeedbackDisputed, now)
+
+    def ensure_owner_review(self, member_id: int) -> None:
+        if member_id != self.owner_id:
+            raise NotYourTask(self.id or 0)
+        self._ensure_review(ReviewStage.OWNER)
+
+    def ensure_admin_review(self) -> None:
+        self._ensure_review(ReviewStage.ADMIN)
 
     def note_attempt(self) -> None:
         self.verification_attempts += 1
 
     def verify(self, *, now: datetime, comment_id: str | None = None) -> None:
         self._move(TaskStatus.VERIFIED)
+        self.review_stage = None
+        self.next_check_at = None
         self.decided_at = now
         self.comment_id = comment_id
         self.reason = None
-        self.events.append(
-            TaskVerified(now, self.id or 0, self.submission_id, self.giver_id, self.owner_id, self.credits)
-        )
+        self._record(TaskVerified, now, credits=self.credits)
 
     def reject(self, *, reason: str, now: datetime, comment_id: str | None = None) -> None:
         self._move(TaskStatus.REJECTED)
+        self.review_stage = None
+        self.next_check_at = None
         self.decided_at = now
         self.reason = reason
         self.comment_id = comment_id
-        self.events.append(TaskRejected(now, self.id or 0, self.submission_id, self.giver_id, reason))
+        self._record(TaskRejected, now, reason=reason)
 
     def expire(self, now: datetime) -> None:
         self._move(TaskStatus.EXPIRED)
         self.decided_at = now
-        self.events.append(TaskExpired(now, self.id or 0, self.submission_id, self.giver_id))
+        self._record(TaskExpired, now)
 
     def cancel(self, *, reason: str, now: datetime) -> None:
         self._move(TaskStatus.CANCELLED)
         self.decided_at = now
         self.reason = reason
-        self.events.append(TaskCancelled(now, self.id or 0, self.submission_id, self.giver_id, reason))
+        self._record(TaskCancelled, now, reason=reason)
 
     def extend_deadline(self, by: timedelta) -> None:
         if self.status.is_open:

@@ -29,7 +29,7 @@ class JoinResult:
 
 
 def _clean_reason(reason: str) -> str:
-    return clean_display_name(reason)[:MAX_REASON_LENGTH]
+    return clean_display_name(reason, max_length=MAX_REASON_LENGTH, fallback="")
 
 
 def _add_community(uow: UnitOfWork, *, telegram_chat_id: int, title: str, now: datetime) -> Community:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind, posting_key_for_task
 from tgexchange.domain.submission import Submission
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.task import NO_FAULT_REASONS, Task, TaskStatus
 from tgexchange.services.ports import UnitOfWork
 
 
@@ -30,7 +30,7 @@ def settle_task(uow: UnitOfWork, *, task: Task, submission: Submission, now: dat
                 Posting(escrow, AccountKey.member(submission.owner_id), refund, PostingKind.REFUND, key, now, task.id),
                 community_id=task.community_id,
             )
-        if task.status is TaskStatus.REJECTED:
+        if task.status is TaskStatus.REJECTED and task.reason not in NO_FAULT_REASONS:
             uow.stats.record(task.giver_id, rejected=1)
         elif task.status is TaskStatus.EXPIRED:
             uow.stats.record(task.giver_id, expired=1)

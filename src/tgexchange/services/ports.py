@@ -57,6 +57,7 @@ class MemberRepository(Protocol):
 class ChannelRepository(Protocol):
     def add(self, channel: Channel) -> None: ...
     def list_for_member(self, member_id: int) -> Sequence[Channel]: ...
+    def find_for_member(self, member_id: int, platform: Platform) -> Channel | None: ...
     def find_by_platform_id(self, community_id: int, platform: Platform, channel_id: str) -> Channel | None: ...
 
 
@@ -87,6 +88,20 @@ class TaskRepository(Protocol):
     def list_in_community(self, community_id: int, *, statuses: frozenset[TaskStatus]) -> Sequence[Task]: ...
     def list_overdue_ids(self, *, now: datetime, limit: int) -> Sequence[int]:
         """Ids of assigned tasks whose deadline has passed."""
+        ...
+
+    def recent_feedback_texts(self, giver_id: int, *, limit: int) -> Sequence[str]:
+        """The giver's latest feedback texts on verified tasks, newest first (for near copies)."""
+        ...
+
+    def submissions_due_for_check(self, *, now: datetime, limit: int) -> Sequence[int]:
+        """Submissions with a task marked done or verifying, not waiting on a person, whose next
+        look was due by ``now``, oldest first: what the sweeper re-enqueues so that a lost job
+        never loses a task."""
+        ...
+
+    def list_review_expired(self, *, now: datetime, limit: int) -> Sequence[int]:
+        """Ids of verifying tasks whose owner, dispute or admin review window has passed."""
         ...
 
 
@@ -128,6 +143,22 @@ class StatsRepository(Protocol):
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]: ...
 
 
+class FailureRepository(Protocol):
+    def record(
+        self,
+        *,
+        kind: str,
+        job: str,
+        detail: str,
+        at: datetime,
+        platform: Platform | None = None,
+        community_id: int | None = None,
+        submission_id: int | None = None,
+    ) -> None:
+        """Keeps why a job could not finish (an outage, vanished content, a crash)."""
+        ...
+
+
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def recent(self, community_id: int, *, limit: int) -> Sequence[AuditEntry]: ...
@@ -164,6 +195,8 @@ class UnitOfWork(Protocol):
     def stats(self) -> StatsRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def failures(self) -> FailureRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -174,4 +207,43 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
     def take_events(self) -> list[Event]:
         """Events of committed work, oldest first, each returned once."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something to tell one member, by ``kind`` (faces pick the words in the member's language)."""
+
+    member_id: int
+    kind: str
+    params: dict[str, object]
+
+
+class Notifier(Protocol):
+    def notify(self, notice: Notice) -> None:
+        """Delivers or queues the notice; never raises for a member who cannot be reached."""
+        ...
+
+
+class VerificationQueue(Protocol):
+    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
+        """Asks a worker to verify the pending tasks of a submission (one fetch serves them all)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class QualityVerdict:
+    accepted: bool
+    rule: str | None
+    scores: dict[str, float]
+
+
+class QualityGate(Protocol):
+    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+        """Judges one piece of feedback against the community's rules; ``earlier`` is the same
+        member's previous feedback (for the near-copy rule)."""
+        ...
+
+    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
+        """The same rules without the near-copy check, batched (classifiers pay per call)."""
         ...

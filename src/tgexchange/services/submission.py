@@ -51,7 +51,7 @@ def submit_content(
             kind=ref.kind,
             content_id=ref.content_id,
             url=ref.url,
-            title=clean_display_name(info.title or ref.url)[:MAX_TITLE_LENGTH],
+            title=clean_display_name(info.title or ref.url, max_length=MAX_TITLE_LENGTH),
             feedback_wanted=wanted,
             credits_per_feedback=settings.credits_per_feedback,
             created_at=now,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
-from tgexchange.domain.matching import Giver, MatchWeights, pick
+from tgexchange.domain.matching import Giver, MatchWeights, rank
 from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ledger import settle_task
 from tgexchange.services.lookup import get_acting_member, get_submission, get_task
@@ -40,14 +41,19 @@ def request_task(
             community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
         )
         giver = Giver(member_id=member_id, platforms=platforms, served_submission_ids=frozenset())
-        best = pick(giver, candidates, now=now, weights=weights, seed=seed)
-        if best is None:
+        submission = None
+        # The best candidate may have filled up since it was read: lock it, re-check, else try the next.
+        for best in rank(giver, candidates, now=now, weights=weights, seed=seed):
+            locked = get_submission(uow, best.submission_id, for_update=True)
+            if locked.free_slots > 0:
+                submission = locked
+                break
+        if submission is None:
             raise NoTaskAvailable()
-        submission = get_submission(uow, best.submission_id, for_update=True)
         submission.note_task_assigned(now)
         task = Task(
             community_id=member.community_id,
-            submission_id=best.submission_id,
+            submission_id=submission.id or 0,
             giver_id=member_id,
             owner_id=submission.owner_id,
             platform=submission.platform,
@@ -56,6 +62,8 @@ def request_task(
             deadline_at=now + settings.task_deadline,
         )
         uow.tasks.add(task)
+        uow.flush()
+        task.record_assigned()
         uow.stats.record(member_id, tasks_taken=1)
         uow.commit()
         return task
@@ -72,6 +80,8 @@ def mark_task_done(
         get_acting_member(uow, member_id)
         task = get_task(uow, task_id, for_update=True)
         task.mark_done(member_id=member_id, now=now, feedback_text=feedback_text)
+        # A verification job should pick it up well before this; if none does, the sweeper will.
+        task.next_check_at = now + VerificationPolicy().stuck_after
         uow.commit()
         return task
 

@@ -1,25 +1,356 @@
-"""Recording what verification decided about a task."""
+"""Verification: deciding tasks from public comments, or from the owner's confirmation where a
+platform shows no comments publicly. One fetch of a submission's comments serves every task
+waiting on it. A platform that fails or limits us never causes a rejection: the task waits."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.content import ContentRef, PublicComment
+from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable, TaskNotFound
+from tgexchange.domain.submission import Submission
+from tgexchange.domain.task import RejectionReason, ReviewStage, Task, TaskStatus
+from tgexchange.domain.verification import Judged, VerificationPolicy, best_feedback, comments_by
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ledger import settle_task
-from tgexchange.services.lookup import get_submission, get_task
-from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.lookup import get_admin, get_community, get_submission, get_task
+from tgexchange.services.ports import CommentReader, QualityGate, UnitOfWork
+from tgexchange.services.task import expire_overdue_tasks
+
+NEAR_COPY_HISTORY = 50
+_WAITING = frozenset({TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
+JOB = "verify_submission"
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationRun:
+    """What one verification pass did. ``retry_in`` is when to look again (None: nothing waits)."""
+
+    submission_id: int
+    verified: int = 0
+    rejected: int = 0
+    waiting: int = 0
+    fetched: bool = False
+    retry_in: timedelta | None = None
+    paused: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    task_id: int
+    giver_id: int
+    channel_id: str | None
+    assigned_at: datetime
+    attempts: int
+    deadline: datetime
+    feedback_text: str | None
+    earlier: tuple[str, ...]
+
+
+def verify_submission(
+    uow: UnitOfWork,
+    comments: CommentReader,
+    gate: QualityGate,
+    *,
+    submission_id: int,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> VerificationRun:
+    """Decides what it can for every task of the submission that is marked done or verifying and
+    not waiting on a person. Raises SubmissionNotFound. While the community is paused nothing is
+    decided (the kill switch stops verification)."""
+    prepared = _prepare(uow, submission_id=submission_id, now=now, policy=policy)
+    if isinstance(prepared, VerificationRun):
+        return prepared
+    submission, pending, min_words, paused = prepared
+    if paused:
+        return VerificationRun(submission_id, paused=True, waiting=len(pending), retry_in=policy.paused_recheck)
+    if not pending:
+        return VerificationRun(submission_id)
+    if not submission.platform.has_public_comments:
+        return _hand_to_owners(
+            uow, gate, submission=submission, pending=pending, min_words=min_words, now=now, policy=policy
+        )
+    ref = ContentRef(submission.platform, submission.kind, submission.content_id, submission.url)
+    try:
+        found: list[PublicComment] = list(comments.read_comments(ref, limit=policy.comments_to_read))
+        unavailable = False
+    except PlatformUnavailable as error:
+        return _platform_failed(uow, submission=submission, pending=pending, error=error, now=now, policy=policy)
+    except ContentUnavailable as error:
+        found, unavailable = [], True
+        _record_failure(uow, submission=submission, kind="content_unavailable", detail=error.message, now=now)
+    return _decide_from_comments(
+        uow,
+        gate,
+        submission=submission,
+        pending=pending,
+        comments=found,
+        unavailable=unavailable,
+        min_words=min_words,
+        now=now,
+        policy=policy,
+    )
 
 
 @retry_on_conflict()
-def begin_verification(uow: UnitOfWork, *, task_id: int, now: datetime) -> Task:
-    """Moves a submitted task to verifying (idempotent for one already verifying)."""
+def _prepare(
+    uow: UnitOfWork, *, submission_id: int, now: datetime, policy: VerificationPolicy
+) -> tuple[Submission, list[_Pending], int, bool] | VerificationRun:
+    """Moves tasks marked done to verifying and snapshots what the decision needs."""
+    with uow:
+        submission = get_submission(uow, submission_id)
+        community = get_community(uow, submission.community_id)
+        if community.is_paused:
+            waiting = uow.tasks.list_for_submission(submission_id, statuses=_WAITING)
+            return submission, [_snapshot(uow, t, submission, policy) for t in waiting], 0, True
+        pending: list[_Pending] = []
+        for listed in uow.tasks.list_for_submission(submission_id, statuses=_WAITING):
+            task = uow.tasks.find(listed.id or 0, for_update=True)
+            if task is None or task.status not in _WAITING or task.review_stage is not None:
+                continue
+            if task.status is TaskStatus.SUBMITTED:
+                task.start_verifying(now)
+            task.note_attempt()
+            # If this pass dies (a crashed worker), the sweeper looks again after this moment.
+            task.next_check_at = now + policy.stuck_after
+            pending.append(_snapshot(uow, task, submission, policy))
+        uow.commit()
+        return submission, pending, community.settings.min_words, False
+
+
+def _snapshot(uow: UnitOfWork, task: Task, submission: Submission, policy: VerificationPolicy) -> _Pending:
+    channel = uow.channels.find_for_member(task.giver_id, submission.platform)
+    return _Pending(
+        task_id=task.id or 0,
+        giver_id=task.giver_id,
+        channel_id=channel.channel_id if channel else None,
+        assigned_at=task.assigned_at,
+        attempts=task.verification_attempts,
+        deadline=task.verification_deadline(policy.grace),
+        feedback_text=task.feedback_text,
+        earlier=tuple(uow.tasks.recent_feedback_texts(task.giver_id, limit=NEAR_COPY_HISTORY)),
+    )
+
+
+def _record_failure(uow: UnitOfWork, *, submission: Submission, kind: str, detail: str, now: datetime) -> None:
+    with uow:
+        uow.failures.record(
+            kind=kind,
+            job=JOB,
+            detail=detail,
+            at=now,
+            platform=submission.platform,
+            community_id=submission.community_id,
+            submission_id=submission.id,
+        )
+        uow.commit()
+
+
+@retry_on_conflict()
+def _platform_failed(
+    uow: UnitOfWork,
+    *,
+    submission: Submission,
+    pending: list[_Pending],
+    error: PlatformUnavailable,
+    now: datetime,
+    policy: VerificationPolicy,
+) -> VerificationRun:
+    """An outage or a rate limit: nobody is rejected; every task waits for the next look."""
+    attempts = max((p.attempts for p in pending), default=1)
+    delay = policy.retry_delay(attempts)
+    if error.retry_after_s is not None:
+        delay = max(delay, timedelta(seconds=error.retry_after_s))
+    with uow:
+        uow.failures.record(
+            kind="platform_unavailable",
+            job=JOB,
+            detail=error.message + f" ({error.params.get('detail')})",
+            at=now,
+            platform=submission.platform,
+            community_id=submission.community_id,
+            submission_id=submission.id,
+        )
+        for item in pending:
+            task = uow.tasks.find(item.task_id, for_update=True)
+            if task is not None and task.status is TaskStatus.VERIFYING:
+                task.next_check_at = now + delay
+        uow.commit()
+    return VerificationRun(submission.id or 0, waiting=len(pending), retry_in=delay, error=error.code)
+
+
+def _judge(gate: QualityGate, item: _Pending, candidates: list[PublicComment], min_words: int) -> Judged | None:
+    judged = []
+    for comment in candidates:
+        verdict = gate.assess(comment.text, min_words=min_words, earlier=item.earlier)
+        judged.append(Judged(comment, verdict.accepted, verdict.rule))
+    return best_feedback(judged)
+
+
+@retry_on_conflict()
+def _decide_from_comments(
+    uow: UnitOfWork,
+    gate: QualityGate,
+    *,
+    submission: Submission,
+    pending: list[_Pending],
+    comments: list[PublicComment],
+    unavailable: bool,
+    min_words: int,
+    now: datetime,
+    policy: VerificationPolicy,
+) -> VerificationRun:
+    verified = rejected = waiting = 0
+    next_look: timedelta | None = None
+    with uow:
+        for item in pending:
+            task = uow.tasks.find(item.task_id, for_update=True)
+            if task is None or task.status is not TaskStatus.VERIFYING or task.review_stage is not None:
+                continue
+            candidates = (
+                comments_by(comments, channel_id=item.channel_id, since=item.assigned_at, now=now)
+                if item.channel_id
+                else []
+            )
+            best = _judge(gate, item, candidates, min_words) if candidates else None
+            if best is not None:
+                task.feedback_text = best.comment.text
+                if best.accepted:
+                    task.verify(now=now, comment_id=best.comment.comment_id)
+                    verified += 1
+                else:
+                    task.reject(reason=best.rule or "low_quality", now=now, comment_id=best.comment.comment_id)
+                    rejected += 1
+            elif now >= item.deadline:
+                reason = RejectionReason.CONTENT_UNAVAILABLE if unavailable else RejectionReason.NOT_FOUND
+                task.reject(reason=reason.value, now=now)
+                rejected += 1
+            else:
+                delay = min(policy.retry_delay(item.attempts), max(item.deadline - now, timedelta(seconds=1)))
+                task.next_check_at = now + delay
+                next_look = delay if next_look is None else min(next_look, delay)
+                waiting += 1
+                continue
+            settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        uow.commit()
+    return VerificationRun(
+        submission.id or 0, verified=verified, rejected=rejected, waiting=waiting, fetched=True, retry_in=next_look
+    )
+
+
+@retry_on_conflict()
+def _hand_to_owners(
+    uow: UnitOfWork,
+    gate: QualityGate,
+    *,
+    submission: Submission,
+    pending: list[_Pending],
+    min_words: int,
+    now: datetime,
+    policy: VerificationPolicy,
+) -> VerificationRun:
+    """Platforms without public comments: the text the member pasted must pass the quality gate,
+    then the submission's owner confirms it is really there."""
+    rejected = waiting = 0
+    with uow:
+        for item in pending:
+            task = uow.tasks.find(item.task_id, for_update=True)
+            if task is None or task.status is not TaskStatus.VERIFYING or task.review_stage is not None:
+                continue
+            verdict = gate.assess(item.feedback_text or "", min_words=min_words, earlier=item.earlier)
+            if not verdict.accepted:
+                task.reject(reason=verdict.rule or "low_quality", now=now)
+                settle_task(
+                    uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now
+                )
+                rejected += 1
+            else:
+                task.await_owner(now=now, until=now + policy.owner_timeout)
+                waiting += 1
+        uow.commit()
+    return VerificationRun(submission.id or 0, rejected=rejected, waiting=waiting)
+
+
+@retry_on_conflict()
+def answer_owner_review(
+    uow: UnitOfWork,
+    *,
+    owner_member_id: int,
+    task_id: int,
+    confirmed: bool,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> Task:
+    """The owner's answer: "it's there" verifies and pays; "not there" opens a window in which the
+    giver may dispute. Raises TaskNotFound, NotYourTask or IllegalTransition (already answered)."""
     with uow:
         task = get_task(uow, task_id, for_update=True)
-        if task.status is TaskStatus.SUBMITTED:
-            task.start_verifying(now)
-        if task.status is TaskStatus.VERIFYING:
-            task.note_attempt()
+        task.ensure_owner_review(owner_member_id)
+        if confirmed:
+            task.verify(now=now)
+            settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        else:
+            task.owner_denies(member_id=owner_member_id, now=now, until=now + policy.dispute_window)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def dispute_denial(
+    uow: UnitOfWork,
+    *,
+    giver_member_id: int,
+    task_id: int,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> Task:
+    """The giver contests the owner's "not there"; the community's admins decide. Raises
+    TaskNotFound, NotYourTask or IllegalTransition (no denial to dispute, or too late)."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        task.dispute(member_id=giver_member_id, now=now, until=now + policy.admin_timeout)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def resolve_dispute(uow: UnitOfWork, *, admin_member_id: int, task_id: int, verified: bool, now: datetime) -> Task:
+    """An admin of the task's community settles a dispute. Raises NotAnAdmin, TaskNotFound or
+    IllegalTransition."""
+    with uow:
+        _, community = get_admin(uow, admin_member_id)
+        task = get_task(uow, task_id, for_update=True)
+        if task.community_id != community.id:
+            raise TaskNotFound(task_id)  # another community's task is, to this admin, not found
+        task.ensure_admin_review()
+        if verified:
+            task.verify(now=now)
+        else:
+            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
+        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def close_expired_review(uow: UnitOfWork, *, task_id: int, now: datetime) -> Task | None:
+    """Ends a review nobody finished in time: an owner who never answers counts as confirming (the
+    text already passed the quality gate); an undisputed denial stands; a dispute no admin settled
+    keeps the owner's denial. None when the task no longer waits on a review."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        if task.status is not TaskStatus.VERIFYING or task.review_until is None or task.review_until > now:
+            return None
+        if task.review_stage is ReviewStage.OWNER:
+            task.verify(now=now)
+        elif task.review_stage in (ReviewStage.DISPUTE_WINDOW, ReviewStage.ADMIN):
+            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
+        else:
+            return None
+        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
         uow.commit()
         return task
 
@@ -34,9 +365,9 @@ def record_verification_outcome(
     reason: str | None = None,
     comment_id: str | None = None,
 ) -> Task:
-    """Decides the task: verified pays the giver from escrow, rejected frees the slot. Idempotent:
-    a task already decided is returned unchanged, so a job that runs twice cannot pay twice.
-    Raises TaskNotFound, or IllegalTransition for a task not yet marked done."""
+    """Decides the task directly: verified pays the giver from escrow, rejected frees the slot.
+    Idempotent: a task already decided is returned unchanged, so a job that runs twice cannot pay
+    twice. Raises TaskNotFound, or IllegalTransition for a task not yet marked done."""
     with uow:
         task = get_task(uow, task_id, for_update=True)
         if task.status.is_final:
@@ -50,3 +381,33 @@ def record_verification_outcome(
         settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
         uow.commit()
         return task
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    expired: int
+    reviews_closed: int
+    to_verify: list[int]
+
+
+def sweep(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+    batch: int = 500,
+    after_restart: bool = False,
+) -> Sweep:
+    """The periodic safety net: expires overdue tasks, closes timed-out reviews, and returns the
+    submissions whose next look is overdue (by ``policy.sweep_slack``, so a job that is merely on
+    time is not doubled), so that a lost or crashed job never loses a task. ``after_restart`` also
+    returns tasks that were in flight (marked up to ``policy.stuck_after`` ahead): a worker that
+    starts cannot know whether their job died with a crashed one."""
+    expired = expire_overdue_tasks(uow, now=now, batch=batch)
+    with uow:
+        review_ids = list(uow.tasks.list_review_expired(now=now, limit=batch))
+    closed = sum(close_expired_review(uow, task_id=task_id, now=now) is not None for task_id in review_ids)
+    with uow:
+        horizon = policy.stuck_after if after_restart else -policy.sweep_slack
+        due = list(uow.tasks.submissions_due_for_check(now=now + horizon, limit=batch))
+    return Sweep(expired=expired, reviews_closed=closed, to_verify=due)

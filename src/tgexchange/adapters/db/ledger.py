@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.domain.errors import DuplicatePosting
 from tgexchange.domain.ledger import AccountKey, AccountKind, Posting, check_amount, check_transfer
 from tgexchange.services.conflicts import ConcurrencyConflict
@@ -38,6 +39,8 @@ class SqlLedgerRepository:
         if self._session.scalar(sa.select(_p.c.id).where(_p.c.key == posting.key)) is not None:
             raise DuplicatePosting(posting.key)
         check_amount(posting.amount)
+        if posting.source == posting.target:
+            check_transfer(source=posting.source, source_balance=0, amount=posting.amount, target=posting.target)
         source_where = sa.and_(_a.c.kind == posting.source.kind, _a.c.owner_id == posting.source.owner_id)
         guard = sa.true() if posting.source.may_go_negative else _a.c.balance >= posting.amount
         source_id = self._session.scalar(
@@ -71,7 +74,9 @@ class SqlLedgerRepository:
             )
         except IntegrityError as error:
             # Another transaction posted the same key since our check: retrying re-reads its outcome.
-            raise ConcurrencyConflict(str(error)) from error
+            if is_unique_violation(error):
+                raise ConcurrencyConflict(str(error)) from error
+            raise
 
     def is_balanced(self, community_id: int | None = None) -> bool:
         scope = sa.true() if community_id is None else _a.c.community_id == community_id

@@ -10,7 +10,7 @@ from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.ledger import AccountKind, PostingKind
 from tgexchange.domain.member import MemberRole, MemberStatus
 from tgexchange.domain.submission import SubmissionStatus
-from tgexchange.domain.task import TaskStatus
+from tgexchange.domain.task import ReviewStage, TaskStatus
 
 metadata = sa.MetaData(
     naming_convention={
@@ -154,6 +154,9 @@ tasks = sa.Table(
     sa.Column("feedback_text", sa.Text),
     sa.Column("comment_id", sa.String(128)),
     sa.Column("verification_attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("review_stage", enum_column_type(ReviewStage)),
+    sa.Column("review_until", UTCDateTime),
+    sa.Column("next_check_at", UTCDateTime),
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
@@ -162,6 +165,7 @@ sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
 sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
 sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)
 sa.Index("ix_tasks_community_status", tasks.c.community_id, tasks.c.status)
+sa.Index("ix_tasks_status_next_check", tasks.c.status, tasks.c.next_check_at)
 
 accounts = sa.Table(
     "accounts",
@@ -205,3 +209,19 @@ audit_log = sa.Table(
     sa.Column("detail", sa.String(300)),
 )
 sa.Index("ix_audit_log_community_at", audit_log.c.community_id, audit_log.c.at)
+
+# Why verification could not decide (platform outages, vanished content, crashed jobs): what the
+# dashboard's error view and the watchdog read. Rejections live on the tasks themselves.
+job_failures = sa.Table(
+    "job_failures",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("job", sa.String(64), nullable=False),
+    sa.Column("platform", enum_column_type(Platform)),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id")),
+    sa.Column("submission_id", sa.BigInteger, sa.ForeignKey("submissions.id")),
+    sa.Column("detail", sa.String(500), nullable=False),
+)
+sa.Index("ix_job_failures_at", job_failures.c.at)

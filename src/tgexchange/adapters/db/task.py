@@ -62,3 +62,32 @@ class SqlTaskRepository:
             .order_by(_t.c.deadline_at, _t.c.id)
             .limit(limit)
         ).all()
+
+    def recent_feedback_texts(self, giver_id: int, *, limit: int) -> Sequence[str]:
+        return self._session.scalars(
+            sa.select(_t.c.feedback_text)
+            .where(_t.c.giver_id == giver_id, _t.c.status == TaskStatus.VERIFIED, _t.c.feedback_text.is_not(None))
+            .order_by(_t.c.decided_at.desc(), _t.c.id.desc())
+            .limit(limit)
+        ).all()
+
+    def submissions_due_for_check(self, *, now: datetime, limit: int) -> Sequence[int]:
+        due = sa.or_(
+            sa.and_(_t.c.next_check_at.is_(None), sa.func.coalesce(_t.c.verifying_at, _t.c.done_at) <= now),
+            _t.c.next_check_at <= now,
+        )
+        return self._session.scalars(
+            sa.select(_t.c.submission_id)
+            .where(_t.c.status.in_([TaskStatus.SUBMITTED, TaskStatus.VERIFYING]), _t.c.review_stage.is_(None), due)
+            .group_by(_t.c.submission_id)
+            .order_by(sa.func.min(_t.c.done_at))
+            .limit(limit)
+        ).all()
+
+    def list_review_expired(self, *, now: datetime, limit: int) -> Sequence[int]:
+        return self._session.scalars(
+            sa.select(_t.c.id)
+            .where(_t.c.status == TaskStatus.VERIFYING, _t.c.review_stage.is_not(None), _t.c.review_until <= now)
+            .order_by(_t.c.review_until)
+            .limit(limit)
+        ).all()

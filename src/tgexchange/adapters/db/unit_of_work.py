@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from tgexchange.adapters.db.audit import SqlAuditRepository
 from tgexchange.adapters.db.channel import SqlChannelRepository, SqlProofRepository
 from tgexchange.adapters.db.community import SqlCommunityRepository
+from tgexchange.adapters.db.errors import is_unique_violation
+from tgexchange.adapters.db.failures import SqlFailureRepository
 from tgexchange.adapters.db.ledger import SqlLedgerRepository
 from tgexchange.adapters.db.mapping import start_mappers
 from tgexchange.adapters.db.member import SqlMemberRepository
@@ -29,11 +32,6 @@ _RETRYABLE_PG_CODES = frozenset({"40001", "40P01"})
 EventHandler = Callable[[list[Event], "SqlAlchemyUnitOfWork"], None]
 
 
-def _is_unique_violation(error: IntegrityError) -> bool:
-    code = getattr(error.orig, "sqlstate", None)
-    return code == "23505" or "UNIQUE constraint failed" in str(error.orig)
-
-
 def _is_retryable(error: DBAPIError) -> bool:
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
     if code in _RETRYABLE_PG_CODES:
@@ -41,11 +39,21 @@ def _is_retryable(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
+def _hold(session: Session, instance: object) -> None:
+    # The identity map holds objects weakly: once flushed, one the use case no longer references
+    # (a submission passed inline to settle_task) would be collected before commit() gathers its
+    # events, and they would be lost. Hold every object until the session ends.
+    session.info.setdefault("held", []).append(instance)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     start_mappers()
     # Use cases flush where they need ids (uow.flush) and commit flushes the rest; autoflush before
     # every query cost a fifth of the simulator's time.
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    event.listen(factory, "loaded_as_persistent", _hold)
+    event.listen(factory, "transient_to_pending", _hold)
+    return factory
 
 
 class SqlAlchemyUnitOfWork:
@@ -81,6 +89,7 @@ class SqlAlchemyUnitOfWork:
         self.ledger = SqlLedgerRepository(session)
         self.stats = SqlStatsRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.failures = SqlFailureRepository(session)
         return self
 
     def __exit__(
@@ -133,7 +142,7 @@ class SqlAlchemyUnitOfWork:
             raise ConcurrencyConflict(str(error)) from error
         except IntegrityError as error:
             # A unique key taken by a concurrent transaction: the retry re-reads and decides.
-            if _is_unique_violation(error):
+            if is_unique_violation(error):
                 raise ConcurrencyConflict(str(error)) from error
             raise
         except DBAPIError as error:

@@ -1,4 +1,4 @@
-"""The ``tgexchange`` command line (Typer)."""
+"""Commands over the exchange itself: migrate, simulate, demo."""
 
 from __future__ import annotations
 
@@ -9,38 +9,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tgexchange.bootstrap import Storage, build_storage
+from tgexchange.cli.console import err, out
 from tgexchange.config import Settings
-from tgexchange.logs import configure_logging
 from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation, SimulationResult
-
-app = typer.Typer(
-    help="tgexchange: a fair, verified feedback exchange for creators on Telegram.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-out = Console()
-err = Console(stderr=True)
 
 SYNTHETIC_NOTE = "All members, content and comments below are synthetic (simulated); none are real people."
 
 
-@app.callback()
-def main(
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "",
-) -> None:
-    settings = Settings()
-    configure_logging(level=log_level or settings.log_level, json=settings.log_json)
-
-
-@app.command()
 def migrate() -> None:
-    """Bring the database at DATABASE_URL (default: the SQLite file in TGEXCHANGE_DATA_DIR) to the
-    latest schema."""
+    """Bring the database to the latest schema.
+
+    DATABASE_URL chooses the database; by default the SQLite file in TGEXCHANGE_DATA_DIR.
+    """
     settings = Settings()
     storage = build_storage(settings.effective_database_url)
     from tgexchange.adapters.db.migrate import current_revision
@@ -86,7 +70,6 @@ def _summary_table(result: SimulationResult) -> Table:
     return table
 
 
-@app.command()
 def simulate(
     members: Annotated[int, typer.Option(min=2, max=100_000, help="How many simulated members.")] = 200,
     days: Annotated[int, typer.Option(min=1, max=3650, help="How many simulated days.")] = 30,
@@ -96,8 +79,10 @@ def simulate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary as the last line.")] = False,
 ) -> None:
-    """Simulate a synthetic community (honest, slow, leecher, spammer and ring members) through the
-    real rules, then summarise it. The data is synthetic."""
+    """Simulate a synthetic community through the real rules and summarise it.
+
+    Members follow behaviour profiles (honest, slow, leecher, spammer, ring). The data is synthetic.
+    """
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="tgexchange-sim-") as scratch:
@@ -122,15 +107,16 @@ def simulate(
     )
 
 
-@app.command()
 def demo(
     members: Annotated[int, typer.Option(min=2, max=5000, help="Simulated members.")] = 60,
     days: Annotated[int, typer.Option(min=1, max=365, help="Simulated days.")] = 14,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     fresh: Annotated[bool, typer.Option(help="Simulate again even if the demo community exists.")] = False,
 ) -> None:
-    """Fill the embedded database with a simulated community (synthetic data) and show a newcomer
-    what to look at."""
+    """Fill the embedded database with a simulated community and show what to look at.
+
+    The community is synthetic: simulated members, content and comments.
+    """
     settings = Settings()
     storage = build_storage(settings.effective_database_url)
     with storage.uow() as uow:
@@ -162,7 +148,3 @@ def _remove_sqlite_files(settings: Settings) -> None:
     base = settings.data_dir / "tgexchange.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{base}{suffix}").unlink(missing_ok=True)
-
-
-if __name__ == "__main__":
-    app()

@@ -1,0 +1,16 @@
+"""Notifiers for when no Telegram bot is configured: notices go to the structured log."""
+
+from __future__ import annotations
+
+import structlog
+
+from tgexchange.services.ports import Notice
+
+log = structlog.get_logger("tgexchange.notice")
+
+
+class LogNotifier:
+    def notify(self, notice: Notice) -> None:
+        log.info(
+            "notice", member_id=notice.member_id, kind=notice.kind, **{k: str(v) for k, v in notice.params.items()}
+        )

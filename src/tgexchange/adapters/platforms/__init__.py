@@ -1,0 +1,1 @@
+"""Read-only access to public platform data: metadata, comments, short links. Never logs in."""

@@ -1,0 +1,33 @@
+"""The ``tgexchange`` command line (Typer). Each command lives in a module named for its area;
+this module only registers them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tgexchange.cli import exchange, quality, train, url, worker
+from tgexchange.config import Settings
+from tgexchange.logs import configure_logging
+
+app = typer.Typer(
+    help="tgexchange: a fair, verified feedback exchange for creators on Telegram.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main(log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "") -> None:
+    settings = Settings()
+    configure_logging(level=log_level or settings.log_level, json=settings.log_json)
+
+
+app.command()(exchange.migrate)
+app.command()(exchange.simulate)
+app.command()(exchange.demo)
+app.command()(url.url)
+app.command()(worker.worker)
+app.command()(quality.quality)
+app.add_typer(train.app, name="train")

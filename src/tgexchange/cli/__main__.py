@@ -1,0 +1,3 @@
+from tgexchange.cli import app
+
+app()

@@ -1,0 +1,140 @@
+"""Judge feedback with the quality gate from the command line: ``tgexchange quality``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, BinaryIO
+
+import typer
+from rich.table import Table
+
+from tgexchange.cli.console import err, out
+from tgexchange.domain.community import CommunitySettings
+
+if TYPE_CHECKING:
+    from tgexchange.services.ports import QualityGate, QualityVerdict
+
+_PREVIEW_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One input line: the text to judge, or why it cannot be judged."""
+
+    number: int
+    text: str | None = None
+    error: str | None = None
+
+
+def _parse(number: int, raw: bytes) -> _Line:
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Line(number, error=f"line {number}: not UTF-8")
+    if not decoded.strip():
+        return _Line(number, error=f"line {number}: empty")
+    try:
+        payload = json.loads(decoded)
+    except json.JSONDecodeError as error:
+        return _Line(number, error=f"line {number}: not JSON ({error.msg} at column {error.colno})")
+    if not isinstance(payload, dict):
+        return _Line(number, error=f'line {number}: expected an object like {{"text": "..."}}')
+    text = payload.get("text")
+    if not isinstance(text, str):
+        return _Line(number, error=f'line {number}: "text" must be a string')
+    return _Line(number, text=text)
+
+
+def _lines(stream: BinaryIO) -> Iterator[_Line]:
+    # Bytes, split on "\n" only: a JSON string may legally hold U+2028 or a lone "\r", which text
+    # mode or str.splitlines would treat as line breaks, breaking "one answer per input line".
+    for number, raw in enumerate(stream, start=1):
+        yield _parse(number, raw.rstrip(b"\r\n"))
+
+
+def _batches(lines: Iterator[_Line], size: int) -> Iterator[list[_Line]]:
+    batch: list[_Line] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _judge(gate: QualityGate, batch: list[_Line], min_words: int) -> list[QualityVerdict | str]:
+    """Verdicts for the batch's valid lines from one ``assess_many`` call; the error for the rest."""
+    texts = [line.text for line in batch if line.text is not None]
+    verdicts = iter(gate.assess_many(texts, min_words=min_words))
+    return [next(verdicts) if line.text is not None else (line.error or "") for line in batch]
+
+
+def _as_json(result: QualityVerdict | str) -> str:
+    if isinstance(result, str):
+        return json.dumps({"error": result})
+    scores = {name: round(value, 4) for name, value in result.scores.items()}
+    return json.dumps({"accepted": result.accepted, "rule": result.rule, "scores": scores})
+
+
+def _table(rows: list[tuple[_Line, QualityVerdict | str]], min_words: int) -> Table:
+    table = Table(title=f"Quality gate (minimum {min_words} words)")
+    for column in ("line", "verdict", "spam", "toxicity", "words", "generic", "text"):
+        table.add_column(column, justify="left" if column in {"verdict", "text"} else "right")
+    for line, result in rows:
+        preview = (line.text or "")[:_PREVIEW_CHARS].replace("\n", " ")
+        if isinstance(result, str):
+            table.add_row(str(line.number), f"[red]error[/]: {result}", "", "", "", "", "")
+            continue
+        verdict = "[green]accepted[/]" if result.accepted else f"[yellow]{result.rule}[/]"
+        s = result.scores
+        table.add_row(
+            str(line.number),
+            verdict,
+            f"{s['spam']:.2f}",
+            f"{s['toxicity']:.2f}",
+            str(int(s["words"])),
+            f"{s['generic_share']:.2f}",
+            preview,
+        )
+    return table
+
+
+def quality(
+    as_json: Annotated[bool, typer.Option("--json", help="Answer one JSON object per input line.")] = False,
+    min_words: Annotated[
+        int | None, typer.Option(min=0, max=200, help="Minimum words; default: a new community's setting.")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Lines judged per model call (use 1 to answer as you type).")
+    ] = 256,
+) -> None:
+    """Judge feedback read from stdin: one JSON object {"text": "..."} per line.
+
+    With --json, answers one line per input line, in order: {"accepted": true|false, "rule": the
+    broken rule or null, "scores": {...}}. A line that is not such an object is answered with
+    {"error": "..."} and the following lines are still judged. Without --json, prints a table.
+    Exits with 1 if the model artifact cannot be loaded.
+    """
+    from tgexchange.adapters.quality import ClassifierQualityGate
+    from tgexchange.ml.spam import ModelArtifactError
+
+    words = CommunitySettings().min_words if min_words is None else min_words
+    try:
+        gate = ClassifierQualityGate()
+    except ModelArtifactError as error:
+        err.print(f"[red]Cannot load the quality model:[/] {error}")
+        raise typer.Exit(1) from error
+    rows: list[tuple[_Line, QualityVerdict | str]] = []
+    for batch in _batches(_lines(sys.stdin.buffer), batch_size):
+        results = _judge(gate, batch, words)
+        if as_json:
+            sys.stdout.write("".join(_as_json(result) + "\n" for result in results))
+            sys.stdout.flush()
+        else:
+            rows.extend(zip(batch, results, strict=True))
+    if not as_json:
+        out.print(_table(rows, words))

@@ -1,0 +1,151 @@
+"""``tgexchange url``, run as a user runs it: a real process, arguments and standard input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from tgexchange.adapters.platforms import short_links
+from tgexchange.cli.url import url
+
+CLI = [sys.executable, "-m", "tgexchange.cli", "url"]
+VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+ANSWER_KEYS = {"input", "platform", "kind", "content_id", "url"}
+ERROR_KEYS = {"input", "error", "code"}
+
+
+def run(*args: str, stdin: bytes | None = None, tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "TGEXCHANGE_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, env=env, timeout=60, check=False)
+
+
+def json_lines(result: subprocess.CompletedProcess[bytes]) -> list[dict[str, str]]:
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def test_url_explains_itself_with_help(tmp_path: Path) -> None:
+    result = run("--help", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    help_text = result.stdout.decode()
+    assert "--json" in help_text
+    assert "--resolve" in help_text
+
+
+def test_json_answers_one_line_per_link_in_order(tmp_path: Path) -> None:
+    result = run("--json", "youtu.be/dQw4w9WgXcQ?si=x", "https://www.tiktok.com/tag/fyp", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    accepted, refused = json_lines(result)
+    assert accepted == {
+        "input": "youtu.be/dQw4w9WgXcQ?si=x",
+        "platform": "youtube",
+        "kind": "video",
+        "content_id": "dQw4w9WgXcQ",
+        "url": VIDEO,
+    }
+    assert set(refused) == ERROR_KEYS
+    assert refused["code"] == "unsupported_link"
+    assert "hashtag" in refused["error"]
+
+
+def test_standard_input_gets_one_answer_per_line_blank_and_broken_lines_included(tmp_path: Path) -> None:
+    lines = [
+        b"https://www.instagram.com/reel/C9xYz12AbCd/",
+        b"",
+        b"javascript:alert(1)",
+        b"   ",
+        b"vm.tiktok.com/ZTR45GpSF/",
+        b"\xff\xfe not utf-8",
+        b"youtube.com/@SomeCreator\r",
+        b"https://www.tiktok.com/@scout2015/video/6718335390845095173",
+    ]
+    result = run("-", stdin=b"\n".join(lines) + b"\n", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    answers = json_lines(result)
+    assert len(answers) == len(lines)
+    assert [answer.get("code") for answer in answers] == [
+        None,
+        "unsupported_link",
+        "unsupported_link",
+        "unsupported_link",
+        "short_link_needs_lookup",
+        "unsupported_link",
+        None,
+        None,
+    ]
+    assert answers[0]["input"] == "https://www.instagram.com/reel/C9xYz12AbCd/"
+    assert answers[1]["input"] == ""
+    assert answers[6]["input"] == "youtube.com/@SomeCreator"  # the line ending is not part of the input
+    assert answers[6]["content_id"] == "@somecreator"
+    for answer in answers:
+        assert set(answer) in (ANSWER_KEYS, ERROR_KEYS)
+
+
+def test_standard_input_without_a_final_newline_still_answers_the_last_line(tmp_path: Path) -> None:
+    result = run("-", stdin=b"youtu.be/dQw4w9WgXcQ\nnope", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert [answer["input"] for answer in json_lines(result)] == ["youtu.be/dQw4w9WgXcQ", "nope"]
+
+
+def test_a_short_link_without_resolve_says_it_needs_a_lookup(tmp_path: Path) -> None:
+    result = run("--json", "https://vt.tiktok.com/ZSe4FqkKd", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    (answer,) = json_lines(result)
+    assert answer["code"] == "short_link_needs_lookup"
+    assert "--resolve" in answer["error"]
+
+
+def test_the_table_shows_the_canonical_url_and_the_reason_for_a_refusal(tmp_path: Path) -> None:
+    result = run(f"{VIDEO}&t=42s", "https://www.youtube.com/playlist?list=PLx", "[bold]x", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.decode()
+    assert VIDEO in table
+    assert "youtube" in table
+    assert "playlist" in table
+    assert "[bold]x" in table  # printed as typed, not read as markup
+    assert "Send a link to one YouTube video" in table
+
+
+@pytest.mark.parametrize("stdin", [None, b""])
+def test_no_input_at_all_exits_2(stdin: bytes | None, tmp_path: Path) -> None:
+    args = ("-",) if stdin is not None else ()
+    result = run(*args, stdin=stdin, tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"Give one or more links" in result.stderr
+
+
+def test_resolve_follows_a_short_link_then_reads_where_it_leads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process, so the HTTP layer can be replaced: this test must never reach TikTok.
+    target = "https://www.tiktok.com/@scout2015/video/6718335390845095173?_t=8abc"
+    requested: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requested.append(f"{request.method} {request.url}")
+        return httpx.Response(301, headers={"Location": target})
+
+    monkeypatch.setattr(short_links, "build_client", lambda: httpx.Client(transport=httpx.MockTransport(answer)))
+    app = typer.Typer()
+    app.command()(url)
+
+    result = CliRunner().invoke(app, ["--resolve", "--json", "vm.tiktok.com/ZTR45GpSF/", VIDEO])
+
+    assert result.exit_code == 0, result.output
+    resolved, untouched = (json.loads(line) for line in result.stdout.splitlines())
+    assert resolved["input"] == "vm.tiktok.com/ZTR45GpSF/"
+    assert resolved["url"] == "https://www.tiktok.com/@scout2015/video/6718335390845095173"
+    assert untouched["url"] == VIDEO
+    assert requested == ["HEAD https://vm.tiktok.com/ZTR45GpSF/"]

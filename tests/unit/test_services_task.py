@@ -1,0 +1,522 @@
+"""Handing out tasks and the giver's side of their lifecycle, on a SQLite file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.world import World
+from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
+from tgexchange.domain.errors import (
+    CommunityPaused,
+    IllegalTransition,
+    MemberBanned,
+    MemberNotFound,
+    NoChannelLinked,
+    NoTaskAvailable,
+    NotYourTask,
+    TaskDeadlinePassed,
+    TaskNotFound,
+    TextTooLong,
+    TooManyOpenTasks,
+)
+from tgexchange.domain.events import TaskSkipped, TaskSubmitted
+from tgexchange.domain.ledger import AccountKey
+from tgexchange.domain.member import Member
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.submission import Submission
+from tgexchange.domain.task import MAX_FEEDBACK_TEXT, Task, TaskStatus
+from tgexchange.services import community as community_service
+from tgexchange.services import task as task_service
+
+UNKNOWN = 999_999
+
+
+def stored_task(world: World, task: Task) -> Task:
+    with world.storage.uow() as uow:
+        found = uow.tasks.find(task.id or 0)
+    assert found is not None
+    return found
+
+
+def stored_submission(world: World, submission: Submission) -> Submission:
+    with world.storage.uow() as uow:
+        found = uow.submissions.find(submission.id or 0)
+    assert found is not None
+    return found
+
+
+def stats(world: World, member: Member) -> MemberStats:
+    with world.storage.uow() as uow:
+        return uow.stats.get(member.id or 0)
+
+
+def done(world: World, member: Member, task: Task, text: str | None = None) -> Task:
+    return task_service.mark_task_done(
+        world.uow(), member_id=member.id or 0, task_id=task.id or 0, now=world.now, feedback_text=text
+    )
+
+
+def skip(world: World, member: Member, task: Task) -> Task:
+    return task_service.skip_task(world.uow(), member_id=member.id or 0, task_id=task.id or 0, now=world.now)
+
+
+def ban(world: World, community: Community, member: Member) -> None:
+    admin = world.member(community, admin=True, link=None)
+    community_service.ban_member(
+        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+    )
+
+
+def pause(world: World, community: Community) -> None:
+    community_service.pause_community(
+        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+    )
+
+
+# --- requesting a task -------------------------------------------------------------------------
+
+
+def test_request_task_assigns_a_submission_with_a_deadline_and_moves_no_credits(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    giver = world.member(community)
+    submission = world.submission(owner)
+
+    task = world.task(giver)
+
+    stored = stored_task(world, task)
+    assert (stored.status, stored.submission_id, stored.giver_id, stored.owner_id) == (
+        TaskStatus.ASSIGNED,
+        submission.id,
+        giver.id,
+        owner.id,
+    )
+    assert (stored.platform, stored.credits, stored.community_id) == (Platform.YOUTUBE, 10, community.id)
+    assert (stored.assigned_at, stored.deadline_at) == (world.now, world.now + timedelta(hours=48))
+    assert stored_submission(world, submission).tasks_open == 1
+    assert stats(world, giver) == MemberStats(tasks_taken=1)
+    assert world.balance(giver) == 30
+    assert world.balance(AccountKey.escrow(submission.id or 0)) == 30
+
+
+def test_request_task_uses_the_communitys_task_deadline(world: World) -> None:
+    community = world.community(task_deadline=timedelta(hours=6))
+    owner = world.member(community)
+    world.submission(owner)
+
+    task = world.task(world.member(community))
+
+    assert stored_task(world, task).deadline_at == world.now + timedelta(hours=6)
+
+
+def test_request_task_serves_the_submission_waiting_longest_first(world: World) -> None:
+    community = world.community()
+    early_owner = world.member(community)
+    late_owner = world.member(community)
+    giver = world.member(community)
+    early = world.submission(early_owner)
+    world.clock.advance(hours=5)
+    world.submission(late_owner)
+    world.clock.advance(hours=1)
+
+    assert world.task(giver).submission_id == early.id
+
+
+def test_request_task_never_offers_the_members_own_submission(world: World) -> None:
+    owner = world.member(world.community())
+    world.submission(owner)
+    before = world.snapshot()
+
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+        world.task(owner)
+    assert world.snapshot() == before
+
+
+def test_request_task_never_offers_a_submission_the_member_already_served(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    giver = world.member(community)
+    submission = world.submission(owner)
+    skip(world, giver, world.task(giver))
+    before = world.snapshot()
+
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+        world.task(giver)
+    assert world.snapshot() == before
+    assert world.task(world.member(community)).submission_id == submission.id
+
+
+def test_request_task_never_offers_a_fully_booked_submission(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    world.submission(owner, wanted=1)
+    world.task(world.member(community))
+    late = world.member(community)
+    before = world.snapshot()
+
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+        world.task(late)
+    assert world.snapshot() == before
+
+
+def test_request_task_only_offers_platforms_where_the_member_has_a_channel(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)  # YouTube
+    tiktoker = world.member(community, link=Platform.TIKTOK)
+    world.submission(owner)
+    before = world.snapshot()
+
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+        world.task(tiktoker)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_a_member_without_a_linked_channel(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    newcomer = world.member(community, link=None)
+    before = world.snapshot()
+
+    with pytest.raises(NoChannelLinked, match="Link a channel first"):
+        world.task(newcomer)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_a_member_whose_only_channel_is_on_a_platform_no_longer_allowed(world: World) -> None:
+    community = world.community()
+    admin = world.member(community, admin=True, link=None)
+    tiktoker = world.member(community, link=Platform.TIKTOK)
+    community_service.update_settings(
+        world.uow(), actor_member_id=admin.id or 0, now=world.now, allowed_platforms=frozenset({Platform.YOUTUBE})
+    )
+    before = world.snapshot()
+
+    with pytest.raises(NoChannelLinked, match="Link a channel first"):
+        world.task(tiktoker)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_a_member_with_too_many_open_tasks(world: World) -> None:
+    community = world.community(max_open_tasks_per_member=1)
+    world.submission(world.member(community))
+    world.submission(world.member(community))
+    giver = world.member(community)
+    world.done(world.task(giver))  # marked done is still open until verified
+    before = world.snapshot()
+
+    with pytest.raises(TooManyOpenTasks, match=r"You already have 1 open tasks \(the limit is 1\)"):
+        world.task(giver)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_an_unknown_member(world: World) -> None:
+    world.submission(world.member(world.community()))
+    before = world.snapshot()
+
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+        task_service.request_task(world.uow(), member_id=UNKNOWN, now=world.now)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_a_banned_member(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    ban(world, community, giver)
+    before = world.snapshot()
+
+    with pytest.raises(MemberBanned, match="You are banned from this community"):
+        world.task(giver)
+    assert world.snapshot() == before
+
+
+def test_request_task_refuses_while_the_community_is_paused(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    pause(world, community)
+    before = world.snapshot()
+
+    with pytest.raises(CommunityPaused, match="paused: incident"):
+        world.task(giver)
+    assert world.snapshot() == before
+
+
+# --- marking a task done -----------------------------------------------------------------------
+
+
+def test_mark_task_done_submits_the_task_with_its_feedback_text(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    world.clock.advance(hours=2)
+    uow = world.storage.uow()
+
+    task_service.mark_task_done(
+        uow, member_id=giver.id or 0, task_id=task.id or 0, now=world.now, feedback_text="Great pacing."
+    )
+
+    stored = stored_task(world, task)
+    assert (stored.status, stored.done_at, stored.feedback_text) == (TaskStatus.SUBMITTED, world.now, "Great pacing.")
+    [event] = uow.take_events()
+    assert isinstance(event, TaskSubmitted)
+    assert (event.task_id, event.giver_id, event.occurred_at) == (task.id, giver.id, world.now)
+    assert world.balance(giver) == 30
+
+
+def test_mark_task_done_accepts_feedback_text_at_the_limit(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+
+    done(world, giver, task, "x" * MAX_FEEDBACK_TEXT)
+
+    assert stored_task(world, task).feedback_text == "x" * MAX_FEEDBACK_TEXT
+
+
+def test_mark_task_done_refuses_a_10000_character_feedback_text(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    before = world.snapshot()
+
+    with pytest.raises(TextTooLong, match="That text is 10000 characters long; the limit is 4000"):
+        done(world, giver, task, "x" * 10_000)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_someone_elses_task(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    other = world.member(community)
+    task = world.task(giver)
+    before = world.snapshot()
+
+    with pytest.raises(NotYourTask, match="not yours"):
+        done(world, other, task)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_after_the_deadline(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    world.clock.advance(hours=48)
+    before = world.snapshot()
+
+    with pytest.raises(TaskDeadlinePassed, match="deadline has passed"):
+        done(world, giver, task)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_a_task_already_done(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.done(world.task(giver))
+    before = world.snapshot()
+
+    with pytest.raises(IllegalTransition, match="This task is submitted; it cannot become submitted"):
+        done(world, giver, task)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_an_unknown_task_or_member(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    before = world.snapshot()
+
+    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+        task_service.mark_task_done(world.uow(), member_id=giver.id or 0, task_id=UNKNOWN, now=world.now)
+    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+        task_service.mark_task_done(world.uow(), member_id=UNKNOWN, task_id=task.id or 0, now=world.now)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_while_the_community_is_paused(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    pause(world, community)
+    before = world.snapshot()
+
+    with pytest.raises(CommunityPaused, match="is paused"):
+        done(world, giver, task)
+    assert world.snapshot() == before
+
+
+def test_mark_task_done_refuses_a_banned_member(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.task(giver)
+    ban(world, community, giver)
+    before = world.snapshot()
+
+    with pytest.raises(MemberBanned, match="You are banned from this community"):
+        done(world, giver, task)
+    assert world.snapshot() == before
+
+
+# --- skipping ----------------------------------------------------------------------------------
+
+
+def test_skip_task_frees_the_slot_for_another_member_and_moves_no_credits(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=1)
+    giver = world.member(community)
+    task = world.task(giver)
+    uow = world.storage.uow()
+
+    task_service.skip_task(uow, member_id=giver.id or 0, task_id=task.id or 0, now=world.now)
+
+    assert stored_task(world, task).status is TaskStatus.SKIPPED
+    assert stored_submission(world, submission).tasks_open == 0
+    assert stats(world, giver) == MemberStats(tasks_taken=1, skipped=1)
+    [event] = uow.take_events()
+    assert isinstance(event, TaskSkipped)
+    assert (event.task_id, event.submission_id, event.giver_id) == (task.id, submission.id, giver.id)
+    assert world.balance(giver) == 30
+    assert world.balance(AccountKey.escrow(submission.id or 0)) == 10
+    assert world.task(world.member(community)).submission_id == submission.id
+
+
+def test_skip_task_refuses_someone_elses_task(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    other = world.member(community)
+    task = world.task(giver)
+    before = world.snapshot()
+
+    with pytest.raises(NotYourTask, match="That task is not yours"):
+        skip(world, other, task)
+    assert world.snapshot() == before
+
+
+def test_skip_task_refuses_a_task_already_done(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.done(world.task(giver))
+    before = world.snapshot()
+
+    with pytest.raises(IllegalTransition, match="cannot become skipped"):
+        skip(world, giver, task)
+    assert world.snapshot() == before
+
+
+def test_skip_task_refuses_an_unknown_task(world: World) -> None:
+    giver = world.member(world.community())
+    before = world.snapshot()
+
+    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+        task_service.skip_task(world.uow(), member_id=giver.id or 0, task_id=UNKNOWN, now=world.now)
+    assert world.snapshot() == before
+
+
+# --- expiring ----------------------------------------------------------------------------------
+
+
+def test_expire_overdue_tasks_expires_only_assigned_tasks_past_their_deadline(world: World) -> None:
+    community = world.community(welcome_credits=100)
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=5)
+    overdue = world.task(giver := world.member(community))
+    done_in_time = world.done(world.task(world.member(community)))
+    world.clock.advance(hours=24)
+    not_yet_due = world.task(world.member(community))
+    world.clock.advance(hours=24)
+
+    assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 1
+
+    assert stored_task(world, overdue).status is TaskStatus.EXPIRED
+    assert stored_task(world, overdue).decided_at == world.now
+    assert stored_task(world, done_in_time).status is TaskStatus.SUBMITTED
+    assert stored_task(world, not_yet_due).status is TaskStatus.ASSIGNED
+    assert stats(world, giver) == MemberStats(tasks_taken=1, expired=1)
+    assert stored_submission(world, submission).tasks_open == 2
+    assert world.balance(giver) == 100
+    assert world.balance(AccountKey.escrow(submission.id or 0)) == 50
+    assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 0
+
+
+def test_expire_overdue_tasks_works_through_every_batch(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community), wanted=3)
+    tasks = [world.task(world.member(community)) for _ in range(3)]
+    world.clock.advance(hours=49)
+
+    assert task_service.expire_overdue_tasks(world.uow(), now=world.now, batch=2) == 3
+    assert {stored_task(world, t).status for t in tasks} == {TaskStatus.EXPIRED}
+
+
+def test_expire_overdue_tasks_with_nothing_due_changes_nothing(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    world.task(world.member(community))
+    world.clock.advance(hours=47)
+    before = world.snapshot()
+
+    assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 0
+    assert world.snapshot() == before
+
+
+def test_expire_task_leaves_a_task_that_is_not_overdue(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    task = world.task(world.member(community))
+    before = world.snapshot()
+
+    assert task_service.expire_task(world.uow(), task_id=task.id or 0, now=world.now) is False
+    assert world.snapshot() == before
+
+
+def test_expire_task_refuses_an_unknown_task(world: World) -> None:
+    world.community()
+    before = world.snapshot()
+
+    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+        task_service.expire_task(world.uow(), task_id=UNKNOWN, now=world.now)
+    assert world.snapshot() == before
+
+
+def test_an_expired_task_frees_its_slot_for_another_member(world: World) -> None:
+    community = world.community()
+    submission = world.submission(world.member(community), wanted=1)
+    world.task(world.member(community))
+    world.clock.advance(hours=48)
+    task_service.expire_overdue_tasks(world.uow(), now=world.now)
+
+    assert world.task(world.member(community)).submission_id == submission.id
+
+
+# --- listing -----------------------------------------------------------------------------------
+
+
+def test_open_tasks_lists_the_members_tasks_still_in_flight(world: World) -> None:
+    community = world.community(welcome_credits=100)
+    giver = world.member(community)
+    for _ in range(3):
+        world.submission(world.member(community))
+        world.clock.advance(hours=1)
+    skipped = world.task(giver)
+    skip(world, giver, skipped)
+    assigned = world.task(giver)
+    submitted = world.done(world.task(giver))
+
+    listed = task_service.open_tasks(world.uow(), member_id=giver.id or 0)
+
+    assert sorted(t.id or 0 for t in listed) == sorted([assigned.id or 0, submitted.id or 0])

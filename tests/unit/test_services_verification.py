@@ -1,0 +1,227 @@
+"""Recording what verification decided about a task, on a SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.world import World
+from tgexchange.domain.errors import IllegalTransition, NoTaskAvailable, TaskNotFound
+from tgexchange.domain.events import SubmissionCompleted, TaskRejected, TaskVerified
+from tgexchange.domain.ledger import AccountKey
+from tgexchange.domain.member import Member
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.submission import Submission, SubmissionStatus
+from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services import submission as submission_service
+from tgexchange.services import verification
+
+UNKNOWN = 999_999
+
+
+def stored_task(world: World, task: Task) -> Task:
+    with world.storage.uow() as uow:
+        found = uow.tasks.find(task.id or 0)
+    assert found is not None
+    return found
+
+
+def stored_submission(world: World, submission: Submission) -> Submission:
+    with world.storage.uow() as uow:
+        found = uow.submissions.find(submission.id or 0)
+    assert found is not None
+    return found
+
+
+def stats(world: World, member: Member) -> MemberStats:
+    with world.storage.uow() as uow:
+        return uow.stats.get(member.id or 0)
+
+
+def record(world: World, task: Task, *, verified: bool, reason: str | None = None) -> Task:
+    return verification.record_verification_outcome(
+        world.uow(), task_id=task.id or 0, verified=verified, now=world.now, reason=reason
+    )
+
+
+def escrow(world: World, submission: Submission) -> int:
+    return world.balance(AccountKey.escrow(submission.id or 0))
+
+
+# --- recording the outcome ---------------------------------------------------------------------
+
+
+def test_record_verified_pays_the_giver_from_escrow_and_counts_it_for_both_members(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    giver = world.member(community)
+    submission = world.submission(owner)
+    task = world.done(world.task(giver))
+    uow = world.storage.uow()
+
+    verification.record_verification_outcome(uow, task_id=task.id or 0, verified=True, now=world.now, comment_id="c9")
+
+    stored = stored_task(world, task)
+    assert (stored.status, stored.decided_at, stored.comment_id, stored.reason) == (
+        TaskStatus.VERIFIED,
+        world.now,
+        "c9",
+        None,
+    )
+    assert world.balance(giver) == 40
+    assert escrow(world, submission) == 20
+    assert world.balance(owner) == 0
+    assert stats(world, giver) == MemberStats(tasks_taken=1, verified=1)
+    assert stats(world, owner) == MemberStats(feedback_received=1)
+    assert stored_submission(world, submission).tasks_verified == 1
+    [event] = uow.take_events()
+    assert isinstance(event, TaskVerified)
+    assert (event.task_id, event.giver_id, event.owner_id, event.credits) == (task.id, giver.id, owner.id, 10)
+
+
+def test_record_verified_of_a_task_already_verifying(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.done(world.task(giver))
+    world.start_verifying(task.id or 0)
+
+    assert record(world, task, verified=True).status is TaskStatus.VERIFIED
+    assert world.balance(giver) == 40
+
+
+def test_record_rejected_frees_the_slot_and_moves_no_credits(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    giver = world.member(community)
+    submission = world.submission(owner, wanted=1)
+    task = world.done(world.task(giver))
+    uow = world.storage.uow()
+
+    verification.record_verification_outcome(
+        uow, task_id=task.id or 0, verified=False, now=world.now, reason="not_found"
+    )
+
+    stored = stored_task(world, task)
+    assert (stored.status, stored.reason, stored.decided_at) == (TaskStatus.REJECTED, "not_found", world.now)
+    assert (world.balance(giver), world.balance(owner), escrow(world, submission)) == (30, 20, 10)
+    assert stats(world, giver) == MemberStats(tasks_taken=1, rejected=1)
+    assert stats(world, owner) == MemberStats()
+    assert stored_submission(world, submission).tasks_open == 0
+    [event] = uow.take_events()
+    assert isinstance(event, TaskRejected)
+    assert (event.task_id, event.giver_id, event.reason) == (task.id, giver.id, "not_found")
+    assert world.task(world.member(community)).submission_id == submission.id
+
+
+def test_record_rejected_without_a_reason_says_rejected(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    task = world.done(world.task(world.member(community)))
+
+    assert record(world, task, verified=False).reason == "rejected"
+    assert stored_task(world, task).reason == "rejected"
+
+
+def test_recording_the_same_verified_outcome_twice_pays_once(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    giver = world.member(community)
+    submission = world.submission(owner)
+    task = world.done(world.task(giver))
+    record(world, task, verified=True)
+    before = world.snapshot()
+
+    again = record(world, task, verified=True)
+
+    assert again.status is TaskStatus.VERIFIED
+    assert world.snapshot() == before
+    assert world.balance(giver) == 40
+    assert escrow(world, submission) == 20
+    assert stats(world, giver).verified == 1
+
+
+def test_a_decided_task_keeps_its_outcome_when_told_otherwise(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    giver = world.member(community)
+    task = world.done(world.task(giver))
+    record(world, task, verified=False, reason="low_quality")
+    before = world.snapshot()
+
+    assert record(world, task, verified=True).status is TaskStatus.REJECTED
+    assert world.snapshot() == before
+    assert world.balance(giver) == 30
+
+
+def test_the_submission_completes_when_enough_feedback_is_verified(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=2)
+    first = world.done(world.task(world.member(community)))
+    second = world.done(world.task(world.member(community)))
+    record(world, first, verified=True)
+    assert stored_submission(world, submission).status is SubmissionStatus.OPEN
+    world.clock.advance(hours=1)
+    uow = world.storage.uow()
+
+    verification.record_verification_outcome(uow, task_id=second.id or 0, verified=True, now=world.now)
+
+    stored = stored_submission(world, submission)
+    assert (stored.status, stored.closed_at, stored.tasks_verified, stored.tasks_open) == (
+        SubmissionStatus.COMPLETED,
+        world.now,
+        2,
+        0,
+    )
+    assert escrow(world, submission) == 0
+    assert stats(world, owner).feedback_received == 2
+    [completed] = [e for e in uow.take_events() if isinstance(e, SubmissionCompleted)]
+    assert (completed.submission_id, completed.owner_id, completed.occurred_at) == (submission.id, owner.id, world.now)
+    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+        world.task(world.member(community))
+
+
+def test_a_rejection_does_not_complete_the_submission(world: World) -> None:
+    community = world.community()
+    submission = world.submission(world.member(community), wanted=1)
+    task = world.done(world.task(world.member(community)))
+
+    record(world, task, verified=False)
+
+    assert stored_submission(world, submission).status is SubmissionStatus.OPEN
+
+
+def test_record_outcome_refuses_a_task_not_yet_marked_done(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community))
+    task = world.task(world.member(community))
+    before = world.snapshot()
+
+    with pytest.raises(IllegalTransition, match="This task is assigned; it cannot become verified"):
+        record(world, task, verified=True)
+    with pytest.raises(IllegalTransition, match="cannot become rejected"):
+        record(world, task, verified=False)
+    assert world.snapshot() == before
+
+
+def test_record_outcome_refuses_an_unknown_task(world: World) -> None:
+    world.community()
+    before = world.snapshot()
+
+    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+        verification.record_verification_outcome(world.uow(), task_id=UNKNOWN, verified=True, now=world.now)
+    assert world.snapshot() == before
+
+
+def test_record_outcome_of_a_cancelled_task_changes_nothing(world: World) -> None:
+    community = world.community()
+    owner = world.member(community)
+    submission = world.submission(owner)
+    task = world.task(world.member(community))
+    submission_service.cancel_submission(
+        world.uow(), member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now
+    )
+    before = world.snapshot()
+
+    assert record(world, task, verified=True).status is TaskStatus.CANCELLED
+    assert world.snapshot() == before
