@@ -38,7 +38,9 @@ def _safe_url(storage: Storage) -> str:
 
 
 def _run_simulation(storage: Storage, *, members: int, days: int, seed: int, quiet: bool) -> SimulationResult:
-    simulation = Simulation(storage, members=members, days=days, seed=seed)
+    from tgexchange.adapters.quality import ClassifierQualityGate
+
+    simulation = Simulation(storage, members=members, days=days, seed=seed, gate=ClassifierQualityGate())
     with Progress(
         TextColumn("[bold]simulating[/] {task.description}"),
         BarColumn(),

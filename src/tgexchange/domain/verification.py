@@ -85,7 +85,9 @@ def comments_by(
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    comment: PublicComment
+    """A quality verdict on one candidate: a public comment, or (None) text the member pasted."""
+
+    comment: PublicComment | None
     accepted: bool
     rule: str | None
 

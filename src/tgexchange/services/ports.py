@@ -244,6 +244,9 @@ class QualityGate(Protocol):
         member's previous feedback (for the near-copy rule)."""
         ...
 
-    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
-        """The same rules without the near-copy check, batched (classifiers pay per call)."""
+    def assess_many(
+        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+    ) -> list[QualityVerdict]:
+        """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``,
+        when given, holds each text's author's previous feedback, in the same order as ``texts``."""
         ...

@@ -6,7 +6,7 @@ import heapq
 import random
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,9 +21,9 @@ from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
+from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import texts
-from tgexchange.simulation.judge import judge
 from tgexchange.simulation.platform import SimulatedPlatform
 from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assign_profiles
 
@@ -40,7 +40,6 @@ class SimMember:
     channel_id: str
     ring: int | None
     videos: int = 0
-    earlier_comments: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -75,12 +74,14 @@ class Simulation:
         members: int,
         days: int,
         seed: int,
+        gate: QualityGate,
         chat_id: int = SIM_CHAT_ID,
         title: str = "Simulated creators (synthetic data)",
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
         self.storage = storage
+        self.gate = gate
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
         self.seed = seed
@@ -97,7 +98,7 @@ class Simulation:
         self._tasks: dict[int, Task] = {}
         self._refs: dict[int, ContentRef] = {}
         self._pending: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
-        self._to_verify: list[tuple[datetime, int, int]] = []
+        self._to_verify: list[tuple[datetime, int, int]] = []  # (due, sequence, submission id)
         self._seq = 0
 
     # setup -------------------------------------------------------------------------------
@@ -229,34 +230,23 @@ class Simulation:
             except DomainError:
                 del self._tasks[task_id]
                 continue  # e.g. cancelled meanwhile
+            del self._tasks[task_id]
             self._seq += 1
-            heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task_id))
+            heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task.submission_id))
 
     def _verify_due(self) -> None:
-        """Stand-in verification: the giver's comment on the content, after assignment, judged by
-        simple rules (the real quality gate replaces this)."""
-        settings_min_words = CommunitySettings().min_words
+        """The verification jobs' work, done inline each hour by the real use case and quality gate:
+        one fetch per due submission, and one quality-gate call for the whole hour."""
+        due: set[int] = set()
         while self._to_verify and self._to_verify[0][0] <= self.now:
-            _, _, task_id = heapq.heappop(self._to_verify)
-            task = self._tasks.pop(task_id)
-            giver = self.by_member_id[task.giver_id]
-            comments = self.platform.read_comments(self._refs[task.submission_id], limit=100)
-            mine = [c for c in comments if c.author_channel_id == giver.channel_id and c.posted_at >= task.assigned_at]
-            reason: str | None = "not_found"
-            comment_id: str | None = None
-            if mine:
-                comment = mine[0]
-                reason = judge(comment.text, min_words=settings_min_words, earlier=giver.earlier_comments)
-                giver.earlier_comments.add(comment.text)
-                comment_id = comment.comment_id
-            verification.record_verification_outcome(
-                self.storage.uow(),
-                task_id=task_id,
-                verified=reason is None,
-                reason=reason,
-                comment_id=comment_id,
-                now=self.now,
-            )
+            due.add(heapq.heappop(self._to_verify)[2])
+        runs = verification.verify_submissions(
+            self.storage.uow(), self.platform, self.gate, submission_ids=sorted(due), now=self.now
+        )
+        for submission_id, run in zip(sorted(due), runs, strict=True):
+            if run.retry_in is not None:
+                self._seq += 1
+                heapq.heappush(self._to_verify, (self.now + run.retry_in, self._seq, submission_id))
 
     # run ---------------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
