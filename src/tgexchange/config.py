@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     operator_token: SecretStr | None = Field(default=None, validation_alias="OPERATOR_TOKEN")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
+    # How long a crashed worker's hold on a submission blocks others; a pass takes seconds.
+    verification_lock_ttl_s: float = Field(default=120.0, gt=0, validation_alias="VERIFICATION_LOCK_TTL_S")
     platform_rate_limits: str = Field(
         default="youtube=60/60,tiktok=20/60,instagram=10/60", validation_alias="PLATFORM_RATE_LIMITS"
     )

@@ -100,6 +100,10 @@ class TaskRepository(Protocol):
         never loses a task."""
         ...
 
+    def count_waiting_for_verification(self, submission_id: int) -> int:
+        """Tasks of the submission marked done or verifying that no person is reviewing."""
+        ...
+
     def list_review_expired(self, *, now: datetime, limit: int) -> Sequence[int]:
         """Ids of verifying tasks whose owner, dispute or admin review window has passed."""
         ...

@@ -13,17 +13,19 @@ from typing import Any
 import structlog
 from huey import Huey, crontab
 from huey.api import TaskWrapper
+from huey.exceptions import RateLimitExceeded, TaskLockedException
 
 from tgexchange.bootstrap import Container
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.lookup import get_submission
 from tgexchange.services.notifications import deliver
 from tgexchange.services.verification import sweep, verify_submission
+from tgexchange.worker.locks import ExpiringLock
 
 log = structlog.get_logger("tgexchange.worker")
 
-# A crashed worker's lock must not block a submission forever; a verification pass takes seconds.
-VERIFY_LOCK_TTL_S = 600
+SWEEP_LOCK_TTL_S = 300
+LOCKED_RETRY_S = 5.0
 JOB_RETRIES = 5
 JOB_RETRY_DELAY_S = 30
 
@@ -49,12 +51,19 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
     @huey.task(retries=JOB_RETRIES, retry_delay=JOB_RETRY_DELAY_S, name="verify_submission")
     def verify_submission_job(submission_id: int) -> dict[str, Any]:
         """One pass over a submission's waiting tasks: at most one in flight per submission (a
-        lock), and each platform read counts against that platform's shared rate limit."""
+        lock), and each pass that will read a platform counts against that platform's rate limit,
+        shared by every worker through the queue storage (over the limit, Huey retries the job
+        when the window reopens)."""
         with container.storage.uow() as uow:
             platform = get_submission(uow, submission_id).platform.value
-        with huey.lock_task(f"verify:{submission_id}", ttl=VERIFY_LOCK_TTL_S):
-            count, per = limits.get(platform, (60, 60))
-            with huey.rate_limit(f"platform:{platform}", count, per):
+            waiting = uow.tasks.count_waiting_for_verification(submission_id)
+        if not waiting:
+            return {"verified": 0, "rejected": 0, "waiting": 0}
+        count, per = limits.get(platform, (60, 60))
+        try:
+            lock = ExpiringLock(huey, f"verify:{submission_id}", ttl_s=container.settings.verification_lock_ttl_s)
+            with lock, huey.rate_limit(f"platform:{platform}", count, per, retry=False):
+                log.info("verify_started", submission_id=submission_id, platform=platform)
                 uow = container.storage.uow()
                 run = verify_submission(
                     uow,
@@ -64,11 +73,19 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
                     now=container.clock.now(),
                     policy=policy,
                 )
+        except RateLimitExceeded as limited:
+            # Over the platform's shared budget: come back when the window reopens.
+            verify_submission_job.schedule((submission_id,), delay=max(limited.delay, 0.1))
+            return {"deferred": 1}
+        except TaskLockedException:
+            # Another worker is on this submission right now; its pass may predate our task.
+            verify_submission_job.schedule((submission_id,), delay=LOCKED_RETRY_S)
+            return {"deferred": 1}
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         if run.retry_in is not None:
             verify_submission_job.schedule((submission_id,), delay=run.retry_in.total_seconds())
         log.info(
-            "verified",
+            "verify_finished",
             submission_id=submission_id,
             verified=run.verified,
             rejected=run.rejected,
@@ -79,8 +96,11 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         )
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
-    @huey.lock_task("sweep", ttl=300)
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
+        with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
+            return _sweep(after_restart=after_restart)
+
+    def _sweep(*, after_restart: bool) -> dict[str, int]:
         uow = container.storage.uow()
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
         deliver(uow.take_events(), container.storage.uow(), container.notifier)

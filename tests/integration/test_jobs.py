@@ -1,0 +1,115 @@
+"""The background jobs on an in-memory Huey queue run synchronously (immediate mode), against a
+real SQLite database: the thin job layer around the verification use cases."""
+
+from __future__ import annotations
+
+import pytest
+from huey import MemoryHuey
+
+from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.world import World
+from tgexchange.bootstrap import Container
+from tgexchange.config import Settings
+from tgexchange.domain.task import TaskStatus
+from tgexchange.worker.breaker_store import HueyBreakerStore
+from tgexchange.worker.jobs import Jobs, register_jobs
+
+GOOD = "The pacing of the intro is great but the audio drops at the end, please normalise it next time"
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def jobs(world: World, notifier: RecordingNotifier) -> Jobs:
+    container = Container(
+        settings=Settings(PLATFORM_RATE_LIMITS="youtube=2/60"),
+        storage=world.storage,
+        clock=world.clock,
+        _readers=(world.platform, world.platform),
+        _quality_gate=FakeQualityGate(),
+        _notifier=notifier,
+    )
+    return register_jobs(MemoryHuey(immediate=True, utc=True), container)
+
+
+def test_the_verification_job_verifies_and_tells_both_members(
+    world: World, jobs: Jobs, notifier: RecordingNotifier
+) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+
+    jobs.enqueue_verification(submission.id or 0)
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert notifier.kinds_for(giver.id or 0) == ["task_verified"]
+    assert notifier.kinds_for(owner.id or 0) == ["feedback_received"]
+
+
+def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    submission = world.submission(world.member(community))
+    world.platform.calls.clear()
+
+    jobs.enqueue_verification(submission.id or 0)
+
+    assert world.platform.calls == []
+
+
+def test_a_comment_not_there_yet_schedules_another_look(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.done(task)
+
+    jobs.enqueue_verification(submission.id or 0)
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert len(jobs.huey.scheduled()) == 1
+
+
+def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: World, jobs: Jobs) -> None:
+    community = world.community(max_open_tasks_per_member=5)
+    giver = world.member(community)
+    submissions = [world.submission(world.member(community)) for _ in range(3)]
+    for _ in submissions:
+        world.done(world.task(giver))
+    world.platform.calls.clear()
+
+    for submission in submissions:
+        jobs.enqueue_verification(submission.id or 0)
+
+    # youtube=2/60: the third pass within the minute is deferred, not run and not lost.
+    assert len(world.platform.calls) == 2
+    assert len(jobs.huey.scheduled()) >= 1
+
+
+def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)  # and its verification job is lost
+
+    world.clock.advance(minutes=13)
+    jobs.sweep()
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+
+
+def test_breaker_state_is_shared_through_the_queue_storage() -> None:
+    huey = MemoryHuey(utc=True)
+    first, second = HueyBreakerStore(huey), HueyBreakerStore(huey)
+
+    first.put("youtube", {"state": "open", "failures": 5})
+
+    assert second.get("youtube") == {"state": "open", "failures": 5}
+    assert second.get("tiktok") is None
