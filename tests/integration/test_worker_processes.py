@@ -211,7 +211,9 @@ def test_a_worker_killed_mid_job_loses_no_task_and_pays_none_twice(
         worker = start_worker(exchange, log)
         workers.append(worker)
         wait_for(
-            lambda: count_tasks(storage, "verified") > done_before or worker.poll() is not None,
+            lambda before=done_before, process=worker: (
+                count_tasks(storage, "verified") > before or process.poll() is not None
+            ),
             timeout_s=90,
             what="the worker to verify something",
         )
