@@ -1,12 +1,14 @@
-"""The background jobs on an in-memory Huey queue run synchronously (immediate mode), against a
+"""The background jobs on an in-memory Huey queue, run step by step on a fake clock against a
 real SQLite database: the thin job layer around the verification use cases."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from huey import MemoryHuey
 
-from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
 from tests.world import World
 from tgexchange.bootstrap import Container
 from tgexchange.config import Settings
@@ -15,6 +17,32 @@ from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, register_jobs
 
 GOOD = "The pacing of the intro is great but the audio drops at the end, please normalise it next time"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Huey keeps real times for the retries it schedules itself; stay close to them.
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+
+
+def run_due(jobs: Jobs, clock: FakeClock, *, minutes: float = 0) -> int:
+    """Advances the fake clock in 10-second steps for ``minutes``, executing every job that is
+    due; returns how many ran."""
+    ran = 0
+    end = clock.now() + timedelta(minutes=minutes)
+    while True:
+        now = clock.now().astimezone(UTC).replace(tzinfo=None)
+        for task in jobs.huey.read_schedule(now):
+            jobs.huey.enqueue(task)
+        while (task := jobs.huey.dequeue()) is not None:
+            if jobs.huey.ready_to_run(task, now):
+                jobs.huey.execute(task, now)
+                ran += 1
+            else:
+                jobs.huey.add_schedule(task)
+        if clock.now() >= end:
+            return ran
+        clock.advance(seconds=10)
 
 
 @pytest.fixture
@@ -32,7 +60,7 @@ def jobs(world: World, notifier: RecordingNotifier) -> Jobs:
         _quality_gate=FakeQualityGate(),
         _notifier=notifier,
     )
-    return register_jobs(MemoryHuey(immediate=True, utc=True), container)
+    return register_jobs(MemoryHuey(utc=True), container)
 
 
 def test_the_verification_job_verifies_and_tells_both_members(
@@ -46,6 +74,8 @@ def test_the_verification_job_verifies_and_tells_both_members(
     world.done(task)
 
     jobs.enqueue_verification(submission.id or 0)
+    assert run_due(jobs, world.clock) == 0  # paced: members finishing together share a pass
+    run_due(jobs, world.clock, minutes=2)
 
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
     assert notifier.kinds_for(giver.id or 0) == ["task_verified"]
@@ -58,6 +88,7 @@ def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: Wo
     world.platform.calls.clear()
 
     jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
 
     assert world.platform.calls == []
 
@@ -70,9 +101,13 @@ def test_a_comment_not_there_yet_schedules_another_look(world: World, jobs: Jobs
     world.done(task)
 
     jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
 
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
     assert len(jobs.huey.scheduled()) == 1
+    world.comment(giver, submission, GOOD)
+    run_due(jobs, world.clock, minutes=6)
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
 
 
 def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: World, jobs: Jobs) -> None:
@@ -85,10 +120,13 @@ def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: Worl
 
     for submission in submissions:
         jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
 
-    # youtube=2/60: the third pass within the minute is deferred, not run and not lost.
-    assert len(world.platform.calls) == 2
-    assert len(jobs.huey.scheduled()) >= 1
+    # youtube=2/60: the third pass within the (real-time) minute is deferred, not run and not lost.
+    read = {content_id for _, content_id in world.platform.calls}
+    assert len(read) == 2
+    [deferred] = [s for s in submissions if s.content_id not in read]
+    assert (deferred.id,) in [task.args for task in jobs.huey.scheduled()]
 
 
 def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:
@@ -101,6 +139,7 @@ def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs
 
     world.clock.advance(minutes=13)
     jobs.sweep()
+    run_due(jobs, world.clock, minutes=2)
 
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
 
@@ -113,3 +152,24 @@ def test_breaker_state_is_shared_through_the_queue_storage() -> None:
 
     assert second.get("youtube") == {"state": "open", "failures": 5}
     assert second.get("tiktok") is None
+
+
+def test_members_finishing_close_together_share_one_fetch(world: World, jobs: Jobs) -> None:
+    community = world.community(welcome_credits=40)
+    owner = world.member(community)
+    givers = [world.member(community) for _ in range(4)]
+    submission = world.submission(owner, wanted=4)
+    world.platform.calls.clear()
+    for index, giver in enumerate(givers):
+        task = world.task(giver)
+        world.comment(giver, submission, f"{GOOD} and point {index} about the colours")
+        world.done(task)
+        jobs.enqueue_verification(submission.id or 0)
+        run_due(jobs, world.clock, minutes=0.25)
+
+    run_due(jobs, world.clock, minutes=10)
+
+    with world.uow() as uow:
+        verified = uow.tasks.list_for_submission(submission.id or 0, statuses=frozenset({TaskStatus.VERIFIED}))
+    assert len(verified) == 4
+    assert [c for c in world.platform.calls if c[0] == "read_comments"] == [("read_comments", submission.content_id)]

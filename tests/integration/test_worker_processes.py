@@ -129,8 +129,17 @@ def build_exchange(
         "LOG_JSON": "1",
         # A killed worker's locks would otherwise hold its submissions for the default two minutes.
         "VERIFICATION_LOCK_TTL_S": "3",
+        # Pass at once rather than pacing passes minutes apart as in production.
+        "VERIFY_DEBOUNCE_S": "0",
+        "VERIFY_MIN_INTERVAL_S": "1",
     }
-    settings = Settings(DATABASE_URL=url, QUEUE_URL=queue_url, PLATFORM_RATE_LIMITS=rate_limits)
+    settings = Settings(
+        DATABASE_URL=url,
+        QUEUE_URL=queue_url,
+        PLATFORM_RATE_LIMITS=rate_limits,
+        VERIFY_DEBOUNCE_S=0,
+        VERIFY_MIN_INTERVAL_S=1,
+    )
     return Exchange(world, submissions, settings, env, count)
 
 

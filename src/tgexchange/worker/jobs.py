@@ -8,6 +8,7 @@ workers on any machines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -19,8 +20,10 @@ from tgexchange.bootstrap import Container
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.lookup import get_submission
 from tgexchange.services.notifications import deliver
+from tgexchange.services.ports import Clock
 from tgexchange.services.verification import sweep, verify_submission
 from tgexchange.worker.locks import ExpiringLock
+from tgexchange.worker.pacing import VerificationPacer
 
 log = structlog.get_logger("tgexchange.worker")
 
@@ -35,18 +38,26 @@ class Jobs:
     huey: Huey
     verify: TaskWrapper
     sweep: TaskWrapper
+    pacer: VerificationPacer
+    clock: Clock
 
     def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
-        """The VerificationQueue port."""
-        if delay_s > 0:
-            self.verify.schedule((submission_id,), delay=delay_s)
-        else:
-            self.verify(submission_id)
+        """The VerificationQueue port: asks for a pass over the submission, paced (see pacing)."""
+        not_before = self.clock.now() + timedelta(seconds=delay_s)
+        eta = self.pacer.request(submission_id, not_before=not_before)
+        if eta is not None:
+            self.verify.schedule((submission_id,), eta=_huey_time(eta))
 
 
 def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolicy | None = None) -> Jobs:
-    policy = policy or VerificationPolicy()
+    policy = policy or container.settings.verification_policy()
     limits = container.settings.rate_limits()
+    pacer = VerificationPacer(huey, container.clock, policy)
+    jobs: Jobs
+
+    def later(job: TaskWrapper, *args: object, seconds: float) -> None:
+        """Schedules by the container's clock, like every other time the jobs reason about."""
+        job.schedule(args, eta=_huey_time(container.clock.now() + timedelta(seconds=seconds)))
 
     @huey.task(retries=JOB_RETRIES, retry_delay=JOB_RETRY_DELAY_S, name="verify_submission")
     def verify_submission_job(submission_id: int) -> dict[str, Any]:
@@ -63,6 +74,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         try:
             lock = ExpiringLock(huey, f"verify:{submission_id}", ttl_s=container.settings.verification_lock_ttl_s)
             with lock, huey.rate_limit(f"platform:{platform}", count, per, retry=False):
+                pacer.started(submission_id)
                 log.info("verify_started", submission_id=submission_id, platform=platform)
                 uow = container.storage.uow()
                 run = verify_submission(
@@ -75,15 +87,15 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
                 )
         except RateLimitExceeded as limited:
             # Over the platform's shared budget: come back when the window reopens.
-            verify_submission_job.schedule((submission_id,), delay=max(limited.delay, 0.1))
+            later(verify_submission_job, submission_id, seconds=max(limited.delay, 0.1))
             return {"deferred": 1}
         except TaskLockedException:
             # Another worker is on this submission right now; its pass may predate our task.
-            verify_submission_job.schedule((submission_id,), delay=LOCKED_RETRY_S)
+            later(verify_submission_job, submission_id, seconds=LOCKED_RETRY_S)
             return {"deferred": 1}
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         if run.retry_in is not None:
-            verify_submission_job.schedule((submission_id,), delay=run.retry_in.total_seconds())
+            jobs.enqueue_verification(submission_id, delay_s=run.retry_in.total_seconds())
         log.info(
             "verify_finished",
             submission_id=submission_id,
@@ -105,7 +117,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         for submission_id in result.to_verify:
-            verify_submission_job(submission_id)
+            jobs.enqueue_verification(submission_id)
         log.info("swept", expired=result.expired, reviews_closed=result.reviews_closed, requeued=len(result.to_verify))
         return {"expired": result.expired, "reviews_closed": result.reviews_closed, "requeued": len(result.to_verify)}
 
@@ -124,4 +136,10 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
     def sweep_on_start() -> None:
         sweep_now_job()
 
-    return Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job)
+    jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
+    return jobs
+
+
+def _huey_time(moment: datetime) -> datetime:
+    """Huey built with utc=True keeps naive UTC times."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
