@@ -26,8 +26,8 @@ class Settings(BaseSettings):
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
     # Pacing of verification passes per submission (see worker/pacing.py).
-    verify_debounce_s: float = Field(default=90.0, ge=0, validation_alias="VERIFY_DEBOUNCE_S")
-    verify_min_interval_s: float = Field(default=300.0, ge=0, validation_alias="VERIFY_MIN_INTERVAL_S")
+    verify_debounce_s: float = Field(default=120.0, ge=0, validation_alias="VERIFY_DEBOUNCE_S")
+    verify_min_interval_s: float = Field(default=600.0, ge=0, validation_alias="VERIFY_MIN_INTERVAL_S")
     # How long a crashed worker's hold on a submission blocks others; a pass takes seconds.
     verification_lock_ttl_s: float = Field(default=120.0, gt=0, validation_alias="VERIFICATION_LOCK_TTL_S")
     platform_rate_limits: str = Field(

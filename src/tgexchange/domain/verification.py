@@ -37,8 +37,8 @@ class VerificationPolicy:
     # Pacing: the first pass waits ``debounce`` after a member says done, and passes over one
     # submission are at least ``min_interval`` apart, so members who finish close together share
     # one fetch (platform reads are what we must spend sparingly).
-    debounce: timedelta = timedelta(seconds=90)
-    min_interval: timedelta = timedelta(minutes=5)
+    debounce: timedelta = timedelta(minutes=2)
+    min_interval: timedelta = timedelta(minutes=10)
 
     def retry_delay(self, attempt: int) -> timedelta:
         """The wait after the ``attempt``-th look (1-based)."""
