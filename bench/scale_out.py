@@ -46,10 +46,11 @@ def run(queue: str, queue_url_for: str | None, *, tasks: int, limit: int, per: i
             worker.send_signal(signal.SIGINT)
             worker.wait(timeout=60)
         per_worker = [started_at(log) for log in logs]
-        times = sorted(t for worker_times in per_worker for t in worker_times)
+        times = sorted(moment for worker_passes in per_worker for moment, _ in worker_passes)
         windows: dict[int, int] = {}
-        for moment in times:
-            windows[int(moment) // per] = windows.get(int(moment) // per, 0) + 1
+        for worker_passes in per_worker:
+            for _, window in worker_passes:
+                windows[window] = windows.get(window, 0) + 1
         span = times[-1] - times[0] if len(times) > 1 else 0.0
         return {
             "queue": queue,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from huey import MemoryHuey
+from huey.exceptions import RateLimitExceeded
 
 from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
 from tests.world import World
@@ -15,14 +16,15 @@ from tgexchange.config import Settings
 from tgexchange.domain.task import TaskStatus
 from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, register_jobs
+from tgexchange.worker.rate_limits import SharedRateLimit
 
 GOOD = "The pacing of the intro is great but the audio drops at the end, please normalise it next time"
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    # Huey keeps real times for the retries it schedules itself; stay close to them.
-    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+    # The jobs schedule and count rate-limit windows by this clock; start on a whole hour.
+    return FakeClock(datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
 
 
 def run_due(jobs: Jobs, clock: FakeClock, *, minutes: float = 0) -> int:
@@ -53,7 +55,7 @@ def notifier() -> RecordingNotifier:
 @pytest.fixture
 def jobs(world: World, notifier: RecordingNotifier) -> Jobs:
     container = Container(
-        settings=Settings(PLATFORM_RATE_LIMITS="youtube=2/60"),
+        settings=Settings(PLATFORM_RATE_LIMITS="youtube=2/3600"),
         storage=world.storage,
         clock=world.clock,
         _readers=(world.platform, world.platform),
@@ -106,7 +108,7 @@ def test_a_comment_not_there_yet_schedules_another_look(world: World, jobs: Jobs
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
     assert len(jobs.huey.scheduled()) == 1
     world.comment(giver, submission, GOOD)
-    run_due(jobs, world.clock, minutes=6)
+    run_due(jobs, world.clock, minutes=11)  # passes over one submission are paced 10 minutes apart
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
 
 
@@ -122,7 +124,7 @@ def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: Worl
         jobs.enqueue_verification(submission.id or 0)
     run_due(jobs, world.clock, minutes=2)
 
-    # youtube=2/60: the third pass within the (real-time) minute is deferred, not run and not lost.
+    # youtube=2/3600: the third pass within the hour is deferred, not run and not lost.
     read = {content_id for _, content_id in world.platform.calls}
     assert len(read) == 2
     [deferred] = [s for s in submissions if s.content_id not in read]
@@ -173,3 +175,17 @@ def test_members_finishing_close_together_share_one_fetch(world: World, jobs: Jo
         verified = uow.tasks.list_for_submission(submission.id or 0, statuses=frozenset({TaskStatus.VERIFIED}))
     assert len(verified) == 4
     assert [c for c in world.platform.calls if c[0] == "read_comments"] == [("read_comments", submission.content_id)]
+
+
+def test_the_shared_rate_limit_counts_each_window_separately() -> None:
+    moments = iter([100.0, 100.5, 101.0, 102.0, 103.9, 104.0])
+    limit = SharedRateLimit(MemoryHuey(utc=True), "platform:youtube", limit=2, per_s=2, now=lambda: next(moments))
+
+    limit.acquire()
+    limit.acquire()
+    with pytest.raises(RateLimitExceeded) as refused:
+        limit.acquire()  # third call in the window [100, 102)
+    assert refused.value.delay == pytest.approx(1.0)
+    limit.acquire()
+    limit.acquire()  # window [102, 104) holds two
+    limit.acquire()  # a new window starts at 104

@@ -257,14 +257,16 @@ def test_a_worker_killed_mid_job_loses_no_task_and_pays_none_twice(
         assert uow.ledger.is_balanced()
 
 
-def started_at(log: Path) -> list[float]:
-    """When each verification pass was let through the shared rate limit, from the JSON logs."""
-    times = []
+def started_at(log: Path) -> list[tuple[float, int]]:
+    """When each verification pass was let through the shared rate limit, and the limiter's window
+    it was counted in, from the JSON logs."""
+    passes = []
     for line in log.read_text(errors="replace").splitlines():
         if '"verify_started"' in line:
             record = json.loads(line)
-            times.append(datetime.fromisoformat(record["timestamp"].replace("Z", "+00:00")).timestamp())
-    return sorted(times)
+            moment = datetime.fromisoformat(record["timestamp"].replace("Z", "+00:00")).timestamp()
+            passes.append((moment, int(record["rate_window"])))
+    return sorted(passes)
 
 
 @pytest.mark.parametrize("queue", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
@@ -299,12 +301,12 @@ def test_two_workers_share_one_queue_and_one_platform_rate_limit(
 
     passes = [started_at(log) for log in logs]
     assert all(passes), "each worker should have taken part"
-    times = sorted(t for worker_times in passes for t in worker_times)
-    assert len(times) == exchange.tasks  # one pass per submission: one fetch served its task
+    everything = sorted(p for worker_passes in passes for p in worker_passes)
+    assert len(everything) == exchange.tasks  # one pass per submission: one fetch served its task
     # Fixed windows of `per` seconds admit at most `limit` passes each, across both processes.
     windows: dict[int, int] = {}
-    for moment in times:
-        windows[int(moment) // per] = windows.get(int(moment) // per, 0) + 1
+    for _, window in everything:
+        windows[window] = windows.get(window, 0) + 1
     assert max(windows.values()) <= limit, windows
-    span = times[-1] - times[0]
+    span = everything[-1][0] - everything[0][0]
     assert span >= (exchange.tasks / limit - 1) * per - 0.5, span

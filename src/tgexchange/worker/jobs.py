@@ -24,6 +24,7 @@ from tgexchange.services.ports import Clock
 from tgexchange.services.verification import sweep, verify_submission
 from tgexchange.worker.locks import ExpiringLock
 from tgexchange.worker.pacing import VerificationPacer
+from tgexchange.worker.rate_limits import SharedRateLimit
 
 log = structlog.get_logger("tgexchange.worker")
 
@@ -55,6 +56,9 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
     pacer = VerificationPacer(huey, container.clock, policy)
     jobs: Jobs
 
+    def clock_s() -> float:
+        return container.clock.now().timestamp()
+
     def later(job: TaskWrapper, *args: object, seconds: float) -> None:
         """Schedules by the container's clock, like every other time the jobs reason about."""
         job.schedule(args, eta=_huey_time(container.clock.now() + timedelta(seconds=seconds)))
@@ -73,9 +77,10 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         count, per = limits.get(platform, (60, 60))
         try:
             lock = ExpiringLock(huey, f"verify:{submission_id}", ttl_s=container.settings.verification_lock_ttl_s)
-            with lock, huey.rate_limit(f"platform:{platform}", count, per, retry=False):
+            with lock:
+                window = SharedRateLimit(huey, f"platform:{platform}", limit=count, per_s=per, now=clock_s).acquire()
                 pacer.started(submission_id)
-                log.info("verify_started", submission_id=submission_id, platform=platform)
+                log.info("verify_started", submission_id=submission_id, platform=platform, rate_window=window)
                 uow = container.storage.uow()
                 run = verify_submission(
                     uow,
