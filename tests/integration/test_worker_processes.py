@@ -302,7 +302,9 @@ def test_two_workers_share_one_queue_and_one_platform_rate_limit(
     passes = [started_at(log) for log in logs]
     assert all(passes), "each worker should have taken part"
     everything = sorted(p for worker_passes in passes for p in worker_passes)
-    assert len(everything) == exchange.tasks  # one pass per submission: one fetch served its task
+    # One pass per submission served its task; a worker that starts re-queues whatever is in flight
+    # (it cannot tell a busy worker from a dead one), which may repeat a pass or two.
+    assert exchange.tasks <= len(everything) <= exchange.tasks + 2
     # Fixed windows of `per` seconds admit at most `limit` passes each, across both processes.
     windows: dict[int, int] = {}
     for _, window in everything:
