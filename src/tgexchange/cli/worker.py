@@ -27,6 +27,17 @@ def worker(
     settings = Settings()
     huey = make_huey(settings.effective_queue_url)
     container = bootstrap(settings, breaker_store=HueyBreakerStore(huey))
+    if settings.telegram_bot_token:
+        # Members hear about their tasks from this process too, straight through the Bot API.
+        from tgexchange.bot.notifier import TelegramNotifier
+
+        container.use_notifier(
+            TelegramNotifier(
+                token=settings.telegram_bot_token.get_secret_value(),
+                base_url=settings.telegram_api_base_url,
+                uow=container.storage.uow,
+            )
+        )
     register_jobs(huey, container)
     consumer = make_consumer(huey, threads=threads or settings.worker_threads, periodic=periodic)
     err.print(f"worker: queue {_redacted(settings.effective_queue_url)}, {consumer.workers} thread(s); Ctrl-C to stop")

@@ -1,0 +1,146 @@
+"""What every handler needs, built once per Application and kept in ``bot_data``: the container,
+the texts, the verification queue, the notifier, and the helpers that run synchronous use cases
+off the event loop, each in a fresh unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+from telegram import Bot, ChatMember, Update, User
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from tgexchange.bootstrap import Container
+from tgexchange.bot import directory
+from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.notices import Outgoing
+from tgexchange.bot.notifier import BotNotifier, send
+from tgexchange.bot.texts import Texts, language_for
+from tgexchange.domain.community import Community
+from tgexchange.domain.member import Member
+from tgexchange.services.notifications import notices_for
+from tgexchange.services.ports import UnitOfWork, VerificationQueue
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+RUNTIME_KEY = "tgexchange"
+# Longer than any text the exchange stores (feedback is capped at 4000 characters).
+MAX_INPUT_CHARS = 4000
+ADMIN_CACHE_S = 60.0
+# Notices the actor gets anyway in the reply to what they did; only a completion is worth both.
+_ALSO_TO_ACTOR = frozenset({"submission_completed"})
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class AdminCache:
+    """getChatMember answers, kept briefly: admins are checked on every admin action, and Telegram
+    limits how often a bot may ask."""
+
+    def __init__(self, ttl_s: float = ADMIN_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl_s
+        self._clock = clock
+        self._seen: dict[tuple[int, int], tuple[float, str | None]] = {}
+
+    async def status(self, bot: Bot, chat_id: int, user_id: int) -> str | None:
+        """The user's status in the chat ("member", "administrator", ...), None if unknown (the
+        bot cannot see the chat)."""
+        key = (chat_id, user_id)
+        cached = self._seen.get(key)
+        now = self._clock()
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+            status: str | None = member.status
+            if member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True):
+                status = ChatMember.LEFT
+        except TelegramError:
+            status = None
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[key] = (now, status)
+        return status
+
+    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        return await self.status(bot, chat_id, user_id) in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+
+    def forget(self, chat_id: int) -> None:
+        self._seen = {k: v for k, v in self._seen.items() if k[0] != chat_id}
+
+
+@dataclass
+class Runtime:
+    container: Container
+    texts: Texts
+    queue: VerificationQueue
+    notifier: BotNotifier
+    link_key: bytes
+    admins: AdminCache = field(default_factory=AdminCache)
+    flood: FloodGate = field(default_factory=FloodGate)
+
+    def uow(self) -> UnitOfWork:
+        return self.container.storage.uow()
+
+    def now(self) -> datetime:
+        return self.container.clock.now()
+
+    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Runs a synchronous use case (or look-up) in a worker thread."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def deliver(self, uow: UnitOfWork, *, actor_member_id: int | None = None) -> None:
+        """Sends the notices for what the last use case on ``uow`` did, awaiting each send so a
+        handler finishes only once everyone concerned was told."""
+        events = uow.take_events()
+        if not events:
+            return
+        notices = await self.run(notices_for, events, self.uow())
+        for notice in notices:
+            if notice.member_id == actor_member_id and notice.kind not in _ALSO_TO_ACTOR:
+                continue
+            for outgoing in await self.run(self.notifier.render, notice):
+                await self.send(outgoing)
+
+    async def send(self, outgoing: Outgoing) -> bool:
+        return await send(self.notifier_bot, outgoing)
+
+    @property
+    def notifier_bot(self) -> Bot:
+        return self.notifier.bot
+
+    def language(self, user: User | None, member: Member | None = None, context: Context | None = None) -> str:
+        """The member's stored language, else the one chosen with /language, else Telegram's."""
+        if member is not None:
+            return member.language
+        if context is not None and context.user_data is not None and "language" in context.user_data:
+            return str(context.user_data["language"])
+        return language_for(user.language_code if user else None)
+
+    async def membership(self, user: User, context: Context) -> tuple[Member, Community] | None:
+        """The membership the user acts in from the private chat: the community chosen last (by
+        deep link or /start), else the one joined last."""
+        found = await self.run(directory.memberships, self.uow(), user.id)
+        if not found:
+            return None
+        chosen = context.user_data.get("community_id") if context.user_data is not None else None
+        member, community = next(((m, c) for m, c in found if c.id == chosen), found[-1])
+        if context.user_data is not None:
+            context.user_data["language"] = member.language
+        return member, community
+
+
+def runtime(context: Context) -> Runtime:
+    found = context.bot_data[RUNTIME_KEY]
+    assert isinstance(found, Runtime)
+    return found
+
+
+def sender(update: Update) -> User | None:
+    return update.effective_user
