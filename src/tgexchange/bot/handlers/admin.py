@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from telegram import Chat, Message, Update, User
 
@@ -135,7 +137,7 @@ async def run_admin(update: Update, context: Context, community: Community, memb
     """Carries out the request for a verified admin; the text (and buttons) to answer with."""
     rt = runtime(context)
     in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
-    actions = {
+    actions: dict[str, Callable[[], Coroutine[Any, Any, Reply]]] = {
         "settings": lambda: _settings(rt, community, member),
         "pause": lambda: _pause(rt, community, member, request, in_group=in_group),
         "resume": lambda: _resume(rt, community, member, request, in_group=in_group),
@@ -144,8 +146,8 @@ async def run_admin(update: Update, context: Context, community: Community, memb
         "unban": lambda: _sanction(rt, community, member, request),
         "stats": lambda: _stats(rt, member.language, community),
     }
-    action = actions.get(request.command, lambda: _audit(rt, member.language, member))
-    return await action()
+    action = actions.get(request.command)
+    return await (action() if action else _audit(rt, member.language, member))
 
 
 async def _settings(rt: Runtime, community: Community, member: Member) -> Reply:
