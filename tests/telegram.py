@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -17,10 +18,62 @@ TOKEN = f"{BOT_ID}:AAtest-token-for-offline-tests"
 ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot
 
 
+class BadHtml(ValueError):
+    """Telegram's "Bad Request: can't parse entities"."""
+
+
+class _Entities(HTMLParser):
+    """Telegram's HTML parse mode: the tags it knows become entities (offsets in UTF-16 units, as
+    the Bot API counts); anything else, or a tag left open, is refused as Telegram refuses it."""
+
+    TAGS = {
+        "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
+        "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "code": "code", "pre": "pre",
+        "a": "text_link", "blockquote": "blockquote", "tg-spoiler": "spoiler",
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.length = 0
+        self.open: list[tuple[str, int, dict[str, str | None]]] = []
+        self.entities: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.TAGS:
+            raise BadHtml(f'Unsupported start tag "{tag}"')
+        self.open.append((tag, self.length, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1][0] != tag:
+            raise BadHtml(f'Unmatched end tag "{tag}"')
+        name, start, attrs = self.open.pop()
+        entity: dict[str, Any] = {"type": self.TAGS[name], "offset": start, "length": self.length - start}
+        if name == "a":
+            entity["url"] = attrs.get("href") or ""
+        if entity["length"]:
+            self.entities.append(entity)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+        self.length += len(data.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """(plain text, entities) as Telegram makes them from an HTML message. Raises BadHtml."""
+    parser = _Entities()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        raise BadHtml(f'Can\'t find end tag corresponding to start tag "{parser.open[-1][0]}"')
+    return "".join(parser.parts), sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
+
+
 @dataclass
 class Call:
     method: str
     params: dict[str, Any]
+    result: Any = None
 
     @property
     def chat_id(self) -> int | None:
@@ -92,7 +145,13 @@ class BotApi(BaseRequest):
         if name in self.fail:
             status, description = self.fail[name]
             return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
-        return 200, json.dumps({"ok": True, "result": self.answer(name, params)}).encode()
+        try:
+            result = self.answer(name, params)
+        except BadHtml as error:
+            description = f"Bad Request: can't parse entities: {error}"
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": description}).encode()
+        self.calls[-1].result = result
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -107,13 +166,22 @@ class BotApi(BaseRequest):
             }
         if method in {"sendMessage", "editMessageText"}:
             chat_id = int(params.get("chat_id", 0))
-            return {
+            text = str(params.get("text", ""))
+            entities: list[dict[str, Any]] = []
+            if params.get("parse_mode") == "HTML":
+                text, entities = parse_html(text)
+            message: dict[str, Any] = {
                 "message_id": int(params.get("message_id") or next(self._message_ids)),
                 "date": 1_772_452_800,
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Exchange", "username": BOT_USERNAME},
-                "text": params.get("text", ""),
+                "text": text,
             }
+            if entities:
+                message["entities"] = entities
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
         if method == "getChatMember":
             chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
             user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
@@ -222,13 +290,13 @@ class Updates:
             if chat_id > 0
             else {"id": chat_id, "type": "supergroup", "title": "Creators"}
         )
-        message = {
-            "message_id": int(call.params.get("message_id") or 1),
-            "date": self.date,
-            "chat": chat,
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Exchange", "username": BOT_USERNAME},
-            "text": call.text,
-        }
+        # The message as Telegram holds it (plain text and entities), with the chat it is in.
+        message = (
+            dict(call.result)
+            if isinstance(call.result, dict)
+            else {"message_id": 1, "date": self.date, "text": call.text}
+        )
+        message["chat"] = chat
         query = {
             "id": str(next(self.ids)),
             "from": user.json(),

@@ -86,7 +86,9 @@ class BotHarness:
         assert found is not None
         return found
 
-    def video(self, owner: Member, video_id: str, *, platform: Platform = Platform.YOUTUBE, title: str = "My video") -> ContentRef:
+    def video(
+        self, owner: Member, video_id: str, *, platform: Platform = Platform.YOUTUBE, title: str = "My video"
+    ) -> ContentRef:
         return self.world.platform.publish(
             channel_id=self.world.channel_of[owner.id or 0], platform=platform, content_id=video_id, title=title
         )
@@ -108,7 +110,9 @@ class BotHarness:
         return run
 
 
-def build_harness_app(container: Container, api: BotApi, queue: RecordingQueue, *, flood: FloodGate | None = None) -> App:
+def build_harness_app(
+    container: Container, api: BotApi, queue: RecordingQueue, *, flood: FloodGate | None = None
+) -> App:
     return build_application(
         container,
         token=TOKEN,

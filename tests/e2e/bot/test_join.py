@@ -19,7 +19,9 @@ async def test_a_group_member_joins_from_the_deep_link_and_gets_welcome_credits(
     assert member.language == "en"
 
 
-async def test_a_spanish_speaker_is_welcomed_in_spanish_and_stored_as_such(bot: BotHarness, community: Community) -> None:
+async def test_a_spanish_speaker_is_welcomed_in_spanish_and_stored_as_such(
+    bot: BotHarness, community: Community
+) -> None:
     lucia = TgUser(1002, "Lucía", language_code="es-419")
     reply = await bot.join(lucia, community)
     assert "Bienvenido al intercambio" in reply.text
@@ -148,4 +150,6 @@ async def test_start_sets_the_command_menus_in_both_languages(bot: BotHarness) -
     spanish_private = next(
         c for c in calls if c.params.get("language_code") == "es" and c.params["scope"]["type"] == "all_private_chats"
     )
-    assert {"command": "task", "description": "Recibir una tarea: opina y gana créditos"} in spanish_private.params["commands"]
+    assert {"command": "task", "description": "Recibir una tarea: opina y gana créditos"} in spanish_private.params[
+        "commands"
+    ]

@@ -19,7 +19,9 @@ def code_in(text: str) -> str:
     return found.group()
 
 
-async def test_a_member_links_their_youtube_channel_by_commenting_the_code(bot: BotHarness, community: Community) -> None:
+async def test_a_member_links_their_youtube_channel_by_commenting_the_code(
+    bot: BotHarness, community: Community
+) -> None:
     member, alice = await bot.member(community, "Alice", link=None)
     choose = await bot.say(alice, "/link")
     assert "Which platform" in choose.text
@@ -100,7 +102,9 @@ async def test_a_malformed_link_says_what_is_wrong_in_both_languages(bot: BotHar
     playlist = "https://www.youtube.com/playlist?list=PL1234567890"
     assert "That is a playlist, not one video." in (await bot.say(alice, playlist)).text
     assert "Es una lista de reproducción" in (await bot.say(lucia, playlist)).text
-    assert "only looks like YouTube" in (await bot.say(alice, "/submit https://youtube.com.evil.example/watch?v=x")).text
+    assert (
+        "only looks like YouTube" in (await bot.say(alice, "/submit https://youtube.com.evil.example/watch?v=x")).text
+    )
     assert "TikTok short link" in (await bot.say(alice, "https://vm.tiktok.com/ZMabc123/")).text
 
 
