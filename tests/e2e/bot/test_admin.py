@@ -31,7 +31,16 @@ def community_now(bot: BotHarness, community: Community) -> Community:
 
 async def test_a_non_admin_is_politely_refused_every_admin_command(bot: BotHarness, community: Community) -> None:
     _, alice = await bot.member(community, "Alice")
-    for command in ("/settings", "/pause spam", "/resume", "/warn @bob", "/ban @bob", "/unban @bob", "/stats", "/audit"):
+    for command in (
+        "/settings",
+        "/pause spam",
+        "/resume",
+        "/warn @bob",
+        "/ban @bob",
+        "/unban @bob",
+        "/stats",
+        "/audit",
+    ):
         assert "only the group's admins can do that" in await group_command(bot, community, alice, command)
     assert not community_now(bot, community).is_paused
 
@@ -148,7 +157,9 @@ async def test_a_ban_calls_off_the_members_open_tasks(bot: BotHarness, community
 
 async def test_sanctions_explain_their_usage_and_unknown_people(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    assert "Reply to a member's message with <code>/ban reason</code>" in await group_command(bot, community, ADMIN, "/ban")
+    assert "Reply to a member's message with <code>/ban reason</code>" in await group_command(
+        bot, community, ADMIN, "/ban"
+    )
     assert "have not joined the exchange" in await group_command(bot, community, ADMIN, "/warn @nobody_here")
 
 
@@ -177,7 +188,9 @@ async def test_an_anonymous_admin_confirms_who_they_are_with_a_button(bot: BotHa
     assert "Paused" in bot.api.last(community.telegram_chat_id).text
 
 
-async def test_an_anonymous_member_command_gets_a_pointer_to_write_in_private(bot: BotHarness, community: Community) -> None:
+async def test_an_anonymous_member_command_gets_a_pointer_to_write_in_private(
+    bot: BotHarness, community: Community
+) -> None:
     await bot.feed(bot.updates.anonymous_admin(community.telegram_chat_id, "/task"))
     assert "You are posting as the group" in bot.api.last(community.telegram_chat_id).text
 

@@ -31,7 +31,9 @@ async def test_a_redelivered_update_has_no_second_effect(bot: BotHarness, commun
         assert len(uow.submissions.list_for_owner(member.id or 0)) == 1
 
 
-async def test_a_redelivered_update_has_no_effect_after_a_restart(world: World, tmp_path: Path, community: Community) -> None:
+async def test_a_redelivered_update_has_no_effect_after_a_restart(
+    world: World, tmp_path: Path, community: Community
+) -> None:
     user = TgUser(1001, "Alice")
     api = BotApi()
     api.statuses[(community.telegram_chat_id, user.id)] = "member"
@@ -54,7 +56,9 @@ async def test_a_redelivered_update_has_no_effect_after_a_restart(world: World, 
 async def test_a_flood_gets_one_friendly_note_then_silence(world: World, tmp_path: Path) -> None:
     clock = ManualClock()
     api = BotApi()
-    app = build_harness_app(container_for(world, tmp_path), api, RecordingQueue(), flood=FloodGate(burst=3, refill_per_s=0.5, clock=clock))
+    app = build_harness_app(
+        container_for(world, tmp_path), api, RecordingQueue(), flood=FloodGate(burst=3, refill_per_s=0.5, clock=clock)
+    )
     spammer = TgUser(1066, "Spammer", language_code="es")
     async with app:
         harness = BotHarness(app, api, world, app.bot_data["tgexchange"].container, RecordingQueue())
@@ -109,7 +113,9 @@ async def test_edited_messages_are_never_acted_on(bot: BotHarness, community: Co
         assert list(uow.submissions.list_for_owner(member.id or 0)) == []
 
 
-async def test_channel_posts_and_group_chatter_are_ignored_without_a_trace(bot: BotHarness, community: Community) -> None:
+async def test_channel_posts_and_group_chatter_are_ignored_without_a_trace(
+    bot: BotHarness, community: Community
+) -> None:
     bot.api.clear()
     await bot.feed(bot.updates.channel_post(-1002000, "/start"))
     await bot.feed(bot.updates.group(community.telegram_chat_id, TgUser(1001, "Alice"), "great video everyone!"))
@@ -164,7 +170,9 @@ async def test_a_completed_submission_gets_one_short_note_in_the_group(bot: BotH
     with bot.world.uow() as uow:
         submission = uow.submissions.find(submission_id)
     assert submission is not None
-    bot.world.comment(giver, submission, "The pacing in the middle drags a little but the ending shot is beautiful and earned.")
+    bot.world.comment(
+        giver, submission, "The pacing in the middle drags a little but the ending shot is beautiful and earned."
+    )
     await bot.verify(submission_id)
     notes = bot.api.sent(community.telegram_chat_id)
     assert len(notes) == 1
@@ -183,7 +191,9 @@ async def test_a_member_who_blocked_the_bot_does_not_break_verification(bot: Bot
     with bot.world.uow() as uow:
         submission = uow.submissions.find(submission_id)
     assert submission is not None
-    bot.world.comment(giver, submission, "The pacing in the middle drags a little but the ending shot is beautiful and earned.")
+    bot.world.comment(
+        giver, submission, "The pacing in the middle drags a little but the ending shot is beautiful and earned."
+    )
     bot.api.fail["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
     run = await bot.verify(submission_id)
     assert run.verified == 1
@@ -193,7 +203,9 @@ async def test_a_member_who_blocked_the_bot_does_not_break_verification(bot: Bot
 def test_outbound_messages_go_through_the_rate_limiter_by_default(world: World, tmp_path: Path) -> None:
     from tgexchange.bot.app import build_application
 
-    app = build_application(container_for(world, tmp_path), token="1:x", queue=RecordingQueue(), request=BotApi(), polling=False)
+    app = build_application(
+        container_for(world, tmp_path), token="1:x", queue=RecordingQueue(), request=BotApi(), polling=False
+    )
     assert isinstance(app.bot.rate_limiter, AIORateLimiter)
     assert app.updater is None
 
