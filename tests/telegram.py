@@ -8,7 +8,7 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 
 from telegram.request import BaseRequest, RequestData
 
@@ -26,7 +26,7 @@ class _Entities(HTMLParser):
     """Telegram's HTML parse mode: the tags it knows become entities (offsets in UTF-16 units, as
     the Bot API counts); anything else, or a tag left open, is refused as Telegram refuses it."""
 
-    TAGS = {
+    TAGS: ClassVar[dict[str, str]] = {
         "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
         "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "code": "code", "pre": "pre",
         "a": "text_link", "blockquote": "blockquote", "tg-spoiler": "spoiler",
@@ -100,10 +100,11 @@ class Call:
 
 
 def _administrator(user: dict[str, Any]) -> dict[str, Any]:
-    rights = (
-        "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
-        "can_promote_members can_change_info can_invite_users can_post_stories can_edit_stories can_delete_stories"
-    ).split()
+    rights = [
+        "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+        "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+        "can_edit_stories", "can_delete_stories",
+    ]  # fmt: skip
     return {"status": "administrator", "user": user, **dict.fromkeys(rights, False), "can_manage_chat": True}
 
 
@@ -129,7 +130,7 @@ class BotApi(BaseRequest):
     async def shutdown(self) -> None:
         """Nothing to close."""
 
-    async def do_request(
+    async def do_request(  # noqa: PLR0917 - PTB's signature
         self,
         url: str,
         method: str,
@@ -153,7 +154,7 @@ class BotApi(BaseRequest):
         self.calls[-1].result = result
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def answer(self, method: str, params: dict[str, Any]) -> Any:
+    def answer(self, method: str, params: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return per method
         if method == "getMe":
             return {
                 "id": BOT_ID,
@@ -246,7 +247,7 @@ class Updates:
         if sender is not None:
             message["from"] = sender.json()
         if text.startswith("/"):
-            command = text.split()[0]
+            command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         message.update(extra)
         return message

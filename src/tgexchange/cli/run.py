@@ -21,7 +21,7 @@ NO_BOT = (
 
 
 def run(
-    threads: Annotated[int, typer.Option(min=1, max=64, help="Job worker threads in this process.")] = 0,
+    threads: Annotated[int, typer.Option(min=0, max=64, help="Job worker threads (0: WORKER_THREADS).")] = 0,
 ) -> None:
     """Run the Telegram bot (long polling) and the job worker until SIGINT or SIGTERM.
 
@@ -36,7 +36,7 @@ def run(
     from tgexchange.bootstrap import bootstrap
     from tgexchange.bot.app import ALLOWED_UPDATES, App, build_application, start_bot, stop_bot
     from tgexchange.worker.breaker_store import HueyBreakerStore
-    from tgexchange.worker.jobs import register_jobs
+    from tgexchange.worker.jobs import flush_stale_locks, register_jobs
     from tgexchange.worker.queue import make_huey
     from tgexchange.worker.runner import InProcessWorker
 
@@ -48,6 +48,7 @@ def run(
 
     async def on_start(app: App) -> None:
         await start_bot(app)
+        flush_stale_locks(huey)  # this process is alone on its queue: any lock is a crash's leftover
         worker.start()
         err.print(f"bot @{app.bot.username} is polling; job worker running. Ctrl-C or SIGTERM to stop.", markup=False)
 

@@ -42,9 +42,32 @@ class Jobs:
             self.verify(submission_id)
 
 
+def lock_ttl(huey: Huey, ttl_s: int) -> int | None:
+    """``ttl_s`` where the queue's storage can expire a lock (Redis); None where it cannot (Huey's
+    SQLite and PostgreSQL storages raise NotImplementedError for any TTL, so a lock taken with
+    one would fail every job). Without a TTL, a lock left by a crashed process stays until
+    ``flush_stale_locks`` runs: the embedded worker does that as it starts."""
+    probe = f"{huey.name}.lock-ttl-probe"
+    try:
+        huey.storage.put_if_empty(probe, huey.serializer.serialize("1"), 1)
+    except NotImplementedError:
+        return None
+    huey.storage.delete_data(probe)
+    return ttl_s
+
+
+def flush_stale_locks(huey: Huey) -> set[str]:
+    """Frees every task lock in the queue. Only for a process that is alone on its queue (the
+    embedded ``tgexchange run``): any lock found as it starts was left by a crash."""
+    names = [key.split(".lock.", 1)[1] for key in huey.all_results() if ".lock." in key]
+    return set(huey.flush_locks(*names))
+
+
 def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolicy | None = None) -> Jobs:
     policy = policy or VerificationPolicy()
     limits = container.settings.rate_limits()
+    verify_lock_ttl = lock_ttl(huey, VERIFY_LOCK_TTL_S)
+    sweep_lock_ttl = lock_ttl(huey, 300)
 
     @huey.task(retries=JOB_RETRIES, retry_delay=JOB_RETRY_DELAY_S, name="verify_submission")
     def verify_submission_job(submission_id: int) -> dict[str, Any]:
@@ -52,7 +75,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         lock), and each platform read counts against that platform's shared rate limit."""
         with container.storage.uow() as uow:
             platform = get_submission(uow, submission_id).platform.value
-        with huey.lock_task(f"verify:{submission_id}", ttl=VERIFY_LOCK_TTL_S):
+        with huey.lock_task(f"verify:{submission_id}", ttl=verify_lock_ttl):
             count, per = limits.get(platform, (60, 60))
             with huey.rate_limit(f"platform:{platform}", count, per):
                 uow = container.storage.uow()
@@ -79,7 +102,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         )
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
-    @huey.lock_task("sweep", ttl=300)
+    @huey.lock_task("sweep", ttl=sweep_lock_ttl)
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
         uow = container.storage.uow()
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
+from telegram import Update
 from tests.fakes import FakeQualityGate, RecordingQueue
 from tests.telegram import TOKEN, BotApi, Call, TgUser, Updates
 from tests.world import World

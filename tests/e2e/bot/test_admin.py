@@ -120,7 +120,7 @@ async def test_pause_from_the_private_chat_tells_the_group(bot: BotHarness, comm
 
 async def test_warn_ban_and_unban_by_reply_and_by_username(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    member, bob = await bot.member(community, "Bob")
+    _member, bob = await bot.member(community, "Bob")
     bob.username = "bobby"
     await bot.join(bob, community)  # refreshes the stored @username
     replied = bot.updates.group_message(community.telegram_chat_id, bob, "buy my course!!!")

@@ -57,7 +57,7 @@ async def test_the_code_posted_by_someone_else_proves_nothing(bot: BotHarness, c
 async def test_a_tiktok_channel_is_linked_from_the_code_in_a_caption_in_spanish(
     bot: BotHarness, community: Community
 ) -> None:
-    member, lucia = await bot.member(community, "Lucía", language="es", link=None)
+    _member, lucia = await bot.member(community, "Lucía", language="es", link=None)
     instructions = await bot.say(lucia, "/link tiktok")
     code = code_in(instructions.text)
     assert "texto de una de tus propias publicaciones de TikTok" in instructions.text
@@ -109,7 +109,7 @@ async def test_a_malformed_link_says_what_is_wrong_in_both_languages(bot: BotHar
 
 
 async def test_submitting_without_a_linked_channel_asks_for_link_first(bot: BotHarness, community: Community) -> None:
-    member, alice = await bot.member(community, "Alice", link=None)
+    _member, alice = await bot.member(community, "Alice", link=None)
     reply = await bot.say(alice, VIDEO_URL)
     assert "Link your YouTube channel first with /link" in reply.text
 
@@ -152,7 +152,7 @@ async def test_a_non_member_is_told_to_join_first(bot: BotHarness) -> None:
 
 
 async def test_balance_me_and_leaderboard(bot: BotHarness, community: Community) -> None:
-    member, alice = await bot.member(community, "Alice")
+    _member, alice = await bot.member(community, "Alice")
     assert "You have <b>30</b> credits" in (await bot.say(alice, "/balance")).text
     me = await bot.say(alice, "/me")
     assert "Reliability: 50%" in me.text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from telegram import Update
 from telegram.ext import AIORateLimiter
 
+from telegram import Update
 from tests.e2e.bot.conftest import BotHarness, ManualClock, build_harness_app, container_for
 from tests.fakes import RecordingQueue
 from tests.telegram import BotApi, TgUser
@@ -127,7 +127,7 @@ async def test_channel_posts_and_group_chatter_are_ignored_without_a_trace(
 async def test_a_crashing_handler_apologises_logs_and_loses_nothing(
     bot: BotHarness, community: Community, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    member, alice = await bot.member(community, "Alice")
+    _member, alice = await bot.member(community, "Alice")
     before = bot.world.snapshot()
 
     def broken(*_args: object, **_kwargs: object) -> None:

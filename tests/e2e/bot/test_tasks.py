@@ -30,7 +30,7 @@ async def submitted(
 async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     bot: BotHarness, community: Community
 ) -> None:
-    owner, olga = await submitted(bot, community)
+    _owner, olga = await submitted(bot, community)
     giver, gus = await bot.member(community, "Gus")
     card = await bot.say(gus, "/task")
     assert "Night timelapse" in card.text
@@ -107,7 +107,7 @@ async def test_no_task_available_is_said_kindly(bot: BotHarness, community: Comm
 
 
 async def test_tiktok_feedback_is_pasted_then_confirmed_by_the_owner(bot: BotHarness, community: Community) -> None:
-    owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
+    _owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
     giver, gus = await bot.member(community, "Gus", link=Platform.TIKTOK)
     card = await bot.say(gus, "/task")
     asked = await bot.press(gus, card, "td:")
@@ -131,7 +131,7 @@ async def test_tiktok_feedback_is_pasted_then_confirmed_by_the_owner(bot: BotHar
 async def test_a_denied_tiktok_comment_can_be_disputed_and_an_admin_settles_it(
     bot: BotHarness, community: Community
 ) -> None:
-    owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
+    _owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
     giver, gus = await bot.member(community, "Gus", link=Platform.TIKTOK, language="es")
     admin_user = TgUser(4242, "Ada", language_code="es")
     await bot.join(admin_user, community, status="administrator")
@@ -157,7 +157,7 @@ async def test_a_denied_tiktok_comment_can_be_disputed_and_an_admin_settles_it(
 
 
 async def test_only_a_current_admin_can_settle_a_dispute(bot: BotHarness, community: Community) -> None:
-    owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
+    _owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
     giver, gus = await bot.member(community, "Gus", link=Platform.TIKTOK)
     former = TgUser(4243, "Former admin")
     await bot.join(former, community, status="administrator")

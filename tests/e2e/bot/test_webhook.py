@@ -36,9 +36,12 @@ class Served:
 
 async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The app as a server runs it: lifespan first (the bot starts), requests, lifespan end."""
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bot.test") as client:
-            yield client
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bot.test") as client,
+    ):
+        yield client
 
 
 @pytest.fixture
