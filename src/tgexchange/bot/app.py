@@ -6,15 +6,6 @@ import asyncio
 from typing import Any, cast
 
 import structlog
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllChatAdministrators,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    Chat,
-    LinkPreviewOptions,
-    Update,
-)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -30,6 +21,15 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Chat,
+    LinkPreviewOptions,
+    Update,
+)
 from tgexchange.bootstrap import Container
 from tgexchange.bot import deeplinks, keyboards
 from tgexchange.bot.flood import FloodGate
@@ -210,8 +210,11 @@ async def on_error(update: object, context: Context) -> None:
 
 async def start_bot(application: App) -> None:
     """After ``initialize()``: lets the notifier reach the event loop and sets the command menus
-    in every language (members' commands in private chats, the admins' in groups)."""
-    rt = runtime_of(application)
+    in every language (members' commands in private chats, the admins' in groups). An
+    Application not built by build_application (the benchmark's bare bot) is left as it is."""
+    rt = application.bot_data.get(RUNTIME_KEY)
+    if not isinstance(rt, Runtime):
+        return
     rt.notifier.bind(asyncio.get_running_loop())
     bot = application.bot
     for language in SUPPORTED:
@@ -226,7 +229,10 @@ async def start_bot(application: App) -> None:
 
 async def stop_bot(application: App) -> None:
     """Before ``stop()``: waits for notices handed to the bot by job threads."""
-    await runtime_of(application).notifier.drain()
+    rt = application.bot_data.get(RUNTIME_KEY)
+    if isinstance(rt, Runtime):
+        await rt.notifier.drain()
+        rt.close()
 
 
 def runtime_of(application: App) -> Runtime:

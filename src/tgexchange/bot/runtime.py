@@ -5,16 +5,18 @@ off the event loop, each in a fresh unit of work."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
-from telegram import Bot, ChatMember, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from telegram import Bot, ChatMember, Update, User
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
@@ -33,6 +35,9 @@ RUNTIME_KEY = "tgexchange"
 # Longer than any text the exchange stores (feedback is capped at 4000 characters).
 MAX_INPUT_CHARS = 4000
 ADMIN_CACHE_S = 60.0
+# Memberships change rarely (joining, a language switch); this process forgets them after this
+# long, or at once when it makes the change itself. Bans and pauses are checked by the use cases.
+MEMBERSHIP_CACHE_S = 30.0
 # Notices the actor gets anyway in the reply to what they did; only a completion is worth both.
 _ALSO_TO_ACTOR = frozenset({"submission_completed"})
 
@@ -75,6 +80,34 @@ class AdminCache:
         self._seen = {k: v for k, v in self._seen.items() if k[0] != chat_id}
 
 
+class MembershipCache:
+    """Each user's memberships, kept briefly: nearly every update needs them."""
+
+    def __init__(self, ttl_s: float = MEMBERSHIP_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl_s
+        self._clock = clock
+        self._found: dict[int, tuple[float, list[tuple[Member, Community]]]] = {}
+
+    def get(self, user_id: int) -> list[tuple[Member, Community]] | None:
+        found = self._found.get(user_id)
+        if found is None or self._clock() - found[0] >= self._ttl:
+            return None
+        return found[1]
+
+    def put(self, user_id: int, memberships: list[tuple[Member, Community]]) -> None:
+        if len(self._found) > 100_000:
+            self._found.clear()
+        self._found[user_id] = (self._clock(), memberships)
+
+    def forget(self, user_id: int) -> None:
+        self._found.pop(user_id, None)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Keeps the cached memberships in step with a language this process just stored."""
+        for member, _ in self._found.get(user_id, (0.0, []))[1]:
+            member.language = language
+
+
 @dataclass
 class Runtime:
     container: Container
@@ -84,6 +117,7 @@ class Runtime:
     link_key: bytes
     admins: AdminCache = field(default_factory=AdminCache)
     flood: FloodGate = field(default_factory=FloodGate)
+    memberships: MembershipCache = field(default_factory=MembershipCache)
 
     def uow(self) -> UnitOfWork:
         return self.container.storage.uow()
@@ -92,8 +126,30 @@ class Runtime:
         return self.container.clock.now()
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Runs a synchronous use case (or look-up) in a worker thread."""
+        """Runs a synchronous use case (or look-up) that only touches storage, off the event loop.
+
+        On SQLite these calls take turns on one thread: every transaction there begins with
+        BEGIN IMMEDIATE, and threads racing for that lock wait in SQLite's busy handler, which
+        sleeps in growing steps; taking turns in this process wastes no time asleep. PostgreSQL
+        runs them side by side on the default executor."""
+        call = functools.partial(fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._storage_executor, call)
+
+    async def run_slow(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Runs a use case that also reads a platform (seconds of network I/O) on the default
+        executor, so that it never holds up the storage turns."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    @functools.cached_property
+    def _storage_executor(self) -> ThreadPoolExecutor | None:
+        if self.container.storage.engine.dialect.name != "sqlite":
+            return None  # the loop's default executor
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="tgexchange-storage")
+
+    def close(self) -> None:
+        executor = self.__dict__.pop("_storage_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     async def deliver(self, uow: UnitOfWork, *, actor_member_id: int | None = None) -> None:
         """Sends the notices for what the last use case on ``uow`` did, awaiting each send so a
@@ -123,10 +179,18 @@ class Runtime:
             return str(context.user_data["language"])
         return language_for(user.language_code if user else None)
 
+    async def all_memberships(self, user_id: int) -> list[tuple[Member, Community]]:
+        """The user's memberships, oldest first (cached briefly; see MembershipCache)."""
+        found = self.memberships.get(user_id)
+        if found is None:
+            found = await self.run(directory.memberships, self.uow(), user_id)
+            self.memberships.put(user_id, found)
+        return found
+
     async def membership(self, user: User, context: Context) -> tuple[Member, Community] | None:
         """The membership the user acts in from the private chat: the community chosen last (by
         deep link or /start), else the one joined last."""
-        found = await self.run(directory.memberships, self.uow(), user.id)
+        found = await self.all_memberships(user.id)
         if not found:
             return None
         chosen = context.user_data.get("community_id") if context.user_data is not None else None

@@ -14,6 +14,7 @@ from tgexchange.adapters.db.errors import is_unique_violation
 # Telegram keeps an undelivered update for 24 hours; a week leaves room for clock skew and outages.
 KEEP_FOR = timedelta(days=7)
 PRUNE_EVERY = 1000
+_INSERT = tables.bot_updates.insert()
 
 
 class SqlUpdateLog:
@@ -31,7 +32,7 @@ class SqlUpdateLog:
         ``prune_every`` claims, rows older than ``keep_for`` are deleted."""
         try:
             with self._engine.begin() as connection:
-                connection.execute(tables.bot_updates.insert().values(update_id=update_id, received_at=now))
+                connection.execute(_INSERT, {"update_id": update_id, "received_at": now})
         except IntegrityError as error:
             if is_unique_violation(error):
                 return False

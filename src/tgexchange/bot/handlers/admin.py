@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update, User
-
 from tgexchange.bot import directory
 from tgexchange.bot.handlers.start import ensure_community
 from tgexchange.bot.keyboards import ANONYMOUS_ADMIN, SETTINGS, Button, Keyboard, callback, parse_callback
@@ -124,9 +123,11 @@ async def admin_member(rt: Runtime, context: Context, community: Community, user
             is_admin=True,
             now=rt.now(),
         )
+        rt.memberships.forget(user.id)
         return joined.member
     if member.is_admin != is_admin:
         member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        rt.memberships.forget(user.id)
     return member if is_admin else None
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Update
-
 from tgexchange.bot.handlers.common import args_text, require_membership
 from tgexchange.bot.keyboards import parse_callback, platforms
 from tgexchange.bot.refusals import refusals
@@ -80,7 +79,7 @@ async def confirm_proof(update: Update, context: Context, member: Member, text: 
     turns them into texts)."""
     rt = runtime(context)
     ref = parse_link(find_link(text) or text)
-    channel = await rt.run(
+    channel = await rt.run_slow(
         channel_service.confirm_channel_proof,
         rt.uow(),
         rt.container.content_reader,

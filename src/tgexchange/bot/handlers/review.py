@@ -4,7 +4,6 @@ denial, and an admin of the community settles the dispute."""
 from __future__ import annotations
 
 from telegram import Update
-
 from tgexchange.bot import directory
 from tgexchange.bot.handlers.task import close_card
 from tgexchange.bot.keyboards import parse_callback
@@ -81,6 +80,7 @@ async def admin_resolve(update: Update, context: Context) -> None:
     is_admin = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
     if is_admin != member.is_admin:
         member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        rt.memberships.forget(user.id)
     if not is_admin:
         raise NotAnAdmin(member.id or 0)
     verified = rest[:1] == ["1"]

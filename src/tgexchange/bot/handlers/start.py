@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import Chat, ChatMember, Update
-
 from tgexchange.bot import deeplinks, directory
 from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
 from tgexchange.bot.refusals import refusals
@@ -44,7 +43,7 @@ async def start(update: Update, context: Context) -> None:
     if context.args:
         await _join(update, context, context.args[0])
         return
-    found = await rt.run(directory.memberships, rt.uow(), user.id)
+    found = await rt.all_memberships(user.id)
     if not found:
         lang = rt.language(user, None, context)
         await reply(update, context, rt.texts.get(lang, "start-no-community", name=user.full_name))
@@ -129,6 +128,7 @@ async def _join(update: Update, context: Context, payload: str) -> None:
         is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
         now=rt.now(),
     )
+    rt.memberships.forget(user.id)
     member = joined.member
     if context.user_data is not None:
         context.user_data["community_id"] = community.id
@@ -158,7 +158,7 @@ async def switch_community(update: Update, context: Context) -> None:
     await answer(update)
     if user is None or not parts or not parts[0].isdigit():
         return
-    found = await rt.run(directory.memberships, rt.uow(), user.id)
+    found = await rt.all_memberships(user.id)
     for member, community in found:
         if community.id == int(parts[0]):
             if context.user_data is not None:
@@ -200,6 +200,7 @@ async def choose_language(update: Update, context: Context) -> None:
     lang = parts[0]
     if context.user_data is not None:
         context.user_data["language"] = lang
-    for member, _ in await rt.run(directory.memberships, rt.uow(), user.id):
+    for member, _ in await rt.all_memberships(user.id):
         await rt.run(community_service.set_language, rt.uow(), member_id=member.id or 0, language=lang)
+    rt.memberships.set_language(user.id, lang)
     await edit(update, context, rt.texts.get(lang, "language-set"))

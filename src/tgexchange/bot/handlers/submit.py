@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import Update
-
 from tgexchange.bot import directory
 from tgexchange.bot.handlers.common import args_text, require_membership
 from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, callback, parse_callback, withdraw
@@ -49,7 +48,7 @@ async def submit_link(
         await reply(update, context, rt.texts.get(member.language, "submit-usage"))
         return
     ref = parse_link(link)
-    submission = await rt.run(
+    submission = await rt.run_slow(
         submission_service.submit_content,
         rt.uow(),
         rt.container.content_reader,
