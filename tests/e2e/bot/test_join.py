@@ -153,3 +153,12 @@ async def test_start_sets_the_command_menus_in_both_languages(bot: BotHarness) -
     assert {"command": "task", "description": "Recibir una tarea: opina y gana créditos"} in spanish_private.params[
         "commands"
     ]
+
+
+async def test_the_group_hears_at_most_one_answer_a_minute_from_each_person(
+    bot: BotHarness, community: Community
+) -> None:
+    alice = TgUser(1001, "Alice")
+    for command in ("/start", "/help", "/start", "/task"):
+        await bot.feed(bot.updates.group(community.telegram_chat_id, alice, command))
+    assert len(bot.api.sent(community.telegram_chat_id)) == 1

@@ -48,6 +48,10 @@ async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     assert "was verified: <b>+10</b> credits" in bot.api.last(gus.id).text
     assert "You received verified feedback on “Night timelapse”" in bot.api.last(olga.id).text
     assert bot.world.balance(giver) == 40
+    board = await bot.say(olga, "/leaderboard")
+    assert "1. Gus — 1 verified · reliability 67%" in board.text
+    history = await bot.say(gus, "/me")
+    assert "✅ verified task #" in history.text
 
 
 def bot_submission(bot: BotHarness, submission_id: int):  # type: ignore[no-untyped-def]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import time
 
+from telegram import Update
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.community import Community
@@ -24,3 +25,16 @@ async def require_membership(update: Update, context: Context) -> tuple[Member, 
 
 def args_text(context: Context) -> str:
     return " ".join(context.args or []).strip()
+
+
+POINTER_EVERY_S = 60.0
+
+
+def may_answer_in_group(context: Context, user_id: int) -> bool:
+    """At most one answer a minute per person in a group, so the bot never floods it."""
+    last = context.chat_data.setdefault("answered", {}) if context.chat_data is not None else {}
+    now = time.monotonic()
+    if now - last.get(user_id, -POINTER_EVERY_S) < POINTER_EVERY_S:
+        return False
+    last[user_id] = now
+    return True

@@ -3,10 +3,8 @@ which get one short pointer to the private chat (at most once a minute per perso
 
 from __future__ import annotations
 
-import time
-
 from telegram import Chat, ChatMember, Update
-
+from tgexchange.bot.handlers.common import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.keyboards import to_markup
 from tgexchange.bot.notifier import NO_PREVIEW
@@ -15,7 +13,6 @@ from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.services import community as community_service
 
-POINTER_EVERY_S = 60.0
 _PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
 _GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
 
@@ -61,11 +58,8 @@ async def member_command_in_group(update: Update, context: Context) -> None:
         if message.sender_chat.id == chat.id:
             await reply(update, context, rt.texts.get(lang, "start-anonymous"))
         return
-    last = context.chat_data.setdefault("pointers", {}) if context.chat_data is not None else {}
-    now = time.monotonic()
-    if now - last.get(user.id, -POINTER_EVERY_S) < POINTER_EVERY_S:
-        return  # one pointer a minute per person: a group is never flooded by the bot
-    last[user.id] = now
+    if not may_answer_in_group(context, user.id):
+        return
     community = await ensure_community(rt, chat)
     lang = rt.language(user, None, context)
     await reply(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Chat, ChatMember, Update
 from tgexchange.bot import deeplinks, directory
+from tgexchange.bot.handlers.common import may_answer_in_group
 from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
@@ -70,7 +71,7 @@ async def group_join_prompt(update: Update, context: Context) -> None:
     """In a group: one short message with the button that opens the private chat."""
     rt = runtime(context)
     chat, user = update.effective_chat, update.effective_user
-    if chat is None:
+    if chat is None or (user is not None and not may_answer_in_group(context, user.id)):
         return
     community = await ensure_community(rt, chat)
     lang = rt.language(user, None, context)
@@ -176,6 +177,8 @@ async def help_command(update: Update, context: Context) -> None:
     lang = rt.language(user, None, context)
     text = rt.texts.get(lang, "help") + "\n\n" + rt.texts.get(lang, "help-admin")
     if chat is not None and chat.type != Chat.PRIVATE:
+        if user is not None and not may_answer_in_group(context, user.id):
+            return
         community = await ensure_community(rt, chat)
         await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id or 0))
         return
