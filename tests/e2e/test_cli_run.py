@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.telegram import BOT_ID, BOT_USERNAME, TOKEN, TgUser, Updates
+from tests.botapi import BOT_ID, BOT_USERNAME, TOKEN, TgUser, Updates
 
 CLI = [sys.executable, "-m", "tgexchange.cli"]
 

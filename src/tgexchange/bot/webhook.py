@@ -47,8 +47,8 @@ def webhook_router(
             try:
                 yield
             finally:
+                await application.stop()  # finishes the updates in flight
                 await stop_bot(application)
-                await application.stop()
 
     router = APIRouter(lifespan=lifespan)
 

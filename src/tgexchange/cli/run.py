@@ -53,14 +53,13 @@ def run(
         err.print(f"bot @{app.bot.username} is polling; job worker running. Ctrl-C or SIGTERM to stop.", markup=False)
 
     async def on_stop(app: App) -> None:
+        # Polling has stopped and updates in flight are done. Jobs in flight finish next, while
+        # the bot can still tell members their outcome; then those last notices go out.
+        await asyncio.to_thread(worker.stop)
         await stop_bot(app)
-
-    async def on_shutdown(_app: App) -> None:
-        await asyncio.to_thread(worker.stop)  # lets jobs in flight finish
 
     application.post_init = on_start
     application.post_stop = on_stop
-    application.post_shutdown = on_shutdown
     # SIGTERM stops fetching, lets updates in flight finish, then everything shuts down cleanly.
     application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=(signal.SIGINT, signal.SIGTERM))
     container.storage.dispose()

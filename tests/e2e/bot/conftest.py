@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from telegram import Update
+
+from tests.botapi import TOKEN, BotApi, Call, TgUser, Updates
 from tests.fakes import FakeQualityGate, RecordingQueue
-from tests.telegram import TOKEN, BotApi, Call, TgUser, Updates
 from tests.world import World
 from tgexchange.bootstrap import Container, bootstrap
 from tgexchange.bot import deeplinks

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
-from tests.telegram import TgUser
 from tgexchange.domain.community import Community
 
 

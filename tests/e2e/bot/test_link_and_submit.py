@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.botapi import Call, TgUser
 from tests.e2e.bot.conftest import BotHarness
-from tests.telegram import Call, TgUser
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from telegram import Update
 from telegram.ext import AIORateLimiter
 
-from telegram import Update
+from tests.botapi import BotApi, TgUser
 from tests.e2e.bot.conftest import BotHarness, ManualClock, build_harness_app, container_for
 from tests.fakes import RecordingQueue
-from tests.telegram import BotApi, TgUser
 from tests.world import World
 from tgexchange.bot.app import start_bot
 from tgexchange.bot.flood import FloodGate

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
-from tests.telegram import TgUser
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
@@ -118,6 +118,9 @@ async def test_tiktok_feedback_is_pasted_then_confirmed_by_the_owner(bot: BotHar
     assert "paste here the exact text" in asked.text
     assert bot.queue.enqueued == []
 
+    handled_as_link = await bot.say(gus, "https://www.tiktok.com/@gus/video/7702518329237080000")
+    assert "not publicly available" in handled_as_link.text
+    assert bot.queue.enqueued == []  # a bare link is not taken as the comment's text
     thanks = await bot.say(gus, GOOD)
     assert "The owner will confirm" in thanks.text
     submission_id = bot.queue.submission_ids[-1]

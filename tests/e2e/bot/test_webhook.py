@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.botapi import TOKEN, BotApi, TgUser, Updates
 from tests.e2e.bot.conftest import container_for
 from tests.fakes import RecordingQueue
-from tests.telegram import TOKEN, BotApi, TgUser, Updates
 from tests.world import World
 from tgexchange.bootstrap import Container
 from tgexchange.bot.app import build_application

@@ -31,7 +31,9 @@ async def private_text(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, _ = membership
-    if task_id is not None:
+    if task_id is not None and link != text:
+        # A bare link is not a comment anyone wrote: it is handled as a link, and the task still
+        # waits for its text (a link as feedback would only be rejected as self-promotion).
         await feedback_text(update, context, member, task_id, text)
     elif is_awaiting_proof(context, rt.now()):
         await confirm_proof(update, context, member, text)
