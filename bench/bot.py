@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -25,10 +26,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest, RequestData
-
-from telegram import Update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -229,6 +229,7 @@ async def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/BENCHMARKS.md")
     args = parser.parse_args()
     users = [100_000 + i for i in range(args.users)]
+    load_before = os.getloadavg()[0]
     bare_runs: list[Result] = []
     bot_runs: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="tgx-bench-bot-") as scratch:
@@ -256,10 +257,12 @@ async def main() -> None:
                 flush=True,
             )
         dispose()
-    report(args, bare_runs, bot_runs)
+    report(args, bare_runs, bot_runs, load=(load_before, os.getloadavg()[0]))
 
 
-def report(args: argparse.Namespace, bare_runs: list[Result], bot_runs: list[Result]) -> None:
+def report(
+    args: argparse.Namespace, bare_runs: list[Result], bot_runs: list[Result], *, load: tuple[float, float]
+) -> None:
     def med(runs: list[Result], field: str) -> float:
         return median([getattr(r, field) for r in runs])
 
@@ -283,6 +286,8 @@ webhook POST → the reply reaching the Bot API. Outbound rate limiting is off i
 | tgexchange | {med(bot_runs, "updates_per_s"):,.0f} | {med(bot_runs, "p50_ms"):.1f} ms | {med(bot_runs, "p99_ms"):.1f} ms | {runs} |
 
 Ratio (tgexchange / bare, throughput): **{ratio:.2f}**; goal ≥ {GOAL_RATIO:.2f}: {verdict}.
+Machine load average (1 min) at start and end of the run: {load[0]:.1f}, {load[1]:.1f} (2 cores; other
+work on the machine slows both bots, and the bot's thread hand-offs more).
 """
     print(body)
     print(f"machine: {machine()}")
