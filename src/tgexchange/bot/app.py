@@ -6,6 +6,15 @@ import asyncio
 from typing import Any, cast
 
 import structlog
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Chat,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -21,15 +30,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllChatAdministrators,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    Chat,
-    LinkPreviewOptions,
-    Update,
-)
 from tgexchange.bootstrap import Container
 from tgexchange.bot import deeplinks, keyboards
 from tgexchange.bot.flood import FloodGate
@@ -232,7 +232,6 @@ async def stop_bot(application: App) -> None:
     rt = application.bot_data.get(RUNTIME_KEY)
     if isinstance(rt, Runtime):
         await rt.notifier.drain()
-        rt.close()
 
 
 def runtime_of(application: App) -> Runtime:

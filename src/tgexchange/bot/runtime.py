@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
+from telegram import Bot, ChatMember, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from telegram import Bot, ChatMember, Update, User
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
@@ -126,30 +126,30 @@ class Runtime:
         return self.container.clock.now()
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Runs a synchronous use case (or look-up) that only touches storage, off the event loop.
+        """Runs a synchronous use case (or look-up) that only touches storage, in a worker thread.
 
-        On SQLite these calls take turns on one thread: every transaction there begins with
+        On SQLite these calls take turns behind one lock: every transaction there begins with
         BEGIN IMMEDIATE, and threads racing for that lock wait in SQLite's busy handler, which
-        sleeps in growing steps; taking turns in this process wastes no time asleep. PostgreSQL
-        runs them side by side on the default executor."""
-        call = functools.partial(fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._storage_executor, call)
+        sleeps in growing steps (1, 2, 5, 10 ms ...); a lock in this process hands over at once.
+        PostgreSQL runs them side by side."""
+        lock = self._storage_lock
+        if lock is None:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+        def in_turn() -> R:
+            with lock:
+                return fn(*args, **kwargs)
+
+        return await asyncio.to_thread(in_turn)
 
     async def run_slow(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Runs a use case that also reads a platform (seconds of network I/O) on the default
-        executor, so that it never holds up the storage turns."""
+        """Runs a use case that also reads a platform (seconds of network I/O) outside the turns,
+        so that it never holds up other members."""
         return await asyncio.to_thread(fn, *args, **kwargs)
 
     @functools.cached_property
-    def _storage_executor(self) -> ThreadPoolExecutor | None:
-        if self.container.storage.engine.dialect.name != "sqlite":
-            return None  # the loop's default executor
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="tgexchange-storage")
-
-    def close(self) -> None:
-        executor = self.__dict__.pop("_storage_executor", None)
-        if executor is not None:
-            executor.shutdown(wait=True)
+    def _storage_lock(self) -> threading.Lock | None:
+        return threading.Lock() if self.container.storage.engine.dialect.name == "sqlite" else None
 
     async def deliver(self, uow: UnitOfWork, *, actor_member_id: int | None = None) -> None:
         """Sends the notices for what the last use case on ``uow`` did, awaiting each send so a
