@@ -120,10 +120,6 @@ def admin_resolve(texts: Texts, language: str, *, task_id: int, url: str | None)
     return tuple(rows)
 
 
-def url_button(text: str, url: str) -> Keyboard:
-    return ((Button(text, url=url),),)
-
-
 def languages() -> Keyboard:
     # Each language's name in itself, so anyone can find theirs.
     return (

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
-from telegram import Bot, ChatMember, Update, User
+from telegram import Bot, ChatMember, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -32,7 +32,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 RUNTIME_KEY = "tgexchange"
-# Longer than any text the exchange stores (feedback is capped at 4000 characters).
+# The longest text the exchange stores (feedback is capped at 4000 characters).
 MAX_INPUT_CHARS = 4000
 ADMIN_CACHE_S = 60.0
 # Memberships change rarely (joining, a language switch); this process forgets them after this
@@ -204,7 +204,3 @@ def runtime(context: Context) -> Runtime:
     found = context.bot_data[RUNTIME_KEY]
     assert isinstance(found, Runtime)
     return found
-
-
-def sender(update: Update) -> User | None:
-    return update.effective_user
