@@ -129,3 +129,17 @@ class RecordingNotifier:
 
     def kinds_for(self, member_id: int) -> list[str]:
         return [n.kind for n in self.notices if n.member_id == member_id]
+
+
+class RecordingQueue:
+    """The VerificationQueue port, remembering what was asked."""
+
+    def __init__(self) -> None:
+        self.enqueued: list[tuple[int, float]] = []
+
+    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
+        self.enqueued.append((submission_id, delay_s))
+
+    @property
+    def submission_ids(self) -> list[int]:
+        return [submission_id for submission_id, _ in self.enqueued]

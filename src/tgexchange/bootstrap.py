@@ -19,6 +19,7 @@ from tgexchange.config import Settings
 from tgexchange.services.ports import Clock, CommentReader, ContentReader, Notifier, QualityGate
 
 if TYPE_CHECKING:
+    from tgexchange.adapters.db.updates import SqlUpdateLog
     from tgexchange.adapters.platforms.politeness import BreakerStore
 
 
@@ -90,6 +91,19 @@ class Container:
     @cached_property
     def notifier(self) -> Notifier:
         return self._notifier if self._notifier is not None else LogNotifier()
+
+    def use_notifier(self, notifier: Notifier) -> None:
+        """Replaces the notifier: a face that can reach members (the Telegram bot) plugs in here
+        once it is built, after the container it needs for its own look-ups."""
+        self._notifier = notifier
+        self.__dict__.pop("notifier", None)
+
+    @cached_property
+    def update_log(self) -> SqlUpdateLog:
+        """The Telegram updates already taken on (the bot's guard against redelivery)."""
+        from tgexchange.adapters.db.updates import SqlUpdateLog
+
+        return SqlUpdateLog(self.storage.engine)
 
 
 def bootstrap(

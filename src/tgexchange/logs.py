@@ -28,3 +28,5 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     # Migration chatter ("Context impl SQLiteImpl") is noise on every start.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
+    # httpx logs every request line, and a Bot API url carries the bot token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tgexchange.cli import exchange, quality, train, url, worker
+from tgexchange.cli import exchange, quality, run, train, url, worker
 from tgexchange.config import Settings
 from tgexchange.logs import configure_logging
 
@@ -24,6 +24,7 @@ def main(log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ER
     configure_logging(level=log_level or settings.log_level, json=settings.log_json)
 
 
+app.command()(run.run)
 app.command()(exchange.migrate)
 app.command()(exchange.simulate)
 app.command()(exchange.demo)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tgexchange.bootstrap import bootstrap
+from tgexchange.bootstrap import Container, bootstrap
 from tgexchange.cli.console import err
 from tgexchange.config import Settings
 
@@ -27,11 +27,30 @@ def worker(
     settings = Settings()
     huey = make_huey(settings.effective_queue_url)
     container = bootstrap(settings, breaker_store=HueyBreakerStore(huey))
+    use_telegram_notifier(container)
     register_jobs(huey, container)
     consumer = make_consumer(huey, threads=threads or settings.worker_threads, periodic=periodic)
     err.print(f"worker: queue {_redacted(settings.effective_queue_url)}, {consumer.workers} thread(s); Ctrl-C to stop")
     consumer.run()
     container.storage.dispose()
+
+
+def use_telegram_notifier(container: Container) -> bool:
+    """With TELEGRAM_BOT_TOKEN set, members hear about their tasks from this process too, straight
+    through the Bot API; without it notices go to the log. True when the bot's notifier is used."""
+    token = container.settings.telegram_bot_token
+    if not token:
+        return False
+    from tgexchange.bot.notifier import TelegramNotifier
+
+    container.use_notifier(
+        TelegramNotifier(
+            token=token.get_secret_value(),
+            base_url=container.settings.telegram_api_base_url,
+            uow=container.storage.uow,
+        )
+    )
+    return True
 
 
 def _redacted(url: str) -> str:

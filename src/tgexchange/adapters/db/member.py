@@ -35,6 +35,15 @@ class SqlMemberRepository:
             sa.select(Member).filter_by(community_id=community_id, telegram_user_id=telegram_user_id)
         ).one_or_none()
 
+    def find_by_username(self, community_id: int, username: str) -> Member | None:
+        return self._session.scalars(
+            sa.select(Member)
+            .filter_by(community_id=community_id)
+            .where(sa.func.lower(tables.members.c.username) == username.lower().removeprefix("@"))
+            .order_by(tables.members.c.id)
+            .limit(1)
+        ).one_or_none()
+
     def list_for_user(self, telegram_user_id: int) -> Sequence[Member]:
         return self._session.scalars(
             sa.select(Member).filter_by(telegram_user_id=telegram_user_id).order_by(tables.members.c.id)

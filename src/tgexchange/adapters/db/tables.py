@@ -225,3 +225,14 @@ job_failures = sa.Table(
     sa.Column("detail", sa.String(500), nullable=False),
 )
 sa.Index("ix_job_failures_at", job_failures.c.at)
+
+# Telegram updates the bot has taken on, so that a redelivered update (same update_id, after a
+# crash, a restart or a webhook retry) has no second effect. Telegram keeps undelivered updates
+# for at most 24 hours, so rows older than that are pruned.
+bot_updates = sa.Table(
+    "bot_updates",
+    metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+sa.Index("ix_bot_updates_received_at", bot_updates.c.received_at)

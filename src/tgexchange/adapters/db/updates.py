@@ -1,0 +1,55 @@
+"""Which Telegram updates were already taken on, shared by every bot process on one database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.errors import is_unique_violation
+
+# Telegram keeps an undelivered update for 24 hours; a week leaves room for clock skew and outages.
+KEEP_FOR = timedelta(days=7)
+PRUNE_EVERY = 1000
+_INSERT = tables.bot_updates.insert()
+
+
+class SqlUpdateLog:
+    """``claim`` is one INSERT on the primary key: of two processes (or two deliveries) racing for
+    the same update, exactly one wins, whatever the database."""
+
+    def __init__(self, engine: Engine, *, keep_for: timedelta = KEEP_FOR, prune_every: int = PRUNE_EVERY) -> None:
+        self._engine = engine
+        self._keep_for = keep_for
+        self._prune_every = prune_every
+        self._claims = 0
+
+    def claim(self, update_id: int, *, now: datetime) -> bool:
+        """True the first time ``update_id`` is seen, False for every later delivery. Every
+        ``prune_every`` claims, rows older than ``keep_for`` are deleted."""
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(_INSERT, {"update_id": update_id, "received_at": now})
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                return False
+            raise
+        self._claims += 1
+        if self._claims % self._prune_every == 0:
+            self.prune(now=now)
+        return True
+
+    def prune(self, *, now: datetime) -> int:
+        """Deletes the record of updates older than the retention; returns how many."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                tables.bot_updates.delete().where(tables.bot_updates.c.received_at < now - self._keep_for)
+            )
+        return int(result.rowcount or 0)
+
+    def count(self) -> int:
+        with self._engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(tables.bot_updates)).scalar_one())

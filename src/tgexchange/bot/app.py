@@ -1,0 +1,240 @@
+"""The Telegram bot's Application: one set of handlers for long polling and for webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, cast
+
+import structlog
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Chat,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from tgexchange.bootstrap import Container
+from tgexchange.bot import deeplinks, keyboards
+from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
+from tgexchange.bot.handlers import account, admin, group, link, private_text, review, start, submit, task
+from tgexchange.bot.notifier import BotNotifier
+from tgexchange.bot.ordering import PerSenderUpdateProcessor
+from tgexchange.bot.refusals import Handler
+from tgexchange.bot.replies import answer, reply
+from tgexchange.bot.runtime import RUNTIME_KEY, Context, Runtime, runtime
+from tgexchange.bot.texts import SUPPORTED, Texts
+from tgexchange.services.ports import VerificationQueue
+
+log = structlog.get_logger("tgexchange.bot")
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+PUBLIC_API = "https://api.telegram.org/bot"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+MEMBER_COMMANDS = ("link", "submit", "task", "balance", "me", "mysubmissions", "leaderboard", "language")
+PRIVATE_COMMANDS = ("start", *MEMBER_COMMANDS, "help")
+GROUP_COMMANDS = ("start", "help")
+
+
+def file_url(base_url: str) -> str:
+    """The file endpoint next to a Bot API base url (".../bot" → ".../file/bot")."""
+    root, _, tail = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{tail}"
+
+
+def build_application(
+    container: Container,
+    *,
+    token: str,
+    queue: VerificationQueue,
+    base_url: str = PUBLIC_API,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    polling: bool = True,
+    rate_limit: bool = True,
+    concurrency: int = 32,
+    texts: Texts | None = None,
+    flood: FloodGate | None = None,
+) -> App:
+    """The bot over ``container``'s use cases. ``polling=False`` builds it for a webhook (no
+    updater). Plugs its notifier into the container, so jobs run in this process reach members
+    through this bot. Call ``start_bot`` once the application is initialized."""
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_url(base_url))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerSenderUpdateProcessor(concurrency))
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        # Telegram allows about 30 messages per second overall and 20 per minute in one group.
+        builder = builder.rate_limiter(cast(Any, AIORateLimiter(max_retries=3)))
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    texts = texts or Texts()
+    notifier = BotNotifier(application.bot, texts, container.storage.uow)
+    application.bot_data[RUNTIME_KEY] = Runtime(
+        container=container,
+        texts=texts,
+        queue=queue,
+        notifier=notifier,
+        link_key=deeplinks.link_key(token),
+        flood=flood or FloodGate(),
+    )
+    container.use_notifier(notifier)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: App) -> None:
+    message = filters.UpdateType.MESSAGE  # edits are never acted on: they would act twice
+    private = filters.ChatType.PRIVATE & message
+    groups = filters.ChatType.GROUPS & message
+    application.add_handler(TypeHandler(Update, drop_redelivered), group=-3)
+    application.add_handler(TypeHandler(Update, limit_floods), group=-2)
+    application.add_handler(TypeHandler(Update, refuse_huge_texts), group=-1)
+    application.add_handlers(
+        [
+            CommandHandler("start", start.start, filters=message),
+            CommandHandler("help", start.help_command, filters=message),
+            CommandHandler(list(admin.COMMANDS), admin.admin_command, filters=message),
+            CommandHandler("link", link.link_command, filters=private),
+            CommandHandler("submit", submit.submit_command, filters=private),
+            CommandHandler("task", task.task_command, filters=private),
+            CommandHandler("balance", account.balance, filters=private),
+            CommandHandler("me", account.me, filters=private),
+            CommandHandler("mysubmissions", submit.my_submissions, filters=private),
+            CommandHandler("leaderboard", account.leaderboard, filters=private),
+            CommandHandler("language", start.language_command, filters=private),
+            CommandHandler(list(MEMBER_COMMANDS), group.member_command_in_group, filters=groups),
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
+            MessageHandler(private, unknown),
+            ChatMemberHandler(group.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+            *_callbacks(),
+        ]
+    )
+    application.add_error_handler(on_error)
+
+
+def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
+    routes: dict[str, Handler] = {
+        keyboards.TASK_DONE: task.done,
+        keyboards.TASK_SKIP: task.skip,
+        keyboards.SUBMISSION_WITHDRAW: submit.ask_withdraw,
+        keyboards.SUBMISSION_WITHDRAW_YES: submit.confirm_withdraw,
+        keyboards.SUBMISSION_KEEP: submit.keep_submission,
+        keyboards.OWNER_REVIEW: review.owner_review,
+        keyboards.DISPUTE: review.dispute,
+        keyboards.ADMIN_RESOLVE: review.admin_resolve,
+        keyboards.LANGUAGE: start.choose_language,
+        keyboards.COMMUNITY: start.switch_community,
+        keyboards.LINK_PLATFORM: link.choose_platform,
+        keyboards.SETTINGS: admin.settings_button,
+        keyboards.ANONYMOUS_ADMIN: admin.anonymous_admin_button,
+        "go": go,
+    }
+    handlers: list[CallbackQueryHandler[Any, Any]] = [
+        CallbackQueryHandler(fn, pattern=f"^{action}(:|$)") for action, fn in routes.items()
+    ]
+    handlers.append(CallbackQueryHandler(stale_button))
+    return handlers
+
+
+async def go(update: Update, context: Context) -> None:
+    """The shortcut buttons under the welcome: the same as typing the command."""
+    await answer(update)
+    _, parts = keyboards.parse_callback(update.callback_query.data if update.callback_query else None)
+    target = {"link": link.link_command, "task": task.task_command, "help": start.help_command}.get(
+        parts[0] if parts else ""
+    )
+    if target is not None:
+        await target(update, context)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update, rt.texts.label(rt.language(update.effective_user, None, context), "expired-button"))
+
+
+async def unknown(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "unknown-text"))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Logs the failure with what it was about; the user gets a short apology. Use cases are
+    transactions, so a failure in one leaves nothing half done."""
+    who: dict[str, object] = {}
+    if isinstance(update, Update):
+        who = {
+            "update_id": update.update_id,
+            "user_id": update.effective_user.id if update.effective_user else None,
+            "chat_id": update.effective_chat.id if update.effective_chat else None,
+            "callback_data": update.callback_query.data if update.callback_query else None,
+        }
+    log.error("handler_failed", error=repr(context.error), exc_info=context.error, **who)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    rt = runtime(context)
+    try:
+        await answer(update)
+        if update.effective_chat.type == Chat.PRIVATE or update.callback_query is None:
+            await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "apology"))
+    except TelegramError as error:
+        log.warning("apology_not_sent", error=str(error), **who)
+
+
+async def start_bot(application: App) -> None:
+    """After ``initialize()``: lets the notifier reach the event loop and sets the command menus
+    in every language (members' commands in private chats, the admins' in groups). An
+    Application not built by build_application (the benchmark's bare bot) is left as it is."""
+    rt = application.bot_data.get(RUNTIME_KEY)
+    if not isinstance(rt, Runtime):
+        return
+    rt.notifier.bind(asyncio.get_running_loop())
+    bot = application.bot
+    for language in SUPPORTED:
+        code = None if language == "en" else language  # English is the menu for every other language too
+        private = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in PRIVATE_COMMANDS]
+        admins = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in (*admin.COMMANDS, "help")]
+        in_groups = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in GROUP_COMMANDS]
+        await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=code)
+        await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code)
+        await bot.set_my_commands(admins, scope=BotCommandScopeAllChatAdministrators(), language_code=code)
+
+
+async def stop_bot(application: App) -> None:
+    """Before ``stop()``: waits for notices handed to the bot by job threads."""
+    rt = application.bot_data.get(RUNTIME_KEY)
+    if isinstance(rt, Runtime):
+        await rt.notifier.drain()
+
+
+def runtime_of(application: App) -> Runtime:
+    found = application.bot_data[RUNTIME_KEY]
+    assert isinstance(found, Runtime)
+    return found

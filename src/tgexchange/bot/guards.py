@@ -1,0 +1,71 @@
+"""What runs before any handler: drop redelivered updates, slow down floods, refuse huge texts."""
+
+from __future__ import annotations
+
+import structlog
+from telegram import Chat, Update
+from telegram.ext import ApplicationHandlerStop
+
+from tgexchange.bot.replies import reply
+from tgexchange.bot.runtime import MAX_INPUT_CHARS, Context, runtime
+
+log = structlog.get_logger("tgexchange.bot")
+
+
+def is_actionable(update: Update) -> bool:
+    """Updates the bot may act on. Group chatter that is not a command, channel posts and edits
+    are ignored without a trace (no database write, no reply)."""
+    if update.callback_query is not None or update.my_chat_member is not None:
+        return True
+    message = update.message
+    if message is None:
+        return False
+    if message.chat.type == Chat.PRIVATE:
+        return True
+    text = message.text or ""
+    return message.chat.type in {Chat.GROUP, Chat.SUPERGROUP} and text.startswith("/")
+
+
+async def drop_redelivered(update: Update, context: Context) -> None:
+    """An update already taken on (same update_id; also by another process, or before a restart)
+    stops here, before any handler. Claiming first makes delivery at most once: a crash in
+    between loses the update rather than applying it twice, and use cases are transactions, so
+    a lost update leaves no half-done state."""
+    if not is_actionable(update):
+        raise ApplicationHandlerStop
+    rt = runtime(context)
+    if not await rt.run(rt.container.update_log.claim, update.update_id, now=rt.now()):
+        log.info("update_redelivered", update_id=update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def limit_floods(update: Update, context: Context) -> None:
+    user = update.effective_user
+    if user is None or update.my_chat_member is not None:
+        return
+    rt = runtime(context)
+    allowed, warn, wait = rt.flood.take(user.id)
+    if allowed:
+        return
+    log.info("flood_limited", user_id=user.id)
+    if warn:
+        lang = rt.language(user, None, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer(rt.texts.label(lang, "flood", seconds=wait))
+        elif update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
+            await reply(update, context, rt.texts.get(lang, "flood", seconds=wait))
+    raise ApplicationHandlerStop
+
+
+async def refuse_huge_texts(update: Update, context: Context) -> None:
+    message = update.message
+    if message is None:
+        return
+    text = message.text or message.caption or ""
+    if len(text) <= MAX_INPUT_CHARS:
+        return
+    rt = runtime(context)
+    if message.chat.type == Chat.PRIVATE:
+        lang = rt.language(update.effective_user, None, context)
+        await reply(update, context, rt.texts.get(lang, "too-long", length=len(text), maximum=MAX_INPUT_CHARS))
+    raise ApplicationHandlerStop

@@ -1,0 +1,71 @@
+"""The bot in groups: joining and leaving (my_chat_member), and member commands sent there,
+which get one short pointer to the private chat (at most once a minute per person)."""
+
+from __future__ import annotations
+
+from telegram import Chat, ChatMember, Update
+
+from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.handlers.start import ensure_community, join_keyboard
+from tgexchange.bot.keyboards import to_markup
+from tgexchange.bot.notifier import NO_PREVIEW
+from tgexchange.bot.refusals import refusals
+from tgexchange.bot.replies import reply
+from tgexchange.bot.runtime import Context, runtime
+from tgexchange.services import community as community_service
+
+_PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
+_GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
+
+
+@refusals
+async def bot_membership_changed(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    change = update.my_chat_member
+    if change is None or change.chat.type not in {Chat.GROUP, Chat.SUPERGROUP}:
+        return
+    chat = change.chat
+    was, now = change.old_chat_member.status, change.new_chat_member.status
+    rt.admins.forget(chat.id)
+    if now in _GONE:
+        await rt.run(community_service.mark_bot_removed, rt.uow(), telegram_chat_id=chat.id)
+        return
+    if now in _PRESENT and was in _GONE:
+        community = await rt.run(
+            community_service.register_community,
+            rt.uow(),
+            telegram_chat_id=chat.id,
+            title=chat.title or str(chat.id),
+            now=rt.now(),
+        )
+        lang = rt.language(change.from_user, None, context)
+        await context.bot.send_message(
+            chat.id,
+            rt.texts.get(lang, "group-welcome", community=community.title),
+            reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id or 0)),
+            link_preview_options=NO_PREVIEW,
+        )
+
+
+@refusals
+async def member_command_in_group(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    chat, user, message = update.effective_chat, update.effective_user, update.message
+    if chat is None or user is None or message is None:
+        return
+    if message.sender_chat is not None:
+        # Posted as the group (an anonymous admin) or as a channel: there is no person to join.
+        lang = rt.language(user, None, context)
+        if message.sender_chat.id == chat.id:
+            await reply(update, context, rt.texts.get(lang, "start-anonymous"))
+        return
+    if not may_answer_in_group(context, user.id):
+        return
+    community = await ensure_community(rt, chat)
+    lang = rt.language(user, None, context)
+    await reply(
+        update,
+        context,
+        rt.texts.get(lang, "group-private-only", name=user.first_name),
+        join_keyboard(rt, lang, context.bot.username, community.id or 0),
+    )

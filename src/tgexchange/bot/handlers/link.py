@@ -1,0 +1,100 @@
+"""Linking a member's own channel: the bot gives a one-time code, the member posts it from their
+channel (a comment on one of their videos, or the caption of their post where comments are not
+public) and sends the link; the bot reads public data to confirm."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+
+from tgexchange.bot.handlers.common import args_text, require_membership
+from tgexchange.bot.keyboards import parse_callback, platforms
+from tgexchange.bot.refusals import refusals
+from tgexchange.bot.replies import answer, reply
+from tgexchange.bot.runtime import Context, runtime
+from tgexchange.domain.channel import PROOF_TTL
+from tgexchange.domain.content import Platform
+from tgexchange.domain.links import find_link, parse_link
+from tgexchange.domain.member import Member
+from tgexchange.services import channel as channel_service
+
+AWAITING = "awaiting"
+AWAITING_PROOF = "proof"
+
+
+@refusals
+async def link_command(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, community = membership
+    text = args_text(context)
+    if text and find_link(text):
+        await confirm_proof(update, context, member, text)
+        return
+    allowed = community.settings.allowed_platforms
+    chosen = next((p for p in Platform if text.lower() in {p.value, p.label.lower()}), None) if text else None
+    if chosen is None and len(allowed) == 1:
+        chosen = next(iter(allowed))
+    if chosen is None:
+        await reply(update, context, rt.texts.get(member.language, "link-choose-platform"), platforms(allowed))
+        return
+    await _start(update, context, member, chosen)
+
+
+@refusals
+async def choose_platform(update: Update, context: Context) -> None:
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    await answer(update)
+    membership = await require_membership(update, context)
+    if membership is None or not parts or parts[0] not in {p.value for p in Platform}:
+        return
+    await _start(update, context, membership[0], Platform(parts[0]))
+
+
+async def _start(update: Update, context: Context, member: Member, platform: Platform) -> None:
+    rt = runtime(context)
+    proof = await rt.run(
+        channel_service.start_channel_proof, rt.uow(), member_id=member.id or 0, platform=platform, now=rt.now()
+    )
+    if context.user_data is not None:
+        context.user_data[AWAITING] = (AWAITING_PROOF, rt.now() + PROOF_TTL)
+    key = "link-code-youtube" if platform.has_public_comments else "link-code-caption"
+    await reply(update, context, rt.texts.get(member.language, key, code=proof.code, platform=platform.label))
+
+
+def is_awaiting_proof(context: Context, now: datetime) -> bool:
+    """Whether the member asked for a code (within its lifetime) and has not linked yet: then the
+    next link they send is their proof, not a submission."""
+    state = context.user_data.get(AWAITING) if context.user_data is not None else None
+    if not isinstance(state, tuple) or state[0] != AWAITING_PROOF:
+        return False
+    expires_at: datetime = state[1]
+    return expires_at > now
+
+
+async def confirm_proof(update: Update, context: Context, member: Member, text: str) -> None:
+    """Raises the DomainErrors of parse_link and confirm_channel_proof (the caller's @refusals
+    turns them into texts)."""
+    rt = runtime(context)
+    ref = parse_link(find_link(text) or text)
+    channel = await rt.run_slow(
+        channel_service.confirm_channel_proof,
+        rt.uow(),
+        rt.container.content_reader,
+        rt.container.comment_reader,
+        member_id=member.id or 0,
+        ref=ref,
+        now=rt.now(),
+    )
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+    await reply(
+        update,
+        context,
+        rt.texts.get(
+            member.language, "link-linked", channel=channel.name or channel.channel_id, platform=channel.platform.label
+        ),
+    )

@@ -1,0 +1,41 @@
+"""Plain text in the private chat: the feedback text a task waits for, the link that proves a
+channel after /link, a link to submit, or else a pointer to /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from tgexchange.bot.handlers.common import require_membership
+from tgexchange.bot.handlers.link import confirm_proof, is_awaiting_proof
+from tgexchange.bot.handlers.submit import submit_link
+from tgexchange.bot.handlers.task import awaited_task, feedback_text
+from tgexchange.bot.refusals import refusals
+from tgexchange.bot.replies import reply
+from tgexchange.bot.runtime import Context, runtime
+from tgexchange.domain.links import find_link
+
+
+@refusals
+async def private_text(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    message = update.message
+    if message is None or not message.text:
+        return
+    text = message.text.strip()
+    task_id = awaited_task(context)
+    link = find_link(text)
+    if task_id is None and link is None:
+        await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "unknown-text"))
+        return
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, _ = membership
+    if task_id is not None and link != text:
+        # A bare link is not a comment anyone wrote: it is handled as a link, and the task still
+        # waits for its text (a link as feedback would only be rejected as self-promotion).
+        await feedback_text(update, context, member, task_id, text)
+    elif is_awaiting_proof(context, rt.now()):
+        await confirm_proof(update, context, member, text)
+    else:
+        await submit_link(update, context, member, text)

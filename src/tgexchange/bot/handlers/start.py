@@ -1,0 +1,210 @@
+"""Joining a community from its deep link, switching between communities, help and language."""
+
+from __future__ import annotations
+
+from telegram import Chat, ChatMember, Update
+
+from tgexchange.bot import deeplinks, directory
+from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
+from tgexchange.bot.refusals import refusals
+from tgexchange.bot.replies import answer, edit, reply
+from tgexchange.bot.runtime import Context, Runtime, runtime
+from tgexchange.bot.texts import SUPPORTED
+from tgexchange.domain.community import Community
+from tgexchange.services import community as community_service
+from tgexchange.services import stats as stats_service
+
+_IN_GROUP = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
+
+
+def join_keyboard(rt: Runtime, lang: str, bot_username: str, community_id: int) -> Keyboard:
+    url = deeplinks.start_url(bot_username, deeplinks.make_payload(rt.link_key, community_id))
+    return ((Button(rt.texts.label(lang, "button-join"), url=url),),)
+
+
+def next_steps(rt: Runtime, lang: str) -> Keyboard:
+    return (
+        (
+            Button(rt.texts.label(lang, "button-link"), callback_data=callback("go", "link")),
+            Button(rt.texts.label(lang, "button-get-task"), callback_data=callback("go", "task")),
+        ),
+        (Button(rt.texts.label(lang, "button-help"), callback_data=callback("go", "help")),),
+    )
+
+
+@refusals
+async def start(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    if chat.type != Chat.PRIVATE:
+        await group_join_prompt(update, context)
+        return
+    if context.args:
+        await _join(update, context, context.args[0])
+        return
+    found = await rt.all_memberships(user.id)
+    if not found:
+        lang = rt.language(user, None, context)
+        await reply(update, context, rt.texts.get(lang, "start-no-community", name=user.full_name))
+        return
+    membership = await rt.membership(user, context)
+    assert membership is not None
+    member, community = membership
+    lang = member.language
+    balance = await rt.run(stats_service.member_balance, rt.uow(), member_id=member.id or 0)
+    text = rt.texts.get(
+        lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
+    )
+    keyboard = next_steps(rt, lang)
+    if len(found) > 1:
+        text += "\n\n" + rt.texts.get(lang, "start-choose-community")
+        keyboard = tuple(
+            (Button(("✅ " if c.id == community.id else "") + c.title, callback_data=callback(COMMUNITY, c.id)),)
+            for _, c in found
+        )
+    await reply(update, context, text, keyboard)
+
+
+async def group_join_prompt(update: Update, context: Context) -> None:
+    """In a group: one short message with the button that opens the private chat."""
+    rt = runtime(context)
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or (user is not None and not may_answer_in_group(context, user.id)):
+        return
+    community = await ensure_community(rt, chat)
+    lang = rt.language(user, None, context)
+    await reply(
+        update,
+        context,
+        rt.texts.get(lang, "group-join-prompt", community=community.title),
+        join_keyboard(rt, lang, context.bot.username, community.id or 0),
+    )
+
+
+async def ensure_community(rt: Runtime, chat: Chat) -> Community:
+    """The group's community; registered now if the bot missed being added (a lost update, or a
+    database restored from before)."""
+    community = await rt.run(directory.community_by_chat, rt.uow(), chat.id)
+    if community is None or not community.bot_present:
+        community = await rt.run(
+            community_service.register_community,
+            rt.uow(),
+            telegram_chat_id=chat.id,
+            title=chat.title or str(chat.id),
+            now=rt.now(),
+        )
+    return community
+
+
+async def _join(update: Update, context: Context, payload: str) -> None:
+    rt = runtime(context)
+    user = update.effective_user
+    assert user is not None
+    lang = rt.language(user, None, context)
+    community_id = deeplinks.read_payload(rt.link_key, payload)
+    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
+    if community is None:
+        await reply(update, context, rt.texts.get(lang, "start-bad-link"))
+        return
+    if not community.bot_present:
+        await reply(update, context, rt.texts.get(lang, "start-bot-gone"))
+        return
+    status = await rt.admins.status(context.bot, community.telegram_chat_id, user.id)
+    if status is None:
+        await reply(update, context, rt.texts.get(lang, "start-bot-gone"))
+        return
+    if status not in _IN_GROUP:
+        await reply(update, context, rt.texts.get(lang, "start-not-in-group"))
+        return
+    joined = await rt.run(
+        community_service.join_community,
+        rt.uow(),
+        community_id=community.id or 0,
+        telegram_user_id=user.id,
+        display_name=user.full_name,
+        username=user.username,
+        language=lang,
+        is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
+        now=rt.now(),
+    )
+    rt.memberships.forget(user.id)
+    member = joined.member
+    if context.user_data is not None:
+        context.user_data["community_id"] = community.id
+        context.user_data["language"] = member.language
+    lang = member.language
+    if joined.is_new:
+        text = rt.texts.get(
+            lang,
+            "start-welcome-new",
+            community=community.title,
+            name=member.display_name,
+            credits=joined.welcome_credits,
+        )
+    else:
+        balance = await rt.run(stats_service.member_balance, rt.uow(), member_id=member.id or 0)
+        text = rt.texts.get(
+            lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
+        )
+    await reply(update, context, text, next_steps(rt, lang))
+
+
+@refusals
+async def switch_community(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    user = update.effective_user
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    await answer(update)
+    if user is None or not parts or not parts[0].isdigit():
+        return
+    found = await rt.all_memberships(user.id)
+    for member, community in found:
+        if community.id == int(parts[0]):
+            if context.user_data is not None:
+                context.user_data["community_id"] = community.id
+                context.user_data["language"] = member.language
+            await edit(update, context, rt.texts.get(member.language, "start-switched", community=community.title))
+            return
+    await edit(update, context, rt.texts.get(rt.language(user, None, context), "expired-button"))
+
+
+@refusals
+async def help_command(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    lang = rt.language(user, None, context)
+    text = rt.texts.get(lang, "help") + "\n\n" + rt.texts.get(lang, "help-admin")
+    if chat is not None and chat.type != Chat.PRIVATE:
+        if user is not None and not may_answer_in_group(context, user.id):
+            return
+        community = await ensure_community(rt, chat)
+        await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id or 0))
+        return
+    await reply(update, context, text)
+
+
+@refusals
+async def language_command(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    lang = rt.language(update.effective_user, None, context)
+    await reply(update, context, rt.texts.get(lang, "language-choose"), languages())
+
+
+@refusals
+async def choose_language(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    user = update.effective_user
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    await answer(update)
+    if user is None or not parts or parts[0] not in SUPPORTED:
+        return
+    lang = parts[0]
+    if context.user_data is not None:
+        context.user_data["language"] = lang
+    for member, _ in await rt.all_memberships(user.id):
+        await rt.run(community_service.set_language, rt.uow(), member_id=member.id or 0, language=lang)
+    rt.memberships.set_language(user.id, lang)
+    await edit(update, context, rt.texts.get(lang, "language-set"))

@@ -1,0 +1,163 @@
+"""Asking for feedback on one's own content, following its progress, withdrawing it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from tgexchange.bot import directory
+from tgexchange.bot.handlers.common import args_text, require_membership
+from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, callback, parse_callback, withdraw
+from tgexchange.bot.notices import MAX_TITLE, short
+from tgexchange.bot.refusals import refusals
+from tgexchange.bot.replies import answer, edit, reply
+from tgexchange.bot.runtime import Context, runtime
+from tgexchange.domain.errors import SubmissionNotFound
+from tgexchange.domain.links import find_link, parse_link
+from tgexchange.domain.member import Member
+from tgexchange.domain.submission import SubmissionStatus
+from tgexchange.services import stats as stats_service
+from tgexchange.services import submission as submission_service
+
+MAX_LISTED = 10
+
+
+@refusals
+async def submit_command(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, _ = membership
+    text = args_text(context)
+    if not text:
+        await reply(update, context, rt.texts.get(member.language, "submit-usage"))
+        return
+    wanted = None
+    words = text.split()
+    if len(words) > 1 and words[-1].isdigit():
+        wanted = int(words[-1])  # "/submit <link> 5": how many pieces of feedback
+    await submit_link(update, context, member, text, wanted=wanted)
+
+
+async def submit_link(
+    update: Update, context: Context, member: Member, text: str, *, wanted: int | None = None
+) -> None:
+    """Raises the DomainErrors of parse_link and submit_content."""
+    rt = runtime(context)
+    link = find_link(text)
+    if link is None:
+        await reply(update, context, rt.texts.get(member.language, "submit-usage"))
+        return
+    ref = parse_link(link)
+    submission = await rt.run_slow(
+        submission_service.submit_content,
+        rt.uow(),
+        rt.container.content_reader,
+        member_id=member.id or 0,
+        ref=ref,
+        now=rt.now(),
+        feedback_wanted=wanted,
+    )
+    await reply(
+        update,
+        context,
+        rt.texts.get(
+            member.language,
+            "submit-done",
+            title=short(submission.title, MAX_TITLE),
+            wanted=submission.feedback_wanted,
+            escrow=submission.escrow_total,
+        ),
+    )
+
+
+@refusals
+async def my_submissions(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, _ = membership
+    lang = member.language
+    found = await rt.run(stats_service.member_submissions, rt.uow(), member_id=member.id or 0, limit=MAX_LISTED)
+    if not found:
+        await reply(update, context, rt.texts.get(lang, "submissions-none"))
+        return
+    lines = [rt.texts.get(lang, "submissions-title")]
+    rows = []
+    for item in found:
+        lines.append(
+            rt.texts.get(
+                lang,
+                "submissions-item",
+                status=rt.texts.label(lang, f"submission-status-{item.status.value}"),
+                url=item.url,
+                title=short(item.title, MAX_TITLE),
+                verified=item.tasks_verified,
+                wanted=item.feedback_wanted,
+            )
+        )
+        if item.status is SubmissionStatus.OPEN:
+            label = f"{rt.texts.label(lang, 'button-withdraw')}: {short(item.title, 40)}"
+            rows.append((Button(label, callback_data=callback(SUBMISSION_WITHDRAW, item.id)),))
+    await reply(update, context, "\n".join(lines), tuple(rows) or None)
+
+
+async def _own_submission_title(update: Update, context: Context) -> tuple[Member, int, str] | None:
+    rt = runtime(context)
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    user = update.effective_user
+    if user is None or not parts or not parts[0].isdigit():
+        return None
+    submission = await rt.run(directory.submission, rt.uow(), int(parts[0]))
+    if submission is None:
+        raise SubmissionNotFound(parts[0])
+    member = await rt.run(directory.member_by_user, rt.uow(), submission.community_id, user.id)
+    if member is None:
+        raise SubmissionNotFound(parts[0])
+    submission.ensure_owner(member.id or 0)
+    return member, submission.id or 0, short(submission.title, MAX_TITLE)
+
+
+@refusals
+async def ask_withdraw(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update)
+    found = await _own_submission_title(update, context)
+    if found is None:
+        return
+    member, submission_id, title = found
+    lang = member.language
+    await reply(
+        update,
+        context,
+        rt.texts.get(lang, "submissions-confirm-withdraw", title=title),
+        withdraw(rt.texts, lang, submission_id=submission_id),
+    )
+
+
+@refusals
+async def confirm_withdraw(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update)
+    found = await _own_submission_title(update, context)
+    if found is None:
+        return
+    member, submission_id, title = found
+    uow = rt.uow()
+    refund = await rt.run(
+        submission_service.cancel_submission, uow, member_id=member.id or 0, submission_id=submission_id, now=rt.now()
+    )
+    await edit(update, context, rt.texts.get(member.language, "submissions-withdrawn", title=title, refund=refund))
+    await rt.deliver(uow, actor_member_id=member.id)
+
+
+@refusals
+async def keep_submission(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update)
+    found = await _own_submission_title(update, context)
+    if found is None:
+        return
+    member, _, title = found
+    await edit(update, context, rt.texts.get(member.language, "submissions-kept", title=title))

@@ -1,0 +1,174 @@
+"""Giving feedback: a task card with Open / Done / Skip, then verification.
+
+On YouTube the comment is found in public data, so Done marks the task and queues verification.
+TikTok and Instagram show no comments publicly: the member first pastes the text they wrote, the
+quality gate reads it and the submission's owner confirms it is there."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from tgexchange.bot import directory
+from tgexchange.bot.handlers.common import require_membership
+from tgexchange.bot.keyboards import Button, parse_callback, task_card
+from tgexchange.bot.notices import MAX_TITLE, short
+from tgexchange.bot.refusals import refusals, tell_refusal
+from tgexchange.bot.replies import answer, edit, reply
+from tgexchange.bot.runtime import Context, runtime
+from tgexchange.domain.errors import (
+    DomainError,
+    IllegalTransition,
+    NotYourTask,
+    TaskDeadlinePassed,
+    TaskNotFound,
+)
+from tgexchange.domain.member import Member
+from tgexchange.domain.task import TaskStatus
+from tgexchange.services import task as task_service
+
+AWAITING = "awaiting"
+AWAITING_FEEDBACK = "feedback"
+
+
+@refusals
+async def task_command(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, _ = membership
+    lang = member.language
+    uow = rt.uow()
+    task = await rt.run(task_service.request_task, uow, member_id=member.id or 0, now=rt.now())
+    view = await rt.run(directory.task_view, rt.uow(), task.id or 0)
+    assert view is not None
+    text = rt.texts.get(
+        lang,
+        "task-card",
+        title=short(view.submission.title, MAX_TITLE),
+        platform=task.platform.label,
+        credits=task.credits,
+        deadline=rt.texts.when(lang, task.deadline_at),
+    )
+    await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id or 0, url=view.submission.url))
+
+
+async def _my_task(update: Update, context: Context) -> tuple[Member, directory.TaskView] | None:
+    rt = runtime(context)
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    user = update.effective_user
+    if user is None or not parts or not parts[0].isdigit():
+        return None
+    view = await rt.run(directory.task_view, rt.uow(), int(parts[0]))
+    if view is None:
+        raise TaskNotFound(parts[0])
+    # The task's own community, whichever one the member is looking at now.
+    member = await rt.run(directory.member_by_user, rt.uow(), view.task.community_id, user.id)
+    if member is None or member.id != view.task.giver_id:
+        raise NotYourTask(view.task.id or 0)
+    return member, view
+
+
+async def close_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
+    """The card keeps its text and Open button; Done and Skip go, with what happened below."""
+    message = update.callback_query.message if update.callback_query else None
+    original = getattr(message, "text_html", None) or ""
+    keyboard = ((Button(runtime(context).texts.label(_lang(context), "button-open"), url=view.submission.url),),)
+    await edit(update, context, f"{original}\n\n{line}".strip(), keyboard)
+
+
+def _lang(context: Context) -> str:
+    return str(context.user_data.get("language", "en")) if context.user_data is not None else "en"
+
+
+async def _refuse_on_card(update: Update, context: Context, view: directory.TaskView, error: DomainError) -> None:
+    rt = runtime(context)
+    await close_card(update, context, view, rt.texts.error(_lang(context), error))
+
+
+async def done(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update)
+    try:
+        found = await _my_task(update, context)
+    except DomainError as error:
+        await tell_refusal(update, context, error)
+        return
+    if found is None:
+        return
+    member, view = found
+    if context.user_data is not None:
+        context.user_data["language"] = member.language
+    lang = member.language
+    task = view.task
+    try:
+        if not task.platform.has_public_comments:
+            # Checked before asking for the text, so nobody types a comment for a closed task.
+            if task.status is not TaskStatus.ASSIGNED:
+                raise IllegalTransition(task.id, task.status.value, TaskStatus.SUBMITTED.value)
+            if task.is_overdue(rt.now()):
+                raise TaskDeadlinePassed(task.id or 0)
+            if context.user_data is not None:
+                context.user_data[AWAITING] = (AWAITING_FEEDBACK, task.id)
+            await close_card(
+                update, context, view, rt.texts.get(lang, "task-ask-feedback", platform=task.platform.label)
+            )
+            return
+        marked = await rt.run(
+            task_service.mark_task_done, rt.uow(), member_id=member.id or 0, task_id=task.id or 0, now=rt.now()
+        )
+    except DomainError as error:
+        await _refuse_on_card(update, context, view, error)
+        return
+    rt.queue.enqueue_verification(marked.submission_id)
+    await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"))
+
+
+def awaited_task(context: Context) -> int | None:
+    state = context.user_data.get(AWAITING) if context.user_data is not None else None
+    if isinstance(state, tuple) and state[0] == AWAITING_FEEDBACK:
+        return int(state[1])
+    return None
+
+
+async def feedback_text(update: Update, context: Context, member: Member, task_id: int, text: str) -> None:
+    """The text the member pasted for a task on a platform without public comments. Raises the
+    DomainErrors of mark_task_done (the caller turns them into texts)."""
+    rt = runtime(context)
+    marked = await rt.run(
+        task_service.mark_task_done,
+        rt.uow(),
+        member_id=member.id or 0,
+        task_id=task_id,
+        now=rt.now(),
+        feedback_text=text,
+    )
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+    rt.queue.enqueue_verification(marked.submission_id)
+    await reply(update, context, rt.texts.get(member.language, "task-done-owner"))
+
+
+async def skip(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    await answer(update)
+    try:
+        found = await _my_task(update, context)
+    except DomainError as error:
+        await tell_refusal(update, context, error)
+        return
+    if found is None:
+        return
+    member, view = found
+    if context.user_data is not None:
+        context.user_data["language"] = member.language
+        if awaited_task(context) == view.task.id:
+            context.user_data.pop(AWAITING, None)
+    try:
+        await rt.run(
+            task_service.skip_task, rt.uow(), member_id=member.id or 0, task_id=view.task.id or 0, now=rt.now()
+        )
+    except DomainError as error:
+        await _refuse_on_card(update, context, view, error)
+        return
+    await close_card(update, context, view, rt.texts.get(member.language, "task-skipped"))

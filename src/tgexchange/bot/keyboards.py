@@ -1,0 +1,146 @@
+"""Inline keyboards, described once and rendered for PTB (the bot process) or as Bot API JSON (the
+worker's notifier), so both send the same buttons.
+
+Callback data is ``<action>:<id>[:<arg>]``, well under Telegram's 64 bytes. It comes back from the
+member's client and is never trusted: every handler re-checks who may do what in the use case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from tgexchange.bot.texts import Texts
+from tgexchange.domain.content import Platform
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+# Callback actions.
+TASK_DONE = "td"
+TASK_SKIP = "ts"
+SUBMISSION_WITHDRAW = "sw"
+SUBMISSION_WITHDRAW_YES = "sy"
+SUBMISSION_KEEP = "sk"
+OWNER_REVIEW = "or"
+DISPUTE = "dp"
+ADMIN_RESOLVE = "ar"
+LANGUAGE = "lg"
+COMMUNITY = "cm"
+LINK_PLATFORM = "lp"
+SETTINGS = "st"
+ANONYMOUS_ADMIN = "aa"
+
+
+def callback(action: str, *parts: object) -> str:
+    return ":".join([action, *(str(p) for p in parts)])
+
+
+def parse_callback(data: str | None) -> tuple[str, list[str]]:
+    """(action, parts); ("", []) for missing data."""
+    if not data:
+        return "", []
+    action, *parts = data.split(":")
+    return action, parts
+
+
+def to_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.callback_data)
+                for b in row
+            ]
+            for row in keyboard
+        ]
+    )
+
+
+def to_json(keyboard: Keyboard | None) -> dict[str, Any] | None:
+    """The Bot API's InlineKeyboardMarkup object."""
+    if not keyboard:
+        return None
+    return {
+        "inline_keyboard": [
+            [
+                {"text": b.text, "url": b.url} if b.url else {"text": b.text, "callback_data": b.callback_data}
+                for b in row
+            ]
+            for row in keyboard
+        ]
+    }
+
+
+def task_card(texts: Texts, language: str, *, task_id: int, url: str) -> Keyboard:
+    return (
+        (Button(texts.label(language, "button-open"), url=url),),
+        (
+            Button(texts.label(language, "button-done"), callback_data=callback(TASK_DONE, task_id)),
+            Button(texts.label(language, "button-skip"), callback_data=callback(TASK_SKIP, task_id)),
+        ),
+    )
+
+
+def owner_review(texts: Texts, language: str, *, task_id: int) -> Keyboard:
+    return (
+        (
+            Button(texts.label(language, "button-confirm"), callback_data=callback(OWNER_REVIEW, task_id, 1)),
+            Button(texts.label(language, "button-not-there"), callback_data=callback(OWNER_REVIEW, task_id, 0)),
+        ),
+    )
+
+
+def dispute(texts: Texts, language: str, *, task_id: int) -> Keyboard:
+    return ((Button(texts.label(language, "button-dispute"), callback_data=callback(DISPUTE, task_id)),),)
+
+
+def admin_resolve(texts: Texts, language: str, *, task_id: int, url: str | None) -> Keyboard:
+    rows: list[tuple[Button, ...]] = []
+    if url:
+        rows.append((Button(texts.label(language, "button-open"), url=url),))
+    rows.append(
+        (
+            Button(texts.label(language, "button-verify"), callback_data=callback(ADMIN_RESOLVE, task_id, 1)),
+            Button(texts.label(language, "button-reject"), callback_data=callback(ADMIN_RESOLVE, task_id, 0)),
+        )
+    )
+    return tuple(rows)
+
+
+def languages() -> Keyboard:
+    # Each language's name in itself, so anyone can find theirs.
+    return (
+        (
+            Button("English", callback_data=callback(LANGUAGE, "en")),
+            Button("Español", callback_data=callback(LANGUAGE, "es")),
+        ),
+    )
+
+
+def platforms(allowed: frozenset[Platform]) -> Keyboard:
+    return (tuple(Button(p.label, callback_data=callback(LINK_PLATFORM, p.value)) for p in Platform if p in allowed),)
+
+
+def withdraw(texts: Texts, language: str, *, submission_id: int) -> Keyboard:
+    return (
+        (
+            Button(
+                texts.label(language, "button-withdraw-yes"),
+                callback_data=callback(SUBMISSION_WITHDRAW_YES, submission_id),
+            ),
+            Button(texts.label(language, "button-keep"), callback_data=callback(SUBMISSION_KEEP, submission_id)),
+        ),
+    )

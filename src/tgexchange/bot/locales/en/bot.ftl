@@ -1,0 +1,353 @@
+# tgexchange bot, English. Every text the bot sends lives here (and in es/bot.ftl).
+# Texts are Telegram HTML: variables arrive already escaped; tags here are <b>, <i>, <code>, <a>.
+
+## Commands (the menu Telegram shows)
+
+cmd-start = Join or switch community
+cmd-link = Link your channel (ownership proof)
+cmd-submit = Ask for feedback on your own video
+cmd-task = Get a task: give feedback, earn credits
+cmd-balance = Your credits
+cmd-me = Your stats and history
+cmd-mysubmissions = Your submissions and their progress
+cmd-leaderboard = Top feedback givers
+cmd-language = Change language
+cmd-help = How it works
+cmd-settings = Community settings (admins)
+cmd-pause = Pause the exchange (admins)
+cmd-resume = Resume the exchange (admins)
+cmd-warn = Warn a member (admins)
+cmd-ban = Ban a member from the exchange (admins)
+cmd-unban = Lift a ban (admins)
+cmd-stats = Community statistics (admins)
+cmd-audit = Recent admin actions (admins)
+
+## Buttons
+
+button-join = Join the exchange
+button-open-private = Open the bot
+button-link = Link my channel
+button-get-task = Get a task
+button-help = How it works
+button-open = Open ▶️
+button-done = Done ✅
+button-skip = Skip
+button-withdraw = Withdraw
+button-withdraw-yes = Yes, withdraw
+button-keep = Keep it
+button-confirm = It's there ✅
+button-not-there = Not there ❌
+button-dispute = Dispute
+button-verify = Verify ✅
+button-reject = Reject ❌
+button-i-am-admin = I'm the admin
+button-close = Close
+button-platform = { $platform }
+
+## Welcome and help
+
+start-welcome-new =
+    👋 Welcome to the exchange of <b>{ $community }</b>, { $name }!
+    You get <b>{ $credits }</b> welcome credits.
+
+    How it works:
+    1. Link your own channel with /link.
+    2. Earn credits: /task gives you someone's video; watch it and leave a real comment from your own account.
+    3. Spend credits: send me a link to your own video and members will give you feedback.
+start-welcome-back =
+    👋 Welcome back to <b>{ $community }</b>, { $name }. You have <b>{ $balance }</b> credits.
+    /task to earn more, or send me a link to your own video.
+start-no-community =
+    👋 Hi { $name }! I run feedback exchanges for creators in Telegram groups.
+    To join one, open the “Join the exchange” button in your group, or add me to your own group.
+start-choose-community = You are in several communities. Which one do you want to use now?
+start-switched = ✅ Now using <b>{ $community }</b>.
+start-bad-link = That join link is not valid. Open the “Join the exchange” button in your group again.
+start-not-in-group = Only members of that group can join its exchange. Join the group first, then open the link again.
+start-bot-gone = I am no longer in that group, so its exchange is closed for now.
+start-anonymous = You are posting as the group. Write to me in private to use the exchange.
+
+help =
+    <b>How the exchange works</b>
+    You give real feedback on other members' videos and earn credits; you spend credits to get feedback on your own.
+
+    /link — prove a channel is yours (you post a code from it)
+    /task — get a video to give feedback on
+    /submit <i>link</i> — ask for feedback (or just send me the link)
+    /mysubmissions — progress of your requests
+    /balance, /me, /leaderboard — your credits and stats
+    /language — English or Español
+
+    I never comment, like or follow for you: you write every comment yourself, from your own account.
+help-admin =
+    <b>For admins</b> (in the group): /settings, /pause <i>reason</i>, /resume, /warn, /ban, /unban (reply to a message or give @username), /stats, /audit.
+
+## Language
+
+language-choose = Choose your language:
+language-set = ✅ I will talk to you in English from now on.
+
+## Group
+
+group-welcome =
+    👋 Hi, <b>{ $community }</b>! I run a fair feedback exchange here: members give real feedback on each other's videos and earn credits for it.
+    Tap the button to join (it opens a private chat with me).
+group-join-prompt = Tap the button to join the exchange of <b>{ $community }</b> in a private chat with me.
+group-private-only = { $name }, let's do that in private: tap the button below.
+group-submission-completed = 🎉 { $owner }'s “{ $title }” got all the feedback it asked for. Thanks to everyone who helped!
+group-paused = ⏸ The exchange is paused by an admin. Reason: { $reason }
+group-resumed = ▶️ The exchange is running again.
+
+## Channels (ownership proof)
+
+link-choose-platform = Which platform is your channel on?
+link-code-youtube =
+    Your code: <code>{ $code }</code>
+
+    Post it as a <b>comment on one of your own YouTube videos</b>, from your channel. Then send me that video's link here.
+    The code works for one hour.
+link-code-caption =
+    Your code: <code>{ $code }</code>
+
+    Put it in the <b>caption of one of your own { $platform } posts</b> (edit an existing one or post a new one). Then send me that post's link here.
+    The code works for one hour.
+link-linked = ✅ Linked: <b>{ $channel }</b> on { $platform }. You can now /task and submit your own { $platform } work.
+link-checking = 🔎 Looking for your code…
+
+## Submissions
+
+submit-usage = Send me a link to your own video, for example <code>/submit https://youtu.be/…</code>
+submit-checking = 🔎 Checking your link…
+submit-done =
+    ✅ Submitted “{ $title }”.
+    { $wanted ->
+        [one] One member will be asked
+       *[other] { $wanted } members will be asked
+    } for feedback; <b>{ $escrow }</b> credits are held until it is verified.
+submissions-none = You have no submissions yet. Send me a link to your own video to ask for feedback.
+submissions-title = <b>Your submissions</b>
+submissions-item = { $status } <a href="{ $url }">{ $title }</a> — { $verified }/{ $wanted } feedback
+submissions-confirm-withdraw = Withdraw “{ $title }”? Feedback not yet started is called off and its credits come back to you.
+submissions-withdrawn =
+    { $refund ->
+        [0] Withdrawn “{ $title }”.
+       *[other] Withdrawn “{ $title }”: <b>{ $refund }</b> credits are back in your balance.
+    }
+submissions-kept = Kept “{ $title }”.
+submission-status-open = 🟢
+submission-status-completed = ✅
+submission-status-cancelled = ⚪
+
+## Tasks
+
+task-card =
+    🎬 <b>{ $title }</b> ({ $platform })
+    Watch it and leave a real, specific comment <b>from your own account</b>. Then tap Done.
+    Reward: <b>{ $credits }</b> credits · Deadline: { $deadline }
+task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.
+task-ask-feedback = { $platform } does not show comments publicly, so please paste here the exact text of the comment you wrote.
+task-done-owner = 👍 Thanks! The owner will confirm your comment is there; I will tell you the outcome.
+task-skipped = Skipped. Send /task for another one.
+task-closed = This task is closed.
+
+## Review (platforms without public comments)
+
+review-confirmed = ✅ Confirmed. Thanks!
+review-denied = Noted: you said the comment is not there. The member may dispute it; an admin then decides.
+review-disputed = Your dispute is with the admins now. I will tell you what they decide.
+review-resolved-verified = ✅ Verified. The member gets their credits.
+review-resolved-rejected = ❌ Rejected.
+
+## Balance, stats, leaderboard
+
+balance = 💰 You have <b>{ $balance }</b> credits in <b>{ $community }</b>.
+me =
+    <b>{ $name }</b> in <b>{ $community }</b>
+    💰 Credits: <b>{ $balance }</b>
+    ✅ Feedback given and verified: { $verified }
+    ❌ Rejected: { $rejected } · ⌛ Expired: { $expired } · ⏭ Skipped: { $skipped }
+    📥 Feedback received: { $received }
+    📈 Reliability: { $reliability }%
+me-channels = Channels: { $channels }
+me-no-channels = No channel linked yet: /link
+me-history = <b>Recent tasks</b>
+me-history-item = { $status } task #{ $task } · { $when }
+leaderboard-title = 🏆 <b>Top feedback givers in { $community }</b>
+leaderboard-item = { $rank }. { $name } — { $verified } verified · reliability { $reliability }%
+leaderboard-empty = Nobody has given verified feedback yet. Be the first: /task
+
+task-status-assigned = 🕓 assigned
+task-status-submitted = 📨 done, waiting
+task-status-verifying = 🔎 verifying
+task-status-verified = ✅ verified
+task-status-rejected = ❌ rejected
+task-status-expired = ⌛ expired
+task-status-skipped = ⏭ skipped
+task-status-cancelled = ⚪ cancelled
+
+## Notices (from verification and reviews)
+
+notice-task_verified = ✅ Your feedback on “{ $title }” was verified: <b>+{ $credits }</b> credits.
+notice-feedback_received = 📥 You received verified feedback on “{ $title }”.
+notice-task_rejected = ❌ Your feedback on “{ $title }” was not accepted: { $reason }
+notice-task_expired = ⌛ Your task on “{ $title }” expired before you marked it done. Send /task for a new one.
+notice-task_cancelled = ⚪ Your task on “{ $title }” was called off: { $reason }
+notice-confirm_feedback =
+    📝 { $giver } says they commented on your “{ $title }”:
+    <blockquote>{ $text }</blockquote>
+    Is the comment there?
+notice-feedback_denied = The owner of “{ $title }” says your comment is not there. If it is, tap Dispute and an admin will check.
+notice-dispute_opened =
+    ⚖️ Dispute in <b>{ $community }</b>: { $giver } says they commented on { $owner }'s <a href="{ $url }">{ $title }</a>; the owner says it is not there.
+    Their text:
+    <blockquote>{ $text }</blockquote>
+    Check the post and decide.
+notice-submission_completed = 🎉 “{ $title }” got all the feedback you asked for.
+
+## Why feedback was refused (quality rules and verification)
+
+reason-too_short = it is too short. Say what worked and what could be better, in a few sentences.
+reason-no_substance = it does not say anything specific about the video.
+reason-self_promotion = it promotes a channel or a link. Feedback is about their work, not yours.
+reason-spam = it looks like spam.
+reason-toxic = it is insulting. Blunt critique is welcome; insults are not.
+reason-generic_praise = it is generic praise (“nice video!”). Mention something specific.
+reason-near_copy = it is almost the same as feedback you wrote before. Write something new for each video.
+reason-not_found = I could not find your comment under the video before the deadline.
+reason-content_unavailable = the video is no longer publicly available (this does not count against you).
+reason-owner_denied = the owner said it was not there, and it was not settled in your favour.
+reason-low_quality = it did not pass the quality rules.
+reason-rejected = it was rejected.
+cancel-reason-community_paused = an admin paused the exchange.
+cancel-reason-submission_cancelled = the owner withdrew the video.
+cancel-reason-member_banned = your membership is suspended.
+cancel-reason-other = it is no longer needed.
+
+## Admins
+
+admin-only = Sorry, only the group's admins can do that.
+admin-anonymous = You are posting anonymously as the group. Tap the button so I know which admin you are.
+admin-anonymous-expired = That request has expired. Send the command again.
+admin-group-only = Use that command in the group (or in private after joining its exchange).
+settings-title = ⚙️ <b>Settings of { $community }</b> — tap − or + to change.
+settings-credits_per_feedback = Credits per feedback: { $value }
+settings-min_words = Minimum words: { $value }
+settings-max_open_tasks_per_member = Open tasks per member: { $value }
+settings-task_deadline = Task deadline: { $value } h
+settings-welcome_credits = Welcome credits: { $value }
+settings-max_feedback_per_submission = Max feedback per submission: { $value }
+settings-default_feedback_per_submission = Default feedback per submission: { $value }
+settings-platforms = Platforms (tap to switch on or off):
+settings-saved = Saved.
+pause-usage = Give a reason, for example: <code>/pause spam wave, back tonight</code>
+paused = ⏸ Paused. No new tasks and no verification until /resume.
+    { $cancelled ->
+        [0] No task was open.
+       *[other] { $cancelled } open tasks were called off; their slots return to the submissions.
+    }
+resumed = ▶️ The exchange is running again.
+sanction-usage = Reply to a member's message with <code>/{ $command } reason</code>, or give <code>/{ $command } @username reason</code>.
+sanction-unknown-target = I do not know that person: they have not joined the exchange yet.
+warned = ⚠️ { $name } was warned ({ $warnings } so far).
+banned = ⛔ { $name } is banned from the exchange. Their open tasks were called off.
+unbanned = ✅ { $name } can take part in the exchange again.
+stats =
+    📊 <b>{ $community }</b>{ $paused ->
+        [yes] {" "}(paused)
+       *[no] {""}
+    }
+    Members: { $members }
+    Verified feedback: { $verified }
+    Tasks in progress: { $open }
+    Ledger balanced: { $balanced ->
+        [yes] yes
+       *[no] NO — tell the operator
+    }
+audit-title = 🧾 <b>Recent admin actions</b>
+audit-empty = No admin actions yet.
+audit-item = { $when } · { $actor } · { $action }{ $target }{ $detail }
+audit-action-pause = paused
+audit-action-resume = resumed
+audit-action-warn = warned
+audit-action-ban = banned
+audit-action-unban = unbanned
+audit-action-settings = changed settings
+audit-anonymous = anonymous admin
+
+## Input safety and errors
+
+too-long = That message is { $length } characters long; I read up to { $maximum }. Please send something shorter.
+flood = 🐢 Easy, that's a lot of messages at once. Give me { $seconds } seconds.
+unknown-text = Send me a link to your own video to ask for feedback, or /task to give some. /help explains everything.
+edited-ignored = I only act on new messages, not on edits. Send it again if you meant it.
+join-first = Join a community first: open the “Join the exchange” button in your group.
+apology = 😔 Sorry, something went wrong on my side. Nothing was lost; please try again in a moment.
+expired-button = That button has expired.
+
+## DomainError codes (faces translate by code; params arrive escaped)
+
+error-domain_error = That cannot be done.
+error-not_found = I could not find that.
+error-community_not_found = I could not find that community.
+error-member_not_found = I could not find that member.
+error-submission_not_found = I could not find that submission.
+error-task_not_found = I could not find that task.
+error-member_banned = ⛔ You are banned from this exchange. Ask an admin if you think this is a mistake.
+error-not_an_admin = Sorry, only the group's admins can do that.
+error-community_paused = ⏸ The exchange is paused right now{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }. Try again when an admin resumes it.
+error-community_not_paused = The exchange is not paused.
+error-invalid_settings = That setting is not valid: { $detail }
+error-insufficient_credits = You need <b>{ $needed }</b> credits but have <b>{ $available }</b>. Give feedback with /task to earn more.
+error-duplicate_posting = Those credits were already moved.
+error-invalid_amount = That amount of credits is not valid.
+error-self_transfer = Credits cannot move to the same account.
+error-platform_not_allowed = This community does not take { $platform } content. Accepted: { $allowed }.
+error-no_channel_linked = { $has_platform ->
+        [yes] Link your { $platform } channel first with /link.
+       *[no] Link your channel first with /link.
+    }
+error-channel_already_linked = That channel is already linked to another member of this community.
+error-not_your_content = That is not from a channel you linked. You can only ask for feedback on your own work.
+error-duplicate_submission = That video is already waiting for feedback here. See /mysubmissions.
+error-invalid_feedback_count = Ask for between 1 and { $maximum } pieces of feedback, not { $wanted }.
+error-proof_not_started = Start with /link to get a code first.
+error-proof_expired = That code has expired. Send /link for a new one.
+error-proof_not_found = I did not find the code <code>{ $proof_code }</code> there yet. It must be posted from the video's own channel (or in your post's caption). Check, then send the link again.
+error-not_your_task = That task is not yours.
+error-illegal_transition = That cannot be done any more: it has already moved on.
+error-task_deadline_passed = ⌛ This task's deadline has passed. Send /task for a new one.
+error-too_many_open_tasks = You already have { $open_tasks } open tasks (the limit is { $maximum }). Finish or skip one first.
+error-no_task_available = Nothing is waiting for feedback right now. Try again later!
+error-submission_closed = That submission is already { $status }.
+error-not_your_submission = That submission is not yours.
+error-text_too_long = That text is { $length } characters long; the limit is { $maximum }.
+error-content_unavailable = That video is not publicly available (deleted, private or region-locked).
+error-platform_unavailable = { $platform } is not answering right now. Please try again in a few minutes.
+error-unsupported_link = { $why } Send a link to one YouTube video, Short or channel, one TikTok video or profile, or one Instagram post, reel or profile.
+error-short_link_needs_lookup = That is a TikTok short link. Open it, then copy and send me the full address from the browser.
+
+## Why a link was refused (UnsupportedLink reasons)
+
+link-why-empty = There is no link there.
+link-why-too_long = That is too long to be a link.
+link-why-not_a_link = That does not look like a web link.
+link-why-scheme = Only web links (http or https) are accepted.
+link-why-credentials = Links with a user name or password in them are never accepted.
+link-why-port = Links with a port number are not accepted.
+link-why-non_ascii_host = The site name in that link uses non-Latin or encoded letters, as look-alike links do.
+link-why-lookalike_host = That site only looks like YouTube, TikTok or Instagram.
+link-why-unknown_site = That site is not supported.
+link-why-unsupported_page = That page is not a single video, post or profile.
+link-why-invalid_id = The video or post id in that link is missing or malformed.
+link-why-playlist = That is a playlist, not one video.
+link-why-search = That is a search page, not one video or post.
+link-why-hashtag = That is a hashtag page, not one video or post.
+link-why-feed = That is a feed, not one video or post.
+link-why-explore = That is an explore page, not one video or post.
+link-why-sound = That is a sound page, not one video or post.
+link-why-story = Stories disappear after a day, so they cannot get feedback here.
+link-why-live = That is a live page, not a saved video.
+link-why-share_link = That is a share link that hides the post; open it and copy the post's own address.

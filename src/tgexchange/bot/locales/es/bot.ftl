@@ -1,0 +1,353 @@
+# Bot de tgexchange, español. Los mismos identificadores que en/bot.ftl.
+# Los textos son HTML de Telegram: las variables llegan ya escapadas.
+
+## Comandos
+
+cmd-start = Unirte o cambiar de comunidad
+cmd-link = Vincular tu canal (prueba de propiedad)
+cmd-submit = Pedir opiniones sobre tu propio vídeo
+cmd-task = Recibir una tarea: opina y gana créditos
+cmd-balance = Tus créditos
+cmd-me = Tus estadísticas e historial
+cmd-mysubmissions = Tus envíos y su progreso
+cmd-leaderboard = Quién más opina
+cmd-language = Cambiar idioma
+cmd-help = Cómo funciona
+cmd-settings = Ajustes de la comunidad (admins)
+cmd-pause = Pausar el intercambio (admins)
+cmd-resume = Reanudar el intercambio (admins)
+cmd-warn = Advertir a un miembro (admins)
+cmd-ban = Expulsar a un miembro del intercambio (admins)
+cmd-unban = Levantar una expulsión (admins)
+cmd-stats = Estadísticas de la comunidad (admins)
+cmd-audit = Acciones recientes de los admins (admins)
+
+## Botones
+
+button-join = Unirme al intercambio
+button-open-private = Abrir el bot
+button-link = Vincular mi canal
+button-get-task = Recibir una tarea
+button-help = Cómo funciona
+button-open = Abrir ▶️
+button-done = Hecho ✅
+button-skip = Saltar
+button-withdraw = Retirar
+button-withdraw-yes = Sí, retirar
+button-keep = Mantener
+button-confirm = Está ✅
+button-not-there = No está ❌
+button-dispute = Reclamar
+button-verify = Verificar ✅
+button-reject = Rechazar ❌
+button-i-am-admin = Soy el admin
+button-close = Cerrar
+button-platform = { $platform }
+
+## Bienvenida y ayuda
+
+start-welcome-new =
+    👋 ¡Bienvenido al intercambio de <b>{ $community }</b>, { $name }!
+    Recibes <b>{ $credits }</b> créditos de bienvenida.
+
+    Cómo funciona:
+    1. Vincula tu propio canal con /link.
+    2. Gana créditos: /task te da el vídeo de alguien; míralo y deja un comentario real desde tu propia cuenta.
+    3. Gasta créditos: envíame el enlace de un vídeo tuyo y otros miembros te darán su opinión.
+start-welcome-back =
+    👋 Hola de nuevo en <b>{ $community }</b>, { $name }. Tienes <b>{ $balance }</b> créditos.
+    /task para ganar más, o envíame el enlace de un vídeo tuyo.
+start-no-community =
+    👋 ¡Hola, { $name }! Organizo intercambios de opiniones entre creadores en grupos de Telegram.
+    Para unirte a uno, pulsa el botón «Unirme al intercambio» en tu grupo, o añádeme a tu propio grupo.
+start-choose-community = Estás en varias comunidades. ¿Cuál quieres usar ahora?
+start-switched = ✅ Ahora usas <b>{ $community }</b>.
+start-bad-link = Ese enlace para unirse no es válido. Vuelve a pulsar el botón «Unirme al intercambio» en tu grupo.
+start-not-in-group = Solo los miembros de ese grupo pueden unirse a su intercambio. Únete primero al grupo y vuelve a abrir el enlace.
+start-bot-gone = Ya no estoy en ese grupo, así que su intercambio está cerrado por ahora.
+start-anonymous = Estás escribiendo como el grupo. Escríbeme en privado para usar el intercambio.
+
+help =
+    <b>Cómo funciona el intercambio</b>
+    Das opiniones reales sobre los vídeos de otros miembros y ganas créditos; gastas créditos para recibir opiniones sobre los tuyos.
+
+    /link — demuestra que un canal es tuyo (publicas un código desde él)
+    /task — recibe un vídeo sobre el que opinar
+    /submit <i>enlace</i> — pide opiniones (o simplemente envíame el enlace)
+    /mysubmissions — progreso de tus envíos
+    /balance, /me, /leaderboard — tus créditos y estadísticas
+    /language — English o Español
+
+    Nunca comento, doy «me gusta» ni sigo a nadie por ti: cada comentario lo escribes tú, desde tu propia cuenta.
+help-admin =
+    <b>Para admins</b> (en el grupo): /settings, /pause <i>motivo</i>, /resume, /warn, /ban, /unban (responde a un mensaje o indica @usuario), /stats, /audit.
+
+## Idioma
+
+language-choose = Elige tu idioma:
+language-set = ✅ A partir de ahora te hablaré en español.
+
+## Grupo
+
+group-welcome =
+    👋 ¡Hola, <b>{ $community }</b>! Aquí organizo un intercambio justo de opiniones: los miembros opinan de verdad sobre los vídeos de los demás y ganan créditos por ello.
+    Pulsa el botón para unirte (abre un chat privado conmigo).
+group-join-prompt = Pulsa el botón para unirte al intercambio de <b>{ $community }</b> en un chat privado conmigo.
+group-private-only = { $name }, mejor en privado: pulsa el botón de abajo.
+group-submission-completed = 🎉 «{ $title }» de { $owner } recibió todas las opiniones que pidió. ¡Gracias a todos los que ayudaron!
+group-paused = ⏸ Un admin ha pausado el intercambio. Motivo: { $reason }
+group-resumed = ▶️ El intercambio vuelve a funcionar.
+
+## Canales (prueba de propiedad)
+
+link-choose-platform = ¿En qué plataforma está tu canal?
+link-code-youtube =
+    Tu código: <code>{ $code }</code>
+
+    Publícalo como <b>comentario en uno de tus propios vídeos de YouTube</b>, desde tu canal. Después envíame aquí el enlace de ese vídeo.
+    El código vale durante una hora.
+link-code-caption =
+    Tu código: <code>{ $code }</code>
+
+    Ponlo en el <b>texto de una de tus propias publicaciones de { $platform }</b> (edita una existente o publica una nueva). Después envíame aquí el enlace de esa publicación.
+    El código vale durante una hora.
+link-linked = ✅ Vinculado: <b>{ $channel }</b> en { $platform }. Ya puedes usar /task y enviar tu propio trabajo de { $platform }.
+link-checking = 🔎 Buscando tu código…
+
+## Envíos
+
+submit-usage = Envíame el enlace de un vídeo tuyo, por ejemplo <code>/submit https://youtu.be/…</code>
+submit-checking = 🔎 Comprobando tu enlace…
+submit-done =
+    ✅ Enviado «{ $title }».
+    { $wanted ->
+        [one] Se pedirá su opinión a un miembro
+       *[other] Se pedirá su opinión a { $wanted } miembros
+    }; se reservan <b>{ $escrow }</b> créditos hasta que se verifique.
+submissions-none = Aún no tienes envíos. Envíame el enlace de un vídeo tuyo para pedir opiniones.
+submissions-title = <b>Tus envíos</b>
+submissions-item = { $status } <a href="{ $url }">{ $title }</a> — { $verified }/{ $wanted } opiniones
+submissions-confirm-withdraw = ¿Retirar «{ $title }»? Las opiniones aún no empezadas se cancelan y sus créditos vuelven a ti.
+submissions-withdrawn =
+    { $refund ->
+        [0] Retirado «{ $title }».
+       *[other] Retirado «{ $title }»: <b>{ $refund }</b> créditos han vuelto a tu saldo.
+    }
+submissions-kept = Se mantiene «{ $title }».
+submission-status-open = 🟢
+submission-status-completed = ✅
+submission-status-cancelled = ⚪
+
+## Tareas
+
+task-card =
+    🎬 <b>{ $title }</b> ({ $platform })
+    Míralo y deja un comentario real y concreto <b>desde tu propia cuenta</b>. Después pulsa Hecho.
+    Recompensa: <b>{ $credits }</b> créditos · Plazo: { $deadline }
+task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
+task-ask-feedback = { $platform } no muestra los comentarios públicamente; pega aquí el texto exacto del comentario que escribiste.
+task-done-owner = 👍 ¡Gracias! El autor confirmará que tu comentario está; te diré el resultado.
+task-skipped = Saltada. Envía /task para recibir otra.
+task-closed = Esta tarea está cerrada.
+
+## Revisión (plataformas sin comentarios públicos)
+
+review-confirmed = ✅ Confirmado. ¡Gracias!
+review-denied = Anotado: dices que el comentario no está. El miembro puede reclamar; entonces decide un admin.
+review-disputed = Tu reclamación está ahora en manos de los admins. Te diré lo que decidan.
+review-resolved-verified = ✅ Verificado. El miembro recibe sus créditos.
+review-resolved-rejected = ❌ Rechazado.
+
+## Saldo, estadísticas, clasificación
+
+balance = 💰 Tienes <b>{ $balance }</b> créditos en <b>{ $community }</b>.
+me =
+    <b>{ $name }</b> en <b>{ $community }</b>
+    💰 Créditos: <b>{ $balance }</b>
+    ✅ Opiniones dadas y verificadas: { $verified }
+    ❌ Rechazadas: { $rejected } · ⌛ Caducadas: { $expired } · ⏭ Saltadas: { $skipped }
+    📥 Opiniones recibidas: { $received }
+    📈 Fiabilidad: { $reliability }%
+me-channels = Canales: { $channels }
+me-no-channels = Aún no has vinculado ningún canal: /link
+me-history = <b>Tareas recientes</b>
+me-history-item = { $status } tarea n.º { $task } · { $when }
+leaderboard-title = 🏆 <b>Quién más opina en { $community }</b>
+leaderboard-item = { $rank }. { $name } — { $verified } verificadas · fiabilidad { $reliability }%
+leaderboard-empty = Nadie ha dado todavía una opinión verificada. Sé el primero: /task
+
+task-status-assigned = 🕓 asignada
+task-status-submitted = 📨 hecha, en espera
+task-status-verifying = 🔎 verificando
+task-status-verified = ✅ verificada
+task-status-rejected = ❌ rechazada
+task-status-expired = ⌛ caducada
+task-status-skipped = ⏭ saltada
+task-status-cancelled = ⚪ cancelada
+
+## Avisos (de la verificación y las revisiones)
+
+notice-task_verified = ✅ Tu opinión sobre «{ $title }» está verificada: <b>+{ $credits }</b> créditos.
+notice-feedback_received = 📥 Has recibido una opinión verificada sobre «{ $title }».
+notice-task_rejected = ❌ Tu opinión sobre «{ $title }» no fue aceptada: { $reason }
+notice-task_expired = ⌛ Tu tarea sobre «{ $title }» caducó antes de que la marcaras como hecha. Envía /task para recibir otra.
+notice-task_cancelled = ⚪ Tu tarea sobre «{ $title }» se ha cancelado: { $reason }
+notice-confirm_feedback =
+    📝 { $giver } dice que comentó en tu «{ $title }»:
+    <blockquote>{ $text }</blockquote>
+    ¿Está el comentario?
+notice-feedback_denied = El autor de «{ $title }» dice que tu comentario no está. Si está, pulsa Reclamar y un admin lo comprobará.
+notice-dispute_opened =
+    ⚖️ Reclamación en <b>{ $community }</b>: { $giver } dice que comentó en <a href="{ $url }">{ $title }</a> de { $owner }; el autor dice que no está.
+    Su texto:
+    <blockquote>{ $text }</blockquote>
+    Revisa la publicación y decide.
+notice-submission_completed = 🎉 «{ $title }» recibió todas las opiniones que pediste.
+
+## Por qué se rechazó una opinión
+
+reason-too_short = es demasiado corta. Di qué funcionó y qué podría mejorar, en unas cuantas frases.
+reason-no_substance = no dice nada concreto sobre el vídeo.
+reason-self_promotion = promociona un canal o un enlace. La opinión trata de su trabajo, no del tuyo.
+reason-spam = parece spam.
+reason-toxic = es insultante. La crítica directa es bienvenida; los insultos no.
+reason-generic_praise = es un elogio genérico («¡buen vídeo!»). Menciona algo concreto.
+reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada vídeo.
+reason-not_found = no encontré tu comentario en el vídeo antes del plazo.
+reason-content_unavailable = el vídeo ya no está disponible públicamente (no cuenta en tu contra).
+reason-owner_denied = el autor dijo que no estaba y no se resolvió a tu favor.
+reason-low_quality = no superó las reglas de calidad.
+reason-rejected = fue rechazada.
+cancel-reason-community_paused = un admin pausó el intercambio.
+cancel-reason-submission_cancelled = el autor retiró el vídeo.
+cancel-reason-member_banned = tu participación está suspendida.
+cancel-reason-other = ya no hace falta.
+
+## Admins
+
+admin-only = Lo siento, solo los admins del grupo pueden hacer eso.
+admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el botón para que sepa qué admin eres.
+admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
+admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
+settings-title = ⚙️ <b>Ajustes de { $community }</b>: pulsa − o + para cambiarlos.
+settings-credits_per_feedback = Créditos por opinión: { $value }
+settings-min_words = Mínimo de palabras: { $value }
+settings-max_open_tasks_per_member = Tareas abiertas por miembro: { $value }
+settings-task_deadline = Plazo de la tarea: { $value } h
+settings-welcome_credits = Créditos de bienvenida: { $value }
+settings-max_feedback_per_submission = Máximo de opiniones por envío: { $value }
+settings-default_feedback_per_submission = Opiniones por envío (por defecto): { $value }
+settings-platforms = Plataformas (pulsa para activar o desactivar):
+settings-saved = Guardado.
+pause-usage = Indica un motivo, por ejemplo: <code>/pause ola de spam, volvemos esta noche</code>
+paused = ⏸ En pausa. No hay tareas nuevas ni verificación hasta /resume.
+    { $cancelled ->
+        [0] No había ninguna tarea abierta.
+       *[other] Se cancelaron { $cancelled } tareas abiertas; sus plazas vuelven a los envíos.
+    }
+resumed = ▶️ El intercambio vuelve a funcionar.
+sanction-usage = Responde al mensaje de un miembro con <code>/{ $command } motivo</code>, o escribe <code>/{ $command } @usuario motivo</code>.
+sanction-unknown-target = No conozco a esa persona: aún no se ha unido al intercambio.
+warned = ⚠️ { $name } ha recibido una advertencia ({ $warnings } en total).
+banned = ⛔ { $name } queda expulsado del intercambio. Sus tareas abiertas se cancelaron.
+unbanned = ✅ { $name } puede volver a participar en el intercambio.
+stats =
+    📊 <b>{ $community }</b>{ $paused ->
+        [yes] {" "}(en pausa)
+       *[no] {""}
+    }
+    Miembros: { $members }
+    Opiniones verificadas: { $verified }
+    Tareas en curso: { $open }
+    Contabilidad cuadrada: { $balanced ->
+        [yes] sí
+       *[no] NO: avisa al operador
+    }
+audit-title = 🧾 <b>Acciones recientes de los admins</b>
+audit-empty = Aún no hay acciones de admins.
+audit-item = { $when } · { $actor } · { $action }{ $target }{ $detail }
+audit-action-pause = pausó
+audit-action-resume = reanudó
+audit-action-warn = advirtió
+audit-action-ban = expulsó
+audit-action-unban = readmitió
+audit-action-settings = cambió los ajustes
+audit-anonymous = admin anónimo
+
+## Seguridad de la entrada y errores
+
+too-long = Ese mensaje tiene { $length } caracteres; leo hasta { $maximum }. Envía algo más corto, por favor.
+flood = 🐢 Despacio, son muchos mensajes a la vez. Dame { $seconds } segundos.
+unknown-text = Envíame el enlace de un vídeo tuyo para pedir opiniones, o /task para dar alguna. /help lo explica todo.
+edited-ignored = Solo actúo con mensajes nuevos, no con ediciones. Envíalo otra vez si querías hacerlo.
+join-first = Primero únete a una comunidad: pulsa el botón «Unirme al intercambio» en tu grupo.
+apology = 😔 Lo siento, algo ha fallado por mi parte. No se ha perdido nada; inténtalo de nuevo en un momento.
+expired-button = Ese botón ha caducado.
+
+## Códigos de DomainError
+
+error-domain_error = Eso no se puede hacer.
+error-not_found = No lo encuentro.
+error-community_not_found = No encuentro esa comunidad.
+error-member_not_found = No encuentro a ese miembro.
+error-submission_not_found = No encuentro ese envío.
+error-task_not_found = No encuentro esa tarea.
+error-member_banned = ⛔ Estás expulsado de este intercambio. Pregunta a un admin si crees que es un error.
+error-not_an_admin = Lo siento, solo los admins del grupo pueden hacer eso.
+error-community_paused = ⏸ El intercambio está en pausa ahora mismo{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }. Vuelve a intentarlo cuando un admin lo reanude.
+error-community_not_paused = El intercambio no está en pausa.
+error-invalid_settings = Ese ajuste no es válido: { $detail }
+error-insufficient_credits = Necesitas <b>{ $needed }</b> créditos y tienes <b>{ $available }</b>. Opina con /task para ganar más.
+error-duplicate_posting = Esos créditos ya se movieron.
+error-invalid_amount = Esa cantidad de créditos no es válida.
+error-self_transfer = Los créditos no pueden ir a la misma cuenta.
+error-platform_not_allowed = Esta comunidad no acepta contenido de { $platform }. Se aceptan: { $allowed }.
+error-no_channel_linked = { $has_platform ->
+        [yes] Primero vincula tu canal de { $platform } con /link.
+       *[no] Primero vincula tu canal con /link.
+    }
+error-channel_already_linked = Ese canal ya está vinculado a otro miembro de esta comunidad.
+error-not_your_content = No es de un canal que hayas vinculado. Solo puedes pedir opiniones sobre tu propio trabajo.
+error-duplicate_submission = Ese vídeo ya está esperando opiniones aquí. Mira /mysubmissions.
+error-invalid_feedback_count = Pide entre 1 y { $maximum } opiniones, no { $wanted }.
+error-proof_not_started = Empieza con /link para recibir un código.
+error-proof_expired = Ese código ha caducado. Envía /link para recibir otro.
+error-proof_not_found = Aún no encuentro el código <code>{ $proof_code }</code> ahí. Debe publicarse desde el propio canal del vídeo (o en el texto de tu publicación). Compruébalo y vuelve a enviar el enlace.
+error-not_your_task = Esa tarea no es tuya.
+error-illegal_transition = Eso ya no se puede hacer: ya ha avanzado.
+error-task_deadline_passed = ⌛ El plazo de esta tarea ha pasado. Envía /task para recibir otra.
+error-too_many_open_tasks = Ya tienes { $open_tasks } tareas abiertas (el límite es { $maximum }). Termina o salta una primero.
+error-no_task_available = Ahora mismo no hay nada esperando opiniones. ¡Vuelve a intentarlo más tarde!
+error-submission_closed = Ese envío ya está { $status }.
+error-not_your_submission = Ese envío no es tuyo.
+error-text_too_long = Ese texto tiene { $length } caracteres; el límite es { $maximum }.
+error-content_unavailable = Ese vídeo no está disponible públicamente (borrado, privado o bloqueado en tu región).
+error-platform_unavailable = { $platform } no responde ahora mismo. Inténtalo de nuevo en unos minutos.
+error-unsupported_link = { $why } Envía el enlace de un vídeo, Short o canal de YouTube, un vídeo o perfil de TikTok, o una publicación, reel o perfil de Instagram.
+error-short_link_needs_lookup = Es un enlace corto de TikTok. Ábrelo y envíame la dirección completa que aparece en el navegador.
+
+## Por qué se rechazó un enlace
+
+link-why-empty = Ahí no hay ningún enlace.
+link-why-too_long = Es demasiado largo para ser un enlace.
+link-why-not_a_link = Eso no parece un enlace web.
+link-why-scheme = Solo se aceptan enlaces web (http o https).
+link-why-credentials = Nunca se aceptan enlaces con un usuario o una contraseña dentro.
+link-why-port = No se aceptan enlaces con un número de puerto.
+link-why-non_ascii_host = El nombre del sitio usa letras no latinas o codificadas, como hacen los enlaces que imitan a otros.
+link-why-lookalike_host = Ese sitio solo se parece a YouTube, TikTok o Instagram.
+link-why-unknown_site = Ese sitio no está admitido.
+link-why-unsupported_page = Esa página no es un único vídeo, publicación o perfil.
+link-why-invalid_id = Falta el identificador del vídeo o la publicación, o está mal formado.
+link-why-playlist = Es una lista de reproducción, no un vídeo.
+link-why-search = Es una página de búsqueda, no un vídeo o publicación.
+link-why-hashtag = Es una página de hashtag, no un vídeo o publicación.
+link-why-feed = Es un feed, no un vídeo o publicación.
+link-why-explore = Es una página de explorar, no un vídeo o publicación.
+link-why-sound = Es una página de sonido, no un vídeo o publicación.
+link-why-story = Las historias desaparecen en un día, así que aquí no pueden recibir opiniones.
+link-why-live = Es una página en directo, no un vídeo guardado.
+link-why-share_link = Es un enlace para compartir que oculta la publicación; ábrelo y copia la dirección propia de la publicación.

@@ -1,0 +1,212 @@
+"""The Notifier port, twice over the same rendering (bot/notices.py):
+
+``BotNotifier`` sends through the running PTB bot (the embedded ``tgexchange run``: jobs run in
+worker threads of the same process), ``TelegramNotifier`` posts sendMessage to the Bot API with
+httpx (``tgexchange worker`` processes, which have no bot of their own). Neither raises for a
+member who cannot be reached (blocked the bot, left, deleted their account): it is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+import httpx
+import structlog
+from telegram import Bot, LinkPreviewOptions
+from telegram.error import Forbidden, TelegramError
+
+from tgexchange.bot.keyboards import to_json, to_markup
+from tgexchange.bot.notices import Outgoing, UowFactory, render_notice
+from tgexchange.bot.texts import Texts
+from tgexchange.services.ports import Notice
+
+log = structlog.get_logger("tgexchange.bot.notifier")
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def send(bot: Bot, outgoing: Outgoing) -> bool:
+    """Sends one rendered message; False (logged) when Telegram refuses it."""
+    try:
+        await bot.send_message(
+            outgoing.chat_id,
+            outgoing.text,
+            reply_markup=to_markup(outgoing.keyboard),
+            link_preview_options=NO_PREVIEW,
+        )
+    except Forbidden as error:
+        log.info("notice_unreachable", chat_id=outgoing.chat_id, error=str(error))
+        return False
+    except TelegramError as error:
+        log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
+        return False
+    return True
+
+
+class BotNotifier:
+    """Renders in the caller's thread (it reads storage) and hands the sending to the bot's event
+    loop, without waiting: a verification job never stalls on Telegram."""
+
+    def __init__(self, bot: Bot, texts: Texts, uow: UowFactory) -> None:
+        self._bot = bot
+        self._texts = texts
+        self._uow = uow
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: set[Future[bool]] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def bot(self) -> Bot:
+        return self._bot
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def render(self, notice: Notice) -> list[Outgoing]:
+        return render_notice(self._texts, self._uow, notice)
+
+    def notify(self, notice: Notice) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            log.warning("notice_dropped_bot_not_running", member_id=notice.member_id, kind=notice.kind)
+            return
+        for outgoing in self.render(notice):
+            future = asyncio.run_coroutine_threadsafe(send(self._bot, outgoing), loop)
+            with self._lock:
+                self._pending.add(future)
+            future.add_done_callback(self._done)
+
+    def _done(self, future: Future[bool]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    async def drain(self, timeout_s: float = 10.0) -> None:
+        """Waits for notices handed to the loop (on shutdown, and in tests)."""
+        with self._lock:
+            pending = list(self._pending)
+        if pending:
+            await asyncio.wait([asyncio.wrap_future(f) for f in pending], timeout=timeout_s)
+
+
+class SendPacer:
+    """Spaces messages out under Telegram's limits: about 30 messages/s overall, one per second
+    in a private chat and 20 per minute in a group. Thread-safe; sleeps in the calling thread."""
+
+    def __init__(
+        self,
+        *,
+        per_s: float = 25.0,
+        private_interval_s: float = 1.0,
+        group_interval_s: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._interval = 1.0 / per_s
+        self._private = private_interval_s
+        self._group = group_interval_s
+        self._clock = clock
+        self._sleep = sleep
+        self._next_any = 0.0
+        self._next_chat: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, chat_id: int) -> None:
+        with self._lock:
+            now = self._clock()
+            at = max(now, self._next_any, self._next_chat.get(chat_id, 0.0))
+            self._next_any = at + self._interval
+            self._next_chat[chat_id] = at + (self._group if chat_id < 0 else self._private)
+            if len(self._next_chat) > 10_000:  # forget chats whose turn has long passed
+                self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        if at > now:
+            self._sleep(at - now)
+
+
+class TelegramNotifier:
+    """sendMessage over the Bot API, synchronous (job threads call it). Retries what Telegram asks
+    to retry (429 with retry_after, server errors, network errors) a few times, then logs."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        uow: UowFactory,
+        base_url: str = "https://api.telegram.org/bot",
+        texts: Texts | None = None,
+        client: httpx.Client | None = None,
+        pacer: SendPacer | None = None,
+        max_attempts: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._url = f"{base_url}{token}/sendMessage"
+        self._uow = uow
+        self._texts = texts or Texts()
+        self._client = client or httpx.Client(timeout=10.0, trust_env=False)
+        self._pacer = pacer or SendPacer(sleep=sleep)
+        self._max_attempts = max_attempts
+        self._sleep = sleep
+
+    def notify(self, notice: Notice) -> None:
+        try:
+            messages = render_notice(self._texts, self._uow, notice)
+        except Exception:
+            log.exception("notice_render_failed", member_id=notice.member_id, kind=notice.kind)
+            return
+        for outgoing in messages:
+            self.send(outgoing)
+
+    def send(self, outgoing: Outgoing) -> bool:
+        payload: dict[str, Any] = {
+            "chat_id": outgoing.chat_id,
+            "text": outgoing.text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        markup = to_json(outgoing.keyboard)
+        if markup is not None:
+            payload["reply_markup"] = markup
+        for attempt in range(1, self._max_attempts + 1):
+            self._pacer.wait(outgoing.chat_id)
+            try:
+                response = self._client.post(self._url, json=payload)
+            except httpx.HTTPError as error:
+                log.warning("telegram_unreachable", attempt=attempt, error=str(error))
+                self._sleep(min(2.0**attempt, 30.0))
+                continue
+            body = _json(response)
+            if response.status_code == 200 and body.get("ok"):
+                return True
+            if response.status_code == 429:
+                retry_after = float(body.get("parameters", {}).get("retry_after", 1))
+                log.info("telegram_rate_limited", retry_after_s=retry_after, chat_id=outgoing.chat_id)
+                self._sleep(retry_after)
+                continue
+            if response.status_code >= 500:
+                self._sleep(min(2.0**attempt, 30.0))
+                continue
+            # 400 (chat not found), 403 (blocked by the user): retrying cannot help.
+            log.info(
+                "notice_unreachable",
+                chat_id=outgoing.chat_id,
+                status=response.status_code,
+                error=body.get("description"),
+            )
+            return False
+        log.warning("notice_not_sent", chat_id=outgoing.chat_id, attempts=self._max_attempts)
+        return False
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

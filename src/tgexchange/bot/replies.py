@@ -1,0 +1,49 @@
+"""Answering the user where they are: a new message in the chat, or the message a button is on."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Chat, Message, ReplyParameters, Update
+from telegram.error import BadRequest
+
+from tgexchange.bot.keyboards import Keyboard, to_markup
+from tgexchange.bot.notifier import NO_PREVIEW
+from tgexchange.bot.runtime import Context
+
+
+async def reply(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> Message | None:
+    """Sends ``text`` to the update's chat; in a group, as a reply to the command so that the
+    answer is found next to the question."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    reply_to = None
+    if chat.type != Chat.PRIVATE and update.message is not None:
+        reply_to = ReplyParameters(update.message.message_id, allow_sending_without_reply=True)
+    return await context.bot.send_message(
+        chat.id, text, reply_markup=to_markup(keyboard), link_preview_options=NO_PREVIEW, reply_parameters=reply_to
+    )
+
+
+async def edit(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> None:
+    """Replaces the text (and buttons) of the message the pressed button is on; sends a new
+    message when that one can no longer be edited (too old, or deleted)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=to_markup(keyboard), link_preview_options=NO_PREVIEW)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                await reply(update, context, text, keyboard)
+        return
+    await reply(update, context, text, keyboard)
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Stops the button's spinner, with a short toast (plain text) when given."""
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(BadRequest):  # too old to answer: there is no spinner to stop
+            await query.answer(text[:190] if text else None, show_alert=alert)

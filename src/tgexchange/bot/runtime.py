@@ -1,0 +1,206 @@
+"""What every handler needs, built once per Application and kept in ``bot_data``: the container,
+the texts, the verification queue, the notifier, and the helpers that run synchronous use cases
+off the event loop, each in a fresh unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+from telegram import Bot, ChatMember, User
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from tgexchange.bootstrap import Container
+from tgexchange.bot import directory
+from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.notices import Outgoing
+from tgexchange.bot.notifier import BotNotifier, send
+from tgexchange.bot.texts import Texts, language_for
+from tgexchange.domain.community import Community
+from tgexchange.domain.member import Member
+from tgexchange.services.notifications import notices_for
+from tgexchange.services.ports import UnitOfWork, VerificationQueue
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+RUNTIME_KEY = "tgexchange"
+# The longest text the exchange stores (feedback is capped at 4000 characters).
+MAX_INPUT_CHARS = 4000
+ADMIN_CACHE_S = 60.0
+# Memberships change rarely (joining, a language switch); this process forgets them after this
+# long, or at once when it makes the change itself. Bans and pauses are checked by the use cases.
+MEMBERSHIP_CACHE_S = 30.0
+# Notices the actor gets anyway in the reply to what they did; only a completion is worth both.
+_ALSO_TO_ACTOR = frozenset({"submission_completed"})
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class AdminCache:
+    """getChatMember answers, kept briefly: admins are checked on every admin action, and Telegram
+    limits how often a bot may ask."""
+
+    def __init__(self, ttl_s: float = ADMIN_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl_s
+        self._clock = clock
+        self._seen: dict[tuple[int, int], tuple[float, str | None]] = {}
+
+    async def status(self, bot: Bot, chat_id: int, user_id: int) -> str | None:
+        """The user's status in the chat ("member", "administrator", ...), None if unknown (the
+        bot cannot see the chat)."""
+        key = (chat_id, user_id)
+        cached = self._seen.get(key)
+        now = self._clock()
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+            status: str | None = member.status
+            if member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True):
+                status = ChatMember.LEFT
+        except TelegramError:
+            status = None
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[key] = (now, status)
+        return status
+
+    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        return await self.status(bot, chat_id, user_id) in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+
+    def forget(self, chat_id: int) -> None:
+        self._seen = {k: v for k, v in self._seen.items() if k[0] != chat_id}
+
+
+class MembershipCache:
+    """Each user's memberships, kept briefly: nearly every update needs them."""
+
+    def __init__(self, ttl_s: float = MEMBERSHIP_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl_s
+        self._clock = clock
+        self._found: dict[int, tuple[float, list[tuple[Member, Community]]]] = {}
+
+    def get(self, user_id: int) -> list[tuple[Member, Community]] | None:
+        found = self._found.get(user_id)
+        if found is None or self._clock() - found[0] >= self._ttl:
+            return None
+        return found[1]
+
+    def put(self, user_id: int, memberships: list[tuple[Member, Community]]) -> None:
+        if len(self._found) > 100_000:
+            self._found.clear()
+        self._found[user_id] = (self._clock(), memberships)
+
+    def forget(self, user_id: int) -> None:
+        self._found.pop(user_id, None)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Keeps the cached memberships in step with a language this process just stored."""
+        for member, _ in self._found.get(user_id, (0.0, []))[1]:
+            member.language = language
+
+
+@dataclass
+class Runtime:
+    container: Container
+    texts: Texts
+    queue: VerificationQueue
+    notifier: BotNotifier
+    link_key: bytes
+    admins: AdminCache = field(default_factory=AdminCache)
+    flood: FloodGate = field(default_factory=FloodGate)
+    memberships: MembershipCache = field(default_factory=MembershipCache)
+
+    def uow(self) -> UnitOfWork:
+        return self.container.storage.uow()
+
+    def now(self) -> datetime:
+        return self.container.clock.now()
+
+    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Runs a synchronous use case (or look-up) that only touches storage, in a worker thread.
+
+        On SQLite these calls take turns behind one lock: every transaction there begins with
+        BEGIN IMMEDIATE, and threads racing for that lock wait in SQLite's busy handler, which
+        sleeps in growing steps (1, 2, 5, 10 ms ...); a lock in this process hands over at once.
+        PostgreSQL runs them side by side."""
+        lock = self._storage_lock
+        if lock is None:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+        def in_turn() -> R:
+            with lock:
+                return fn(*args, **kwargs)
+
+        return await asyncio.to_thread(in_turn)
+
+    async def run_slow(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Runs a use case that also reads a platform (seconds of network I/O) outside the turns,
+        so that it never holds up other members."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    @functools.cached_property
+    def _storage_lock(self) -> threading.Lock | None:
+        return threading.Lock() if self.container.storage.engine.dialect.name == "sqlite" else None
+
+    async def deliver(self, uow: UnitOfWork, *, actor_member_id: int | None = None) -> None:
+        """Sends the notices for what the last use case on ``uow`` did, awaiting each send so a
+        handler finishes only once everyone concerned was told."""
+        events = uow.take_events()
+        if not events:
+            return
+        notices = await self.run(notices_for, events, self.uow())
+        for notice in notices:
+            if notice.member_id == actor_member_id and notice.kind not in _ALSO_TO_ACTOR:
+                continue
+            for outgoing in await self.run(self.notifier.render, notice):
+                await self.send(outgoing)
+
+    async def send(self, outgoing: Outgoing) -> bool:
+        return await send(self.notifier_bot, outgoing)
+
+    @property
+    def notifier_bot(self) -> Bot:
+        return self.notifier.bot
+
+    def language(self, user: User | None, member: Member | None = None, context: Context | None = None) -> str:
+        """The member's stored language, else the one chosen with /language, else Telegram's."""
+        if member is not None:
+            return member.language
+        if context is not None and context.user_data is not None and "language" in context.user_data:
+            return str(context.user_data["language"])
+        return language_for(user.language_code if user else None)
+
+    async def all_memberships(self, user_id: int) -> list[tuple[Member, Community]]:
+        """The user's memberships, oldest first (cached briefly; see MembershipCache)."""
+        found = self.memberships.get(user_id)
+        if found is None:
+            found = await self.run(directory.memberships, self.uow(), user_id)
+            self.memberships.put(user_id, found)
+        return found
+
+    async def membership(self, user: User, context: Context) -> tuple[Member, Community] | None:
+        """The membership the user acts in from the private chat: the community chosen last (by
+        deep link or /start), else the one joined last."""
+        found = await self.all_memberships(user.id)
+        if not found:
+            return None
+        chosen = context.user_data.get("community_id") if context.user_data is not None else None
+        member, community = next(((m, c) for m, c in found if c.id == chosen), found[-1])
+        if context.user_data is not None:
+            context.user_data["language"] = member.language
+        return member, community
+
+
+def runtime(context: Context) -> Runtime:
+    found = context.bot_data[RUNTIME_KEY]
+    assert isinstance(found, Runtime)
+    return found

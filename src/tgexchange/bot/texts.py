@@ -1,0 +1,171 @@
+"""Every word the bot says, from the Fluent catalogue in ``locales/<language>/bot.ftl``.
+
+Texts are Telegram HTML. Values passed in are escaped here (``html.escape``), so a member named
+``<b>boss</b>`` shows up literally and cannot break or restyle a message; only the catalogue's own
+tags reach Telegram. Button labels are plain text and are not escaped (Telegram shows them as is).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_datetime
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast as ftl
+
+from tgexchange.domain.content import Platform
+from tgexchange.domain.errors import DomainError, UnsupportedLink
+
+LOCALES = Path(__file__).parent / "locales"
+SUPPORTED = ("en", "es")
+DEFAULT = "en"
+
+Value = str | int | float | Decimal
+
+
+class CatalogueError(Exception):
+    """A catalogue file does not parse, or a text is missing or cannot be formatted."""
+
+
+def language_for(code: str | None) -> str:
+    """The supported language closest to a Telegram ``language_code`` ("es-419" → "es")."""
+    if code:
+        base = code.split("-", 1)[0].split("_", 1)[0].lower()
+        if base in SUPPORTED:
+            return base
+    return DEFAULT
+
+
+def _load(language: str) -> FluentBundle:
+    source = (LOCALES / language / "bot.ftl").read_text(encoding="utf-8")
+    resource = FluentResource(source)
+    broken = [entry for entry in resource.body if isinstance(entry, ftl.Junk)]
+    if broken:
+        raise CatalogueError(f"{language}/bot.ftl does not parse near: {(broken[0].content or '')[:80]!r}")
+    # No bidi isolation marks around values: Telegram renders them and they would break links.
+    bundle = FluentBundle([language], use_isolating=False)
+    bundle.add_resource(resource)
+    return bundle
+
+
+@cache
+def _bundles() -> dict[str, FluentBundle]:
+    return {language: _load(language) for language in SUPPORTED}
+
+
+def message_ids(language: str) -> frozenset[str]:
+    return frozenset(_bundles()[language]._messages)  # the bundle has no public listing
+
+
+def _display(value: object) -> Value:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(_display(v)) for v in value)
+    return str(value)
+
+
+def platform_label(value: str) -> str:
+    """ "youtube" → "YouTube"; anything else is shown as it came."""
+    try:
+        return Platform(value).label
+    except ValueError:
+        return value
+
+
+def error_key(code: str) -> str:
+    return f"error-{code}"
+
+
+class Texts:
+    """``strict`` raises CatalogueError for a missing text or a formatting error (tests use it);
+    otherwise the English text, then the key itself, stands in and the problem is logged."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._bundles = _bundles()
+
+    def has(self, language: str, key: str) -> bool:
+        return self._bundles[language].has_message(key)
+
+    def _format(self, language: str, key: str, args: Mapping[str, Value]) -> str:
+        bundle = self._bundles.get(language) or self._bundles[DEFAULT]
+        if not bundle.has_message(key):
+            if self.strict:
+                raise CatalogueError(f"no text {key!r} in {language}")
+            bundle = self._bundles[DEFAULT]
+            if not bundle.has_message(key):
+                return key
+        message = bundle.get_message(key)
+        if message.value is None:
+            raise CatalogueError(f"text {key!r} has no value")
+        text, errors = bundle.format_pattern(message.value, dict(args))
+        if errors and self.strict:
+            raise CatalogueError(f"{language}:{key}: {errors}")
+        return str(text)
+
+    def get(self, language: str, key: str, **params: object) -> str:
+        """The HTML text ``key`` with ``params`` escaped."""
+        args = {
+            name: html.escape(shown, quote=True) if isinstance(shown := _display(value), str) else shown
+            for name, value in params.items()
+        }
+        return self._format(language, key, args)
+
+    def label(self, language: str, key: str, **params: object) -> str:
+        """A button label: plain text, not escaped."""
+        return self._format(language, key, {name: _display(value) for name, value in params.items()})
+
+    def error(self, language: str, error: DomainError) -> str:
+        """The friendly text for a refusal, chosen by its stable ``code``."""
+        if isinstance(error, UnsupportedLink):
+            # "why" is a catalogue text (already HTML), so it is not escaped again.
+            why = self.get(language, f"link-why-{error.reason}")
+            return self._format(language, error_key(error.code), {"why": why})
+        params = {
+            name: value for name, value in error.params.items() if name != "detail" or error.code == "invalid_settings"
+        }
+        if isinstance(params.get("platform"), str):
+            params["platform"] = platform_label(str(params["platform"]))
+        allowed = params.get("allowed")
+        if isinstance(allowed, list):
+            params["allowed"] = [platform_label(str(p)) for p in allowed]
+        params["has_reason"] = bool(params.get("reason"))
+        params["has_platform"] = bool(params.get("platform"))
+        key = error_key(error.code)
+        if not self.has(language, key):
+            if self.strict:
+                raise CatalogueError(f"no text for error code {error.code!r} in {language}")
+            key = error_key(DomainError.code)
+        return self.get(language, key, **params)
+
+    def reason(self, language: str, reason: str | None) -> str:
+        """Why feedback was refused (a quality rule or a verification outcome)."""
+        key = f"reason-{reason}"
+        return self.get(language, key if reason and self.has(language, key) else "reason-rejected")
+
+    def cancel_reason(self, language: str, reason: str | None) -> str:
+        key = f"cancel-reason-{reason}"
+        return self.get(language, key if reason and self.has(language, key) else "cancel-reason-other")
+
+    def when(self, language: str, moment: datetime) -> str:
+        """A date and time members read at a glance, in UTC (Telegram tells us no time zone)."""
+        return f"{format_datetime(moment, 'd MMM, HH:mm', tzinfo=None, locale=language)} UTC"
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """An HTML text as plain text, for places Telegram shows without formatting (button toasts)."""
+    return html.unescape(_TAG.sub("", text))

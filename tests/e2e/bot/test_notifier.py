@@ -1,0 +1,151 @@
+"""TelegramNotifier: what a separate worker process sends through the Bot API, over httpx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fakes import FakeQualityGate
+from tests.world import World
+from tgexchange.bot.notifier import SendPacer, TelegramNotifier
+from tgexchange.domain.content import Platform
+from tgexchange.services.ports import Notice
+from tgexchange.services.task import mark_task_done
+from tgexchange.services.verification import verify_submission
+
+
+class Telegram:
+    """An httpx MockTransport that answers like the Bot API, or as told."""
+
+    def __init__(self, *answers: tuple[int, dict[str, Any]]) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.urls: list[str] = []
+        self.answers = list(answers)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(str(request.url))
+        self.requests.append(json.loads(request.content))
+        if self.answers:
+            status, body = self.answers.pop(0)
+            return httpx.Response(status, json=body)
+        return httpx.Response(200, json={"ok": True, "result": {"message_id": 1}})
+
+
+def notifier(world: World, telegram: Telegram, sleeps: list[float]) -> TelegramNotifier:
+    return TelegramNotifier(
+        token="123:abc",
+        base_url="http://api.test/bot",
+        uow=world.uow,
+        client=httpx.Client(transport=httpx.MockTransport(telegram)),
+        pacer=SendPacer(per_s=1_000_000, private_interval_s=0, group_interval_s=0, sleep=sleeps.append),
+        sleep=sleeps.append,
+    )
+
+
+def test_an_owner_is_asked_to_confirm_with_buttons_in_their_language(world: World) -> None:
+    community = world.community()
+    owner = world.member(community, "Olga", link=Platform.TIKTOK)
+    giver = world.member(community, "Gus", link=Platform.TIKTOK)
+    with world.uow() as uow:
+        stored = uow.members.find(owner.id or 0)
+        assert stored is not None
+        stored.language = "es"
+        uow.commit()
+    submission = world.submission(owner, platform=Platform.TIKTOK)
+    task = world.task(giver)
+    mark_task_done(world.uow(), member_id=giver.id or 0, task_id=task.id or 0, now=world.now, feedback_text="a " * 20)
+    verify_submission(world.uow(), world.platform, FakeQualityGate(), submission_id=submission.id or 0, now=world.now)
+    telegram, sleeps = Telegram(), []
+    notifier(world, telegram, sleeps).notify(
+        Notice(
+            owner.id or 0, "confirm_feedback", {"task_id": task.id, "submission_id": submission.id, "text": "<b>hi</b>"}
+        )
+    )
+    (sent,) = telegram.requests
+    assert telegram.urls == ["http://api.test/bot123:abc/sendMessage"]
+    assert sent["chat_id"] == owner.telegram_user_id
+    assert sent["parse_mode"] == "HTML"
+    assert "dice que comentó en tu" in sent["text"]
+    assert "&lt;b&gt;hi&lt;/b&gt;" in sent["text"]
+    buttons = sent["reply_markup"]["inline_keyboard"][0]
+    assert [b["callback_data"] for b in buttons] == [f"or:{task.id}:1", f"or:{task.id}:0"]
+    assert [b["text"] for b in buttons] == ["Está ✅", "No está ❌"]
+
+
+def test_a_rate_limited_send_waits_as_told_and_retries(world: World) -> None:
+    community = world.community()
+    member = world.member(community)
+    telegram = Telegram((429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 7}}))
+    sleeps: list[float] = []
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=1)
+    notifier(world, telegram, sleeps).notify(
+        Notice(member.id or 0, "feedback_received", {"submission_id": submission.id})
+    )
+    assert len(telegram.requests) == 2
+    assert 7.0 in sleeps
+
+
+def test_a_member_who_blocked_the_bot_is_skipped_without_raising(world: World) -> None:
+    community = world.community()
+    member = world.member(community)
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=1)
+    telegram = Telegram(
+        (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+    )
+    notifier(world, telegram, []).notify(Notice(member.id or 0, "feedback_received", {"submission_id": submission.id}))
+    assert len(telegram.requests) == 1  # not retried: it cannot help
+
+
+def test_server_errors_and_network_errors_are_retried_then_given_up(world: World) -> None:
+    community = world.community()
+    member = world.member(community)
+    owner = world.member(community)
+    submission = world.submission(owner, wanted=1)
+    calls: list[int] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.ConnectError("down")
+        return httpx.Response(502, text="bad gateway")
+
+    sleeps: list[float] = []
+    sender = TelegramNotifier(
+        token="1:x",
+        uow=world.uow,
+        client=httpx.Client(transport=httpx.MockTransport(flaky)),
+        pacer=SendPacer(per_s=1_000_000, private_interval_s=0, sleep=sleeps.append),
+        max_attempts=3,
+        sleep=sleeps.append,
+    )
+    sender.notify(Notice(member.id or 0, "feedback_received", {"submission_id": submission.id}))
+    assert len(calls) == 3
+    sender.close()
+
+
+def test_a_notice_for_a_member_who_no_longer_exists_sends_nothing(world: World) -> None:
+    telegram = Telegram()
+    notifier(world, telegram, []).notify(Notice(999, "task_expired", {"task_id": 1}))
+    assert telegram.requests == []
+
+
+def test_the_pacer_spaces_messages_to_one_chat_and_overall() -> None:
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    pacer = SendPacer(per_s=10, private_interval_s=1.0, group_interval_s=3.0, clock=lambda: now[0], sleep=sleep)
+    pacer.wait(1)
+    pacer.wait(2)  # another chat: only the overall spacing
+    pacer.wait(1)  # the same chat again: a second after the first
+    pacer.wait(-100)
+    pacer.wait(-100)  # a group: three seconds apart
+    assert sleeps == pytest.approx([0.1, 0.9, 0.1, 3.0])

@@ -1,0 +1,129 @@
+"""``tgexchange run`` as an operator runs it: a real process, polling a Bot API on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.botapi import BOT_ID, BOT_USERNAME, TOKEN, TgUser, Updates
+
+CLI = [sys.executable, "-m", "tgexchange.cli"]
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "TGEXCHANGE_DATA_DIR": str(tmp_path), "NO_COLOR": "1", **extra}
+    for name in ("DATABASE_URL", "QUEUE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL"):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+def test_run_without_a_token_exits_with_a_pointer_to_the_demo(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "run"], capture_output=True, text=True, env=env_for(tmp_path), timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "tgexchange demo" in result.stderr
+    assert "BotFather" in result.stderr
+
+
+class StandInBotApi:
+    """The few Bot API methods a polling bot uses, on a loopback port; the first getUpdates
+    brings one /help message, then long polls come back empty."""
+
+    def __init__(self) -> None:
+        self.methods: list[str] = []
+        self.sent: list[dict[str, Any]] = []
+        self.pending = [Updates().private(TgUser(1001, "Alice"), "/help")]
+
+    async def endpoint(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        self.methods.append(method)
+        body = await request.body()
+        params: dict[str, Any] = {}
+        if body:
+            try:
+                params = json.loads(body)
+            except ValueError:
+                params = dict(await request.form())
+        result: Any = True
+        if method == "getMe":
+            result = {"id": BOT_ID, "is_bot": True, "first_name": "Exchange", "username": BOT_USERNAME}
+        elif method == "getUpdates":
+            result, self.pending = self.pending, []
+            if not result:
+                time.sleep(0.05)  # a short long poll
+        elif method == "sendMessage":
+            self.sent.append(params)
+            result = {
+                "message_id": len(self.sent),
+                "date": 1_772_452_800,
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": "ok",
+            }
+        return JSONResponse({"ok": True, "result": result})
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def stand_in() -> Iterator[tuple[StandInBotApi, int]]:
+    api = StandInBotApi()
+    app = Starlette(routes=[Route("/bot{token}/{method}", api.endpoint, methods=["GET", "POST"])])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    yield api, port
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.slow
+def test_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, stand_in: tuple[StandInBotApi, int]) -> None:
+    api, port = stand_in
+    env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    process = subprocess.Popen(
+        [*CLI, "run", "--threads", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not api.sent or api.methods.count("getUpdates") < 2:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, f"no answer; methods: {api.methods}"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    (tmp_path / "stderr.txt").write_text(stderr)
+    assert process.returncode == 0, stderr
+    assert "How the exchange works" in api.sent[0]["text"]
+    assert "setMyCommands" in api.methods
+    assert "Traceback" not in stderr

@@ -1,0 +1,121 @@
+"""The bot's catalogue: complete in both languages for every refusal, notice and reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.world import World
+from tgexchange.bot.texts import SUPPORTED, Texts, error_key, language_for, message_ids, plain
+from tgexchange.domain import errors
+from tgexchange.domain.content import Platform
+from tgexchange.domain.events import Event, SubmissionCancelled
+from tgexchange.domain.quality import QualityRule
+from tgexchange.domain.task import RejectionReason
+from tgexchange.services.notifications import notices_for
+
+T = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def all_subclasses(cls: type[Any]) -> Iterator[type[Any]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from all_subclasses(sub)
+
+
+def notice_kinds(world: World) -> set[str]:
+    """Every kind services/notifications.py emits: one event of each kind through notices_for."""
+    community = world.community()
+    world.member(community, admin=True)
+    values: dict[str, Any] = {
+        "occurred_at": T, "assigned_at": T, "task_id": 1, "submission_id": 1, "community_id": community.id,
+        "giver_id": 1, "owner_id": 2, "platform": Platform.TIKTOK, "credits": 1, "reason": "too_short",
+        "feedback_text": "x", "refunded": 0,
+    }  # fmt: skip
+    events: list[Event] = []
+    for cls in all_subclasses(Event):
+        if cls.__subclasses__():
+            continue
+        events.append(cls(**{f.name: values[f.name] for f in fields(cls)}))
+    assert any(isinstance(e, SubmissionCancelled) for e in events)
+    return {notice.kind for notice in notices_for(events, world.uow())}
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_every_domain_error_code_has_a_friendly_text(language: str) -> None:
+    codes = {cls.code for cls in [errors.DomainError, *all_subclasses(errors.DomainError)]}
+    assert len(codes) > 30
+    missing = {code for code in codes if error_key(code) not in message_ids(language)}
+    assert missing == set()
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_every_notice_kind_has_a_text(language: str, world: World) -> None:
+    kinds = notice_kinds(world)
+    assert "confirm_feedback" in kinds
+    assert "dispute_opened" in kinds
+    assert {f"notice-{kind}" for kind in kinds} <= message_ids(language)
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_every_rejection_reason_and_link_refusal_has_a_text(language: str) -> None:
+    reasons = {rule.value for rule in QualityRule} | {reason.value for reason in RejectionReason}
+    assert {f"reason-{reason}" for reason in reasons} <= message_ids(language)
+    assert {f"link-why-{why}" for why in errors.UnsupportedLink.WHY} <= message_ids(language)
+
+
+def test_both_languages_have_exactly_the_same_texts() -> None:
+    assert message_ids("en") == message_ids("es")
+
+
+def test_every_refusal_renders_in_both_languages_without_gaps() -> None:
+    texts = Texts(strict=True)
+    samples: list[errors.DomainError] = [
+        errors.InsufficientCredits(30, 7),
+        errors.PlatformNotAllowed("tiktok", ["youtube", "instagram"]),
+        errors.NoChannelLinked(None),
+        errors.CommunityPaused(1, None),
+        errors.TooManyOpenTasks(3, 3),
+        errors.TextTooLong(5000, 4000),
+        errors.PlatformUnavailable("youtube", "HTTP 503"),
+        errors.UnsupportedLink("story"),
+        errors.ProofNotFound("TGX-ABC123"),
+    ]
+    for language in SUPPORTED:
+        for error in samples:
+            text = texts.error(language, error)
+            assert "{" not in text
+            assert text.strip()
+    assert "You need <b>30</b> credits but have <b>7</b>" in texts.error("en", samples[0])
+    assert "YouTube, Instagram" in texts.error("es", samples[1])
+    assert "HTTP 503" not in texts.error("en", samples[6])  # internal detail stays in the logs
+
+
+def test_values_are_escaped_but_the_catalogues_tags_are_kept() -> None:
+    text = Texts(strict=True).get("en", "balance", balance=5, community="<script>&")
+    assert text == "💰 You have <b>5</b> credits in <b>&lt;script&gt;&amp;</b>."
+    assert plain(text) == "💰 You have 5 credits in <script>&."
+
+
+def test_a_missing_text_is_an_error_when_strict_and_english_otherwise() -> None:
+    with pytest.raises(Exception, match="no-such-text"):
+        Texts(strict=True).get("es", "no-such-text")
+    assert Texts().get("es", "no-such-text") == "no-such-text"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("es", "es"), ("es-419", "es"), ("ES_mx", "es"), ("en-GB", "en"), ("de", "en"), (None, "en"), ("", "en")],
+)
+def test_the_language_follows_telegrams_language_code(code: str | None, expected: str) -> None:
+    assert language_for(code) == expected
+
+
+def test_dates_are_written_for_the_reader() -> None:
+    texts = Texts()
+    assert texts.when("en", T) == "2 Mar, 00:00 UTC"
+    assert texts.when("es", T) == "2 mar, 00:00 UTC"
