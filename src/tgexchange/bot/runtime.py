@@ -126,21 +126,20 @@ class Runtime:
         return self.container.clock.now()
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Runs a synchronous use case (or look-up) that only touches storage, in a worker thread.
+        """Runs a synchronous use case (or look-up) that only touches storage.
 
-        On SQLite these calls take turns behind one lock: every transaction there begins with
-        BEGIN IMMEDIATE, and threads racing for that lock wait in SQLite's busy handler, which
-        sleeps in growing steps (1, 2, 5, 10 ms ...); a lock in this process hands over at once.
-        PostgreSQL runs them side by side."""
+        On PostgreSQL it runs in a worker thread (a network round trip per query), side by side
+        with others. On SQLite it runs right here on the event loop, one at a time: these calls
+        take a fraction of a millisecond of CPU, every SQLite write transaction is serialized
+        anyway (BEGIN IMMEDIATE), and a hop to a worker thread and back cost more than the call
+        itself (measured in bench/bot.py). The lock keeps turns with the other threads of this
+        process that also use storage (the in-process job worker waits in SQLite's busy handler
+        instead)."""
         lock = self._storage_lock
         if lock is None:
             return await asyncio.to_thread(fn, *args, **kwargs)
-
-        def in_turn() -> R:
-            with lock:
-                return fn(*args, **kwargs)
-
-        return await asyncio.to_thread(in_turn)
+        with lock:
+            return fn(*args, **kwargs)
 
     async def run_slow(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Runs a use case that also reads a platform (seconds of network I/O) outside the turns,
