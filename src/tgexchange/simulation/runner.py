@@ -30,6 +30,8 @@ from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assig
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 SIM_CHAT_ID = -1_000_000_000_001
 _VERIFY_AFTER = timedelta(minutes=30)
+_QUIET_AFTER_NOTHING = timedelta(hours=4)
+_SAVING_FOR = timedelta(hours=12)
 
 
 @dataclass
@@ -40,6 +42,9 @@ class SimMember:
     channel_id: str
     ring: int | None
     videos: int = 0
+    # People who just saw "nothing to do" or "not enough credits" do not ask again at once.
+    quiet_until: datetime = SIM_START
+    saving_until: datetime = SIM_START
 
 
 @dataclass(frozen=True)
@@ -175,16 +180,21 @@ class Simulation:
         self._take_task(sim)
 
     def _maybe_submit(self, sim: SimMember) -> None:
+        if self.now < sim.saving_until:
+            return
         ref = self._publish(sim)
         try:
             submission = submission_service.submit_content(
                 self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now
             )
         except DomainError:
-            return  # typically not enough credits yet: the member gives feedback first
+            sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
+            return
         self._refs[submission.id or 0] = ref
 
     def _take_task(self, sim: SimMember) -> None:
+        if self.now < sim.quiet_until:
+            return
         behaviour = BEHAVIOURS[sim.profile]
         for _ in range(3 if sim.ring is not None else 1):
             try:
@@ -192,6 +202,7 @@ class Simulation:
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
                 )
             except DomainError:
+                sim.quiet_until = self.now + _QUIET_AFTER_NOTHING
                 return
             owner = self.by_member_id.get(task.owner_id)
             if sim.ring is not None and (owner is None or owner.ring != sim.ring):
