@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from huey import MemoryHuey
 from tests.fakes import FakeClock, FakePlatform
+from tests.integration.test_worker_processes import feedback_text
 from tests.world import World
 
 from bench.report import write_section
@@ -35,51 +36,6 @@ from tgexchange.domain.task import TaskStatus
 from tgexchange.services.ports import QualityGate
 from tgexchange.services.verification import verify_submission
 from tgexchange.worker.jobs import Jobs, register_jobs
-
-_WORDS = [
-    "lighting",
-    "framing",
-    "pacing",
-    "intro",
-    "outro",
-    "colour",
-    "audio",
-    "music",
-    "captions",
-    "thumbnail",
-    "title",
-    "story",
-    "cut",
-    "transition",
-    "zoom",
-    "tripod",
-    "microphone",
-    "voice",
-    "background",
-    "script",
-    "joke",
-    "chapter",
-    "ending",
-    "hook",
-]
-_FIXES = (
-    "could be shorter",
-    "needs more contrast",
-    "feels a bit rushed",
-    "works really well",
-    "could use a caption",
-    "is slightly too loud",
-    "deserves more time",
-    "is my favourite part",
-)
-
-
-def feedback(rng: random.Random) -> str:
-    a, b, c = rng.sample(_WORDS, 3)
-    return (
-        f"At {rng.randrange(9)}:{rng.randrange(60):02d} the {a} {rng.choice(_FIXES)}, while the {b} "
-        f"{rng.choice(_FIXES)} and the {c} {rng.choice(_FIXES)}."
-    )
 
 
 def cpu_per_verified_task(gate: QualityGate, *, submissions: int, givers: int, page: int) -> tuple[float, int]:
@@ -106,7 +62,7 @@ def cpu_per_verified_task(gate: QualityGate, *, submissions: int, givers: int, p
                 task = world.task(member)
                 world.clock.advance(seconds=1)
                 submission = next(s for s in made if s.id == task.submission_id)
-                world.comment(member, submission, feedback(rng))
+                world.comment(member, submission, feedback_text(rng, rng.randrange(1000)))
                 world.done(task)
         started = time.process_time()
         verified = 0
@@ -159,7 +115,7 @@ def fetches_per_verified_task(gate: QualityGate, *, window_min: float, members: 
         world.platform.calls.clear()
         for moment, giver in moments:
             drive(jobs, clock, until=moment)
-            world.comment(giver, submission, feedback(rng))
+            world.comment(giver, submission, feedback_text(rng, rng.randrange(1000)))
             world.done(tasks[giver.id])
             jobs.enqueue_verification(submission.id or 0)
         drive(jobs, clock, until=clock.now() + timedelta(hours=1))
