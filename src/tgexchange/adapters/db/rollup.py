@@ -156,16 +156,19 @@ def _as_date(value: object) -> date:
 
 def _rebuild_rejections(connection: sa.Connection, community_id: int) -> None:
     t = tables.tasks
-    hour = (_epoch_s(connection, t.c.decided_at) // SECONDS_PER_HOUR).label("hour")
+    # Each expression is built once: PostgreSQL matches GROUP BY to SELECT expressions by their
+    # text, bound parameters included.
+    hour = _epoch_s(connection, t.c.decided_at) // SECONDS_PER_HOUR
+    reason = sa.func.coalesce(t.c.reason, sa.literal_column("'rejected'"))
     select = (
         sa.select(
             sa.literal(community_id, sa.BigInteger).label("community_id"),
-            hour,
-            sa.func.coalesce(t.c.reason, "rejected").label("reason"),
+            hour.label("hour"),
+            reason.label("reason"),
             sa.func.count().label("rejected"),
         )
         .where(t.c.community_id == community_id, t.c.status == TaskStatus.REJECTED.value)
-        .group_by(hour, sa.func.coalesce(t.c.reason, "rejected"))
+        .group_by(hour, reason)
     )
     connection.execute(
         tables.rollup_rejections.insert().from_select(["community_id", "hour", "reason", "rejected"], select)
