@@ -130,7 +130,7 @@ async def test_a_link_used_twice_is_refused_the_second_time(client: httpx.AsyncC
 
     again = await client.get(url)
 
-    assert again.status_code == 400
+    assert again.status_code == 401
     assert "already used" in again.text
     assert "set-cookie" not in again.headers
     assert (await client.get(f"{API}/overview")).status_code == 401
@@ -143,14 +143,14 @@ async def test_an_expired_link_is_refused(client: httpx.AsyncClient, dashboard: 
 
     response = await client.get(url)
 
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert "expired" in response.text
 
 
 async def test_a_made_up_token_is_refused(client: httpx.AsyncClient) -> None:
     response = await client.get(f"{API}/login", params={"token": "A" * 43})
 
-    assert response.status_code == 400
+    assert response.status_code == 401
 
 
 async def test_telegrams_link_preview_does_not_spend_the_link(client: httpx.AsyncClient, dashboard: Dashboard) -> None:

@@ -11,10 +11,12 @@ from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.migrate import alembic_config, upgrade
 from tgexchange.adapters.db.rollup import ROLLUP_TABLES, rebuild_rollups
+from tgexchange.bootstrap import Storage
 from tgexchange.domain.content import Platform
 from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
+from tgexchange.simulation.runner import Simulation
 
 Rows = dict[str, list[tuple[object, ...]]]
 
@@ -104,3 +106,26 @@ def test_the_migration_computes_rollups_for_tasks_that_existed_before_it(any_wor
 
     assert rollups(any_world) == kept
     assert kept["rollup_daily"]
+
+
+def test_a_simulated_community_on_every_platform_with_outages_keeps_its_rollups_exact(
+    sqlite_storage: Storage,
+) -> None:
+    simulation = Simulation(
+        sqlite_storage, members=16, days=3, seed=5, platforms=tuple(Platform), outage_rate=0.3, chat_id=-77
+    )
+    result = simulation.run()
+    world = World(sqlite_storage)
+    kept = rollups(world)
+    with sqlite_storage.engine.begin() as connection:
+        rebuild_rollups(connection)
+
+    assert rollups(world) == kept
+    assert result.ledger_balanced
+    platforms = {row[1] for row in kept["rollup_totals"]}
+    assert platforms == set(Platform)
+    with sqlite_storage.engine.connect() as connection:
+        outages = connection.execute(
+            sa.select(sa.func.count()).where(tables.job_failures.c.kind == "platform_unavailable")
+        ).scalar_one()
+    assert outages > 0

@@ -5,15 +5,15 @@ from __future__ import annotations
 import heapq
 import random
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
-from tgexchange.domain.content import ContentRef, Platform
-from tgexchange.domain.errors import DomainError
+from tgexchange.domain.content import ContentRef, Platform, PublicComment
+from tgexchange.domain.errors import DomainError, PlatformUnavailable
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
@@ -21,6 +21,7 @@ from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
+from tgexchange.services.ports import QualityVerdict
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import texts
 from tgexchange.simulation.judge import judge
@@ -30,6 +31,9 @@ from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assig
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 SIM_CHAT_ID = -1_000_000_000_001
 _VERIFY_AFTER = timedelta(minutes=30)
+# Where comments are not public the owner confirms in Telegram, which takes people a while.
+_OWNER_CONFIRMS_AFTER = timedelta(hours=6)
+_RETRY_AFTER_OUTAGE = timedelta(hours=1)
 
 
 @dataclass
@@ -41,6 +45,7 @@ class SimMember:
     ring: int | None
     videos: int = 0
     earlier_comments: set[str] = field(default_factory=set)
+    channels: dict[Platform, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,31 @@ class SimulationResult:
         }
 
 
+class _Outage:
+    """A comment reader whose platform is down (the simulation's outages)."""
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+        raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
+
+
+class _NoGate:
+    """Stands in for the quality gate where an outage means nothing is judged."""
+
+    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+        raise AssertionError("nothing is judged during an outage")
+
+    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
+        raise AssertionError("nothing is judged during an outage")
+
+
 class Simulation:
-    """A synthetic community of ``members`` over ``days``; deterministic for a seed."""
+    """A synthetic community of ``members`` over ``days``; deterministic for a seed.
+
+    By default it is the YouTube-only community that ``tgexchange simulate`` reports on; the
+    demo adds platforms (members link them all; each submission picks one), verification
+    outages (a share of comment reads fail and are retried an hour later) and a start time, all
+    of which leave the default run, and its random draws, exactly as they were.
+    """
 
     def __init__(
         self,
@@ -77,9 +105,14 @@ class Simulation:
         seed: int,
         chat_id: int = SIM_CHAT_ID,
         title: str = "Simulated creators (synthetic data)",
+        start: datetime = SIM_START,
+        platforms: Sequence[Platform] = (Platform.YOUTUBE,),
+        outage_rate: float = 0.0,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
+        if not platforms or not 0.0 <= outage_rate < 1.0:
+            raise ValueError("a simulation needs at least one platform and an outage rate in [0, 1)")
         self.storage = storage
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
@@ -88,7 +121,9 @@ class Simulation:
         self.member_count = members
         self.chat_id = chat_id
         self.title = title
-        self.now = SIM_START
+        self.platforms = tuple(platforms)
+        self.outage_rate = outage_rate
+        self.now = start
         self.members: list[SimMember] = []
         self.by_member_id: dict[int, SimMember] = {}
         self.community_id = 0
@@ -107,7 +142,7 @@ class Simulation:
             telegram_chat_id=self.chat_id,
             title=self.title,
             now=self.now,
-            settings=CommunitySettings(allowed_platforms=frozenset({Platform.YOUTUBE})),
+            settings=CommunitySettings(allowed_platforms=frozenset(self.platforms)),
         )
         self.community_id = community.id or 0
         profiles = assign_profiles(self.member_count)
@@ -129,29 +164,38 @@ class Simulation:
             )
             member_id = joined.member.id or 0
             sim = SimMember(index, profile, member_id, f"UCsim{index:06d}", ring)
-            self._link_channel(sim)
+            for platform in self.platforms:
+                self._link_channel(sim, platform)
             self.members.append(sim)
             self.by_member_id[member_id] = sim
 
-    def _link_channel(self, sim: SimMember) -> None:
+    def _link_channel(self, sim: SimMember, platform: Platform) -> None:
+        channel_id = sim.channel_id if platform is Platform.YOUTUBE else f"{platform.value}-sim{sim.index:06d}"
+        sim.channels[platform] = channel_id
         proof = channel_service.start_channel_proof(
-            self.storage.uow(), member_id=sim.member_id, platform=Platform.YOUTUBE, now=self.now
+            self.storage.uow(), member_id=sim.member_id, platform=platform, now=self.now
         )
-        ref = self._publish(sim)
-        self.platform.comment(ref, author_channel_id=sim.channel_id, text=f"my code {proof.code}", now=self.now)
+        if platform.has_public_comments:
+            ref = self._publish(sim, platform)
+            self.platform.comment(ref, author_channel_id=channel_id, text=f"my code {proof.code}", now=self.now)
+        else:  # no public comments: the code goes in the description of the member's own post
+            ref = self._publish(sim, platform, description=f"my code {proof.code}")
         channel_service.confirm_channel_proof(
             self.storage.uow(), self.platform, self.platform, member_id=sim.member_id, ref=ref, now=self.now
         )
 
-    def _publish(self, sim: SimMember) -> ContentRef:
+    def _publish(
+        self, sim: SimMember, platform: Platform = Platform.YOUTUBE, description: str | None = None
+    ) -> ContentRef:
         sim.videos += 1
         content_id = f"v{sim.index:05d}x{sim.videos:04d}"
         return self.platform.publish(
-            platform=Platform.YOUTUBE,
+            platform=platform,
             content_id=content_id,
-            channel_id=sim.channel_id,
+            channel_id=sim.channels[platform],
             title=texts.video_title(self.rng, sim.videos),
             now=self.now,
+            description=description,
         )
 
     # one hour ----------------------------------------------------------------------------
@@ -174,7 +218,9 @@ class Simulation:
         self._take_task(sim)
 
     def _maybe_submit(self, sim: SimMember) -> None:
-        ref = self._publish(sim)
+        # One platform draws nothing, so the default run's random sequence is unchanged.
+        platform = self.platforms[0] if len(self.platforms) == 1 else self.rng.choice(self.platforms)
+        ref = self._publish(sim, platform)
         try:
             submission = submission_service.submit_content(
                 self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now
@@ -223,14 +269,17 @@ class Simulation:
                 del self._tasks[task_id]
                 continue  # too late: the expiry sweep takes it
             text = self._comment_text(sim)
-            self.platform.comment(self._refs[task.submission_id], author_channel_id=sim.channel_id, text=text, now=due)
+            self.platform.comment(
+                self._refs[task.submission_id], author_channel_id=sim.channels[task.platform], text=text, now=due
+            )
             try:
                 task_service.mark_task_done(self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now)
             except DomainError:
                 del self._tasks[task_id]
                 continue  # e.g. cancelled meanwhile
             self._seq += 1
-            heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task_id))
+            wait = _VERIFY_AFTER if task.platform.has_public_comments else _OWNER_CONFIRMS_AFTER
+            heapq.heappush(self._to_verify, (self.now + wait, self._seq, task_id))
 
     def _verify_due(self) -> None:
         """Stand-in verification: the giver's comment on the content, after assignment, judged by
@@ -239,9 +288,13 @@ class Simulation:
         while self._to_verify and self._to_verify[0][0] <= self.now:
             _, _, task_id = heapq.heappop(self._to_verify)
             task = self._tasks.pop(task_id)
+            if self.outage_rate and task.platform.has_public_comments and self.rng.random() < self.outage_rate:
+                self._outage(task)
+                continue
             giver = self.by_member_id[task.giver_id]
             comments = self.platform.read_comments(self._refs[task.submission_id], limit=100)
-            mine = [c for c in comments if c.author_channel_id == giver.channel_id and c.posted_at >= task.assigned_at]
+            channel = giver.channels[task.platform]
+            mine = [c for c in comments if c.author_channel_id == channel and c.posted_at >= task.assigned_at]
             reason: str | None = "not_found"
             comment_id: str | None = None
             if mine:
@@ -257,6 +310,16 @@ class Simulation:
                 comment_id=comment_id,
                 now=self.now,
             )
+
+    def _outage(self, task: Task) -> None:
+        """The real verification meets a platform that is down: it records the failure and
+        decides nothing; the task is looked at again an hour later."""
+        verification.verify_submission(
+            self.storage.uow(), _Outage(), _NoGate(), submission_id=task.submission_id, now=self.now
+        )
+        self._tasks[task.id or 0] = task
+        self._seq += 1
+        heapq.heappush(self._to_verify, (self.now + _RETRY_AFTER_OUTAGE, self._seq, task.id or 0))
 
     # run ---------------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:

@@ -191,7 +191,7 @@ def export_json(
     "/login",
     response_class=RedirectResponse,
     status_code=status.HTTP_303_SEE_OTHER,
-    responses={400: {"description": "Invalid, expired or used link."}},
+    responses={401: {"description": "Invalid, expired or already used link."}},
 )
 def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Response:
     """Uses up a login link from the bot, sets the session cookie and opens the dashboard."""
@@ -204,7 +204,9 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
             container.storage.uow(), token=token, now=container.clock.now()
         )
     except LoginLinkInvalid as refused:
-        return render(request, "message.html", {"message": refused.message}, status_code=400)
+        page = render(request, "message.html", {"message": refused.message}, status_code=401)
+        page.headers["WWW-Authenticate"] = "Bearer"
+        return page
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,

@@ -264,9 +264,10 @@ rollup_rejections = sa.Table(
 )
 sa.Index("ix_rollup_rejections_hour", rollup_rejections.c.hour)
 
-# The dashboard's recent-rejections list and its per-member ordering, without scanning history.
-sa.Index("ix_tasks_status_decided", tasks.c.status, tasks.c.decided_at)
-sa.Index("ix_tasks_community_status_decided", tasks.c.community_id, tasks.c.status, tasks.c.decided_at)
+# The dashboard's recent-rejections list (newest first, ties by id: read straight off the index,
+# however many tasks were decided in the same second) and its members ordering.
+sa.Index("ix_tasks_status_decided", tasks.c.status, tasks.c.decided_at, tasks.c.id)
+sa.Index("ix_tasks_community_status_decided", tasks.c.community_id, tasks.c.status, tasks.c.decided_at, tasks.c.id)
 sa.Index("ix_member_stats_verified", member_stats.c.verified, member_stats.c.member_id)
 
 # One-time dashboard login links (services/dashboard.py). Only a digest of the token is kept; a

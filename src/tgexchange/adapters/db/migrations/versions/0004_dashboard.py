@@ -82,8 +82,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_member_stats_verified', ['verified', 'member_id'], unique=False)
 
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index('ix_tasks_community_status_decided', ['community_id', 'status', 'decided_at'], unique=False)
-        batch_op.create_index('ix_tasks_status_decided', ['status', 'decided_at'], unique=False)
+        batch_op.create_index('ix_tasks_community_status_decided', ['community_id', 'status', 'decided_at', 'id'], unique=False)
+        batch_op.create_index('ix_tasks_status_decided', ['status', 'decided_at', 'id'], unique=False)
 
     # Today's rebuild code: if a later migration reshapes these tables, freeze a copy of this
     # rebuild here as it was at that point.
