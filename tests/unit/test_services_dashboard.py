@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from tests.world import World
 from tgexchange.domain.community import Community
@@ -369,3 +371,17 @@ def test_assigned_tasks_still_open_count_as_open(world: World) -> None:
 
     assert (view.totals.assigned, view.totals.skipped, view.totals.open) == (2, 1, 1)
     assert world.storage.dashboard_reader.tasks_by_status()["assigned"] == 1
+
+
+def test_dashboard_reads_never_wait_for_a_writer_on_sqlite(world: World) -> None:
+    busy_community(world, verified=1)
+    reader = world.storage.dashboard_reader
+    started = time.perf_counter()
+    with world.uow() as uow:
+        uow.session.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this writer now holds the lock
+        counts = reader.counts_by_platform(None, first_day=None)
+        at_head = world.storage.is_at_head()
+
+    assert time.perf_counter() - started < 5  # a reader that wanted the lock would wait 30 s
+    assert sum(row.counts.verified for row in counts) == 1
+    assert at_head

@@ -37,4 +37,7 @@ def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
+        # A read: on SQLite, not under the write lock every other transaction takes (readiness
+        # probes call this every few seconds).
+        connection.execution_options(sqlite_begin="DEFERRED")
         return MigrationContext.configure(connection).get_current_revision()

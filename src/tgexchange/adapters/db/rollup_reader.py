@@ -161,14 +161,21 @@ class SqlDashboardReader:
             .order_by(f.c.at.desc())  # by the index on time alone; failures rarely share a moment
             .limit(limit)
         )
-        rejections = (
+        # The newest rejections first, straight off (status, decided_at, id); their givers' names
+        # are joined to those few rows only, whatever the planner thinks of the members table.
+        newest = (
             sa.select(
-                t.c.id, t.c.decided_at, t.c.reason, t.c.platform, t.c.community_id, t.c.submission_id, m.c.display_name
+                t.c.id, t.c.decided_at, t.c.reason, t.c.platform, t.c.community_id, t.c.submission_id, t.c.giver_id
             )
-            .join(m, m.c.id == t.c.giver_id)
             .where(_in_scope(t.c.community_id, scope), t.c.status == TaskStatus.REJECTED.value, t.c.decided_at >= since)
             .order_by(t.c.decided_at.desc(), t.c.id.desc())
             .limit(limit)
+            .subquery()
+        )
+        rejections = (
+            sa.select(newest, m.c.display_name)
+            .join(m, m.c.id == newest.c.giver_id)
+            .order_by(newest.c.decided_at.desc(), newest.c.id.desc())
         )
         with self._connection() as connection:
             rows = [
