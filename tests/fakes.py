@@ -111,8 +111,13 @@ class FakeQualityGate:
             rule = "near_copy"
         return QualityVerdict(rule is None, rule, {"words": float(words)})
 
-    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
-        return [self.assess(text, min_words=min_words) for text in texts]
+    def assess_many(
+        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+    ) -> list[QualityVerdict]:
+        return [
+            self.assess(text, min_words=min_words, earlier=earlier[i] if earlier else ())
+            for i, text in enumerate(texts)
+        ]
 
 
 class RecordingNotifier:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tgexchange.domain.verification import VerificationPolicy
 
 
 class Settings(BaseSettings):
@@ -24,11 +27,22 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(default=None, validation_alias="SECRET_KEY")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
+    # Pacing of verification passes per submission (see worker/pacing.py).
+    verify_debounce_s: float = Field(default=120.0, ge=0, validation_alias="VERIFY_DEBOUNCE_S")
+    verify_min_interval_s: float = Field(default=600.0, ge=0, validation_alias="VERIFY_MIN_INTERVAL_S")
+    # How long a crashed worker's hold on a submission blocks others; a pass takes seconds.
+    verification_lock_ttl_s: float = Field(default=120.0, gt=0, validation_alias="VERIFICATION_LOCK_TTL_S")
     platform_rate_limits: str = Field(
         default="youtube=60/60,tiktok=20/60,instagram=10/60", validation_alias="PLATFORM_RATE_LIMITS"
     )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=False, validation_alias="LOG_JSON")
+
+    def verification_policy(self) -> VerificationPolicy:
+        return VerificationPolicy(
+            debounce=timedelta(seconds=self.verify_debounce_s),
+            min_interval=timedelta(seconds=self.verify_min_interval_s),
+        )
 
     @property
     def effective_queue_url(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 
+from tests.fakes import FakeQualityGate
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.migrate import alembic_config, upgrade
@@ -112,7 +113,14 @@ def test_a_simulated_community_on_every_platform_with_outages_keeps_its_rollups_
     sqlite_storage: Storage,
 ) -> None:
     simulation = Simulation(
-        sqlite_storage, members=16, days=3, seed=5, platforms=tuple(Platform), outage_rate=0.3, chat_id=-77
+        sqlite_storage,
+        members=16,
+        days=3,
+        seed=5,
+        gate=FakeQualityGate(),
+        platforms=tuple(Platform),
+        outage_rate=0.3,
+        chat_id=-77,
     )
     result = simulation.run()
     world = World(sqlite_storage)

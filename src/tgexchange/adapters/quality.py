@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +28,7 @@ DEFAULT_NUM_PERM = 128
 DEFAULT_SHINGLE_WORDS = 2
 # A fixed seed: MinHash signatures are only comparable when made with the same permutations.
 _MINHASH_SEED = 1
+_SIGNATURE_CACHE = 50_000
 
 
 class ClassifierQualityGate:
@@ -45,7 +48,7 @@ class ClassifierQualityGate:
     ModelArtifactError if it cannot be trusted. Scores in each verdict: ``spam``, ``toxicity``,
     ``words``, ``letters``, ``generic_share``, the 0/1 flags ``spanish`` and ``spanish_insult``
     and, when there was earlier feedback, ``near_copy``.
-    Thread-safe: assessing changes no state.
+    Thread-safe: assessing changes no state but a bounded cache of MinHash signatures.
     """
 
     def __init__(
@@ -72,30 +75,32 @@ class ClassifierQualityGate:
         )
         self._num_perm = num_perm
         self._shingle_words = shingle_words
+        self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
-    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
-        """Verdicts for ``texts``, in order, without the near-copy rule. The classifier and the
-        profanity model are each called once for the whole batch."""
+    def assess_many(
+        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+    ) -> list[QualityVerdict]:
+        """Verdicts for ``texts``, in order. The classifier and the profanity model are each called
+        once for the whole batch. With ``earlier`` (one sequence per text: its author's previous
+        feedback) the near-copy rule applies too."""
+        if earlier is not None and len(earlier) != len(texts):
+            raise ValueError("earlier must hold one sequence of texts per text")
         prepared = [prepare(text) for text in texts]
         spam, toxicity = self._model_scores(prepared)
-        return [
-            self._verdict(measure(text), spam=float(s), toxicity=float(t), near_copy=None, min_words=min_words)
-            for text, s, t in zip(prepared, spam, toxicity, strict=True)
-        ]
+        verdicts = []
+        for index, (text, s, t) in enumerate(zip(prepared, spam, toxicity, strict=True)):
+            previous = earlier[index] if earlier is not None else ()
+            near_copy = self._similarity(text, [prepare(e) for e in previous]) if previous else None
+            verdicts.append(
+                self._verdict(measure(text), spam=float(s), toxicity=float(t), near_copy=near_copy, min_words=min_words)
+            )
+        return verdicts
 
     def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
         """The verdict for one text, including the near-copy rule against ``earlier`` (the same
-        member's previous feedback). Agrees with ``assess_many`` when ``earlier`` is empty."""
-        prepared = prepare(text)
-        spam, toxicity = self._model_scores([prepared])
-        near_copy = self._similarity(prepared, [prepare(e) for e in earlier]) if earlier else None
-        return self._verdict(
-            measure(prepared),
-            spam=float(spam[0]),
-            toxicity=float(toxicity[0]),
-            near_copy=near_copy,
-            min_words=min_words,
-        )
+        member's previous feedback). Agrees with ``assess_many``."""
+        return self.assess_many([text], min_words=min_words, earlier=[earlier])[0]
 
     def near_copy_similarity(self, text: str, earlier: Sequence[str]) -> float:
         """The highest estimated Jaccard similarity between the word shingles of ``text`` and those
@@ -106,20 +111,31 @@ class ClassifierQualityGate:
         return self._similarity(prepare(text), [prepare(e) for e in earlier])
 
     def _similarity(self, prepared: str, earlier_prepared: Sequence[str]) -> float:
-        own = shingles(prepared, size=self._shingle_words)
-        others = [s for s in (shingles(e, size=self._shingle_words) for e in earlier_prepared) if s]
-        if not own or not others:
+        mine = self._signature(prepared)
+        theirs = [signature for signature in map(self._signature, earlier_prepared) if signature is not None]
+        if mine is None or not theirs:
             return 0.0
-        from datasketch import MinHash  # only this rule needs it, and it takes ~0.5 s to import
+        return float(np.max(np.mean(np.stack(theirs) == mine, axis=1)))
 
-        signatures = MinHash.bulk(
-            [[shingle.encode("utf-8") for shingle in group] for group in (own, *others)],
-            num_perm=self._num_perm,
-            seed=_MINHASH_SEED,
-        )
-        mine = signatures[0].hashvalues
-        theirs = np.stack([signature.hashvalues for signature in signatures[1:]])
-        return float(np.max(np.mean(theirs == mine, axis=1)))
+    def _signature(self, prepared: str) -> NDArray[np.uint64] | None:
+        """The MinHash signature of a text's word shingles (None without words). A member's earlier
+        feedback comes back on every check, so signatures are cached rather than rebuilt."""
+        with self._cache_lock:
+            if prepared in self._signatures:
+                self._signatures.move_to_end(prepared)
+                return self._signatures[prepared]
+        own = shingles(prepared, size=self._shingle_words)
+        signature: NDArray[np.uint64] | None = None
+        if own:
+            from datasketch import MinHash  # only this rule needs it, and it takes ~0.5 s to import
+
+            (minhash,) = MinHash.bulk([[s.encode("utf-8") for s in own]], num_perm=self._num_perm, seed=_MINHASH_SEED)
+            signature = minhash.hashvalues
+        with self._cache_lock:
+            self._signatures[prepared] = signature
+            if len(self._signatures) > _SIGNATURE_CACHE:
+                self._signatures.popitem(last=False)
+        return signature
 
     def _model_scores(self, prepared: list[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not prepared:

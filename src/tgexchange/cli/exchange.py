@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,13 +20,16 @@ from tgexchange.config import Settings
 from tgexchange.domain.content import Platform
 from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation, SimulationResult
 
+if TYPE_CHECKING:
+    from tgexchange.services.ports import QualityGate
+
 SYNTHETIC_NOTE = "All members, content and comments below are synthetic (simulated); none are real people."
 # The demo's second community (every platform, with platform outages) and its synthetic admin,
 # who runs both communities and gets the dashboard login link.
 SHORTS_CHAT_ID = SIM_CHAT_ID - 1
 SHORTS_TITLE = "Simulated short-video creators (synthetic data)"
 DEMO_ADMIN_TELEGRAM_ID = 999_000_001
-DEMO_OUTAGE_RATE = 0.05
+DEMO_OUTAGE_RATE = 0.15
 
 
 def migrate() -> None:
@@ -47,9 +50,20 @@ def _safe_url(storage: Storage) -> str:
 
 
 def _run_simulation(
-    storage: Storage, *, members: int, days: int, seed: int, quiet: bool, **options: Any
+    storage: Storage,
+    *,
+    members: int,
+    days: int,
+    seed: int,
+    quiet: bool,
+    gate: QualityGate | None = None,
+    **options: Any,
 ) -> SimulationResult:
-    simulation = Simulation(storage, members=members, days=days, seed=seed, **options)
+    if gate is None:
+        from tgexchange.adapters.quality import ClassifierQualityGate
+
+        gate = ClassifierQualityGate()
+    simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate, **options)
     with Progress(
         TextColumn("[bold]simulating[/] {task.description}"),
         BarColumn(),
@@ -145,9 +159,12 @@ def demo(
             storage.dispose()
             _remove_sqlite_files(settings)
             storage = build_storage(settings.effective_database_url)
+        from tgexchange.adapters.quality import ClassifierQualityGate
+
+        gate = ClassifierQualityGate()  # loaded once for both communities
         # The history ends now, so the dashboard's "today" and "last 7 days" show it.
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
-        result = _run_simulation(storage, members=members, days=days, seed=seed, quiet=False, start=start)
+        result = _run_simulation(storage, members=members, days=days, seed=seed, quiet=False, gate=gate, start=start)
         out.print(_summary_table(result))
         out.print(f"\n[bold]{SHORTS_TITLE}[/]: YouTube, TikTok and Instagram, with some platform outages")
         shorts = _run_simulation(
@@ -156,6 +173,7 @@ def demo(
             days=days,
             seed=seed + 1,
             quiet=False,
+            gate=gate,
             start=start,
             chat_id=SHORTS_CHAT_ID,
             title=SHORTS_TITLE,

@@ -34,6 +34,11 @@ class VerificationPolicy:
     # sweeper requeues it if that moment passes by more than ``sweep_slack`` (its job was lost).
     stuck_after: timedelta = timedelta(minutes=10)
     sweep_slack: timedelta = timedelta(minutes=2)
+    # Pacing: the first pass waits ``debounce`` after a member says done, and passes over one
+    # submission are at least ``min_interval`` apart, so members who finish close together share
+    # one fetch (platform reads are what we must spend sparingly).
+    debounce: timedelta = timedelta(minutes=2)
+    min_interval: timedelta = timedelta(minutes=10)
 
     def retry_delay(self, attempt: int) -> timedelta:
         """The wait after the ``attempt``-th look (1-based)."""
@@ -85,7 +90,9 @@ def comments_by(
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    comment: PublicComment
+    """A quality verdict on one candidate: a public comment, or (None) text the member pasted."""
+
+    comment: PublicComment | None
     accepted: bool
     rule: str | None
 

@@ -102,6 +102,10 @@ class TaskRepository(Protocol):
         never loses a task."""
         ...
 
+    def count_waiting_for_verification(self, submission_id: int) -> int:
+        """Tasks of the submission marked done or verifying that no person is reviewing."""
+        ...
+
     def list_review_expired(self, *, now: datetime, limit: int) -> Sequence[int]:
         """Ids of verifying tasks whose owner, dispute or admin review window has passed."""
         ...
@@ -261,8 +265,11 @@ class QualityGate(Protocol):
         member's previous feedback (for the near-copy rule)."""
         ...
 
-    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
-        """The same rules without the near-copy check, batched (classifiers pay per call)."""
+    def assess_many(
+        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+    ) -> list[QualityVerdict]:
+        """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``,
+        when given, holds each text's author's previous feedback, in the same order as ``texts``."""
         ...
 
 

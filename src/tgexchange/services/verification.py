@@ -4,6 +4,7 @@ waiting on it. A platform that fails or limits us never causes a rejection: the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,44 +62,89 @@ def verify_submission(
     """Decides what it can for every task of the submission that is marked done or verifying and
     not waiting on a person. Raises SubmissionNotFound. While the community is paused nothing is
     decided (the kill switch stops verification)."""
-    prepared = _prepare(uow, submission_id=submission_id, now=now, policy=policy)
-    if isinstance(prepared, VerificationRun):
-        return prepared
-    submission, pending, min_words, paused = prepared
-    if paused:
-        return VerificationRun(submission_id, paused=True, waiting=len(pending), retry_in=policy.paused_recheck)
-    if not pending:
-        return VerificationRun(submission_id)
-    if not submission.platform.has_public_comments:
-        return _hand_to_owners(
-            uow, gate, submission=submission, pending=pending, min_words=min_words, now=now, policy=policy
-        )
+    return verify_submissions(uow, comments, gate, submission_ids=[submission_id], now=now, policy=policy)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A submission ready to decide: its waiting tasks and, on platforms with public comments,
+    what one fetch found (``comments`` is None where the owner confirms instead)."""
+
+    submission: Submission
+    pending: list[_Pending]
+    min_words: int
+    comments: list[PublicComment] | None
+    unavailable: bool = False
+
+
+def verify_submissions(
+    uow: UnitOfWork,
+    comments: CommentReader,
+    gate: QualityGate,
+    *,
+    submission_ids: Sequence[int],
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> list[VerificationRun]:
+    """``verify_submission`` for several submissions, one run each in the same order: one fetch
+    per submission, and every candidate text of all of them judged in a single quality-gate call
+    (the classifiers cost mostly per call). Each submission is decided in its own transaction."""
+    runs: dict[int, VerificationRun] = {}
+    plans: list[_Plan] = []
+    for submission_id in submission_ids:
+        prepared = _prepare(uow, submission_id=submission_id, now=now, policy=policy)
+        submission, pending, min_words, paused = prepared
+        if paused:
+            runs[submission_id] = VerificationRun(
+                submission_id, paused=True, waiting=len(pending), retry_in=policy.paused_recheck
+            )
+        elif not pending:
+            runs[submission_id] = VerificationRun(submission_id)
+        elif not submission.platform.has_public_comments:
+            plans.append(_Plan(submission, pending, min_words, None))
+        else:
+            plan = _fetch(
+                uow, comments, submission=submission, pending=pending, min_words=min_words, now=now, policy=policy
+            )
+            if isinstance(plan, VerificationRun):
+                runs[submission_id] = plan
+            else:
+                plans.append(plan)
+    verdicts = _judge_all(gate, plans, now=now)
+    for plan in plans:
+        submission_id = plan.submission.id or 0
+        if plan.comments is None:
+            runs[submission_id] = _hand_to_owners(uow, plan=plan, verdicts=verdicts, now=now, policy=policy)
+        else:
+            runs[submission_id] = _decide_from_comments(uow, plan=plan, verdicts=verdicts, now=now, policy=policy)
+    return [runs[submission_id] for submission_id in submission_ids]
+
+
+def _fetch(
+    uow: UnitOfWork,
+    reader: CommentReader,
+    *,
+    submission: Submission,
+    pending: list[_Pending],
+    min_words: int,
+    now: datetime,
+    policy: VerificationPolicy,
+) -> _Plan | VerificationRun:
     ref = ContentRef(submission.platform, submission.kind, submission.content_id, submission.url)
     try:
-        found: list[PublicComment] = list(comments.read_comments(ref, limit=policy.comments_to_read))
-        unavailable = False
+        found = list(reader.read_comments(ref, limit=policy.comments_to_read))
     except PlatformUnavailable as error:
         return _platform_failed(uow, submission=submission, pending=pending, error=error, now=now, policy=policy)
     except ContentUnavailable as error:
-        found, unavailable = [], True
         _record_failure(uow, submission=submission, kind="content_unavailable", detail=error.message, now=now)
-    return _decide_from_comments(
-        uow,
-        gate,
-        submission=submission,
-        pending=pending,
-        comments=found,
-        unavailable=unavailable,
-        min_words=min_words,
-        now=now,
-        policy=policy,
-    )
+        return _Plan(submission, pending, min_words, [], unavailable=True)
+    return _Plan(submission, pending, min_words, found)
 
 
 @retry_on_conflict()
 def _prepare(
     uow: UnitOfWork, *, submission_id: int, now: datetime, policy: VerificationPolicy
-) -> tuple[Submission, list[_Pending], int, bool] | VerificationRun:
+) -> tuple[Submission, list[_Pending], int, bool]:
     """Moves tasks marked done to verifying and snapshots what the decision needs."""
     with uow:
         submission = get_submission(uow, submission_id)
@@ -182,41 +228,63 @@ def _platform_failed(
     return VerificationRun(submission.id or 0, waiting=len(pending), retry_in=delay, error=error.code)
 
 
-def _judge(gate: QualityGate, item: _Pending, candidates: list[PublicComment], min_words: int) -> Judged | None:
-    judged = []
-    for comment in candidates:
-        verdict = gate.assess(comment.text, min_words=min_words, earlier=item.earlier)
-        judged.append(Judged(comment, verdict.accepted, verdict.rule))
-    return best_feedback(judged)
+def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[tuple[int, str | None], Judged]:
+    """Every candidate text of every plan judged in one call. Keys: (task id, comment id), with
+    comment id None for text the member pasted (platforms where the owner confirms)."""
+    keys: list[tuple[int, str | None]] = []
+    texts: list[str] = []
+    earlier: list[Sequence[str]] = []
+    comment_of: dict[tuple[int, str | None], PublicComment | None] = {}
+    min_words: list[int] = []
+    for plan in plans:
+        for item in plan.pending:
+            if plan.comments is None:
+                candidates: list[PublicComment | None] = [None]
+            elif item.channel_id:
+                candidates = list(
+                    comments_by(plan.comments, channel_id=item.channel_id, since=item.assigned_at, now=now)
+                )
+            else:
+                candidates = []
+            for comment in candidates:
+                key = (item.task_id, comment.comment_id if comment else None)
+                keys.append(key)
+                texts.append(comment.text if comment else item.feedback_text or "")
+                earlier.append(item.earlier)
+                comment_of[key] = comment
+                min_words.append(plan.min_words)
+    judged: dict[tuple[int, str | None], Judged] = {}
+    # Communities may differ in their minimum: one call per distinct minimum (usually one).
+    for minimum in sorted(set(min_words)):
+        chosen = [i for i, m in enumerate(min_words) if m == minimum]
+        verdicts = gate.assess_many([texts[i] for i in chosen], min_words=minimum, earlier=[earlier[i] for i in chosen])
+        for i, verdict in zip(chosen, verdicts, strict=True):
+            judged[keys[i]] = Judged(comment_of[keys[i]], verdict.accepted, verdict.rule)
+    return judged
+
+
+def _best_for(task_id: int, verdicts: dict[tuple[int, str | None], Judged]) -> Judged | None:
+    return best_feedback([judged for (tid, _), judged in verdicts.items() if tid == task_id])
 
 
 @retry_on_conflict()
 def _decide_from_comments(
     uow: UnitOfWork,
-    gate: QualityGate,
     *,
-    submission: Submission,
-    pending: list[_Pending],
-    comments: list[PublicComment],
-    unavailable: bool,
-    min_words: int,
+    plan: _Plan,
+    verdicts: dict[tuple[int, str | None], Judged],
     now: datetime,
     policy: VerificationPolicy,
 ) -> VerificationRun:
     verified = rejected = waiting = 0
     next_look: timedelta | None = None
     with uow:
-        for item in pending:
+        for item in plan.pending:
             task = uow.tasks.find(item.task_id, for_update=True)
             if task is None or task.status is not TaskStatus.VERIFYING or task.review_stage is not None:
                 continue
-            candidates = (
-                comments_by(comments, channel_id=item.channel_id, since=item.assigned_at, now=now)
-                if item.channel_id
-                else []
-            )
-            best = _judge(gate, item, candidates, min_words) if candidates else None
-            if best is not None:
+            best = _best_for(item.task_id, verdicts)
+            if best is not None and best.comment is not None:
                 task.feedback_text = best.comment.text
                 if best.accepted:
                     task.verify(now=now, comment_id=best.comment.comment_id)
@@ -225,7 +293,7 @@ def _decide_from_comments(
                     task.reject(reason=best.rule or "low_quality", now=now, comment_id=best.comment.comment_id)
                     rejected += 1
             elif now >= item.deadline:
-                reason = RejectionReason.CONTENT_UNAVAILABLE if unavailable else RejectionReason.NOT_FOUND
+                reason = RejectionReason.CONTENT_UNAVAILABLE if plan.unavailable else RejectionReason.NOT_FOUND
                 task.reject(reason=reason.value, now=now)
                 rejected += 1
             else:
@@ -237,18 +305,21 @@ def _decide_from_comments(
             settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
         uow.commit()
     return VerificationRun(
-        submission.id or 0, verified=verified, rejected=rejected, waiting=waiting, fetched=True, retry_in=next_look
+        plan.submission.id or 0,
+        verified=verified,
+        rejected=rejected,
+        waiting=waiting,
+        fetched=True,
+        retry_in=next_look,
     )
 
 
 @retry_on_conflict()
 def _hand_to_owners(
     uow: UnitOfWork,
-    gate: QualityGate,
     *,
-    submission: Submission,
-    pending: list[_Pending],
-    min_words: int,
+    plan: _Plan,
+    verdicts: dict[tuple[int, str | None], Judged],
     now: datetime,
     policy: VerificationPolicy,
 ) -> VerificationRun:
@@ -256,11 +327,11 @@ def _hand_to_owners(
     then the submission's owner confirms it is really there."""
     rejected = waiting = 0
     with uow:
-        for item in pending:
+        for item in plan.pending:
             task = uow.tasks.find(item.task_id, for_update=True)
             if task is None or task.status is not TaskStatus.VERIFYING or task.review_stage is not None:
                 continue
-            verdict = gate.assess(item.feedback_text or "", min_words=min_words, earlier=item.earlier)
+            verdict = verdicts[(item.task_id, None)]
             if not verdict.accepted:
                 task.reject(reason=verdict.rule or "low_quality", now=now)
                 settle_task(
@@ -271,7 +342,7 @@ def _hand_to_owners(
                 task.await_owner(now=now, until=now + policy.owner_timeout)
                 waiting += 1
         uow.commit()
-    return VerificationRun(submission.id or 0, rejected=rejected, waiting=waiting)
+    return VerificationRun(plan.submission.id or 0, rejected=rejected, waiting=waiting)
 
 
 @retry_on_conflict()

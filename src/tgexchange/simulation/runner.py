@@ -21,19 +21,17 @@ from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
-from tgexchange.services.ports import QualityVerdict
+from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import texts
-from tgexchange.simulation.judge import judge
 from tgexchange.simulation.platform import SimulatedPlatform
 from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assign_profiles
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 SIM_CHAT_ID = -1_000_000_000_001
 _VERIFY_AFTER = timedelta(minutes=30)
-# Where comments are not public the owner confirms in Telegram, which takes people a while.
-_OWNER_CONFIRMS_AFTER = timedelta(hours=6)
-_RETRY_AFTER_OUTAGE = timedelta(hours=1)
+# Where comments are not public the submission's owner confirms in Telegram, which takes a while.
+_OWNER_ANSWERS_AFTER = timedelta(hours=6)
 
 
 @dataclass
@@ -44,7 +42,6 @@ class SimMember:
     channel_id: str
     ring: int | None
     videos: int = 0
-    earlier_comments: set[str] = field(default_factory=set)
     channels: dict[Platform, str] = field(default_factory=dict)
 
 
@@ -70,30 +67,29 @@ class SimulationResult:
         }
 
 
-class _Outage:
-    """A comment reader whose platform is down (the simulation's outages)."""
+class _FlakyComments:
+    """The simulated platform's comments, except that a share of reads on platforms with public
+    comments fail as outages do (the verification records them and retries)."""
+
+    def __init__(self, platform: SimulatedPlatform, rng: random.Random, outage_rate: float) -> None:
+        self._platform = platform
+        self._rng = rng
+        self._outage_rate = outage_rate
 
     def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
-        raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
-
-
-class _NoGate:
-    """Stands in for the quality gate where an outage means nothing is judged."""
-
-    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
-        raise AssertionError("nothing is judged during an outage")
-
-    def assess_many(self, texts: Sequence[str], *, min_words: int) -> list[QualityVerdict]:
-        raise AssertionError("nothing is judged during an outage")
+        if self._rng.random() < self._outage_rate:
+            raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
+        return self._platform.read_comments(ref, limit=limit)
 
 
 class Simulation:
     """A synthetic community of ``members`` over ``days``; deterministic for a seed.
 
-    By default it is the YouTube-only community that ``tgexchange simulate`` reports on; the
-    demo adds platforms (members link them all; each submission picks one), verification
-    outages (a share of comment reads fail and are retried an hour later) and a start time, all
-    of which leave the default run, and its random draws, exactly as they were.
+    By default it is the YouTube-only community that ``tgexchange simulate`` reports on. The demo
+    adds a start time, platforms (members link them all; each submission picks one; where comments
+    are not public the member pastes their text and the owner confirms it) and an outage rate (a
+    share of comment reads fail). Each draws random numbers only when used, so the default run,
+    and its random sequence, stay exactly as they were.
     """
 
     def __init__(
@@ -103,6 +99,7 @@ class Simulation:
         members: int,
         days: int,
         seed: int,
+        gate: QualityGate,
         chat_id: int = SIM_CHAT_ID,
         title: str = "Simulated creators (synthetic data)",
         start: datetime = SIM_START,
@@ -114,15 +111,16 @@ class Simulation:
         if not platforms or not 0.0 <= outage_rate < 1.0:
             raise ValueError("a simulation needs at least one platform and an outage rate in [0, 1)")
         self.storage = storage
+        self.gate = gate
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
+        self.platforms = tuple(platforms)
+        self.comments = _FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
         self.seed = seed
         self.days = days
         self.member_count = members
         self.chat_id = chat_id
         self.title = title
-        self.platforms = tuple(platforms)
-        self.outage_rate = outage_rate
         self.now = start
         self.members: list[SimMember] = []
         self.by_member_id: dict[int, SimMember] = {}
@@ -132,7 +130,9 @@ class Simulation:
         self._tasks: dict[int, Task] = {}
         self._refs: dict[int, ContentRef] = {}
         self._pending: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
-        self._to_verify: list[tuple[datetime, int, int]] = []
+        self._to_verify: list[tuple[datetime, int, int]] = []  # (due, sequence, submission id)
+        self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
+        self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
 
     # setup -------------------------------------------------------------------------------
@@ -206,6 +206,7 @@ class Simulation:
                 self._session(sim)
         self._finish_due_work()
         self._verify_due()
+        self._answer_owners()
         if self.now.hour == 0:
             task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
 
@@ -272,54 +273,55 @@ class Simulation:
             self.platform.comment(
                 self._refs[task.submission_id], author_channel_id=sim.channels[task.platform], text=text, now=due
             )
+            # Where comments are not public the member pastes their text for the quality gate.
+            pasted = None if task.platform.has_public_comments else text
             try:
-                task_service.mark_task_done(self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now)
+                task_service.mark_task_done(
+                    self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now, feedback_text=pasted
+                )
             except DomainError:
                 del self._tasks[task_id]
                 continue  # e.g. cancelled meanwhile
+            del self._tasks[task_id]
+            if not task.platform.has_public_comments:
+                self._awaiting_owner.setdefault(task.submission_id, {})[task_id] = task.owner_id
             self._seq += 1
-            wait = _VERIFY_AFTER if task.platform.has_public_comments else _OWNER_CONFIRMS_AFTER
-            heapq.heappush(self._to_verify, (self.now + wait, self._seq, task_id))
+            heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task.submission_id))
 
     def _verify_due(self) -> None:
-        """Stand-in verification: the giver's comment on the content, after assignment, judged by
-        simple rules (the real quality gate replaces this)."""
-        settings_min_words = CommunitySettings().min_words
+        """The verification jobs' work, done inline each hour by the real use case and quality gate:
+        one fetch per due submission, and one quality-gate call for the whole hour."""
+        due: set[int] = set()
         while self._to_verify and self._to_verify[0][0] <= self.now:
-            _, _, task_id = heapq.heappop(self._to_verify)
-            task = self._tasks.pop(task_id)
-            if self.outage_rate and task.platform.has_public_comments and self.rng.random() < self.outage_rate:
-                self._outage(task)
-                continue
-            giver = self.by_member_id[task.giver_id]
-            comments = self.platform.read_comments(self._refs[task.submission_id], limit=100)
-            channel = giver.channels[task.platform]
-            mine = [c for c in comments if c.author_channel_id == channel and c.posted_at >= task.assigned_at]
-            reason: str | None = "not_found"
-            comment_id: str | None = None
-            if mine:
-                comment = mine[0]
-                reason = judge(comment.text, min_words=settings_min_words, earlier=giver.earlier_comments)
-                giver.earlier_comments.add(comment.text)
-                comment_id = comment.comment_id
-            verification.record_verification_outcome(
-                self.storage.uow(),
-                task_id=task_id,
-                verified=reason is None,
-                reason=reason,
-                comment_id=comment_id,
-                now=self.now,
-            )
-
-    def _outage(self, task: Task) -> None:
-        """The real verification meets a platform that is down: it records the failure and
-        decides nothing; the task is looked at again an hour later."""
-        verification.verify_submission(
-            self.storage.uow(), _Outage(), _NoGate(), submission_id=task.submission_id, now=self.now
+            due.add(heapq.heappop(self._to_verify)[2])
+        runs = verification.verify_submissions(
+            self.storage.uow(), self.comments, self.gate, submission_ids=sorted(due), now=self.now
         )
-        self._tasks[task.id or 0] = task
-        self._seq += 1
-        heapq.heappush(self._to_verify, (self.now + _RETRY_AFTER_OUTAGE, self._seq, task.id or 0))
+        for submission_id, run in zip(sorted(due), runs, strict=True):
+            if run.retry_in is not None:
+                self._seq += 1
+                heapq.heappush(self._to_verify, (self.now + run.retry_in, self._seq, submission_id))
+                continue  # nothing was handed to the owner yet
+            for task_id in self._awaiting_owner.pop(submission_id, {}):
+                self._seq += 1
+                heapq.heappush(self._owner_reviews, (self.now + _OWNER_ANSWERS_AFTER, self._seq, task_id))
+
+    def _answer_owners(self) -> None:
+        """Owners confirm feedback they find under their post (the simulated members comment
+        before they say done); a task the quality gate already refused is no longer theirs to
+        answer."""
+        while self._owner_reviews and self._owner_reviews[0][0] <= self.now:
+            _, _, task_id = heapq.heappop(self._owner_reviews)
+            with self.storage.uow() as uow:
+                task = uow.tasks.find(task_id)
+            if task is None or task.review_stage is None:
+                continue
+            try:
+                verification.answer_owner_review(
+                    self.storage.uow(), owner_member_id=task.owner_id, task_id=task_id, confirmed=True, now=self.now
+                )
+            except DomainError:
+                continue  # e.g. the community was paused meanwhile
 
     # run ---------------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:

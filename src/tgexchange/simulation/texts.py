@@ -24,6 +24,20 @@ _CRITIQUES = [
     "but the audio level changes between clips, worth normalising",
     "although the call to action comes before you have earned it",
 ]
+_DETAILS = [
+    "the colour grade in the outdoor shots",
+    "the joke about the broken tripod",
+    "your explanation of the settings",
+    "the before and after comparison",
+    "the map animation",
+    "the interview with your friend",
+    "the slow motion sequence",
+    "the list of tools in the middle",
+    "the story about your first attempt",
+    "the drone shot over the bridge",
+    "the recipe card on screen",
+    "the tip about batch recording",
+]
 _CLOSERS = [
     "Overall a solid upload and I learned something.",
     "Looking forward to the next part of the series.",
@@ -46,7 +60,11 @@ _RING = [
 
 
 def substantive(rng: random.Random) -> str:
-    return f"{rng.choice(_OPENERS)}, {rng.choice(_CRITIQUES)}. {rng.choice(_CLOSERS)}"
+    minute, second = rng.randrange(0, 15), rng.randrange(0, 60)
+    return (
+        f"{rng.choice(_OPENERS)}, {rng.choice(_CRITIQUES)}. "
+        f"Around {minute}:{second:02d} I really liked {rng.choice(_DETAILS)}. {rng.choice(_CLOSERS)}"
+    )
 
 
 def generic(rng: random.Random) -> str:

@@ -8,22 +8,28 @@ workers on any machines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from huey import Huey, crontab
 from huey.api import TaskWrapper
+from huey.exceptions import RateLimitExceeded, TaskLockedException
 
 from tgexchange.bootstrap import Container
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.lookup import get_submission
 from tgexchange.services.notifications import deliver
+from tgexchange.services.ports import Clock
 from tgexchange.services.verification import sweep, verify_submission
+from tgexchange.worker.locks import ExpiringLock
+from tgexchange.worker.pacing import VerificationPacer
+from tgexchange.worker.rate_limits import SharedRateLimit
 
 log = structlog.get_logger("tgexchange.worker")
 
-# A crashed worker's lock must not block a submission forever; a verification pass takes seconds.
-VERIFY_LOCK_TTL_S = 600
+SWEEP_LOCK_TTL_S = 300
+LOCKED_RETRY_S = 5.0
 JOB_RETRIES = 5
 JOB_RETRY_DELAY_S = 30
 
@@ -33,28 +39,48 @@ class Jobs:
     huey: Huey
     verify: TaskWrapper
     sweep: TaskWrapper
+    pacer: VerificationPacer
+    clock: Clock
 
     def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
-        """The VerificationQueue port."""
-        if delay_s > 0:
-            self.verify.schedule((submission_id,), delay=delay_s)
-        else:
-            self.verify(submission_id)
+        """The VerificationQueue port: asks for a pass over the submission, paced (see pacing)."""
+        not_before = self.clock.now() + timedelta(seconds=delay_s)
+        eta = self.pacer.request(submission_id, not_before=not_before)
+        if eta is not None:
+            self.verify.schedule((submission_id,), eta=_huey_time(eta))
 
 
 def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolicy | None = None) -> Jobs:
-    policy = policy or VerificationPolicy()
+    policy = policy or container.settings.verification_policy()
     limits = container.settings.rate_limits()
+    pacer = VerificationPacer(huey, container.clock, policy)
+    jobs: Jobs
+
+    def clock_s() -> float:
+        return container.clock.now().timestamp()
+
+    def later(job: TaskWrapper, *args: object, seconds: float) -> None:
+        """Schedules by the container's clock, like every other time the jobs reason about."""
+        job.schedule(args, eta=_huey_time(container.clock.now() + timedelta(seconds=seconds)))
 
     @huey.task(retries=JOB_RETRIES, retry_delay=JOB_RETRY_DELAY_S, name="verify_submission")
     def verify_submission_job(submission_id: int) -> dict[str, Any]:
         """One pass over a submission's waiting tasks: at most one in flight per submission (a
-        lock), and each platform read counts against that platform's shared rate limit."""
+        lock), and each pass that will read a platform counts against that platform's rate limit,
+        shared by every worker through the queue storage (over the limit, Huey retries the job
+        when the window reopens)."""
         with container.storage.uow() as uow:
             platform = get_submission(uow, submission_id).platform.value
-        with huey.lock_task(f"verify:{submission_id}", ttl=VERIFY_LOCK_TTL_S):
-            count, per = limits.get(platform, (60, 60))
-            with huey.rate_limit(f"platform:{platform}", count, per):
+            waiting = uow.tasks.count_waiting_for_verification(submission_id)
+        if not waiting:
+            return {"verified": 0, "rejected": 0, "waiting": 0}
+        count, per = limits.get(platform, (60, 60))
+        try:
+            lock = ExpiringLock(huey, f"verify:{submission_id}", ttl_s=container.settings.verification_lock_ttl_s)
+            with lock:
+                window = SharedRateLimit(huey, f"platform:{platform}", limit=count, per_s=per, now=clock_s).acquire()
+                pacer.started(submission_id)
+                log.info("verify_started", submission_id=submission_id, platform=platform, rate_window=window)
                 uow = container.storage.uow()
                 run = verify_submission(
                     uow,
@@ -64,11 +90,19 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
                     now=container.clock.now(),
                     policy=policy,
                 )
+        except RateLimitExceeded as limited:
+            # Over the platform's shared budget: come back when the window reopens.
+            later(verify_submission_job, submission_id, seconds=max(limited.delay, 0.1))
+            return {"deferred": 1}
+        except TaskLockedException:
+            # Another worker is on this submission right now; its pass may predate our task.
+            later(verify_submission_job, submission_id, seconds=LOCKED_RETRY_S)
+            return {"deferred": 1}
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         if run.retry_in is not None:
-            verify_submission_job.schedule((submission_id,), delay=run.retry_in.total_seconds())
+            jobs.enqueue_verification(submission_id, delay_s=run.retry_in.total_seconds())
         log.info(
-            "verified",
+            "verify_finished",
             submission_id=submission_id,
             verified=run.verified,
             rejected=run.rejected,
@@ -79,13 +113,16 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         )
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
-    @huey.lock_task("sweep", ttl=300)
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
+        with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
+            return _sweep(after_restart=after_restart)
+
+    def _sweep(*, after_restart: bool) -> dict[str, int]:
         uow = container.storage.uow()
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         for submission_id in result.to_verify:
-            verify_submission_job(submission_id)
+            jobs.enqueue_verification(submission_id)
         log.info("swept", expired=result.expired, reviews_closed=result.reviews_closed, requeued=len(result.to_verify))
         return {"expired": result.expired, "reviews_closed": result.reviews_closed, "requeued": len(result.to_verify)}
 
@@ -104,4 +141,10 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
     def sweep_on_start() -> None:
         sweep_now_job()
 
-    return Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job)
+    jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
+    return jobs
+
+
+def _huey_time(moment: datetime) -> datetime:
+    """Huey built with utc=True keeps naive UTC times."""
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -84,6 +84,20 @@ class SqlTaskRepository:
             .limit(limit)
         ).all()
 
+    def count_waiting_for_verification(self, submission_id: int) -> int:
+        return (
+            self._session.scalar(
+                sa.select(sa.func.count())
+                .select_from(_t)
+                .where(
+                    _t.c.submission_id == submission_id,
+                    _t.c.status.in_([TaskStatus.SUBMITTED, TaskStatus.VERIFYING]),
+                    _t.c.review_stage.is_(None),
+                )
+            )
+            or 0
+        )
+
     def list_review_expired(self, *, now: datetime, limit: int) -> Sequence[int]:
         return self._session.scalars(
             sa.select(_t.c.id)

@@ -1,0 +1,191 @@
+"""The background jobs on an in-memory Huey queue, run step by step on a fake clock against a
+real SQLite database: the thin job layer around the verification use cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from huey import MemoryHuey
+from huey.exceptions import RateLimitExceeded
+
+from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
+from tests.world import World
+from tgexchange.bootstrap import Container
+from tgexchange.config import Settings
+from tgexchange.domain.task import TaskStatus
+from tgexchange.worker.breaker_store import HueyBreakerStore
+from tgexchange.worker.jobs import Jobs, register_jobs
+from tgexchange.worker.rate_limits import SharedRateLimit
+
+GOOD = "The pacing of the intro is great but the audio drops at the end, please normalise it next time"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # The jobs schedule and count rate-limit windows by this clock; start on a whole hour.
+    return FakeClock(datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
+
+
+def run_due(jobs: Jobs, clock: FakeClock, *, minutes: float = 0) -> int:
+    """Advances the fake clock in 10-second steps for ``minutes``, executing every job that is
+    due; returns how many ran."""
+    ran = 0
+    end = clock.now() + timedelta(minutes=minutes)
+    while True:
+        now = clock.now().astimezone(UTC).replace(tzinfo=None)
+        for task in jobs.huey.read_schedule(now):
+            jobs.huey.enqueue(task)
+        while (task := jobs.huey.dequeue()) is not None:
+            if jobs.huey.ready_to_run(task, now):
+                jobs.huey.execute(task, now)
+                ran += 1
+            else:
+                jobs.huey.add_schedule(task)
+        if clock.now() >= end:
+            return ran
+        clock.advance(seconds=10)
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def jobs(world: World, notifier: RecordingNotifier) -> Jobs:
+    container = Container(
+        settings=Settings(PLATFORM_RATE_LIMITS="youtube=2/3600"),
+        storage=world.storage,
+        clock=world.clock,
+        _readers=(world.platform, world.platform),
+        _quality_gate=FakeQualityGate(),
+        _notifier=notifier,
+    )
+    return register_jobs(MemoryHuey(utc=True), container)
+
+
+def test_the_verification_job_verifies_and_tells_both_members(
+    world: World, jobs: Jobs, notifier: RecordingNotifier
+) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+
+    jobs.enqueue_verification(submission.id or 0)
+    assert run_due(jobs, world.clock) == 0  # paced: members finishing together share a pass
+    run_due(jobs, world.clock, minutes=2)
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert notifier.kinds_for(giver.id or 0) == ["task_verified"]
+    assert notifier.kinds_for(owner.id or 0) == ["feedback_received"]
+
+
+def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    submission = world.submission(world.member(community))
+    world.platform.calls.clear()
+
+    jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
+
+    assert world.platform.calls == []
+
+
+def test_a_comment_not_there_yet_schedules_another_look(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.done(task)
+
+    jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert len(jobs.huey.scheduled()) == 1
+    world.comment(giver, submission, GOOD)
+    run_due(jobs, world.clock, minutes=11)  # passes over one submission are paced 10 minutes apart
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+
+
+def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: World, jobs: Jobs) -> None:
+    community = world.community(max_open_tasks_per_member=5)
+    giver = world.member(community)
+    submissions = [world.submission(world.member(community)) for _ in range(3)]
+    for _ in submissions:
+        world.done(world.task(giver))
+    world.platform.calls.clear()
+
+    for submission in submissions:
+        jobs.enqueue_verification(submission.id or 0)
+    run_due(jobs, world.clock, minutes=2)
+
+    # youtube=2/3600: the third pass within the hour is deferred, not run and not lost.
+    read = {content_id for _, content_id in world.platform.calls}
+    assert len(read) == 2
+    [deferred] = [s for s in submissions if s.content_id not in read]
+    assert (deferred.id,) in [task.args for task in jobs.huey.scheduled()]
+
+
+def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)  # and its verification job is lost
+
+    world.clock.advance(minutes=13)
+    jobs.sweep()
+    run_due(jobs, world.clock, minutes=2)
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+
+
+def test_breaker_state_is_shared_through_the_queue_storage() -> None:
+    huey = MemoryHuey(utc=True)
+    first, second = HueyBreakerStore(huey), HueyBreakerStore(huey)
+
+    first.put("youtube", {"state": "open", "failures": 5})
+
+    assert second.get("youtube") == {"state": "open", "failures": 5}
+    assert second.get("tiktok") is None
+
+
+def test_members_finishing_close_together_share_one_fetch(world: World, jobs: Jobs) -> None:
+    community = world.community(welcome_credits=40)
+    owner = world.member(community)
+    givers = [world.member(community) for _ in range(4)]
+    submission = world.submission(owner, wanted=4)
+    world.platform.calls.clear()
+    for index, giver in enumerate(givers):
+        task = world.task(giver)
+        world.comment(giver, submission, f"{GOOD} and point {index} about the colours")
+        world.done(task)
+        jobs.enqueue_verification(submission.id or 0)
+        run_due(jobs, world.clock, minutes=0.25)
+
+    run_due(jobs, world.clock, minutes=10)
+
+    with world.uow() as uow:
+        verified = uow.tasks.list_for_submission(submission.id or 0, statuses=frozenset({TaskStatus.VERIFIED}))
+    assert len(verified) == 4
+    assert [c for c in world.platform.calls if c[0] == "read_comments"] == [("read_comments", submission.content_id)]
+
+
+def test_the_shared_rate_limit_counts_each_window_separately() -> None:
+    moments = iter([100.0, 100.5, 101.0, 102.0, 103.9, 104.0])
+    limit = SharedRateLimit(MemoryHuey(utc=True), "platform:youtube", limit=2, per_s=2, now=lambda: next(moments))
+
+    limit.acquire()
+    limit.acquire()
+    with pytest.raises(RateLimitExceeded) as refused:
+        limit.acquire()  # third call in the window [100, 102)
+    assert refused.value.delay == pytest.approx(1.0)
+    limit.acquire()
+    limit.acquire()  # window [102, 104) holds two
+    limit.acquire()  # a new window starts at 104
