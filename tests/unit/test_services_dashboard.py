@@ -385,3 +385,16 @@ def test_dashboard_reads_never_wait_for_a_writer_on_sqlite(world: World) -> None
     assert time.perf_counter() - started < 5  # a reader that wanted the lock would wait 30 s
     assert sum(row.counts.verified for row in counts) == 1
     assert at_head
+
+
+def test_the_operators_rejection_counts_are_every_communitys_summed(world: World) -> None:
+    first, _, _ = busy_community(world, verified=0, rejected=2)
+    second, _, _ = busy_community(world, verified=1, rejected=1)
+    reader = world.storage.dashboard_reader
+    since = world.now - timedelta(hours=1)
+
+    everyone = reader.failure_counts(None, since=since)
+    each = [reader.failure_counts(frozenset({c.id or 0}), since=since) for c in (first, second)]
+
+    assert [(c.type, c.count) for c in everyone] == [("too_short", 3)]
+    assert [c.count for counts in each for c in counts] == [2, 1]

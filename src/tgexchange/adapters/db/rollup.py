@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from tgexchange.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 
 _COUNTERS = tuple(Counts().as_dict())
-ROLLUP_TABLES = (tables.rollup_daily, tables.rollup_totals, tables.rollup_rejections)
+ROLLUP_TABLES = (tables.rollup_daily, tables.rollup_totals, tables.rollup_rejections, tables.rollup_rejections_all)
+_PER_COMMUNITY = ROLLUP_TABLES[:3]
 
 
 def update_rollups(events: list[Event], uow: SqlAlchemyUnitOfWork) -> None:
@@ -34,8 +35,9 @@ def update_rollups(events: list[Event], uow: SqlAlchemyUnitOfWork) -> None:
 
 
 def apply_deltas(connection: sa.Connection, deltas: RollupDeltas) -> None:
-    """Atomic upserts (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``), in key order so
-    that two transactions touching the same buckets lock them in the same order (no deadlock)."""
+    """Atomic upserts (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``), table by table in
+    key order, so that two transactions touching the same buckets lock them in the same order (no
+    deadlock)."""
     totals: dict[tuple[int, str], Counts] = {}
     for key in sorted(deltas.days):
         counts = deltas.days[key]
@@ -53,13 +55,19 @@ def apply_deltas(connection: sa.Connection, deltas: RollupDeltas) -> None:
             {"community_id": community_id, "platform": platform},
             counts.as_dict(),
         )
+    everywhere: dict[tuple[int, str], int] = {}
     for rejection in sorted(deltas.rejections):
+        count = deltas.rejections[rejection]
         _upsert(
             connection,
             tables.rollup_rejections,
             {"community_id": rejection.community_id, "hour": rejection.hour, "reason": rejection.reason},
-            {"rejected": deltas.rejections[rejection]},
+            {"rejected": count},
         )
+        hourly = (rejection.hour, rejection.reason)
+        everywhere[hourly] = everywhere.get(hourly, 0) + count
+    for (hour, reason), count in sorted(everywhere.items()):
+        _upsert(connection, tables.rollup_rejections_all, {"hour": hour, "reason": reason}, {"rejected": count})
 
 
 def _upsert(connection: sa.Connection, table: sa.Table, key: dict[str, Any], counters: dict[str, int]) -> None:
@@ -109,11 +117,9 @@ _FINAL = {
 }
 
 
-def rebuild_community(connection: sa.Connection, community_id: int) -> None:
-    """Recomputes one community's rollups from its tasks (replacing what was there)."""
+def _rebuild_community(connection: sa.Connection, community_id: int) -> None:
+    """Recomputes one community's rollups from its tasks (the caller emptied them)."""
     t = tables.tasks
-    for table in ROLLUP_TABLES:
-        connection.execute(table.delete().where(table.c.community_id == community_id))
     buckets: dict[tuple[Any, str], Counts] = {}
 
     def add(day: Any, platform: Any, **counts: int) -> None:
@@ -194,7 +200,16 @@ def rebuild_rollups(connection: sa.Connection, *, progress: Callable[[int, int],
     for table in ROLLUP_TABLES:
         connection.execute(table.delete())
     for done, community_id in enumerate(community_ids, start=1):
-        rebuild_community(connection, community_id)
+        _rebuild_community(connection, community_id)
         if progress is not None:
             progress(done, len(community_ids))
+    r = tables.rollup_rejections
+    connection.execute(
+        tables.rollup_rejections_all.insert().from_select(
+            ["hour", "reason", "rejected"],
+            sa.select(r.c.hour, r.c.reason, sa.func.sum(r.c.rejected))
+            .group_by(r.c.hour, r.c.reason)
+            .order_by(r.c.hour, r.c.reason),
+        )
+    )
     return len(community_ids)

@@ -137,12 +137,21 @@ class SqlDashboardReader:
         return [self._member_row(row) for row in self._all(query)]
 
     def failure_counts(self, scope: Scope, *, since: datetime) -> list[FailureCount]:
-        r, f = tables.rollup_rejections, tables.job_failures
-        rejections = (
-            sa.select(r.c.reason, sa.func.sum(r.c.rejected).label("n"))
-            .where(_in_scope(r.c.community_id, scope), r.c.hour >= hour_of(since))
-            .group_by(r.c.reason)
-        )
+        f = tables.job_failures
+        if scope is None:  # every community: the rows summed across communities
+            r = tables.rollup_rejections_all
+            rejections = (
+                sa.select(r.c.reason, sa.func.sum(r.c.rejected).label("n"))
+                .where(r.c.hour >= hour_of(since))
+                .group_by(r.c.reason)
+            )
+        else:
+            r = tables.rollup_rejections
+            rejections = (
+                sa.select(r.c.reason, sa.func.sum(r.c.rejected).label("n"))
+                .where(r.c.community_id.in_(sorted(scope)), r.c.hour >= hour_of(since))
+                .group_by(r.c.reason)
+            )
         jobs = (
             sa.select(f.c.kind, sa.func.count().label("n"))
             .where(_in_scope(f.c.community_id, scope), f.c.at >= since)

@@ -264,6 +264,17 @@ rollup_rejections = sa.Table(
 )
 sa.Index("ix_rollup_rejections_hour", rollup_rejections.c.hour)
 
+# The same across every community, for the operator: a week of it is at most 168 rows per reason
+# however many communities there are and however busy they get (per community, the rows a window
+# covers grow with both).
+rollup_rejections_all = sa.Table(
+    "rollup_rejections_all",
+    metadata,
+    sa.Column("hour", sa.BigInteger, primary_key=True),
+    sa.Column("reason", sa.String(64), primary_key=True),
+    sa.Column("rejected", sa.BigInteger, nullable=False, default=0),
+)
+
 # The dashboard's recent-rejections list (newest first, ties by id: read straight off the index,
 # however many tasks were decided in the same second) and its members ordering.
 sa.Index("ix_tasks_status_decided", tasks.c.status, tasks.c.decided_at, tasks.c.id)

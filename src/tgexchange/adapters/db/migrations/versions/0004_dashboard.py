@@ -64,6 +64,12 @@ def upgrade() -> None:
     with op.batch_alter_table('rollup_rejections', schema=None) as batch_op:
         batch_op.create_index('ix_rollup_rejections_hour', ['hour'], unique=False)
 
+    op.create_table('rollup_rejections_all',
+    sa.Column('hour', sa.BigInteger(), nullable=False),
+    sa.Column('reason', sa.String(length=64), nullable=False),
+    sa.Column('rejected', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('hour', 'reason', name=op.f('pk_rollup_rejections_all'))
+    )
     op.create_table('rollup_totals',
     sa.Column('community_id', sa.BigInteger(), nullable=False),
     sa.Column('platform', sa.Enum('youtube', 'tiktok', 'instagram', name='platform', native_enum=False, length=16), nullable=False),
@@ -101,6 +107,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_member_stats_verified')
 
     op.drop_table('rollup_totals')
+    op.drop_table('rollup_rejections_all')
     with op.batch_alter_table('rollup_rejections', schema=None) as batch_op:
         batch_op.drop_index('ix_rollup_rejections_hour')
 
