@@ -18,8 +18,7 @@ from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
-from tgexchange.adapters.db.unit_of_work import make_session_factory
-from tgexchange.bootstrap import Storage
+from tgexchange.bootstrap import Storage, storage_on
 
 POSTGRES_URL_ENV = "TGEXCHANGE_TEST_POSTGRES_URL"
 
@@ -44,8 +43,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sqlite_storage(tmp_path: Path, sqlite_template: Path) -> Iterator[Storage]:
     path = tmp_path / "tgexchange.db"
     shutil.copy(sqlite_template, path)
-    engine = make_engine(_sqlite_url(path))
-    storage = Storage(engine=engine, session_factory=make_session_factory(engine))
+    storage = storage_on(make_engine(_sqlite_url(path)))
     yield storage
     storage.dispose()
 
@@ -84,7 +82,7 @@ def postgres_storage(postgres_url: str) -> Iterator[Storage]:
     names = ", ".join(t.name for t in tables.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    storage = Storage(engine=engine, session_factory=make_session_factory(engine))
+    storage = storage_on(engine)
     yield storage
     storage.dispose()
 

@@ -3,8 +3,11 @@ pass their own clock, platform readers, quality gate and notifier here."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
@@ -12,11 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
-from tgexchange.adapters.db.migrate import upgrade
+from tgexchange.adapters.db.migrate import current_revision, head_revision, upgrade
+from tgexchange.adapters.db.rollup import update_rollups
+from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
 from tgexchange.adapters.notifier import LogNotifier
 from tgexchange.config import Settings
-from tgexchange.services.ports import Clock, CommentReader, ContentReader, Notifier, QualityGate
+from tgexchange.services.ports import Clock, CommentReader, ContentReader, DashboardReader, Notifier, QualityGate
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.updates import SqlUpdateLog
@@ -36,13 +41,55 @@ class Storage:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    @cached_property
+    def dashboard_reader(self) -> DashboardReader:
+        return SqlDashboardReader(self.engine)
+
+    def is_at_head(self) -> bool:
+        """Whether the database answers and its schema is at the latest migration. Raises the
+        driver's error when the database cannot be reached."""
+        return current_revision(self.engine) == head_revision()
+
+
+def storage_on(engine: Engine) -> Storage:
+    """Storage on a ready engine, with the in-transaction handlers every writer must run: the
+    dashboard rollups change in the same transaction as the task transitions they count."""
+    return Storage(
+        engine=engine, session_factory=make_session_factory(engine), in_transaction_handlers=[update_rollups]
+    )
+
 
 def build_storage(database_url: str, *, migrate: bool = True) -> Storage:
     """Storage on ``database_url``, migrated to the latest schema unless told otherwise."""
     engine = make_engine(database_url)
     if migrate:
         upgrade(engine)
-    return Storage(engine=engine, session_factory=make_session_factory(engine))
+    return storage_on(engine)
+
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file's name, not a secret
+
+
+def session_secret(settings: Settings) -> str:
+    """SECRET_KEY, or a random key generated on first use and kept in TGEXCHANGE_DATA_DIR (mode
+    0600), so sessions survive restarts. Processes on several machines need SECRET_KEY set."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = Path(settings.data_dir) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            # link() publishes the whole file or fails if another process published first.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 @dataclass
@@ -87,6 +134,10 @@ class Container:
         from tgexchange.adapters.quality import ClassifierQualityGate
 
         return ClassifierQualityGate()
+
+    @cached_property
+    def session_secret(self) -> str:
+        return session_secret(self.settings)
 
     @cached_property
     def notifier(self) -> Notifier:

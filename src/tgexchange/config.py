@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     youtube_api_key: SecretStr | None = Field(default=None, validation_alias="YOUTUBE_API_KEY")
     platform_source: str = Field(default="live", validation_alias="PLATFORM_SOURCE")
     operator_token: SecretStr | None = Field(default=None, validation_alias="OPERATOR_TOKEN")
+    # Signs dashboard session cookies; generated once into the data folder when unset.
+    secret_key: SecretStr | None = Field(default=None, validation_alias="SECRET_KEY")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
     # Pacing of verification passes per submission (see worker/pacing.py).

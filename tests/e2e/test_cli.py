@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.e2e.conftest import free_port
+
 CLI = [sys.executable, "-m", "tgexchange.cli"]
-COMMANDS = ["migrate", "simulate", "demo"]
+COMMANDS = ["migrate", "simulate", "demo", "serve", "rollups rebuild"]
+LOGIN_LINK = re.compile(r"http://127\.0\.0\.1:\d+/exchange/dashboard/login\?token=[\w-]+")
+
+
+def cli_env(data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "TGEXCHANGE_DATA_DIR": str(data_dir), "NO_COLOR": "1", "COLUMNS": "120"}
+    env["PYTHONUNBUFFERED"] = "1"  # lines reach the test as they are printed
+    for name in ("DATABASE_URL", "OPERATOR_TOKEN", "SECRET_KEY", "PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    return env
 
 
 def run(*args: str, data_dir: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TGEXCHANGE_DATA_DIR": str(data_dir), "NO_COLOR": "1", "COLUMNS": "120"}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env=cli_env(data_dir), timeout=timeout, check=False
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_explains_itself_with_help(command: str, tmp_path: Path) -> None:
-    result = run(command, "--help", data_dir=tmp_path)
+    result = run(*command.split(), "--help", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
 
@@ -68,13 +83,89 @@ def test_simulate_refuses_nonsense_arguments_clearly(tmp_path: Path) -> None:
 
 
 def test_demo_fills_the_embedded_database_once_and_reuses_it(tmp_path: Path) -> None:
-    first = run("demo", "--members", "12", "--days", "2", data_dir=tmp_path)
+    first = run("demo", "--members", "12", "--days", "2", "--no-serve", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "tgexchange.db").exists()
     assert "What to look at" in first.stdout
-    second = run("demo", "--members", "12", "--days", "2", data_dir=tmp_path)
+    assert "short-video" in first.stdout  # the second community, on every platform
+    second = run("demo", "--members", "12", "--days", "2", "--no-serve", data_dir=tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "already exists" in second.stdout
+    assert "already exist" in second.stdout
+    links = [LOGIN_LINK.findall(result.stdout) for result in (first, second)]
+    assert len(links[0]) == len(links[1]) == 1
+    assert links[0] != links[1]  # a fresh single-use link on every run
+
+    rebuilt = run("rollups", "rebuild", "--quiet", data_dir=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Rebuilt the rollups of 2 communities" in rebuilt.stdout
+
+
+def wait_for_line(process: subprocess.Popen[str], pattern: re.Pattern[str], timeout: float) -> str:
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        found = pattern.search(line)
+        if found:
+            return found.group(0)
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"no line matching {pattern.pattern}")
+
+
+def wait_until_ready(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the dashboard never became ready")
+
+
+def test_demo_serves_the_dashboard_behind_the_link_it_prints_until_interrupted(tmp_path: Path) -> None:
+    port = free_port()
+    with subprocess.Popen(
+        [*CLI, "demo", "--members", "8", "--days", "1", "--port", str(port)],
+        env=cli_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as demo:
+        try:
+            link = wait_for_line(demo, LOGIN_LINK, timeout=120)
+            wait_until_ready(f"http://127.0.0.1:{port}")
+            with httpx.Client() as browser:
+                landed = browser.get(link, follow_redirects=True)
+                overview = browser.get(f"http://127.0.0.1:{port}/exchange/dashboard/overview").json()
+        finally:
+            demo.send_signal(signal.SIGINT)
+            code = demo.wait(timeout=30)
+    assert landed.status_code == 200
+    assert "tgexchange dashboard" in landed.text
+    assert overview["totals"]["tasks"] > 0
+    assert code == 0
+
+
+def test_serve_answers_until_interrupted(tmp_path: Path) -> None:
+    port = free_port()
+    with subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env={**cli_env(tmp_path), "OPERATOR_TOKEN": "cli-token"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}")
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": "Bearer cli-token"})
+        finally:
+            server.send_signal(signal.SIGINT)
+            code = server.wait(timeout=30)
+    assert metrics.status_code == 200
+    assert "tgexchange_queue_depth 0.0" in metrics.text  # the embedded SQLite queue, empty
+    assert code == 0
 
 
 def test_migrate_creates_the_embedded_database(tmp_path: Path) -> None:

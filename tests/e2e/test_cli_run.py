@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -28,7 +30,7 @@ CLI = [sys.executable, "-m", "tgexchange.cli"]
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "TGEXCHANGE_DATA_DIR": str(tmp_path), "NO_COLOR": "1", **extra}
-    for name in ("DATABASE_URL", "QUEUE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL"):
+    for name in ("DATABASE_URL", "QUEUE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_SECRET"):
         if name not in extra:
             env.pop(name, None)
     return env
@@ -108,8 +110,13 @@ def stand_in() -> Iterator[tuple[StandInBotApi, int]]:
 def test_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, stand_in: tuple[StandInBotApi, int]) -> None:
     api, port = stand_in
     env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    web = free_port()
     process = subprocess.Popen(
-        [*CLI, "run", "--threads", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*CLI, "run", "--threads", "1", "--port", str(web)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -117,6 +124,9 @@ def test_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, stand_in
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, f"no answer; methods: {api.methods}"
             time.sleep(0.05)
+        # The dashboard runs in the same process, on the bot's event loop.
+        assert httpx.get(f"http://127.0.0.1:{web}/healthz", timeout=10).status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{web}/exchange/dashboard/overview", timeout=10).status_code == 401
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:
@@ -126,4 +136,70 @@ def test_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, stand_in
     assert process.returncode == 0, stderr
     assert "How the exchange works" in api.sent[0]["text"]
     assert "setMyCommands" in api.methods
+    assert "Traceback" not in stderr
+    with pytest.raises(httpx.ConnectError):  # the dashboard stopped with the bot
+        httpx.get(f"http://127.0.0.1:{web}/healthz", timeout=5)
+
+
+def test_run_refuses_a_busy_dashboard_port_before_starting(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot")
+        result = subprocess.run(
+            [*CLI, "run", "--port", str(port)], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
+    assert result.returncode == 2
+    assert f"cannot serve the dashboard on 127.0.0.1:{port}" in result.stderr
+    assert "--no-dashboard" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_takes_telegrams_webhook_when_a_secret_is_set(
+    tmp_path: Path, stand_in: tuple[StandInBotApi, int]
+) -> None:
+    api, port = stand_in
+    web = free_port()
+    env = env_for(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot",
+        TELEGRAM_WEBHOOK_SECRET="s3cret_for-tests",
+    )
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(web)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    hook = f"http://127.0.0.1:{web}/telegram/webhook"
+    update = Updates(ids=itertools.count(777)).private(TgUser(1002, "Bea"), "/help")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "serve never became ready"
+            try:
+                if httpx.get(f"http://127.0.0.1:{web}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert httpx.post(hook, json=update, timeout=10).status_code == 403
+        wrong = httpx.post(hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}, timeout=10)
+        assert wrong.status_code == 403
+        time.sleep(0.3)
+        assert api.sent == []  # nothing was processed
+        right = httpx.post(
+            hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret_for-tests"}, timeout=10
+        )
+        assert right.status_code == 200
+        while not api.sent:
+            assert time.monotonic() < deadline, f"no answer; methods: {api.methods}"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "How the exchange works" in api.sent[0]["text"]
+    assert "setWebhook" not in api.methods  # PUBLIC_BASE_URL is not https: registering is left to the operator
     assert "Traceback" not in stderr

@@ -31,8 +31,8 @@ from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
-from tgexchange.adapters.db.unit_of_work import make_session_factory
-from tgexchange.bootstrap import Storage
+from tgexchange.adapters.db.rollup import ROLLUP_TABLES, rebuild_rollups
+from tgexchange.bootstrap import Storage, storage_on
 from tgexchange.domain.content import ContentRef
 from tgexchange.domain.errors import (
     CommunityPaused,
@@ -72,7 +72,7 @@ def fresh_sqlite_storage(directory: Path) -> Storage:
     """A migrated SQLite file of its own, built as the ``sqlite_storage`` fixture builds one."""
     engine = make_engine(f"sqlite:///{directory / 'tgexchange.db'}")
     upgrade(engine)
-    return Storage(engine=engine, session_factory=make_session_factory(engine))
+    return storage_on(engine)
 
 
 class ExchangeMachine(RuleBasedStateMachine):
@@ -586,6 +586,18 @@ class ExchangeMachine(RuleBasedStateMachine):
                 connection.execute(sa.select(_t.c.giver_id).where(_t.c.status == TaskStatus.VERIFIED)).scalars()
             )
         assert stats == {member_id: given[member_id] for member_id in stats}
+
+    @invariant()
+    def dashboard_rollups_equal_a_rebuild_from_the_tasks(self) -> None:
+        def rows(connection: sa.Connection) -> dict[str, list[tuple[object, ...]]]:
+            return {t.name: sorted(tuple(r) for r in connection.execute(sa.select(t))) for t in ROLLUP_TABLES}
+
+        with self.storage.engine.connect() as connection:
+            kept = rows(connection)
+            rebuild_rollups(connection)
+            rebuilt = rows(connection)
+            connection.rollback()
+        assert kept == rebuilt
 
 
 @pytest.mark.slow

@@ -34,7 +34,7 @@ from tgexchange.bootstrap import Container
 from tgexchange.bot import deeplinks, keyboards
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
-from tgexchange.bot.handlers import account, admin, group, link, private_text, review, start, submit, task
+from tgexchange.bot.handlers import account, admin, dashboard, group, link, private_text, review, start, submit, task
 from tgexchange.bot.notifier import BotNotifier
 from tgexchange.bot.ordering import PerSenderUpdateProcessor
 from tgexchange.bot.refusals import Handler
@@ -122,6 +122,7 @@ def add_handlers(application: App) -> None:
             CommandHandler("start", start.start, filters=message),
             CommandHandler("help", start.help_command, filters=message),
             CommandHandler(list(admin.COMMANDS), admin.admin_command, filters=message),
+            CommandHandler("dashboard", dashboard.dashboard_command, filters=message),
             CommandHandler("link", link.link_command, filters=private),
             CommandHandler("submit", submit.submit_command, filters=private),
             CommandHandler("task", task.task_command, filters=private),
@@ -220,7 +221,7 @@ async def start_bot(application: App) -> None:
     for language in SUPPORTED:
         code = None if language == "en" else language  # English is the menu for every other language too
         private = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in PRIVATE_COMMANDS]
-        admins = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in (*admin.COMMANDS, "help")]
+        admins = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in (*admin.COMMANDS, "dashboard", "help")]
         in_groups = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in GROUP_COMMANDS]
         await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=code)
         await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code)

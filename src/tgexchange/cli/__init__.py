@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tgexchange.cli import exchange, quality, run, train, url, worker
+from tgexchange.cli import exchange, quality, rollups, run, serve, train, url, worker
 from tgexchange.config import Settings
 from tgexchange.logs import configure_logging
 
@@ -31,4 +31,6 @@ app.command()(exchange.demo)
 app.command()(url.url)
 app.command()(worker.worker)
 app.command()(quality.quality)
+app.command()(serve.serve)
 app.add_typer(train.app, name="train")
+app.add_typer(rollups.app, name="rollups")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,10 +15,21 @@ from rich.table import Table
 
 from tgexchange.bootstrap import Storage, build_storage
 from tgexchange.cli.console import err, out
+from tgexchange.cli.serve import DEFAULT_HOST, DEFAULT_PORT
 from tgexchange.config import Settings
+from tgexchange.domain.content import Platform
 from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation, SimulationResult
 
+if TYPE_CHECKING:
+    from tgexchange.services.ports import QualityGate
+
 SYNTHETIC_NOTE = "All members, content and comments below are synthetic (simulated); none are real people."
+# The demo's second community (every platform, with platform outages) and its synthetic admin,
+# who runs both communities and gets the dashboard login link.
+SHORTS_CHAT_ID = SIM_CHAT_ID - 1
+SHORTS_TITLE = "Simulated short-video creators (synthetic data)"
+DEMO_ADMIN_TELEGRAM_ID = 999_000_001
+DEMO_OUTAGE_RATE = 0.15
 
 
 def migrate() -> None:
@@ -37,10 +49,21 @@ def _safe_url(storage: Storage) -> str:
     return storage.engine.url.render_as_string(hide_password=True)
 
 
-def _run_simulation(storage: Storage, *, members: int, days: int, seed: int, quiet: bool) -> SimulationResult:
-    from tgexchange.adapters.quality import ClassifierQualityGate
+def _run_simulation(
+    storage: Storage,
+    *,
+    members: int,
+    days: int,
+    seed: int,
+    quiet: bool,
+    gate: QualityGate | None = None,
+    **options: Any,
+) -> SimulationResult:
+    if gate is None:
+        from tgexchange.adapters.quality import ClassifierQualityGate
 
-    simulation = Simulation(storage, members=members, days=days, seed=seed, gate=ClassifierQualityGate())
+        gate = ClassifierQualityGate()
+    simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate, **options)
     with Progress(
         TextColumn("[bold]simulating[/] {task.description}"),
         BarColumn(),
@@ -110,38 +133,105 @@ def simulate(
 
 
 def demo(
-    members: Annotated[int, typer.Option(min=2, max=5000, help="Simulated members.")] = 60,
-    days: Annotated[int, typer.Option(min=1, max=365, help="Simulated days.")] = 14,
+    *,
+    members: Annotated[int, typer.Option(min=2, max=5000, help="Simulated members (the second community: 2/3).")] = 60,
+    days: Annotated[int, typer.Option(min=1, max=365, help="Simulated days, ending now.")] = 14,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
-    fresh: Annotated[bool, typer.Option(help="Simulate again even if the demo community exists.")] = False,
+    fresh: Annotated[bool, typer.Option(help="Simulate again even if the demo communities exist.")] = False,
+    serve: Annotated[bool, typer.Option(help="Serve the dashboard until Ctrl-C (--no-serve: print and exit).")] = True,
+    host: Annotated[str, typer.Option(help="Interface the dashboard listens on.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port the dashboard listens on.")] = DEFAULT_PORT,
 ) -> None:
-    """Fill the embedded database with a simulated community and show what to look at.
+    """Fill the embedded database with two simulated communities, then serve the dashboard.
 
-    The community is synthetic: simulated members, content and comments.
+    One community exchanges YouTube feedback; the other YouTube, TikTok and Instagram, with some
+    platform outages. A synthetic admin runs both: the demo prints a login link for them (valid
+    10 minutes, once; run the demo again for a new one). All data is synthetic.
     """
     settings = Settings()
     storage = build_storage(settings.effective_database_url)
     with storage.uow() as uow:
-        existing = uow.communities.find_by_chat(SIM_CHAT_ID)
-    if existing is not None and not fresh:
-        out.print(f"The demo community already exists in {_safe_url(storage)} (use --fresh to rebuild it).")
+        existing = [uow.communities.find_by_chat(chat) for chat in (SIM_CHAT_ID, SHORTS_CHAT_ID)]
+    if all(existing) and not fresh:
+        out.print(f"The demo communities already exist in {_safe_url(storage)} (use --fresh to rebuild them).")
     else:
-        if existing is not None:
+        if any(existing):
             storage.dispose()
             _remove_sqlite_files(settings)
             storage = build_storage(settings.effective_database_url)
-        result = _run_simulation(storage, members=members, days=days, seed=seed, quiet=False)
+        from tgexchange.adapters.quality import ClassifierQualityGate
+
+        gate = ClassifierQualityGate()  # loaded once for both communities
+        # The history ends now, so the dashboard's "today" and "last 7 days" show it.
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
+        result = _run_simulation(storage, members=members, days=days, seed=seed, quiet=False, gate=gate, start=start)
         out.print(_summary_table(result))
+        out.print(f"\n[bold]{SHORTS_TITLE}[/]: YouTube, TikTok and Instagram, with some platform outages")
+        shorts = _run_simulation(
+            storage,
+            members=max(2, members * 2 // 3),
+            days=days,
+            seed=seed + 1,
+            quiet=False,
+            gate=gate,
+            start=start,
+            chat_id=SHORTS_CHAT_ID,
+            title=SHORTS_TITLE,
+            platforms=tuple(Platform),
+            outage_rate=DEMO_OUTAGE_RATE,
+        )
+        out.print(_summary_table(shorts))
+    address = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port}"  # noqa: S104 - compared, not bound
+    link = _demo_login_link(storage, base_url=address)
     out.print(
         "\n[bold]What to look at[/]\n"
-        f"  • The database: {_safe_url(storage)} (SQLite, WAL mode; open it with any SQLite browser).\n"
+        f"  • The dashboard: open this login link (valid 10 minutes, once):\n    {link}\n"
+        + (
+            f"    or, as the operator: curl -H 'Authorization: Bearer $OPERATOR_TOKEN' {address}/exchange/dashboard/overview\n"
+            if settings.operator_token
+            else ""
+        )
+        + f"  • The database: {_safe_url(storage)} (SQLite, WAL mode; open it with any SQLite browser).\n"
         "  • Honest members end with more credits and more feedback received than leechers and spammers:\n"
         "    the exchange rewards giving back.\n"
         "  • tgexchange simulate --members 200 --days 30 --json   for a bigger run as JSON.\n"
         "  • tgexchange --help   for every command.\n"
-        f"  • {SYNTHETIC_NOTE}"
+        f"  • {SYNTHETIC_NOTE}",
+        soft_wrap=True,
     )
     storage.dispose()
+    if serve:
+        from tgexchange.bootstrap import bootstrap
+        from tgexchange.cli.serve import run_server, web_app
+
+        container = bootstrap(settings)
+        err.print(f"serving the dashboard on {address}; Ctrl-C to stop")
+        run_server(web_app(container), host=host, port=port, log_level="warning")
+        container.storage.dispose()
+
+
+def _demo_login_link(storage: Storage, *, base_url: str) -> str:
+    """Makes the synthetic admin an admin of both demo communities and issues their link."""
+    from tgexchange.services import community as community_service
+    from tgexchange.services import dashboard as dashboard_service
+
+    now = datetime.now(UTC)
+    with storage.uow() as uow:
+        communities = [uow.communities.find_by_chat(chat) for chat in (SIM_CHAT_ID, SHORTS_CHAT_ID)]
+    for community in communities:
+        if community is not None:
+            community_service.join_community(
+                storage.uow(),
+                community_id=community.id or 0,
+                telegram_user_id=DEMO_ADMIN_TELEGRAM_ID,
+                display_name="Demo admin (synthetic)",
+                now=now,
+                is_admin=True,
+            )
+    link = dashboard_service.issue_login_link(
+        storage.uow(), telegram_user_id=DEMO_ADMIN_TELEGRAM_ID, now=now, base_url=base_url
+    )
+    return link.url
 
 
 def _remove_sqlite_files(settings: Settings) -> None:

@@ -16,6 +16,7 @@ class _Video:
     channel_id: str
     title: str
     uploaded_at: datetime
+    description: str | None = None
     comments: list[PublicComment] = field(default_factory=list)
 
 
@@ -27,7 +28,16 @@ class SimulatedPlatform:
         self._comment_seq = 0
         self.reads = 0
 
-    def publish(self, *, platform: Platform, content_id: str, channel_id: str, title: str, now: datetime) -> ContentRef:
+    def publish(
+        self,
+        *,
+        platform: Platform,
+        content_id: str,
+        channel_id: str,
+        title: str,
+        now: datetime,
+        description: str | None = None,
+    ) -> ContentRef:
         kind = ContentKind.VIDEO if platform is Platform.YOUTUBE else ContentKind.POST
         url = {
             Platform.YOUTUBE: f"https://www.youtube.com/watch?v={content_id}",
@@ -35,7 +45,7 @@ class SimulatedPlatform:
             Platform.INSTAGRAM: f"https://www.instagram.com/p/{content_id}/",
         }[platform]
         ref = ContentRef(platform, kind, content_id, url)
-        self._videos[(platform, content_id)] = _Video(ref, channel_id, title, now)
+        self._videos[(platform, content_id)] = _Video(ref, channel_id, title, now, description)
         return ref
 
     def comment(self, ref: ContentRef, *, author_channel_id: str, text: str, now: datetime) -> PublicComment:
@@ -61,6 +71,7 @@ class SimulatedPlatform:
             channel_id=video.channel_id,
             uploaded_at=video.uploaded_at,
             comment_count=len(video.comments),
+            description=video.description,
         )
 
     def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:

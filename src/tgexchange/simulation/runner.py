@@ -5,15 +5,15 @@ from __future__ import annotations
 import heapq
 import random
 import statistics
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
-from tgexchange.domain.content import ContentRef, Platform
-from tgexchange.domain.errors import DomainError
+from tgexchange.domain.content import ContentRef, Platform, PublicComment
+from tgexchange.domain.errors import DomainError, PlatformUnavailable
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
@@ -32,6 +32,8 @@ SIM_CHAT_ID = -1_000_000_000_001
 _VERIFY_AFTER = timedelta(minutes=30)
 _QUIET_AFTER_NOTHING = timedelta(hours=4)
 _SAVING_FOR = timedelta(hours=12)
+# Where comments are not public the submission's owner confirms in Telegram, which takes a while.
+_OWNER_ANSWERS_AFTER = timedelta(hours=6)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class SimMember:
     # People who just saw "nothing to do" or "not enough credits" do not ask again at once.
     quiet_until: datetime = SIM_START
     saving_until: datetime = SIM_START
+    channels: dict[Platform, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,30 @@ class SimulationResult:
         }
 
 
+class _FlakyComments:
+    """The simulated platform's comments, except that a share of reads on platforms with public
+    comments fail as outages do (the verification records them and retries)."""
+
+    def __init__(self, platform: SimulatedPlatform, rng: random.Random, outage_rate: float) -> None:
+        self._platform = platform
+        self._rng = rng
+        self._outage_rate = outage_rate
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+        if self._rng.random() < self._outage_rate:
+            raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
+        return self._platform.read_comments(ref, limit=limit)
+
+
 class Simulation:
-    """A synthetic community of ``members`` over ``days``; deterministic for a seed."""
+    """A synthetic community of ``members`` over ``days``; deterministic for a seed.
+
+    By default it is the YouTube-only community that ``tgexchange simulate`` reports on. The demo
+    adds a start time, platforms (members link them all; each submission picks one; where comments
+    are not public the member pastes their text and the owner confirms it) and an outage rate (a
+    share of comment reads fail). Each draws random numbers only when used, so the default run,
+    and its random sequence, stay exactly as they were.
+    """
 
     def __init__(
         self,
@@ -82,19 +107,26 @@ class Simulation:
         gate: QualityGate,
         chat_id: int = SIM_CHAT_ID,
         title: str = "Simulated creators (synthetic data)",
+        start: datetime = SIM_START,
+        platforms: Sequence[Platform] = (Platform.YOUTUBE,),
+        outage_rate: float = 0.0,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
+        if not platforms or not 0.0 <= outage_rate < 1.0:
+            raise ValueError("a simulation needs at least one platform and an outage rate in [0, 1)")
         self.storage = storage
         self.gate = gate
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
+        self.platforms = tuple(platforms)
+        self.comments = _FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
         self.seed = seed
         self.days = days
         self.member_count = members
         self.chat_id = chat_id
         self.title = title
-        self.now = SIM_START
+        self.now = start
         self.members: list[SimMember] = []
         self.by_member_id: dict[int, SimMember] = {}
         self.community_id = 0
@@ -104,6 +136,8 @@ class Simulation:
         self._refs: dict[int, ContentRef] = {}
         self._pending: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
         self._to_verify: list[tuple[datetime, int, int]] = []  # (due, sequence, submission id)
+        self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
+        self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
 
     # setup -------------------------------------------------------------------------------
@@ -113,7 +147,7 @@ class Simulation:
             telegram_chat_id=self.chat_id,
             title=self.title,
             now=self.now,
-            settings=CommunitySettings(allowed_platforms=frozenset({Platform.YOUTUBE})),
+            settings=CommunitySettings(allowed_platforms=frozenset(self.platforms)),
         )
         self.community_id = community.id or 0
         profiles = assign_profiles(self.member_count)
@@ -135,29 +169,38 @@ class Simulation:
             )
             member_id = joined.member.id or 0
             sim = SimMember(index, profile, member_id, f"UCsim{index:06d}", ring)
-            self._link_channel(sim)
+            for platform in self.platforms:
+                self._link_channel(sim, platform)
             self.members.append(sim)
             self.by_member_id[member_id] = sim
 
-    def _link_channel(self, sim: SimMember) -> None:
+    def _link_channel(self, sim: SimMember, platform: Platform) -> None:
+        channel_id = sim.channel_id if platform is Platform.YOUTUBE else f"{platform.value}-sim{sim.index:06d}"
+        sim.channels[platform] = channel_id
         proof = channel_service.start_channel_proof(
-            self.storage.uow(), member_id=sim.member_id, platform=Platform.YOUTUBE, now=self.now
+            self.storage.uow(), member_id=sim.member_id, platform=platform, now=self.now
         )
-        ref = self._publish(sim)
-        self.platform.comment(ref, author_channel_id=sim.channel_id, text=f"my code {proof.code}", now=self.now)
+        if platform.has_public_comments:
+            ref = self._publish(sim, platform)
+            self.platform.comment(ref, author_channel_id=channel_id, text=f"my code {proof.code}", now=self.now)
+        else:  # no public comments: the code goes in the description of the member's own post
+            ref = self._publish(sim, platform, description=f"my code {proof.code}")
         channel_service.confirm_channel_proof(
             self.storage.uow(), self.platform, self.platform, member_id=sim.member_id, ref=ref, now=self.now
         )
 
-    def _publish(self, sim: SimMember) -> ContentRef:
+    def _publish(
+        self, sim: SimMember, platform: Platform = Platform.YOUTUBE, description: str | None = None
+    ) -> ContentRef:
         sim.videos += 1
         content_id = f"v{sim.index:05d}x{sim.videos:04d}"
         return self.platform.publish(
-            platform=Platform.YOUTUBE,
+            platform=platform,
             content_id=content_id,
-            channel_id=sim.channel_id,
+            channel_id=sim.channels[platform],
             title=texts.video_title(self.rng, sim.videos),
             now=self.now,
+            description=description,
         )
 
     # one hour ----------------------------------------------------------------------------
@@ -168,6 +211,7 @@ class Simulation:
                 self._session(sim)
         self._finish_due_work()
         self._verify_due()
+        self._answer_owners()
         if self.now.hour == 0:
             task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
 
@@ -182,7 +226,9 @@ class Simulation:
     def _maybe_submit(self, sim: SimMember) -> None:
         if self.now < sim.saving_until:
             return
-        ref = self._publish(sim)
+        # One platform draws nothing, so the default run's random sequence is unchanged.
+        platform = self.platforms[0] if len(self.platforms) == 1 else self.rng.choice(self.platforms)
+        ref = self._publish(sim, platform)
         try:
             submission = submission_service.submit_content(
                 self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now
@@ -235,13 +281,21 @@ class Simulation:
                 del self._tasks[task_id]
                 continue  # too late: the expiry sweep takes it
             text = self._comment_text(sim)
-            self.platform.comment(self._refs[task.submission_id], author_channel_id=sim.channel_id, text=text, now=due)
+            self.platform.comment(
+                self._refs[task.submission_id], author_channel_id=sim.channels[task.platform], text=text, now=due
+            )
+            # Where comments are not public the member pastes their text for the quality gate.
+            pasted = None if task.platform.has_public_comments else text
             try:
-                task_service.mark_task_done(self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now)
+                task_service.mark_task_done(
+                    self.storage.uow(), member_id=task.giver_id, task_id=task_id, now=self.now, feedback_text=pasted
+                )
             except DomainError:
                 del self._tasks[task_id]
                 continue  # e.g. cancelled meanwhile
             del self._tasks[task_id]
+            if not task.platform.has_public_comments:
+                self._awaiting_owner.setdefault(task.submission_id, {})[task_id] = task.owner_id
             self._seq += 1
             heapq.heappush(self._to_verify, (self.now + _VERIFY_AFTER, self._seq, task.submission_id))
 
@@ -252,12 +306,33 @@ class Simulation:
         while self._to_verify and self._to_verify[0][0] <= self.now:
             due.add(heapq.heappop(self._to_verify)[2])
         runs = verification.verify_submissions(
-            self.storage.uow(), self.platform, self.gate, submission_ids=sorted(due), now=self.now
+            self.storage.uow(), self.comments, self.gate, submission_ids=sorted(due), now=self.now
         )
         for submission_id, run in zip(sorted(due), runs, strict=True):
             if run.retry_in is not None:
                 self._seq += 1
                 heapq.heappush(self._to_verify, (self.now + run.retry_in, self._seq, submission_id))
+                continue  # nothing was handed to the owner yet
+            for task_id in self._awaiting_owner.pop(submission_id, {}):
+                self._seq += 1
+                heapq.heappush(self._owner_reviews, (self.now + _OWNER_ANSWERS_AFTER, self._seq, task_id))
+
+    def _answer_owners(self) -> None:
+        """Owners confirm feedback they find under their post (the simulated members comment
+        before they say done); a task the quality gate already refused is no longer theirs to
+        answer."""
+        while self._owner_reviews and self._owner_reviews[0][0] <= self.now:
+            _, _, task_id = heapq.heappop(self._owner_reviews)
+            with self.storage.uow() as uow:
+                task = uow.tasks.find(task_id)
+            if task is None or task.review_stage is None:
+                continue
+            try:
+                verification.answer_owner_review(
+                    self.storage.uow(), owner_member_id=task.owner_id, task_id=task_id, confirmed=True, now=self.now
+                )
+            except DomainError:
+                continue  # e.g. the community was paused meanwhile
 
     # run ---------------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:

@@ -26,8 +26,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def head_revision() -> str | None:
+    """The latest migration in the code."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
+        # A read: on SQLite, not under the write lock every other transaction takes (readiness
+        # probes call this every few seconds).
+        connection.execution_options(sqlite_begin="DEFERRED")
         return MigrationContext.configure(connection).get_current_revision()

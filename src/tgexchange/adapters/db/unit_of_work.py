@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tgexchange.adapters.db.audit import SqlAuditRepository
 from tgexchange.adapters.db.channel import SqlChannelRepository, SqlProofRepository
 from tgexchange.adapters.db.community import SqlCommunityRepository
+from tgexchange.adapters.db.dashboard import SqlLoginLinkRepository
 from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.adapters.db.failures import SqlFailureRepository
 from tgexchange.adapters.db.ledger import SqlLedgerRepository
@@ -90,6 +91,7 @@ class SqlAlchemyUnitOfWork:
         self.stats = SqlStatsRepository(session)
         self.audit = SqlAuditRepository(session)
         self.failures = SqlFailureRepository(session)
+        self.login_links = SqlLoginLinkRepository(session)
         return self
 
     def __exit__(

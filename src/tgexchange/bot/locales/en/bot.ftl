@@ -21,6 +21,7 @@ cmd-ban = Ban a member from the exchange (admins)
 cmd-unban = Lift a ban (admins)
 cmd-stats = Community statistics (admins)
 cmd-audit = Recent admin actions (admins)
+cmd-dashboard = A login link to the dashboard (admins)
 
 ## Buttons
 
@@ -80,7 +81,7 @@ help =
 
     I never comment, like or follow for you: you write every comment yourself, from your own account.
 help-admin =
-    <b>For admins</b> (in the group): /settings, /pause <i>reason</i>, /resume, /warn, /ban, /unban (reply to a message or give @username), /stats, /audit.
+    <b>For admins</b> (in the group): /settings, /pause <i>reason</i>, /resume, /warn, /ban, /unban (reply to a message or give @username), /stats, /audit. In private: /dashboard for a login link to the live dashboard.
 
 ## Language
 
@@ -228,6 +229,16 @@ cancel-reason-other = it is no longer needed.
 admin-only = Sorry, only the group's admins can do that.
 admin-anonymous = You are posting anonymously as the group. Tap the button so I know which admin you are.
 admin-anonymous-expired = That request has expired. Send the command again.
+dashboard-link =
+    📊 <b>Your dashboard</b> ({ $communities ->
+        [one] one community
+       *[other] { $communities } communities
+    })
+    <a href="{ $url }">{ $url }</a>
+    The link works once, for { $minutes } minutes. Do not forward it: whoever opens it first is logged in as you.
+dashboard-not-admin = The dashboard is for the admins of a group that runs an exchange. If you are one, send /dashboard in the group first.
+dashboard-in-private = Login links are personal, so I only send them in private: tap the button, then send me /dashboard there.
+dashboard-anonymous = You are posting anonymously as the group. Send me /dashboard in a private chat to get a login link.
 admin-group-only = Use that command in the group (or in private after joining its exchange).
 settings-title = ⚙️ <b>Settings of { $community }</b> — tap − or + to change.
 settings-credits_per_feedback = Credits per feedback: { $value }
@@ -293,6 +304,8 @@ error-member_not_found = I could not find that member.
 error-submission_not_found = I could not find that submission.
 error-task_not_found = I could not find that task.
 error-member_banned = ⛔ You are banned from this exchange. Ask an admin if you think this is a mistake.
+error-login_link_invalid = That login link is invalid, expired or already used. Send /dashboard again.
+error-not_your_community = You are not an admin of that community.
 error-not_an_admin = Sorry, only the group's admins can do that.
 error-community_paused = ⏸ The exchange is paused right now{ $has_reason ->
         [yes] : { $reason }

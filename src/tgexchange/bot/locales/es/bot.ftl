@@ -20,6 +20,7 @@ cmd-warn = Advertir a un miembro (admins)
 cmd-ban = Expulsar a un miembro del intercambio (admins)
 cmd-unban = Levantar una expulsión (admins)
 cmd-stats = Estadísticas de la comunidad (admins)
+cmd-dashboard = Un enlace de acceso al panel (admins)
 cmd-audit = Acciones recientes de los admins (admins)
 
 ## Botones
@@ -80,7 +81,7 @@ help =
 
     Nunca comento, doy «me gusta» ni sigo a nadie por ti: cada comentario lo escribes tú, desde tu propia cuenta.
 help-admin =
-    <b>Para admins</b> (en el grupo): /settings, /pause <i>motivo</i>, /resume, /warn, /ban, /unban (responde a un mensaje o indica @usuario), /stats, /audit.
+    <b>Para admins</b> (en el grupo): /settings, /pause <i>motivo</i>, /resume, /warn, /ban, /unban (responde a un mensaje o indica @usuario), /stats, /audit. En privado: /dashboard para un enlace de acceso al panel en vivo.
 
 ## Idioma
 
@@ -228,6 +229,16 @@ cancel-reason-other = ya no hace falta.
 admin-only = Lo siento, solo los admins del grupo pueden hacer eso.
 admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el botón para que sepa qué admin eres.
 admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
+dashboard-link =
+    📊 <b>Tu panel</b> ({ $communities ->
+        [one] una comunidad
+       *[other] { $communities } comunidades
+    })
+    <a href="{ $url }">{ $url }</a>
+    El enlace funciona una sola vez, durante { $minutes } minutos. No lo reenvíes: quien lo abra primero entra como tú.
+dashboard-not-admin = El panel es para los admins de un grupo con intercambio. Si lo eres, envía primero /dashboard en el grupo.
+dashboard-in-private = Los enlaces de acceso son personales, así que solo los envío en privado: pulsa el botón y envíame /dashboard allí.
+dashboard-anonymous = Estás escribiendo de forma anónima como el grupo. Envíame /dashboard en un chat privado para recibir un enlace de acceso.
 admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
 settings-title = ⚙️ <b>Ajustes de { $community }</b>: pulsa − o + para cambiarlos.
 settings-credits_per_feedback = Créditos por opinión: { $value }
@@ -293,6 +304,8 @@ error-member_not_found = No encuentro a ese miembro.
 error-submission_not_found = No encuentro ese envío.
 error-task_not_found = No encuentro esa tarea.
 error-member_banned = ⛔ Estás expulsado de este intercambio. Pregunta a un admin si crees que es un error.
+error-login_link_invalid = Ese enlace de acceso no es válido, ha caducado o ya se usó. Envía /dashboard de nuevo.
+error-not_your_community = No eres admin de esa comunidad.
 error-not_an_admin = Lo siento, solo los admins del grupo pueden hacer eso.
 error-community_paused = ⏸ El intercambio está en pausa ahora mismo{ $has_reason ->
         [yes] : { $reason }

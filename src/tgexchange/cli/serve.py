@@ -1,0 +1,131 @@
+"""``tgexchange serve``: the web face (dashboard, its API, probes and metrics) over uvicorn, and
+the Telegram webhook when the bot is configured for one."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tgexchange.cli.console import err
+from tgexchange.config import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import APIRouter, FastAPI
+
+    from tgexchange.bootstrap import Container
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+def queue_depth_of(settings: Settings) -> Callable[[], int]:
+    """How many jobs wait in QUEUE_URL's queue, asked at each /metrics scrape."""
+
+    def depth() -> int:
+        from tgexchange.worker.queue import make_huey
+
+        return int(make_huey(settings.effective_queue_url).pending_count())
+
+    return depth
+
+
+def web_app(container: Container, extra_routers: tuple[APIRouter, ...] = ()) -> FastAPI:
+    from tgexchange.web.app import create_app
+
+    return create_app(container, extra_routers=extra_routers, queue_depth=queue_depth_of(container.settings))
+
+
+def _config(app: FastAPI, *, host: str, port: int, log_level: str) -> uvicorn.Config:
+    # Behind a proxy on this machine, X-Forwarded-Proto is trusted (uvicorn's default), so
+    # cookies get Secure flags for https visitors.
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), server_header=False)
+
+
+def _stopped(_signum: int, _frame: FrameType | None) -> None:
+    """uvicorn has already shut down gracefully when it raises the stop signal again."""
+
+
+def run_server(app: FastAPI, *, host: str, port: int, log_level: str = "info") -> None:
+    """Serves until SIGINT or SIGTERM: uvicorn finishes the requests in flight (and the webhook's
+    updates), then the process exits 0, as ``tgexchange run`` does."""
+    import uvicorn
+
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, _stopped) for sig in stop_signals}
+    try:
+        uvicorn.Server(_config(app, host=host, port=port, log_level=log_level)).run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def embedded_server(app: FastAPI, *, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
+    """A server to run as a task on an event loop someone else owns (the bot's, in ``tgexchange
+    run``): it leaves SIGINT and SIGTERM to the owner, who stops it with ``should_exit = True``."""
+    import uvicorn
+
+    class Embedded(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Embedded(_config(app, host=host, port=port, log_level=log_level))
+
+
+def webhook_routers(container: Container) -> tuple[APIRouter, ...]:
+    """The Telegram webhook route when TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are both set,
+    else nothing. Verification jobs go to QUEUE_URL for `tgexchange worker` processes. An https
+    PUBLIC_BASE_URL is registered with Telegram at start (setWebhook with the secret)."""
+    settings = container.settings
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else ""
+    if not token or not secret:
+        return ()
+    from tgexchange.bot.app import build_application
+    from tgexchange.bot.webhook import webhook_router
+    from tgexchange.worker.jobs import register_jobs
+    from tgexchange.worker.queue import make_huey
+
+    jobs = register_jobs(make_huey(settings.effective_queue_url), container)
+    application = build_application(
+        container, token=token, queue=jobs, base_url=settings.telegram_api_base_url, polling=False
+    )
+    public = settings.public_base_url if settings.public_base_url.startswith("https://") else None
+    return (webhook_router(application, secret, public_url=public),)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+) -> None:
+    """Serve the admin dashboard and its API (docs at /docs) until Ctrl-C.
+
+    Admins log in with the link the bot sends for /dashboard; the operator sends
+    "Authorization: Bearer $OPERATOR_TOKEN". PUBLIC_BASE_URL is the address admins reach. With
+    TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET set, the bot's webhook is served at
+    /telegram/webhook too (run `tgexchange worker` for the jobs).
+    """
+    from tgexchange.bootstrap import bootstrap
+
+    settings = Settings()
+    container = bootstrap(settings)
+    try:
+        routers = webhook_routers(container)
+    except ValueError as error:  # a secret Telegram would not accept
+        err.print(str(error), markup=False)
+        raise typer.Exit(code=2) from error
+    err.print(
+        f"dashboard: http://{host}:{port}/exchange/dashboard (public: {settings.public_base_url})"
+        + ("; Telegram webhook at /telegram/webhook" if routers else "")
+        + "; Ctrl-C to stop"
+    )
+    run_server(web_app(container, routers), host=host, port=port, log_level=settings.log_level)
+    container.storage.dispose()

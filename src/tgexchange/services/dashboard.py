@@ -1,0 +1,346 @@
+"""The admin dashboard: one-time login links, and what a viewer may see of the exchange.
+
+Login: an admin sends /dashboard to the bot, which calls ``issue_login_link`` and sends the URL
+(with link previews off: a preview fetch would use the link up). The web face redeems it once
+with ``redeem_login_link`` and keeps the Telegram user in a signed session cookie; every request
+then asks ``admin_viewer`` which communities that user runs now.
+
+The views read the DashboardReader port (rollups, not history) and apply the domain's arithmetic.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlencode
+
+from tgexchange.domain.content import Platform
+from tgexchange.domain.dashboard import LOGIN_LINK_TTL, LoginLinkInvalid, Period, Viewer, token_digest
+from tgexchange.domain.errors import NotAnAdmin
+from tgexchange.domain.rollup import Counts, is_trusted, member_roi
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.ports import (
+    TASK_EXPORT_COLUMNS,
+    CommunityCounts,
+    DashboardReader,
+    DayCount,
+    FailureCount,
+    FailureRow,
+    MemberRow,
+    PlatformCounts,
+    UnitOfWork,
+)
+
+LOGIN_PATH = "/exchange/dashboard/login"
+MAX_TOKEN_LENGTH = 128
+# Spent and expired links are kept a day (for support questions), then purged on the next issue.
+KEEP_SPENT_LINKS = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLink:
+    token: str
+    url: str
+    expires_at: datetime
+    community_ids: frozenset[int]
+
+
+def login_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}{LOGIN_PATH}?{urlencode({'token': token})}"
+
+
+@retry_on_conflict()
+def issue_login_link(uow: UnitOfWork, *, telegram_user_id: int, now: datetime, base_url: str = "") -> LoginLink:
+    """A single-use dashboard login link for the user, valid for LOGIN_LINK_TTL. ``base_url`` is
+    the dashboard's public address (PUBLIC_BASE_URL); without it ``url`` is a path. Raises
+    NotAnAdmin unless the user is an admin (not banned) of at least one community."""
+    with uow:
+        memberships = uow.members.list_for_user(telegram_user_id)
+        runs = frozenset(m.community_id for m in memberships if m.is_admin and not m.is_banned)
+        if not runs:
+            raise NotAnAdmin(memberships[0].id or 0 if memberships else 0)
+        token = secrets.token_urlsafe(32)  # 256 random bits
+        uow.login_links.purge(before=now - KEEP_SPENT_LINKS)
+        uow.login_links.add(
+            token_digest=token_digest(token),
+            telegram_user_id=telegram_user_id,
+            created_at=now,
+            expires_at=now + LOGIN_LINK_TTL,
+        )
+        uow.commit()
+    return LoginLink(token, login_url(base_url, token), now + LOGIN_LINK_TTL, runs)
+
+
+@retry_on_conflict()
+def redeem_login_link(uow: UnitOfWork, *, token: str, now: datetime) -> int:
+    """Uses the link up and returns its Telegram user id. Raises LoginLinkInvalid when the token
+    is unknown, already used or expired."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise LoginLinkInvalid()
+    with uow:
+        telegram_user_id = uow.login_links.redeem(token_digest(token), now=now)
+        if telegram_user_id is None:
+            raise LoginLinkInvalid()
+        uow.commit()
+        return telegram_user_id
+
+
+def admin_viewer(reader: DashboardReader, *, telegram_user_id: int) -> Viewer:
+    """The viewer for a logged-in user, with the communities they run now. Raises NotAnAdmin when
+    they run none any more."""
+    runs = reader.admin_communities(telegram_user_id)
+    if not runs:
+        raise NotAnAdmin(0)
+    return Viewer(is_operator=False, community_ids=runs, telegram_user_id=telegram_user_id)
+
+
+def visible_communities(reader: DashboardReader, *, viewer: Viewer) -> dict[int, str]:
+    return reader.community_titles(viewer.scope(None))
+
+
+# Views -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    period: Period
+    community_id: int | None
+    totals: Counts
+    platforms: list[PlatformCounts]
+    verified_per_day: list[DayCount]
+
+
+def overview(
+    reader: DashboardReader, *, viewer: Viewer, period: Period, community_id: int | None, today: date
+) -> Overview:
+    """Totals over the period (UTC days, today included). Raises NotYourCommunity."""
+    scope = viewer.scope(community_id)
+    by_platform = _every_platform(reader.counts_by_platform(scope, first_day=period.first_day(today)))
+    totals = Counts()
+    for row in by_platform:
+        totals.add(row.counts)
+    first = period.series_first_day(today)
+    per_day = {row.day: row.verified for row in reader.verified_per_day(scope, first_day=first)}
+    days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
+    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days])
+
+
+def _every_platform(rows: list[PlatformCounts]) -> list[PlatformCounts]:
+    """One row per platform, zeros included, so charts keep their colours and order."""
+    found = {row.platform: row for row in rows}
+    return [found.get(p, PlatformCounts(p, Counts())) for p in Platform]
+
+
+class GroupOrder(StrEnum):
+    ROI_RATIO = "roi_ratio"
+    INTERACTIONS = "interactions"
+    EFFICIENCY = "efficiency"
+
+
+def groups(
+    reader: DashboardReader, *, viewer: Viewer, period: Period, sort_by: GroupOrder, limit: int, today: date
+) -> list[CommunityCounts]:
+    """The viewer's communities, best first by ``sort_by`` (communities with no value last)."""
+    rows = reader.counts_by_community(viewer.scope(None), first_day=period.first_day(today))
+
+    def key(row: CommunityCounts) -> tuple[bool, float, int, int]:
+        value = {
+            GroupOrder.ROI_RATIO: row.counts.roi,
+            GroupOrder.INTERACTIONS: float(row.counts.assigned),
+            GroupOrder.EFFICIENCY: row.counts.efficiency,
+        }[sort_by]
+        return (value is None, -(value or 0.0), -row.counts.assigned, row.community_id)
+
+    return sorted(rows, key=key)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    member_id: int
+    community_id: int
+    display_name: str
+    status: str
+    interactions: int
+    completed: int
+    failed: int
+    feedback_given: int
+    feedback_received: int
+    reliability: float
+    trusted: bool
+    roi: float | None
+
+
+def _member_view(row: MemberRow) -> MemberView:
+    s = row.stats
+    given = s.verified + s.rejected
+    return MemberView(
+        member_id=row.member_id,
+        community_id=row.community_id,
+        display_name=row.display_name,
+        status=row.status,
+        interactions=s.tasks_taken,
+        completed=s.verified,
+        failed=s.rejected + s.expired,
+        feedback_given=given,
+        feedback_received=s.feedback_received,
+        reliability=s.reliability,
+        trusted=is_trusted(decided=s.decided, reliability=s.reliability, banned=row.status == "banned"),
+        roi=member_roi(received=s.feedback_received, given=given),
+    )
+
+
+def users(
+    reader: DashboardReader, *, viewer: Viewer, community_id: int | None, min_interactions: int, limit: int
+) -> list[MemberView]:
+    """Members by verified feedback given, most first. Raises NotYourCommunity."""
+    rows = reader.members(viewer.scope(community_id), min_tasks=min_interactions, limit=limit)
+    return [_member_view(row) for row in rows]
+
+
+def platforms(
+    reader: DashboardReader, *, viewer: Viewer, community_id: int | None, period: Period, today: date
+) -> list[PlatformCounts]:
+    """Raises NotYourCommunity."""
+    scope = viewer.scope(community_id)
+    return _every_platform(reader.counts_by_platform(scope, first_day=period.first_day(today)))
+
+
+@dataclass(frozen=True, slots=True)
+class Errors:
+    hours: int
+    since: datetime
+    by_type: list[FailureCount]
+    recent: list[FailureRow]
+
+
+def errors(
+    reader: DashboardReader, *, viewer: Viewer, community_id: int | None, hours: int, limit: int, now: datetime
+) -> Errors:
+    """Job failures and rejections of the last ``hours`` (rejections counted by whole UTC hours).
+    Raises NotYourCommunity."""
+    scope = viewer.scope(community_id)
+    since = now - timedelta(hours=hours)
+    return Errors(
+        hours,
+        since,
+        reader.failure_counts(scope, since=since),
+        reader.recent_failures(scope, since=since, limit=limit),
+    )
+
+
+# Exports -----------------------------------------------------------------------------------------
+
+
+class ExportEntity(StrEnum):
+    GROUPS = "groups"
+    USERS = "users"
+    TASKS = "tasks"
+
+
+GROUP_EXPORT_COLUMNS = (
+    "community_id",
+    "title",
+    "interactions",
+    "verified",
+    "rejected",
+    "expired",
+    "skipped",
+    "cancelled",
+    "support_given",
+    "support_received",
+    "roi_ratio",
+    "efficiency",
+    "success_rate",
+    "credits_moved",
+)
+USER_EXPORT_COLUMNS = (
+    "member_id",
+    "community_id",
+    "display_name",
+    "status",
+    "interactions",
+    "completed",
+    "failed",
+    "feedback_given",
+    "feedback_received",
+    "reliability",
+    "trusted",
+    "roi",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTable:
+    columns: tuple[str, ...]
+    batches: Iterator[list[tuple[object, ...]]]
+
+
+@contextmanager
+def export(
+    reader: DashboardReader,
+    *,
+    viewer: Viewer,
+    entity: ExportEntity,
+    community_id: int | None,
+    period: Period,
+    today: date,
+    batch_size: int = 1000,
+) -> Iterator[ExportTable]:
+    """The rows of ``entity`` in the viewer's scope, in batches; the reader's cursor stays open
+    until the block ends. Raises NotYourCommunity."""
+    scope = viewer.scope(community_id)
+    if entity is ExportEntity.TASKS:
+        with reader.stream_tasks(scope, first_day=period.first_day(today), batch_size=batch_size) as batches:
+            yield ExportTable(TASK_EXPORT_COLUMNS, batches)
+    elif entity is ExportEntity.USERS:
+        with reader.stream_members(scope, batch_size=batch_size) as members:
+            yield ExportTable(USER_EXPORT_COLUMNS, ([_user_cells(r) for r in batch] for batch in members))
+    else:
+        rows = reader.counts_by_community(scope, first_day=period.first_day(today))
+        yield ExportTable(GROUP_EXPORT_COLUMNS, iter([[_group_cells(r) for r in rows]]))
+
+
+def _user_cells(row: MemberRow) -> tuple[object, ...]:
+    v = _member_view(row)
+    return (
+        v.member_id,
+        v.community_id,
+        v.display_name,
+        v.status,
+        v.interactions,
+        v.completed,
+        v.failed,
+        v.feedback_given,
+        v.feedback_received,
+        round(v.reliability, 4),
+        v.trusted,
+        None if v.roi is None else round(v.roi, 4),
+    )
+
+
+def _group_cells(row: CommunityCounts) -> tuple[object, ...]:
+    c = row.counts
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    return (
+        row.community_id,
+        row.title,
+        c.assigned,
+        c.verified,
+        c.rejected,
+        c.expired,
+        c.skipped,
+        c.cancelled,
+        c.feedback_given,
+        c.verified,
+        rounded(c.roi),
+        rounded(c.efficiency),
+        rounded(c.success_rate),
+        c.credits_moved,
+    )

@@ -1,0 +1,114 @@
+"""Who is asking: the operator (``Authorization: Bearer <OPERATOR_TOKEN>``) or an admin with a
+signed session cookie from a login link. Anything else is 401; an admin asking for a community
+they do not run is 403 (NotYourCommunity, mapped in app.py)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, HTTPException, Request, status
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from tgexchange.bootstrap import Container
+from tgexchange.domain.dashboard import Viewer
+from tgexchange.domain.errors import NotAnAdmin
+from tgexchange.services import dashboard as dashboard_service
+
+SESSION_COOKIE = "tgx_dashboard"
+SESSION_MAX_AGE_S = 8 * 3600
+COOKIE_PATH = "/exchange/dashboard"
+_SALT = "tgexchange.dashboard.session"
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """Session cookies: the Telegram user id, signed and timestamped with the app's secret."""
+
+    secret: str
+    max_age_s: int = SESSION_MAX_AGE_S
+
+    @property
+    def _serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret, salt=_SALT)
+
+    def issue(self, telegram_user_id: int) -> str:
+        return self._serializer.dumps({"u": telegram_user_id})
+
+    def read(self, cookie: str) -> int | None:
+        """The user in a valid, unexpired cookie; None otherwise (tampered, expired, malformed)."""
+        try:
+            payload = self._serializer.loads(cookie, max_age=self.max_age_s)
+        except BadSignature:  # SignatureExpired is a BadSignature
+            return None
+        user = payload.get("u") if isinstance(payload, dict) else None
+        return user if isinstance(user, int) and not isinstance(user, bool) else None
+
+
+def is_secure(request: Request, public_base_url: str) -> bool:
+    """Cookies get the Secure flag when the dashboard is public over https or this request came
+    over https."""
+    return urlsplit(public_base_url).scheme == "https" or request.url.scheme == "https"
+
+
+class Unauthorized(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def container_of(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def sessions_of(request: Request) -> Sessions:
+    sessions: Sessions = request.app.state.sessions
+    return sessions
+
+
+def find_viewer(request: Request) -> Viewer | None:
+    """The viewer the request proves, or None. A bearer token that is not the operator's is
+    refused outright rather than falling back to the cookie."""
+    container = container_of(request)
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        expected = container.settings.operator_token
+        if (
+            scheme.lower() == "bearer"
+            and expected is not None
+            and expected.get_secret_value()
+            and hmac.compare_digest(token.strip().encode(), expected.get_secret_value().encode())
+        ):
+            return Viewer.operator()
+        return None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    telegram_user_id = sessions_of(request).read(cookie)
+    if telegram_user_id is None:
+        return None
+    try:
+        return dashboard_service.admin_viewer(container.storage.dashboard_reader, telegram_user_id=telegram_user_id)
+    except NotAnAdmin:
+        return None  # no longer runs any community: the session is worth nothing
+
+
+def current_viewer(request: Request) -> Viewer:
+    viewer = find_viewer(request)
+    if viewer is None:
+        raise Unauthorized("Log in with the link the bot sends for /dashboard, or send the operator token.")
+    return viewer
+
+
+def operator_only(request: Request) -> Viewer:
+    viewer = current_viewer(request)
+    if not viewer.is_operator:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Only the operator may read this.")
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+Operator = Annotated[Viewer, Depends(operator_only)]

@@ -1,0 +1,234 @@
+"""The dashboard's JSON API and login: thin endpoints over services/dashboard.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tgexchange.domain.dashboard import LoginLinkInvalid, Period
+from tgexchange.services import dashboard as dashboard_service
+from tgexchange.services.dashboard import ExportEntity, GroupOrder
+from tgexchange.web import exports
+from tgexchange.web.auth import (
+    COOKIE_PATH,
+    SESSION_COOKIE,
+    CurrentViewer,
+    container_of,
+    is_secure,
+    sessions_of,
+)
+from tgexchange.web.schemas import (
+    CommunitiesOut,
+    CommunityOut,
+    ErrorsOut,
+    GroupOut,
+    GroupsOut,
+    OverviewOut,
+    PlatformOut,
+    PlatformsOut,
+    UserOut,
+    UsersOut,
+)
+from tgexchange.web.templates import render
+
+PREFIX = "/exchange/dashboard"
+router = APIRouter(prefix=PREFIX, tags=["dashboard"])
+
+MAX_ID = 2**63 - 1
+CommunityId = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="One community; default: every community you may see.")
+]
+PeriodParam = Annotated[Period, Query(description="UTC days: today, the last 7, the last 30, or all time.")]
+Limit = Annotated[int, Query(ge=1, le=500)]
+_AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid session or operator token."},
+    403: {"description": "Not an admin of that community."},
+}
+
+
+def _now(request: Request) -> datetime:
+    return container_of(request).clock.now()
+
+
+@router.get("/overview", response_model=OverviewOut, responses=_AUTH_RESPONSES)
+def overview(
+    request: Request, viewer: CurrentViewer, period: PeriodParam = Period.ALL, community_id: CommunityId = None
+) -> OverviewOut:
+    """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform."""
+    view = dashboard_service.overview(
+        container_of(request).storage.dashboard_reader,
+        viewer=viewer,
+        period=period,
+        community_id=community_id,
+        today=_now(request).date(),
+    )
+    return OverviewOut.of(view)
+
+
+@router.get("/groups", response_model=GroupsOut, responses=_AUTH_RESPONSES)
+def groups(
+    request: Request,
+    viewer: CurrentViewer,
+    limit: Limit = 20,
+    sort_by: GroupOrder = GroupOrder.ROI_RATIO,
+    period: PeriodParam = Period.ALL,
+) -> GroupsOut:
+    """Per community: interactions, support given and received, ROI ratio and efficiency."""
+    rows = dashboard_service.groups(
+        container_of(request).storage.dashboard_reader,
+        viewer=viewer,
+        period=period,
+        sort_by=sort_by,
+        limit=limit,
+        today=_now(request).date(),
+    )
+    return GroupsOut(period=period, sort_by=sort_by, items=[GroupOut.of(row) for row in rows])
+
+
+@router.get("/users", response_model=UsersOut, responses=_AUTH_RESPONSES)
+def users(
+    request: Request,
+    viewer: CurrentViewer,
+    limit: Limit = 20,
+    min_interactions: Annotated[int, Query(ge=0, le=1_000_000_000, description="Minimum tasks taken.")] = 0,
+    community_id: CommunityId = None,
+) -> UsersOut:
+    """Per member (all time): completed and failed tasks, reliability, trusted status and ROI."""
+    views = dashboard_service.users(
+        container_of(request).storage.dashboard_reader,
+        viewer=viewer,
+        community_id=community_id,
+        min_interactions=min_interactions,
+        limit=limit,
+    )
+    return UsersOut(items=[UserOut.of(view) for view in views])
+
+
+@router.get("/platforms", response_model=PlatformsOut, responses=_AUTH_RESPONSES)
+def platforms(
+    request: Request, viewer: CurrentViewer, period: PeriodParam = Period.ALL, community_id: CommunityId = None
+) -> PlatformsOut:
+    """Per platform: success rate, mean time to verify and the distribution of outcomes."""
+    rows = dashboard_service.platforms(
+        container_of(request).storage.dashboard_reader,
+        viewer=viewer,
+        community_id=community_id,
+        period=period,
+        today=_now(request).date(),
+    )
+    return PlatformsOut(period=period, items=[PlatformOut.of(row) for row in rows])
+
+
+@router.get("/errors", response_model=ErrorsOut, responses=_AUTH_RESPONSES)
+def errors(
+    request: Request,
+    viewer: CurrentViewer,
+    hours: Annotated[int, Query(ge=1, le=168, description="How far back, up to a week.")] = 24,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    community_id: CommunityId = None,
+) -> ErrorsOut:
+    """Recent job failures (platform outages, vanished content, crashes) and rejections by rule,
+    newest first, with a breakdown by type."""
+    view = dashboard_service.errors(
+        container_of(request).storage.dashboard_reader,
+        viewer=viewer,
+        community_id=community_id,
+        hours=hours,
+        limit=limit,
+        now=_now(request),
+    )
+    return ErrorsOut.of(view)
+
+
+@router.get("/communities", response_model=CommunitiesOut, responses=_AUTH_RESPONSES)
+def communities(request: Request, viewer: CurrentViewer) -> CommunitiesOut:
+    """The communities you may see."""
+    titles = dashboard_service.visible_communities(container_of(request).storage.dashboard_reader, viewer=viewer)
+    return CommunitiesOut(
+        is_operator=viewer.is_operator, items=[CommunityOut(id=i, title=t) for i, t in titles.items()]
+    )
+
+
+EntityParam = Annotated[ExportEntity, Query(description="What to export.")]
+_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_AUTH_RESPONSES,
+    200: {"description": "Streamed.", "content": {"text/csv": {}, "application/json": {}}},
+}
+
+
+@router.get("/export/csv", response_class=Response, responses=_EXPORT_RESPONSES)
+def export_csv(
+    request: Request,
+    viewer: CurrentViewer,
+    entity_type: EntityParam,
+    period: PeriodParam = Period.ALL,
+    community_id: CommunityId = None,
+) -> Response:
+    """Streams every row as CSV (cells that a spreadsheet would run as a formula are quoted)."""
+    return exports.streamed(
+        request, viewer, entity_type, period=period, community_id=community_id, encoding=exports.Encoding.CSV
+    )
+
+
+@router.get("/export/json", response_class=Response, responses=_EXPORT_RESPONSES)
+def export_json(
+    request: Request,
+    viewer: CurrentViewer,
+    entity_type: EntityParam,
+    period: PeriodParam = Period.ALL,
+    community_id: CommunityId = None,
+) -> Response:
+    """Streams every row as one JSON array of objects."""
+    return exports.streamed(
+        request, viewer, entity_type, period=period, community_id=community_id, encoding=exports.Encoding.JSON
+    )
+
+
+@router.get(
+    "/login",
+    response_class=RedirectResponse,
+    status_code=status.HTTP_303_SEE_OTHER,
+    responses={401: {"description": "Invalid, expired or already used link."}},
+)
+def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Response:
+    """Uses up a login link from the bot, sets the session cookie and opens the dashboard."""
+    if "telegrambot" in request.headers.get("user-agent", "").lower():
+        # Telegram's link-preview fetcher must not spend the admin's single-use link.
+        return HTMLResponse("<!doctype html><title>tgexchange dashboard</title>", status_code=200)
+    container = container_of(request)
+    try:
+        telegram_user_id = dashboard_service.redeem_login_link(
+            container.storage.uow(), token=token, now=container.clock.now()
+        )
+    except LoginLinkInvalid as refused:
+        page = render(request, "message.html", {"message": refused.message}, status_code=401)
+        page.headers["WWW-Authenticate"] = "Bearer"
+        return page
+    response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        sessions_of(request).issue(telegram_user_id),
+        max_age=sessions_of(request).max_age_s,
+        path=COOKIE_PATH,
+        secure=is_secure(request, container.settings.public_base_url),
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@router.post("/logout", response_class=RedirectResponse, status_code=status.HTTP_303_SEE_OTHER)
+def logout(request: Request) -> Response:
+    """Forgets the session cookie."""
+    response = RedirectResponse(f"{PREFIX}?logged_out=1", status_code=status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path=COOKIE_PATH,
+        secure=is_secure(request, container_of(request).settings.public_base_url),
+        httponly=True,
+        samesite="lax",
+    )
+    return response

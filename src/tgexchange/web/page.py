@@ -1,0 +1,112 @@
+"""The dashboard page and its static files. Plotly.js is served from the plotly package's own
+bundle (never a CDN), gzipped once in memory, under a content-hashed URL cached for a year."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, Response
+
+from tgexchange.services import dashboard as dashboard_service
+from tgexchange.web.auth import container_of, find_viewer
+from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.templates import render
+
+STATIC = Path(__file__).parent / "static"
+STATIC_PATH = f"{PREFIX}/static"
+REFRESH_MS = 10_000
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    media_type: str
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()[:12]
+
+
+def plotly_bundle() -> Path:
+    spec = importlib.util.find_spec("plotly")  # located, not imported: importing plotly is slow
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the plotly package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
+
+
+_SOURCES = {
+    "plotly.min.js": (plotly_bundle, "text/javascript; charset=utf-8"),
+    "dashboard.js": (lambda: STATIC / "dashboard.js", "text/javascript; charset=utf-8"),
+    "dashboard.css": (lambda: STATIC / "dashboard.css", "text/css; charset=utf-8"),
+    "plotly.css": (lambda: STATIC / "plotly.css", "text/css; charset=utf-8"),
+}
+
+
+@cache
+def asset(name: str) -> Asset:
+    """Raises KeyError for a file that is not one of the dashboard's."""
+    locate, media_type = _SOURCES[name]
+    body = locate().read_bytes()
+    return Asset(body, gzip.compress(body, compresslevel=6, mtime=0), media_type)
+
+
+@cache
+def style_injection_markers() -> tuple[str, ...]:
+    """Ids of elements whose presence stops the Plotly bundle from injecting a <style> of its own
+    (maplibre's map styles; the page draws no maps), which the strict CSP would refuse."""
+    bundle = asset("plotly.min.js").body.decode()
+    return tuple(re.findall(r'getElementById\("([0-9a-f]{64})"\)\)\{var e=document\.createElement\("style"\)', bundle))
+
+
+def asset_url(name: str) -> str:
+    return f"{STATIC_PATH}/{name}?v={asset(name).version}"
+
+
+@router.get(f"{STATIC_PATH}/{{name}}")
+def static_file(request: Request, name: str) -> Response:
+    try:
+        found = asset(name)
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND) from None
+    etag = f'"{found.version}"'
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(found.gzipped, media_type=found.media_type, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@router.get(PREFIX, response_class=HTMLResponse)
+def dashboard_page(request: Request) -> HTMLResponse:
+    viewer = find_viewer(request)
+    if viewer is None:
+        message = "Send /dashboard to the bot in your group for a login link (valid 10 minutes, once)."
+        if request.query_params.get("logged_out"):
+            message = "You are logged out. " + message
+        return render(request, "message.html", {"message": message}, status_code=status.HTTP_401_UNAUTHORIZED)
+    communities = dashboard_service.visible_communities(container_of(request).storage.dashboard_reader, viewer=viewer)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "communities": sorted(communities.items(), key=lambda item: item[1].casefold()),
+            "is_operator": viewer.is_operator,
+            "api": PREFIX,
+            "refresh_ms": REFRESH_MS,
+            "css_url": asset_url("dashboard.css"),
+            "plotly_css_url": asset_url("plotly.css"),
+            "plotly_url": asset_url("plotly.min.js"),
+            "js_url": asset_url("dashboard.js"),
+            "style_markers": style_injection_markers(),
+        },
+    )

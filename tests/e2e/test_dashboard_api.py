@@ -1,0 +1,472 @@
+"""The dashboard over HTTP (ASGI): who gets in, what they see, what bad input gets, and the
+headers, probes and metrics around it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import APIRouter
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from tests.e2e.conftest import BEARER, Dashboard, make_dashboard
+from tests.world import World
+from tgexchange.adapters.db.engine import make_engine
+from tgexchange.bootstrap import Container, storage_on
+from tgexchange.domain.community import Community
+from tgexchange.services import community as community_service
+from tgexchange.web.app import create_app
+from tgexchange.web.auth import SESSION_COOKIE
+
+API = "/exchange/dashboard"
+READS = ["overview", "groups", "users", "platforms", "errors", "communities"]
+EXPORTS = ["export/csv?entity_type=tasks", "export/json?entity_type=users"]
+
+
+def a_verified_task(world: World, community: Community, giver_name: str = "giver") -> None:
+    world.submission(world.member(community), wanted=1)
+    world.verified(world.task(world.member(community, giver_name)))
+
+
+async def log_in(client: httpx.AsyncClient, dashboard: Dashboard, telegram_user_id: int) -> httpx.Response:
+    return await client.get(dashboard.login_url(telegram_user_id))
+
+
+def cookie_attributes(response: httpx.Response) -> set[str]:
+    header = response.headers["set-cookie"]
+    return {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+
+
+# Who gets in ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", READS + EXPORTS)
+async def test_without_a_session_every_endpoint_answers_401(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(f"{API}/{path}")
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Bearer wrong-token", "Basic b3A6b3A=", "Bearer", "operator-token-for-tests"]
+)
+async def test_anything_but_the_operator_token_is_401(client: httpx.AsyncClient, authorization: str) -> None:
+    response = await client.get(f"{API}/overview", headers={"Authorization": authorization})
+
+    assert response.status_code == 401
+
+
+async def test_the_operator_token_sees_every_community(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    first, second = dashboard.world.community(), dashboard.world.community()
+    a_verified_task(dashboard.world, first)
+    a_verified_task(dashboard.world, second)
+
+    overview = (await client.get(f"{API}/overview", headers=BEARER)).json()
+    communities = (await client.get(f"{API}/communities", headers=BEARER)).json()
+
+    assert overview["totals"]["verified"] == 2
+    assert communities == {
+        "is_operator": True,
+        "items": [{"id": first.id, "title": first.title}, {"id": second.id, "title": second.title}],
+    }
+
+
+async def test_no_operator_token_configured_lets_no_bearer_in(world: World, tmp_path: Path) -> None:
+    dashboard = make_dashboard(world, tmp_path)
+    dashboard.settings.operator_token = None
+    transport = httpx.ASGITransport(app=dashboard.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get(f"{API}/overview", headers={"Authorization": "Bearer "})
+
+    assert response.status_code == 401
+
+
+async def test_a_login_link_sets_an_httponly_lax_session_cookie_and_opens_the_dashboard(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    user = dashboard.admin(dashboard.world.community())
+
+    response = await log_in(client, dashboard, user)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == API
+    assert response.headers["set-cookie"].startswith(f"{SESSION_COOKIE}=")
+    assert {"httponly", "samesite", "path", "max-age"} <= cookie_attributes(response)
+    assert "samesite=lax" in response.headers["set-cookie"].lower()
+    assert "secure" not in cookie_attributes(response)  # plain http on loopback: a Secure cookie would be dropped
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert (await client.get(f"{API}/overview")).status_code == 200
+
+
+async def test_the_cookie_is_secure_when_the_public_address_is_https(world: World, tmp_path: Path) -> None:
+    dashboard = make_dashboard(world, tmp_path, public_base_url="https://dash.example")
+    user = dashboard.admin(world.community())
+    transport = httpx.ASGITransport(app=dashboard.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get(dashboard.login_url(user).replace("https://dash.example", ""))
+
+    assert "secure" in cookie_attributes(response)
+
+
+async def test_the_cookie_is_secure_when_the_request_came_over_https(world: World, tmp_path: Path) -> None:
+    dashboard = make_dashboard(world, tmp_path, public_base_url="http://internal")
+    user = dashboard.admin(world.community())
+    transport = httpx.ASGITransport(app=dashboard.app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        response = await client.get(dashboard.login_url(user).replace("http://internal", ""))
+
+    assert "secure" in cookie_attributes(response)
+
+
+async def test_a_link_used_twice_is_refused_the_second_time(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    url = dashboard.login_url(user)
+    assert (await client.get(url)).status_code == 303
+    client.cookies.clear()
+
+    again = await client.get(url)
+
+    assert again.status_code == 401
+    assert "already used" in again.text
+    assert "set-cookie" not in again.headers
+    assert (await client.get(f"{API}/overview")).status_code == 401
+
+
+async def test_an_expired_link_is_refused(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    url = dashboard.login_url(user)
+    dashboard.world.clock.advance(minutes=11)
+
+    response = await client.get(url)
+
+    assert response.status_code == 401
+    assert "expired" in response.text
+
+
+async def test_a_made_up_token_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/login", params={"token": "A" * 43})
+
+    assert response.status_code == 401
+
+
+async def test_telegrams_link_preview_does_not_spend_the_link(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    url = dashboard.login_url(user)
+
+    preview = await client.get(url, headers={"User-Agent": "TelegramBot (like TwitterBot)"})
+    person = await client.get(url)
+
+    assert preview.status_code == 200
+    assert "set-cookie" not in preview.headers
+    assert person.status_code == 303
+
+
+async def test_an_admin_of_one_community_asking_for_another_gets_403(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    mine, theirs = dashboard.world.community(), dashboard.world.community()
+    await log_in(client, dashboard, dashboard.admin(mine))
+
+    for path in ["overview", "users", "platforms", "errors", "export/csv?entity_type=tasks"]:
+        separator = "&" if "?" in path else "?"
+        refused = await client.get(f"{API}/{path}{separator}community_id={theirs.id}")
+        allowed = await client.get(f"{API}/{path}{separator}community_id={mine.id}")
+        assert (refused.status_code, allowed.status_code) == (403, 200), path
+    assert "not an admin" in refused.json()["detail"]
+
+
+async def test_an_admin_sees_only_their_communities(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    world = dashboard.world
+    mine, theirs = world.community(), world.community()
+    a_verified_task(world, mine, "my giver")
+    a_verified_task(world, theirs, "their giver")
+    a_verified_task(world, theirs, "their other giver")
+    await log_in(client, dashboard, dashboard.admin(mine))
+
+    overview = (await client.get(f"{API}/overview")).json()
+    groups = (await client.get(f"{API}/groups")).json()
+    users = (await client.get(f"{API}/users", params={"min_interactions": 1})).json()
+    csv = (await client.get(f"{API}/export/csv", params={"entity_type": "users"})).text
+
+    assert overview["totals"]["verified"] == 1
+    assert [g["community_id"] for g in groups["items"]] == [mine.id]
+    assert [u["display_name"] for u in users["items"]] == ["my giver"]
+    assert "my giver" in csv
+    assert "their giver" not in csv
+
+
+async def test_a_session_ends_when_its_admin_is_no_longer_an_admin(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    community = dashboard.world.community()
+    user = dashboard.admin(community)
+    await log_in(client, dashboard, user)
+    with dashboard.world.uow() as uow:
+        member = uow.members.find_by_user(community.id or 0, user)
+    assert member is not None
+    community_service.set_admin(dashboard.world.uow(), member_id=member.id or 0, is_admin=False)
+
+    assert (await client.get(f"{API}/overview")).status_code == 401
+
+
+async def test_a_tampered_or_foreign_cookie_is_401(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    forged = URLSafeTimedSerializer("not-our-secret", salt="tgexchange.dashboard.session").dumps({"u": user})
+
+    client.cookies.set(SESSION_COOKIE, forged)
+    response = await client.get(f"{API}/overview")
+
+    assert response.status_code == 401
+
+
+async def test_a_session_older_than_eight_hours_is_401(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+
+    class NineHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 9 * 3600
+
+    old = URLSafeTimedSerializer(
+        dashboard.container.session_secret, salt="tgexchange.dashboard.session", signer=NineHoursAgo
+    ).dumps({"u": user})
+    fresh = URLSafeTimedSerializer(dashboard.container.session_secret, salt="tgexchange.dashboard.session").dumps(
+        {"u": user}
+    )
+
+    client.cookies.set(SESSION_COOKIE, old)
+    assert (await client.get(f"{API}/overview")).status_code == 401
+    client.cookies.set(SESSION_COOKIE, fresh)
+    assert (await client.get(f"{API}/overview")).status_code == 200
+
+
+async def test_logging_out_forgets_the_session(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    await log_in(client, dashboard, dashboard.admin(dashboard.world.community()))
+
+    response = await client.post(f"{API}/logout")
+
+    assert response.status_code == 303
+    assert (await client.get(f"{API}/overview")).status_code == 401
+    page = await client.get(response.headers["location"])
+    assert page.status_code == 401
+    assert "logged out" in page.text
+
+
+def test_the_session_secret_is_generated_once_and_kept_private(dashboard: Dashboard) -> None:
+    key_file = Path(dashboard.settings.data_dir) / "secret_key"
+    secret = dashboard.container.session_secret
+
+    assert key_file.read_text().strip() == secret
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert make_dashboard(dashboard.world, Path(dashboard.settings.data_dir)).container.session_secret == secret
+
+
+# What they see -----------------------------------------------------------------------------------------
+
+
+async def test_the_page_without_a_session_explains_how_to_log_in(client: httpx.AsyncClient) -> None:
+    response = await client.get(API)
+
+    assert response.status_code == 401
+    assert "/dashboard" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_the_page_escapes_community_titles(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    community = dashboard.world.community()
+    community_service.register_community(
+        dashboard.world.uow(),
+        telegram_chat_id=community.telegram_chat_id,
+        title="<script>alert(1)</script>",
+        now=dashboard.world.now,
+    )
+    await log_in(client, dashboard, dashboard.admin(community))
+
+    page = await client.get(API)
+
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+async def test_every_view_answers_its_documented_shape(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    a_verified_task(dashboard.world, dashboard.world.community())
+
+    overview = (await client.get(f"{API}/overview", headers=BEARER, params={"period": "weekly"})).json()
+    platforms = (await client.get(f"{API}/platforms", headers=BEARER)).json()
+    groups = (await client.get(f"{API}/groups", headers=BEARER, params={"sort_by": "efficiency"})).json()
+    errors = (await client.get(f"{API}/errors", headers=BEARER, params={"hours": 1})).json()
+
+    assert overview["totals"] == {"tasks": 1, "verified": 1, "decided": 1, "success_rate": 1.0, "open": None}
+    assert overview["reciprocity"] == {"feedback_given": 1, "feedback_received": 1, "roi": 1.0}
+    assert overview["credits_moved"] == 10
+    assert len(overview["verified_per_day"]) == 7
+    assert [p["label"] for p in platforms["items"]] == ["YouTube", "TikTok", "Instagram"]
+    assert platforms["items"][0]["outcomes"]["verified"] == 1
+    assert groups["items"][0]["efficiency"] == 1.0
+    assert errors == {"hours": 1, "since": errors["since"], "total": 0, "by_type": [], "recent": []}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "overview?period=yearly",
+        "overview?community_id=0",
+        "overview?community_id=abc",
+        f"overview?community_id={2**63}",
+        "groups?limit=0",
+        "groups?limit=501",
+        "groups?sort_by=name",
+        "users?min_interactions=-1",
+        "errors?hours=0",
+        "errors?hours=169",
+        "errors?limit=201",
+        "export/csv?entity_type=passwords",
+        "export/json",
+        f"login?token={'x' * 257}",
+    ],
+)
+async def test_bad_input_is_422_never_a_server_error(client: httpx.AsyncClient, query: str) -> None:
+    response = await client.get(f"{API}/{query}", headers=BEARER)
+
+    assert response.status_code == 422
+
+
+async def test_an_unknown_community_is_empty_for_the_operator(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/overview", headers=BEARER, params={"community_id": 12345})
+
+    assert response.status_code == 200
+    assert response.json()["totals"]["tasks"] == 0
+
+
+# Headers, probes, metrics -------------------------------------------------------------------------------
+
+
+async def test_every_response_carries_a_strict_content_security_policy(client: httpx.AsyncClient) -> None:
+    for path in [API, f"{API}/overview", "/healthz", "/openapi.json"]:
+        response = await client.get(path, headers=BEARER)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy, path
+        assert "unsafe-inline" not in policy
+        assert "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_api_answers_are_not_cached(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{API}/overview", headers=BEARER)
+
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_the_swagger_page_allows_only_its_own_inline_script_by_hash(client: httpx.AsyncClient) -> None:
+    response = await client.get("/docs")
+
+    assert response.status_code == 200
+    assert "'sha256-" in response.headers["content-security-policy"]
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert "/openapi.json" in response.text
+
+
+async def test_plotly_is_served_from_the_python_package_gzipped_and_cached_for_a_year(
+    client: httpx.AsyncClient,
+) -> None:
+    plain = await client.get(f"{API}/static/plotly.min.js", headers={"Accept-Encoding": "identity"})
+    zipped = await client.get(f"{API}/static/plotly.min.js", headers={"Accept-Encoding": "gzip"})
+    again = await client.get(f"{API}/static/plotly.min.js", headers={"If-None-Match": plain.headers["etag"]})
+
+    assert plain.status_code == 200
+    assert b"plotly.js v" in plain.content[:200]
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 2
+    assert "immutable" in plain.headers["cache-control"]
+    assert again.status_code == 304
+
+
+async def test_only_the_dashboards_own_static_files_are_served(client: httpx.AsyncClient) -> None:
+    assert (await client.get(f"{API}/static/secret_key")).status_code == 404
+    assert (await client.get(f"{API}/static/..%2F..%2Fconfig.py")).status_code == 404
+
+
+async def test_the_health_and_readiness_probes_answer(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "database": True, "migrations_at_head": True}
+
+
+async def test_readiness_fails_while_migrations_are_behind(dashboard: Dashboard, client: httpx.AsyncClient) -> None:
+    with dashboard.world.storage.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0002'"))
+
+    response = await client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "not_ready", "database": True, "migrations_at_head": False}
+
+
+async def test_readiness_fails_while_the_database_is_unreachable(world: World, tmp_path: Path) -> None:
+    unreachable = storage_on(make_engine("postgresql+psycopg://nobody@127.0.0.1:9/nowhere?connect_timeout=2"))
+    dashboard = make_dashboard(world, tmp_path)
+    app = create_app(Container(settings=dashboard.settings, storage=unreachable, clock=world.clock))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        response = await client.get("/readyz")
+        metrics = await client.get("/metrics", headers=BEARER)
+
+    assert response.status_code == 503
+    assert response.json()["database"] is False
+    assert "tgexchange_database_up 0.0" in metrics.text
+
+
+async def test_metrics_need_the_operator_and_count_requests_by_route_and_tasks_by_status(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    a_verified_task(dashboard.world, dashboard.world.community())
+    await client.get(f"{API}/overview", headers=BEARER)
+    await client.get(f"{API}/static/dashboard.css")
+
+    assert (await client.get("/metrics")).status_code == 401
+    text = (await client.get("/metrics", headers=BEARER)).text
+
+    assert 'tgexchange_http_requests_total{method="GET",route="/exchange/dashboard/overview",status="200"} 1.0' in text
+    assert 'route="/exchange/dashboard/static/{name}"' in text  # the template, not each path
+    assert 'tgexchange_tasks{status="verified"} 1.0' in text
+    assert "tgexchange_http_request_duration_seconds_bucket" in text
+    assert "tgexchange_queue_depth" not in text
+
+
+async def test_metrics_report_the_queue_depth_when_told_how(dashboard: Dashboard) -> None:
+    app = create_app(dashboard.container, queue_depth=lambda: 7)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        text = (await client.get("/metrics", headers=BEARER)).text
+
+    assert "tgexchange_queue_depth 7.0" in text
+
+
+async def test_extra_routers_are_mounted_beside_the_dashboard(dashboard: Dashboard) -> None:
+    webhook = APIRouter()
+
+    @webhook.post("/telegram/webhook")
+    def receive() -> dict[str, bool]:
+        return {"ok": True}
+
+    app = create_app(dashboard.container, extra_routers=[webhook])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        response = await client.post("/telegram/webhook")
+
+    assert response.json() == {"ok": True}
+
+
+async def test_an_admins_link_keeps_working_after_other_links_expire(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    dashboard.login_url(user)
+    dashboard.world.clock.advance(days=2)
+    fresh = dashboard.login_url(user)
+    dashboard.world.clock.advance(minutes=9)
+
+    assert (await client.get(fresh)).status_code == 303

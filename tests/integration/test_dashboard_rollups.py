@@ -1,0 +1,139 @@
+"""The dashboard rollups on SQLite and PostgreSQL: kept in step with every task transition,
+equal to a rebuild from the tasks, untouched by work that rolls back, and computed by the
+migration for data that existed before it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import command
+
+from tests.fakes import FakeQualityGate
+from tests.world import World
+from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.migrate import alembic_config, upgrade
+from tgexchange.adapters.db.rollup import ROLLUP_TABLES, rebuild_rollups
+from tgexchange.bootstrap import Storage
+from tgexchange.domain.content import Platform
+from tgexchange.services import community as community_service
+from tgexchange.services import task as task_service
+from tgexchange.services import verification
+from tgexchange.simulation.runner import Simulation
+
+Rows = dict[str, list[tuple[object, ...]]]
+
+
+def rollups(world: World) -> Rows:
+    with world.storage.engine.connect() as connection:
+        return {t.name: sorted(tuple(r) for r in connection.execute(sa.select(t))) for t in ROLLUP_TABLES}
+
+
+def a_busy_history(world: World) -> None:
+    """Every way a task can end, on two platforms, over three days, in two communities."""
+    community = world.community(welcome_credits=500)
+    other = world.community(welcome_credits=500)
+    world.submission(world.member(community, link=Platform.YOUTUBE), wanted=6)
+    world.submission(world.member(community, link=Platform.TIKTOK), wanted=2, platform=Platform.TIKTOK)
+    givers = [world.member(community) for _ in range(6)]
+    for giver in givers[:2]:
+        world.link(giver, Platform.TIKTOK)
+    tasks = [world.task(giver) for giver in givers]
+    world.verified(tasks[0])
+    world.clock.advance(days=1)
+    world.done(tasks[1])
+    verification.record_verification_outcome(
+        world.uow(), task_id=tasks[1].id or 0, verified=False, reason="self_promotion", now=world.now
+    )
+    task_service.skip_task(world.uow(), member_id=tasks[2].giver_id, task_id=tasks[2].id or 0, now=world.now)
+    world.clock.advance(days=2, hours=1)
+    task_service.expire_overdue_tasks(world.uow(), now=world.now)
+    world.submission(world.member(other), wanted=1)
+    world.task(world.member(other))
+    community_service.pause_community(
+        world.uow(), community_id=other.id or 0, actor_member_id=None, reason="maintenance", now=world.now
+    )
+
+
+def test_rollups_kept_by_the_transitions_equal_a_rebuild_from_the_tasks(any_world: World) -> None:
+    a_busy_history(any_world)
+    kept = rollups(any_world)
+
+    with any_world.storage.engine.begin() as connection:
+        rebuilt_communities = rebuild_rollups(connection)
+    assert rebuilt_communities == 2
+    assert rollups(any_world) == kept
+    totals = {name: sum(row[2 + i] for row in kept["rollup_totals"]) for i, name in enumerate(("assigned", "verified"))}
+    assert totals == {"assigned": 7, "verified": 1}
+
+
+def test_every_outcome_lands_in_its_counter(any_world: World) -> None:
+    a_busy_history(any_world)
+    t = tables.rollup_totals
+    with any_world.storage.engine.connect() as connection:
+        sums = connection.execute(
+            sa.select(*[sa.func.sum(t.c[name]) for name in ("verified", "rejected", "expired", "skipped", "cancelled")])
+        ).one()
+        reasons = connection.execute(sa.select(tables.rollup_rejections.c.reason)).scalars().all()
+
+    assert tuple(sums) == (1, 1, 3, 1, 1)
+    assert reasons == ["self_promotion"]
+
+
+def test_work_that_is_not_committed_leaves_the_rollups_alone(any_world: World) -> None:
+    community = any_world.community()
+    any_world.submission(any_world.member(community), wanted=1)
+    task = any_world.task(any_world.member(community))
+    before = rollups(any_world)
+
+    with any_world.uow() as uow:
+        loaded = uow.tasks.find(task.id or 0)
+        assert loaded is not None
+        loaded.skip(member_id=task.giver_id, now=any_world.now)
+        uow.flush()  # written, then rolled back when the block ends without commit()
+
+    assert rollups(any_world) == before
+
+
+def test_the_migration_computes_rollups_for_tasks_that_existed_before_it(any_world: World) -> None:
+    a_busy_history(any_world)
+    kept = rollups(any_world)
+    engine = any_world.storage.engine
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    assert "rollup_daily" not in sa.inspect(engine).get_table_names()
+
+    upgrade(engine)
+
+    assert rollups(any_world) == kept
+    assert kept["rollup_daily"]
+
+
+def test_a_simulated_community_on_every_platform_with_outages_keeps_its_rollups_exact(
+    sqlite_storage: Storage,
+) -> None:
+    simulation = Simulation(
+        sqlite_storage,
+        members=16,
+        days=3,
+        seed=5,
+        gate=FakeQualityGate(),
+        platforms=tuple(Platform),
+        outage_rate=0.3,
+        chat_id=-77,
+    )
+    result = simulation.run()
+    world = World(sqlite_storage)
+    kept = rollups(world)
+    with sqlite_storage.engine.begin() as connection:
+        rebuild_rollups(connection)
+
+    assert rollups(world) == kept
+    assert result.ledger_balanced
+    platforms = {row[1] for row in kept["rollup_totals"]}
+    assert platforms == set(Platform)
+    with sqlite_storage.engine.connect() as connection:
+        outages = connection.execute(
+            sa.select(sa.func.count()).where(tables.job_failures.c.kind == "platform_unavailable")
+        ).scalar_one()
+    assert outages > 0

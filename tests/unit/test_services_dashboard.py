@@ -1,0 +1,400 @@
+"""The dashboard's use cases on a SQLite file: login links, who sees what, and the views."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.world import World
+from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
+from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, Viewer
+from tgexchange.domain.errors import NotAnAdmin
+from tgexchange.domain.member import Member
+from tgexchange.domain.task import Task
+from tgexchange.services import community as community_service
+from tgexchange.services import dashboard, verification
+from tgexchange.services import task as task_service
+from tgexchange.services.dashboard import ExportEntity, GroupOrder
+
+OPERATOR = Viewer.operator()
+
+
+def reject(world: World, task: Task, reason: str = "too_short") -> Task:
+    world.done(task)
+    return verification.record_verification_outcome(
+        world.uow(), task_id=task.id or 0, verified=False, reason=reason, now=world.now
+    )
+
+
+def busy_community(world: World, *, verified: int, rejected: int = 0) -> tuple[Community, Member, list[Member]]:
+    """A community whose owner received ``verified`` feedback and saw ``rejected`` refused."""
+    community = world.community(welcome_credits=1000, max_feedback_per_submission=50)
+    owner = world.member(community, "owner")
+    world.submission(owner, wanted=verified + rejected)
+    givers = [world.member(community, f"giver {n}") for n in range(verified + rejected)]
+    for n, giver in enumerate(givers):
+        task = world.task(giver)
+        if n < verified:
+            world.verified(task)
+        else:
+            reject(world, task)
+    return community, owner, givers
+
+
+def admin_of(world: World, community: Community, telegram_user_id: int = 777) -> Member:
+    return community_service.join_community(
+        world.uow(),
+        community_id=community.id or 0,
+        telegram_user_id=telegram_user_id,
+        display_name="Admin",
+        now=world.now,
+        is_admin=True,
+    ).member
+
+
+# Login links -------------------------------------------------------------------------------------
+
+
+def test_an_admin_gets_a_link_to_the_public_address_valid_for_ten_minutes(world: World) -> None:
+    community = world.community()
+    admin_of(world, community)
+
+    link = dashboard.issue_login_link(
+        world.uow(), telegram_user_id=777, now=world.now, base_url="https://dash.example/"
+    )
+
+    assert link.url == f"https://dash.example/exchange/dashboard/login?token={link.token}"
+    assert link.expires_at == world.now + timedelta(minutes=10)
+    assert link.community_ids == frozenset({community.id})
+    assert len(link.token) >= 40
+
+
+def test_a_link_names_every_community_the_user_runs_but_not_the_ones_they_only_joined(world: World) -> None:
+    first, second, third = world.community(), world.community(), world.community()
+    admin_of(world, first)
+    admin_of(world, second)
+    community_service.join_community(
+        world.uow(), community_id=third.id or 0, telegram_user_id=777, display_name="Admin", now=world.now
+    )
+
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+
+    assert link.community_ids == frozenset({first.id, second.id})
+
+
+def test_a_member_who_is_no_admin_gets_no_link(world: World) -> None:
+    community = world.community()
+    member = world.member(community)
+
+    with pytest.raises(NotAnAdmin):
+        dashboard.issue_login_link(world.uow(), telegram_user_id=member.telegram_user_id, now=world.now)
+    with pytest.raises(NotAnAdmin):
+        dashboard.issue_login_link(world.uow(), telegram_user_id=424242, now=world.now)
+
+
+def test_a_banned_admin_gets_no_link(world: World) -> None:
+    community = world.community()
+    banned = admin_of(world, community)
+    other = admin_of(world, community, telegram_user_id=778)
+    community_service.ban_member(
+        world.uow(), actor_member_id=other.id or 0, target_member_id=banned.id or 0, reason="x", now=world.now
+    )
+
+    with pytest.raises(NotAnAdmin):
+        dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+
+
+def test_a_link_works_once(world: World) -> None:
+    admin_of(world, world.community())
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+
+    assert dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now) == 777
+    with pytest.raises(LoginLinkInvalid):
+        dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
+
+
+def test_a_link_expires_after_ten_minutes(world: World) -> None:
+    admin_of(world, world.community())
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+
+    with pytest.raises(LoginLinkInvalid):
+        dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now + timedelta(minutes=10))
+
+
+@pytest.mark.parametrize("token", ["", "x", "a" * 500])
+def test_unknown_or_absurd_tokens_are_refused(world: World, token: str) -> None:
+    with pytest.raises(LoginLinkInvalid):
+        dashboard.redeem_login_link(world.uow(), token=token, now=world.now)
+
+
+def test_storage_keeps_only_a_digest_of_the_token(world: World) -> None:
+    admin_of(world, world.community())
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+
+    assert link.token not in repr(world.snapshot()["dashboard_logins"])
+
+
+def test_issuing_a_link_purges_links_that_expired_over_a_day_ago(world: World) -> None:
+    admin_of(world, world.community())
+    dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+    dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now + timedelta(hours=2))
+    assert len(world.snapshot()["dashboard_logins"]) == 2
+
+    dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now + timedelta(days=2))
+
+    assert len(world.snapshot()["dashboard_logins"]) == 1
+
+
+# Who sees what -------------------------------------------------------------------------------------
+
+
+def test_the_viewer_of_a_session_is_looked_up_now_so_a_demoted_admin_sees_nothing(world: World) -> None:
+    community = world.community()
+    admin = admin_of(world, community)
+    reader = world.storage.dashboard_reader
+
+    assert dashboard.admin_viewer(reader, telegram_user_id=777).community_ids == frozenset({community.id})
+
+    community_service.set_admin(world.uow(), member_id=admin.id or 0, is_admin=False)
+
+    with pytest.raises(NotAnAdmin):
+        dashboard.admin_viewer(reader, telegram_user_id=777)
+
+
+def test_an_admin_cannot_read_another_community(world: World) -> None:
+    mine, theirs = world.community(), world.community()
+    admin_of(world, mine)
+    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777)
+
+    with pytest.raises(NotYourCommunity):
+        dashboard.overview(
+            world.storage.dashboard_reader,
+            viewer=viewer,
+            period=Period.ALL,
+            community_id=theirs.id,
+            today=world.now.date(),
+        )
+    assert dashboard.visible_communities(world.storage.dashboard_reader, viewer=viewer) == {mine.id: mine.title}
+
+
+# Views -----------------------------------------------------------------------------------------------
+
+
+def test_overview_totals_match_what_happened(world: World) -> None:
+    busy_community(world, verified=3, rejected=1)
+    reader = world.storage.dashboard_reader
+
+    view = dashboard.overview(reader, viewer=OPERATOR, period=Period.ALL, community_id=None, today=world.now.date())
+
+    assert (view.totals.assigned, view.totals.verified, view.totals.rejected) == (4, 3, 1)
+    assert view.totals.credits_moved == 30
+    assert view.totals.roi == pytest.approx(3 / 4)
+    assert [p.platform for p in view.platforms] == list(Platform)  # every platform, zeros included
+    assert view.platforms[0].counts.assigned == 4
+    assert view.verified_per_day[-1].day == world.now.date()
+    assert view.verified_per_day[-1].verified == 3
+    assert len(view.verified_per_day) == 90
+
+
+def test_overview_of_one_community_leaves_the_others_out(world: World) -> None:
+    first, _, _ = busy_community(world, verified=2)
+    busy_community(world, verified=5)
+    reader = world.storage.dashboard_reader
+
+    view = dashboard.overview(
+        reader, viewer=OPERATOR, period=Period.DAILY, community_id=first.id, today=world.now.date()
+    )
+
+    assert view.totals.verified == 2
+    assert len(view.verified_per_day) == 1
+
+
+def test_periods_count_only_their_days(world: World) -> None:
+    busy_community(world, verified=2)
+    world.clock.advance(days=8)
+    busy_community(world, verified=1)
+    reader = world.storage.dashboard_reader
+    today = world.now.date()
+
+    def verified(period: Period) -> int:
+        return dashboard.overview(
+            reader, viewer=OPERATOR, period=period, community_id=None, today=today
+        ).totals.verified
+
+    assert (verified(Period.DAILY), verified(Period.WEEKLY), verified(Period.MONTHLY), verified(Period.ALL)) == (
+        1,
+        1,
+        3,
+        3,
+    )
+
+
+def test_groups_are_sorted_by_the_asked_measure_with_empty_communities_last(world: World) -> None:
+    many, _, _ = busy_community(world, verified=4, rejected=2)
+    precise, _, _ = busy_community(world, verified=2)
+    idle = world.community()
+    reader = world.storage.dashboard_reader
+
+    def order(sort_by: GroupOrder) -> list[int | None]:
+        rows = dashboard.groups(
+            reader, viewer=OPERATOR, period=Period.ALL, sort_by=sort_by, limit=10, today=world.now.date()
+        )
+        return [row.community_id for row in rows]
+
+    assert order(GroupOrder.INTERACTIONS) == [many.id, precise.id, idle.id]
+    assert order(GroupOrder.ROI_RATIO) == [precise.id, many.id, idle.id]
+    assert order(GroupOrder.EFFICIENCY) == [precise.id, many.id, idle.id]
+
+
+def test_users_show_completed_failed_reliability_trust_and_roi(world: World) -> None:
+    community, _, _ = busy_community(world, verified=1)
+    reliable = world.member(community, "reliable")
+    for _ in range(5):
+        world.submission(world.member(community), wanted=1)
+        world.verified(world.task(reliable))
+    sloppy = world.member(community, "sloppy")
+    world.submission(world.member(community), wanted=1)
+    reject(world, world.task(sloppy))
+
+    rows = dashboard.users(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=1, limit=20
+    )
+    by_name = {row.display_name: row for row in rows}
+
+    assert rows[0].display_name == "reliable"  # most verified feedback first
+    assert (by_name["reliable"].completed, by_name["reliable"].failed, by_name["reliable"].trusted) == (5, 0, True)
+    assert by_name["reliable"].reliability == pytest.approx(6 / 7)
+    assert by_name["reliable"].roi == 0
+    assert (by_name["sloppy"].completed, by_name["sloppy"].failed, by_name["sloppy"].trusted) == (0, 1, False)
+    assert "owner" not in by_name  # took no task: below min_interactions=1
+    everyone = dashboard.users(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=0, limit=100
+    )
+    assert {row.display_name: row.roi for row in everyone}["owner"] is None  # received 1, gave none
+
+
+def test_platforms_report_mean_time_to_verify(world: World) -> None:
+    community = world.community(welcome_credits=100)
+    owner = world.member(community, link=Platform.TIKTOK)
+    giver = world.member(community, link=Platform.TIKTOK)
+    world.submission(owner, wanted=1, platform=Platform.TIKTOK)
+    task = world.task(giver)
+    world.clock.advance(hours=3)
+    world.verified(task)
+
+    rows = dashboard.platforms(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=None, period=Period.ALL, today=world.now.date()
+    )
+    tiktok = next(row for row in rows if row.platform is Platform.TIKTOK)
+
+    assert tiktok.counts.mean_verify_s == 3 * 3600
+    assert tiktok.counts.success_rate == 1.0
+
+
+def test_errors_show_rejections_with_the_giver_and_job_failures_newest_first(world: World) -> None:
+    community, _, givers = busy_community(world, verified=0, rejected=2)
+    with world.uow() as uow:
+        uow.failures.record(
+            kind="platform_unavailable",
+            job="verify_submission",
+            detail="YouTube answered 503",
+            at=world.now + timedelta(minutes=5),
+            platform=Platform.YOUTUBE,
+            community_id=community.id,
+        )
+        uow.commit()
+    world.clock.advance(minutes=10)
+
+    view = dashboard.errors(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=None, hours=24, limit=10, now=world.now
+    )
+
+    assert [(c.source, c.type, c.count) for c in view.by_type] == [
+        ("rejection", "too_short", 2),
+        ("job", "platform_unavailable", 1),
+    ]
+    assert view.recent[0].detail == "YouTube answered 503"
+    assert {row.member for row in view.recent[1:]} == {givers[0].display_name, givers[1].display_name}
+
+
+def test_errors_leave_out_what_is_older_than_the_window(world: World) -> None:
+    busy_community(world, verified=0, rejected=1)
+    world.clock.advance(hours=30)
+
+    view = dashboard.errors(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=None, hours=24, limit=10, now=world.now
+    )
+
+    assert (view.by_type, view.recent) == ([], [])
+
+
+def test_exports_stream_every_row_in_batches(world: World) -> None:
+    community, _, _ = busy_community(world, verified=5)
+    reader = world.storage.dashboard_reader
+
+    def rows(entity: ExportEntity) -> tuple[tuple[str, ...], list[list[tuple[object, ...]]]]:
+        with dashboard.export(
+            reader,
+            viewer=OPERATOR,
+            entity=entity,
+            community_id=community.id,
+            period=Period.ALL,
+            today=world.now.date(),
+            batch_size=2,
+        ) as table:
+            return table.columns, list(table.batches)
+
+    columns, batches = rows(ExportEntity.TASKS)
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert columns[:2] == ("id", "community_id")
+    columns, batches = rows(ExportEntity.USERS)
+    assert sum(len(b) for b in batches) == 6
+    assert "display_name" in columns
+    columns, batches = rows(ExportEntity.GROUPS)
+    assert batches[0][0][:3] == (community.id, community.title, 5)
+
+
+def test_assigned_tasks_still_open_count_as_open(world: World) -> None:
+    community = world.community()
+    world.submission(world.member(community), wanted=2)
+    world.task(world.member(community))
+    task = world.task(world.member(community))
+    task_service.skip_task(world.uow(), member_id=task.giver_id, task_id=task.id or 0, now=world.now)
+
+    view = dashboard.overview(
+        world.storage.dashboard_reader, viewer=OPERATOR, period=Period.ALL, community_id=None, today=world.now.date()
+    )
+
+    assert (view.totals.assigned, view.totals.skipped, view.totals.open) == (2, 1, 1)
+    assert world.storage.dashboard_reader.tasks_by_status()["assigned"] == 1
+
+
+def test_dashboard_reads_never_wait_for_a_writer_on_sqlite(world: World) -> None:
+    busy_community(world, verified=1)
+    reader = world.storage.dashboard_reader
+    started = time.perf_counter()
+    with world.uow() as uow:
+        uow.session.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this writer now holds the lock
+        counts = reader.counts_by_platform(None, first_day=None)
+        at_head = world.storage.is_at_head()
+
+    assert time.perf_counter() - started < 5  # a reader that wanted the lock would wait 30 s
+    assert sum(row.counts.verified for row in counts) == 1
+    assert at_head
+
+
+def test_the_operators_rejection_counts_are_every_communitys_summed(world: World) -> None:
+    first, _, _ = busy_community(world, verified=0, rejected=2)
+    second, _, _ = busy_community(world, verified=1, rejected=1)
+    reader = world.storage.dashboard_reader
+    since = world.now - timedelta(hours=1)
+
+    everyone = reader.failure_counts(None, since=since)
+    each = [reader.failure_counts(frozenset({c.id or 0}), since=since) for c in (first, second)]
+
+    assert [(c.type, c.count) for c in everyone] == [("too_short", 3)]
+    assert [c.count for counts in each for c in counts] == [2, 1]
