@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tgexchange.bootstrap import Storage, build_storage
-from tgexchange.cli.console import err, out
+from tgexchange.cli.console import err, out, progress_bar
 from tgexchange.cli.serve import DEFAULT_HOST, DEFAULT_PORT
 from tgexchange.config import Settings
 from tgexchange.domain.content import Platform
@@ -64,15 +63,7 @@ def _run_simulation(
 
         gate = ClassifierQualityGate()
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate, **options)
-    with Progress(
-        TextColumn("[bold]simulating[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=False,
-    ) as progress:
+    with progress_bar("simulating", quiet=quiet) as progress:
         bar = progress.add_task(f"{members} members, {days} days (hours)", total=days * 24)
         return simulation.run(progress=lambda done, _total: progress.update(bar, completed=done))
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tgexchange.cli.console import err, out
+from tgexchange.cli.console import out, progress_bar
 from tgexchange.config import Settings
 
 app = typer.Typer(help="The dashboard's rollups.", no_args_is_help=True)
@@ -25,14 +24,7 @@ def rebuild(quiet: bool = typer.Option(False, help="No progress bar.")) -> None:
 
     storage = build_storage(Settings().effective_database_url)
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]rebuilding rollups[/] communities"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-    ) as progress:
+    with progress_bar("rebuilding rollups", quiet=quiet) as progress:
         bar = progress.add_task("communities", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tgexchange.cli.console import err, out
+from tgexchange.cli.console import err, out, progress_bar
 
 app = typer.Typer(help="Retrain the models and rewrite their artifacts.", no_args_is_help=True)
 
@@ -42,14 +41,7 @@ def spam(
         raise typer.Exit(1) from error
     sources = len(model_spam.COLLECTION_FILES)
     total = model_spam.count_rotation_fits(sources) + model_spam.count_fits(sources)
-    with Progress(
-        TextColumn("[bold]training[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-    ) as progress:
+    with progress_bar("training", quiet=quiet) as progress:
         bar = progress.add_task("spam classifier", total=total)
 
         def advance(description: str) -> None:
