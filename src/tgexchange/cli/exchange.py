@@ -22,7 +22,7 @@ from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation, SimulationResu
 if TYPE_CHECKING:
     from tgexchange.services.ports import QualityGate
 
-SYNTHETIC_NOTE = "All members, content and comments below are synthetic (simulated); none are real people."
+SYNTHETIC_NOTE = "All members, content and comments here are synthetic (simulated); none are real people."
 # The demo's second community (every platform, with platform outages) and its synthetic admin,
 # who runs both communities and gets the dashboard login link.
 SHORTS_CHAT_ID = SIM_CHAT_ID - 1
