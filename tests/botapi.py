@@ -309,17 +309,28 @@ class Updates:
 
     def bot_status(self, chat_id: int, by: TgUser, old: str, new: str, *, title: str = "Creators") -> dict[str, Any]:
         me = {"id": BOT_ID, "is_bot": True, "first_name": "Exchange", "username": BOT_USERNAME}
+        return {"update_id": next(self.ids), "my_chat_member": _change(chat_id, by, me, old, new, title=title)}
 
-        def member(status: str) -> dict[str, Any]:
-            if status == "administrator":
-                return _administrator(me)
-            return {"status": status, "user": me, **({"until_date": 0} if status == "kicked" else {})}
+    def member_status(
+        self, chat_id: int, by: TgUser, user: TgUser, old: str, new: str, *, title: str = "Creators"
+    ) -> dict[str, Any]:
+        """A ``chat_member`` update: Telegram sends these to a bot that is a group admin and asks
+        for them in allowed_updates."""
+        return {"update_id": next(self.ids), "chat_member": _change(chat_id, by, user.json(), old, new, title=title)}
 
-        change = {
-            "chat": {"id": chat_id, "type": "supergroup", "title": title},
-            "from": by.json(),
-            "date": self.date,
-            "old_chat_member": member(old),
-            "new_chat_member": member(new),
-        }
-        return {"update_id": next(self.ids), "my_chat_member": change}
+
+def _change(chat_id: int, by: TgUser, who: dict[str, Any], old: str, new: str, *, title: str) -> dict[str, Any]:
+    def member(status: str) -> dict[str, Any]:
+        if status == "administrator":
+            return _administrator(who)
+        if status == "creator":
+            return {"status": status, "user": who, "is_anonymous": False}
+        return {"status": status, "user": who, **({"until_date": 0} if status == "kicked" else {})}
+
+    return {
+        "chat": {"id": chat_id, "type": "supergroup", "title": title},
+        "from": by.json(),
+        "date": 1_772_452_800,
+        "old_chat_member": member(old),
+        "new_chat_member": member(new),
+    }

@@ -20,7 +20,7 @@ from tgexchange.adapters.db.rollup import update_rollups
 from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
 from tgexchange.adapters.notifier import LogNotifier
-from tgexchange.config import Settings
+from tgexchange.config import ConfigurationError, Settings
 from tgexchange.services.ports import Clock, CommentReader, ContentReader, DashboardReader, Notifier, QualityGate
 
 if TYPE_CHECKING:
@@ -68,13 +68,20 @@ def build_storage(database_url: str, *, migrate: bool = True) -> Storage:
 
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file's name, not a secret
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def session_secret(settings: Settings) -> str:
     """SECRET_KEY, or a random key generated on first use and kept in TGEXCHANGE_DATA_DIR (mode
     0600), so sessions survive restarts. Processes on several machines need SECRET_KEY set."""
-    if settings.secret_key is not None:
-        return settings.secret_key.get_secret_value()
+    given = settings.secret_key.get_secret_value().strip() if settings.secret_key is not None else ""
+    if given:
+        if len(given) < MIN_SECRET_KEY_LENGTH:
+            # A short key can be guessed, and with it anyone can sign a session as any admin.
+            raise ConfigurationError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters (or unset)")
+        return given
+    # Unset or empty (``SECRET_KEY=${SECRET_KEY}`` with nothing behind it): an empty key would
+    # let anyone sign a session cookie, so a generated one is used instead.
     path = Path(settings.data_dir) / SECRET_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from tgexchange.domain.verification import VerificationPolicy
 
 
+class ConfigurationError(ValueError):
+    """A setting that cannot work as given; the CLI prints the message and exits 2."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -53,13 +57,13 @@ class Settings(BaseSettings):
 
     def rate_limits(self) -> dict[str, tuple[int, int]]:
         """PLATFORM_RATE_LIMITS as {platform: (requests, per seconds)}, shared by all workers.
-        Raises ValueError for a malformed value."""
+        Raises ConfigurationError for a malformed value."""
         limits: dict[str, tuple[int, int]] = {}
         for item in filter(None, (part.strip() for part in self.platform_rate_limits.split(","))):
             name, _, rate = item.partition("=")
             count, _, per = rate.partition("/")
             if not (name and count.isdigit() and per.isdigit() and int(count) > 0 and int(per) > 0):
-                raise ValueError(f"PLATFORM_RATE_LIMITS item {item!r} is not platform=requests/seconds")
+                raise ConfigurationError(f"PLATFORM_RATE_LIMITS item {item!r} is not platform=requests/seconds")
             limits[name.strip()] = (int(count), int(per))
         return limits
 

@@ -173,3 +173,13 @@ def test_migrate_creates_the_embedded_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "tgexchange.db").exists()
     assert "revision" in result.stdout
+
+
+def test_a_setting_that_cannot_work_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    env = {**cli_env(tmp_path), "SECRET_KEY": "too-short"}
+    result = subprocess.run(
+        [*CLI, "serve", "--port", str(free_port())], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert "configuration error: SECRET_KEY must be at least 32 characters" in result.stderr
+    assert "Traceback" not in result.stderr

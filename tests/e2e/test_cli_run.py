@@ -54,10 +54,12 @@ class StandInBotApi:
         self.methods: list[str] = []
         self.sent: list[dict[str, Any]] = []
         self.pending = [Updates().private(TgUser(1001, "Alice"), "/help")]
+        self.delays: dict[str, float] = {}  # seconds a method takes to answer
 
     async def endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         self.methods.append(method)
+        time.sleep(self.delays.get(method, 0.0))  # this stand-in serves one bot: blocking is fine
         body = await request.body()
         params: dict[str, Any] = {}
         if body:
@@ -153,6 +155,38 @@ def test_run_refuses_a_busy_dashboard_port_before_starting(tmp_path: Path) -> No
     assert result.returncode == 2
     assert f"cannot serve the dashboard on 127.0.0.1:{port}" in result.stderr
     assert "--no-dashboard" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_sigterm_while_polling_starts_still_stops_everything_and_exits_0(
+    tmp_path: Path, stand_in: tuple[StandInBotApi, int]
+) -> None:
+    api, port = stand_in
+    api.delays["deleteWebhook"] = 3.0  # Telegram slow to answer while polling starts
+    web = free_port()
+    env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    process = subprocess.Popen(
+        [*CLI, "run", "--threads", "1", "--port", str(web)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "deleteWebhook" not in api.methods:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # The dashboard already answers (a served request once kept a worker thread alive).
+        assert httpx.get(f"http://127.0.0.1:{web}/healthz", timeout=10).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
 
 
 @pytest.mark.slow

@@ -11,11 +11,13 @@ import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from pydantic import SecretStr
 
 from tests.e2e.conftest import BEARER, Dashboard, make_dashboard
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
-from tgexchange.bootstrap import Container, storage_on
+from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH, Container, session_secret, storage_on
+from tgexchange.config import ConfigurationError
 from tgexchange.domain.community import Community
 from tgexchange.services import community as community_service
 from tgexchange.web.app import create_app
@@ -262,6 +264,26 @@ def test_the_session_secret_is_generated_once_and_kept_private(dashboard: Dashbo
     assert key_file.read_text().strip() == secret
     assert key_file.stat().st_mode & 0o077 == 0
     assert make_dashboard(dashboard.world, Path(dashboard.settings.data_dir)).container.session_secret == secret
+
+
+@pytest.mark.parametrize("given", ["", "   "])
+def test_an_empty_secret_key_is_never_used_to_sign_sessions(dashboard: Dashboard, given: str) -> None:
+    # SECRET_KEY=${SECRET_KEY} with nothing behind it: signing with "" would let anyone forge a session.
+    dashboard.settings.secret_key = SecretStr(given)
+
+    secret = session_secret(dashboard.settings)
+
+    assert len(secret) >= MIN_SECRET_KEY_LENGTH
+    assert secret == (Path(dashboard.settings.data_dir) / "secret_key").read_text().strip()
+
+
+def test_a_short_secret_key_is_refused_and_a_long_one_used(dashboard: Dashboard) -> None:
+    dashboard.settings.secret_key = SecretStr("guessable")
+    with pytest.raises(ConfigurationError, match="at least 32 characters"):
+        session_secret(dashboard.settings)
+
+    dashboard.settings.secret_key = SecretStr("k" * MIN_SECRET_KEY_LENGTH)
+    assert session_secret(dashboard.settings) == "k" * MIN_SECRET_KEY_LENGTH
 
 
 # What they see -----------------------------------------------------------------------------------------

@@ -48,7 +48,15 @@ log = structlog.get_logger("tgexchange.bot")
 App = Application[Any, Any, Any, Any, Any, Any]
 
 PUBLIC_API = "https://api.telegram.org/bot"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# chat_member reaches a bot only where it is an admin: admins promoted or demoted there are mirrored
+# at once (elsewhere at the next admin check).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
 MEMBER_COMMANDS = ("link", "submit", "task", "balance", "me", "mysubmissions", "leaderboard", "language")
 PRIVATE_COMMANDS = ("start", *MEMBER_COMMANDS, "help")
 GROUP_COMMANDS = ("start", "help")
@@ -135,6 +143,7 @@ def add_handlers(application: App) -> None:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
             MessageHandler(private, unknown),
             ChatMemberHandler(group.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(group.member_status_changed, ChatMemberHandler.CHAT_MEMBER),
             *_callbacks(),
         ]
     )

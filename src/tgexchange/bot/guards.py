@@ -15,7 +15,7 @@ log = structlog.get_logger("tgexchange.bot")
 def is_actionable(update: Update) -> bool:
     """Updates the bot may act on. Group chatter that is not a command, channel posts and edits
     are ignored without a trace (no database write, no reply)."""
-    if update.callback_query is not None or update.my_chat_member is not None:
+    if update.callback_query is not None or update.my_chat_member is not None or update.chat_member is not None:
         return True
     message = update.message
     if message is None:
@@ -41,7 +41,7 @@ async def drop_redelivered(update: Update, context: Context) -> None:
 
 async def limit_floods(update: Update, context: Context) -> None:
     user = update.effective_user
-    if user is None or update.my_chat_member is not None:
+    if user is None or update.my_chat_member is not None or update.chat_member is not None:
         return
     rt = runtime(context)
     allowed, warn, wait = rt.flood.take(user.id)

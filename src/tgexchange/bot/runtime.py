@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
+import structlog
 from telegram import Bot, ChatMember, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -30,6 +31,8 @@ from tgexchange.services.ports import UnitOfWork, VerificationQueue
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+log = structlog.get_logger("tgexchange.bot")
 
 RUNTIME_KEY = "tgexchange"
 # The longest text the exchange stores (feedback is capped at 4000 characters).
@@ -54,8 +57,9 @@ class AdminCache:
         self._seen: dict[tuple[int, int], tuple[float, str | None]] = {}
 
     async def status(self, bot: Bot, chat_id: int, user_id: int) -> str | None:
-        """The user's status in the chat ("member", "administrator", ...), None if unknown (the
-        bot cannot see the chat)."""
+        """The user's status in the chat ("member", "administrator", ...), None if Telegram could
+        not tell (a network error, a rate limit, the bot cannot see the chat). Only answers are
+        cached: an error is asked again next time."""
         key = (chat_id, user_id)
         cached = self._seen.get(key)
         now = self._clock()
@@ -63,18 +67,22 @@ class AdminCache:
             return cached[1]
         try:
             member = await bot.get_chat_member(chat_id, user_id)
-            status: str | None = member.status
-            if member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True):
-                status = ChatMember.LEFT
-        except TelegramError:
-            status = None
+        except TelegramError as error:
+            log.warning("admin_check_failed", chat_id=chat_id, user_id=user_id, error=str(error))
+            return None
+        status = member.status
+        if member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True):
+            status = ChatMember.LEFT
         if len(self._seen) > 50_000:
             self._seen.clear()
         self._seen[key] = (now, status)
         return status
 
-    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
-        return await self.status(bot, chat_id, user_id) in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool | None:
+        """True or False as Telegram answers; None when it could not be asked. Callers keep the
+        stored role then: a failed call must never demote (or promote) anyone."""
+        status = await self.status(bot, chat_id, user_id)
+        return None if status is None else status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
     def forget(self, chat_id: int) -> None:
         self._seen = {k: v for k, v in self._seen.items() if k[0] != chat_id}

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from tgexchange.cli import exchange, quality, rollups, run, serve, train, url, worker
-from tgexchange.config import Settings
+from tgexchange.cli.console import err
+from tgexchange.config import ConfigurationError, Settings
 from tgexchange.logs import configure_logging
 
 app = typer.Typer(
@@ -22,6 +23,16 @@ app = typer.Typer(
 def main(log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "") -> None:
     settings = Settings()
     configure_logging(level=log_level or settings.log_level, json=settings.log_json)
+
+
+def main_entry() -> None:
+    """The console script: a setting that cannot work is one clear line and exit code 2, not a
+    traceback."""
+    try:
+        app()
+    except ConfigurationError as error:
+        err.print(f"configuration error: {error}", markup=False, highlight=False)
+        raise SystemExit(2) from error
 
 
 app.command()(run.run)

@@ -1,3 +1,3 @@
-from tgexchange.cli import app
+from tgexchange.cli import main_entry
 
-app()
+main_entry()

@@ -7,13 +7,20 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
-from typing import Annotated
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tgexchange.cli.console import err
 from tgexchange.cli.serve import DEFAULT_HOST, DEFAULT_PORT
 from tgexchange.config import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from tgexchange.bot.app import App
+    from tgexchange.worker.runner import InProcessWorker
 
 NO_BOT = (
     "TELEGRAM_BOT_TOKEN is not set, so there is no bot to run.\n"
@@ -34,6 +41,61 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+@dataclass
+class OneProcess:
+    """The bot, the job worker and (optionally) the dashboard, started and stopped together.
+
+    The lifecycle is driven here rather than by PTB's run_polling: a signal only sets an event, so
+    one that arrives while polling is still starting (Telegram's deleteWebhook can take seconds)
+    still leads through the whole teardown."""
+
+    application: App
+    worker: InProcessWorker
+    server: uvicorn.Server | None
+    sock: socket.socket | None
+    banner: str
+
+    async def run(self) -> None:
+        from tgexchange.bot.app import ALLOWED_UPDATES, start_bot
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        serving: list[asyncio.Task[None]] = []
+        async with self.application:
+            try:
+                await start_bot(self.application)
+                self.worker.start()
+                if self.server is not None and self.sock is not None:
+                    serving.append(asyncio.create_task(self.server.serve(sockets=[self.sock])))
+                if not stop.is_set():
+                    assert self.application.updater is not None  # built for polling
+                    await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                    await self.application.start()
+                    err.print(f"bot @{self.application.bot.username} is polling; {self.banner}", markup=False)
+                    await stop.wait()
+            finally:
+                await self._stop(serving)
+
+    async def _stop(self, serving: list[asyncio.Task[None]]) -> None:
+        """Stops fetching and lets updates in flight finish; the dashboard finishes its requests;
+        jobs in flight finish next, while the bot can still tell members their outcome; then
+        those last notices go out. Each step runs whatever happened before it."""
+        from tgexchange.bot.app import stop_bot
+
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        if self.server is not None:
+            self.server.should_exit = True
+            await asyncio.gather(*serving, return_exceptions=True)
+        await asyncio.to_thread(self.worker.stop)
+        await stop_bot(self.application)
+
+
 def run(
     threads: Annotated[int, typer.Option(min=0, max=64, help="Job worker threads (0: WORKER_THREADS).")] = 0,
     dashboard: Annotated[bool, typer.Option(help="Also serve the admin dashboard (--no-dashboard: bot only).")] = True,
@@ -52,8 +114,10 @@ def run(
         raise typer.Exit(code=2)
     sock = _listen(host, port) if dashboard else None
 
+    from telegram.error import InvalidToken
+
     from tgexchange.bootstrap import bootstrap
-    from tgexchange.bot.app import ALLOWED_UPDATES, App, build_application, start_bot, stop_bot
+    from tgexchange.bot.app import build_application
     from tgexchange.cli.serve import embedded_server, web_app
     from tgexchange.worker.breaker_store import HueyBreakerStore
     from tgexchange.worker.jobs import register_jobs
@@ -63,35 +127,22 @@ def run(
     huey = make_huey(settings.effective_queue_url)
     container = bootstrap(settings, breaker_store=HueyBreakerStore(huey))
     jobs = register_jobs(huey, container)
-    worker = InProcessWorker(huey, threads=threads or settings.worker_threads)
-    application = build_application(container, token=token, queue=jobs, base_url=settings.telegram_api_base_url)
-    server = embedded_server(web_app(container), host=host, port=port) if sock is not None else None
-    serving: list[asyncio.Task[None]] = []
-
-    async def on_start(app: App) -> None:
-        await start_bot(app)
-        worker.start()
-        if server is not None and sock is not None:
-            serving.append(asyncio.create_task(server.serve(sockets=[sock])))
-            where = f"; dashboard on http://{host}:{port}/exchange/dashboard (public: {settings.public_base_url})"
-        else:
-            where = ""
-        err.print(
-            f"bot @{app.bot.username} is polling; job worker running{where}. Ctrl-C or SIGTERM to stop.", markup=False
-        )
-
-    async def on_stop(app: App) -> None:
-        # Polling has stopped and updates in flight are done. The dashboard finishes its requests;
-        # jobs in flight finish next, while the bot can still tell members their outcome; then
-        # those last notices go out.
-        if server is not None:
-            server.should_exit = True
-            await asyncio.gather(*serving)
-        await asyncio.to_thread(worker.stop)
-        await stop_bot(app)
-
-    application.post_init = on_start
-    application.post_stop = on_stop
-    # SIGTERM stops fetching, lets updates in flight finish, then everything shuts down cleanly.
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=(signal.SIGINT, signal.SIGTERM))
-    container.storage.dispose()
+    banner = "job worker running"
+    if sock is not None:
+        banner += f"; dashboard on http://{host}:{port}/exchange/dashboard (public: {settings.public_base_url})"
+    service = OneProcess(
+        application=build_application(container, token=token, queue=jobs, base_url=settings.telegram_api_base_url),
+        worker=InProcessWorker(huey, threads=threads or settings.worker_threads),
+        server=embedded_server(web_app(container), host=host, port=port) if sock is not None else None,
+        sock=sock,
+        banner=banner + ". Ctrl-C or SIGTERM to stop.",
+    )
+    try:
+        asyncio.run(service.run())
+    except InvalidToken as error:
+        err.print("Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather.", markup=False)
+        raise typer.Exit(code=2) from error
+    finally:
+        if sock is not None:
+            sock.close()
+        container.storage.dispose()

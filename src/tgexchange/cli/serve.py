@@ -4,6 +4,8 @@ the Telegram webhook when the bot is configured for one."""
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 import signal
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -41,12 +43,29 @@ def web_app(container: Container, extra_routers: tuple[APIRouter, ...] = ()) -> 
     return create_app(container, extra_routers=extra_routers, queue_depth=queue_depth_of(container.settings))
 
 
+_TOKEN = re.compile(r"(token=)[^&\s]+")
+
+
+class RedactLoginTokens(logging.Filter):
+    """Access-log lines carry the path with its query; a login link's token (still unspent when a
+    link preview fetched it) must not end up in log files."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 def _config(app: FastAPI, *, host: str, port: int, log_level: str) -> uvicorn.Config:
     # Behind a proxy on this machine, X-Forwarded-Proto is trusted (uvicorn's default), so
     # cookies get Secure flags for https visitors.
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), server_header=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), server_header=False)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactLoginTokens) for f in access.filters):
+        access.addFilter(RedactLoginTokens())
+    return config
 
 
 def _stopped(_signum: int, _frame: FrameType | None) -> None:

@@ -90,7 +90,7 @@ def static_file(request: Request, name: str) -> Response:
 def dashboard_page(request: Request) -> HTMLResponse:
     viewer = find_viewer(request)
     if viewer is None:
-        message = "Send /dashboard to the bot in your group for a login link (valid 10 minutes, once)."
+        message = "Send /dashboard to the bot in a private chat for a login link (valid 10 minutes, once)."
         if request.query_params.get("logged_out"):
             message = "You are logged out. " + message
         return render(request, "message.html", {"message": message}, status_code=status.HTTP_401_UNAUTHORIZED)

@@ -16,12 +16,17 @@ class InProcessWorker:
 
     def __init__(self, huey: Huey, *, threads: int) -> None:
         self._consumer = make_consumer(huey, threads=threads)
+        self._started = False
 
     def start(self) -> None:
+        self._started = True
         self._consumer.scheduler.start()
         for _, worker in self._consumer.worker_threads:
             worker.start()
 
     def stop(self) -> None:
-        """Waits for jobs in flight to finish."""
-        self._consumer.stop(graceful=True)
+        """Waits for jobs in flight to finish; nothing to do if it never started (a shutdown that
+        came before it), and nothing the second time."""
+        if self._started:
+            self._started = False
+            self._consumer.stop(graceful=True)

@@ -62,7 +62,7 @@ async def test_an_admin_gets_a_link_in_private_that_logs_in_once(bot: BotHarness
         denied = await client.get("/exchange/dashboard/overview", params={"community_id": other.id})
         assert denied.status_code == 403
         again = await client.get(path_of(url))
-        assert again.status_code != 303  # used up
+        assert again.status_code == 401  # used up
 
 
 async def test_the_link_is_in_spanish_for_a_spanish_admin(bot: BotHarness, community: Community) -> None:
@@ -125,3 +125,59 @@ async def test_an_anonymous_admin_is_asked_to_write_in_private(bot: BotHarness, 
     text = bot.api.last(community.telegram_chat_id).text
     assert "Send me /dashboard in a private chat" in text
     assert login_links_stored(bot) == 0
+
+
+async def test_when_telegram_cannot_be_asked_nobodys_role_changes(bot: BotHarness, community: Community) -> None:
+    make_admin(bot, community, ADMIN)
+    await group_command(bot, community, ADMIN, "/stats")
+    _, alice = await bot.member(community, "Alice")
+    bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)
+    bot.api.fail["getChatMember"] = (502, "Bad Gateway")
+
+    admin_answer = await bot.say(ADMIN, "/dashboard")
+    member_answer = await bot.say(alice, "/dashboard")
+
+    assert "Your dashboard" in admin_answer.text  # the stored role stands: a failed call demotes nobody
+    assert bot.find_member(community, ADMIN).is_admin
+    assert "for the admins of a group" in member_answer.text  # ...and promotes nobody
+    assert not bot.find_member(community, alice).is_admin
+    del bot.api.fail["getChatMember"]
+    bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "member"
+    assert "for the admins of a group" in (await bot.say(ADMIN, "/dashboard")).text  # errors were not cached
+
+
+async def test_a_demotion_telegram_reports_ends_dashboard_access_at_once(bot: BotHarness, community: Community) -> None:
+    owner = TgUser(4100, "Olga")
+    make_admin(bot, community, ADMIN)
+    await group_command(bot, community, ADMIN, "/stats")
+    url = link_in((await bot.say(ADMIN, "/dashboard")).text)
+    async with web_client(bot) as client:
+        await client.get(path_of(url))
+        assert (await client.get("/exchange/dashboard/overview")).status_code == 200
+
+        demoted = bot.updates.member_status(community.telegram_chat_id, owner, ADMIN, "administrator", "member")
+        bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "member"
+        await bot.feed(demoted)
+        await bot.feed(demoted)  # redelivered: no second effect, no error
+
+        assert not bot.find_member(community, ADMIN).is_admin
+        # No community left to run: the session lets them see nothing.
+        assert (await client.get("/exchange/dashboard/overview")).status_code == 401
+        assert (await client.get("/exchange/dashboard/export/csv", params={"entity_type": "tasks"})).status_code == 401
+
+        promoted = bot.updates.member_status(community.telegram_chat_id, owner, ADMIN, "member", "administrator")
+        await bot.feed(promoted)
+        assert bot.find_member(community, ADMIN).is_admin
+        assert (await client.get("/exchange/dashboard/overview")).status_code == 200
+
+
+async def test_a_status_change_of_someone_outside_the_exchange_changes_nothing(
+    bot: BotHarness, community: Community
+) -> None:
+    stranger = TgUser(4200, "Sam")
+    await bot.feed(bot.updates.member_status(community.telegram_chat_id, ADMIN, stranger, "member", "administrator"))
+    await bot.feed(bot.updates.member_status(-999_999, ADMIN, stranger, "member", "administrator"))  # unknown group
+
+    with bot.world.uow() as uow:
+        assert uow.members.list_for_user(stranger.id) == []
+    assert bot.api.sent() == []

@@ -108,8 +108,10 @@ async def _as_admin(update: Update, context: Context, community: Community, user
 async def admin_member(rt: Runtime, context: Context, community: Community, user: User) -> Member | None:
     """The user as an admin member of the community (joined now if they never did), or None when
     Telegram says they are not an admin there; the stored role follows Telegram's answer."""
-    is_admin = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
+    told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
     member = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, user.id)
+    # Telegram could not be asked: the stored role stands (nobody is demoted by a failed call).
+    is_admin = told if told is not None else member is not None and member.is_admin
     if member is None:
         if not is_admin:
             return None
@@ -377,7 +379,7 @@ async def anonymous_admin_button(update: Update, context: Context) -> None:
         await edit(update, context, rt.texts.get(rt.language(user, None, context), "admin-anonymous-expired"))
         return
     community = await ensure_community(rt, chat)
-    if not await rt.admins.is_admin(context.bot, chat.id, user.id):
+    if not await rt.admins.is_admin(context.bot, chat.id, user.id):  # None (not asked): not yet
         # Anyone in the group can tap; only an admin's tap counts, and the request stays open.
         await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Chat, ChatMember, Update
 
+from tgexchange.bot import directory
 from tgexchange.bot.handlers.common import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.keyboards import to_markup
@@ -45,6 +46,24 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
             reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id or 0)),
             link_preview_options=NO_PREVIEW,
         )
+
+
+@refusals
+async def member_status_changed(update: Update, context: Context) -> None:
+    """Someone was promoted, demoted, left or was removed: their stored role follows at once, so a
+    demoted admin's dashboard session loses that community on its next request."""
+    rt = runtime(context)
+    change = update.chat_member
+    if change is None or change.chat.type not in {Chat.GROUP, Chat.SUPERGROUP}:
+        return
+    chat, user = change.chat, change.new_chat_member.user
+    rt.admins.forget(chat.id)
+    community = await rt.run(directory.community_by_chat, rt.uow(), chat.id)
+    member = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, user.id) if community else None
+    is_admin = change.new_chat_member.status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+    if member is not None and member.is_admin != is_admin:
+        await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        rt.memberships.forget(user.id)
 
 
 @refusals

@@ -78,7 +78,8 @@ async def admin_resolve(update: Update, context: Context) -> None:
     assert community is not None
     assert user is not None
     # The admin list this notice went to may be stale: Telegram decides who is an admin now.
-    is_admin = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
+    told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
+    is_admin = told if told is not None else member.is_admin  # a failed call changes no role
     if is_admin != member.is_admin:
         member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
         rt.memberships.forget(user.id)
