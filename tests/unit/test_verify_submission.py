@@ -19,6 +19,7 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import ReviewStage, Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
+from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
@@ -128,6 +129,28 @@ def test_a_comment_by_someone_elses_channel_does_not_count(world: World, gate: F
 
     assert run.verified == 0
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+
+
+def test_a_comment_from_any_channel_the_giver_linked_on_the_platform_counts(
+    world: World, gate: FakeQualityGate
+) -> None:
+    _, (giver,), submission, (task,) = setup(world)
+    second = "UCsecond-channel-of-the-giver"
+    proof = channel_service.start_channel_proof(
+        world.uow(), member_id=giver.id or 0, platform=Platform.YOUTUBE, now=world.now
+    )
+    ref = world.platform.publish(channel_id=second)
+    world.platform.comment(ref, author_channel_id=second, text=f"proof {proof.code}", at=world.now)
+    channel_service.confirm_channel_proof(
+        world.uow(), world.platform, world.platform, member_id=giver.id or 0, ref=ref, now=world.now
+    )
+    world.platform.comment(world.ref_of(submission), author_channel_id=second, text=GOOD, at=world.now)
+    world.done(task)
+
+    run = verify(world, gate, submission)
+
+    assert run.verified == 1
+    assert world.task_row(task.id or 0).feedback_text == GOOD
 
 
 def test_a_comment_written_before_the_task_was_given_does_not_count(world: World, gate: FakeQualityGate) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -73,17 +73,18 @@ def is_after(comment: PublicComment, moment: datetime, *, now: datetime) -> bool
 def comments_by(
     comments: Iterable[PublicComment],
     *,
-    channel_id: str,
+    channel_ids: Collection[str],
     since: datetime,
     now: datetime,
     exclude_ids: frozenset[str] = frozenset(),
 ) -> list[PublicComment]:
-    """The comments ``channel_id`` wrote since ``since``: top-level ones first, then replies, each
-    group longest first (the most likely to be the feedback)."""
+    """The comments any of ``channel_ids`` (a member's linked channels on the platform) wrote since
+    ``since``: top-level ones first, then replies, each group longest first (the most likely to be
+    the feedback)."""
     mine = [
         c
         for c in comments
-        if c.author_channel_id == channel_id and c.comment_id not in exclude_ids and is_after(c, since, now=now)
+        if c.author_channel_id in channel_ids and c.comment_id not in exclude_ids and is_after(c, since, now=now)
     ]
     return sorted(mine, key=lambda c: (c.is_reply, -len(c.text)))
 

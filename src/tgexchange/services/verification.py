@@ -42,7 +42,8 @@ class VerificationRun:
 class _Pending:
     task_id: int
     giver_id: int
-    channel_id: str | None
+    channel_ids: frozenset[str]
+    """Every channel the giver linked on the submission's platform: feedback may come from any."""
     assigned_at: datetime
     attempts: int
     deadline: datetime
@@ -168,11 +169,12 @@ def _prepare(
 
 
 def _snapshot(uow: UnitOfWork, task: Task, submission: Submission, policy: VerificationPolicy) -> _Pending:
-    channel = uow.channels.find_for_member(task.giver_id, submission.platform)
     return _Pending(
         task_id=task.id or 0,
         giver_id=task.giver_id,
-        channel_id=channel.channel_id if channel else None,
+        channel_ids=frozenset(
+            c.channel_id for c in uow.channels.list_for_member(task.giver_id) if c.platform is submission.platform
+        ),
         assigned_at=task.assigned_at,
         attempts=task.verification_attempts,
         deadline=task.verification_deadline(policy.grace),
@@ -240,9 +242,9 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
         for item in plan.pending:
             if plan.comments is None:
                 candidates: list[PublicComment | None] = [None]
-            elif item.channel_id:
+            elif item.channel_ids:
                 candidates = list(
-                    comments_by(plan.comments, channel_id=item.channel_id, since=item.assigned_at, now=now)
+                    comments_by(plan.comments, channel_ids=item.channel_ids, since=item.assigned_at, now=now)
                 )
             else:
                 candidates = []

@@ -24,11 +24,6 @@ class SqlChannelRepository:
             sa.select(Channel).filter_by(member_id=member_id).order_by(tables.channels.c.id)
         ).all()
 
-    def find_for_member(self, member_id: int, platform: Platform) -> Channel | None:
-        return self._session.scalars(
-            sa.select(Channel).filter_by(member_id=member_id, platform=platform).order_by(tables.channels.c.id)
-        ).first()
-
     def find_by_platform_id(self, community_id: int, platform: Platform, channel_id: str) -> Channel | None:
         return self._session.scalars(
             sa.select(Channel).filter_by(community_id=community_id, platform=platform, channel_id=channel_id)
