@@ -426,3 +426,32 @@ def test_escrow_is_untouched_while_waiting(world: World, gate: FakeQualityGate) 
     world.done(task)
     verify(world, gate, submission)
     assert world.balance(AccountKey.escrow(submission.id or 0)) == 30
+
+
+def test_an_outage_that_outlasts_the_limit_calls_the_task_off_without_blame(
+    world: World, gate: FakeQualityGate
+) -> None:
+    _, (giver,), submission, (task,) = setup(world, wanted=1)
+    world.done(task)
+    deadline = world.task_row(task.id or 0).verification_deadline(POLICY.grace)
+
+    world.clock.advance(seconds=(deadline - world.now).total_seconds() + POLICY.outage_limit.total_seconds() - 60)
+    world.platform.fail_next(PlatformUnavailable("YouTube", "an error yt-dlp has not seen before"))
+    assert verify(world, gate, submission).waiting == 1  # a minute short of the limit: still waiting
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+
+    world.clock.advance(minutes=2)
+    world.platform.fail_next(PlatformUnavailable("YouTube", "an error yt-dlp has not seen before"))
+    run = verify(world, gate, submission)
+
+    stored = world.task_row(task.id or 0)
+    assert (run.rejected, run.waiting) == (1, 0)
+    assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "platform_unavailable")
+    with world.uow() as uow:
+        assert uow.stats.get(giver.id or 0).rejected == 0  # not the giver's fault
+    # Its escrow slot is free again: another member can give the feedback the owner paid for.
+    with world.uow() as uow:
+        community = uow.communities.find(giver.community_id)
+    assert community is not None
+    newcomer = world.member(community, link=Platform.YOUTUBE)
+    assert world.task(newcomer).submission_id == submission.id

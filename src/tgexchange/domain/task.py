@@ -66,10 +66,12 @@ class RejectionReason(StrEnum):
     NOT_FOUND = "not_found"
     CONTENT_UNAVAILABLE = "content_unavailable"
     OWNER_DENIED = "owner_denied"
+    # The platform could not be read at all, long past the deadline (see VerificationPolicy.outage_limit).
+    PLATFORM_UNAVAILABLE = "platform_unavailable"
 
 
 # Reasons that are not the giver's fault: they do not count against the giver's reliability.
-NO_FAULT_REASONS = frozenset({RejectionReason.CONTENT_UNAVAILABLE.value})
+NO_FAULT_REASONS = frozenset({RejectionReason.CONTENT_UNAVAILABLE.value, RejectionReason.PLATFORM_UNAVAILABLE.value})
 
 
 class ReviewStage(StrEnum):

@@ -26,6 +26,10 @@ class VerificationPolicy:
         )
     )
     comments_to_read: int = 500
+    # An outage never rejects anyone, but it cannot hold a task (its escrow, the giver's open-task
+    # slot) forever: this long past the verification deadline the task is called off, without
+    # blame for the giver; its escrow slot goes back to the submission (or to the owner, closed).
+    outage_limit: timedelta = timedelta(days=7)
     owner_timeout: timedelta = timedelta(hours=72)
     dispute_window: timedelta = timedelta(hours=24)
     admin_timeout: timedelta = timedelta(days=7)

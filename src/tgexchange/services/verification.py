@@ -207,7 +207,8 @@ def _platform_failed(
     now: datetime,
     policy: VerificationPolicy,
 ) -> VerificationRun:
-    """An outage or a rate limit: nobody is rejected; every task waits for the next look."""
+    """An outage or a rate limit: nobody is rejected; every task waits for the next look, except a
+    task ``policy.outage_limit`` past its deadline, which is called off without blame."""
     attempts = max((p.attempts for p in pending), default=1)
     delay = policy.retry_delay(attempts)
     if error.retry_after_s is not None:
@@ -222,12 +223,24 @@ def _platform_failed(
             community_id=submission.community_id,
             submission_id=submission.id,
         )
+        waiting = called_off = 0
         for item in pending:
             task = uow.tasks.find(item.task_id, for_update=True)
-            if task is not None and task.status is TaskStatus.VERIFYING:
+            if task is None or task.status is not TaskStatus.VERIFYING:
+                continue
+            if now >= item.deadline + policy.outage_limit:
+                task.reject(reason=RejectionReason.PLATFORM_UNAVAILABLE.value, now=now)
+                settle_task(
+                    uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now
+                )
+                called_off += 1
+            else:
                 task.next_check_at = now + delay
+                waiting += 1
         uow.commit()
-    return VerificationRun(submission.id or 0, waiting=len(pending), retry_in=delay, error=error.code)
+    return VerificationRun(
+        submission.id or 0, rejected=called_off, waiting=waiting, retry_in=delay if waiting else None, error=error.code
+    )
 
 
 def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[tuple[int, str | None], Judged]:

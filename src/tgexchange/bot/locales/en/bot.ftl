@@ -216,6 +216,7 @@ reason-generic_praise = it is generic praise (“nice video!”). Mention someth
 reason-near_copy = it is almost the same as feedback you wrote before. Write something new for each video.
 reason-not_found = I could not find your comment under the video before the deadline.
 reason-content_unavailable = the video is no longer publicly available (this does not count against you).
+reason-platform_unavailable = the platform could not be read for a week after the deadline, so it could not be checked (this does not count against you).
 reason-owner_denied = the owner said it was not there, and it was not settled in your favour.
 reason-low_quality = it did not pass the quality rules.
 reason-rejected = it was rejected.

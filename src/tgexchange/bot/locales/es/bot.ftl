@@ -216,6 +216,7 @@ reason-generic_praise = es un elogio genérico («¡buen vídeo!»). Menciona al
 reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada vídeo.
 reason-not_found = no encontré tu comentario en el vídeo antes del plazo.
 reason-content_unavailable = el vídeo ya no está disponible públicamente (no cuenta en tu contra).
+reason-platform_unavailable = la plataforma no se pudo leer durante una semana después del plazo, así que no se pudo comprobar (no cuenta en tu contra).
 reason-owner_denied = el autor dijo que no estaba y no se resolvió a tu favor.
 reason-low_quality = no superó las reglas de calidad.
 reason-rejected = fue rechazada.
