@@ -84,6 +84,23 @@ def task_view(uow: UnitOfWork, task_id: int) -> TaskView | None:
         return TaskView(task, submission, giver.display_name, owner.display_name)
 
 
+def tasks_awaiting_text(uow: UnitOfWork, giver_id: int, *, limit: int = 3) -> list[TaskView]:
+    """The member's open tasks on platforms without public comments (newest first): the ones a
+    pasted text may be meant for."""
+    with uow:
+        views = []
+        for task in uow.tasks.list_for_giver(giver_id, statuses=frozenset({TaskStatus.ASSIGNED}), limit=20):
+            if task.platform.has_public_comments:
+                continue
+            submission = uow.submissions.find(task.submission_id)
+            giver, owner = uow.members.find(task.giver_id), uow.members.find(task.owner_id)
+            if submission is not None and giver is not None and owner is not None:
+                views.append(TaskView(task, submission, giver.display_name, owner.display_name))
+            if len(views) == limit:
+                break
+        return views
+
+
 def submission(uow: UnitOfWork, submission_id: int) -> Submission | None:
     with uow:
         return uow.submissions.find(submission_id)

@@ -5,14 +5,32 @@ from __future__ import annotations
 
 from telegram import Update
 
+from tgexchange.bot import directory
 from tgexchange.bot.handlers.common import require_membership
 from tgexchange.bot.handlers.link import confirm_proof, is_awaiting_proof
 from tgexchange.bot.handlers.submit import submit_link
-from tgexchange.bot.handlers.task import awaited_task, feedback_text
+from tgexchange.bot.handlers.task import awaited_task, feedback_text, send_card
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.links import find_link
+
+
+async def _unexpected_text(update: Update, context: Context) -> None:
+    """Text nobody asked for. If the member has open tasks that take a pasted comment, it is
+    probably one of those (the wait for it was lost: a restart, or Done on another task): their
+    cards come again, so Done says which task the text is for."""
+    rt = runtime(context)
+    user = update.effective_user
+    membership = await rt.membership(user, context) if user is not None else None
+    views = await rt.run(directory.tasks_awaiting_text, rt.uow(), membership[0].id or 0) if membership else []
+    if membership is None or not views:
+        await reply(update, context, rt.texts.get(rt.language(user, None, context), "unknown-text"))
+        return
+    lang = membership[0].language
+    await reply(update, context, rt.texts.get(lang, "task-which-text"))
+    for view in views:
+        await send_card(update, context, lang, view)
 
 
 @refusals
@@ -25,7 +43,7 @@ async def private_text(update: Update, context: Context) -> None:
     task_id = awaited_task(context)
     link = find_link(text)
     if task_id is None and link is None:
-        await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "unknown-text"))
+        await _unexpected_text(update, context)
         return
     membership = await require_membership(update, context)
     if membership is None:

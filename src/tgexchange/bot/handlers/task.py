@@ -26,8 +26,10 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services import task as task_service
 
-AWAITING = "awaiting"
-AWAITING_FEEDBACK = "feedback"
+# The task whose comment text the member is asked to paste. Kept apart from the /link wait, and
+# only in this process's memory: after a restart (or once it is cleared) a pasted text gets the
+# open tasks' cards again, whose Done buttons ask once more.
+AWAITING_TEXT_FOR = "awaiting_text_for"
 
 
 @refusals
@@ -37,11 +39,16 @@ async def task_command(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, _ = membership
-    lang = member.language
     uow = rt.uow()
     task = await rt.run(task_service.request_task, uow, member_id=member.id or 0, now=rt.now())
     view = await rt.run(directory.task_view, rt.uow(), task.id or 0)
     assert view is not None
+    await send_card(update, context, member.language, view)
+
+
+async def send_card(update: Update, context: Context, lang: str, view: directory.TaskView) -> None:
+    rt = runtime(context)
+    task = view.task
     text = rt.texts.get(
         lang,
         "task-card",
@@ -109,10 +116,13 @@ async def done(update: Update, context: Context) -> None:
             if task.is_overdue(rt.now()):
                 raise TaskDeadlinePassed(task.id or 0)
             if context.user_data is not None:
-                context.user_data[AWAITING] = (AWAITING_FEEDBACK, task.id)
-            await close_card(
-                update, context, view, rt.texts.get(lang, "task-ask-feedback", platform=task.platform.label)
+                context.user_data[AWAITING_TEXT_FOR] = task.id
+            # The card keeps Done and Skip: pressing Done again asks again (after a restart, or
+            # after Done on another task took the wait).
+            ask = rt.texts.get(
+                lang, "task-ask-feedback", platform=task.platform.label, title=short(view.submission.title, MAX_TITLE)
             )
+            await _note_on_card(update, context, view, ask)
             return
         marked = await rt.run(
             task_service.mark_task_done, rt.uow(), member_id=member.id or 0, task_id=task.id or 0, now=rt.now()
@@ -124,27 +134,44 @@ async def done(update: Update, context: Context) -> None:
     await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"))
 
 
+async def _note_on_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
+    """The card's text with ``line`` below it (once), keeping all its buttons."""
+    rt = runtime(context)
+    message = update.callback_query.message if update.callback_query else None
+    original = getattr(message, "text_html", None) or ""
+    text = original if line in original else f"{original}\n\n{line}".strip()
+    lang = _lang(context)
+    await edit(update, context, text, task_card(rt.texts, lang, task_id=view.task.id or 0, url=view.submission.url))
+
+
 def awaited_task(context: Context) -> int | None:
-    state = context.user_data.get(AWAITING) if context.user_data is not None else None
-    if isinstance(state, tuple) and state[0] == AWAITING_FEEDBACK:
-        return int(state[1])
-    return None
+    state = context.user_data.get(AWAITING_TEXT_FOR) if context.user_data is not None else None
+    return state if isinstance(state, int) else None
+
+
+# Refusals after which the task will never take a text: the wait ends with them.
+_FINAL = (TaskDeadlinePassed, IllegalTransition, NotYourTask, TaskNotFound)
 
 
 async def feedback_text(update: Update, context: Context, member: Member, task_id: int, text: str) -> None:
     """The text the member pasted for a task on a platform without public comments. Raises the
     DomainErrors of mark_task_done (the caller turns them into texts)."""
     rt = runtime(context)
-    marked = await rt.run(
-        task_service.mark_task_done,
-        rt.uow(),
-        member_id=member.id or 0,
-        task_id=task_id,
-        now=rt.now(),
-        feedback_text=text,
-    )
+    try:
+        marked = await rt.run(
+            task_service.mark_task_done,
+            rt.uow(),
+            member_id=member.id or 0,
+            task_id=task_id,
+            now=rt.now(),
+            feedback_text=text,
+        )
+    except _FINAL:
+        if context.user_data is not None:
+            context.user_data.pop(AWAITING_TEXT_FOR, None)
+        raise
     if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
+        context.user_data.pop(AWAITING_TEXT_FOR, None)
     rt.queue.enqueue_verification(marked.submission_id)
     await reply(update, context, rt.texts.get(member.language, "task-done-owner"))
 
@@ -163,7 +190,7 @@ async def skip(update: Update, context: Context) -> None:
     if context.user_data is not None:
         context.user_data["language"] = member.language
         if awaited_task(context) == view.task.id:
-            context.user_data.pop(AWAITING, None)
+            context.user_data.pop(AWAITING_TEXT_FOR, None)
     try:
         await rt.run(
             task_service.skip_task, rt.uow(), member_id=member.id or 0, task_id=view.task.id or 0, now=rt.now()

@@ -146,7 +146,8 @@ task-card =
     Watch it and leave a real, specific comment <b>from your own account</b>. Then tap Done.
     Reward: <b>{ $credits }</b> credits · Deadline: { $deadline }
 task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.
-task-ask-feedback = { $platform } does not show comments publicly, so please paste here the exact text of the comment you wrote.
+task-ask-feedback = { $platform } does not show comments publicly, so please paste here the exact text of the comment you wrote on “{ $title }”.
+task-which-text = Is that the comment you wrote for a task? Tap <b>Done</b> on its card below, then send me the text again.
 task-done-owner = 👍 Thanks! The owner will confirm your comment is there; I will tell you the outcome.
 task-skipped = Skipped. Send /task for another one.
 task-closed = This task is closed.

@@ -146,7 +146,8 @@ task-card =
     Míralo y deja un comentario real y concreto <b>desde tu propia cuenta</b>. Después pulsa Hecho.
     Recompensa: <b>{ $credits }</b> créditos · Plazo: { $deadline }
 task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
-task-ask-feedback = { $platform } no muestra los comentarios públicamente; pega aquí el texto exacto del comentario que escribiste.
+task-ask-feedback = { $platform } no muestra los comentarios públicamente; pega aquí el texto exacto del comentario que escribiste en «{ $title }».
+task-which-text = ¿Es el comentario que escribiste para una tarea? Pulsa <b>Hecho</b> en su tarjeta de abajo y vuelve a enviarme el texto.
 task-done-owner = 👍 ¡Gracias! El autor confirmará que tu comentario está; te diré el resultado.
 task-skipped = Saltada. Envía /task para recibir otra.
 task-closed = Esta tarea está cerrada.
