@@ -3,6 +3,7 @@ real SQLite database: the thin job layer around the verification use cases."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -128,7 +129,36 @@ def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: Worl
     read = {content_id for _, content_id in world.platform.calls}
     assert len(read) == 2
     [deferred] = [s for s in submissions if s.content_id not in read]
-    assert (deferred.id,) in [task.args for task in jobs.huey.scheduled()]
+    assert deferred.id in [task.args[0] for task in jobs.huey.scheduled()]
+
+
+def test_a_long_rate_limit_keeps_one_pass_per_submission_and_serves_every_one(world: World, jobs: Jobs) -> None:
+    community = world.community(max_open_tasks_per_member=5)
+    giver = world.member(community)
+    submissions = [world.submission(world.member(community)) for _ in range(3)]
+    tasks = []
+    for n, submission in enumerate(submissions):
+        tasks.append(world.task(giver))
+        world.comment(giver, submission, f"{GOOD} (video {n}: the thumbnail text is too small)")
+        world.done(tasks[-1])
+        jobs.enqueue_verification(submission.id or 0)
+    world.platform.calls.clear()
+
+    most_scheduled = 0
+    for _ in range(3 * 60):  # three hours of youtube=2/3600, with the every-minute sweep
+        jobs.sweep()
+        run_due(jobs, world.clock, minutes=1)
+        scheduled = Counter(task.args[0] for task in jobs.huey.scheduled() if task.name == "verify_submission")
+        most_scheduled = max([most_scheduled, *scheduled.values()])
+
+    # Deferred passes and the sweeper's requests did not pile up (one pass per submission, and a
+    # sweep request at most in flight beside it), the budget held, and every submission was served.
+    assert most_scheduled <= 2
+    assert len(world.platform.calls) <= 2 * 3
+    assert [world.task_row(t.id or 0).status for t in tasks] == [TaskStatus.VERIFIED] * 3, (
+        world.platform.calls,
+        most_scheduled,
+    )
 
 
 def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:

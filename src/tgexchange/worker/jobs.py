@@ -47,7 +47,7 @@ class Jobs:
         not_before = self.clock.now() + timedelta(seconds=delay_s)
         eta = self.pacer.request(submission_id, not_before=not_before)
         if eta is not None:
-            self.verify.schedule((submission_id,), eta=_huey_time(eta))
+            self.verify.schedule((submission_id, eta.timestamp()), eta=_huey_time(eta))
 
 
 def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolicy | None = None) -> Jobs:
@@ -64,11 +64,14 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         job.schedule(args, eta=_huey_time(container.clock.now() + timedelta(seconds=seconds)))
 
     @huey.task(retries=JOB_RETRIES, retry_delay=JOB_RETRY_DELAY_S, name="verify_submission")
-    def verify_submission_job(submission_id: int) -> dict[str, Any]:
+    def verify_submission_job(submission_id: int, token: float | None = None) -> dict[str, Any]:
         """One pass over a submission's waiting tasks: at most one in flight per submission (a
         lock), and each pass that will read a platform counts against that platform's rate limit,
-        shared by every worker through the queue storage (over the limit, Huey retries the job
-        when the window reopens)."""
+        shared by every worker through the queue storage (over the limit, the pass moves to when
+        the window reopens). ``token`` is the pass's scheduled time: a pass the pacer has since
+        replaced does nothing (a job queued without one always runs)."""
+        if token is not None and not pacer.is_current(submission_id, token):
+            return {"superseded": 1}
         with container.storage.uow() as uow:
             platform = get_submission(uow, submission_id).platform.value
             waiting = uow.tasks.count_waiting_for_verification(submission_id)
@@ -91,12 +94,14 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
                     policy=policy,
                 )
         except RateLimitExceeded as limited:
-            # Over the platform's shared budget: come back when the window reopens.
-            later(verify_submission_job, submission_id, seconds=max(limited.delay, 0.1))
+            # Over the platform's shared budget: this pass moves to when the window reopens, and
+            # takes the place of any other scheduled for this submission.
+            until = pacer.defer(submission_id, until=container.clock.now() + timedelta(seconds=max(limited.delay, 0.1)))
+            verify_submission_job.schedule((submission_id, until.timestamp()), eta=_huey_time(until))
             return {"deferred": 1}
         except TaskLockedException:
             # Another worker is on this submission right now; its pass may predate our task.
-            later(verify_submission_job, submission_id, seconds=LOCKED_RETRY_S)
+            later(verify_submission_job, submission_id, token, seconds=LOCKED_RETRY_S)
             return {"deferred": 1}
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         if run.retry_in is not None:

@@ -2,9 +2,13 @@
 
 Every "done", every retry and every sweep asks for a pass; the pacer turns those requests into at
 most one scheduled pass per submission, no sooner than ``debounce`` after the request and
-``min_interval`` after the previous pass. Its marks live in the queue storage, shared by all
-workers. The marks are advisory: two processes racing may schedule one pass too many, which
-costs one extra fetch, never a wrong outcome (passes are idempotent transactions).
+``min_interval`` after the previous pass, nor before a platform's rate-limit window reopens
+(``defer``). Each scheduled pass carries its time as a token; a pass whose token is no longer the
+"next" mark was replaced by another and does nothing (``is_current``), so deferrals and
+reschedules never pile up jobs. Its marks live in the queue storage, shared by all workers. The
+marks are advisory: two processes racing may schedule one pass too many, which costs one extra
+fetch, never a wrong outcome (passes are idempotent transactions); a lost mark is made good by the
+sweeper, which asks again for every task left waiting.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ class VerificationPacer:
         """The moment to schedule a new pass for, or None when one already scheduled will do."""
         now = self._clock.now()
         wanted = max(now + self._policy.debounce, not_before or now)
+        blocked = self._read("blocked", submission_id)
+        if blocked is not None:
+            wanted = max(wanted, blocked)  # an earlier pass would only meet the rate limit again
         last = self._read("last", submission_id)
         if last is not None:
             wanted = max(wanted, last + self._policy.min_interval)
@@ -44,9 +51,27 @@ class VerificationPacer:
         self._huey.put(self._key("next", submission_id), wanted.timestamp())
         return wanted
 
+    def defer(self, submission_id: int, *, until: datetime) -> datetime:
+        """The pass met its platform's rate limit: it moves to ``until`` (the window's end), and no
+        request schedules another before then. Returns the new pass's time (its token)."""
+        self._huey.put(self._key("blocked", submission_id), until.timestamp())
+        self._huey.put(self._key("next", submission_id), until.timestamp())
+        return until
+
+    def is_current(self, submission_id: int, token: float) -> bool:
+        """Whether the pass scheduled for ``token`` is still the one to run: not replaced by
+        another scheduled pass, and not served by a pass that started since it was scheduled."""
+        scheduled = self._read("next", submission_id)
+        if scheduled is not None:
+            lost = scheduled < self._clock.now() - self._policy.sweep_slack
+            return abs(scheduled.timestamp() - token) < 1e-3 or lost
+        last = self._read("last", submission_id)
+        return last is None or last.timestamp() < token
+
     def started(self, submission_id: int) -> None:
         """Marks a pass as begun: it serves every request made before now."""
         now = self._clock.now()
+        self._huey.delete(self._key("blocked", submission_id))
         self._huey.put(self._key("last", submission_id), now.timestamp())
         scheduled = self._read("next", submission_id)
         if scheduled is not None and scheduled <= now + timedelta(seconds=1):
