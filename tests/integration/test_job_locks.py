@@ -53,3 +53,19 @@ def test_a_lock_left_by_a_crash_is_taken_over_once_it_expires(tmp_path: Path) ->
         ExpiringLock(restarted, "verify:7", ttl_s=60).acquire()
     time.sleep(0.3)
     ExpiringLock(restarted, "verify:7", ttl_s=60).acquire()
+
+
+def test_a_holder_that_outlived_its_lock_does_not_free_the_next_holders(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    slow = ExpiringLock(make_huey(url), "verify:7", ttl_s=0.2)
+    slow.acquire()
+    time.sleep(0.3)  # its pass ran longer than the lock lived
+    successor = ExpiringLock(make_huey(url), "verify:7", ttl_s=60)
+    successor.acquire()
+
+    slow.release()
+
+    with pytest.raises(TaskLockedException):  # the successor still holds it
+        ExpiringLock(make_huey(url), "verify:7", ttl_s=60).acquire()
+    successor.release()
+    ExpiringLock(make_huey(url), "verify:7", ttl_s=60).acquire()

@@ -21,21 +21,29 @@ class ExpiringLock:
         self._huey = huey
         self._key = f"{huey.name}.xlock.{name}"
         self._ttl_s = ttl_s
+        self._mine: float | None = None  # the expiry this holder wrote
 
     def acquire(self) -> None:
         """Raises TaskLockedException while another holder's lock is alive."""
         now = time.time()
-        if self._huey.put_if_empty(self._key, now + self._ttl_s):
+        mine = now + self._ttl_s
+        if self._huey.put_if_empty(self._key, mine):
+            self._mine = mine
             return
         expires_at = self._huey.get(self._key, peek=True)
         if isinstance(expires_at, float) and expires_at < now:
             self._huey.delete(self._key)  # its holder died: take it over
-            if self._huey.put_if_empty(self._key, now + self._ttl_s):
+            if self._huey.put_if_empty(self._key, mine):
+                self._mine = mine
                 return
         raise TaskLockedException(f"unable to acquire lock {self._key}")
 
     def release(self) -> None:
-        self._huey.delete(self._key)
+        """Frees the lock unless it expired and someone took it over meanwhile (a pass that ran
+        longer than the TTL must not free the next holder's lock)."""
+        if self._mine is not None and self._huey.get(self._key, peek=True) == self._mine:
+            self._huey.delete(self._key)
+        self._mine = None
 
     def __enter__(self) -> ExpiringLock:
         self.acquire()
