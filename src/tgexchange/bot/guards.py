@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import structlog
-from telegram import Chat, Update
+from telegram import Chat, ChatMember, Update
 from telegram.ext import ApplicationHandlerStop
 
 from tgexchange.bot.replies import reply
@@ -15,8 +15,13 @@ log = structlog.get_logger("tgexchange.bot")
 def is_actionable(update: Update) -> bool:
     """Updates the bot may act on. Group chatter that is not a command, channel posts and edits
     are ignored without a trace (no database write, no reply)."""
-    if update.callback_query is not None or update.my_chat_member is not None or update.chat_member is not None:
+    if update.callback_query is not None or update.my_chat_member is not None:
         return True
+    if update.chat_member is not None:
+        # Only a change to or from admin matters here; ordinary joins and leaves of a busy group
+        # would each cost a write for nothing.
+        statuses = {update.chat_member.old_chat_member.status, update.chat_member.new_chat_member.status}
+        return bool(statuses & {ChatMember.ADMINISTRATOR, ChatMember.OWNER})
     message = update.message
     if message is None:
         return False

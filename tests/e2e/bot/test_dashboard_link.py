@@ -181,3 +181,15 @@ async def test_a_status_change_of_someone_outside_the_exchange_changes_nothing(
     with bot.world.uow() as uow:
         assert uow.members.list_for_user(stranger.id) == []
     assert bot.api.sent() == []
+
+
+async def test_ordinary_joins_and_leaves_of_the_group_cost_no_write(bot: BotHarness, community: Community) -> None:
+    _, alice = await bot.member(community, "Alice")
+    with bot.world.storage.engine.connect() as connection:
+        before = connection.execute(sa.text("SELECT count(*) FROM bot_updates")).scalar_one()
+
+    await bot.feed(bot.updates.member_status(community.telegram_chat_id, alice, alice, "member", "left"))
+    await bot.feed(bot.updates.member_status(community.telegram_chat_id, alice, alice, "left", "member"))
+
+    with bot.world.storage.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM bot_updates")).scalar_one() == before
