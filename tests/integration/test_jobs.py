@@ -17,6 +17,7 @@ from tgexchange.config import Settings
 from tgexchange.domain.task import TaskStatus
 from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, register_jobs
+from tgexchange.worker.locks import ExpiringLock
 from tgexchange.worker.rate_limits import SharedRateLimit
 
 GOOD = "The pacing of the intro is great but the audio drops at the end, please normalise it next time"
@@ -219,3 +220,14 @@ def test_the_shared_rate_limit_counts_each_window_separately() -> None:
     limit.acquire()
     limit.acquire()  # window [102, 104) holds two
     limit.acquire()  # a new window starts at 104
+
+
+def test_a_sweep_while_another_worker_sweeps_is_skipped_quietly(world: World, jobs: Jobs) -> None:
+    with ExpiringLock(jobs.huey, "sweep", ttl_s=60):  # another worker's sweep in progress
+        skipped = jobs.sweep()
+        run_due(jobs, world.clock)
+    swept = jobs.sweep()
+    run_due(jobs, world.clock)
+
+    assert skipped.get() == {"skipped": 1}  # a result, not a failed job
+    assert swept.get() == {"expired": 0, "reviews_closed": 0, "requeued": 0}

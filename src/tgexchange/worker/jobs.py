@@ -119,8 +119,14 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
-        with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
-            return _sweep(after_restart=after_restart)
+        try:
+            with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
+                return _sweep(after_restart=after_restart)
+        except TaskLockedException:
+            # Another worker is sweeping right now (workers starting together): nothing is lost,
+            # the every-minute sweep comes round again.
+            log.info("sweep_skipped", reason="another worker is sweeping", after_restart=after_restart)
+            return {"skipped": 1}
 
     def _sweep(*, after_restart: bool) -> dict[str, int]:
         uow = container.storage.uow()
