@@ -100,10 +100,10 @@ class StandIn(BaseRequest):
 
 
 class NoPlatform:
-    def read_content(self, ref: ContentRef) -> ContentInfo:
+    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
         raise NotImplementedError
 
-    def read_comments(self, ref: ContentRef, *, limit: int) -> list[PublicComment]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> list[PublicComment]:
         raise NotImplementedError
 
 

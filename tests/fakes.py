@@ -84,11 +84,11 @@ class FakePlatform:
             raise ContentUnavailable(ref.url)
         return content
 
-    def read_content(self, ref: ContentRef) -> ContentInfo:
+    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
         self.calls.append(("read_content", ref.content_id))
         return self._get(ref).info
 
-    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
         self.calls.append(("read_comments", ref.content_id))
         return list(reversed(self._get(ref).comments))[:limit]
 

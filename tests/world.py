@@ -157,5 +157,5 @@ class World:
 
 
 class _NoComments:
-    def read_comments(self, ref: ContentRef, *, limit: int) -> list[Any]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> list[Any]:
         return []

@@ -7,9 +7,10 @@ import re
 import pytest
 
 from tests.world import World
+from tgexchange.adapters.platforms.politeness import PoliteReader
 from tgexchange.domain.channel import Channel, OwnershipProof
 from tgexchange.domain.community import Community
-from tgexchange.domain.content import ContentKind, ContentRef, Platform
+from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import (
     ChannelAlreadyLinked,
     CommunityPaused,
@@ -323,3 +324,44 @@ def test_confirm_channel_proof_refuses_an_unknown_member(world: World) -> None:
             world.uow(), world.platform, world.platform, member_id=UNKNOWN, ref=ref, now=world.now
         )
     assert world.snapshot() == before
+
+
+class _EditableCaption:
+    """A platform whose post caption the member edits between two tries (uncached: PoliteReader
+    does the caching)."""
+
+    def __init__(self) -> None:
+        self.caption = "my new video"
+        self.reads = 0
+
+    def read_content(self, ref: ContentRef) -> ContentInfo:
+        self.reads += 1
+        return ContentInfo(ref=ref, title="t", channel_id="MS4wLjABAAAAsecuid", description=self.caption)
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> list[PublicComment]:
+        return []
+
+
+def test_a_retry_after_adding_the_code_is_not_refused_from_the_cache(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    platform = _EditableCaption()
+    reader = PoliteReader(platform, clock=world.clock)
+    ref = ContentRef(Platform.TIKTOK, ContentKind.VIDEO, "7234567890123456789", "https://www.tiktok.com/@me/video/1")
+    proof = channel_service.start_channel_proof(
+        world.uow(), member_id=member.id or 0, platform=Platform.TIKTOK, now=world.now
+    )
+    with pytest.raises(ProofNotFound):  # the link came before the code was in the caption
+        channel_service.confirm_channel_proof(
+            world.uow(), reader, reader, member_id=member.id or 0, ref=ref, now=world.now
+        )
+
+    platform.caption = f"my new video {proof.code}"
+    world.clock.advance(minutes=1)
+    channel = channel_service.confirm_channel_proof(
+        world.uow(), reader, reader, member_id=member.id or 0, ref=ref, now=world.now
+    )
+
+    assert channel.channel_id == "MS4wLjABAAAAsecuid"
+    assert platform.reads == 2
+    reader.read_content(ref)  # other reads still use the cache, now holding the fresh copy
+    assert platform.reads == 2

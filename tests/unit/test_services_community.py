@@ -633,6 +633,21 @@ def test_ban_member_bans_and_cancels_only_the_members_assigned_tasks(world: Worl
     assert (entry.action, entry.target_member_id, entry.detail) == (AuditAction.BAN, target.id, "spam")
 
 
+def test_a_ban_cancels_every_assigned_task_however_many(world: World) -> None:
+    community = world.community(welcome_credits=1000, max_open_tasks_per_member=30)
+    admin = world.member(community, admin=True)
+    target = world.member(community)
+    for _ in range(25):
+        world.submission(world.member(community), wanted=1)
+    tasks = [world.task(target) for _ in range(25)]
+
+    community_service.ban_member(
+        world.uow(), actor_member_id=admin.id or 0, target_member_id=target.id or 0, reason="spam", now=world.now
+    )
+
+    assert {stored_task(world, task).status for task in tasks} == {TaskStatus.CANCELLED}
+
+
 def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> None:
     community = world.community()
     admin = world.member(community, admin=True)

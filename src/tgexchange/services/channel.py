@@ -48,9 +48,13 @@ def confirm_channel_proof(
         if proof is None:
             raise ProofNotStarted()
         proof.ensure_usable(now)
-    content = content_reader.read_content(ref)
+    # Fresh reads: a member who sent the link before posting the code retries at once, and a
+    # cached copy without the code would refuse them for minutes.
+    content = content_reader.read_content(ref, fresh=True)
     comments = (
-        comment_reader.read_comments(ref, limit=PROOF_COMMENTS_TO_READ) if ref.platform.has_public_comments else []
+        comment_reader.read_comments(ref, limit=PROOF_COMMENTS_TO_READ, fresh=True)
+        if ref.platform.has_public_comments
+        else []
     )
     with uow:
         member, _ = get_acting_member(uow, member_id)

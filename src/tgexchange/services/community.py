@@ -270,7 +270,7 @@ def _sanction(
         target.warn()
     elif action is AuditAction.BAN:
         target.ban()
-        assigned = uow.tasks.list_for_giver(target_member_id, statuses=frozenset({TaskStatus.ASSIGNED}))
+        assigned = uow.tasks.list_for_giver(target_member_id, statuses=frozenset({TaskStatus.ASSIGNED}), limit=None)
         _cancel_assigned_tasks(uow, [t.id or 0 for t in assigned], reason="member_banned", now=now)
     else:
         target.unban()

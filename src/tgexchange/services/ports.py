@@ -28,15 +28,16 @@ class Clock(Protocol):
 
 
 class ContentReader(Protocol):
-    def read_content(self, ref: ContentRef) -> ContentInfo:
-        """Public metadata. Raises ContentUnavailable or PlatformUnavailable."""
+    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
+        """Public metadata. ``fresh``: not from a cache (an ownership proof the member has just
+        posted). Raises ContentUnavailable or PlatformUnavailable."""
         ...
 
 
 class CommentReader(Protocol):
-    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
-        """Up to ``limit`` public comments, newest first. Raises ContentUnavailable or
-        PlatformUnavailable."""
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
+        """Up to ``limit`` public comments, newest first; ``fresh`` as for read_content. Raises
+        ContentUnavailable or PlatformUnavailable."""
         ...
 
 
@@ -88,7 +89,12 @@ class TaskRepository(Protocol):
     def add(self, task: Task) -> None: ...
     def find(self, task_id: int, *, for_update: bool = False) -> Task | None: ...
     def count_open_for_giver(self, giver_id: int) -> int: ...
-    def list_for_giver(self, giver_id: int, *, statuses: frozenset[TaskStatus], limit: int = 20) -> Sequence[Task]: ...
+    def list_for_giver(
+        self, giver_id: int, *, statuses: frozenset[TaskStatus], limit: int | None = 20
+    ) -> Sequence[Task]:
+        """Newest first; ``limit=None``: all of them."""
+        ...
+
     def list_for_submission(self, submission_id: int, *, statuses: frozenset[TaskStatus]) -> Sequence[Task]: ...
     def list_in_community(self, community_id: int, *, statuses: frozenset[TaskStatus]) -> Sequence[Task]: ...
     def list_overdue_ids(self, *, now: datetime, limit: int) -> Sequence[int]:

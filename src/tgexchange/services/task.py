@@ -127,4 +127,4 @@ def expire_overdue_tasks(uow: UnitOfWork, *, now: datetime, batch: int = 500) ->
 
 def open_tasks(uow: UnitOfWork, *, member_id: int) -> list[Task]:
     with uow:
-        return list(uow.tasks.list_for_giver(member_id, statuses=_OPEN))
+        return list(uow.tasks.list_for_giver(member_id, statuses=_OPEN, limit=None))

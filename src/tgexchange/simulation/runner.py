@@ -81,7 +81,7 @@ class _FlakyComments:
         self._rng = rng
         self._outage_rate = outage_rate
 
-    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
         if self._rng.random() < self._outage_rate:
             raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
         return self._platform.read_comments(ref, limit=limit)

@@ -7,6 +7,7 @@ workers on any machines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -119,14 +120,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
-        try:
-            with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
-                return _sweep(after_restart=after_restart)
-        except TaskLockedException:
-            # Another worker is sweeping right now (workers starting together): nothing is lost,
-            # the every-minute sweep comes round again.
-            log.info("sweep_skipped", reason="another worker is sweeping", after_restart=after_restart)
-            return {"skipped": 1}
+        return _unless_sweeping(huey, lambda: _sweep(after_restart=after_restart))
 
     def _sweep(*, after_restart: bool) -> dict[str, int]:
         uow = container.storage.uow()
@@ -154,6 +148,17 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
 
     jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
     return jobs
+
+
+def _unless_sweeping(huey: Huey, sweep_once: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """One sweep at a time across workers. Another worker sweeping right now (workers starting
+    together) is no failure: the every-minute sweep comes round again."""
+    try:
+        with ExpiringLock(huey, "sweep", ttl_s=SWEEP_LOCK_TTL_S):
+            return sweep_once()
+    except TaskLockedException:
+        log.info("sweep_skipped", reason="another worker is sweeping")
+        return {"skipped": 1}
 
 
 def _huey_time(moment: datetime) -> datetime:

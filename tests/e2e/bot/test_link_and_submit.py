@@ -88,6 +88,16 @@ async def test_submit_takes_how_many_pieces_of_feedback_are_wanted(bot: BotHarne
     assert bot.world.balance(member) == 20
 
 
+async def test_a_count_in_unicode_digits_is_not_a_crash(bot: BotHarness, community: Community) -> None:
+    member, alice = await bot.member(community, "Alice")
+    bot.video(member, VIDEO_ID)
+
+    reply = await bot.say(alice, f"/submit {VIDEO_URL} ²")  # a digit to str.isdigit, not to int()
+
+    assert "something went wrong" not in reply.text
+    assert "Submitted" in reply.text  # read as a link with a stray character, asking the default
+
+
 async def test_someone_elses_video_is_refused(bot: BotHarness, community: Community) -> None:
     member, alice = await bot.member(community, "Alice")
     bot.world.platform.publish(channel_id="UCsomeone-famous", content_id=VIDEO_ID)

@@ -33,7 +33,9 @@ class SqlTaskRepository:
             or 0
         )
 
-    def list_for_giver(self, giver_id: int, *, statuses: frozenset[TaskStatus], limit: int = 20) -> Sequence[Task]:
+    def list_for_giver(
+        self, giver_id: int, *, statuses: frozenset[TaskStatus], limit: int | None = 20
+    ) -> Sequence[Task]:
         return self._session.scalars(
             sa.select(Task)
             .where(_t.c.giver_id == giver_id, _t.c.status.in_([s.value for s in statuses]))

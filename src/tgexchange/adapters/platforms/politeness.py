@@ -22,7 +22,7 @@ from typing import Final, Generic, Literal, Protocol, TypeVar
 from tgexchange.adapters.clock import SystemClock
 from tgexchange.domain.content import ContentInfo, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
-from tgexchange.services.ports import Clock, CommentReader, ContentReader
+from tgexchange.services.ports import Clock
 
 BreakerStateName = Literal["closed", "open", "half_open"]
 
@@ -33,8 +33,13 @@ _PROBE_RETRY_S: Final = 30.0
 V = TypeVar("V")
 
 
-class PlatformReader(ContentReader, CommentReader, Protocol):
-    """Both platform ports in one object."""
+class PlatformReader(Protocol):
+    """What reads one platform (yt-dlp, the YouTube API, recordings), uncached: PoliteReader
+    wraps it into the ContentReader and CommentReader ports."""
+
+    def read_content(self, ref: ContentRef) -> ContentInfo: ...
+
+    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]: ...
 
 
 def _default_rates() -> dict[Platform, float]:
@@ -362,20 +367,20 @@ class PoliteReader:
             for platform in Platform
         }
 
-    def read_content(self, ref: ContentRef) -> ContentInfo:
+    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
         key = ("content", ref.platform, ref.content_id)
-        cached = self._cache.get(key)
+        cached = None if fresh else self._cache.get(key)
         if isinstance(cached, ContentInfo):
             return cached
         info = self._call(ref.platform, lambda: self._inner.read_content(ref))
         self._cache.put(key, info, ttl_s=self._politeness.content_ttl_s)
         return info
 
-    def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
         if limit <= 0:
             return ()
         key = ("comments", ref.platform, ref.content_id, limit)
-        cached = self._cache.get(key)
+        cached = None if fresh else self._cache.get(key)
         if isinstance(cached, tuple):
             return cached
         comments = tuple(self._call(ref.platform, lambda: self._inner.read_comments(ref, limit=limit)))

@@ -34,7 +34,7 @@ async def submit_command(update: Update, context: Context) -> None:
         return
     wanted = None
     words = text.split()
-    if len(words) > 1 and words[-1].isdigit():
+    if len(words) > 1 and words[-1].isascii() and words[-1].isdecimal():  # not "²" or "٣"
         wanted = int(words[-1])  # "/submit <link> 5": how many pieces of feedback
     await submit_link(update, context, member, text, wanted=wanted)
 
