@@ -460,6 +460,16 @@ async def test_metrics_need_the_operator_and_count_requests_by_route_and_tasks_b
     assert "tgexchange_queue_depth" not in text
 
 
+async def test_made_up_http_methods_share_one_metrics_label(client: httpx.AsyncClient) -> None:
+    for n in range(20):  # anyone may send these, logged in or not
+        await client.request(f"X{n:03d}", "/healthz")
+
+    text = (await client.get("/metrics", headers=BEARER)).text
+
+    assert 'method="X' not in text
+    assert 'tgexchange_http_requests_total{method="other",route="/healthz",status="405"} 20.0' in text
+
+
 async def test_metrics_report_the_queue_depth_when_told_how(dashboard: Dashboard) -> None:
     app = create_app(dashboard.container, queue_depth=lambda: 7)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:

@@ -221,6 +221,24 @@ def test_a_member_named_like_html_shows_as_text_and_runs_nothing(live_dashboard:
     assert watched.errors == []
 
 
+def test_members_with_one_name_or_a_number_for_a_name_keep_a_bar_each(
+    live_dashboard: Dashboard, watched: Watched
+) -> None:
+    world = live_dashboard.world
+    community = world.community(welcome_credits=500)
+    world.submission(world.member(community, "Owner"), wanted=4)
+    for name in ("Alex", "Alex", "2024", "Bo"):
+        world.verified(world.task(world.member(community, name)))
+
+    page = log_in(watched, live_dashboard, community)
+
+    expect(page.locator("#chart-members .ytick text", has_text="Alex")).to_have_count(2)
+    labels = page.locator("#chart-members .ytick text").all_text_contents()
+    assert {"2024", "Bo"} <= set(labels)  # "2024" is a name on a category axis, not a number
+    assert page.locator("#chart-members .point").count() == len(labels)  # a bar for every member
+    assert watched.errors == []
+
+
 def test_without_a_session_the_page_says_how_to_log_in(live_dashboard: Dashboard, watched: Watched) -> None:
     watched.page.goto(f"{live_dashboard.base_url}/exchange/dashboard")
 

@@ -4,6 +4,8 @@ migration for data that existed before it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import command
 
@@ -63,6 +65,26 @@ def test_rollups_kept_by_the_transitions_equal_a_rebuild_from_the_tasks(any_worl
     assert rollups(any_world) == kept
     totals = {name: sum(row[2 + i] for row in kept["rollup_totals"]) for i, name in enumerate(("assigned", "verified"))}
     assert totals == {"assigned": 7, "verified": 1}
+
+
+def test_times_a_hair_before_the_hour_or_the_day_rebuild_into_the_same_buckets(any_world: World) -> None:
+    # The kept rollups cut times to whole seconds; SQLite's date functions would round .9998 s up.
+    any_world.clock.current = datetime(2026, 3, 2, 12, 0, 0, 100000, tzinfo=UTC)
+    community = any_world.community(welcome_credits=500)
+    any_world.submission(any_world.member(community), wanted=2)
+    waited, rejected = (any_world.task(any_world.member(community)) for _ in range(2))
+    any_world.clock.current = datetime(2026, 3, 2, 23, 59, 59, 999800, tzinfo=UTC)  # the day's last instant
+    any_world.verified(waited)  # waited 43199.9 s: counted as 43199
+    any_world.done(rejected)
+    verification.record_verification_outcome(
+        any_world.uow(), task_id=rejected.id or 0, verified=False, reason="too_short", now=any_world.now
+    )
+    kept = rollups(any_world)
+
+    with any_world.storage.engine.begin() as connection:
+        rebuild_rollups(connection)
+
+    assert rollups(any_world) == kept
 
 
 def test_every_outcome_lands_in_its_counter(any_world: World) -> None:

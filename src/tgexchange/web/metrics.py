@@ -20,6 +20,9 @@ log = structlog.get_logger(__name__)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 class _ExchangeCollector(Collector):
     """Read at scrape time: tasks by status (finished ones from the rollups) and queue depth."""
 
@@ -89,6 +92,8 @@ class Metrics:
                 route = scope.get("route")
                 name = route.path if isinstance(route, Route) else "unmatched"
                 method = str(scope.get("method", ""))
+                if method not in _METHODS:
+                    method = "other"  # any token is a method to h11: a label per made-up one would grow forever
                 self.requests.labels(method, name, str(status)).inc()
                 self.latency.labels(method, name).observe(time.perf_counter() - started)
 

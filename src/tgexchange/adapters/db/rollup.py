@@ -91,13 +91,20 @@ def _upsert_statement(dialect: str, table: sa.Table, key: tuple[str, ...], count
 def _day(connection: sa.Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     if connection.dialect.name == "postgresql":
         return sa.cast(sa.func.timezone("UTC", column), sa.Date)
-    return sa.func.date(column)  # SQLite stores naive UTC text
+    return sa.func.date(_whole_seconds(column))  # SQLite stores naive UTC text
 
 
 def _epoch_s(connection: sa.Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     if connection.dialect.name == "postgresql":
         return sa.cast(sa.func.floor(sa.extract("epoch", column)), sa.BigInteger)
-    return sa.cast(sa.func.strftime("%s", column), sa.BigInteger)
+    return sa.cast(sa.func.strftime("%s", _whole_seconds(column)), sa.BigInteger)
+
+
+def _whole_seconds(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """SQLite's text time cut to whole seconds, as Python cuts them when the rollups are kept:
+    SQLite's date functions round a fraction of .9995 s or more up to the next second first (and
+    so, at the end of an hour or a day, into the next one)."""
+    return sa.func.substr(column, 1, 19)
 
 
 def _outcome_counts(connection: sa.Connection, community_id: int, status: TaskStatus, counter: str) -> sa.Select[Any]:

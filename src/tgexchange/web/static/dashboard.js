@@ -122,41 +122,67 @@
       ],
       { showlegend: true, legend: { orientation: "h" }, margin: { t: 8, r: 8, b: 8, l: 8 } }
     );
+    // Bars sit at ids, not names: two members (or communities) with one name keep a bar each, and
+    // a name like "2024" cannot turn the axis numeric. The names are the tick labels.
     const top = groups.items.slice(0, 10);
+    const groupAt = top.map((g) => "c" + g.community_id);
+    const groupNames = top.map((g) => plotText(g.title, 24));
     draw(
       "chart-groups",
       [
         {
           type: "bar",
-          x: top.map((g) => plotText(g.title, 24)),
+          x: groupAt,
           y: top.map((g) => g.interactions),
+          customdata: groupNames,
+          hovertemplate: "%{customdata}: %{y} tasks<extra></extra>",
           name: "tasks",
           marker: { color: "#2f6fed" },
         },
         {
           type: "bar",
-          x: top.map((g) => plotText(g.title, 24)),
+          x: groupAt,
           y: top.map((g) => g.support_received),
+          customdata: groupNames,
+          hovertemplate: "%{customdata}: %{y} verified<extra></extra>",
           name: "verified",
           marker: { color: "#2e9d5b" },
         },
       ],
-      { barmode: "group", xaxis: { automargin: true }, yaxis: { automargin: true }, legend: { orientation: "h" } }
+      {
+        barmode: "group",
+        xaxis: { type: "category", tickmode: "array", tickvals: groupAt, ticktext: groupNames, automargin: true },
+        yaxis: { automargin: true },
+        legend: { orientation: "h" },
+      }
     );
     const members = users.items.slice(0, 10);
+    const memberAt = members.map((m) => "m" + m.member_id);
+    const memberNames = members.map((m) => plotText(m.display_name, 32));
     draw(
       "chart-members",
       [
         {
           type: "bar",
           orientation: "h",
-          y: members.map((m) => plotText(m.display_name, 32)),
+          y: memberAt,
           x: members.map((m) => m.completed),
+          customdata: memberNames,
           marker: { color: members.map((m) => (m.trusted ? "#2e9d5b" : "#8a94a6")) },
-          hovertemplate: "%{y}: %{x} verified<extra></extra>",
+          hovertemplate: "%{customdata}: %{x} verified<extra></extra>",
         },
       ],
-      { yaxis: { automargin: true, autorange: "reversed" }, xaxis: { automargin: true } }
+      {
+        yaxis: {
+          type: "category",
+          tickmode: "array",
+          tickvals: memberAt,
+          ticktext: memberNames,
+          automargin: true,
+          autorange: "reversed",
+        },
+        xaxis: { automargin: true },
+      }
     );
     draw(
       "chart-daily",
