@@ -7,6 +7,7 @@
   const body = document.body;
   const api = body.dataset.api;
   const refreshMs = Number(body.dataset.refreshMs) || 10000;
+  const REQUEST_TIMEOUT_MS = 8000;
   const $ = (id) => document.getElementById(id);
   const numbers = new Intl.NumberFormat("en");
 
@@ -61,6 +62,8 @@
     const response = await fetch(`${api}/${path}?${query}`, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
+      // A request that never answers must not stop the refreshes for good.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     if (response.status === 401) throw new SessionEnded();
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
@@ -261,9 +264,10 @@
       showErrors(errors);
       setText("updated", `Updated ${new Date().toLocaleTimeString()} · refreshes every ${refreshMs / 1000} s`);
     } catch (error) {
+      if (mine !== generation) return; // a round for old filters: its failure is old news
       if (error instanceof SessionEnded) {
         stopped = true;
-        setText("updated", "Your session has ended: send /dashboard to the bot for a new link.");
+        setText("updated", "Your session has ended: send /dashboard to the bot in a private chat for a new link.");
         return;
       }
       console.warn("dashboard refresh failed", error);
