@@ -6,6 +6,7 @@ import structlog
 from telegram import Chat, ChatMember, Update
 from telegram.ext import ApplicationHandlerStop
 
+from tgexchange.bot.ordering import sender_key
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import MAX_INPUT_CHARS, Context, runtime
 
@@ -46,13 +47,14 @@ async def drop_redelivered(update: Update, context: Context) -> None:
 
 async def limit_floods(update: Update, context: Context) -> None:
     user = update.effective_user
-    if user is None or update.my_chat_member is not None or update.chat_member is not None:
+    key = sender_key(update)
+    if user is None or key is None or update.my_chat_member is not None or update.chat_member is not None:
         return
     rt = runtime(context)
-    allowed, warn, wait = rt.flood.take(user.id)
+    allowed, warn, wait = rt.flood.take(key)
     if allowed:
         return
-    log.info("flood_limited", user_id=user.id)
+    log.info("flood_limited", user_id=user.id, sender=key)
     if warn:
         lang = rt.language(user, None, context)
         if update.callback_query is not None:

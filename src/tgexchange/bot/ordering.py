@@ -13,8 +13,15 @@ from telegram.ext import BaseUpdateProcessor
 
 
 def sender_key(update: object) -> int | None:
+    """Who sent the update, for ordering and flood limits: the person, or the chat a message was
+    posted as (an anonymous admin's group, a channel). Telegram shows every anonymous admin of every
+    group as one user (GroupAnonymousBot), so keying those on the user would make all of them
+    share one queue and one flood limit. User ids are positive and chat ids negative: no clash."""
     if not isinstance(update, Update):
         return None
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
     if update.effective_user is not None:
         return update.effective_user.id
     return update.effective_chat.id if update.effective_chat is not None else None

@@ -41,7 +41,10 @@ async def test_a_non_admin_is_politely_refused_every_admin_command(bot: BotHarne
         "/stats",
         "/audit",
     ):
+        bot.app.chat_data[community.telegram_chat_id].pop("answered", None)  # a minute later, say
+        before = len(bot.api.sent(community.telegram_chat_id))
         assert "only the group's admins can do that" in await group_command(bot, community, alice, command)
+        assert len(bot.api.sent(community.telegram_chat_id)) == before + 1, command
     assert not community_now(bot, community).is_paused
 
 

@@ -17,9 +17,10 @@ from typing import Any
 from telegram import Chat, Message, Update, User
 
 from tgexchange.bot import directory
+from tgexchange.bot.handlers.common import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community
 from tgexchange.bot.keyboards import ANONYMOUS_ADMIN, SETTINGS, Button, Keyboard, callback, parse_callback
-from tgexchange.bot.notices import Outgoing
+from tgexchange.bot.notices import Outgoing, short
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
@@ -35,6 +36,9 @@ COMMANDS = ("settings", "pause", "resume", "warn", "ban", "unban", "stats", "aud
 ANONYMOUS_ADMIN_BOT_ID = 1087968824  # "GroupAnonymousBot", the sender Telegram shows for them
 PENDING_TTL_S = 300.0
 AUDIT_SIZE = 15
+AUDIT_NAME = 40
+AUDIT_DETAIL = 120
+MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters after entities are parsed
 
 # Numeric settings on the menu, and how far one tap moves each.
 STEPS: dict[str, int] = {
@@ -62,6 +66,12 @@ def command_of(message: Message) -> str:
 def _target_of(message: Message) -> int | None:
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.sender_chat is not None:
+        return None
+    if replied.forum_topic_created is not None or (
+        message.is_topic_message and replied.message_id == message.message_thread_id
+    ):
+        # In a forum topic every message "replies" to the topic's first message: that is where
+        # it was posted, not whom it is about (its sender merely opened the topic).
         return None
     return replied.from_user.id
 
@@ -96,7 +106,9 @@ async def _as_admin(update: Update, context: Context, community: Community, user
     rt = runtime(context)
     member = await admin_member(rt, context, community, user)
     if member is None:
-        await reply(update, context, rt.texts.get(rt.language(user, None, context), "admin-only"))
+        in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
+        if not in_group or may_answer_in_group(context, user.id):  # never a flood of refusals
+            await reply(update, context, rt.texts.get(rt.language(user, None, context), "admin-only"))
         return
     text, keyboard = await run_admin(update, context, community, member, request)
     if update.callback_query is not None:
@@ -254,19 +266,20 @@ async def _audit(rt: Runtime, lang: str, member: Member) -> Reply:
     lines = [rt.texts.get(lang, "audit-title")]
     for entry in entries:
         actor = names.get(entry.actor_member_id or 0) or entry.actor_label or rt.texts.label(lang, "audit-anonymous")
-        target = f" → {names.get(entry.target_member_id, '?')}" if entry.target_member_id else ""
-        detail = f" — {entry.detail}" if entry.detail else ""
-        lines.append(
-            rt.texts.get(
-                lang,
-                "audit-item",
-                when=rt.texts.when(lang, entry.at),
-                actor=actor,
-                action=rt.texts.label(lang, f"audit-action-{entry.action.value}"),
-                target=target,
-                detail=detail,
-            )
+        target = f" → {short(names.get(entry.target_member_id, '?'), AUDIT_NAME)}" if entry.target_member_id else ""
+        detail = f" — {short(entry.detail, AUDIT_DETAIL)}" if entry.detail else ""
+        line = rt.texts.get(
+            lang,
+            "audit-item",
+            when=rt.texts.when(lang, entry.at),
+            actor=short(actor, AUDIT_NAME),
+            action=rt.texts.label(lang, f"audit-action-{entry.action.value}"),
+            target=target,
+            detail=detail,
         )
+        if sum(len(x) + 1 for x in lines) + len(line) > MAX_MESSAGE:
+            break  # Telegram refuses longer messages; the newest entries come first
+        lines.append(line)
     return "\n".join(lines), None
 
 
