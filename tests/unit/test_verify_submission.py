@@ -13,7 +13,14 @@ from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import IllegalTransition, NotAnAdmin, NotYourTask, PlatformUnavailable, TaskNotFound
+from tgexchange.domain.errors import (
+    CommunityPaused,
+    IllegalTransition,
+    NotAnAdmin,
+    NotYourTask,
+    PlatformUnavailable,
+    TaskNotFound,
+)
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission
@@ -455,3 +462,31 @@ def test_an_outage_that_outlasts_the_limit_calls_the_task_off_without_blame(
     assert community is not None
     newcomer = world.member(community, link=Platform.YOUTUBE)
     assert world.task(newcomer).submission_id == submission.id
+
+
+def pause(world: World, task: Task) -> None:
+    community_service.pause_community(
+        world.uow(), community_id=task.community_id, actor_member_id=None, reason="fraud check", now=world.now
+    )
+
+
+def test_the_kill_switch_stops_owner_review_payouts_and_gives_the_window_back(
+    world: World, gate: FakeQualityGate
+) -> None:
+    owner, giver, task = tiktok_done(world, gate)
+    pause(world, task)
+
+    with pytest.raises(CommunityPaused):
+        verification.answer_owner_review(
+            world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+        )
+    world.clock.advance(hours=100)  # the review's 72 hours run out while paused
+    assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0
+    assert world.balance(giver) == 30
+
+    community_service.resume_community(world.uow(), community_id=task.community_id, actor_member_id=None, now=world.now)
+    assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0  # its 72 hours are back
+    verification.answer_owner_review(
+        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+    )
+    assert world.balance(giver) == 40

@@ -241,5 +241,8 @@ class Task:
         self._record(TaskCancelled, now, reason=reason)
 
     def extend_deadline(self, by: timedelta) -> None:
+        """Gives the task time back (a paused community): its deadline, and a review's window."""
         if self.status.is_open:
             self.deadline_at += by
+            if self.review_until is not None:
+                self.review_until += by

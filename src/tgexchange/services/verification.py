@@ -371,10 +371,12 @@ def answer_owner_review(
     policy: VerificationPolicy = VerificationPolicy(),
 ) -> Task:
     """The owner's answer: "it's there" verifies and pays; "not there" opens a window in which the
-    giver may dispute. Raises TaskNotFound, NotYourTask or IllegalTransition (already answered)."""
+    giver may dispute. Raises TaskNotFound, NotYourTask, IllegalTransition (already answered) or
+    CommunityPaused (the kill switch stops every payout)."""
     with uow:
         task = get_task(uow, task_id, for_update=True)
         task.ensure_owner_review(owner_member_id)
+        get_community(uow, task.community_id).ensure_open()
         if confirmed:
             task.verify(now=now)
             settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
@@ -394,9 +396,11 @@ def dispute_denial(
     policy: VerificationPolicy = VerificationPolicy(),
 ) -> Task:
     """The giver contests the owner's "not there"; the community's admins decide. Raises
-    TaskNotFound, NotYourTask or IllegalTransition (no denial to dispute, or too late)."""
+    TaskNotFound, NotYourTask, IllegalTransition (no denial to dispute, or too late) or
+    CommunityPaused."""
     with uow:
         task = get_task(uow, task_id, for_update=True)
+        get_community(uow, task.community_id).ensure_open()
         task.dispute(member_id=giver_member_id, now=now, until=now + policy.admin_timeout)
         uow.commit()
         return task
@@ -404,13 +408,14 @@ def dispute_denial(
 
 @retry_on_conflict()
 def resolve_dispute(uow: UnitOfWork, *, admin_member_id: int, task_id: int, verified: bool, now: datetime) -> Task:
-    """An admin of the task's community settles a dispute. Raises NotAnAdmin, TaskNotFound or
-    IllegalTransition."""
+    """An admin of the task's community settles a dispute. Raises NotAnAdmin, TaskNotFound,
+    IllegalTransition or CommunityPaused (resume first: the kill switch stops every payout)."""
     with uow:
         _, community = get_admin(uow, admin_member_id)
         task = get_task(uow, task_id, for_update=True)
         if task.community_id != community.id:
             raise TaskNotFound(task_id)  # another community's task is, to this admin, not found
+        community.ensure_open()
         task.ensure_admin_review()
         if verified:
             task.verify(now=now)
@@ -425,10 +430,13 @@ def resolve_dispute(uow: UnitOfWork, *, admin_member_id: int, task_id: int, veri
 def close_expired_review(uow: UnitOfWork, *, task_id: int, now: datetime) -> Task | None:
     """Ends a review nobody finished in time: an owner who never answers counts as confirming (the
     text already passed the quality gate); an undisputed denial stands; a dispute no admin settled
-    keeps the owner's denial. None when the task no longer waits on a review."""
+    keeps the owner's denial. None when the task no longer waits on a review, or its community is
+    paused (resuming gives the review its paused time back)."""
     with uow:
         task = get_task(uow, task_id, for_update=True)
         if task.status is not TaskStatus.VERIFYING or task.review_until is None or task.review_until > now:
+            return None
+        if get_community(uow, task.community_id).is_paused:
             return None
         if task.review_stage is ReviewStage.OWNER:
             task.verify(now=now)
