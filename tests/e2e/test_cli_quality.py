@@ -102,3 +102,20 @@ def test_train_spam_reports_a_missing_collection_clearly(tmp_path: Path) -> None
     result = run("train", "spam", "--data-dir", str(tmp_path / "nowhere"), "--quiet", stdin="", tmp_path=tmp_path)
     assert result.returncode == 1
     assert "Cannot read the collection" in result.stderr.decode("utf-8")
+
+
+def test_quality_table_survives_markup_surrogates_huge_numbers_and_deep_nesting(tmp_path: Path) -> None:
+    lines = [
+        '{"text": "Loved the [/b] part at 2:10, the lighting is warm and the cuts are quick"}',
+        '{"text": "\\ud800 a lone surrogate"}',
+        '{"text": 1' + "0" * 5000 + "}",
+        "[" * 100_000,
+        '{"text": "fine but short"}',
+    ]
+    result = run("quality", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+
+    table = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "[/b]" in table  # shown as text, not read as markup
+    assert table.count("not JSON") == 2
+    assert "fine but short" in table  # later lines still judged

@@ -237,3 +237,24 @@ def test_serve_takes_telegrams_webhook_when_a_secret_is_set(
     assert "How the exchange works" in api.sent[0]["text"]
     assert "setWebhook" not in api.methods  # PUBLIC_BASE_URL is not https: registering is left to the operator
     assert "Traceback" not in stderr
+
+
+def test_a_worker_starts_with_its_defaults_and_stops_gracefully(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [*CLI, "worker"], env=env_for(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stderr is not None
+        started = ""
+        while "Ctrl-C" not in started:  # the banner (wrapped to the terminal), once it runs
+            line = process.stderr.readline()
+            assert line, started
+            started += line
+        time.sleep(1.0)  # Huey installs its signal handlers just after the banner
+        process.send_signal(signal.SIGINT)  # Huey's graceful stop
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, rest
+    assert "2 thread(s)" in started  # WORKER_THREADS' default

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from tgexchange.cli.console import err, out
 from tgexchange.domain.community import CommunitySettings
@@ -38,14 +39,16 @@ def _parse(number: int, raw: bytes) -> _Line:
         return _Line(number, error=f"line {number}: empty")
     try:
         payload = json.loads(decoded)
-    except json.JSONDecodeError as error:
-        return _Line(number, error=f"line {number}: not JSON ({error.msg} at column {error.colno})")
+    except (ValueError, RecursionError) as error:  # also a number too long to read, or nesting too deep
+        detail = f"{error.msg} at column {error.colno}" if isinstance(error, json.JSONDecodeError) else "unreadable"
+        return _Line(number, error=f"line {number}: not JSON ({detail})")
     if not isinstance(payload, dict):
         return _Line(number, error=f'line {number}: expected an object like {{"text": "..."}}')
     text = payload.get("text")
     if not isinstance(text, str):
         return _Line(number, error=f'line {number}: "text" must be a string')
-    return _Line(number, text=text)
+    # A lone surrogate ("\\ud800" is valid JSON) cannot be printed or encoded: it becomes U+FFFD.
+    return _Line(number, text=text.encode("utf-8", "replace").decode("utf-8"))
 
 
 def _lines(stream: BinaryIO) -> Iterator[_Line]:
@@ -85,9 +88,10 @@ def _table(rows: list[tuple[_Line, QualityVerdict | str]], min_words: int) -> Ta
     for column in ("line", "verdict", "spam", "toxicity", "words", "generic", "text"):
         table.add_column(column, justify="left" if column in {"verdict", "text"} else "right")
     for line, result in rows:
-        preview = (line.text or "")[:_PREVIEW_CHARS].replace("\n", " ")
+        # Text, not a markup string: "[/b]" in someone's feedback is text.
+        preview = Text((line.text or "")[:_PREVIEW_CHARS].replace("\n", " "))
         if isinstance(result, str):
-            table.add_row(str(line.number), f"[red]error[/]: {result}", "", "", "", "", "")
+            table.add_row(str(line.number), Text.assemble(("error", "red"), f": {result}"), "", "", "", "", "")
             continue
         verdict = "[green]accepted[/]" if result.accepted else f"[yellow]{result.rule}[/]"
         s = result.scores

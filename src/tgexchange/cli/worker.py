@@ -12,7 +12,9 @@ from tgexchange.config import Settings
 
 
 def worker(
-    threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads in this process.")] = 0,
+    threads: Annotated[
+        int, typer.Option(min=0, max=64, help="Worker threads in this process (0: WORKER_THREADS).")
+    ] = 0,
     periodic: Annotated[bool, typer.Option(help="Also run the periodic sweeper (safe on every worker).")] = True,
 ) -> None:
     """Run background jobs (verification, the sweeper) from QUEUE_URL until SIGINT or SIGTERM.
