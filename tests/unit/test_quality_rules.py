@@ -339,3 +339,38 @@ def test_ten_thousand_copies_of_one_word_have_no_substance() -> None:
 
 def test_ten_thousand_emoji_are_too_short() -> None:
     assert judge("😀" * 10_000) == QualityRule.TOO_SHORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nice edit! more recipes at youtube.es/@chefmike every week",
+        "all my links are at linktr.ee/chefmike if you want more",
+        "suscríbete a mі canal para más recetas",  # a Cyrillic і
+        "visita mi cаnal, subo videos cada semana",  # a Cyrillic а
+        "more of this at yоutube.cоm/@x every single day",  # Cyrillic о
+    ],
+)
+def test_other_domains_with_a_path_and_latin_look_alikes_do_not_hide_self_promotion(text: str) -> None:
+    assert is_self_promotion(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great video, the intro at 0:15 is strong. 8.5/10 for me",
+        "the lighting at 2:10 is warm, and/or the cuts could be quicker",
+        "bien.me gusta mucho como explicas la receta del minuto dos",
+        "Очень хороший ролик, спасибо за подробное объяснение монтажа",
+    ],
+)
+def test_ratings_typos_and_cyrillic_text_are_not_links(text: str) -> None:
+    assert not is_self_promotion(text)
+
+
+def test_a_copy_with_look_alike_letters_folds_like_the_original() -> None:
+    original = "The color grade looks great but the voice is too quiet under the music at 2:10"
+    disguised = original.replace("o", "\u043e")  # every o a Cyrillic о
+
+    assert fold(disguised) == fold(original)
+    assert shingles(disguised) == shingles(original)

@@ -87,11 +87,30 @@ def fold(text: str) -> str:
     return _fold_normalized(normalize(text))
 
 
+# Cyrillic and Greek letters that look like Latin ones. NFKC keeps them apart, so "mі canal" (a
+# Cyrillic і) would slip past every pattern. Only words that mix them with Latin letters are read
+# as Latin: Russian or Greek text stays as it is.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіѕјԁһӏԛԝοαινκρτυχ",
+    "aeopcyxisjdhlqwoaivkptux",
+)
+_MIXED_WORD = re.compile(r"\w*[a-z]\w*")
+
+
+def _latin_lookalikes(text: str) -> str:
+    def read(word: re.Match[str]) -> str:
+        token = word.group(0)
+        return token if token.isascii() else token.translate(_CONFUSABLES)
+
+    return _MIXED_WORD.sub(read, text)
+
+
 def _fold_normalized(normalized: str) -> str:
     decomposed = unicodedata.normalize("NFKD", normalized.casefold())
     if decomposed.isascii():
         return decomposed
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _latin_lookalikes(plain)
 
 
 def words(text: str) -> list[str]:
@@ -113,7 +132,11 @@ def count_words(text: str) -> int:
 # Links and calls to visit the writer's own channel, in both languages. Matched against folded
 # text (lower case, no accents). Each pattern needs a call to action or a link: merely mentioning
 # "my channel" ("I had the same problem on my channel") is allowed.
-_TLDS = "com|net|org|info|biz|io|ly|gl|gg|tv|xyz|co|mx|ar|cl|br|ru|uk"
+_TLDS = "com|net|org|info|biz|io|ly|gl|gg|tv|xyz|co|mx|ar|cl|br|ru|uk|ee|tk"
+# A host name, bounded (labels of at most 63 characters, a few of them) and anchored by a
+# lookbehind, so that a long run like "a-a-a-…" is matched in linear time, not tried from every
+# position (10,000 characters of it took a second before).
+_HOST = r"(?<![a-z0-9.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}"
 _OWN = r"(?:my|our|mi|mis|nuestro|nuestra)"
 _OWN_THINGS = (
     r"(?:channel|page|profile|videos?|vids?|music|songs?|covers?|content|blog|site|website|stream|"
@@ -123,7 +146,9 @@ _SELF_PROMOTION_PATTERNS = (
     # links: a scheme, www., a shortener or a bare domain with a common TLD
     r"https?://\S",
     r"\bwww\.\S",
-    rf"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?=$|[\s/?#:!.,;)\]'\"])",
+    rf"{_HOST}\.(?:{_TLDS})(?=$|[\s/?#:!.,;)\]'\"])",
+    # any other top-level domain when a path follows: youtube.es/@me, linktr.ee/me
+    rf"{_HOST}\.[a-z]{{2,24}}/[^\s/]",
     r"\byoutu\.be/",
     # subscription and follow trading
     r"\bsub\s*(?:4|for|x|2|por)\s*sub\b",
