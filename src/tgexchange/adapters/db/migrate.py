@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
@@ -18,10 +19,18 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# Any fixed number: the key of the advisory lock that lets one process migrate at a time.
+_MIGRATION_LOCK_KEY = 0x7467786D  # "tgxm"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Brings the schema to ``revision`` on the engine's database (idempotent)."""
+    """Brings the schema to ``revision`` on the engine's database (idempotent). Processes starting
+    together (several workers on one PostgreSQL) take turns: the first migrates, the others then
+    find the schema at head. SQLite already queues writers."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
