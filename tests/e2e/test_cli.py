@@ -183,3 +183,20 @@ def test_a_setting_that_cannot_work_is_one_clear_line_and_exit_2(tmp_path: Path)
     assert result.returncode == 2
     assert "configuration error: SECRET_KEY must be at least 32 characters" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL 'verbose' is not one of"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is not a database URL"),
+        ({"WORKER_THREADS": "many"}, "WORKER_THREADS: Input should be a valid integer"),
+    ],
+)
+def test_settings_that_cannot_work_are_one_clear_line(tmp_path: Path, setting: dict[str, str], said: str) -> None:
+    env = {**cli_env(tmp_path), "COLUMNS": "300", **setting}
+    result = subprocess.run([*CLI, "migrate"], capture_output=True, text=True, env=env, timeout=60, check=False)
+
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr

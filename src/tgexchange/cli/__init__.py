@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError
 
 from tgexchange.cli import exchange, quality, rollups, run, serve, train, url, worker
 from tgexchange.cli.console import err
@@ -30,9 +32,17 @@ def main_entry() -> None:
     traceback."""
     try:
         app()
-    except ConfigurationError as error:
-        err.print(f"configuration error: {error}", markup=False, highlight=False)
+    except (ConfigurationError, ValidationError, ArgumentError) as error:
+        err.print(f"configuration error: {_explain(error)}", markup=False, highlight=False)
         raise SystemExit(2) from error
+
+
+def _explain(error: Exception) -> str:
+    if isinstance(error, ValidationError):  # a setting pydantic could not read
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+    if isinstance(error, ArgumentError):  # SQLAlchemy could not read DATABASE_URL
+        return f"DATABASE_URL is not a database URL ({error})"
+    return str(error)
 
 
 app.command()(run.run)
