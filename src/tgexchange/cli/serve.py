@@ -57,8 +57,8 @@ class RedactLoginTokens(logging.Filter):
 
 
 def _config(app: FastAPI, *, host: str, port: int, log_level: str) -> uvicorn.Config:
-    # Behind a proxy on this machine, X-Forwarded-Proto is trusted (uvicorn's default), so
-    # cookies get Secure flags for https visitors.
+    # Behind a reverse proxy on this machine (e.g. nginx terminating TLS for the dashboard),
+    # X-Forwarded-Proto is trusted (uvicorn's default), so cookies get Secure flags over https.
     import uvicorn
 
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), server_header=False)

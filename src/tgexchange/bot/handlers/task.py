@@ -93,19 +93,26 @@ async def _refuse_on_card(update: Update, context: Context, view: directory.Task
     await close_card(update, context, view, rt.texts.error(_lang(context), error))
 
 
-async def done(update: Update, context: Context) -> None:
-    rt = runtime(context)
+async def _pressed_on_my_task(update: Update, context: Context) -> tuple[Member, directory.TaskView] | None:
+    """For a task card's button: stops the spinner, checks the task is the presser's (telling them
+    why not), and answers in their language from here on. None when there is nothing to do."""
     await answer(update)
     try:
         found = await _my_task(update, context)
     except DomainError as error:
         await tell_refusal(update, context, error)
-        return
+        return None
+    if found is not None and context.user_data is not None:
+        context.user_data["language"] = found[0].language
+    return found
+
+
+async def done(update: Update, context: Context) -> None:
+    rt = runtime(context)
+    found = await _pressed_on_my_task(update, context)
     if found is None:
         return
     member, view = found
-    if context.user_data is not None:
-        context.user_data["language"] = member.language
     lang = member.language
     task = view.task
     try:
@@ -178,19 +185,12 @@ async def feedback_text(update: Update, context: Context, member: Member, task_i
 
 async def skip(update: Update, context: Context) -> None:
     rt = runtime(context)
-    await answer(update)
-    try:
-        found = await _my_task(update, context)
-    except DomainError as error:
-        await tell_refusal(update, context, error)
-        return
+    found = await _pressed_on_my_task(update, context)
     if found is None:
         return
     member, view = found
-    if context.user_data is not None:
-        context.user_data["language"] = member.language
-        if awaited_task(context) == view.task.id:
-            context.user_data.pop(AWAITING_TEXT_FOR, None)
+    if context.user_data is not None and awaited_task(context) == view.task.id:
+        context.user_data.pop(AWAITING_TEXT_FOR, None)
     try:
         await rt.run(
             task_service.skip_task, rt.uow(), member_id=member.id or 0, task_id=view.task.id or 0, now=rt.now()
