@@ -15,13 +15,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
+from tgexchange.adapters.db.member_reader import SqlMemberReader
 from tgexchange.adapters.db.migrate import current_revision, head_revision, upgrade
 from tgexchange.adapters.db.rollup import update_rollups
 from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
 from tgexchange.adapters.notifier import LogNotifier
 from tgexchange.config import ConfigurationError, Settings
-from tgexchange.services.ports import Clock, CommentReader, ContentReader, DashboardReader, Notifier, QualityGate
+from tgexchange.services.ports import (
+    Clock,
+    CommentReader,
+    ContentReader,
+    DashboardReader,
+    MemberReader,
+    Notifier,
+    QualityGate,
+)
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.updates import SqlUpdateLog
@@ -44,6 +53,10 @@ class Storage:
     @cached_property
     def dashboard_reader(self) -> DashboardReader:
         return SqlDashboardReader(self.engine)
+
+    @cached_property
+    def member_reader(self) -> MemberReader:
+        return SqlMemberReader(self.engine)
 
     def is_at_head(self) -> bool:
         """Whether the database answers and its schema is at the latest migration. Raises the

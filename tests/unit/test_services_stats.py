@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import sqlalchemy as sa
 
 from tests.world import World
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotFound, MemberNotFound
 from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
@@ -30,10 +34,11 @@ def test_member_balance_is_the_members_wallet(world: World) -> None:
     owner = world.member(community)
     world.submission(owner, wanted=2)
 
-    assert stats_service.member_balance(world.uow(), member_id=owner.id or 0) == 10
+    assert stats_service.member_balance(world.storage.member_reader, member_id=owner.id or 0) == 10
 
 
-def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_first(world: World) -> None:
+def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_first(any_world: World) -> None:
+    world = any_world
     community = world.community(welcome_credits=100)
     giver = world.member(community)
     for _ in range(3):
@@ -44,17 +49,44 @@ def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_fi
     task_service.skip_task(world.uow(), member_id=giver.id or 0, task_id=second.id or 0, now=world.now)
     third = world.task(giver)
 
-    report = stats_service.member_report(world.uow(), member_id=giver.id or 0, history=2)
+    report = stats_service.member_report(world.storage.member_reader, member_id=giver.id or 0, history=2)
 
-    assert report.member.id == giver.id
     assert report.balance == 110
     assert report.stats == MemberStats(tasks_taken=3, verified=1, skipped=1)
-    assert [c.channel_id for c in report.channels] == [world.channel_of[giver.id or 0]]
-    assert [(t.id, t.status) for t in report.recent_tasks] == [
-        (third.id, TaskStatus.ASSIGNED),
-        (second.id, TaskStatus.SKIPPED),
+    assert [(c.platform, c.channel_id) for c in report.channels] == [
+        (Platform.YOUTUBE, world.channel_of[giver.id or 0])
+    ]
+    assert [(t.id, t.status, t.assigned_at, t.decided_at) for t in report.recent_tasks] == [
+        (third.id, TaskStatus.ASSIGNED, third.assigned_at, None),
+        (second.id, TaskStatus.SKIPPED, second.assigned_at, world.now),
     ]
     assert first.id not in {t.id for t in report.recent_tasks}
+    assert stats_service.member_report(world.storage.member_reader, member_id=giver.id or 0).recent_tasks[-1].id == (
+        first.id
+    )
+
+
+def test_a_member_without_channels_or_tasks_reads_as_zero(any_world: World) -> None:
+    newcomer = any_world.member(any_world.community(welcome_credits=7), link=None)
+
+    report = stats_service.member_report(any_world.storage.member_reader, member_id=newcomer.id or 0)
+
+    assert (report.balance, report.stats, report.channels, report.recent_tasks) == (7, MemberStats(), [], [])
+
+
+def test_member_reads_never_wait_for_a_writer_on_sqlite(world: World) -> None:
+    member = world.member(world.community(welcome_credits=3))
+    reader = world.storage.member_reader
+    started = time.perf_counter()
+    with world.uow() as uow:
+        uow.session.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this writer now holds the lock
+        balance = reader.balance(member.id or 0)
+        report = reader.report(member.id or 0, history=5)
+
+    assert time.perf_counter() - started < 5  # a reader that wanted the lock would wait 30 s
+    assert balance == 3
+    assert report is not None
+    assert report.balance == 3
 
 
 def test_member_submissions_lists_the_members_own_submissions_newest_first(world: World) -> None:
@@ -76,9 +108,9 @@ def test_member_views_refuse_an_unknown_member(world: World) -> None:
     before = world.snapshot()
 
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
-        stats_service.member_balance(world.uow(), member_id=UNKNOWN)
+        stats_service.member_balance(world.storage.member_reader, member_id=UNKNOWN)
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
-        stats_service.member_report(world.uow(), member_id=UNKNOWN)
+        stats_service.member_report(world.storage.member_reader, member_id=UNKNOWN)
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
         stats_service.member_submissions(world.uow(), member_id=UNKNOWN)
     assert world.snapshot() == before

@@ -132,12 +132,12 @@ def join_community(
 
 
 @retry_on_conflict()
-def set_language(uow: UnitOfWork, *, member_id: int, language: str) -> Member:
+def set_language(uow: UnitOfWork, *, member_id: int, language: str) -> None:
+    """Raises MemberNotFound."""
     with uow:
-        member = get_member(uow, member_id)
-        member.language = language
+        if not uow.members.set_language(member_id, language):
+            raise MemberNotFound(member_id)
         uow.commit()
-        return member
 
 
 @retry_on_conflict()

@@ -59,6 +59,9 @@ class MemberRepository(Protocol):
 
     def list_for_user(self, telegram_user_id: int) -> Sequence[Member]: ...
     def list_admins(self, community_id: int) -> Sequence[Member]: ...
+    def set_language(self, member_id: int, language: str) -> bool:
+        """Stores the language without loading the member; False when there is no such member."""
+        ...
 
 
 class ChannelRepository(Protocol):
@@ -279,6 +282,47 @@ class QualityGate(Protocol):
     ) -> list[QualityVerdict]:
         """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``,
         when given, holds each text's author's previous feedback, in the same order as ``texts``."""
+        ...
+
+
+# A member's own read side ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLine:
+    platform: Platform
+    channel_id: str
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    id: int
+    status: TaskStatus
+    assigned_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReport:
+    balance: int
+    stats: MemberStats
+    channels: list[ChannelLine]
+    recent_tasks: list[TaskLine]
+    """Newest first."""
+
+
+class MemberReader(Protocol):
+    """What a member asks about themselves most often (/balance, /me), read outside any unit of
+    work: no write lock, no ORM objects, a few indexed queries on one connection."""
+
+    def balance(self, member_id: int) -> int | None:
+        """The member's wallet; None when there is no such member."""
+        ...
+
+    def report(self, member_id: int, *, history: int) -> MemberReport | None:
+        """Balance, counters, linked channels and the ``history`` latest tasks taken; None when
+        there is no such member."""
         ...
 
 

@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tgexchange.domain.channel import Channel
-from tgexchange.domain.ledger import AccountKey
-from tgexchange.domain.member import Member
-from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.errors import MemberNotFound
 from tgexchange.domain.submission import Submission
-from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services.lookup import get_community, get_member
-from tgexchange.services.ports import LeaderboardRow, UnitOfWork
-
-_ALL_STATUSES = frozenset(TaskStatus)
+from tgexchange.services.ports import LeaderboardRow, MemberReader, MemberReport, UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class MemberReport:
-    member: Member
-    balance: int
-    stats: MemberStats
-    channels: list[Channel]
-    recent_tasks: list[Task]
-
-
-def member_balance(uow: UnitOfWork, *, member_id: int) -> int:
-    with uow:
-        get_member(uow, member_id)
-        return uow.ledger.balance(AccountKey.member(member_id))
-
-
-def member_report(uow: UnitOfWork, *, member_id: int, history: int = 5) -> MemberReport:
+def member_balance(reader: MemberReader, *, member_id: int) -> int:
     """Raises MemberNotFound."""
-    with uow:
-        member = get_member(uow, member_id)
-        return MemberReport(
-            member=member,
-            balance=uow.ledger.balance(AccountKey.member(member_id)),
-            stats=uow.stats.get(member_id),
-            channels=list(uow.channels.list_for_member(member_id)),
-            recent_tasks=list(uow.tasks.list_for_giver(member_id, statuses=_ALL_STATUSES, limit=history)),
-        )
+    balance = reader.balance(member_id)
+    if balance is None:
+        raise MemberNotFound(member_id)
+    return balance
+
+
+def member_report(reader: MemberReader, *, member_id: int, history: int = 5) -> MemberReport:
+    """Raises MemberNotFound."""
+    report = reader.report(member_id, history=history)
+    if report is None:
+        raise MemberNotFound(member_id)
+    return report
 
 
 def member_submissions(uow: UnitOfWork, *, member_id: int, limit: int = 10) -> list[Submission]:

@@ -11,6 +11,13 @@ from tgexchange.adapters.db import tables
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member, MemberRole
 
+# Built once: building and hashing the statement cost as much as running it.
+_SET_LANGUAGE = (
+    tables.members.update()
+    .where(tables.members.c.id == sa.bindparam("member_id"))
+    .values(language=sa.bindparam("new_language"))
+)
+
 
 class SqlMemberRepository:
     def __init__(self, session: Session) -> None:
@@ -53,3 +60,9 @@ class SqlMemberRepository:
         return self._session.scalars(
             sa.select(Member).filter_by(community_id=community_id, role=MemberRole.ADMIN).order_by(tables.members.c.id)
         ).all()
+
+    def set_language(self, member_id: int, language: str) -> bool:
+        # One UPDATE instead of loading the member: a language tap is frequent, and the member's
+        # other fields take no part in it.
+        result = self._session.execute(_SET_LANGUAGE, {"member_id": member_id, "new_language": language})
+        return bool(result.rowcount)  # type: ignore[attr-defined]

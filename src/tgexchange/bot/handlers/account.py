@@ -24,7 +24,7 @@ async def balance(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, community = membership
-    credits = await rt.run(stats_service.member_balance, rt.uow(), member_id=member.id or 0)
+    credits = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0)
     await reply(update, context, rt.texts.get(member.language, "balance", balance=credits, community=community.title))
 
 
@@ -36,7 +36,7 @@ async def me(update: Update, context: Context) -> None:
         return
     member, community = membership
     lang = member.language
-    report = await rt.run(stats_service.member_report, rt.uow(), member_id=member.id or 0)
+    report = await rt.run(stats_service.member_report, rt.container.storage.member_reader, member_id=member.id or 0)
     stats = report.stats
     lines = [
         rt.texts.get(

@@ -54,7 +54,7 @@ async def start(update: Update, context: Context) -> None:
     assert membership is not None
     member, community = membership
     lang = member.language
-    balance = await rt.run(stats_service.member_balance, rt.uow(), member_id=member.id or 0)
+    balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0)
     text = rt.texts.get(
         lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
     )
@@ -145,7 +145,9 @@ async def _join(update: Update, context: Context, payload: str) -> None:
             credits=joined.welcome_credits,
         )
     else:
-        balance = await rt.run(stats_service.member_balance, rt.uow(), member_id=member.id or 0)
+        balance = await rt.run(
+            stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0
+        )
         text = rt.texts.get(
             lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
         )

@@ -1,0 +1,79 @@
+"""A member's own numbers for the bot (/balance, /me), read with Core on one connection.
+
+These are the bot's most frequent reads; through a unit of work each paid for a session, the
+write lock (every unit of work on SQLite begins IMMEDIATE) and ORM objects nobody changes
+(bench/bot.py: /me cost 0.90 ms that way, see docs/BENCHMARKS.md). The statements are built
+once, so SQLAlchemy compiles each of them once."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.engine import SINGLE_STATEMENT
+from tgexchange.domain.ledger import AccountKind
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.services.ports import ChannelLine, MemberReport, TaskLine
+
+_m, _a, _s, _c, _t = tables.members, tables.accounts, tables.member_stats, tables.channels, tables.tasks
+_STATS = ("tasks_taken", "verified", "rejected", "expired", "skipped", "feedback_received")
+_MEMBER: sa.BindParameter[int] = sa.bindparam("member_id", type_=sa.BigInteger)
+
+# The member row decides "no such member"; the wallet and the counters may be missing (a member
+# stored before either existed reads as zero).
+_BALANCE_AND_STATS = (
+    sa.select(_a.c.balance, *[_s.c[name] for name in _STATS])
+    .select_from(
+        _m.outerjoin(_a, sa.and_(_a.c.kind == AccountKind.MEMBER, _a.c.owner_id == _m.c.id)).outerjoin(
+            _s, _s.c.member_id == _m.c.id
+        )
+    )
+    .where(_m.c.id == _MEMBER)
+)
+_BALANCE = (
+    sa.select(_a.c.balance)
+    .select_from(_m.outerjoin(_a, sa.and_(_a.c.kind == AccountKind.MEMBER, _a.c.owner_id == _m.c.id)))
+    .where(_m.c.id == _MEMBER)
+)
+_CHANNELS = sa.select(_c.c.platform, _c.c.channel_id, _c.c.name).where(_c.c.member_id == _MEMBER).order_by(_c.c.id)
+_RECENT_TASKS = (
+    sa.select(_t.c.id, _t.c.status, _t.c.assigned_at, _t.c.decided_at)
+    .where(_t.c.giver_id == _MEMBER)
+    .order_by(_t.c.id.desc())
+    .limit(sa.bindparam("history"))
+)
+
+
+class SqlMemberReader:
+    """Implements the MemberReader port. A call of several queries reads in one deferred
+    transaction (a consistent snapshot on SQLite's WAL), one query alone needs none; neither
+    holds a writer back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def balance(self, member_id: int) -> int | None:
+        with self._engine.connect() as connection:
+            rows = connection.execution_options(sqlite_begin=SINGLE_STATEMENT).execute(
+                _BALANCE, {"member_id": member_id}
+            )
+            found = rows.first()
+        return None if found is None else int(found.balance or 0)
+
+    def report(self, member_id: int, *, history: int) -> MemberReport | None:
+        with self._engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin="DEFERRED")
+            found = connection.execute(_BALANCE_AND_STATS, {"member_id": member_id}).first()
+            if found is None:
+                return None
+            channels = connection.execute(_CHANNELS, {"member_id": member_id}).all()
+            tasks = connection.execute(_RECENT_TASKS, {"member_id": member_id, "history": history}).all()
+        return MemberReport(
+            balance=int(found.balance or 0),
+            stats=MemberStats(**{name: int(getattr(found, name) or 0) for name in _STATS}),
+            channels=[ChannelLine(platform=c.platform, channel_id=c.channel_id, name=c.name) for c in channels],
+            recent_tasks=[
+                TaskLine(id=t.id, status=t.status, assigned_at=t.assigned_at, decided_at=t.decided_at) for t in tasks
+            ],
+        )
