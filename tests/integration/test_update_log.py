@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from threading import Barrier, Thread
 
+import sqlalchemy as sa
+
+from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.updates import SqlUpdateLog
 from tgexchange.bootstrap import Storage
 
@@ -42,3 +45,25 @@ def test_old_claims_are_pruned_and_recent_ones_kept(storage: Storage) -> None:
     log.claim(3, now=T + timedelta(days=8))  # the third claim prunes what is older than a week
     assert log.count() == 2
     assert not log.claim(2, now=T + timedelta(days=8))
+
+
+def test_a_claim_stores_its_time_as_every_other_timestamp_is_stored(storage: Storage) -> None:
+    # On SQLite the claim bypasses SQLAlchemy's execution layer; the time must still read back
+    # exactly, and compare with times SQLAlchemy binds (pruning does).
+    log = SqlUpdateLog(storage.engine)
+    moment = T + timedelta(microseconds=123)
+    log.claim(5, now=moment)
+    log.claim(6, now=T + timedelta(days=1))
+    with storage.engine.connect() as connection:
+        stored = connection.execute(sa.select(tables.bot_updates.c.received_at).order_by("update_id")).scalars().all()
+        older = (
+            connection.execute(
+                sa.select(tables.bot_updates.c.update_id).where(
+                    tables.bot_updates.c.received_at < T + timedelta(hours=1)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert stored == [moment, T + timedelta(days=1)]
+    assert older == [5]

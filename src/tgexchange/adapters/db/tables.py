@@ -162,6 +162,7 @@ tasks = sa.Table(
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
 )
 sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
+sa.Index("ix_tasks_giver_id", tasks.c.giver_id, tasks.c.id)  # a member's latest tasks (/me)
 sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
 sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)
 sa.Index("ix_tasks_community_status", tasks.c.community_id, tasks.c.status)
