@@ -278,6 +278,25 @@ class Updates:
         chat = {"id": channel_id, "type": "channel", "title": "A channel"}
         return {"update_id": next(self.ids), "channel_post": self._message(chat, None, text, sender_chat=chat)}
 
+    def migrated_to(self, old_chat_id: int, by: TgUser, new_chat_id: int, *, title: str = "Creators") -> dict[str, Any]:
+        """The service message in a group upgraded to a supergroup, as Telegram posts it in the old
+        chat (shape: Bot API ``Message.migrate_to_chat_id``; a capture is quoted in
+        defstudio/telegraph#692): a basic group, no text."""
+        chat = {"id": old_chat_id, "type": "group", "title": title, "all_members_are_administrators": False}
+        message = {"message_id": next(self.message_ids), "from": by.json(), "chat": chat, "date": self.date}
+        message["migrate_to_chat_id"] = new_chat_id
+        return {"update_id": next(self.ids), "message": message}
+
+    def migrated_from(self, new_chat_id: int, old_chat_id: int, *, title: str = "Creators") -> dict[str, Any]:
+        """The same upgrade as posted in the new supergroup: the first message there, sent as the
+        group itself (shape: Bot API ``Message.migrate_from_chat_id``; a capture is quoted in
+        InsanusMokrassar/ktgbotapi#514)."""
+        chat = {"id": new_chat_id, "type": "supergroup", "title": title}
+        anonymous = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+        message = {"message_id": 1, "from": anonymous, "sender_chat": chat, "chat": chat, "date": self.date}
+        message["migrate_from_chat_id"] = old_chat_id
+        return {"update_id": next(self.ids), "message": message}
+
     def edited(self, user: TgUser, text: str) -> dict[str, Any]:
         chat = {"id": user.id, "type": "private", "first_name": user.first_name}
         message = self._message(chat, user, text, edit_date=self.date + 5)

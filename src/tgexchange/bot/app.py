@@ -142,6 +142,7 @@ def add_handlers(application: App) -> None:
             CommandHandler(list(MEMBER_COMMANDS), group.member_command_in_group, filters=groups),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
             MessageHandler(private, unknown),
+            MessageHandler(filters.StatusUpdate.MIGRATE & message, group.group_migrated),
             ChatMemberHandler(group.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
             ChatMemberHandler(group.member_status_changed, ChatMemberHandler.CHAT_MEMBER),
             *_callbacks(),

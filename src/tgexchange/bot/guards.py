@@ -28,6 +28,8 @@ def is_actionable(update: Update) -> bool:
         return False
     if message.chat.type == Chat.PRIVATE:
         return True
+    if message.migrate_to_chat_id or message.migrate_from_chat_id:
+        return True  # the group was upgraded to a supergroup: its community must follow
     text = message.text or ""
     return message.chat.type in {Chat.GROUP, Chat.SUPERGROUP} and text.startswith("/")
 

@@ -110,6 +110,10 @@ class MembershipCache:
     def forget(self, user_id: int) -> None:
         self._found.pop(user_id, None)
 
+    def clear(self) -> None:
+        """Forgets everyone: a community changed in a way every cached membership carries."""
+        self._found.clear()
+
     def set_language(self, user_id: int, language: str) -> None:
         """Keeps the cached memberships in step with a language this process just stored."""
         for member, _ in self._found.get(user_id, (0.0, []))[1]:

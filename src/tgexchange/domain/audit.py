@@ -14,6 +14,7 @@ class AuditAction(StrEnum):
     BAN = "ban"
     UNBAN = "unban"
     SETTINGS = "settings"
+    MOVED = "moved"  # the group was upgraded to a supergroup (a new chat id); done by Telegram
 
 
 @dataclass(eq=False, kw_only=True)

@@ -103,6 +103,11 @@ class Community:
     bot_present: bool = True
     id: int | None = None
 
+    def move_to_chat(self, telegram_chat_id: int) -> None:
+        """Telegram gave the group a new chat id (upgraded to a supergroup); the bot came along."""
+        self.telegram_chat_id = telegram_chat_id
+        self.bot_present = True
+
     def ensure_open(self) -> None:
         """Raises CommunityPaused while the kill switch is on."""
         if self.is_paused:

@@ -85,6 +85,16 @@ class CommunityNotPaused(DomainError):
         super().__init__("The exchange is not paused.", community_id=community_id)
 
 
+class ChatTaken(DomainError):
+    code = "chat_taken"
+
+    def __init__(self, telegram_chat_id: int) -> None:
+        super().__init__(
+            "This group's new chat already has a community that members joined; the two cannot be merged here.",
+            telegram_chat_id=telegram_chat_id,
+        )
+
+
 class InvalidSettings(DomainError):
     code = "invalid_settings"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.community import Community, CommunitySettings
-from tgexchange.domain.errors import MemberNotFound, NotAnAdmin
+from tgexchange.domain.errors import ChatTaken, MemberNotFound, NotAnAdmin
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
@@ -72,6 +72,43 @@ def mark_bot_removed(uow: UnitOfWork, *, telegram_chat_id: int) -> Community | N
             community.bot_present = False
             uow.commit()
         return community
+
+
+@dataclass(frozen=True, slots=True)
+class MoveResult:
+    community: Community
+    replaced: bool
+    """An empty community the bot had registered on the new chat was removed to make way."""
+
+
+@retry_on_conflict()
+def move_to_chat(uow: UnitOfWork, *, from_chat_id: int, to_chat_id: int, now: datetime) -> MoveResult | None:
+    """A group upgraded to a supergroup gets a new chat id, and its community follows with
+    everything in it. Telegram tells the bot in both chats, and may announce the bot in the new
+    chat first, which registers an empty community there: that one is removed. None when there
+    is nothing to move (done already, or the old chat had no community). Raises ChatTaken when
+    members already joined a community on the new chat (merging two ledgers is not done here)."""
+    with uow:
+        community = uow.communities.find_by_chat(from_chat_id)
+        if community is None:
+            return None
+        placeholder = uow.communities.find_by_chat(to_chat_id)
+        if placeholder is not None:
+            if not uow.communities.remove_unused(placeholder):
+                raise ChatTaken(to_chat_id)
+            uow.flush()  # the chat id is unique: the placeholder must be gone before it is reused
+        community.move_to_chat(to_chat_id)
+        uow.audit.add(
+            AuditEntry(
+                community_id=community.id or 0,
+                action=AuditAction.MOVED,
+                at=now,
+                actor_label="Telegram",
+                detail=f"chat {from_chat_id} → {to_chat_id}",
+            )
+        )
+        uow.commit()
+        return MoveResult(community, replaced=placeholder is not None)
 
 
 @retry_on_conflict()

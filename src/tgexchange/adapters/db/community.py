@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tgexchange.adapters.db import tables
 from tgexchange.domain.community import Community
 
 
@@ -25,3 +26,12 @@ class SqlCommunityRepository:
 
     def list_all(self) -> Sequence[Community]:
         return self._session.scalars(sa.select(Community).order_by(sa.text("id"))).all()
+
+    def remove_unused(self, community: Community) -> bool:
+        community_id = community.id
+        for table in (tables.members, tables.postings):
+            if self._session.scalar(sa.select(table.c.id).where(table.c.community_id == community_id).limit(1)):
+                return False
+        self._session.execute(tables.accounts.delete().where(tables.accounts.c.community_id == community_id))
+        self._session.delete(community)
+        return True

@@ -1,8 +1,10 @@
-"""The bot in groups: joining and leaving (my_chat_member), and member commands sent there,
-which get one short pointer to the private chat (at most once a minute per person)."""
+"""The bot in groups: joining and leaving (my_chat_member), the group's upgrade to a supergroup,
+and member commands sent there, which get one short pointer to the private chat (at most once a
+minute per person)."""
 
 from __future__ import annotations
 
+import structlog
 from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import directory
@@ -13,7 +15,11 @@ from tgexchange.bot.notifier import NO_PREVIEW
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
+from tgexchange.domain.community import Community
+from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
+
+log = structlog.get_logger("tgexchange.bot")
 
 _PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
 _GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
@@ -32,6 +38,7 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
         await rt.run(community_service.mark_bot_removed, rt.uow(), telegram_chat_id=chat.id)
         return
     if now in _PRESENT and was in _GONE:
+        known = await rt.run(directory.community_by_chat, rt.uow(), chat.id)
         community = await rt.run(
             community_service.register_community,
             rt.uow(),
@@ -39,13 +46,52 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
             title=chat.title or str(chat.id),
             now=rt.now(),
         )
-        lang = rt.language(change.from_user, None, context)
-        await context.bot.send_message(
-            chat.id,
-            rt.texts.get(lang, "group-welcome", community=community.title),
-            reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id or 0)),
-            link_preview_options=NO_PREVIEW,
-        )
+        # A group that moved to its upgraded chat already has the bot and its members: Telegram
+        # announces the bot there anyway, and a second welcome would only be noise.
+        if known is None or not known.bot_present:
+            await welcome(context, rt.language(change.from_user, None, context), chat.id, community)
+
+
+async def welcome(context: Context, lang: str, chat_id: int, community: Community) -> None:
+    rt = runtime(context)
+    await context.bot.send_message(
+        chat_id,
+        rt.texts.get(lang, "group-welcome", community=community.title),
+        reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id or 0)),
+        link_preview_options=NO_PREVIEW,
+    )
+
+
+@refusals
+async def group_migrated(update: Update, context: Context) -> None:
+    """The group was upgraded to a supergroup (a new chat id). Telegram posts one service message
+    in the old chat (``migrate_to_chat_id``) and one in the new (``migrate_from_chat_id``); the
+    first to arrive moves the community, the second finds nothing left to move."""
+    rt = runtime(context)
+    message = update.message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    try:
+        moved = await rt.run(community_service.move_to_chat, rt.uow(), from_chat_id=old, to_chat_id=new, now=rt.now())
+    except ChatTaken:
+        log.warning("community_move_refused", from_chat_id=old, to_chat_id=new, reason="members joined the new chat")
+        return
+    rt.admins.forget(old)
+    rt.admins.forget(new)
+    rt.memberships.clear()  # every cached membership of that community carries the old chat id
+    if moved is None:
+        return
+    log.info("community_moved", community_id=moved.community.id, from_chat_id=old, to_chat_id=new)
+    if moved.replaced:
+        # The welcome posted when the bot was announced in the new chat invited to the removed
+        # community: post one that invites to the community that moved.
+        await welcome(context, rt.language(update.effective_user, None, context), new, moved.community)
 
 
 @refusals

@@ -285,6 +285,7 @@ audit-action-warn = warned
 audit-action-ban = banned
 audit-action-unban = unbanned
 audit-action-settings = changed settings
+audit-action-moved = moved the group to its upgraded chat
 audit-anonymous = anonymous admin
 
 ## Input safety and errors
@@ -314,6 +315,7 @@ error-community_paused = ⏸ The exchange is paused right now{ $has_reason ->
        *[no] {""}
     }. Try again when an admin resumes it.
 error-community_not_paused = The exchange is not paused.
+error-chat_taken = This group's new chat already has a community that members joined; the operator has to merge the two.
 error-invalid_settings = That setting is not valid: { $detail }
 error-insufficient_credits = You need <b>{ $needed }</b> credits but have <b>{ $available }</b>. Give feedback with /task to earn more.
 error-duplicate_posting = Those credits were already moved.

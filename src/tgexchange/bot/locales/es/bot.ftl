@@ -285,6 +285,7 @@ audit-action-warn = advirtió
 audit-action-ban = expulsó
 audit-action-unban = readmitió
 audit-action-settings = cambió los ajustes
+audit-action-moved = movió el grupo a su chat actualizado
 audit-anonymous = admin anónimo
 
 ## Seguridad de la entrada y errores
@@ -314,6 +315,7 @@ error-community_paused = ⏸ El intercambio está en pausa ahora mismo{ $has_rea
        *[no] {""}
     }. Vuelve a intentarlo cuando un admin lo reanude.
 error-community_not_paused = El intercambio no está en pausa.
+error-chat_taken = El nuevo chat de este grupo ya tiene una comunidad con miembros; el operador tiene que unir las dos.
 error-invalid_settings = Ese ajuste no es válido: { $detail }
 error-insufficient_credits = Necesitas <b>{ $needed }</b> créditos y tienes <b>{ $available }</b>. Opina con /task para ganar más.
 error-duplicate_posting = Esos créditos ya se movieron.

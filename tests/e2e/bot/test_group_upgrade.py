@@ -1,0 +1,101 @@
+"""A group upgraded to a supergroup gets a new chat id; its community, members and credits follow.
+
+Telegram posts a service message in the old chat (``migrate_to_chat_id``) and one in the new
+(``migrate_from_chat_id``), and announces the bot in the new chat (``my_chat_member``), in an
+order it does not promise; every order ends with one community on the new chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.botapi import TgUser
+from tests.e2e.bot.conftest import BotHarness
+from tgexchange.domain.community import Community
+
+NEW_CHAT = -100_555_000_111
+OWNER = TgUser(4100, "Olga")
+
+
+def on_chat(bot: BotHarness, chat_id: int) -> Community | None:
+    with bot.world.uow() as uow:
+        return uow.communities.find_by_chat(chat_id)
+
+
+async def test_the_community_follows_its_group_to_the_upgraded_chat(bot: BotHarness, community: Community) -> None:
+    _, alice = await bot.member(community, "Alice")
+    balance_before = (await bot.say(alice, "/balance")).text
+    old_chat = community.telegram_chat_id
+    bot.api.clear()
+
+    await bot.feed(bot.updates.migrated_to(old_chat, OWNER, NEW_CHAT, title=community.title))
+    await bot.feed(bot.updates.bot_status(NEW_CHAT, OWNER, "left", "member", title=community.title))
+    await bot.feed(bot.updates.migrated_from(NEW_CHAT, old_chat, title=community.title))
+
+    moved = on_chat(bot, NEW_CHAT)
+    assert moved is not None
+    assert moved.id == community.id
+    assert on_chat(bot, old_chat) is None
+    assert bot.api.sent(NEW_CHAT) == []  # no second welcome: the group already has the bot
+    assert (await bot.say(alice, "/balance")).text == balance_before
+    bot.api.statuses[(NEW_CHAT, OWNER.id)] = "administrator"
+    await bot.feed(bot.updates.group(NEW_CHAT, OWNER, "/audit", title=community.title))
+    assert "moved the group to its upgraded chat" in bot.api.last(NEW_CHAT).text
+
+
+async def test_when_the_bot_is_announced_first_its_empty_community_makes_way(
+    bot: BotHarness, community: Community
+) -> None:
+    _, alice = await bot.member(community, "Alice")
+    old_chat = community.telegram_chat_id
+
+    await bot.feed(bot.updates.bot_status(NEW_CHAT, OWNER, "left", "member", title=community.title))
+    first_welcome = bot.api.last(NEW_CHAT)
+    await bot.feed(bot.updates.migrated_from(NEW_CHAT, old_chat, title=community.title))
+    await bot.feed(bot.updates.migrated_to(old_chat, OWNER, NEW_CHAT, title=community.title))
+
+    moved = on_chat(bot, NEW_CHAT)
+    assert moved is not None
+    assert moved.id == community.id
+    welcomes = bot.api.sent(NEW_CHAT)
+    assert len(welcomes) == 2
+    assert welcomes[-1].button("Join the exchange")["url"].endswith(bot.payload(community))
+    # The first welcome's link led to the community that was removed: a friendly answer, no crash.
+    stale = first_welcome.button("Join the exchange")["url"].rsplit("=", 1)[1]
+    newcomer = TgUser(4200, "Nora")
+    bot.api.statuses[(NEW_CHAT, newcomer.id)] = "member"
+    assert "join link is not valid" in (await bot.say(newcomer, f"/start {stale}")).text
+    assert "Welcome to the exchange" in (await bot.say(newcomer, f"/start {bot.payload(community)}")).text
+    assert community.title in (await bot.say(alice, "/balance")).text
+
+
+async def test_a_new_chat_community_members_already_joined_is_left_alone(
+    bot: BotHarness, community: Community, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await bot.member(community, "Alice")
+    old_chat = community.telegram_chat_id
+    await bot.feed(bot.updates.bot_status(NEW_CHAT, OWNER, "left", "member", title="Creators 2"))
+    placeholder = on_chat(bot, NEW_CHAT)
+    assert placeholder is not None
+    await bot.member(placeholder, "Bob")
+    before = bot.world.snapshot()
+    bot.api.clear()
+
+    await bot.feed(bot.updates.migrated_to(old_chat, OWNER, NEW_CHAT))
+
+    assert "community_move_refused" in capsys.readouterr().out
+    after = bot.world.snapshot()
+    after.pop("bot_updates")
+    before.pop("bot_updates")
+    assert after == before
+    assert bot.api.calls == []
+
+
+async def test_a_replayed_upgrade_notice_has_no_second_effect(bot: BotHarness, community: Community) -> None:
+    await bot.member(community, "Alice")
+    notice = bot.updates.migrated_to(community.telegram_chat_id, OWNER, NEW_CHAT)
+    await bot.feed(notice)
+    before = bot.world.snapshot()
+
+    await bot.feed(notice)
+
+    assert bot.world.snapshot() == before

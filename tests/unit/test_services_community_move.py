@@ -1,0 +1,108 @@
+"""A group upgraded to a supergroup: its community moves to the new chat id, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.world import World
+from tgexchange.domain.audit import AuditAction
+from tgexchange.domain.community import Community
+from tgexchange.domain.errors import ChatTaken
+from tgexchange.domain.ledger import AccountKey
+from tgexchange.services import community as community_service
+from tgexchange.services import stats as stats_service
+
+NEW_CHAT = -100_999_000_001
+
+
+def move(world: World, community: Community) -> community_service.MoveResult | None:
+    return community_service.move_to_chat(
+        world.uow(), from_chat_id=community.telegram_chat_id, to_chat_id=NEW_CHAT, now=world.now
+    )
+
+
+def find_by_chat(world: World, chat_id: int) -> Community | None:
+    with world.uow() as uow:
+        return uow.communities.find_by_chat(chat_id)
+
+
+def test_the_community_moves_with_its_members_credits_and_history(any_world: World) -> None:
+    world = any_world
+    community = world.community(welcome_credits=20)
+    owner = world.member(community)
+    giver = world.member(community)
+    world.submission(owner, wanted=1)
+    world.verified(world.task(giver))
+    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=giver.id or 0)
+
+    moved = move(world, community)
+
+    assert moved is not None
+    assert (moved.community.id, moved.replaced) == (community.id, False)
+    assert find_by_chat(world, community.telegram_chat_id) is None
+    found = find_by_chat(world, NEW_CHAT)
+    assert found is not None
+    assert (found.id, found.title, found.bot_present) == (community.id, community.title, True)
+    assert stats_service.member_balance(world.storage.member_reader, member_id=giver.id or 0) == balance_before
+    with world.uow() as uow:
+        entries = uow.audit.recent(community.id or 0, limit=5)
+        assert uow.ledger.is_balanced(community.id)
+    assert [(e.action, e.actor_label) for e in entries] == [(AuditAction.MOVED, "Telegram")]
+    assert str(NEW_CHAT) in (entries[0].detail or "")
+
+
+def test_the_second_announcement_finds_nothing_left_to_move(any_world: World) -> None:
+    community = any_world.community()
+    any_world.member(community)
+    assert move(any_world, community) is not None
+    before = any_world.snapshot()
+
+    assert move(any_world, community) is None
+    assert any_world.snapshot() == before
+
+
+def test_an_empty_community_the_bot_registered_on_the_new_chat_makes_way(any_world: World) -> None:
+    world = any_world
+    community = world.community()
+    member = world.member(community)
+    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=member.id or 0)
+    placeholder = community_service.register_community(
+        world.uow(), telegram_chat_id=NEW_CHAT, title=community.title, now=world.now
+    )
+
+    moved = move(world, community)
+
+    assert moved is not None
+    assert moved.replaced
+    found = find_by_chat(world, NEW_CHAT)
+    assert found is not None
+    assert found.id == community.id
+    with world.uow() as uow:
+        assert uow.communities.find(placeholder.id or 0) is None
+        assert uow.ledger.balance(AccountKey.issuance(placeholder.id or 0)) == 0
+        assert uow.ledger.is_balanced()
+    assert stats_service.member_balance(world.storage.member_reader, member_id=member.id or 0) == balance_before
+
+
+def test_a_community_on_the_new_chat_that_members_joined_is_never_merged(any_world: World) -> None:
+    world = any_world
+    community = world.community()
+    world.member(community)
+    taken = community_service.register_community(world.uow(), telegram_chat_id=NEW_CHAT, title="New", now=world.now)
+    world.member(taken, link=None)
+    before = world.snapshot()
+
+    with pytest.raises(ChatTaken):
+        move(world, community)
+
+    assert world.snapshot() == before
+
+
+def test_a_chat_without_a_community_moves_nothing(world: World) -> None:
+    world.member(world.community())
+    before = world.snapshot()
+
+    moved = community_service.move_to_chat(world.uow(), from_chat_id=-4242, to_chat_id=NEW_CHAT, now=world.now)
+
+    assert moved is None
+    assert world.snapshot() == before
