@@ -117,6 +117,7 @@ class BotApi(BaseRequest):
         self.calls: list[Call] = []
         self.statuses: dict[tuple[int, int], str] = {}
         self.fail: dict[str, tuple[int, str]] = {}
+        self.migrated: dict[int, int] = {}  # a group's old chat id → its supergroup's
         self.updates: list[dict[str, Any]] = []
         self._message_ids = itertools.count(1000)
 
@@ -146,6 +147,17 @@ class BotApi(BaseRequest):
         if name in self.fail:
             status, description = self.fail[name]
             return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
+        moved_to = self.migrated.get(int(str(params.get("chat_id", 0))))
+        if name == "sendMessage" and moved_to is not None:
+            # As Telegram answers a send to a group that became a supergroup (a capture is quoted
+            # in TwiN/gatus#179).
+            body = {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": moved_to},
+            }
+            return 400, json.dumps(body).encode()
         try:
             result = self.answer(name, params)
         except BadHtml as error:

@@ -13,16 +13,20 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import structlog
 from telegram import Bot, LinkPreviewOptions
-from telegram.error import Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from tgexchange.bot.keyboards import to_json, to_markup
 from tgexchange.bot.notices import Outgoing, UowFactory, render_notice
 from tgexchange.bot.texts import Texts
+from tgexchange.domain.errors import ChatTaken
+from tgexchange.services import community as community_service
 from tgexchange.services.ports import Notice
 
 log = structlog.get_logger("tgexchange.bot.notifier")
@@ -30,8 +34,24 @@ log = structlog.get_logger("tgexchange.bot.notifier")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def send(bot: Bot, outgoing: Outgoing) -> bool:
-    """Sends one rendered message; False (logged) when Telegram refuses it."""
+def follow_group(uow: UowFactory, old_chat_id: int, new_chat_id: int) -> None:
+    """Telegram refused a message to a group because it became a supergroup, and the bot missed
+    the notice of it (it was away longer than Telegram keeps updates): the community follows now.
+    The message goes to the new chat either way: it is the same group of people."""
+    try:
+        moved = community_service.move_to_chat(
+            uow(), from_chat_id=old_chat_id, to_chat_id=new_chat_id, now=datetime.now(UTC)
+        )
+    except ChatTaken:
+        log.warning("community_move_refused", from_chat_id=old_chat_id, to_chat_id=new_chat_id)
+        return
+    if moved is not None:
+        log.info("community_moved", from_chat_id=old_chat_id, to_chat_id=new_chat_id, noticed_by="send")
+
+
+async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> bool:
+    """Sends one rendered message; False (logged) when Telegram refuses it. With ``uow``, a
+    group that became a supergroup is followed (see follow_group) and the message resent there."""
     try:
         await bot.send_message(
             outgoing.chat_id,
@@ -39,6 +59,13 @@ async def send(bot: Bot, outgoing: Outgoing) -> bool:
             reply_markup=to_markup(outgoing.keyboard),
             link_preview_options=NO_PREVIEW,
         )
+    except ChatMigrated as error:
+        if uow is None:
+            log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
+            return False
+        new_chat_id = int(error.new_chat_id)
+        await asyncio.to_thread(follow_group, uow, outgoing.chat_id, new_chat_id)
+        return await send(bot, replace(outgoing, chat_id=new_chat_id))  # no uow: at most one hop
     except Forbidden as error:
         log.info("notice_unreachable", chat_id=outgoing.chat_id, error=str(error))
         return False
@@ -76,7 +103,7 @@ class BotNotifier:
             log.warning("notice_dropped_bot_not_running", member_id=notice.member_id, kind=notice.kind)
             return
         for outgoing in self.render(notice):
-            future = asyncio.run_coroutine_threadsafe(send(self._bot, outgoing), loop)
+            future = asyncio.run_coroutine_threadsafe(send(self._bot, outgoing, self._uow), loop)
             with self._lock:
                 self._pending.add(future)
             future.add_done_callback(self._done)
@@ -188,6 +215,11 @@ class TelegramNotifier:
                 continue
             if response.status_code >= 500:
                 self._sleep(min(2.0**attempt, 30.0))
+                continue
+            moved_to = body.get("parameters", {}).get("migrate_to_chat_id")
+            if moved_to is not None and payload["chat_id"] == outgoing.chat_id:  # at most one hop
+                follow_group(self._uow, outgoing.chat_id, int(moved_to))
+                payload["chat_id"] = int(moved_to)
                 continue
             # 400 (chat not found), 403 (blocked by the user): retrying cannot help.
             log.info(

@@ -176,7 +176,7 @@ class Runtime:
                 await self.send(outgoing)
 
     async def send(self, outgoing: Outgoing) -> bool:
-        return await send(self.notifier_bot, outgoing)
+        return await send(self.notifier_bot, outgoing, self.container.storage.uow)
 
     @property
     def notifier_bot(self) -> Bot:

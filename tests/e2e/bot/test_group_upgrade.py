@@ -10,6 +10,8 @@ import pytest
 
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
+from tgexchange.bot.app import runtime_of
+from tgexchange.bot.notices import Outgoing
 from tgexchange.domain.community import Community
 
 NEW_CHAT = -100_555_000_111
@@ -99,3 +101,41 @@ async def test_a_replayed_upgrade_notice_has_no_second_effect(bot: BotHarness, c
     await bot.feed(notice)
 
     assert bot.world.snapshot() == before
+
+
+async def test_a_missed_upgrade_is_noticed_when_telegram_refuses_a_message_to_the_old_chat(
+    bot: BotHarness, community: Community
+) -> None:
+    # The bot was away longer than Telegram keeps updates: it never saw the service messages.
+    _, alice = await bot.member(community, "Alice")
+    old_chat = community.telegram_chat_id
+    bot.api.migrated[old_chat] = NEW_CHAT
+    bot.api.clear()
+
+    delivered = await runtime_of(bot.app).send(Outgoing(old_chat, "Night timelapse got all its feedback 🎉"))
+
+    assert delivered
+    assert [c.chat_id for c in bot.api.sent()] == [old_chat, NEW_CHAT]
+    assert bot.api.last(NEW_CHAT).text == "Night timelapse got all its feedback 🎉"
+    moved = on_chat(bot, NEW_CHAT)
+    assert moved is not None
+    assert moved.id == community.id
+    assert community.title in (await bot.say(alice, "/balance")).text
+
+
+async def test_a_refused_follow_still_delivers_the_message_to_the_group(bot: BotHarness, community: Community) -> None:
+    await bot.member(community, "Alice")
+    await bot.feed(bot.updates.bot_status(NEW_CHAT, OWNER, "left", "member", title="Creators 2"))
+    placeholder = on_chat(bot, NEW_CHAT)
+    assert placeholder is not None
+    await bot.member(placeholder, "Bob")
+    bot.api.migrated[community.telegram_chat_id] = NEW_CHAT
+    bot.api.clear()
+
+    delivered = await runtime_of(bot.app).send(Outgoing(community.telegram_chat_id, "hello"))
+
+    assert delivered  # the same people, in the chat Telegram named
+    assert [c.chat_id for c in bot.api.sent()] == [community.telegram_chat_id, NEW_CHAT]
+    still = on_chat(bot, community.telegram_chat_id)
+    assert still is not None
+    assert still.id == community.id  # two communities with members are never merged

@@ -10,6 +10,7 @@ import pytest
 
 from tests.fakes import FakeQualityGate
 from tests.world import World
+from tgexchange.bot.notices import Outgoing
 from tgexchange.bot.notifier import SendPacer, TelegramNotifier
 from tgexchange.domain.content import Platform
 from tgexchange.services.ports import Notice
@@ -149,3 +150,37 @@ def test_the_pacer_spaces_messages_to_one_chat_and_overall() -> None:
     pacer.wait(-100)
     pacer.wait(-100)  # a group: three seconds apart
     assert sleeps == pytest.approx([0.1, 0.9, 0.1, 3.0])
+
+
+def test_a_group_that_became_a_supergroup_is_followed_and_the_message_resent(world: World) -> None:
+    community = world.community()
+    world.member(community)
+    new_chat = -100_444_000_222
+    upgraded = {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": new_chat},
+    }
+    telegram = Telegram((400, upgraded))
+
+    sent = notifier(world, telegram, []).send(Outgoing(community.telegram_chat_id, "Night timelapse is complete"))
+
+    assert sent
+    assert [r["chat_id"] for r in telegram.requests] == [community.telegram_chat_id, new_chat]
+    with world.uow() as uow:
+        moved = uow.communities.find_by_chat(new_chat)
+    assert moved is not None
+    assert moved.id == community.id
+
+
+def test_an_upgraded_chat_without_a_community_still_gets_the_message_once(world: World) -> None:
+    world.member(world.community())
+    new_chat = -100_444_000_333
+    upgraded = {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": new_chat}}
+    telegram = Telegram((400, upgraded), (400, {**upgraded, "parameters": {"migrate_to_chat_id": -1}}))
+    before = world.snapshot()
+
+    assert not notifier(world, telegram, []).send(Outgoing(-4242, "hello"))
+    assert [r["chat_id"] for r in telegram.requests] == [-4242, new_chat]  # one hop, never a chase
+    assert world.snapshot() == before
