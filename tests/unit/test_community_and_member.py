@@ -103,7 +103,7 @@ def test_with_changes_returns_a_copy_and_leaves_the_original_alone() -> None:
 
 
 valid_settings = st.builds(
-    lambda credits, words, platforms, open_tasks, deadline_s, welcome, maximum, default_share: CommunitySettings(
+    lambda credits, words, platforms, open_tasks, deadline_s, welcome, maximum, default_share, group: CommunitySettings(
         credits_per_feedback=credits,
         min_words=words,
         allowed_platforms=frozenset(platforms),
@@ -112,6 +112,7 @@ valid_settings = st.builds(
         welcome_credits=welcome,
         max_feedback_per_submission=maximum,
         default_feedback_per_submission=max(1, round(maximum * default_share)),
+        group_language=group,
     ),
     st.integers(1, 10_000),
     st.integers(0, 200),
@@ -121,6 +122,7 @@ valid_settings = st.builds(
     st.integers(0, 100_000),
     st.integers(1, 100),
     st.floats(0, 1),
+    st.sampled_from([None, "en", "es"]),
 )
 
 
@@ -347,3 +349,18 @@ def test_clean_display_name_is_idempotent(raw: str) -> None:
     once = clean_display_name(raw)
 
     assert clean_display_name(once) == once
+
+
+def test_the_group_language_is_a_two_letter_code_or_each_persons() -> None:
+    assert CommunitySettings().group_language is None
+    assert CommunitySettings(group_language="es").group_language == "es"
+    for bad in ("ES", "english", "e", "", "es-419", 7):
+        with pytest.raises(InvalidSettings, match="group language"):
+            CommunitySettings(group_language=bad)  # type: ignore[arg-type]
+
+
+def test_settings_stored_before_the_group_language_existed_read_as_each_persons() -> None:
+    stored = CommunitySettings().to_json()
+    del stored["group_language"]
+    assert CommunitySettings.from_json(stored).group_language is None
+    assert CommunitySettings.from_json({**stored, "group_language": "es"}).group_language == "es"

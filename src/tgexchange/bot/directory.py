@@ -25,6 +25,7 @@ class Recipient:
     community_title: str
     chat_id: int
     bot_present: bool
+    group_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ def recipient(uow: UnitOfWork, member_id: int) -> Recipient | None:
             community_title=community.title,
             chat_id=community.telegram_chat_id,
             bot_present=community.bot_present,
+            group_language=community.settings.group_language,
         )
 
 

@@ -51,7 +51,9 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoin
         title = short(submission.title, MAX_TITLE)
         messages = [Outgoing(to.telegram_user_id, texts.get(lang, f"notice-{kind}", title=title))]
         if kind == "submission_completed" and to.bot_present:
-            note = texts.get(lang, "group-submission-completed", owner=to.display_name, title=title)
+            note = texts.get(
+                to.group_language or lang, "group-submission-completed", owner=to.display_name, title=title
+            )
             messages.append(Outgoing(to.chat_id, note))
         return messages
     view = directory.task_view(uow(), int(str(params["task_id"])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _WHOLE_NUMBER_FIELDS = (
     "credits_per_feedback",
     "min_words",
@@ -29,6 +31,9 @@ class CommunitySettings:
     welcome_credits: int = 30
     max_feedback_per_submission: int = 10
     default_feedback_per_submission: int = 3
+    group_language: str | None = None
+    """The language of what the bot posts in the group for everyone (a completion, a pause); None:
+    the language of the person whose action it is."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
@@ -37,6 +42,10 @@ class CommunitySettings:
                 raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
+        if self.group_language is not None and (
+            not isinstance(self.group_language, str) or not _LANGUAGE_CODE.fullmatch(self.group_language)
+        ):
+            raise InvalidSettings("group language must be a two-letter language code")
         checks: list[tuple[bool, str]] = [
             (1 <= self.credits_per_feedback <= 10_000, "credits per feedback must be 1..10000"),
             (0 <= self.min_words <= 200, "minimum words must be 0..200"),
@@ -74,6 +83,7 @@ class CommunitySettings:
             "welcome_credits": self.welcome_credits,
             "max_feedback_per_submission": self.max_feedback_per_submission,
             "default_feedback_per_submission": self.default_feedback_per_submission,
+            "group_language": self.group_language,
         }
 
     @classmethod
@@ -85,6 +95,8 @@ class CommunitySettings:
             kwargs["allowed_platforms"] = frozenset(Platform(p) for p in raw.pop("allowed_platforms"))
         if "task_deadline_s" in raw:
             kwargs["task_deadline"] = timedelta(seconds=int(raw.pop("task_deadline_s")))
+        if "group_language" in raw:  # absent in settings stored before it existed
+            kwargs["group_language"] = raw.pop("group_language")
         for key, value in raw.items():
             if key in defaults.__dataclass_fields__:
                 kwargs[key] = int(value)

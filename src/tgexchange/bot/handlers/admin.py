@@ -24,7 +24,7 @@ from tgexchange.bot.notices import Outgoing, short
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
-from tgexchange.bot.texts import plain
+from tgexchange.bot.texts import SUPPORTED, plain
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import DomainError
@@ -41,6 +41,7 @@ AUDIT_DETAIL = 120
 MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters after entities are parsed
 
 # Numeric settings on the menu, and how far one tap moves each.
+AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
 STEPS: dict[str, int] = {
     "credits_per_feedback": 1,
     "min_words": 1,
@@ -187,7 +188,8 @@ async def _pause(rt: Runtime, community: Community, member: Member, request: Req
     )
     await rt.deliver(uow, actor_member_id=member.id)
     if not in_group:  # the group hears it too; in the group itself the answer already says it
-        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(lang, "group-paused", reason=reason)))
+        group_lang = community.settings.group_language or lang
+        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(group_lang, "group-paused", reason=reason)))
     return rt.texts.get(lang, "paused", cancelled=len(cancelled)), None
 
 
@@ -203,7 +205,8 @@ async def _resume(rt: Runtime, community: Community, member: Member, request: Re
         actor_label=member.display_name,
     )
     if not in_group:
-        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(lang, "group-resumed")))
+        group_lang = community.settings.group_language or lang
+        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(group_lang, "group-resumed")))
     return rt.texts.get(lang, "resumed"), None
 
 
@@ -312,6 +315,16 @@ def settings_menu(rt: Runtime, lang: str, community: Community) -> tuple[str, Ke
             for p in Platform
         )
     )
+    chosen = settings.group_language
+    shown = rt.texts.label(lang, f"settings-group-language-{chosen or 'auto'}")
+    rows.append(
+        (
+            Button(
+                rt.texts.label(lang, "settings-group-language", value=shown),
+                callback_data=callback(SETTINGS, cid, "group_language", _next_group_language(chosen)),
+            ),
+        )
+    )
     text = (
         rt.texts.get(lang, "settings-title", community=community.title)
         + "\n"
@@ -320,7 +333,18 @@ def settings_menu(rt: Runtime, lang: str, community: Community) -> tuple[str, Ke
     return text, tuple(rows)
 
 
+def _next_group_language(current: str | None) -> str:
+    """The button cycles: each person's language, then every supported language in turn."""
+    cycle = [AUTO_LANGUAGE, *SUPPORTED]
+    now = current if current in cycle else AUTO_LANGUAGE
+    return cycle[(cycle.index(now) + 1) % len(cycle)]
+
+
 def _change(settings: CommunitySettings, name: str, how: str) -> dict[str, object] | None:
+    if name == "group_language":
+        if how == AUTO_LANGUAGE:
+            return {"group_language": None}
+        return {"group_language": how} if how in SUPPORTED else None
     if name == "platform":
         platform = Platform(how)
         return {"allowed_platforms": settings.allowed_platforms ^ {platform}}

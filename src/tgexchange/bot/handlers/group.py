@@ -53,7 +53,9 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
 
 
 async def welcome(context: Context, lang: str, chat_id: int, community: Community) -> None:
+    """``lang`` stands in when the community has not chosen a language for the group."""
     rt = runtime(context)
+    lang = community.settings.group_language or lang
     await context.bot.send_message(
         chat_id,
         rt.texts.get(lang, "group-welcome", community=community.title),

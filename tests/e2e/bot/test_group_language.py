@@ -1,0 +1,78 @@
+"""The language of what the bot posts in the group for everyone: each person's (the default), or
+one the admins choose in /settings."""
+
+from __future__ import annotations
+
+from tests.botapi import TgUser
+from tests.e2e.bot.conftest import BotHarness
+from tgexchange.domain.community import Community
+
+ADMIN = TgUser(4300, "Ada")
+VIDEO = "https://youtu.be/Xk3mRv9TqLw"
+
+
+def group_language(bot: BotHarness, community: Community) -> str | None:
+    with bot.world.uow() as uow:
+        found = uow.communities.find(community.id or 0)
+    assert found is not None
+    return found.settings.group_language
+
+
+async def test_admins_choose_the_group_language_on_the_settings_menu(bot: BotHarness, community: Community) -> None:
+    bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "administrator"
+    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/settings"))
+    menu = bot.api.last(community.telegram_chat_id)
+    assert menu.button("🗣 Group posts: each person's language")
+
+    shown = []
+    for _ in range(3):
+        button = menu.button("🗣 Group posts")
+        await bot.feed(bot.updates.press(ADMIN, menu, button["callback_data"]))
+        menu = bot.api.last(community.telegram_chat_id)
+        shown.append((group_language(bot, community), menu.button("🗣 Group posts")["text"]))
+
+    assert shown == [
+        ("en", "🗣 Group posts: English"),
+        ("es", "🗣 Group posts: Español"),
+        (None, "🗣 Group posts: each person's language"),
+    ]
+    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/audit"))
+    assert "group_language=es" in bot.api.last(community.telegram_chat_id).text
+
+
+async def test_a_forged_language_button_changes_nothing(bot: BotHarness, community: Community) -> None:
+    bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "administrator"
+    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/settings"))
+    menu = bot.api.last(community.telegram_chat_id)
+
+    await bot.feed(bot.updates.press(ADMIN, menu, f"st:{community.id}:group_language:<b>xx</b>"))
+
+    assert group_language(bot, community) is None
+
+
+async def test_group_posts_use_the_chosen_language_whoever_triggers_them(bot: BotHarness) -> None:
+    community = bot.world.community(group_language="es")
+    await bot.join(ADMIN, community, status="administrator")  # Ada reads English
+    await bot.say(ADMIN, "/pause maintenance tonight")
+    assert (
+        "Un admin ha pausado el intercambio. Motivo: maintenance tonight"
+        in bot.api.last(community.telegram_chat_id).text
+    )
+    assert "Paused" in bot.api.last(ADMIN.id).text  # her own answer stays in her language
+    await bot.say(ADMIN, "/resume")
+    assert "El intercambio vuelve a funcionar" in bot.api.last(community.telegram_chat_id).text
+
+    owner, olga = await bot.member(community, "Olga")  # English too
+    bot.video(owner, "Xk3mRv9TqLw", title="Final cut")
+    await bot.say(olga, f"/submit {VIDEO} 1")
+    giver, gus = await bot.member(community, "Gus")
+    await bot.press(gus, await bot.say(gus, "/task"), "td:")
+    submission_id = bot.queue.submission_ids[-1]
+    with bot.world.uow() as uow:
+        submission = uow.submissions.find(submission_id)
+    assert submission is not None
+    bot.world.comment(giver, submission, "The pacing in the middle drags a little but the ending shot is earned.")
+    await bot.verify(submission_id)
+
+    assert "«Final cut» de Olga recibió todas las opiniones que pidió" in bot.api.last(community.telegram_chat_id).text
+    assert "got all the feedback you asked for" in bot.api.last(olga.id).text
