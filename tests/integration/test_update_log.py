@@ -67,3 +67,15 @@ def test_a_claim_stores_its_time_as_every_other_timestamp_is_stored(storage: Sto
         )
     assert stored == [moment, T + timedelta(days=1)]
     assert older == [5]
+
+
+def test_a_claim_on_a_whole_second_is_stored_as_sqlalchemy_stores_it(sqlite_storage: Storage) -> None:
+    # sqlite3's own datetime adapter drops ".000000" on whole seconds: text comparison (pruning)
+    # would then differ from a time SQLAlchemy bound.
+    log = SqlUpdateLog(sqlite_storage.engine, keep_for=timedelta(days=7))
+    log.claim(1, now=T)
+    with sqlite_storage.engine.begin() as connection:
+        connection.execute(tables.bot_updates.insert(), {"update_id": 2, "received_at": T})
+        stored = connection.exec_driver_sql("SELECT received_at FROM bot_updates ORDER BY update_id").scalars().all()
+    assert stored[0] == stored[1] == "2026-03-02 00:00:00.000000"
+    assert log.prune(now=T + timedelta(days=7)) == 0  # exactly a week old: kept

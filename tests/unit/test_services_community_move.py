@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from tests.world import World
@@ -106,3 +108,42 @@ def test_a_chat_without_a_community_moves_nothing(world: World) -> None:
 
     assert moved is None
     assert world.snapshot() == before
+
+
+def race(world: World, old_chat: int, new_chat: int) -> list[community_service.MoveResult | None]:
+    """Both notices of one upgrade, handled at the same moment in two threads."""
+    barrier = threading.Barrier(2)
+    results: list[community_service.MoveResult | None] = []
+
+    def notice() -> None:
+        barrier.wait(timeout=10)
+        results.append(
+            community_service.move_to_chat(world.uow(), from_chat_id=old_chat, to_chat_id=new_chat, now=world.now)
+        )
+
+    threads = [threading.Thread(target=notice) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.parametrize("with_placeholder", [False, True])
+def test_two_notices_handled_at_once_move_the_community_once(any_world: World, with_placeholder: bool) -> None:
+    # The two notices of one upgrade come from different senders, so the bot (or two webhook
+    # processes) may handle them at the same time.
+    world = any_world
+    for round_no in range(5):
+        community = world.community()
+        world.member(community)
+        new_chat = NEW_CHAT - round_no
+        if with_placeholder:
+            community_service.register_community(world.uow(), telegram_chat_id=new_chat, title="x", now=world.now)
+
+        results = race(world, community.telegram_chat_id, new_chat)
+
+        assert [r is None for r in results].count(False) == 1, results
+        with world.uow() as uow:
+            moves = [e for e in uow.audit.recent(community.id or 0, limit=10) if e.action is AuditAction.MOVED]
+        assert len(moves) == 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from tgexchange.domain.audit import AuditAction
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission
@@ -144,3 +146,11 @@ def community_stats(uow: UnitOfWork, community_id: int, *, max_members: int = 10
         rows = uow.stats.leaderboard(community_id, limit=max_members)
         open_tasks = uow.tasks.list_in_community(community_id, statuses=_OPEN)
         return CommunityStats(members=len(rows), verified=sum(r.verified for r in rows), open_tasks=len(open_tasks))
+
+
+def moved_here_since(uow: UnitOfWork, community_id: int, since: datetime) -> bool:
+    """Whether the community moved to a new chat (a supergroup upgrade) at or after ``since``."""
+    with uow:
+        return any(
+            entry.action is AuditAction.MOVED and entry.at >= since for entry in uow.audit.recent(community_id, limit=5)
+        )

@@ -197,8 +197,11 @@ class TelegramNotifier:
         markup = to_json(outgoing.keyboard)
         if markup is not None:
             payload["reply_markup"] = markup
-        for attempt in range(1, self._max_attempts + 1):
-            self._pacer.wait(outgoing.chat_id)
+        attempts = self._max_attempts
+        attempt = 0
+        while attempt < attempts:
+            attempt += 1
+            self._pacer.wait(int(payload["chat_id"]))
             try:
                 response = self._client.post(self._url, json=payload)
             except httpx.HTTPError as error:
@@ -220,6 +223,7 @@ class TelegramNotifier:
             if moved_to is not None and payload["chat_id"] == outgoing.chat_id:  # at most one hop
                 follow_group(self._uow, outgoing.chat_id, int(moved_to))
                 payload["chat_id"] = int(moved_to)
+                attempts += 1  # the hop is not a failed attempt: the resend gets its own
                 continue
             # 400 (chat not found), 403 (blocked by the user): retrying cannot help.
             log.info(

@@ -89,10 +89,12 @@ def move_to_chat(uow: UnitOfWork, *, from_chat_id: int, to_chat_id: int, now: da
     is nothing to move (done already, or the old chat had no community). Raises ChatTaken when
     members already joined a community on the new chat (merging two ledgers is not done here)."""
     with uow:
-        community = uow.communities.find_by_chat(from_chat_id)
+        # Both rows locked: the two notices of one upgrade may be handled at the same time (they
+        # come from different senders), and a join must not land between the check and the removal.
+        community = uow.communities.find_by_chat(from_chat_id, for_update=True)
         if community is None:
             return None
-        placeholder = uow.communities.find_by_chat(to_chat_id)
+        placeholder = uow.communities.find_by_chat(to_chat_id, for_update=True)
         if placeholder is not None:
             if not uow.communities.remove_unused(placeholder):
                 raise ChatTaken(to_chat_id)

@@ -6,11 +6,17 @@ order it does not promise; every order ends with one community on the new chat."
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 
-from tests.botapi import TgUser
-from tests.e2e.bot.conftest import BotHarness
-from tgexchange.bot.app import runtime_of
+from tests.botapi import BotApi, TgUser
+from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for
+from tests.fakes import RecordingQueue
+from tests.world import World
+from tgexchange.bootstrap import Storage
+from tgexchange.bot.app import runtime_of, start_bot, stop_bot
 from tgexchange.bot.notices import Outgoing
 from tgexchange.domain.community import Community
 
@@ -139,3 +145,44 @@ async def test_a_refused_follow_still_delivers_the_message_to_the_group(bot: Bot
     still = on_chat(bot, community.telegram_chat_id)
     assert still is not None
     assert still.id == community.id  # two communities with members are never merged
+
+
+async def test_a_bot_re_added_after_an_unseen_removal_welcomes_again(bot: BotHarness, community: Community) -> None:
+    # Only an announcement right after an upgrade is silent; the bot's removal may go unseen
+    # (claimed, then a crash; or away longer than Telegram keeps updates).
+    await bot.member(community, "Alice")
+    bot.api.clear()
+
+    await bot.feed(bot.updates.bot_status(community.telegram_chat_id, OWNER, "left", "member", title=community.title))
+
+    assert "Join the exchange" in str(bot.api.last(community.telegram_chat_id).buttons)
+
+
+@pytest.mark.postgres
+async def test_both_notices_handled_at_once_post_one_replacement_welcome(
+    postgres_storage: Storage, tmp_path: Path
+) -> None:
+    # On PostgreSQL the bot runs use cases in threads, and the two notices come from different
+    # senders (the person in the old chat, the new chat itself), so they run side by side.
+    world = World(postgres_storage)
+    container = container_for(world, tmp_path)
+    api, queue = BotApi(), RecordingQueue()
+    app = build_harness_app(container, api, queue)
+    welcomes = []
+    async with app:
+        await start_bot(app)
+        bot = BotHarness(app, api, world, container, queue)
+        for round_no in range(8):
+            community = world.community()
+            world.member(community)
+            old_chat, new_chat = community.telegram_chat_id, NEW_CHAT - round_no
+            await bot.feed(bot.updates.bot_status(new_chat, OWNER, "left", "member", title=community.title))
+            api.clear()
+            await asyncio.gather(
+                bot.feed(bot.updates.migrated_to(old_chat, OWNER, new_chat, title=community.title)),
+                bot.feed(bot.updates.migrated_from(new_chat, old_chat, title=community.title)),
+            )
+            welcomes.append(len(api.sent(new_chat)))
+        await stop_bot(app)
+    container.storage.dispose()
+    assert welcomes == [1] * 8

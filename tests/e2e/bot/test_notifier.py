@@ -184,3 +184,15 @@ def test_an_upgraded_chat_without_a_community_still_gets_the_message_once(world:
     assert not notifier(world, telegram, []).send(Outgoing(-4242, "hello"))
     assert [r["chat_id"] for r in telegram.requests] == [-4242, new_chat]  # one hop, never a chase
     assert world.snapshot() == before
+
+
+def test_an_upgrade_answer_after_retries_is_still_resent(world: World) -> None:
+    community = world.community()
+    world.member(community)
+    new_chat = -100_444_000_444
+    flood = {"ok": False, "error_code": 429, "parameters": {"retry_after": 1}}
+    upgraded = {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": new_chat}}
+    telegram = Telegram((429, flood), (429, flood), (429, flood), (400, upgraded))
+
+    assert notifier(world, telegram, []).send(Outgoing(community.telegram_chat_id, "Night timelapse is complete"))
+    assert [r["chat_id"] for r in telegram.requests] == [community.telegram_chat_id] * 4 + [new_chat]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
 from tgexchange.domain.community import Community
+from tgexchange.domain.ledger import AccountKind
 
 
 class SqlCommunityRepository:
@@ -21,8 +22,11 @@ class SqlCommunityRepository:
     def find(self, community_id: int) -> Community | None:
         return self._session.get(Community, community_id)
 
-    def find_by_chat(self, telegram_chat_id: int) -> Community | None:
-        return self._session.scalars(sa.select(Community).filter_by(telegram_chat_id=telegram_chat_id)).one_or_none()
+    def find_by_chat(self, telegram_chat_id: int, *, for_update: bool = False) -> Community | None:
+        query = sa.select(Community).filter_by(telegram_chat_id=telegram_chat_id)
+        if for_update:
+            query = query.with_for_update()
+        return self._session.scalars(query).one_or_none()
 
     def list_all(self) -> Sequence[Community]:
         return self._session.scalars(sa.select(Community).order_by(sa.text("id"))).all()
@@ -32,6 +36,8 @@ class SqlCommunityRepository:
         for table in (tables.members, tables.postings):
             if self._session.scalar(sa.select(table.c.id).where(table.c.community_id == community_id).limit(1)):
                 return False
-        self._session.execute(tables.accounts.delete().where(tables.accounts.c.community_id == community_id))
+        accounts = tables.accounts
+        issuance = sa.and_(accounts.c.kind == AccountKind.ISSUANCE, accounts.c.owner_id == community_id)
+        self._session.execute(accounts.delete().where(issuance))
         self._session.delete(community)
         return True

@@ -76,7 +76,10 @@ def _sqlite_inserter(engine: Engine) -> Callable[[int, datetime], bool]:
     compiled = _INSERT.compile(dialect=engine.dialect, column_keys=["update_id", "received_at"])
     assert compiled.positiontup == ["update_id", "received_at"], compiled.positiontup
     sql = str(compiled)
-    received_at = tables.bot_updates.c.received_at.type.bind_processor(engine.dialect)
+    column_type = tables.bot_updates.c.received_at.type
+    # The dialect's own form (SQLite keeps text: "YYYY-MM-DD HH:MM:SS.ffffff"), as SQLAlchemy
+    # binds it everywhere else; the generic type would hand sqlite3 a datetime to format its way.
+    received_at = column_type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
     assert received_at is not None
 
     def insert(update_id: int, now: datetime) -> bool:

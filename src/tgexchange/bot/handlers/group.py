@@ -4,6 +4,8 @@ minute per person)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from telegram import Chat, ChatMember, Update
 
@@ -23,6 +25,9 @@ log = structlog.get_logger("tgexchange.bot")
 
 _PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
 _GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
+# How long after a supergroup upgrade Telegram's announcement of the bot in the new chat counts as
+# part of it (the notices and the announcement arrive together, also after a backlog).
+MOVE_WINDOW = timedelta(minutes=10)
 
 
 @refusals
@@ -46,9 +51,15 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
             title=chat.title or str(chat.id),
             now=rt.now(),
         )
-        # A group that moved to its upgraded chat already has the bot and its members: Telegram
-        # announces the bot there anyway, and a second welcome would only be noise.
-        if known is None or not known.bot_present:
+        # A group that just moved to its upgraded chat already has the bot and its members:
+        # Telegram announces the bot there anyway, and a second welcome would only be noise. (A
+        # bot re-added after its removal went unseen is welcomed as usual.)
+        just_moved = (
+            known is not None
+            and known.bot_present
+            and await rt.run(directory.moved_here_since, rt.uow(), known.id or 0, rt.now() - MOVE_WINDOW)
+        )
+        if not just_moved:
             await welcome(context, rt.language(change.from_user, None, context), chat.id, community)
 
 
