@@ -222,6 +222,28 @@ def test_the_shared_rate_limit_counts_each_window_separately() -> None:
     limit.acquire()  # a new window starts at 104
 
 
+def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_tasks(world: World, jobs: Jobs) -> None:
+    # A worker starting after a crash looks ahead for tasks left in flight; if an ordinary sweep
+    # (which does not look ahead) or a dead worker holds the lock, it must not simply give up: the
+    # tasks would wait for their 10-minute marker. A CI run caught exactly that.
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)  # its verification job died with the worker
+
+    with ExpiringLock(jobs.huey, "sweep", ttl_s=60):
+        skipped = jobs.sweep()
+        run_due(jobs, world.clock)
+    assert skipped.get() == {"skipped": 1}
+    assert world.task_row(task.id or 0).status is not TaskStatus.VERIFIED
+
+    run_due(jobs, world.clock, minutes=3)  # the retry 5 s later, then the (debounced) verification
+
+    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+
+
 def test_a_sweep_while_another_worker_sweeps_is_skipped_quietly(world: World, jobs: Jobs) -> None:
     with ExpiringLock(jobs.huey, "sweep", ttl_s=60):  # another worker's sweep in progress
         skipped = jobs.sweep()

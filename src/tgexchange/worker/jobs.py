@@ -30,6 +30,8 @@ from tgexchange.worker.rate_limits import SharedRateLimit
 log = structlog.get_logger("tgexchange.worker")
 
 SWEEP_LOCK_TTL_S = 300
+SWEEP_RETRY_S = 5.0
+SWEEP_NOW_ATTEMPTS = int(SWEEP_LOCK_TTL_S / SWEEP_RETRY_S) + 2  # outlasts a dead worker's lock
 LOCKED_RETRY_S = 5.0
 JOB_RETRIES = 5
 JOB_RETRY_DELAY_S = 30
@@ -137,10 +139,12 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return run_sweep()
 
     @huey.task(name="sweep_now")
-    def sweep_now_job() -> dict[str, int]:
+    def sweep_now_job(attempt: int = 1) -> dict[str, int]:
         """Run by each worker as it starts: every task a crashed worker may have left half-done
         (its in-flight marker reaches up to ``stuck_after`` ahead) is looked at again at once."""
-        return run_sweep(after_restart=True)
+        return _again_if_skipped(
+            run_sweep(after_restart=True), attempt, lambda n: later(sweep_now_job, n, seconds=SWEEP_RETRY_S)
+        )
 
     @huey.on_startup(name="sweep_on_start")
     def sweep_on_start() -> None:
@@ -148,6 +152,15 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
 
     jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
     return jobs
+
+
+def _again_if_skipped(result: dict[str, int], attempt: int, again: Callable[[int], None]) -> dict[str, int]:
+    """A startup sweep that found the lock taken (by an ordinary sweep, which does not look ahead,
+    or by a dead worker until it expires) comes back shortly: dropped, it would leave half-done
+    tasks to their 10-minute marker."""
+    if result.get("skipped") and attempt < SWEEP_NOW_ATTEMPTS:
+        again(attempt + 1)
+    return result
 
 
 def _unless_sweeping(huey: Huey, sweep_once: Callable[[], dict[str, int]]) -> dict[str, int]:
