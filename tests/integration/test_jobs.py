@@ -16,7 +16,7 @@ from tgexchange.bootstrap import Container
 from tgexchange.config import Settings
 from tgexchange.domain.task import TaskStatus
 from tgexchange.worker.breaker_store import HueyBreakerStore
-from tgexchange.worker.jobs import Jobs, register_jobs
+from tgexchange.worker.jobs import Jobs, LookAhead, register_jobs
 from tgexchange.worker.locks import ExpiringLock
 from tgexchange.worker.rate_limits import SharedRateLimit
 
@@ -242,6 +242,27 @@ def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_
     run_due(jobs, world.clock, minutes=3)  # the retry 5 s later, then the (debounced) verification
 
     assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+
+
+def test_a_worker_queues_one_startup_sweep_however_many_threads_it_runs(jobs: Jobs) -> None:
+    # Huey runs startup hooks in every worker thread; a chain of retries per thread would poll
+    # the lock for minutes after a crash, each one a job.
+    for _ in range(4):
+        jobs.huey._startup["sweep_on_start"]()  # what each of 4 consumer threads does
+
+    assert [task.name for task in jobs.huey.pending()] == ["sweep_now"]
+
+
+def test_a_startup_sweep_stops_retrying_once_another_worker_has_looked_ahead(world: World, jobs: Jobs) -> None:
+    with ExpiringLock(jobs.huey, "sweep", ttl_s=600):  # a crashed worker's lock, for minutes
+        jobs.sweep()
+        run_due(jobs, world.clock)
+        assert [task.name for task in jobs.huey.scheduled()] == ["sweep_now"]  # it will come back
+        world.clock.advance(seconds=1)
+        LookAhead(jobs.huey, world.clock).done()  # meanwhile another worker looked ahead
+        run_due(jobs, world.clock, minutes=0.5)
+
+    assert jobs.huey.scheduled() == []
 
 
 def test_a_sweep_while_another_worker_sweeps_is_skipped_quietly(world: World, jobs: Jobs) -> None:

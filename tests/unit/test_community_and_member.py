@@ -351,11 +351,11 @@ def test_clean_display_name_is_idempotent(raw: str) -> None:
     assert clean_display_name(once) == once
 
 
-def test_the_group_language_is_a_two_letter_code_or_each_persons() -> None:
+def test_the_group_language_is_one_the_exchange_speaks_or_each_persons() -> None:
     assert CommunitySettings().group_language is None
     assert CommunitySettings(group_language="es").group_language == "es"
-    for bad in ("ES", "english", "e", "", "es-419", 7):
-        with pytest.raises(InvalidSettings, match="group language"):
+    for bad in ("fr", "ES", "english", "", "es-419", 7):
+        with pytest.raises(InvalidSettings, match="group language must be one of en, es"):
             CommunitySettings(group_language=bad)  # type: ignore[arg-type]
 
 
@@ -364,3 +364,5 @@ def test_settings_stored_before_the_group_language_existed_read_as_each_persons(
     del stored["group_language"]
     assert CommunitySettings.from_json(stored).group_language is None
     assert CommunitySettings.from_json({**stored, "group_language": "es"}).group_language == "es"
+    # A language no longer spoken does not make the community unreadable.
+    assert CommunitySettings.from_json({**stored, "group_language": "fr"}).group_language is None

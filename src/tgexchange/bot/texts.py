@@ -21,10 +21,11 @@ from fluent.syntax import ast as ftl
 
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import DomainError, UnsupportedLink
+from tgexchange.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 LOCALES = Path(__file__).parent / "locales"
-SUPPORTED = ("en", "es")
-DEFAULT = "en"
+SUPPORTED = LANGUAGES
+DEFAULT = DEFAULT_LANGUAGE
 
 Value = str | int | float | Decimal
 

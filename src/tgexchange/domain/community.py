@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
+from tgexchange.domain.languages import LANGUAGES
 
-_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _WHOLE_NUMBER_FIELDS = (
     "credits_per_feedback",
     "min_words",
@@ -42,10 +41,8 @@ class CommunitySettings:
                 raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
-        if self.group_language is not None and (
-            not isinstance(self.group_language, str) or not _LANGUAGE_CODE.fullmatch(self.group_language)
-        ):
-            raise InvalidSettings("group language must be a two-letter language code")
+        if self.group_language is not None and self.group_language not in LANGUAGES:
+            raise InvalidSettings(f"group language must be one of {', '.join(LANGUAGES)}")
         checks: list[tuple[bool, str]] = [
             (1 <= self.credits_per_feedback <= 10_000, "credits per feedback must be 1..10000"),
             (0 <= self.min_words <= 200, "minimum words must be 0..200"),
@@ -96,7 +93,10 @@ class CommunitySettings:
         if "task_deadline_s" in raw:
             kwargs["task_deadline"] = timedelta(seconds=int(raw.pop("task_deadline_s")))
         if "group_language" in raw:  # absent in settings stored before it existed
-            kwargs["group_language"] = raw.pop("group_language")
+            stored = raw.pop("group_language")
+            # A language no longer spoken falls back to each person's rather than making the
+            # community unreadable.
+            kwargs["group_language"] = stored if stored in LANGUAGES else None
         for key, value in raw.items():
             if key in defaults.__dataclass_fields__:
                 kwargs[key] = int(value)

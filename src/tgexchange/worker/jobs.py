@@ -7,6 +7,7 @@ workers on any machines.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -121,6 +122,20 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         )
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
+    def enqueue(submission_id: int) -> None:  # ``jobs`` exists only once the sweeps are registered
+        jobs.enqueue_verification(submission_id)
+
+    sweep_now_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
+    jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
+    return jobs
+
+
+def _register_sweeps(
+    huey: Huey, container: Container, policy: VerificationPolicy, *, enqueue: Callable[[int], None]
+) -> TaskWrapper:
+    """The sweeps: every minute, and a look-ahead one as each worker starts. Returns the latter."""
+    look_ahead = LookAhead(huey, container.clock)
+
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
         return _unless_sweeping(huey, lambda: _sweep(after_restart=after_restart))
 
@@ -129,7 +144,9 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
         deliver(uow.take_events(), container.storage.uow(), container.notifier)
         for submission_id in result.to_verify:
-            jobs.enqueue_verification(submission_id)
+            enqueue(submission_id)
+        if after_restart:
+            look_ahead.done()
         log.info("swept", expired=result.expired, reviews_closed=result.reviews_closed, requeued=len(result.to_verify))
         return {"expired": result.expired, "reviews_closed": result.reviews_closed, "requeued": len(result.to_verify)}
 
@@ -139,28 +156,50 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return run_sweep()
 
     @huey.task(name="sweep_now")
-    def sweep_now_job(attempt: int = 1) -> dict[str, int]:
+    def sweep_now_job(attempt: int = 1, since: float | None = None) -> dict[str, int]:
         """Run by each worker as it starts: every task a crashed worker may have left half-done
-        (its in-flight marker reaches up to ``stuck_after`` ahead) is looked at again at once."""
-        return _again_if_skipped(
-            run_sweep(after_restart=True), attempt, lambda n: later(sweep_now_job, n, seconds=SWEEP_RETRY_S)
-        )
+        (its in-flight marker reaches up to ``stuck_after`` ahead) is looked at again at once.
+        Finding the lock taken (by an ordinary sweep, which does not look ahead, or by a dead
+        worker until it expires), it comes back shortly, unless some worker has looked ahead
+        since this one began: dropped, it would leave those tasks to their 10-minute marker."""
+        began = container.clock.now().timestamp() if since is None else since
+        result = run_sweep(after_restart=True)
+        if result.get("skipped") and attempt < SWEEP_NOW_ATTEMPTS and not look_ahead.done_since(began):
+            retry_at = container.clock.now() + timedelta(seconds=SWEEP_RETRY_S)
+            sweep_now_job.schedule((attempt + 1, began), eta=_huey_time(retry_at))
+        return result
 
     @huey.on_startup(name="sweep_on_start")
     def sweep_on_start() -> None:
-        sweep_now_job()
+        if look_ahead.first_thread():  # Huey runs startup hooks in every worker thread
+            sweep_now_job()
 
-    jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
-    return jobs
+    return sweep_now_job
 
 
-def _again_if_skipped(result: dict[str, int], attempt: int, again: Callable[[int], None]) -> dict[str, int]:
-    """A startup sweep that found the lock taken (by an ordinary sweep, which does not look ahead,
-    or by a dead worker until it expires) comes back shortly: dropped, it would leave half-done
-    tasks to their 10-minute marker."""
-    if result.get("skipped") and attempt < SWEEP_NOW_ATTEMPTS:
-        again(attempt + 1)
-    return result
+class LookAhead:
+    """Bookkeeping of the look-ahead sweeps: queued once per worker process, and when one last
+    finished, kept in the queue's storage so that every worker sees it."""
+
+    KEY = "sweep:looked_ahead_at"
+
+    def __init__(self, huey: Huey, clock: Clock) -> None:
+        self._huey = huey
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._queued = False
+
+    def first_thread(self) -> bool:
+        with self._lock:
+            first, self._queued = not self._queued, True
+        return first
+
+    def done(self) -> None:
+        self._huey.put(self.KEY, self._clock.now().timestamp())
+
+    def done_since(self, moment: float) -> bool:
+        finished = self._huey.get(self.KEY, peek=True)
+        return finished is not None and float(finished) >= moment
 
 
 def _unless_sweeping(huey: Huey, sweep_once: Callable[[], dict[str, int]]) -> dict[str, int]:

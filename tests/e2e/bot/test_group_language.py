@@ -76,3 +76,18 @@ async def test_group_posts_use_the_chosen_language_whoever_triggers_them(bot: Bo
 
     assert "«Final cut» de Olga recibió todas las opiniones que pidió" in bot.api.last(community.telegram_chat_id).text
     assert "got all the feedback you asked for" in bot.api.last(olga.id).text
+
+
+async def test_a_pause_from_private_right_after_choosing_the_language_uses_it(
+    bot: BotHarness, community: Community
+) -> None:
+    await bot.join(ADMIN, community, status="administrator")
+    await bot.say(ADMIN, "/balance")  # her membership, with the community's settings, is cached
+    menu = await bot.say(ADMIN, "/settings")
+    for _ in range(2):  # each person's → English → Español
+        menu = await bot.press(ADMIN, menu, "🗣 Group posts")
+    assert menu.button("🗣 Group posts")["text"] == "🗣 Group posts: Español"
+
+    await bot.say(ADMIN, "/pause maintenance tonight")
+
+    assert "Un admin ha pausado" in bot.api.last(community.telegram_chat_id).text

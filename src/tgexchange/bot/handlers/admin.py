@@ -385,6 +385,9 @@ async def settings_button(update: Update, context: Context) -> None:
         except DomainError as error:
             await answer(update, plain(rt.texts.error(lang, error)), alert=True)
             return
+        # Cached memberships carry the community and its settings (a pause from the private chat
+        # reads its group language there); settings change rarely, so forget them all.
+        rt.memberships.clear()
     await answer(update, rt.texts.label(lang, "settings-saved") if changes else None)
     fresh = await rt.run(directory.community, rt.uow(), community.id or 0)
     text, keyboard = settings_menu(rt, lang, fresh or community)
