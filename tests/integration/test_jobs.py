@@ -14,7 +14,7 @@ from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
 from tests.world import World
 from tgexchange.bootstrap import Container
 from tgexchange.config import Settings
-from tgexchange.domain.task import TaskStatus
+from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, LookAhead, register_jobs
 from tgexchange.worker.locks import ExpiringLock
@@ -162,13 +162,19 @@ def test_a_long_rate_limit_keeps_one_pass_per_submission_and_serves_every_one(wo
     )
 
 
-def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:
+def done_with_its_job_lost(world: World) -> Task:
+    """A task marked done with a good comment in place, whose verification job never ran (lost,
+    or died with its worker)."""
     community = world.community()
     owner, giver = world.member(community), world.member(community)
     submission = world.submission(owner)
     task = world.task(giver)
     world.comment(giver, submission, GOOD)
-    world.done(task)  # and its verification job is lost
+    return world.done(task)
+
+
+def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs: Jobs) -> None:
+    task = done_with_its_job_lost(world)
 
     world.clock.advance(minutes=13)
     jobs.sweep()
@@ -226,12 +232,7 @@ def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_
     # A worker starting after a crash looks ahead for tasks left in flight; if an ordinary sweep
     # (which does not look ahead) or a dead worker holds the lock, it must not simply give up: the
     # tasks would wait for their 10-minute marker. A CI run caught exactly that.
-    community = world.community()
-    owner, giver = world.member(community), world.member(community)
-    submission = world.submission(owner)
-    task = world.task(giver)
-    world.comment(giver, submission, GOOD)
-    world.done(task)  # its verification job died with the worker
+    task = done_with_its_job_lost(world)
 
     with ExpiringLock(jobs.huey, "sweep", ttl_s=60):
         skipped = jobs.sweep()

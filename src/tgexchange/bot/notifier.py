@@ -27,6 +27,7 @@ from tgexchange.bot.notices import Outgoing, UowFactory, render_notice
 from tgexchange.bot.texts import Texts
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
+from tgexchange.services.community import MoveResult
 from tgexchange.services.ports import Notice
 
 log = structlog.get_logger("tgexchange.bot.notifier")
@@ -34,19 +35,31 @@ log = structlog.get_logger("tgexchange.bot.notifier")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def follow_group(uow: UowFactory, old_chat_id: int, new_chat_id: int) -> None:
-    """Telegram refused a message to a group because it became a supergroup, and the bot missed
-    the notice of it (it was away longer than Telegram keeps updates): the community follows now.
-    The message goes to the new chat either way: it is the same group of people."""
+def follow_group(
+    uow: UowFactory, old_chat_id: int, new_chat_id: int, *, noticed_by: str, now: datetime | None = None
+) -> MoveResult | None:
+    """The group became a supergroup (a new chat id): its community follows (see move_to_chat).
+    Noticed by Telegram's service message, or by a refused send when the bot missed that (it was
+    away longer than Telegram keeps updates). A refused move (ChatTaken) is logged, not raised:
+    a send still goes to the new chat, it is the same group of people."""
     try:
         moved = community_service.move_to_chat(
-            uow(), from_chat_id=old_chat_id, to_chat_id=new_chat_id, now=datetime.now(UTC)
+            uow(), from_chat_id=old_chat_id, to_chat_id=new_chat_id, now=now or datetime.now(UTC)
         )
     except ChatTaken:
-        log.warning("community_move_refused", from_chat_id=old_chat_id, to_chat_id=new_chat_id)
-        return
+        log.warning(
+            "community_move_refused", from_chat_id=old_chat_id, to_chat_id=new_chat_id, reason="members joined it"
+        )
+        return None
     if moved is not None:
-        log.info("community_moved", from_chat_id=old_chat_id, to_chat_id=new_chat_id, noticed_by="send")
+        log.info(
+            "community_moved",
+            community_id=moved.community.id,
+            from_chat_id=old_chat_id,
+            to_chat_id=new_chat_id,
+            noticed_by=noticed_by,
+        )
+    return moved
 
 
 async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> bool:
@@ -64,7 +77,7 @@ async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> b
             log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
             return False
         new_chat_id = int(error.new_chat_id)
-        await asyncio.to_thread(follow_group, uow, outgoing.chat_id, new_chat_id)
+        await asyncio.to_thread(follow_group, uow, outgoing.chat_id, new_chat_id, noticed_by="send")
         return await send(bot, replace(outgoing, chat_id=new_chat_id))  # no uow: at most one hop
     except Forbidden as error:
         log.info("notice_unreachable", chat_id=outgoing.chat_id, error=str(error))
@@ -221,7 +234,7 @@ class TelegramNotifier:
                 continue
             moved_to = body.get("parameters", {}).get("migrate_to_chat_id")
             if moved_to is not None and payload["chat_id"] == outgoing.chat_id:  # at most one hop
-                follow_group(self._uow, outgoing.chat_id, int(moved_to))
+                follow_group(self._uow, outgoing.chat_id, int(moved_to), noticed_by="send")
                 payload["chat_id"] = int(moved_to)
                 attempts += 1  # the hop is not a failed attempt: the resend gets its own
                 continue

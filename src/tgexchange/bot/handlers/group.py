@@ -6,22 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import structlog
 from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import directory
 from tgexchange.bot.handlers.common import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.keyboards import to_markup
-from tgexchange.bot.notifier import NO_PREVIEW
+from tgexchange.bot.notifier import NO_PREVIEW, follow_group
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.community import Community
-from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
-
-log = structlog.get_logger("tgexchange.bot")
 
 _PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
 _GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
@@ -90,18 +86,11 @@ async def group_migrated(update: Update, context: Context) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    try:
-        moved = await rt.run(community_service.move_to_chat, rt.uow(), from_chat_id=old, to_chat_id=new, now=rt.now())
-    except ChatTaken:
-        log.warning("community_move_refused", from_chat_id=old, to_chat_id=new, reason="members joined the new chat")
-        return
+    moved = await rt.run(follow_group, rt.uow, old, new, noticed_by="notice", now=rt.now())
     rt.admins.forget(old)
     rt.admins.forget(new)
     rt.memberships.clear()  # every cached membership of that community carries the old chat id
-    if moved is None:
-        return
-    log.info("community_moved", community_id=moved.community.id, from_chat_id=old, to_chat_id=new)
-    if moved.replaced:
+    if moved is not None and moved.replaced:
         # The welcome posted when the bot was announced in the new chat invited to the removed
         # community: post one that invites to the community that moved.
         await welcome(context, rt.language(update.effective_user, None, context), new, moved.community)
