@@ -49,6 +49,7 @@ from tgexchange.domain.ledger import AccountKind, PostingKind
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import SubmissionStatus
 from tgexchange.domain.task import MAX_FEEDBACK_TEXT, Task, TaskStatus
+from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
@@ -325,13 +326,20 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     @rule(task_id=tasks)
     def verification_begins(self, task_id: int) -> None:
-        before = TaskStatus(self.task_row(task_id).status)
+        row = self.task_row(task_id)
+        before = TaskStatus(row.status)
+        # A pass that finds no comment once the verification deadline is over rejects "not found".
+        past_deadline = self.now >= max(row.deadline_at, (row.done_at or row.deadline_at) + VerificationPolicy().grace)
 
         run = self.world.start_verifying(task_id)
 
-        after = TaskStatus(self.task_row(task_id).status)
+        after_row = self.task_row(task_id)
+        after = TaskStatus(after_row.status)
         if run.paused:
             assert after is before, "verification ran while the community was paused"
+        elif before in IN_VERIFICATION and row.review_stage is None and past_deadline:
+            assert after is TaskStatus.REJECTED
+            assert after_row.reason == "not_found"
         else:
             assert after is (TaskStatus.VERIFYING if before is TaskStatus.SUBMITTED else before)
 
