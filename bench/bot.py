@@ -200,7 +200,7 @@ def exchange_app(
     for user in users:
         community_service.join_community(
             container.storage.uow(),
-            community_id=community.id or 0,
+            community_id=community.id,
             telegram_user_id=user,
             display_name=f"user {user}",
             now=now,

@@ -67,9 +67,7 @@ def cpu_per_verified_task(gate: QualityGate, *, submissions: int, givers: int, p
         started = time.process_time()
         verified = 0
         for submission in made:
-            run = verify_submission(
-                storage.uow(), world.platform, gate, submission_id=submission.id or 0, now=world.now
-            )
+            run = verify_submission(storage.uow(), world.platform, gate, submission_id=submission.id, now=world.now)
             verified += run.verified
         elapsed = time.process_time() - started
         storage.dispose()
@@ -117,10 +115,10 @@ def fetches_per_verified_task(gate: QualityGate, *, window_min: float, members: 
             drive(jobs, clock, until=moment)
             world.comment(giver, submission, feedback_text(rng, rng.randrange(1000)))
             world.done(tasks[giver.id])
-            jobs.enqueue_verification(submission.id or 0)
+            jobs.enqueue_verification(submission.id)
         drive(jobs, clock, until=clock.now() + timedelta(hours=1))
         with world.uow() as uow:
-            verified = len(uow.tasks.list_for_submission(submission.id or 0, statuses=frozenset({TaskStatus.VERIFIED})))
+            verified = len(uow.tasks.list_for_submission(submission.id, statuses=frozenset({TaskStatus.VERIFIED})))
         fetches = sum(1 for call, _ in world.platform.calls if call == "read_comments")
         storage.dispose()
         return fetches / max(verified, 1) if verified == members else float("inf")

@@ -61,7 +61,7 @@ class World:
         n = next(self._ids)
         joined = community_service.join_community(
             self.uow(),
-            community_id=community.id or 0,
+            community_id=community.id,
             telegram_user_id=5000 + n,
             display_name=name or f"member {n}",
             now=self.now,
@@ -74,20 +74,18 @@ class World:
 
     def link(self, member: Member, platform: Platform = Platform.YOUTUBE) -> str:
         channel_id = f"UC{member.id:06d}{platform.value[:2]}"
-        proof = channel_service.start_channel_proof(
-            self.uow(), member_id=member.id or 0, platform=platform, now=self.now
-        )
+        proof = channel_service.start_channel_proof(self.uow(), member_id=member.id, platform=platform, now=self.now)
         ref = self.platform.publish(channel_id=channel_id, platform=platform, description=f"code {proof.code}")
         if platform.has_public_comments:
             self.platform.comment(ref, author_channel_id=channel_id, text=f"proof {proof.code}", at=self.now)
         channel_service.confirm_channel_proof(
-            self.uow(), self.platform, self.platform, member_id=member.id or 0, ref=ref, now=self.now
+            self.uow(), self.platform, self.platform, member_id=member.id, ref=ref, now=self.now
         )
-        self.channel_of[member.id or 0] = channel_id
+        self.channel_of[member.id] = channel_id
         return channel_id
 
     def content(self, member: Member, platform: Platform = Platform.YOUTUBE) -> ContentRef:
-        return self.platform.publish(channel_id=self.channel_of[member.id or 0], platform=platform)
+        return self.platform.publish(channel_id=self.channel_of[member.id], platform=platform)
 
     def submission(
         self, owner: Member, *, wanted: int | None = None, platform: Platform = Platform.YOUTUBE
@@ -95,24 +93,24 @@ class World:
         return submission_service.submit_content(
             self.uow(),
             self.platform,
-            member_id=owner.id or 0,
+            member_id=owner.id,
             ref=self.content(owner, platform),
             now=self.now,
             feedback_wanted=wanted,
         )
 
     def task(self, giver: Member) -> Task:
-        return task_service.request_task(self.uow(), member_id=giver.id or 0, now=self.now)
+        return task_service.request_task(self.uow(), member_id=giver.id, now=self.now)
 
     def done(self, task: Task) -> Task:
-        return task_service.mark_task_done(self.uow(), member_id=task.giver_id, task_id=task.id or 0, now=self.now)
+        return task_service.mark_task_done(self.uow(), member_id=task.giver_id, task_id=task.id, now=self.now)
 
     def verified(self, task: Task) -> Task:
         self.done(task)
-        return verification.record_verification_outcome(self.uow(), task_id=task.id or 0, verified=True, now=self.now)
+        return verification.record_verification_outcome(self.uow(), task_id=task.id, verified=True, now=self.now)
 
     def balance(self, account: Member | AccountKey) -> int:
-        key = account if isinstance(account, AccountKey) else AccountKey.member(account.id or 0)
+        key = account if isinstance(account, AccountKey) else AccountKey.member(account.id)
         with self.uow() as uow:
             return uow.ledger.balance(key)
 
@@ -133,7 +131,7 @@ class World:
         """``giver`` comments on the submission's content from their linked channel."""
         self.platform.comment(
             self.ref_of(submission),
-            author_channel_id=self.channel_of[giver.id or 0],
+            author_channel_id=self.channel_of[giver.id],
             text=text,
             at=at or self.now,
             estimate=estimate,

@@ -49,7 +49,7 @@ class Dashboard:
         for community in communities:
             community_service.join_community(
                 self.world.uow(),
-                community_id=community.id or 0,
+                community_id=community.id,
                 telegram_user_id=telegram_user_id,
                 display_name=name,
                 now=self.world.now,

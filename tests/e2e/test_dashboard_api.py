@@ -208,9 +208,9 @@ async def test_a_session_ends_when_its_admin_is_no_longer_an_admin(
     user = dashboard.admin(community)
     await log_in(client, dashboard, user)
     with dashboard.world.uow() as uow:
-        member = uow.members.find_by_user(community.id or 0, user)
+        member = uow.members.find_by_user(community.id, user)
     assert member is not None
-    community_service.set_admin(dashboard.world.uow(), member_id=member.id or 0, is_admin=False)
+    community_service.set_admin(dashboard.world.uow(), member_id=member.id, is_admin=False)
 
     assert (await client.get(f"{API}/overview")).status_code == 401
 

@@ -100,7 +100,7 @@ def two_busy_communities(world: World) -> tuple[Community, Community]:
     world.verified(world.task(world.member(first, "Tik", link=Platform.TIKTOK)))
     sneaky = world.task(world.member(first, XSS_NAME))
     world.done(sneaky)
-    reject(world, sneaky.id or 0)
+    reject(world, sneaky.id)
     world.submission(world.member(second, "Cy"), wanted=2)
     world.verified(world.task(world.member(second, "Dee")))
     return first, second

@@ -23,7 +23,7 @@ def dashboard_schema(dashboard: Dashboard) -> schemathesis.BaseSchema:
     rejected = world.task(world.member(community, "=formula"))
     world.done(rejected)
     verification.record_verification_outcome(
-        world.uow(), task_id=rejected.id or 0, verified=False, reason="spam", now=world.now
+        world.uow(), task_id=rejected.id, verified=False, reason="spam", now=world.now
     )
     world.task(world.member(community))
     return schemathesis.openapi.from_asgi("/openapi.json", dashboard.app)

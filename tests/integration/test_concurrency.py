@@ -68,13 +68,13 @@ def test_two_connections_recording_the_same_verification_pay_exactly_once(any_wo
         results = race(
             *[
                 lambda t=task: verification.record_verification_outcome(
-                    any_world.uow(), task_id=t.id or 0, verified=True, now=any_world.now
+                    any_world.uow(), task_id=t.id, verified=True, now=any_world.now
                 )
                 for _ in range(2)
             ]
         )
         assert all(isinstance(r, Task) and r.status is TaskStatus.VERIFIED for r in results), results
-        assert payouts_for(any_world, task.id or 0) == 1
+        assert payouts_for(any_world, task.id) == 1
 
     for giver in givers:
         assert any_world.balance(giver) == 30 + 2 * 10
@@ -92,10 +92,10 @@ def test_verify_and_reject_racing_leave_one_outcome_and_consistent_credits(any_w
 
     results = race(
         lambda: verification.record_verification_outcome(
-            any_world.uow(), task_id=task.id or 0, verified=True, now=any_world.now
+            any_world.uow(), task_id=task.id, verified=True, now=any_world.now
         ),
         lambda: verification.record_verification_outcome(
-            any_world.uow(), task_id=task.id or 0, verified=False, reason="too_short", now=any_world.now
+            any_world.uow(), task_id=task.id, verified=False, reason="too_short", now=any_world.now
         ),
     )
     statuses = {r.status for r in results if isinstance(r, Task)}
@@ -113,8 +113,8 @@ def test_two_members_racing_for_the_last_slot_get_one_task(any_world: World) -> 
     submission = any_world.submission(owner, wanted=1)
 
     results = race(
-        lambda: task_service.request_task(any_world.uow(), member_id=first.id or 0, now=any_world.now),
-        lambda: task_service.request_task(any_world.uow(), member_id=second.id or 0, now=any_world.now),
+        lambda: task_service.request_task(any_world.uow(), member_id=first.id, now=any_world.now),
+        lambda: task_service.request_task(any_world.uow(), member_id=second.id, now=any_world.now),
     )
     won = [r for r in results if isinstance(r, Task)]
     lost = [r for r in results if isinstance(r, DomainError)]
@@ -122,6 +122,6 @@ def test_two_members_racing_for_the_last_slot_get_one_task(any_world: World) -> 
     assert len(lost) == 1, results
     assert lost[0].code == "no_task_available"
     with any_world.uow() as uow:
-        stored = uow.submissions.find(submission.id or 0)
+        stored = uow.submissions.find(submission.id)
         assert stored is not None
         assert stored.tasks_open == 1

@@ -43,15 +43,15 @@ def a_busy_history(world: World) -> None:
     world.clock.advance(days=1)
     world.done(tasks[1])
     verification.record_verification_outcome(
-        world.uow(), task_id=tasks[1].id or 0, verified=False, reason="self_promotion", now=world.now
+        world.uow(), task_id=tasks[1].id, verified=False, reason="self_promotion", now=world.now
     )
-    task_service.skip_task(world.uow(), member_id=tasks[2].giver_id, task_id=tasks[2].id or 0, now=world.now)
+    task_service.skip_task(world.uow(), member_id=tasks[2].giver_id, task_id=tasks[2].id, now=world.now)
     world.clock.advance(days=2, hours=1)
     task_service.expire_overdue_tasks(world.uow(), now=world.now)
     world.submission(world.member(other), wanted=1)
     world.task(world.member(other))
     community_service.pause_community(
-        world.uow(), community_id=other.id or 0, actor_member_id=None, reason="maintenance", now=world.now
+        world.uow(), community_id=other.id, actor_member_id=None, reason="maintenance", now=world.now
     )
 
 
@@ -77,7 +77,7 @@ def test_times_a_hair_before_the_hour_or_the_day_rebuild_into_the_same_buckets(a
     any_world.verified(waited)  # waited 43199.9 s: counted as 43199
     any_world.done(rejected)
     verification.record_verification_outcome(
-        any_world.uow(), task_id=rejected.id or 0, verified=False, reason="too_short", now=any_world.now
+        any_world.uow(), task_id=rejected.id, verified=False, reason="too_short", now=any_world.now
     )
     kept = rollups(any_world)
 
@@ -107,7 +107,7 @@ def test_work_that_is_not_committed_leaves_the_rollups_alone(any_world: World) -
     before = rollups(any_world)
 
     with any_world.uow() as uow:
-        loaded = uow.tasks.find(task.id or 0)
+        loaded = uow.tasks.find(task.id)
         assert loaded is not None
         loaded.skip(member_id=task.giver_id, now=any_world.now)
         uow.flush()  # written, then rolled back when the block ends without commit()

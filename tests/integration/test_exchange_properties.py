@@ -97,7 +97,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             max_feedback_per_submission=MAX_FEEDBACK,
             default_feedback_per_submission=2,
         )
-        self.community_id = self.community.id or 0
+        self.community_id = self.community.id
         self.members_by_id: dict[int, Member] = {}
         self.initial_submission_ids: list[int] = []
         self.initial_task_ids: list[int] = []
@@ -155,8 +155,8 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     def join(self) -> int:
         member = self.world.member(self.community)
-        self.members_by_id[member.id or 0] = member
-        return member.id or 0
+        self.members_by_id[member.id] = member
+        return member.id
 
     def publish_content_of(self, member_id: int) -> ContentRef:
         return self.world.platform.publish(channel_id=self.world.channel_of[member_id])
@@ -171,9 +171,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         for _ in range(3):
             owner = self.join()
             submission = self.world.submission(self.members_by_id[owner], wanted=2)
-            self.initial_submission_ids.append(submission.id or 0)
+            self.initial_submission_ids.append(submission.id)
         for giver in list(self.members_by_id.values()):
-            self.initial_task_ids.append(self.world.task(giver).id or 0)
+            self.initial_task_ids.append(self.world.task(giver).id)
         self.world.done(self.world.task(giver))  # and one already waiting for verification
 
     @initialize(target=members)
@@ -229,7 +229,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             return multiple()
         self.world.done(task)
         decided = verification.record_verification_outcome(
-            self.world.uow(), task_id=task.id or 0, verified=verified, now=self.now, reason="low_quality"
+            self.world.uow(), task_id=task.id, verified=verified, now=self.now, reason="low_quality"
         )
         assert decided.status is (TaskStatus.VERIFIED if verified else TaskStatus.REJECTED)
         event(f"decided: {decided.status.value}")

@@ -34,8 +34,8 @@ def test_jobs_run_on_the_embedded_sqlite_queue(tmp_path: Path, sqlite_storage: S
         _quality_gate=FakeQualityGate(),
     )
     jobs = register_jobs(huey, container)
-    jobs.verify(submission.id or 0)  # a lock with a TTL raised NotImplementedError here
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING  # the pass ran, no comment yet
+    jobs.verify(submission.id)  # a lock with a TTL raised NotImplementedError here
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING  # the pass ran, no comment yet
     jobs.sweep()
     assert huey.get(LookAhead.KEY, peek=True) is not None  # the look-ahead sweep ran
     # No job's return value is kept (they would pile up, one per pass): only the pacer's and the

@@ -77,13 +77,13 @@ def test_the_verification_job_verifies_and_tells_both_members(
     world.comment(giver, submission, GOOD)
     world.done(task)
 
-    jobs.enqueue_verification(submission.id or 0)
+    jobs.enqueue_verification(submission.id)
     assert run_due(jobs, world.clock) == 0  # paced: members finishing together share a pass
     run_due(jobs, world.clock, minutes=2)
 
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
-    assert notifier.kinds_for(giver.id or 0) == ["task_verified"]
-    assert notifier.kinds_for(owner.id or 0) == ["feedback_received"]
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
+    assert notifier.kinds_for(giver.id) == ["task_verified"]
+    assert notifier.kinds_for(owner.id) == ["feedback_received"]
 
 
 def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: World, jobs: Jobs) -> None:
@@ -91,7 +91,7 @@ def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: Wo
     submission = world.submission(world.member(community))
     world.platform.calls.clear()
 
-    jobs.enqueue_verification(submission.id or 0)
+    jobs.enqueue_verification(submission.id)
     run_due(jobs, world.clock, minutes=2)
 
     assert world.platform.calls == []
@@ -104,14 +104,14 @@ def test_a_comment_not_there_yet_schedules_another_look(world: World, jobs: Jobs
     task = world.task(giver)
     world.done(task)
 
-    jobs.enqueue_verification(submission.id or 0)
+    jobs.enqueue_verification(submission.id)
     run_due(jobs, world.clock, minutes=2)
 
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
     assert len(jobs.huey.scheduled()) == 1
     world.comment(giver, submission, GOOD)
     run_due(jobs, world.clock, minutes=11)  # passes over one submission are paced 10 minutes apart
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
 
 
 def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: World, jobs: Jobs) -> None:
@@ -123,7 +123,7 @@ def test_the_shared_platform_rate_limit_defers_passes_over_the_limit(world: Worl
     world.platform.calls.clear()
 
     for submission in submissions:
-        jobs.enqueue_verification(submission.id or 0)
+        jobs.enqueue_verification(submission.id)
     run_due(jobs, world.clock, minutes=2)
 
     # youtube=2/3600: the third pass within the hour is deferred, not run and not lost.
@@ -142,7 +142,7 @@ def test_a_long_rate_limit_keeps_one_pass_per_submission_and_serves_every_one(wo
         tasks.append(world.task(giver))
         world.comment(giver, submission, f"{GOOD} (video {n}: the thumbnail text is too small)")
         world.done(tasks[-1])
-        jobs.enqueue_verification(submission.id or 0)
+        jobs.enqueue_verification(submission.id)
     world.platform.calls.clear()
 
     most_scheduled = 0
@@ -156,7 +156,7 @@ def test_a_long_rate_limit_keeps_one_pass_per_submission_and_serves_every_one(wo
     # sweep request at most in flight beside it), the budget held, and every submission was served.
     assert most_scheduled <= 2
     assert len(world.platform.calls) <= 2 * 3
-    assert [world.task_row(t.id or 0).status for t in tasks] == [TaskStatus.VERIFIED] * 3, (
+    assert [world.task_row(t.id).status for t in tasks] == [TaskStatus.VERIFIED] * 3, (
         world.platform.calls,
         most_scheduled,
     )
@@ -180,7 +180,7 @@ def test_the_sweeper_job_requeues_what_a_lost_job_left_behind(world: World, jobs
     jobs.sweep()
     run_due(jobs, world.clock, minutes=2)
 
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
 
 
 def test_breaker_state_is_shared_through_the_queue_storage() -> None:
@@ -203,13 +203,13 @@ def test_members_finishing_close_together_share_one_fetch(world: World, jobs: Jo
         task = world.task(giver)
         world.comment(giver, submission, f"{GOOD} and point {index} about the colours")
         world.done(task)
-        jobs.enqueue_verification(submission.id or 0)
+        jobs.enqueue_verification(submission.id)
         run_due(jobs, world.clock, minutes=0.25)
 
     run_due(jobs, world.clock, minutes=10)
 
     with world.uow() as uow:
-        verified = uow.tasks.list_for_submission(submission.id or 0, statuses=frozenset({TaskStatus.VERIFIED}))
+        verified = uow.tasks.list_for_submission(submission.id, statuses=frozenset({TaskStatus.VERIFIED}))
     assert len(verified) == 4
     assert [c for c in world.platform.calls if c[0] == "read_comments"] == [("read_comments", submission.content_id)]
 
@@ -238,11 +238,11 @@ def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_
         skipped = jobs.sweep()
         run_due(jobs, world.clock)
     assert skipped.get() == {"skipped": 1}
-    assert world.task_row(task.id or 0).status is not TaskStatus.VERIFIED
+    assert world.task_row(task.id).status is not TaskStatus.VERIFIED
 
     run_due(jobs, world.clock, minutes=3)  # the retry 5 s later, then the (debounced) verification
 
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
 
 
 def test_a_worker_queues_one_startup_sweep_however_many_threads_it_runs(jobs: Jobs) -> None:

@@ -99,7 +99,7 @@ def build_exchange(
     giver_members = [world.member(community) for _ in range(givers)]
     submissions = [world.submission(owner, wanted=givers) for owner in owner_members]
     rng = random.Random(5)
-    comments: dict[int, list[RecordedComment]] = {s.id or 0: [] for s in submissions}
+    comments: dict[int, list[RecordedComment]] = {s.id: [] for s in submissions}
     count = 0
     for giver in giver_members:
         for _ in submissions:
@@ -107,7 +107,7 @@ def build_exchange(
             world.clock.advance(seconds=1)
             count += 1
             comments[task.submission_id].append(
-                RecordedComment(world.channel_of[giver.id or 0], feedback_text(rng, count), world.now)
+                RecordedComment(world.channel_of[giver.id], feedback_text(rng, count), world.now)
             )
             world.done(task)
     recordings = tmp_path / "recordings"
@@ -116,7 +116,7 @@ def build_exchange(
             recordings,
             video_id=submission.content_id,
             channel_id=world.channel_of[submission.owner_id],
-            comments=comments[submission.id or 0],
+            comments=comments[submission.id],
             filler=filler,
         )
     env = {
@@ -149,7 +149,7 @@ def enqueue_all(exchange: Exchange) -> Jobs:
         huey, Container(settings=exchange.settings, storage=exchange.world.storage, clock=exchange.world.clock)
     )
     for submission in exchange.submissions:
-        jobs.enqueue_verification(submission.id or 0)
+        jobs.enqueue_verification(submission.id)
     return jobs
 
 

@@ -155,7 +155,7 @@ def test_from_json_refuses_stored_values_that_are_out_of_range() -> None:
 
 
 def community() -> Community:
-    return Community(telegram_chat_id=-100, title="Group", created_at=T0, id=3)
+    return Community(telegram_chat_id=-100, title="Group", created_at=T0, _id=3)
 
 
 def test_a_new_community_is_open() -> None:
@@ -222,7 +222,7 @@ def test_a_community_can_be_paused_again_after_resuming() -> None:
 
 
 def member(role: MemberRole = MemberRole.MEMBER) -> Member:
-    return Member(community_id=3, telegram_user_id=500, display_name="Ana", joined_at=T0, role=role, id=8)
+    return Member(community_id=3, telegram_user_id=500, display_name="Ana", joined_at=T0, role=role, _id=8)
 
 
 def test_a_new_member_is_active_and_may_act() -> None:

@@ -33,21 +33,21 @@ UNKNOWN = 999_999
 
 def channels_of(world: World, member: Member) -> list[Channel]:
     with world.storage.uow() as uow:
-        return list(uow.channels.list_for_member(member.id or 0))
+        return list(uow.channels.list_for_member(member.id))
 
 
 def latest_proof(world: World, member: Member, platform: Platform = Platform.YOUTUBE) -> OwnershipProof | None:
     with world.storage.uow() as uow:
-        return uow.proofs.find_latest(member.id or 0, platform)
+        return uow.proofs.find_latest(member.id, platform)
 
 
 def start(world: World, member: Member, platform: Platform = Platform.YOUTUBE) -> OwnershipProof:
-    return channel_service.start_channel_proof(world.uow(), member_id=member.id or 0, platform=platform, now=world.now)
+    return channel_service.start_channel_proof(world.uow(), member_id=member.id, platform=platform, now=world.now)
 
 
 def confirm(world: World, member: Member, ref: ContentRef) -> Channel:
     return channel_service.confirm_channel_proof(
-        world.uow(), world.platform, world.platform, member_id=member.id or 0, ref=ref, now=world.now
+        world.uow(), world.platform, world.platform, member_id=member.id, ref=ref, now=world.now
     )
 
 
@@ -61,7 +61,7 @@ def video_with_code(world: World, channel_id: str, code: str, *, commenter: str 
 def ban(world: World, community: Community, member: Member) -> None:
     admin = world.member(community, admin=True, link=None)
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
     )
 
 
@@ -104,7 +104,7 @@ def test_start_channel_proof_refuses_while_the_community_is_paused(world: World)
     community = world.community()
     member = world.member(community, link=None)
     community_service.pause_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+        world.uow(), community_id=community.id, actor_member_id=None, reason="incident", now=world.now
     )
     before = world.snapshot()
 
@@ -251,7 +251,7 @@ def test_confirm_channel_proof_refuses_a_channel_another_member_linked(world: Wo
     community = world.community()
     holder = world.member(community)
     claimant = world.member(community, link=None)
-    holders_channel = world.channel_of[holder.id or 0]
+    holders_channel = world.channel_of[holder.id]
     ref = video_with_code(world, holders_channel, start(world, claimant).code)
     before = world.snapshot()
 
@@ -305,7 +305,7 @@ def test_confirm_channel_proof_refuses_while_the_community_is_paused(world: Worl
     member = world.member(community, link=None)
     ref = video_with_code(world, "UCmine", start(world, member).code)
     community_service.pause_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+        world.uow(), community_id=community.id, actor_member_id=None, reason="incident", now=world.now
     )
     before = world.snapshot()
 
@@ -348,17 +348,15 @@ def test_a_retry_after_adding_the_code_is_not_refused_from_the_cache(world: Worl
     reader = PoliteReader(platform, clock=world.clock)
     ref = ContentRef(Platform.TIKTOK, ContentKind.VIDEO, "7234567890123456789", "https://www.tiktok.com/@me/video/1")
     proof = channel_service.start_channel_proof(
-        world.uow(), member_id=member.id or 0, platform=Platform.TIKTOK, now=world.now
+        world.uow(), member_id=member.id, platform=Platform.TIKTOK, now=world.now
     )
     with pytest.raises(ProofNotFound):  # the link came before the code was in the caption
-        channel_service.confirm_channel_proof(
-            world.uow(), reader, reader, member_id=member.id or 0, ref=ref, now=world.now
-        )
+        channel_service.confirm_channel_proof(world.uow(), reader, reader, member_id=member.id, ref=ref, now=world.now)
 
     platform.caption = f"my new video {proof.code}"
     world.clock.advance(minutes=1)
     channel = channel_service.confirm_channel_proof(
-        world.uow(), reader, reader, member_id=member.id or 0, ref=ref, now=world.now
+        world.uow(), reader, reader, member_id=member.id, ref=ref, now=world.now
     )
 
     assert channel.channel_id == "MS4wLjABAAAAsecuid"

@@ -32,47 +32,47 @@ UNKNOWN = 999_999
 
 def stored_community(world: World, community: Community) -> Community:
     with world.storage.uow() as uow:
-        found = uow.communities.find(community.id or 0)
+        found = uow.communities.find(community.id)
     assert found is not None
     return found
 
 
 def stored_member(world: World, member: Member) -> Member:
     with world.storage.uow() as uow:
-        found = uow.members.find(member.id or 0)
+        found = uow.members.find(member.id)
     assert found is not None
     return found
 
 
 def stored_task(world: World, task: Task) -> Task:
     with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id or 0)
+        found = uow.tasks.find(task.id)
     assert found is not None
     return found
 
 
 def stored_submission(world: World, submission: Submission) -> Submission:
     with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id or 0)
+        found = uow.submissions.find(submission.id)
     assert found is not None
     return found
 
 
 def stats(world: World, member: Member) -> MemberStats:
     with world.storage.uow() as uow:
-        return uow.stats.get(member.id or 0)
+        return uow.stats.get(member.id)
 
 
 def audit(world: World, community: Community) -> list[AuditEntry]:
     """Oldest first."""
     with world.storage.uow() as uow:
-        return list(reversed(uow.audit.recent(community.id or 0, limit=100)))
+        return list(reversed(uow.audit.recent(community.id, limit=100)))
 
 
 def pause(world: World, community: Community, admin: Member | None, reason: str = "maintenance") -> list[int]:
     return community_service.pause_community(
         world.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         actor_member_id=None if admin is None else admin.id,
         reason=reason,
         now=world.now,
@@ -81,7 +81,7 @@ def pause(world: World, community: Community, admin: Member | None, reason: str 
 
 def resume(world: World, community: Community, admin: Member | None) -> Community:
     return community_service.resume_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=None if admin is None else admin.id, now=world.now
+        world.uow(), community_id=community.id, actor_member_id=None if admin is None else admin.id, now=world.now
     )
 
 
@@ -101,7 +101,7 @@ def test_register_community_stores_the_group_with_default_settings_and_an_issuan
     assert stored.bot_present is True
     rows = world.snapshot()["accounts"]
     assert len(rows) == 1  # the community's issuance account, empty
-    assert world.balance(AccountKey.issuance(community.id or 0)) == 0
+    assert world.balance(AccountKey.issuance(community.id)) == 0
 
 
 def test_register_community_again_returns_the_same_community_with_the_new_title(world: World) -> None:
@@ -149,7 +149,7 @@ def test_join_community_adds_a_member_with_welcome_credits_from_issuance(world: 
     community = world.community()
 
     joined = community_service.join_community(
-        world.uow(), community_id=community.id or 0, telegram_user_id=77, display_name="Ana", now=world.now
+        world.uow(), community_id=community.id, telegram_user_id=77, display_name="Ana", now=world.now
     )
 
     assert joined.is_new is True
@@ -162,7 +162,7 @@ def test_join_community_adds_a_member_with_welcome_credits_from_issuance(world: 
         MemberStatus.ACTIVE,
     )
     assert world.balance(joined.member) == 30
-    assert world.balance(AccountKey.issuance(community.id or 0)) == -30
+    assert world.balance(AccountKey.issuance(community.id)) == -30
     assert stats(world, joined.member) == MemberStats()
 
 
@@ -170,7 +170,7 @@ def test_join_community_without_welcome_credits_moves_nothing(world: World) -> N
     community = world.community(welcome_credits=0)
 
     joined = community_service.join_community(
-        world.uow(), community_id=community.id or 0, telegram_user_id=77, display_name="Ana", now=world.now
+        world.uow(), community_id=community.id, telegram_user_id=77, display_name="Ana", now=world.now
     )
 
     assert joined.welcome_credits == 0
@@ -181,12 +181,12 @@ def test_join_community_without_welcome_credits_moves_nothing(world: World) -> N
 def test_join_community_again_refreshes_the_member_without_a_second_welcome(world: World) -> None:
     community = world.community()
     first = community_service.join_community(
-        world.uow(), community_id=community.id or 0, telegram_user_id=77, display_name="Ana", now=world.now
+        world.uow(), community_id=community.id, telegram_user_id=77, display_name="Ana", now=world.now
     )
 
     again = community_service.join_community(
         world.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         telegram_user_id=77,
         display_name="Ana B.",
         username="anab",
@@ -207,7 +207,7 @@ def test_join_community_cleans_the_display_name(world: World) -> None:
     community = world.community()
 
     joined = community_service.join_community(
-        world.uow(), community_id=community.id or 0, telegram_user_id=77, display_name="\x00Ana\t\n  B", now=world.now
+        world.uow(), community_id=community.id, telegram_user_id=77, display_name="\x00Ana\t\n  B", now=world.now
     )
 
     assert stored_member(world, joined.member).display_name == "Ana B"
@@ -229,14 +229,14 @@ def test_join_community_refuses_a_banned_member(world: World) -> None:
     admin = world.member(community, admin=True)
     member = world.member(community)
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
     )
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="banned"):
         community_service.join_community(
             world.uow(),
-            community_id=community.id or 0,
+            community_id=community.id,
             telegram_user_id=member.telegram_user_id,
             display_name="Back again",
             now=world.now,
@@ -250,7 +250,7 @@ def test_join_community_refuses_a_banned_member(world: World) -> None:
 def test_set_language_stores_the_members_language(world: World) -> None:
     member = world.member(world.community(), link=None)
 
-    community_service.set_language(world.uow(), member_id=member.id or 0, language="es")
+    community_service.set_language(world.uow(), member_id=member.id, language="es")
 
     assert stored_member(world, member).language == "es"
 
@@ -258,10 +258,10 @@ def test_set_language_stores_the_members_language(world: World) -> None:
 def test_set_admin_mirrors_the_telegram_admin_status(world: World) -> None:
     member = world.member(world.community(), link=None)
 
-    community_service.set_admin(world.uow(), member_id=member.id or 0, is_admin=True)
+    community_service.set_admin(world.uow(), member_id=member.id, is_admin=True)
     assert stored_member(world, member).role is MemberRole.ADMIN
 
-    community_service.set_admin(world.uow(), member_id=member.id or 0, is_admin=False)
+    community_service.set_admin(world.uow(), member_id=member.id, is_admin=False)
     assert stored_member(world, member).role is MemberRole.MEMBER
 
 
@@ -304,7 +304,7 @@ def test_pause_community_by_the_operator_records_the_operators_label(world: Worl
 
     community_service.pause_community(
         world.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         actor_member_id=None,
         reason="incident",
         now=world.now,
@@ -323,7 +323,7 @@ def test_pause_community_cancels_assigned_tasks_and_frees_their_slots_without_mo
     giver = world.member(community)
     submission = world.submission(owner)
     task = world.task(giver)
-    escrow_before = world.balance(AccountKey.escrow(submission.id or 0))
+    escrow_before = world.balance(AccountKey.escrow(submission.id))
 
     cancelled = pause(world, community, admin)
 
@@ -331,7 +331,7 @@ def test_pause_community_cancels_assigned_tasks_and_frees_their_slots_without_mo
     stored = stored_task(world, task)
     assert (stored.status, stored.reason) == (TaskStatus.CANCELLED, "community_paused")
     assert stored_submission(world, submission).tasks_open == 0
-    assert world.balance(AccountKey.escrow(submission.id or 0)) == escrow_before == 30
+    assert world.balance(AccountKey.escrow(submission.id)) == escrow_before == 30
     assert world.balance(giver) == 30
     assert world.balance(owner) == 0
 
@@ -411,7 +411,7 @@ def test_pause_community_refuses_an_unknown_actor_or_community(world: World) -> 
 
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.pause_community(
-            world.uow(), community_id=community.id or 0, actor_member_id=UNKNOWN, reason="x", now=world.now
+            world.uow(), community_id=community.id, actor_member_id=UNKNOWN, reason="x", now=world.now
         )
     with pytest.raises(CommunityNotFound, match="No community with id 999999"):
         community_service.pause_community(
@@ -445,7 +445,7 @@ def test_resume_community_turns_the_kill_switch_off_with_an_audit_entry(world: W
     world.clock.advance(hours=1)
 
     community_service.resume_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=admin.id, now=world.now, reason="all clear"
+        world.uow(), community_id=community.id, actor_member_id=admin.id, now=world.now, reason="all clear"
     )
 
     stored = stored_community(world, community)
@@ -465,7 +465,7 @@ def test_resume_community_gives_tasks_awaiting_verification_their_paused_time_ba
     world.submission(owner)
     submitted = world.done(world.task(giver))
     verifying = world.done(world.task(other_giver))
-    world.start_verifying(verifying.id or 0)
+    world.start_verifying(verifying.id)
     world.clock.advance(hours=1)
     pause(world, community, admin)
     world.clock.advance(hours=3)
@@ -517,7 +517,7 @@ def test_update_settings_stores_the_new_settings_with_an_audit_entry(world: Worl
     admin = world.member(community, admin=True)
 
     settings = community_service.update_settings(
-        world.uow(), actor_member_id=admin.id or 0, now=world.now, credits_per_feedback=5, min_words=12
+        world.uow(), actor_member_id=admin.id, now=world.now, credits_per_feedback=5, min_words=12
     )
 
     assert settings == CommunitySettings(credits_per_feedback=5, min_words=12)
@@ -534,7 +534,7 @@ def test_update_settings_applies_to_the_next_submission(world: World) -> None:
     community = world.community()
     admin = world.member(community, admin=True)
     owner = world.member(community)
-    community_service.update_settings(world.uow(), actor_member_id=admin.id or 0, now=world.now, credits_per_feedback=4)
+    community_service.update_settings(world.uow(), actor_member_id=admin.id, now=world.now, credits_per_feedback=4)
 
     submission = world.submission(owner, wanted=2)
 
@@ -558,7 +558,7 @@ def test_update_settings_refuses_invalid_settings(world: World, changes: dict[st
     before = world.snapshot()
 
     with pytest.raises(InvalidSettings, match=message):
-        community_service.update_settings(world.uow(), actor_member_id=admin.id or 0, now=world.now, **changes)
+        community_service.update_settings(world.uow(), actor_member_id=admin.id, now=world.now, **changes)
     assert world.snapshot() == before
 
 
@@ -568,9 +568,7 @@ def test_update_settings_refuses_a_member_who_is_not_an_admin(world: World) -> N
     before = world.snapshot()
 
     with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
-        community_service.update_settings(
-            world.uow(), actor_member_id=member.id or 0, now=world.now, credits_per_feedback=1
-        )
+        community_service.update_settings(world.uow(), actor_member_id=member.id, now=world.now, credits_per_feedback=1)
     assert world.snapshot() == before
 
 
@@ -593,7 +591,7 @@ def test_warn_member_marks_the_member_warned_and_counts_each_warning(world: Worl
 
     for reason in ("low effort", "again"):
         community_service.warn_member(
-            world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason=reason, now=world.now
+            world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason=reason, now=world.now
         )
 
     stored = stored_member(world, member)
@@ -618,7 +616,7 @@ def test_ban_member_bans_and_cancels_only_the_members_assigned_tasks(world: Worl
     others_task = world.task(other)
 
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=target.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=target.id, reason="spam", now=world.now
     )
 
     assert stored_member(world, target).status is MemberStatus.BANNED
@@ -642,7 +640,7 @@ def test_a_ban_cancels_every_assigned_task_however_many(world: World) -> None:
     tasks = [world.task(target) for _ in range(25)]
 
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=target.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=target.id, reason="spam", now=world.now
     )
 
     assert {stored_task(world, task).status for task in tasks} == {TaskStatus.CANCELLED}
@@ -656,7 +654,7 @@ def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> Non
     world.submission(owner)
 
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=owner.id or 0, reason="fraud", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=owner.id, reason="fraud", now=world.now
     )
 
     with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
@@ -669,7 +667,7 @@ def test_unban_member_restores_the_member_who_can_act_again(world: World) -> Non
     member = world.member(community)
     owner = world.member(community)
     world.submission(owner)
-    ids = {"actor_member_id": admin.id or 0, "target_member_id": member.id or 0, "now": world.now}
+    ids = {"actor_member_id": admin.id, "target_member_id": member.id, "now": world.now}
     community_service.ban_member(world.uow(), reason="oops", **ids)
 
     community_service.unban_member(world.uow(), reason="appeal accepted", **ids)
@@ -686,7 +684,7 @@ def test_unban_member_returns_a_warned_member_to_warned(world: World) -> None:
     community = world.community()
     admin = world.member(community, admin=True)
     member = world.member(community)
-    ids = {"actor_member_id": admin.id or 0, "target_member_id": member.id or 0, "now": world.now}
+    ids = {"actor_member_id": admin.id, "target_member_id": member.id, "now": world.now}
     community_service.warn_member(world.uow(), reason="first", **ids)
     community_service.ban_member(world.uow(), reason="second", **ids)
 
@@ -706,9 +704,7 @@ def test_sanctions_refuse_a_member_who_is_not_an_admin(world: World, sanction: C
     before = world.snapshot()
 
     with pytest.raises(NotAnAdmin, match="Only the community's admins"):
-        sanction(
-            world.uow(), actor_member_id=member.id or 0, target_member_id=target.id or 0, reason="x", now=world.now
-        )
+        sanction(world.uow(), actor_member_id=member.id, target_member_id=target.id, reason="x", now=world.now)
     assert world.snapshot() == before
 
 
@@ -725,8 +721,8 @@ def test_sanctions_refuse_a_member_of_another_community(world: World, sanction: 
     with pytest.raises(MemberNotFound, match=f"No member with id {member_of_b.id}"):
         sanction(
             world.uow(),
-            actor_member_id=admin_of_a.id or 0,
-            target_member_id=member_of_b.id or 0,
+            actor_member_id=admin_of_a.id,
+            target_member_id=member_of_b.id,
             reason="x",
             now=world.now,
         )
@@ -741,11 +737,11 @@ def test_sanctions_refuse_an_unknown_target_or_actor(world: World) -> None:
 
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.ban_member(
-            world.uow(), actor_member_id=admin.id or 0, target_member_id=UNKNOWN, reason="x", now=world.now
+            world.uow(), actor_member_id=admin.id, target_member_id=UNKNOWN, reason="x", now=world.now
         )
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
         community_service.warn_member(
-            world.uow(), actor_member_id=UNKNOWN, target_member_id=member.id or 0, reason="x", now=world.now
+            world.uow(), actor_member_id=UNKNOWN, target_member_id=member.id, reason="x", now=world.now
         )
     assert world.snapshot() == before
 
@@ -764,10 +760,10 @@ def test_recent_audit_lists_the_communitys_admin_actions_newest_first(world: Wor
     resume(world, community, admin)
     world.clock.advance(minutes=1)
     community_service.warn_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="x", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="x", now=world.now
     )
 
-    entries = community_service.recent_audit(world.uow(), actor_member_id=admin.id or 0, limit=2)
+    entries = community_service.recent_audit(world.uow(), actor_member_id=admin.id, limit=2)
 
     assert [e.action for e in entries] == [AuditAction.WARN, AuditAction.RESUME]
     assert {e.community_id for e in entries} == {community.id}
@@ -778,4 +774,4 @@ def test_recent_audit_refuses_a_member_who_is_not_an_admin(world: World) -> None
     member = world.member(community)
 
     with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
-        community_service.recent_audit(world.uow(), actor_member_id=member.id or 0)
+        community_service.recent_audit(world.uow(), actor_member_id=member.id)

@@ -35,7 +35,7 @@ def test_the_community_moves_with_its_members_credits_and_history(any_world: Wor
     giver = world.member(community)
     world.submission(owner, wanted=1)
     world.verified(world.task(giver))
-    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=giver.id or 0)
+    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=giver.id)
 
     moved = move(world, community)
 
@@ -45,9 +45,9 @@ def test_the_community_moves_with_its_members_credits_and_history(any_world: Wor
     found = find_by_chat(world, NEW_CHAT)
     assert found is not None
     assert (found.id, found.title, found.bot_present) == (community.id, community.title, True)
-    assert stats_service.member_balance(world.storage.member_reader, member_id=giver.id or 0) == balance_before
+    assert stats_service.member_balance(world.storage.member_reader, member_id=giver.id) == balance_before
     with world.uow() as uow:
-        entries = uow.audit.recent(community.id or 0, limit=5)
+        entries = uow.audit.recent(community.id, limit=5)
         assert uow.ledger.is_balanced(community.id)
     assert [(e.action, e.actor_label) for e in entries] == [(AuditAction.MOVED, "Telegram")]
     assert str(NEW_CHAT) in (entries[0].detail or "")
@@ -67,7 +67,7 @@ def test_an_empty_community_the_bot_registered_on_the_new_chat_makes_way(any_wor
     world = any_world
     community = world.community()
     member = world.member(community)
-    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=member.id or 0)
+    balance_before = stats_service.member_balance(world.storage.member_reader, member_id=member.id)
     placeholder = community_service.register_community(
         world.uow(), telegram_chat_id=NEW_CHAT, title=community.title, now=world.now
     )
@@ -80,10 +80,10 @@ def test_an_empty_community_the_bot_registered_on_the_new_chat_makes_way(any_wor
     assert found is not None
     assert found.id == community.id
     with world.uow() as uow:
-        assert uow.communities.find(placeholder.id or 0) is None
-        assert uow.ledger.balance(AccountKey.issuance(placeholder.id or 0)) == 0
+        assert uow.communities.find(placeholder.id) is None
+        assert uow.ledger.balance(AccountKey.issuance(placeholder.id)) == 0
         assert uow.ledger.is_balanced()
-    assert stats_service.member_balance(world.storage.member_reader, member_id=member.id or 0) == balance_before
+    assert stats_service.member_balance(world.storage.member_reader, member_id=member.id) == balance_before
 
 
 def test_a_community_on_the_new_chat_that_members_joined_is_never_merged(any_world: World) -> None:
@@ -145,5 +145,5 @@ def test_two_notices_handled_at_once_move_the_community_once(any_world: World, w
 
         assert [r is None for r in results].count(False) == 1, results
         with world.uow() as uow:
-            moves = [e for e in uow.audit.recent(community.id or 0, limit=10) if e.action is AuditAction.MOVED]
+            moves = [e for e in uow.audit.recent(community.id, limit=10) if e.action is AuditAction.MOVED]
         assert len(moves) == 1

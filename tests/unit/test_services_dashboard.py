@@ -26,7 +26,7 @@ OPERATOR = Viewer.operator()
 def reject(world: World, task: Task, reason: str = "too_short") -> Task:
     world.done(task)
     return verification.record_verification_outcome(
-        world.uow(), task_id=task.id or 0, verified=False, reason=reason, now=world.now
+        world.uow(), task_id=task.id, verified=False, reason=reason, now=world.now
     )
 
 
@@ -48,7 +48,7 @@ def busy_community(world: World, *, verified: int, rejected: int = 0) -> tuple[C
 def admin_of(world: World, community: Community, telegram_user_id: int = 777) -> Member:
     return community_service.join_community(
         world.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         telegram_user_id=telegram_user_id,
         display_name="Admin",
         now=world.now,
@@ -78,7 +78,7 @@ def test_a_link_names_every_community_the_user_runs_but_not_the_ones_they_only_j
     admin_of(world, first)
     admin_of(world, second)
     community_service.join_community(
-        world.uow(), community_id=third.id or 0, telegram_user_id=777, display_name="Admin", now=world.now
+        world.uow(), community_id=third.id, telegram_user_id=777, display_name="Admin", now=world.now
     )
 
     link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
@@ -101,7 +101,7 @@ def test_a_banned_admin_gets_no_link(world: World) -> None:
     banned = admin_of(world, community)
     other = admin_of(world, community, telegram_user_id=778)
     community_service.ban_member(
-        world.uow(), actor_member_id=other.id or 0, target_member_id=banned.id or 0, reason="x", now=world.now
+        world.uow(), actor_member_id=other.id, target_member_id=banned.id, reason="x", now=world.now
     )
 
     with pytest.raises(NotAnAdmin):
@@ -159,7 +159,7 @@ def test_the_viewer_of_a_session_is_looked_up_now_so_a_demoted_admin_sees_nothin
 
     assert dashboard.admin_viewer(reader, telegram_user_id=777).community_ids == frozenset({community.id})
 
-    community_service.set_admin(world.uow(), member_id=admin.id or 0, is_admin=False)
+    community_service.set_admin(world.uow(), member_id=admin.id, is_admin=False)
 
     with pytest.raises(NotAnAdmin):
         dashboard.admin_viewer(reader, telegram_user_id=777)
@@ -363,7 +363,7 @@ def test_assigned_tasks_still_open_count_as_open(world: World) -> None:
     world.submission(world.member(community), wanted=2)
     world.task(world.member(community))
     task = world.task(world.member(community))
-    task_service.skip_task(world.uow(), member_id=task.giver_id, task_id=task.id or 0, now=world.now)
+    task_service.skip_task(world.uow(), member_id=task.giver_id, task_id=task.id, now=world.now)
 
     view = dashboard.overview(
         world.storage.dashboard_reader, viewer=OPERATOR, period=Period.ALL, community_id=None, today=world.now.date()
@@ -394,7 +394,7 @@ def test_the_operators_rejection_counts_are_every_communitys_summed(world: World
     since = world.now - timedelta(hours=1)
 
     everyone = reader.failure_counts(None, since=since)
-    each = [reader.failure_counts(frozenset({c.id or 0}), since=since) for c in (first, second)]
+    each = [reader.failure_counts(frozenset({c.id}), since=since) for c in (first, second)]
 
     assert [(c.type, c.count) for c in everyone] == [("too_short", 3)]
     assert [c.count for counts in each for c in counts] == [2, 1]

@@ -29,7 +29,7 @@ def postings(world: World) -> list[tuple[PostingKind, str, int]]:
 
 
 def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id or 0))
+    return world.balance(AccountKey.escrow(submission.id))
 
 
 def balances(world: World, *accounts: Member | Submission) -> tuple[int, ...]:
@@ -38,21 +38,21 @@ def balances(world: World, *accounts: Member | Submission) -> tuple[int, ...]:
 
 def cancel(world: World, owner: Member, submission: Submission) -> int:
     return submission_service.cancel_submission(
-        world.uow(), member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now
+        world.uow(), member_id=owner.id, submission_id=submission.id, now=world.now
     )
 
 
 def reject(world: World, task: Task) -> Task:
     return verification.record_verification_outcome(
-        world.uow(), task_id=task.id or 0, verified=False, now=world.now, reason="not_found"
+        world.uow(), task_id=task.id, verified=False, now=world.now, reason="not_found"
     )
 
 
 def settle_again(world: World, task: Task, submission: Submission) -> None:
     """Settles an already settled task once more, as a job that ran twice would."""
     with world.storage.uow() as uow:
-        stored_task = uow.tasks.find(task.id or 0)
-        stored_submission = uow.submissions.find(submission.id or 0)
+        stored_task = uow.tasks.find(task.id)
+        stored_submission = uow.submissions.find(submission.id)
         assert stored_task is not None
         assert stored_submission is not None
         settle_task(uow, task=stored_task, submission=stored_submission, now=world.now)
@@ -95,7 +95,7 @@ def test_a_failed_task_frees_its_slot_for_another_member_without_moving_credits(
     if outcome == "rejected":
         reject(world, world.done(task))
     elif outcome == "skipped":
-        task_service.skip_task(world.uow(), member_id=giver.id or 0, task_id=task.id or 0, now=world.now)
+        task_service.skip_task(world.uow(), member_id=giver.id, task_id=task.id, now=world.now)
     else:
         world.clock.advance(hours=48)
         assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 1
@@ -148,12 +148,12 @@ def test_cancel_still_pays_the_giver_of_an_in_flight_task_that_is_verified(world
     task = world.done(world.task(giver))
     cancel(world, owner, submission)
 
-    verification.record_verification_outcome(world.uow(), task_id=task.id or 0, verified=True, now=world.now)
+    verification.record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
 
     assert balances(world, owner, giver, submission) == (20, 40, 0)
     assert postings(world)[-1] == (PostingKind.PAYOUT, f"task:{task.id}", 10)
     with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id or 0)
+        found = uow.submissions.find(submission.id)
     assert found is not None
     assert found.status is SubmissionStatus.CANCELLED
     assert_balanced(world)
@@ -194,15 +194,15 @@ def test_pause_and_ban_cancel_assigned_tasks_without_moving_credits(world: World
     first = world.submission(owner)
     world.task(world.member(community))
     community_service.pause_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=admin.id, reason="x", now=world.now
+        world.uow(), community_id=community.id, actor_member_id=admin.id, reason="x", now=world.now
     )
-    community_service.resume_community(world.uow(), community_id=community.id or 0, actor_member_id=None, now=world.now)
+    community_service.resume_community(world.uow(), community_id=community.id, actor_member_id=None, now=world.now)
     banned = world.member(community)
     world.task(banned)
     postings_before = postings(world)
 
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=banned.id or 0, reason="x", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=banned.id, reason="x", now=world.now
     )
 
     assert postings(world) == postings_before
@@ -224,8 +224,8 @@ def test_a_whole_exchange_keeps_the_ledger_balanced(world: World) -> None:
 
     total = sum(world.balance(m) for m in (alice, bob, carol)) + escrow(world, alices) + escrow(world, bobs)
     assert total == 300
-    assert world.balance(AccountKey.issuance(community.id or 0)) == -300
+    assert world.balance(AccountKey.issuance(community.id)) == -300
     assert_balanced(world)
     with world.storage.uow() as uow:
-        statuses = {t.status for t in uow.tasks.list_in_community(community.id or 0, statuses=frozenset(TaskStatus))}
+        statuses = {t.status for t in uow.tasks.list_in_community(community.id, statuses=frozenset(TaskStatus))}
     assert statuses == {TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.SUBMITTED}

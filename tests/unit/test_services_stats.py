@@ -25,7 +25,7 @@ UNKNOWN = 999_999
 def ban(world: World, community: Community, member: Member) -> None:
     admin = world.member(community, admin=True, link=None)
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
     )
 
 
@@ -34,7 +34,7 @@ def test_member_balance_is_the_members_wallet(world: World) -> None:
     owner = world.member(community)
     world.submission(owner, wanted=2)
 
-    assert stats_service.member_balance(world.storage.member_reader, member_id=owner.id or 0) == 10
+    assert stats_service.member_balance(world.storage.member_reader, member_id=owner.id) == 10
 
 
 def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_first(any_world: World) -> None:
@@ -46,22 +46,20 @@ def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_fi
         world.clock.advance(hours=1)
     first = world.verified(world.task(giver))
     second = world.task(giver)
-    task_service.skip_task(world.uow(), member_id=giver.id or 0, task_id=second.id or 0, now=world.now)
+    task_service.skip_task(world.uow(), member_id=giver.id, task_id=second.id, now=world.now)
     third = world.task(giver)
 
-    report = stats_service.member_report(world.storage.member_reader, member_id=giver.id or 0, history=2)
+    report = stats_service.member_report(world.storage.member_reader, member_id=giver.id, history=2)
 
     assert report.balance == 110
     assert report.stats == MemberStats(tasks_taken=3, verified=1, skipped=1)
-    assert [(c.platform, c.channel_id) for c in report.channels] == [
-        (Platform.YOUTUBE, world.channel_of[giver.id or 0])
-    ]
+    assert [(c.platform, c.channel_id) for c in report.channels] == [(Platform.YOUTUBE, world.channel_of[giver.id])]
     assert [(t.id, t.status, t.assigned_at, t.decided_at) for t in report.recent_tasks] == [
         (third.id, TaskStatus.ASSIGNED, third.assigned_at, None),
         (second.id, TaskStatus.SKIPPED, second.assigned_at, world.now),
     ]
     assert first.id not in {t.id for t in report.recent_tasks}
-    assert stats_service.member_report(world.storage.member_reader, member_id=giver.id or 0).recent_tasks[-1].id == (
+    assert stats_service.member_report(world.storage.member_reader, member_id=giver.id).recent_tasks[-1].id == (
         first.id
     )
 
@@ -69,7 +67,7 @@ def test_member_report_gathers_balance_stats_channels_and_recent_tasks_newest_fi
 def test_a_member_without_channels_or_tasks_reads_as_zero(any_world: World) -> None:
     newcomer = any_world.member(any_world.community(welcome_credits=7), link=None)
 
-    report = stats_service.member_report(any_world.storage.member_reader, member_id=newcomer.id or 0)
+    report = stats_service.member_report(any_world.storage.member_reader, member_id=newcomer.id)
 
     assert (report.balance, report.stats, report.channels, report.recent_tasks) == (7, MemberStats(), [], [])
 
@@ -80,8 +78,8 @@ def test_member_reads_never_wait_for_a_writer_on_sqlite(world: World) -> None:
     started = time.perf_counter()
     with world.uow() as uow:
         uow.session.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this writer now holds the lock
-        balance = reader.balance(member.id or 0)
-        report = reader.report(member.id or 0, history=5)
+        balance = reader.balance(member.id)
+        report = reader.report(member.id, history=5)
 
     assert time.perf_counter() - started < 5  # a reader that wanted the lock would wait 30 s
     assert balance == 3
@@ -97,10 +95,10 @@ def test_member_submissions_lists_the_members_own_submissions_newest_first(world
     newer = world.submission(owner, wanted=1)
     world.submission(other, wanted=1)
 
-    listed = stats_service.member_submissions(world.uow(), member_id=owner.id or 0)
+    listed = stats_service.member_submissions(world.uow(), member_id=owner.id)
 
     assert [s.id for s in listed] == [newer.id, older.id]
-    assert [s.id for s in stats_service.member_submissions(world.uow(), member_id=owner.id or 0, limit=1)] == [newer.id]
+    assert [s.id for s in stats_service.member_submissions(world.uow(), member_id=owner.id, limit=1)] == [newer.id]
 
 
 def test_member_views_refuse_an_unknown_member(world: World) -> None:
@@ -129,7 +127,7 @@ def test_leaderboard_ranks_by_verified_feedback_then_by_feedback_received_then_b
     world.verified(world.task(cid))
     # Everyone above has verified once, except Olga; Ana also received feedback.
 
-    rows = stats_service.leaderboard(world.uow(), community_id=community.id or 0)
+    rows = stats_service.leaderboard(world.uow(), community_id=community.id)
 
     assert [(r.display_name, r.verified, r.feedback_received, r.balance) for r in rows] == [
         ("Ben", 1, 0, 40),
@@ -148,7 +146,7 @@ def test_leaderboard_leaves_out_banned_members_and_other_communities(world: Worl
     world.member(world.community())
     ban(world, community, banned)
 
-    rows = stats_service.leaderboard(world.uow(), community_id=community.id or 0)
+    rows = stats_service.leaderboard(world.uow(), community_id=community.id)
 
     assert banned.id not in {r.member_id for r in rows}
     assert kept.id in {r.member_id for r in rows}
@@ -159,7 +157,7 @@ def test_leaderboard_stops_at_the_limit(world: World) -> None:
     community = world.community()
     members = [world.member(community, link=None) for _ in range(4)]
 
-    rows = stats_service.leaderboard(world.uow(), community_id=community.id or 0, limit=3)
+    rows = stats_service.leaderboard(world.uow(), community_id=community.id, limit=3)
 
     assert [r.member_id for r in rows] == [m.id for m in members[:3]]
 
@@ -178,7 +176,7 @@ def test_is_ledger_balanced_holds_through_the_whole_exchange(world: World) -> No
     world.submission(owner)
     world.verified(world.task(giver))
     task = world.done(world.task(world.member(community)))
-    verification.record_verification_outcome(world.uow(), task_id=task.id or 0, verified=False, now=world.now)
+    verification.record_verification_outcome(world.uow(), task_id=task.id, verified=False, now=world.now)
 
     assert stats_service.is_ledger_balanced(world.uow(), community_id=community.id) is True
     assert stats_service.is_ledger_balanced(world.uow(), community_id=other_community.id) is True

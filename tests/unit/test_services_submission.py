@@ -38,38 +38,38 @@ UNKNOWN = 999_999
 
 def stored_submission(world: World, submission: Submission) -> Submission:
     with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id or 0)
+        found = uow.submissions.find(submission.id)
     assert found is not None
     return found
 
 
 def stored_task(world: World, task: Task) -> Task:
     with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id or 0)
+        found = uow.tasks.find(task.id)
     assert found is not None
     return found
 
 
 def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id or 0))
+    return world.balance(AccountKey.escrow(submission.id))
 
 
 def submit(world: World, member: Member, ref: ContentRef, wanted: int | None = None) -> Submission:
     return submission_service.submit_content(
-        world.uow(), world.platform, member_id=member.id or 0, ref=ref, now=world.now, feedback_wanted=wanted
+        world.uow(), world.platform, member_id=member.id, ref=ref, now=world.now, feedback_wanted=wanted
     )
 
 
 def cancel(world: World, member: Member, submission: Submission) -> int:
     return submission_service.cancel_submission(
-        world.uow(), member_id=member.id or 0, submission_id=submission.id or 0, now=world.now
+        world.uow(), member_id=member.id, submission_id=submission.id, now=world.now
     )
 
 
 def ban(world: World, community: Community, member: Member) -> None:
     admin = world.member(community, admin=True, link=None)
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
     )
 
 
@@ -79,7 +79,7 @@ def ban(world: World, community: Community, member: Member) -> None:
 def test_submit_content_stores_an_open_submission_and_moves_its_price_into_escrow(world: World) -> None:
     community = world.community()
     owner = world.member(community)
-    ref = world.platform.publish(channel_id=world.channel_of[owner.id or 0], title="My  first\nvideo")
+    ref = world.platform.publish(channel_id=world.channel_of[owner.id], title="My  first\nvideo")
 
     submission = submit(world, owner, ref)
 
@@ -104,7 +104,7 @@ def test_submit_content_escrows_the_feedback_asked_for_at_the_communitys_price(w
 
 def test_submit_content_keeps_a_long_title_up_to_the_title_limit(world: World) -> None:
     owner = world.member(world.community())
-    ref = world.platform.publish(channel_id=world.channel_of[owner.id or 0], title="t" * 500)
+    ref = world.platform.publish(channel_id=world.channel_of[owner.id], title="t" * 500)
 
     submission = submit(world, owner, ref)
 
@@ -159,7 +159,7 @@ def test_submit_content_refuses_while_the_community_is_paused(world: World) -> N
     owner = world.member(community)
     ref = world.content(owner)
     community_service.pause_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+        world.uow(), community_id=community.id, actor_member_id=None, reason="incident", now=world.now
     )
     before = world.snapshot()
 
@@ -175,7 +175,7 @@ def test_submit_content_refuses_a_platform_the_community_does_not_accept(world: 
     ref = world.content(owner)
     community_service.update_settings(
         world.uow(),
-        actor_member_id=admin.id or 0,
+        actor_member_id=admin.id,
         now=world.now,
         allowed_platforms=frozenset({Platform.TIKTOK}),
     )
@@ -288,9 +288,7 @@ def test_cancel_submission_without_tasks_refunds_all_its_escrow(world: World) ->
     submission = world.submission(owner)
     uow = world.storage.uow()
 
-    refund = submission_service.cancel_submission(
-        uow, member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now
-    )
+    refund = submission_service.cancel_submission(uow, member_id=owner.id, submission_id=submission.id, now=world.now)
 
     assert refund == 30
     stored = stored_submission(world, submission)
@@ -315,9 +313,7 @@ def test_cancel_submission_cancels_tasks_not_yet_done_and_refunds_their_share(wo
     task = world.task(giver)
     uow = world.storage.uow()
 
-    refund = submission_service.cancel_submission(
-        uow, member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now
-    )
+    refund = submission_service.cancel_submission(uow, member_id=owner.id, submission_id=submission.id, now=world.now)
 
     assert refund == 30
     stored = stored_task(world, task)
@@ -338,10 +334,10 @@ def test_cancel_submission_reports_every_task_it_cancelled(world: World) -> None
     tasks = [world.task(giver) for giver in givers]
     uow = world.storage.uow()
 
-    submission_service.cancel_submission(uow, member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now)
+    submission_service.cancel_submission(uow, member_id=owner.id, submission_id=submission.id, now=world.now)
 
     cancelled = [e for e in uow.take_events() if isinstance(e, TaskCancelled)]
-    assert sorted(e.task_id for e in cancelled) == sorted(t.id or 0 for t in tasks)
+    assert sorted(e.task_id for e in cancelled) == sorted(t.id for t in tasks)
 
 
 def test_cancel_submission_keeps_the_share_of_a_task_already_marked_done(world: World) -> None:
@@ -434,9 +430,7 @@ def test_cancel_submission_refuses_an_unknown_submission_or_member(world: World)
     before = world.snapshot()
 
     with pytest.raises(SubmissionNotFound, match="No submission with id 999999"):
-        submission_service.cancel_submission(world.uow(), member_id=owner.id or 0, submission_id=UNKNOWN, now=world.now)
+        submission_service.cancel_submission(world.uow(), member_id=owner.id, submission_id=UNKNOWN, now=world.now)
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
-        submission_service.cancel_submission(
-            world.uow(), member_id=UNKNOWN, submission_id=submission.id or 0, now=world.now
-        )
+        submission_service.cancel_submission(world.uow(), member_id=UNKNOWN, submission_id=submission.id, now=world.now)
     assert world.snapshot() == before

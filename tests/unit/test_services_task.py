@@ -36,43 +36,43 @@ UNKNOWN = 999_999
 
 def stored_task(world: World, task: Task) -> Task:
     with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id or 0)
+        found = uow.tasks.find(task.id)
     assert found is not None
     return found
 
 
 def stored_submission(world: World, submission: Submission) -> Submission:
     with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id or 0)
+        found = uow.submissions.find(submission.id)
     assert found is not None
     return found
 
 
 def stats(world: World, member: Member) -> MemberStats:
     with world.storage.uow() as uow:
-        return uow.stats.get(member.id or 0)
+        return uow.stats.get(member.id)
 
 
 def done(world: World, member: Member, task: Task, text: str | None = None) -> Task:
     return task_service.mark_task_done(
-        world.uow(), member_id=member.id or 0, task_id=task.id or 0, now=world.now, feedback_text=text
+        world.uow(), member_id=member.id, task_id=task.id, now=world.now, feedback_text=text
     )
 
 
 def skip(world: World, member: Member, task: Task) -> Task:
-    return task_service.skip_task(world.uow(), member_id=member.id or 0, task_id=task.id or 0, now=world.now)
+    return task_service.skip_task(world.uow(), member_id=member.id, task_id=task.id, now=world.now)
 
 
 def ban(world: World, community: Community, member: Member) -> None:
     admin = world.member(community, admin=True, link=None)
     community_service.ban_member(
-        world.uow(), actor_member_id=admin.id or 0, target_member_id=member.id or 0, reason="spam", now=world.now
+        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
     )
 
 
 def pause(world: World, community: Community) -> None:
     community_service.pause_community(
-        world.uow(), community_id=community.id or 0, actor_member_id=None, reason="incident", now=world.now
+        world.uow(), community_id=community.id, actor_member_id=None, reason="incident", now=world.now
     )
 
 
@@ -99,7 +99,7 @@ def test_request_task_assigns_a_submission_with_a_deadline_and_moves_no_credits(
     assert stored_submission(world, submission).tasks_open == 1
     assert stats(world, giver) == MemberStats(tasks_taken=1)
     assert world.balance(giver) == 30
-    assert world.balance(AccountKey.escrow(submission.id or 0)) == 30
+    assert world.balance(AccountKey.escrow(submission.id)) == 30
 
 
 def test_request_task_uses_the_communitys_task_deadline(world: World) -> None:
@@ -190,7 +190,7 @@ def test_request_task_refuses_a_member_whose_only_channel_is_on_a_platform_no_lo
     admin = world.member(community, admin=True, link=None)
     tiktoker = world.member(community, link=Platform.TIKTOK)
     community_service.update_settings(
-        world.uow(), actor_member_id=admin.id or 0, now=world.now, allowed_platforms=frozenset({Platform.YOUTUBE})
+        world.uow(), actor_member_id=admin.id, now=world.now, allowed_platforms=frozenset({Platform.YOUTUBE})
     )
     before = world.snapshot()
 
@@ -256,9 +256,7 @@ def test_mark_task_done_submits_the_task_with_its_feedback_text(world: World) ->
     world.clock.advance(hours=2)
     uow = world.storage.uow()
 
-    task_service.mark_task_done(
-        uow, member_id=giver.id or 0, task_id=task.id or 0, now=world.now, feedback_text="Great pacing."
-    )
+    task_service.mark_task_done(uow, member_id=giver.id, task_id=task.id, now=world.now, feedback_text="Great pacing.")
 
     stored = stored_task(world, task)
     assert (stored.status, stored.done_at, stored.feedback_text) == (TaskStatus.SUBMITTED, world.now, "Great pacing.")
@@ -337,9 +335,9 @@ def test_mark_task_done_refuses_an_unknown_task_or_member(world: World) -> None:
     before = world.snapshot()
 
     with pytest.raises(TaskNotFound, match="No task with id 999999"):
-        task_service.mark_task_done(world.uow(), member_id=giver.id or 0, task_id=UNKNOWN, now=world.now)
+        task_service.mark_task_done(world.uow(), member_id=giver.id, task_id=UNKNOWN, now=world.now)
     with pytest.raises(MemberNotFound, match="No member with id 999999"):
-        task_service.mark_task_done(world.uow(), member_id=UNKNOWN, task_id=task.id or 0, now=world.now)
+        task_service.mark_task_done(world.uow(), member_id=UNKNOWN, task_id=task.id, now=world.now)
     assert world.snapshot() == before
 
 
@@ -380,7 +378,7 @@ def test_skip_task_frees_the_slot_for_another_member_and_moves_no_credits(world:
     task = world.task(giver)
     uow = world.storage.uow()
 
-    task_service.skip_task(uow, member_id=giver.id or 0, task_id=task.id or 0, now=world.now)
+    task_service.skip_task(uow, member_id=giver.id, task_id=task.id, now=world.now)
 
     assert stored_task(world, task).status is TaskStatus.SKIPPED
     assert stored_submission(world, submission).tasks_open == 0
@@ -389,7 +387,7 @@ def test_skip_task_frees_the_slot_for_another_member_and_moves_no_credits(world:
     assert isinstance(event, TaskSkipped)
     assert (event.task_id, event.submission_id, event.giver_id) == (task.id, submission.id, giver.id)
     assert world.balance(giver) == 30
-    assert world.balance(AccountKey.escrow(submission.id or 0)) == 10
+    assert world.balance(AccountKey.escrow(submission.id)) == 10
     assert world.task(world.member(community)).submission_id == submission.id
 
 
@@ -423,7 +421,7 @@ def test_skip_task_refuses_an_unknown_task(world: World) -> None:
     before = world.snapshot()
 
     with pytest.raises(TaskNotFound, match="No task with id 999999"):
-        task_service.skip_task(world.uow(), member_id=giver.id or 0, task_id=UNKNOWN, now=world.now)
+        task_service.skip_task(world.uow(), member_id=giver.id, task_id=UNKNOWN, now=world.now)
     assert world.snapshot() == before
 
 
@@ -449,7 +447,7 @@ def test_expire_overdue_tasks_expires_only_assigned_tasks_past_their_deadline(wo
     assert stats(world, giver) == MemberStats(tasks_taken=1, expired=1)
     assert stored_submission(world, submission).tasks_open == 2
     assert world.balance(giver) == 100
-    assert world.balance(AccountKey.escrow(submission.id or 0)) == 50
+    assert world.balance(AccountKey.escrow(submission.id)) == 50
     assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 0
 
 
@@ -480,7 +478,7 @@ def test_expire_task_leaves_a_task_that_is_not_overdue(world: World) -> None:
     task = world.task(world.member(community))
     before = world.snapshot()
 
-    assert task_service.expire_task(world.uow(), task_id=task.id or 0, now=world.now) is False
+    assert task_service.expire_task(world.uow(), task_id=task.id, now=world.now) is False
     assert world.snapshot() == before
 
 
@@ -517,6 +515,6 @@ def test_open_tasks_lists_the_members_tasks_still_in_flight(world: World) -> Non
     assigned = world.task(giver)
     submitted = world.done(world.task(giver))
 
-    listed = task_service.open_tasks(world.uow(), member_id=giver.id or 0)
+    listed = task_service.open_tasks(world.uow(), member_id=giver.id)
 
-    assert sorted(t.id or 0 for t in listed) == sorted([assigned.id or 0, submitted.id or 0])
+    assert sorted(t.id for t in listed) == sorted([assigned.id, submitted.id])

@@ -20,31 +20,31 @@ UNKNOWN = 999_999
 
 def stored_task(world: World, task: Task) -> Task:
     with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id or 0)
+        found = uow.tasks.find(task.id)
     assert found is not None
     return found
 
 
 def stored_submission(world: World, submission: Submission) -> Submission:
     with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id or 0)
+        found = uow.submissions.find(submission.id)
     assert found is not None
     return found
 
 
 def stats(world: World, member: Member) -> MemberStats:
     with world.storage.uow() as uow:
-        return uow.stats.get(member.id or 0)
+        return uow.stats.get(member.id)
 
 
 def record(world: World, task: Task, *, verified: bool, reason: str | None = None) -> Task:
     return verification.record_verification_outcome(
-        world.uow(), task_id=task.id or 0, verified=verified, now=world.now, reason=reason
+        world.uow(), task_id=task.id, verified=verified, now=world.now, reason=reason
     )
 
 
 def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id or 0))
+    return world.balance(AccountKey.escrow(submission.id))
 
 
 # --- recording the outcome ---------------------------------------------------------------------
@@ -58,7 +58,7 @@ def test_record_verified_pays_the_giver_from_escrow_and_counts_it_for_both_membe
     task = world.done(world.task(giver))
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(uow, task_id=task.id or 0, verified=True, now=world.now, comment_id="c9")
+    verification.record_verification_outcome(uow, task_id=task.id, verified=True, now=world.now, comment_id="c9")
 
     stored = stored_task(world, task)
     assert (stored.status, stored.decided_at, stored.comment_id, stored.reason) == (
@@ -83,7 +83,7 @@ def test_record_verified_of_a_task_already_verifying(world: World) -> None:
     world.submission(world.member(community))
     giver = world.member(community)
     task = world.done(world.task(giver))
-    world.start_verifying(task.id or 0)
+    world.start_verifying(task.id)
 
     assert record(world, task, verified=True).status is TaskStatus.VERIFIED
     assert world.balance(giver) == 40
@@ -97,9 +97,7 @@ def test_record_rejected_frees_the_slot_and_moves_no_credits(world: World) -> No
     task = world.done(world.task(giver))
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(
-        uow, task_id=task.id or 0, verified=False, now=world.now, reason="not_found"
-    )
+    verification.record_verification_outcome(uow, task_id=task.id, verified=False, now=world.now, reason="not_found")
 
     stored = stored_task(world, task)
     assert (stored.status, stored.reason, stored.decided_at) == (TaskStatus.REJECTED, "not_found", world.now)
@@ -164,7 +162,7 @@ def test_the_submission_completes_when_enough_feedback_is_verified(world: World)
     world.clock.advance(hours=1)
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(uow, task_id=second.id or 0, verified=True, now=world.now)
+    verification.record_verification_outcome(uow, task_id=second.id, verified=True, now=world.now)
 
     stored = stored_submission(world, submission)
     assert (stored.status, stored.closed_at, stored.tasks_verified, stored.tasks_open) == (
@@ -218,9 +216,7 @@ def test_record_outcome_of_a_cancelled_task_changes_nothing(world: World) -> Non
     owner = world.member(community)
     submission = world.submission(owner)
     task = world.task(world.member(community))
-    submission_service.cancel_submission(
-        world.uow(), member_id=owner.id or 0, submission_id=submission.id or 0, now=world.now
-    )
+    submission_service.cancel_submission(world.uow(), member_id=owner.id, submission_id=submission.id, now=world.now)
     before = world.snapshot()
 
     assert record(world, task, verified=True).status is TaskStatus.CANCELLED

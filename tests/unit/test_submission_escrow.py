@@ -34,7 +34,7 @@ def submission(wanted: int = 3, credits: int = 10, **overrides: Any) -> Submissi
         "credits_per_feedback": credits,
         "created_at": T0,
         "waiting_since": T0,
-        "id": 12,
+        "_id": 12,
     }
     fields.update(overrides)
     return Submission(**fields)

@@ -43,7 +43,7 @@ def make_task(status: TaskStatus = TaskStatus.ASSIGNED, **overrides: Any) -> Tas
         "assigned_at": T0,
         "deadline_at": DEADLINE,
         "status": status,
-        "id": 99,
+        "_id": 99,
     }
     fields.update(overrides)
     return Task(**fields)

@@ -53,9 +53,7 @@ def setup(
 
 
 def verify(world: World, gate: FakeQualityGate, submission: Submission) -> verification.VerificationRun:
-    return verification.verify_submission(
-        world.uow(), world.platform, gate, submission_id=submission.id or 0, now=world.now
-    )
+    return verification.verify_submission(world.uow(), world.platform, gate, submission_id=submission.id, now=world.now)
 
 
 def test_a_comment_by_the_givers_channel_after_assignment_verifies_and_pays(
@@ -69,7 +67,7 @@ def test_a_comment_by_the_givers_channel_after_assignment_verifies_and_pays(
     run = verify(world, gate, submission)
 
     assert (run.verified, run.rejected, run.waiting) == (1, 0, 0)
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert stored.status is TaskStatus.VERIFIED
     assert stored.feedback_text == GOOD
     assert stored.comment_id is not None
@@ -85,7 +83,7 @@ def test_a_missing_comment_waits_with_backoff_and_is_verified_when_it_appears(
     first = verify(world, gate, submission)
     assert first.waiting == 1
     assert first.retry_in == POLICY.retry_delay(1)
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert stored.status is TaskStatus.VERIFYING
     assert stored.next_check_at == world.now + POLICY.retry_delay(1)
 
@@ -97,7 +95,7 @@ def test_a_missing_comment_waits_with_backoff_and_is_verified_when_it_appears(
     world.clock.advance(minutes=6)
     third = verify(world, gate, submission)
     assert third.verified == 1
-    assert world.task_row(task.id or 0).verification_attempts == 3
+    assert world.task_row(task.id).verification_attempts == 3
 
 
 def test_a_comment_still_missing_after_the_deadline_is_rejected_as_not_found(
@@ -110,7 +108,7 @@ def test_a_comment_still_missing_after_the_deadline_is_rejected_as_not_found(
     run = verify(world, gate, submission)
 
     assert run.rejected == 1
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "not_found")
     assert world.balance(giver) == 30
 
@@ -124,7 +122,7 @@ def test_the_deadline_gives_a_late_done_some_grace(world: World, gate: FakeQuali
     run = verify(world, gate, submission)
 
     assert run.waiting == 1
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
 
 
 def test_a_comment_by_someone_elses_channel_does_not_count(world: World, gate: FakeQualityGate) -> None:
@@ -135,7 +133,7 @@ def test_a_comment_by_someone_elses_channel_does_not_count(world: World, gate: F
     run = verify(world, gate, submission)
 
     assert run.verified == 0
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
 
 
 def test_a_comment_from_any_channel_the_giver_linked_on_the_platform_counts(
@@ -144,12 +142,12 @@ def test_a_comment_from_any_channel_the_giver_linked_on_the_platform_counts(
     _, (giver,), submission, (task,) = setup(world)
     second = "UCsecond-channel-of-the-giver"
     proof = channel_service.start_channel_proof(
-        world.uow(), member_id=giver.id or 0, platform=Platform.YOUTUBE, now=world.now
+        world.uow(), member_id=giver.id, platform=Platform.YOUTUBE, now=world.now
     )
     ref = world.platform.publish(channel_id=second)
     world.platform.comment(ref, author_channel_id=second, text=f"proof {proof.code}", at=world.now)
     channel_service.confirm_channel_proof(
-        world.uow(), world.platform, world.platform, member_id=giver.id or 0, ref=ref, now=world.now
+        world.uow(), world.platform, world.platform, member_id=giver.id, ref=ref, now=world.now
     )
     world.platform.comment(world.ref_of(submission), author_channel_id=second, text=GOOD, at=world.now)
     world.done(task)
@@ -157,7 +155,7 @@ def test_a_comment_from_any_channel_the_giver_linked_on_the_platform_counts(
     run = verify(world, gate, submission)
 
     assert run.verified == 1
-    assert world.task_row(task.id or 0).feedback_text == GOOD
+    assert world.task_row(task.id).feedback_text == GOOD
 
 
 def test_a_comment_written_before_the_task_was_given_does_not_count(world: World, gate: FakeQualityGate) -> None:
@@ -202,7 +200,7 @@ def test_an_outage_never_rejects_and_the_task_is_verified_after_recovery(world: 
     outage = verify(world, gate, submission)
     assert outage.error == "platform_unavailable"
     assert outage.retry_in is not None
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
     with world.storage.engine.connect() as connection:
         failures = connection.execute(sa.select(tables.job_failures.c.kind)).scalars().all()
     assert failures == ["platform_unavailable"]
@@ -219,7 +217,7 @@ def test_a_rate_limit_answer_waits_at_least_as_long_as_the_platform_asks(world: 
     run = verify(world, gate, submission)
 
     assert run.retry_in == timedelta(hours=1)
-    assert world.task_row(task.id or 0).next_check_at == world.now + timedelta(hours=1)
+    assert world.task_row(task.id).next_check_at == world.now + timedelta(hours=1)
 
 
 def test_feedback_failing_the_quality_gate_is_rejected_naming_the_rule(world: World, gate: FakeQualityGate) -> None:
@@ -229,7 +227,7 @@ def test_feedback_failing_the_quality_gate_is_rejected_naming_the_rule(world: Wo
 
     verify(world, gate, submission)
 
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "self_promotion")
 
 
@@ -246,7 +244,7 @@ def test_a_copy_of_the_members_earlier_feedback_is_rejected(world: World, gate: 
         verify(world, gate, submission)
 
     with world.uow() as uow:
-        outcomes = [t.reason for t in uow.tasks.list_for_giver(giver.id or 0, statuses=frozenset(TaskStatus))]
+        outcomes = [t.reason for t in uow.tasks.list_for_giver(giver.id, statuses=frozenset(TaskStatus))]
     assert sorted(outcomes, key=str) == sorted([None, "near_copy"], key=str)
 
 
@@ -261,7 +259,7 @@ def test_nothing_is_decided_while_the_community_is_paused(world: World, gate: Fa
     run = verify(world, gate, submission)
 
     assert run.paused
-    assert world.task_row(task.id or 0).status is TaskStatus.SUBMITTED
+    assert world.task_row(task.id).status is TaskStatus.SUBMITTED
 
 
 def test_vanished_content_waits_then_rejects_without_hurting_the_givers_reliability(
@@ -275,10 +273,10 @@ def test_vanished_content_waits_then_rejects_without_hurting_the_givers_reliabil
     world.clock.advance(hours=60)
     verify(world, gate, submission)
 
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "content_unavailable")
     with world.uow() as uow:
-        assert uow.stats.get(giver.id or 0).rejected == 0
+        assert uow.stats.get(giver.id).rejected == 0
 
 
 # --- platforms without public comments: the owner confirms ------------------------------------------
@@ -286,11 +284,9 @@ def test_vanished_content_waits_then_rejects_without_hurting_the_givers_reliabil
 
 def tiktok_done(world: World, gate: FakeQualityGate, text: str = GOOD) -> tuple[Member, Member, Task]:
     owner, (giver,), submission, (task,) = setup(world, platform=Platform.TIKTOK)
-    task_service.mark_task_done(
-        world.uow(), member_id=giver.id or 0, task_id=task.id or 0, now=world.now, feedback_text=text
-    )
+    task_service.mark_task_done(world.uow(), member_id=giver.id, task_id=task.id, now=world.now, feedback_text=text)
     verify(world, gate, submission)
-    return owner, giver, world.task_row(task.id or 0)
+    return owner, giver, world.task_row(task.id)
 
 
 def test_on_tiktok_the_pasted_text_goes_to_the_owner_once_it_passes_the_gate(
@@ -299,16 +295,16 @@ def test_on_tiktok_the_pasted_text_goes_to_the_owner_once_it_passes_the_gate(
     uow = world.uow()
     owner, _, submission, (task,) = setup(world, platform=Platform.TIKTOK)
     task_service.mark_task_done(
-        world.uow(), member_id=task.giver_id, task_id=task.id or 0, now=world.now, feedback_text=GOOD
+        world.uow(), member_id=task.giver_id, task_id=task.id, now=world.now, feedback_text=GOOD
     )
-    verification.verify_submission(uow, world.platform, gate, submission_id=submission.id or 0, now=world.now)
+    verification.verify_submission(uow, world.platform, gate, submission_id=submission.id, now=world.now)
 
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert stored.review_stage is ReviewStage.OWNER
     assert ("read_comments", submission.content_id) not in world.platform.calls
     notifier = RecordingNotifier()
     deliver(uow.take_events(), world.uow(), notifier)
-    assert notifier.kinds_for(owner.id or 0) == ["confirm_feedback"]
+    assert notifier.kinds_for(owner.id) == ["confirm_feedback"]
     assert notifier.notices[0].params["text"] == GOOD
 
 
@@ -324,10 +320,10 @@ def test_the_owner_confirming_verifies_and_pays(world: World, gate: FakeQualityG
     owner, giver, task = tiktok_done(world, gate)
 
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
     )
 
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
     assert world.balance(giver) == 40
 
 
@@ -335,14 +331,14 @@ def test_only_the_owner_may_answer_and_only_once(world: World, gate: FakeQuality
     owner, giver, task = tiktok_done(world, gate)
     with pytest.raises(NotYourTask):
         verification.answer_owner_review(
-            world.uow(), owner_member_id=giver.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+            world.uow(), owner_member_id=giver.id, task_id=task.id, confirmed=True, now=world.now
         )
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
     )
     with pytest.raises(IllegalTransition):
         verification.answer_owner_review(
-            world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=False, now=world.now
+            world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
         )
 
 
@@ -351,37 +347,35 @@ def test_a_denial_can_be_disputed_and_an_admin_decides(world: World, gate: FakeQ
     admin = world.member(community_of(world, task), admin=True)
 
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=False, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
     )
-    assert world.task_row(task.id or 0).review_stage is ReviewStage.DISPUTE_WINDOW
+    assert world.task_row(task.id).review_stage is ReviewStage.DISPUTE_WINDOW
     uow = world.uow()
-    verification.dispute_denial(uow, giver_member_id=giver.id or 0, task_id=task.id or 0, now=world.now)
+    verification.dispute_denial(uow, giver_member_id=giver.id, task_id=task.id, now=world.now)
     notifier = RecordingNotifier()
     deliver(uow.take_events(), world.uow(), notifier)
-    assert notifier.kinds_for(admin.id or 0) == ["dispute_opened"]
+    assert notifier.kinds_for(admin.id) == ["dispute_opened"]
 
     with pytest.raises(NotAnAdmin):
         verification.resolve_dispute(
-            world.uow(), admin_member_id=giver.id or 0, task_id=task.id or 0, verified=True, now=world.now
+            world.uow(), admin_member_id=giver.id, task_id=task.id, verified=True, now=world.now
         )
-    verification.resolve_dispute(
-        world.uow(), admin_member_id=admin.id or 0, task_id=task.id or 0, verified=True, now=world.now
-    )
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFIED
+    verification.resolve_dispute(world.uow(), admin_member_id=admin.id, task_id=task.id, verified=True, now=world.now)
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
     assert world.balance(giver) == 40
 
 
 def test_an_admin_of_another_community_cannot_settle_the_dispute(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=False, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
     )
-    verification.dispute_denial(world.uow(), giver_member_id=giver.id or 0, task_id=task.id or 0, now=world.now)
+    verification.dispute_denial(world.uow(), giver_member_id=giver.id, task_id=task.id, now=world.now)
     stranger = world.member(world.community(), admin=True)
 
     with pytest.raises(TaskNotFound):
         verification.resolve_dispute(
-            world.uow(), admin_member_id=stranger.id or 0, task_id=task.id or 0, verified=True, now=world.now
+            world.uow(), admin_member_id=stranger.id, task_id=task.id, verified=True, now=world.now
         )
 
 
@@ -392,19 +386,19 @@ def test_reviews_nobody_finishes_close_on_time(world: World, gate: FakeQualityGa
     result = verification.sweep(world.uow(), now=world.now)
 
     assert result.reviews_closed == 1
-    assert world.task_row(silent.id or 0).status is TaskStatus.VERIFIED  # an owner's silence confirms
+    assert world.task_row(silent.id).status is TaskStatus.VERIFIED  # an owner's silence confirms
 
 
 def test_an_undisputed_denial_stands_when_the_window_closes(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=False, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
     )
     world.clock.advance(hours=25)
 
     verification.sweep(world.uow(), now=world.now)
 
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "owner_denied")
     assert world.balance(giver) == 30
 
@@ -432,7 +426,7 @@ def test_escrow_is_untouched_while_waiting(world: World, gate: FakeQualityGate) 
     _, _, submission, (task,) = setup(world)
     world.done(task)
     verify(world, gate, submission)
-    assert world.balance(AccountKey.escrow(submission.id or 0)) == 30
+    assert world.balance(AccountKey.escrow(submission.id)) == 30
 
 
 def test_an_outage_that_outlasts_the_limit_calls_the_task_off_without_blame(
@@ -440,22 +434,22 @@ def test_an_outage_that_outlasts_the_limit_calls_the_task_off_without_blame(
 ) -> None:
     _, (giver,), submission, (task,) = setup(world, wanted=1)
     world.done(task)
-    deadline = world.task_row(task.id or 0).verification_deadline(POLICY.grace)
+    deadline = world.task_row(task.id).verification_deadline(POLICY.grace)
 
     world.clock.advance(seconds=(deadline - world.now).total_seconds() + POLICY.outage_limit.total_seconds() - 60)
     world.platform.fail_next(PlatformUnavailable("YouTube", "an error yt-dlp has not seen before"))
     assert verify(world, gate, submission).waiting == 1  # a minute short of the limit: still waiting
-    assert world.task_row(task.id or 0).status is TaskStatus.VERIFYING
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
 
     world.clock.advance(minutes=2)
     world.platform.fail_next(PlatformUnavailable("YouTube", "an error yt-dlp has not seen before"))
     run = verify(world, gate, submission)
 
-    stored = world.task_row(task.id or 0)
+    stored = world.task_row(task.id)
     assert (run.rejected, run.waiting) == (1, 0)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "platform_unavailable")
     with world.uow() as uow:
-        assert uow.stats.get(giver.id or 0).rejected == 0  # not the giver's fault
+        assert uow.stats.get(giver.id).rejected == 0  # not the giver's fault
     # Its escrow slot is free again: another member can give the feedback the owner paid for.
     with world.uow() as uow:
         community = uow.communities.find(giver.community_id)
@@ -478,7 +472,7 @@ def test_the_kill_switch_stops_owner_review_payouts_and_gives_the_window_back(
 
     with pytest.raises(CommunityPaused):
         verification.answer_owner_review(
-            world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+            world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
         )
     world.clock.advance(hours=100)  # the review's 72 hours run out while paused
     assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0
@@ -487,6 +481,6 @@ def test_the_kill_switch_stops_owner_review_payouts_and_gives_the_window_back(
     community_service.resume_community(world.uow(), community_id=task.community_id, actor_member_id=None, now=world.now)
     assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0  # its 72 hours are back
     verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id or 0, task_id=task.id or 0, confirmed=True, now=world.now
+        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
     )
     assert world.balance(giver) == 40

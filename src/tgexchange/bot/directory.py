@@ -67,7 +67,7 @@ def recipient(uow: UnitOfWork, member_id: int) -> Recipient | None:
             telegram_user_id=member.telegram_user_id,
             language=member.language,
             display_name=member.display_name,
-            community_id=community.id or 0,
+            community_id=community.id,
             community_title=community.title,
             chat_id=community.telegram_chat_id,
             bot_present=community.bot_present,

@@ -60,7 +60,7 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoin
     if view is None:
         return []
     title = short(view.submission.title, MAX_TITLE)
-    task_id = view.task.id or 0
+    task_id = view.task.id
     keyboard: Keyboard | None = None
     extra: dict[str, object] = {}
     if kind == "task_verified":

@@ -213,7 +213,7 @@ def _demo_login_link(storage: Storage, *, base_url: str) -> str:
         if community is not None:
             community_service.join_community(
                 storage.uow(),
-                community_id=community.id or 0,
+                community_id=community.id,
                 telegram_user_id=DEMO_ADMIN_TELEGRAM_ID,
                 display_name="Demo admin (synthetic)",
                 now=now,

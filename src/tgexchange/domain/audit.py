@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tgexchange.domain.stored import Stored
+
 
 class AuditAction(StrEnum):
     PAUSE = "pause"
@@ -18,7 +20,7 @@ class AuditAction(StrEnum):
 
 
 @dataclass(eq=False, kw_only=True)
-class AuditEntry:
+class AuditEntry(Stored):
     community_id: int
     action: AuditAction
     at: datetime
@@ -26,4 +28,3 @@ class AuditEntry:
     actor_label: str | None = None
     target_member_id: int | None = None
     detail: str | None = None
-    id: int | None = None

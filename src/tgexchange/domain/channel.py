@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from tgexchange.domain.content import ContentInfo, Platform, PublicComment
 from tgexchange.domain.errors import ProofExpired, ProofNotFound
+from tgexchange.domain.stored import Stored
 
 PROOF_TTL = timedelta(hours=1)
 # Unambiguous characters only: people retype these codes by hand.
@@ -26,14 +27,13 @@ def contains_code(text: str, code: str) -> bool:
 
 
 @dataclass(eq=False, kw_only=True)
-class Channel:
+class Channel(Stored):
     member_id: int
     community_id: int
     platform: Platform
     channel_id: str
     linked_at: datetime
     name: str | None = None
-    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +47,13 @@ class ProofEvidence:
 
 
 @dataclass(eq=False, kw_only=True)
-class OwnershipProof:
+class OwnershipProof(Stored):
     member_id: int
     platform: Platform
     code: str
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
-    id: int | None = None
 
     @classmethod
     def start(cls, *, member_id: int, platform: Platform, now: datetime) -> OwnershipProof:

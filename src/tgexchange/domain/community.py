@@ -9,6 +9,7 @@ from typing import Any
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
 from tgexchange.domain.languages import LANGUAGES
+from tgexchange.domain.stored import Stored
 
 _WHOLE_NUMBER_FIELDS = (
     "credits_per_feedback",
@@ -104,7 +105,7 @@ class CommunitySettings:
 
 
 @dataclass(eq=False, kw_only=True)
-class Community:
+class Community(Stored):
     telegram_chat_id: int
     title: str
     created_at: datetime
@@ -113,7 +114,6 @@ class Community:
     pause_reason: str | None = None
     paused_at: datetime | None = None
     bot_present: bool = True
-    id: int | None = None
 
     def move_to_chat(self, telegram_chat_id: int) -> None:
         """Telegram gave the group a new chat id (upgraded to a supergroup); the bot came along."""
@@ -123,7 +123,7 @@ class Community:
     def ensure_open(self) -> None:
         """Raises CommunityPaused while the kill switch is on."""
         if self.is_paused:
-            raise CommunityPaused(self.id or 0, self.pause_reason)
+            raise CommunityPaused(self.id, self.pause_reason)
 
     def pause(self, reason: str, now: datetime) -> None:
         """Turns the kill switch on (idempotent: a second pause only updates the reason)."""
@@ -135,7 +135,7 @@ class Community:
     def resume(self, now: datetime) -> timedelta:
         """Turns the kill switch off; returns how long it was paused. Raises CommunityNotPaused."""
         if not self.is_paused:
-            raise CommunityNotPaused(self.id or 0)
+            raise CommunityNotPaused(self.id)
         paused_for = now - self.paused_at if self.paused_at else timedelta(0)
         self.is_paused = False
         self.pause_reason = None

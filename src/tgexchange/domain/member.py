@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tgexchange.domain.errors import MemberBanned, NotAnAdmin
+from tgexchange.domain.stored import Stored
 
 MAX_NAME_LENGTH = 128
 
@@ -31,7 +32,7 @@ def clean_display_name(name: str, *, max_length: int = MAX_NAME_LENGTH, fallback
 
 
 @dataclass(eq=False, kw_only=True)
-class Member:
+class Member(Stored):
     community_id: int
     telegram_user_id: int
     display_name: str
@@ -41,7 +42,6 @@ class Member:
     role: MemberRole = MemberRole.MEMBER
     status: MemberStatus = MemberStatus.ACTIVE
     warnings: int = 0
-    id: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -54,12 +54,12 @@ class Member:
     def ensure_can_act(self) -> None:
         """Raises MemberBanned for a banned member."""
         if self.is_banned:
-            raise MemberBanned(self.id or 0)
+            raise MemberBanned(self.id)
 
     def ensure_admin(self) -> None:
         """Raises NotAnAdmin unless the member is an admin, MemberBanned for a banned one."""
         if not self.is_admin:
-            raise NotAnAdmin(self.id or 0)
+            raise NotAnAdmin(self.id)
         self.ensure_can_act()
 
     def warn(self) -> None:

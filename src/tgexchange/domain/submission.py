@@ -9,6 +9,7 @@ from enum import StrEnum
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.errors import NotYourSubmission, SubmissionClosed
 from tgexchange.domain.events import Event, SubmissionCancelled, SubmissionCompleted
+from tgexchange.domain.stored import Stored
 from tgexchange.domain.task import TaskStatus
 
 MAX_TITLE_LENGTH = 300
@@ -21,7 +22,7 @@ class SubmissionStatus(StrEnum):
 
 
 @dataclass(eq=False, kw_only=True)
-class Submission:
+class Submission(Stored):
     """Escrow invariant: while open, the escrow holds ``credits_per_feedback`` for every
     feedback not yet verified; once cancelled, only for tasks still being verified."""
 
@@ -41,7 +42,6 @@ class Submission:
     tasks_verified: int = 0
     closed_at: datetime | None = None
     version: int = 1
-    id: int | None = None
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -61,16 +61,16 @@ class Submission:
 
     def ensure_open(self) -> None:
         if not self.is_open:
-            raise SubmissionClosed(self.id or 0, self.status.value)
+            raise SubmissionClosed(self.id, self.status.value)
 
     def ensure_owner(self, member_id: int) -> None:
         if member_id != self.owner_id:
-            raise NotYourSubmission(self.id or 0)
+            raise NotYourSubmission(self.id)
 
     def note_task_assigned(self, now: datetime) -> None:
         self.ensure_open()
         if self.free_slots <= 0:
-            raise SubmissionClosed(self.id or 0, "fully booked")
+            raise SubmissionClosed(self.id, "fully booked")
         self.tasks_open += 1
         # The next task goes to whoever has waited longest since their last one.
         self.waiting_since = now
@@ -87,7 +87,7 @@ class Submission:
                 self.events.append(
                     SubmissionCompleted(
                         occurred_at=now,
-                        submission_id=self.id or 0,
+                        submission_id=self.id,
                         owner_id=self.owner_id,
                         community_id=self.community_id,
                     )
@@ -108,7 +108,7 @@ class Submission:
         self.events.append(
             SubmissionCancelled(
                 occurred_at=now,
-                submission_id=self.id or 0,
+                submission_id=self.id,
                 owner_id=self.owner_id,
                 community_id=self.community_id,
                 refunded=refund,

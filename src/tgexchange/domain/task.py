@@ -23,6 +23,7 @@ from tgexchange.domain.events import (
     TaskSubmitted,
     TaskVerified,
 )
+from tgexchange.domain.stored import Stored
 
 MAX_FEEDBACK_TEXT = 4000
 
@@ -84,7 +85,7 @@ class ReviewStage(StrEnum):
 
 
 @dataclass(eq=False, kw_only=True)
-class Task:
+class Task(Stored):
     community_id: int
     submission_id: int
     giver_id: int
@@ -105,14 +106,13 @@ class Task:
     review_until: datetime | None = None
     next_check_at: datetime | None = None
     version: int = 1
-    id: int | None = None
     events: list[Event] = field(default_factory=list)
 
     def _record(self, kind: type[TaskEvent], now: datetime, **extra: Any) -> None:
         self.events.append(
             kind(
                 occurred_at=now,
-                task_id=self.id or 0,
+                task_id=self.id,
                 submission_id=self.submission_id,
                 community_id=self.community_id,
                 giver_id=self.giver_id,
@@ -137,7 +137,7 @@ class Task:
 
     def _ensure_giver(self, member_id: int) -> None:
         if member_id != self.giver_id:
-            raise NotYourTask(self.id or 0)
+            raise NotYourTask(self.id)
 
     def is_overdue(self, now: datetime) -> bool:
         return now >= self.deadline_at
@@ -147,7 +147,7 @@ class Task:
         TextTooLong or IllegalTransition."""
         self._ensure_giver(member_id)
         if self.status is TaskStatus.ASSIGNED and self.is_overdue(now):
-            raise TaskDeadlinePassed(self.id or 0)
+            raise TaskDeadlinePassed(self.id)
         if feedback_text is not None and len(feedback_text) > MAX_FEEDBACK_TEXT:
             raise TextTooLong(len(feedback_text), MAX_FEEDBACK_TEXT)
         self._move(TaskStatus.SUBMITTED)
@@ -186,7 +186,7 @@ class Task:
     def owner_denies(self, *, member_id: int, now: datetime, until: datetime) -> None:
         """The owner says the feedback is not there; the giver may dispute until ``until``."""
         if member_id != self.owner_id:
-            raise NotYourTask(self.id or 0)
+            raise NotYourTask(self.id)
         self._ensure_review(ReviewStage.OWNER)
         self.review_stage = ReviewStage.DISPUTE_WINDOW
         self.review_until = until
@@ -202,7 +202,7 @@ class Task:
 
     def ensure_owner_review(self, member_id: int) -> None:
         if member_id != self.owner_id:
-            raise NotYourTask(self.id or 0)
+            raise NotYourTask(self.id)
         self._ensure_review(ReviewStage.OWNER)
 
     def ensure_admin_review(self) -> None:

@@ -36,7 +36,7 @@ def _add_community(uow: UnitOfWork, *, telegram_chat_id: int, title: str, now: d
     community = Community(telegram_chat_id=telegram_chat_id, title=clean_display_name(title), created_at=now)
     uow.communities.add(community)
     uow.flush()
-    uow.ledger.open_account(AccountKey.issuance(community.id or 0), community_id=community.id or 0)
+    uow.ledger.open_account(AccountKey.issuance(community.id), community_id=community.id)
     return community
 
 
@@ -102,7 +102,7 @@ def move_to_chat(uow: UnitOfWork, *, from_chat_id: int, to_chat_id: int, now: da
         community.move_to_chat(to_chat_id)
         uow.audit.add(
             AuditEntry(
-                community_id=community.id or 0,
+                community_id=community.id,
                 action=AuditAction.MOVED,
                 at=now,
                 actor_label="Telegram",
@@ -149,7 +149,7 @@ def join_community(
         )
         uow.members.add(member)
         uow.flush()
-        member_id = member.id or 0
+        member_id = member.id
         wallet = AccountKey.member(member_id)
         uow.ledger.open_account(wallet, community_id=community_id)
         uow.stats.open(member_id, community_id=community_id)
@@ -228,7 +228,7 @@ def pause_community(
         community = get_community(uow, community_id)
         community.pause(_clean_reason(reason), now)
         assigned = uow.tasks.list_in_community(community_id, statuses=frozenset({TaskStatus.ASSIGNED}))
-        cancelled = _cancel_assigned_tasks(uow, [t.id or 0 for t in assigned], reason="community_paused", now=now)
+        cancelled = _cancel_assigned_tasks(uow, [t.id for t in assigned], reason="community_paused", now=now)
         uow.audit.add(
             AuditEntry(
                 community_id=community_id,
@@ -287,7 +287,7 @@ def update_settings(uow: UnitOfWork, *, actor_member_id: int, now: datetime, **c
         detail = ", ".join(f"{k}={v}" for k, v in sorted(changes.items()))
         uow.audit.add(
             AuditEntry(
-                community_id=community.id or 0,
+                community_id=community.id,
                 action=AuditAction.SETTINGS,
                 at=now,
                 actor_member_id=actor_member_id,
@@ -310,12 +310,12 @@ def _sanction(
     elif action is AuditAction.BAN:
         target.ban()
         assigned = uow.tasks.list_for_giver(target_member_id, statuses=frozenset({TaskStatus.ASSIGNED}), limit=None)
-        _cancel_assigned_tasks(uow, [t.id or 0 for t in assigned], reason="member_banned", now=now)
+        _cancel_assigned_tasks(uow, [t.id for t in assigned], reason="member_banned", now=now)
     else:
         target.unban()
     uow.audit.add(
         AuditEntry(
-            community_id=community.id or 0,
+            community_id=community.id,
             action=action,
             at=now,
             actor_member_id=actor_member_id,
@@ -376,4 +376,4 @@ def unban_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int
 def recent_audit(uow: UnitOfWork, *, actor_member_id: int, limit: int = 20) -> list[AuditEntry]:
     with uow:
         _, community = get_admin(uow, actor_member_id)
-        return list(uow.audit.recent(community.id or 0, limit=limit))
+        return list(uow.audit.recent(community.id, limit=limit))

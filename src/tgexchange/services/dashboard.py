@@ -62,7 +62,7 @@ def issue_login_link(uow: UnitOfWork, *, telegram_user_id: int, now: datetime, b
         memberships = uow.members.list_for_user(telegram_user_id)
         runs = frozenset(m.community_id for m in memberships if m.is_admin and not m.is_banned)
         if not runs:
-            raise NotAnAdmin(memberships[0].id or 0 if memberships else 0)
+            raise NotAnAdmin(memberships[0].id if memberships else 0)
         token = secrets.token_urlsafe(32)  # 256 random bits
         uow.login_links.purge(before=now - KEEP_SPENT_LINKS)
         uow.login_links.add(

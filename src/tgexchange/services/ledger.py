@@ -15,8 +15,8 @@ def settle_task(uow: UnitOfWork, *, task: Task, submission: Submission, now: dat
     escrow → giver when verified; escrow → owner when it failed after the submission closed.
     The posting's key is the task's, so a task can never move credits twice."""
     refund = submission.note_task_finished(task.status, now)
-    key = posting_key_for_task(task.id or 0)
-    escrow = AccountKey.escrow(submission.id or 0)
+    key = posting_key_for_task(task.id)
+    escrow = AccountKey.escrow(submission.id)
     if task.status is TaskStatus.VERIFIED:
         uow.ledger.transfer(
             Posting(escrow, AccountKey.member(task.giver_id), task.credits, PostingKind.PAYOUT, key, now, task.id),

@@ -47,9 +47,7 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
             with uow:
                 admins = list(uow.members.list_admins(event.community_id))
             notices.extend(
-                Notice(
-                    admin.id or 0, "dispute_opened", {"task_id": event.task_id, "submission_id": event.submission_id}
-                )
+                Notice(admin.id, "dispute_opened", {"task_id": event.task_id, "submission_id": event.submission_id})
                 for admin in admins
             )
         elif isinstance(event, SubmissionCompleted):

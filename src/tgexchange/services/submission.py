@@ -59,7 +59,7 @@ def submit_content(
         )
         uow.submissions.add(submission)
         uow.flush()
-        escrow = AccountKey.escrow(submission.id or 0)
+        escrow = AccountKey.escrow(submission.id)
         uow.ledger.open_account(escrow, community_id=member.community_id)
         uow.ledger.transfer(
             Posting(
@@ -109,7 +109,7 @@ def cancel_submission(uow: UnitOfWork, *, member_id: int, submission_id: int, no
         submission.ensure_owner(member_id)
         submission.ensure_open()
         for task in uow.tasks.list_for_submission(submission_id, statuses=frozenset({TaskStatus.ASSIGNED})):
-            locked = uow.tasks.find(task.id or 0, for_update=True)
+            locked = uow.tasks.find(task.id, for_update=True)
             if locked is not None and locked.status is TaskStatus.ASSIGNED:
                 locked.cancel(reason="submission_cancelled", now=now)
                 settle_task(uow, task=locked, submission=submission, now=now)

@@ -53,7 +53,7 @@ def request_task(
         submission.note_task_assigned(now)
         task = Task(
             community_id=member.community_id,
-            submission_id=submission.id or 0,
+            submission_id=submission.id,
             giver_id=member_id,
             owner_id=submission.owner_id,
             platform=submission.platform,

@@ -113,7 +113,7 @@ def verify_submissions(
                 plans.append(plan)
     verdicts = _judge_all(gate, plans, now=now)
     for plan in plans:
-        submission_id = plan.submission.id or 0
+        submission_id = plan.submission.id
         if plan.comments is None:
             runs[submission_id] = _hand_to_owners(uow, plan=plan, verdicts=verdicts, now=now, policy=policy)
         else:
@@ -155,7 +155,7 @@ def _prepare(
             return submission, [_snapshot(uow, t, submission, policy) for t in waiting], 0, True
         pending: list[_Pending] = []
         for listed in uow.tasks.list_for_submission(submission_id, statuses=_WAITING):
-            task = uow.tasks.find(listed.id or 0, for_update=True)
+            task = uow.tasks.find(listed.id, for_update=True)
             if task is None or task.status not in _WAITING or task.review_stage is not None:
                 continue
             if task.status is TaskStatus.SUBMITTED:
@@ -170,7 +170,7 @@ def _prepare(
 
 def _snapshot(uow: UnitOfWork, task: Task, submission: Submission, policy: VerificationPolicy) -> _Pending:
     return _Pending(
-        task_id=task.id or 0,
+        task_id=task.id,
         giver_id=task.giver_id,
         channel_ids=frozenset(
             c.channel_id for c in uow.channels.list_for_member(task.giver_id) if c.platform is submission.platform
@@ -239,7 +239,7 @@ def _platform_failed(
                 waiting += 1
         uow.commit()
     return VerificationRun(
-        submission.id or 0, rejected=called_off, waiting=waiting, retry_in=delay if waiting else None, error=error.code
+        submission.id, rejected=called_off, waiting=waiting, retry_in=delay if waiting else None, error=error.code
     )
 
 
@@ -320,7 +320,7 @@ def _decide_from_comments(
             settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
         uow.commit()
     return VerificationRun(
-        plan.submission.id or 0,
+        plan.submission.id,
         verified=verified,
         rejected=rejected,
         waiting=waiting,
@@ -357,7 +357,7 @@ def _hand_to_owners(
                 task.await_owner(now=now, until=now + policy.owner_timeout)
                 waiting += 1
         uow.commit()
-    return VerificationRun(plan.submission.id or 0, rejected=rejected, waiting=waiting)
+    return VerificationRun(plan.submission.id, rejected=rejected, waiting=waiting)
 
 
 @retry_on_conflict()

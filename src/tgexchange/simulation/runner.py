@@ -149,7 +149,7 @@ class Simulation:
             now=self.now,
             settings=CommunitySettings(allowed_platforms=frozenset(self.platforms)),
         )
-        self.community_id = community.id or 0
+        self.community_id = community.id
         profiles = assign_profiles(self.member_count)
         ring_counter = 0
         ring_fill = 0
@@ -167,7 +167,7 @@ class Simulation:
                 display_name=f"{profile.value}-{index:03d}",
                 now=self.now,
             )
-            member_id = joined.member.id or 0
+            member_id = joined.member.id
             sim = SimMember(index, profile, member_id, f"UCsim{index:06d}", ring)
             for platform in self.platforms:
                 self._link_channel(sim, platform)
@@ -236,7 +236,7 @@ class Simulation:
         except DomainError:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return
-        self._refs[submission.id or 0] = ref
+        self._refs[submission.id] = ref
 
     def _take_task(self, sim: SimMember) -> None:
         if self.now < sim.quiet_until:
@@ -252,14 +252,14 @@ class Simulation:
                 return
             owner = self.by_member_id.get(task.owner_id)
             if sim.ring is not None and (owner is None or owner.ring != sim.ring):
-                task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id or 0, now=self.now)
+                task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
                 continue
             if self.rng.random() < behaviour.completes:
                 low, high = behaviour.delay_hours
                 due = self.now + timedelta(hours=self.rng.uniform(low, high))
                 self._seq += 1
-                self._tasks[task.id or 0] = task
-                heapq.heappush(self._pending, (due, self._seq, task.id or 0))
+                self._tasks[task.id] = task
+                heapq.heappush(self._pending, (due, self._seq, task.id))
             return
 
     def _comment_text(self, sim: SimMember) -> str:

@@ -60,7 +60,7 @@ class BotHarness:
         return self.api.last(call.chat_id or user.id)
 
     def payload(self, community: Community) -> str:
-        return deeplinks.make_payload(runtime_of(self.app).link_key, community.id or 0)
+        return deeplinks.make_payload(runtime_of(self.app).link_key, community.id)
 
     async def join(self, user: TgUser, community: Community, *, status: str = "member") -> Call:
         self.api.statuses[(community.telegram_chat_id, user.id)] = status
@@ -82,7 +82,7 @@ class BotHarness:
 
     def find_member(self, community: Community, user: TgUser) -> Member:
         with self.world.uow() as uow:
-            found = uow.members.find_by_user(community.id or 0, user.id)
+            found = uow.members.find_by_user(community.id, user.id)
         assert found is not None
         return found
 
@@ -90,7 +90,7 @@ class BotHarness:
         self, owner: Member, video_id: str, *, platform: Platform = Platform.YOUTUBE, title: str = "My video"
     ) -> ContentRef:
         return self.world.platform.publish(
-            channel_id=self.world.channel_of[owner.id or 0], platform=platform, content_id=video_id, title=title
+            channel_id=self.world.channel_of[owner.id], platform=platform, content_id=video_id, title=title
         )
 
     async def verify(self, submission_id: int) -> VerificationRun:

@@ -24,7 +24,7 @@ def make_admin(bot: BotHarness, community: Community, user: TgUser) -> None:
 
 def community_now(bot: BotHarness, community: Community) -> Community:
     with bot.world.uow() as uow:
-        found = uow.communities.find(community.id or 0)
+        found = uow.communities.find(community.id)
     assert found is not None
     return found
 
@@ -153,7 +153,7 @@ async def test_a_ban_calls_off_the_members_open_tasks(bot: BotHarness, community
     await bot.say(gus, "/task")
     await group_command(bot, community, ADMIN, f"/ban {gus.id} fake comments")
     with bot.world.uow() as uow:
-        (task,) = uow.tasks.list_for_giver(giver.id or 0, statuses=frozenset(TaskStatus))
+        (task,) = uow.tasks.list_for_giver(giver.id, statuses=frozenset(TaskStatus))
     assert task.status is TaskStatus.CANCELLED
     assert "your membership is suspended" in bot.api.last(gus.id).text
 

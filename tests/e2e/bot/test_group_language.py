@@ -13,7 +13,7 @@ VIDEO = "https://youtu.be/Xk3mRv9TqLw"
 
 def group_language(bot: BotHarness, community: Community) -> str | None:
     with bot.world.uow() as uow:
-        found = uow.communities.find(community.id or 0)
+        found = uow.communities.find(community.id)
     assert found is not None
     return found.settings.group_language
 

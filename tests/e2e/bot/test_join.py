@@ -43,7 +43,7 @@ async def test_a_made_up_deep_link_is_refused(bot: BotHarness, community: Commun
     reply = await bot.say(mallory, f"/start {forged}")
     assert "not valid" in reply.text
     with bot.world.uow() as uow:
-        assert uow.members.find_by_user(community.id or 0, mallory.id) is None
+        assert uow.members.find_by_user(community.id, mallory.id) is None
 
 
 async def test_someone_outside_the_group_cannot_join_with_a_shared_link(bot: BotHarness, community: Community) -> None:
@@ -51,7 +51,7 @@ async def test_someone_outside_the_group_cannot_join_with_a_shared_link(bot: Bot
     reply = await bot.join(outsider, community, status="left")
     assert "Solo los miembros de ese grupo" in reply.text
     with bot.world.uow() as uow:
-        assert uow.members.find_by_user(community.id or 0, outsider.id) is None
+        assert uow.members.find_by_user(community.id, outsider.id) is None
 
 
 async def test_start_without_a_community_explains_how_to_join(bot: BotHarness) -> None:

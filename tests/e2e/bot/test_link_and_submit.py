@@ -28,7 +28,7 @@ async def test_a_member_links_their_youtube_channel_by_commenting_the_code(
     instructions = await bot.press(alice, choose, "lp:youtube")
     code = code_in(instructions.text)
     assert "comment on one of your own YouTube videos" in instructions.text
-    bot.world.channel_of[member.id or 0] = "UCalice"
+    bot.world.channel_of[member.id] = "UCalice"
     ref = bot.video(member, VIDEO_ID)
     bot.world.platform.comment(ref, author_channel_id="UCalice", text=f"verifying {code}", at=bot.world.now)
 
@@ -37,7 +37,7 @@ async def test_a_member_links_their_youtube_channel_by_commenting_the_code(
     assert "Linked" in linked.text
     assert "name of UCalice" in linked.text
     with bot.world.uow() as uow:
-        assert [c.channel_id for c in uow.channels.list_for_member(member.id or 0)] == ["UCalice"]
+        assert [c.channel_id for c in uow.channels.list_for_member(member.id)] == ["UCalice"]
 
 
 async def test_the_code_posted_by_someone_else_proves_nothing(bot: BotHarness, community: Community) -> None:
@@ -51,7 +51,7 @@ async def test_the_code_posted_by_someone_else_proves_nothing(bot: BotHarness, c
 
     assert f"I did not find the code <code>{code}</code>" in refused.text
     with bot.world.uow() as uow:
-        assert list(uow.channels.list_for_member(member.id or 0)) == []
+        assert list(uow.channels.list_for_member(member.id)) == []
 
 
 async def test_a_tiktok_channel_is_linked_from_the_code_in_a_caption_in_spanish(

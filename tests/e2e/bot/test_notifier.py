@@ -51,19 +51,17 @@ def test_an_owner_is_asked_to_confirm_with_buttons_in_their_language(world: Worl
     owner = world.member(community, "Olga", link=Platform.TIKTOK)
     giver = world.member(community, "Gus", link=Platform.TIKTOK)
     with world.uow() as uow:
-        stored = uow.members.find(owner.id or 0)
+        stored = uow.members.find(owner.id)
         assert stored is not None
         stored.language = "es"
         uow.commit()
     submission = world.submission(owner, platform=Platform.TIKTOK)
     task = world.task(giver)
-    mark_task_done(world.uow(), member_id=giver.id or 0, task_id=task.id or 0, now=world.now, feedback_text="a " * 20)
-    verify_submission(world.uow(), world.platform, FakeQualityGate(), submission_id=submission.id or 0, now=world.now)
+    mark_task_done(world.uow(), member_id=giver.id, task_id=task.id, now=world.now, feedback_text="a " * 20)
+    verify_submission(world.uow(), world.platform, FakeQualityGate(), submission_id=submission.id, now=world.now)
     telegram, sleeps = Telegram(), []
     notifier(world, telegram, sleeps).notify(
-        Notice(
-            owner.id or 0, "confirm_feedback", {"task_id": task.id, "submission_id": submission.id, "text": "<b>hi</b>"}
-        )
+        Notice(owner.id, "confirm_feedback", {"task_id": task.id, "submission_id": submission.id, "text": "<b>hi</b>"})
     )
     (sent,) = telegram.requests
     assert telegram.urls == ["http://api.test/bot123:abc/sendMessage"]
@@ -83,9 +81,7 @@ def test_a_rate_limited_send_waits_as_told_and_retries(world: World) -> None:
     sleeps: list[float] = []
     owner = world.member(community)
     submission = world.submission(owner, wanted=1)
-    notifier(world, telegram, sleeps).notify(
-        Notice(member.id or 0, "feedback_received", {"submission_id": submission.id})
-    )
+    notifier(world, telegram, sleeps).notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
     assert len(telegram.requests) == 2
     assert 7.0 in sleeps
 
@@ -98,7 +94,7 @@ def test_a_member_who_blocked_the_bot_is_skipped_without_raising(world: World) -
     telegram = Telegram(
         (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
     )
-    notifier(world, telegram, []).notify(Notice(member.id or 0, "feedback_received", {"submission_id": submission.id}))
+    notifier(world, telegram, []).notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
     assert len(telegram.requests) == 1  # not retried: it cannot help
 
 
@@ -124,7 +120,7 @@ def test_server_errors_and_network_errors_are_retried_then_given_up(world: World
         max_attempts=3,
         sleep=sleeps.append,
     )
-    sender.notify(Notice(member.id or 0, "feedback_received", {"submission_id": submission.id}))
+    sender.notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
     assert len(calls) == 3
     sender.close()
 

@@ -26,7 +26,7 @@ async def tiktok_submission(bot: BotHarness, community: Community, name: str, vi
 
 def tasks_of(bot: BotHarness, member_id: int) -> dict[int, Task]:
     with bot.world.uow() as uow:
-        return {t.id or 0: t for t in uow.tasks.list_for_giver(member_id, statuses=frozenset(TaskStatus))}
+        return {t.id: t for t in uow.tasks.list_for_giver(member_id, statuses=frozenset(TaskStatus))}
 
 
 def task_of(card: Call) -> int:
@@ -48,7 +48,7 @@ async def test_done_on_a_second_task_leaves_the_first_one_a_done_button(bot: Bot
     again_a = await bot.press(gus, after_a, "td:")  # card A still has its Done button
     await bot.say(gus, GOOD + " And the ending.")
 
-    tasks = tasks_of(bot, giver.id or 0)
+    tasks = tasks_of(bot, giver.id)
     assert tasks[task_of(card_b)].status is TaskStatus.SUBMITTED
     assert tasks[task_of(card_b)].feedback_text == GOOD
     assert tasks[task_of(card_a)].status is TaskStatus.SUBMITTED
@@ -64,7 +64,7 @@ async def test_link_between_done_and_the_text_does_not_lose_the_wait(bot: BotHar
     thanks = await bot.say(gus, GOOD)
 
     assert "owner will confirm" in thanks.text
-    assert [t.status for t in tasks_of(bot, giver.id or 0).values()] == [TaskStatus.SUBMITTED]
+    assert [t.status for t in tasks_of(bot, giver.id).values()] == [TaskStatus.SUBMITTED]
 
 
 async def test_after_a_restart_a_pasted_text_brings_the_task_card_back(world: World, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ async def test_after_a_restart_a_pasted_text_brings_the_task_card_back(world: Wo
         await stop_bot(restarted)
 
     assert "owner will confirm" in thanks.text
-    assert [t.status for t in tasks_of(bot2, giver.id or 0).values()] == [TaskStatus.SUBMITTED]
+    assert [t.status for t in tasks_of(bot2, giver.id).values()] == [TaskStatus.SUBMITTED]
 
 
 async def test_a_deadline_that_passed_during_the_wait_ends_it(bot: BotHarness, community: Community) -> None:

@@ -28,7 +28,7 @@ async def test_a_redelivered_update_has_no_second_effect(bot: BotHarness, commun
     await bot.feed(update)
     assert len(bot.api.sent(alice.id)) == sent
     with bot.world.uow() as uow:
-        assert len(uow.submissions.list_for_owner(member.id or 0)) == 1
+        assert len(uow.submissions.list_for_owner(member.id)) == 1
 
 
 async def test_a_redelivered_update_has_no_effect_after_a_restart(
@@ -81,7 +81,7 @@ async def test_a_ten_thousand_character_message_is_refused_politely(bot: BotHarn
     reply = await bot.say(alice, message)
     assert "That message is 10,000 characters long; I read up to 4,000" in reply.text
     with bot.world.uow() as uow:
-        assert list(uow.submissions.list_for_owner(member.id or 0)) == []
+        assert list(uow.submissions.list_for_owner(member.id)) == []
 
 
 async def test_hostile_html_in_names_and_texts_is_shown_not_obeyed(bot: BotHarness, community: Community) -> None:
@@ -96,7 +96,7 @@ async def test_hostile_html_in_names_and_texts_is_shown_not_obeyed(bot: BotHarne
     member = bot.find_member(community, hostile)
     bot.world.link(member)
     bot.world.platform.publish(
-        channel_id=bot.world.channel_of[member.id or 0], content_id="Xk3mRv9TqLw", title="</b><i>pwn</i> & co"
+        channel_id=bot.world.channel_of[member.id], content_id="Xk3mRv9TqLw", title="</b><i>pwn</i> & co"
     )
     submitted = await bot.say(hostile, VIDEO)
     assert "&lt;/b&gt;&lt;i&gt;pwn&lt;/i&gt; &amp; co" in submitted.text
@@ -110,7 +110,7 @@ async def test_edited_messages_are_never_acted_on(bot: BotHarness, community: Co
     await bot.feed(bot.updates.edited(alice, "/task"))
     assert bot.api.calls == []
     with bot.world.uow() as uow:
-        assert list(uow.submissions.list_for_owner(member.id or 0)) == []
+        assert list(uow.submissions.list_for_owner(member.id)) == []
 
 
 async def test_channel_posts_and_group_chatter_are_ignored_without_a_trace(

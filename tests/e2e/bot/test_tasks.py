@@ -80,7 +80,7 @@ async def test_skipping_gives_the_task_back(bot: BotHarness, community: Communit
     skipped = await bot.press(gus, card, "ts:")
     assert "Skipped" in skipped.text
     with bot.world.uow() as uow:
-        (task,) = uow.tasks.list_for_giver(giver.id or 0, statuses=frozenset(TaskStatus))
+        (task,) = uow.tasks.list_for_giver(giver.id, statuses=frozenset(TaskStatus))
     assert task.status is TaskStatus.SKIPPED
 
 

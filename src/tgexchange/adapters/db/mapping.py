@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import registry
 
@@ -12,6 +13,7 @@ from tgexchange.domain.audit import AuditEntry
 from tgexchange.domain.channel import Channel, OwnershipProof
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
+from tgexchange.domain.stored import Stored
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task
 
@@ -30,12 +32,18 @@ def start_mappers() -> None:
     if _started:
         return
     _started = True
-    mapper_registry.map_imperatively(Community, tables.communities)
-    mapper_registry.map_imperatively(Member, tables.members)
-    mapper_registry.map_imperatively(Channel, tables.channels)
-    mapper_registry.map_imperatively(OwnershipProof, tables.ownership_proofs)
-    mapper_registry.map_imperatively(Submission, tables.submissions, version_id_col=tables.submissions.c.version)
-    mapper_registry.map_imperatively(Task, tables.tasks, version_id_col=tables.tasks.c.version)
-    mapper_registry.map_imperatively(AuditEntry, tables.audit_log)
+    # The id column fills the private ``_id``; entities expose it as a read-only ``int`` (Stored).
+    plain: tuple[tuple[type[Stored], sa.Table], ...] = (
+        (Community, tables.communities),
+        (Member, tables.members),
+        (Channel, tables.channels),
+        (OwnershipProof, tables.ownership_proofs),
+        (AuditEntry, tables.audit_log),
+    )
+    for cls, table in plain:
+        mapper_registry.map_imperatively(cls, table, properties={"_id": table.c.id})
+    versioned: tuple[tuple[type[Stored], sa.Table], ...] = ((Submission, tables.submissions), (Task, tables.tasks))
+    for cls, table in versioned:
+        mapper_registry.map_imperatively(cls, table, properties={"_id": table.c.id}, version_id_col=table.c.version)
     for cls in (Submission, Task):
         event.listen(cls, "load", _give_events_list)

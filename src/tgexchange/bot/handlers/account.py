@@ -24,7 +24,7 @@ async def balance(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, community = membership
-    credits = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0)
+    credits = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
     await reply(update, context, rt.texts.get(member.language, "balance", balance=credits, community=community.title))
 
 
@@ -36,7 +36,7 @@ async def me(update: Update, context: Context) -> None:
         return
     member, community = membership
     lang = member.language
-    report = await rt.run(stats_service.member_report, rt.container.storage.member_reader, member_id=member.id or 0)
+    report = await rt.run(stats_service.member_report, rt.container.storage.member_reader, member_id=member.id)
     stats = report.stats
     lines = [
         rt.texts.get(
@@ -82,7 +82,7 @@ async def leaderboard(update: Update, context: Context) -> None:
         return
     member, community = membership
     lang = member.language
-    rows = await rt.run(stats_service.leaderboard, rt.uow(), community_id=community.id or 0, limit=LEADERBOARD_SIZE)
+    rows = await rt.run(stats_service.leaderboard, rt.uow(), community_id=community.id, limit=LEADERBOARD_SIZE)
     rows = [row for row in rows if row.verified > 0]
     if not rows:
         await reply(update, context, rt.texts.get(lang, "leaderboard-empty"))

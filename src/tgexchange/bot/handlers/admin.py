@@ -122,7 +122,7 @@ async def admin_member(rt: Runtime, context: Context, community: Community, user
     """The user as an admin member of the community (joined now if they never did), or None when
     Telegram says they are not an admin there; the stored role follows Telegram's answer."""
     told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
-    member = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, user.id)
+    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id)
     # Telegram could not be asked: the stored role stands (nobody is demoted by a failed call).
     is_admin = told if told is not None else member is not None and member.is_admin
     if member is None:
@@ -131,7 +131,7 @@ async def admin_member(rt: Runtime, context: Context, community: Community, user
         joined = await rt.run(
             community_service.join_community,
             rt.uow(),
-            community_id=community.id or 0,
+            community_id=community.id,
             telegram_user_id=user.id,
             display_name=user.full_name,
             username=user.username,
@@ -142,7 +142,7 @@ async def admin_member(rt: Runtime, context: Context, community: Community, user
         rt.memberships.forget(user.id)
         return joined.member
     if member.is_admin != is_admin:
-        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
         rt.memberships.forget(user.id)
     return member if is_admin else None
 
@@ -180,7 +180,7 @@ async def _pause(rt: Runtime, community: Community, member: Member, request: Req
     cancelled = await rt.run(
         community_service.pause_community,
         uow,
-        community_id=community.id or 0,
+        community_id=community.id,
         actor_member_id=member.id,
         reason=reason,
         now=rt.now(),
@@ -198,7 +198,7 @@ async def _resume(rt: Runtime, community: Community, member: Member, request: Re
     await rt.run(
         community_service.resume_community,
         rt.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         actor_member_id=member.id,
         now=rt.now(),
         reason=" ".join(request.args),
@@ -215,11 +215,11 @@ async def _sanction(rt: Runtime, community: Community, member: Member, request: 
     args = list(request.args)
     target: Member | None = None
     if request.target_user_id is not None:
-        target = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, request.target_user_id)
+        target = await rt.run(directory.member_by_user, rt.uow(), community.id, request.target_user_id)
     elif args and args[0].startswith("@") and len(args[0]) > 1:
-        target = await rt.run(directory.member_by_username, rt.uow(), community.id or 0, args.pop(0))
+        target = await rt.run(directory.member_by_username, rt.uow(), community.id, args.pop(0))
     elif args and args[0].isdigit():
-        target = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, int(args.pop(0)))
+        target = await rt.run(directory.member_by_user, rt.uow(), community.id, int(args.pop(0)))
     else:
         return rt.texts.get(lang, "sanction-usage", command=request.command), None
     if target is None:
@@ -233,8 +233,8 @@ async def _sanction(rt: Runtime, community: Community, member: Member, request: 
     changed = await rt.run(
         use_case,
         uow,
-        actor_member_id=member.id or 0,
-        target_member_id=target.id or 0,
+        actor_member_id=member.id,
+        target_member_id=target.id,
         reason=" ".join(args),
         now=rt.now(),
     )
@@ -244,9 +244,9 @@ async def _sanction(rt: Runtime, community: Community, member: Member, request: 
 
 
 async def _stats(rt: Runtime, lang: str, community: Community) -> Reply:
-    counted = await rt.run(directory.community_stats, rt.uow(), community.id or 0)
+    counted = await rt.run(directory.community_stats, rt.uow(), community.id)
     balanced = await rt.run(stats_service.is_ledger_balanced, rt.uow(), community_id=community.id)
-    fresh = await rt.run(directory.community, rt.uow(), community.id or 0)
+    fresh = await rt.run(directory.community, rt.uow(), community.id)
     text = rt.texts.get(
         lang,
         "stats",
@@ -261,7 +261,7 @@ async def _stats(rt: Runtime, lang: str, community: Community) -> Reply:
 
 
 async def _audit(rt: Runtime, lang: str, member: Member) -> Reply:
-    entries = await rt.run(community_service.recent_audit, rt.uow(), actor_member_id=member.id or 0, limit=AUDIT_SIZE)
+    entries = await rt.run(community_service.recent_audit, rt.uow(), actor_member_id=member.id, limit=AUDIT_SIZE)
     if not entries:
         return rt.texts.get(lang, "audit-empty"), None
     ids = {i for e in entries for i in (e.actor_member_id, e.target_member_id) if i is not None}
@@ -295,7 +295,7 @@ def _setting_value(settings: CommunitySettings, name: str) -> int:
 
 def settings_menu(rt: Runtime, lang: str, community: Community) -> tuple[str, Keyboard]:
     settings = community.settings
-    cid = community.id or 0
+    cid = community.id
     rows: list[tuple[Button, ...]] = []
     for name in STEPS:
         label = rt.texts.label(lang, f"settings-{name}", value=_setting_value(settings, name))
@@ -380,7 +380,7 @@ async def settings_button(update: Update, context: Context) -> None:
     if changes is not None:
         try:
             await rt.run(
-                community_service.update_settings, rt.uow(), actor_member_id=member.id or 0, now=rt.now(), **changes
+                community_service.update_settings, rt.uow(), actor_member_id=member.id, now=rt.now(), **changes
             )
         except DomainError as error:
             await answer(update, plain(rt.texts.error(lang, error)), alert=True)
@@ -389,7 +389,7 @@ async def settings_button(update: Update, context: Context) -> None:
         # reads its group language there); settings change rarely, so forget them all.
         rt.memberships.clear()
     await answer(update, rt.texts.label(lang, "settings-saved") if changes else None)
-    fresh = await rt.run(directory.community, rt.uow(), community.id or 0)
+    fresh = await rt.run(directory.community, rt.uow(), community.id)
     text, keyboard = settings_menu(rt, lang, fresh or community)
     await edit(update, context, text, keyboard)
 

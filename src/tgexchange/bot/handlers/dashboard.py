@@ -72,5 +72,5 @@ async def _point_to_private(update: Update, context: Context, chat: Chat) -> Non
     if await admin_member(rt, context, community, user) is None:
         await reply(update, context, rt.texts.get(lang, "admin-only"))
         return
-    keyboard = join_keyboard(rt, lang, context.bot.username, community.id or 0)
+    keyboard = join_keyboard(rt, lang, context.bot.username, community.id)
     await reply(update, context, rt.texts.get(lang, "dashboard-in-private"), keyboard)

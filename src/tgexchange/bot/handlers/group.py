@@ -53,7 +53,7 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
         just_moved = (
             known is not None
             and known.bot_present
-            and await rt.run(directory.moved_here_since, rt.uow(), known.id or 0, rt.now() - MOVE_WINDOW)
+            and await rt.run(directory.moved_here_since, rt.uow(), known.id, rt.now() - MOVE_WINDOW)
         )
         if not just_moved:
             await welcome(context, rt.language(change.from_user, None, context), chat.id, community)
@@ -66,7 +66,7 @@ async def welcome(context: Context, lang: str, chat_id: int, community: Communit
     await context.bot.send_message(
         chat_id,
         rt.texts.get(lang, "group-welcome", community=community.title),
-        reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id or 0)),
+        reply_markup=to_markup(join_keyboard(rt, lang, context.bot.username, community.id)),
         link_preview_options=NO_PREVIEW,
     )
 
@@ -107,10 +107,10 @@ async def member_status_changed(update: Update, context: Context) -> None:
     chat, user = change.chat, change.new_chat_member.user
     rt.admins.forget(chat.id)
     community = await rt.run(directory.community_by_chat, rt.uow(), chat.id)
-    member = await rt.run(directory.member_by_user, rt.uow(), community.id or 0, user.id) if community else None
+    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id) if community else None
     is_admin = change.new_chat_member.status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
     if member is not None and member.is_admin != is_admin:
-        await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
         rt.memberships.forget(user.id)
 
 
@@ -134,5 +134,5 @@ async def member_command_in_group(update: Update, context: Context) -> None:
         update,
         context,
         rt.texts.get(lang, "group-private-only", name=user.first_name),
-        join_keyboard(rt, lang, context.bot.username, community.id or 0),
+        join_keyboard(rt, lang, context.bot.username, community.id),
     )

@@ -57,7 +57,7 @@ async def choose_platform(update: Update, context: Context) -> None:
 async def _start(update: Update, context: Context, member: Member, platform: Platform) -> None:
     rt = runtime(context)
     proof = await rt.run(
-        channel_service.start_channel_proof, rt.uow(), member_id=member.id or 0, platform=platform, now=rt.now()
+        channel_service.start_channel_proof, rt.uow(), member_id=member.id, platform=platform, now=rt.now()
     )
     if context.user_data is not None:
         context.user_data[AWAITING] = (AWAITING_PROOF, rt.now() + PROOF_TTL)
@@ -85,7 +85,7 @@ async def confirm_proof(update: Update, context: Context, member: Member, text: 
         rt.uow(),
         rt.container.content_reader,
         rt.container.comment_reader,
-        member_id=member.id or 0,
+        member_id=member.id,
         ref=ref,
         now=rt.now(),
     )

@@ -23,7 +23,7 @@ async def _unexpected_text(update: Update, context: Context) -> None:
     rt = runtime(context)
     user = update.effective_user
     membership = await rt.membership(user, context) if user is not None else None
-    views = await rt.run(directory.tasks_awaiting_text, rt.uow(), membership[0].id or 0) if membership else []
+    views = await rt.run(directory.tasks_awaiting_text, rt.uow(), membership[0].id) if membership else []
     if membership is None or not views:
         await reply(update, context, rt.texts.get(rt.language(user, None, context), "unknown-text"))
         return

@@ -28,7 +28,7 @@ async def _task_and_member(update: Update, context: Context) -> tuple[directory.
         raise TaskNotFound(parts[0])
     member = await rt.run(directory.member_by_user, rt.uow(), view.task.community_id, user.id)
     if member is None:
-        raise NotYourTask(view.task.id or 0)
+        raise NotYourTask(view.task.id)
     if context.user_data is not None:
         context.user_data["language"] = member.language
     return view, member, parts[1:]
@@ -44,8 +44,8 @@ async def owner_review(update: Update, context: Context) -> None:
     await rt.run(
         verification.answer_owner_review,
         uow,
-        owner_member_id=member.id or 0,
-        task_id=view.task.id or 0,
+        owner_member_id=member.id,
+        task_id=view.task.id,
         confirmed=confirmed,
         now=rt.now(),
     )
@@ -61,9 +61,7 @@ async def dispute(update: Update, context: Context) -> None:
     await answer(update)
     view, member, _ = await _task_and_member(update, context)
     uow = rt.uow()
-    await rt.run(
-        verification.dispute_denial, uow, giver_member_id=member.id or 0, task_id=view.task.id or 0, now=rt.now()
-    )
+    await rt.run(verification.dispute_denial, uow, giver_member_id=member.id, task_id=view.task.id, now=rt.now())
     await close_card(update, context, view, rt.texts.get(member.language, "review-disputed"))
     await rt.deliver(uow, actor_member_id=member.id)
 
@@ -81,17 +79,17 @@ async def admin_resolve(update: Update, context: Context) -> None:
     told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
     is_admin = told if told is not None else member.is_admin  # a failed call changes no role
     if is_admin != member.is_admin:
-        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id or 0, is_admin=is_admin)
+        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
         rt.memberships.forget(user.id)
     if not is_admin:
-        raise NotAnAdmin(member.id or 0)
+        raise NotAnAdmin(member.id)
     verified = rest[:1] == ["1"]
     uow = rt.uow()
     await rt.run(
         verification.resolve_dispute,
         uow,
-        admin_member_id=member.id or 0,
-        task_id=view.task.id or 0,
+        admin_member_id=member.id,
+        task_id=view.task.id,
         verified=verified,
         now=rt.now(),
     )

@@ -54,7 +54,7 @@ async def start(update: Update, context: Context) -> None:
     assert membership is not None
     member, community = membership
     lang = member.language
-    balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0)
+    balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
     text = rt.texts.get(
         lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
     )
@@ -80,7 +80,7 @@ async def group_join_prompt(update: Update, context: Context) -> None:
         update,
         context,
         rt.texts.get(lang, "group-join-prompt", community=community.title),
-        join_keyboard(rt, lang, context.bot.username, community.id or 0),
+        join_keyboard(rt, lang, context.bot.username, community.id),
     )
 
 
@@ -122,7 +122,7 @@ async def _join(update: Update, context: Context, payload: str) -> None:
     joined = await rt.run(
         community_service.join_community,
         rt.uow(),
-        community_id=community.id or 0,
+        community_id=community.id,
         telegram_user_id=user.id,
         display_name=user.full_name,
         username=user.username,
@@ -145,9 +145,7 @@ async def _join(update: Update, context: Context, payload: str) -> None:
             credits=joined.welcome_credits,
         )
     else:
-        balance = await rt.run(
-            stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id or 0
-        )
+        balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
         text = rt.texts.get(
             lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
         )
@@ -183,7 +181,7 @@ async def help_command(update: Update, context: Context) -> None:
         if user is not None and not may_answer_in_group(context, user.id):
             return
         community = await ensure_community(rt, chat)
-        await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id or 0))
+        await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id))
         return
     await reply(update, context, text)
 
@@ -207,6 +205,6 @@ async def choose_language(update: Update, context: Context) -> None:
     if context.user_data is not None:
         context.user_data["language"] = lang
     for member, _ in await rt.all_memberships(user.id):
-        await rt.run(community_service.set_language, rt.uow(), member_id=member.id or 0, language=lang)
+        await rt.run(community_service.set_language, rt.uow(), member_id=member.id, language=lang)
     rt.memberships.set_language(user.id, lang)
     await edit(update, context, rt.texts.get(lang, "language-set"))

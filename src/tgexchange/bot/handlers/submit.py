@@ -53,7 +53,7 @@ async def submit_link(
         submission_service.submit_content,
         rt.uow(),
         rt.container.content_reader,
-        member_id=member.id or 0,
+        member_id=member.id,
         ref=ref,
         now=rt.now(),
         feedback_wanted=wanted,
@@ -79,7 +79,7 @@ async def my_submissions(update: Update, context: Context) -> None:
         return
     member, _ = membership
     lang = member.language
-    found = await rt.run(stats_service.member_submissions, rt.uow(), member_id=member.id or 0, limit=MAX_LISTED)
+    found = await rt.run(stats_service.member_submissions, rt.uow(), member_id=member.id, limit=MAX_LISTED)
     if not found:
         await reply(update, context, rt.texts.get(lang, "submissions-none"))
         return
@@ -115,8 +115,8 @@ async def _own_submission_title(update: Update, context: Context) -> tuple[Membe
     member = await rt.run(directory.member_by_user, rt.uow(), submission.community_id, user.id)
     if member is None:
         raise SubmissionNotFound(parts[0])
-    submission.ensure_owner(member.id or 0)
-    return member, submission.id or 0, short(submission.title, MAX_TITLE)
+    submission.ensure_owner(member.id)
+    return member, submission.id, short(submission.title, MAX_TITLE)
 
 
 @refusals
@@ -146,7 +146,7 @@ async def confirm_withdraw(update: Update, context: Context) -> None:
     member, submission_id, title = found
     uow = rt.uow()
     refund = await rt.run(
-        submission_service.cancel_submission, uow, member_id=member.id or 0, submission_id=submission_id, now=rt.now()
+        submission_service.cancel_submission, uow, member_id=member.id, submission_id=submission_id, now=rt.now()
     )
     await edit(update, context, rt.texts.get(member.language, "submissions-withdrawn", title=title, refund=refund))
     await rt.deliver(uow, actor_member_id=member.id)

@@ -40,8 +40,8 @@ async def task_command(update: Update, context: Context) -> None:
         return
     member, _ = membership
     uow = rt.uow()
-    task = await rt.run(task_service.request_task, uow, member_id=member.id or 0, now=rt.now())
-    view = await rt.run(directory.task_view, rt.uow(), task.id or 0)
+    task = await rt.run(task_service.request_task, uow, member_id=member.id, now=rt.now())
+    view = await rt.run(directory.task_view, rt.uow(), task.id)
     assert view is not None
     await send_card(update, context, member.language, view)
 
@@ -57,7 +57,7 @@ async def send_card(update: Update, context: Context, lang: str, view: directory
         credits=task.credits,
         deadline=rt.texts.when(lang, task.deadline_at),
     )
-    await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id or 0, url=view.submission.url))
+    await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id, url=view.submission.url))
 
 
 async def _my_task(update: Update, context: Context) -> tuple[Member, directory.TaskView] | None:
@@ -72,7 +72,7 @@ async def _my_task(update: Update, context: Context) -> tuple[Member, directory.
     # The task's own community, whichever one the member is looking at now.
     member = await rt.run(directory.member_by_user, rt.uow(), view.task.community_id, user.id)
     if member is None or member.id != view.task.giver_id:
-        raise NotYourTask(view.task.id or 0)
+        raise NotYourTask(view.task.id)
     return member, view
 
 
@@ -121,7 +121,7 @@ async def done(update: Update, context: Context) -> None:
             if task.status is not TaskStatus.ASSIGNED:
                 raise IllegalTransition(task.id, task.status.value, TaskStatus.SUBMITTED.value)
             if task.is_overdue(rt.now()):
-                raise TaskDeadlinePassed(task.id or 0)
+                raise TaskDeadlinePassed(task.id)
             if context.user_data is not None:
                 context.user_data[AWAITING_TEXT_FOR] = task.id
             # The card keeps Done and Skip: pressing Done again asks again (after a restart, or
@@ -131,9 +131,7 @@ async def done(update: Update, context: Context) -> None:
             )
             await _note_on_card(update, context, view, ask)
             return
-        marked = await rt.run(
-            task_service.mark_task_done, rt.uow(), member_id=member.id or 0, task_id=task.id or 0, now=rt.now()
-        )
+        marked = await rt.run(task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now())
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return
@@ -148,7 +146,7 @@ async def _note_on_card(update: Update, context: Context, view: directory.TaskVi
     original = getattr(message, "text_html", None) or ""
     text = original if line in original else f"{original}\n\n{line}".strip()
     lang = _lang(context)
-    await edit(update, context, text, task_card(rt.texts, lang, task_id=view.task.id or 0, url=view.submission.url))
+    await edit(update, context, text, task_card(rt.texts, lang, task_id=view.task.id, url=view.submission.url))
 
 
 def awaited_task(context: Context) -> int | None:
@@ -168,7 +166,7 @@ async def feedback_text(update: Update, context: Context, member: Member, task_i
         marked = await rt.run(
             task_service.mark_task_done,
             rt.uow(),
-            member_id=member.id or 0,
+            member_id=member.id,
             task_id=task_id,
             now=rt.now(),
             feedback_text=text,
@@ -192,9 +190,7 @@ async def skip(update: Update, context: Context) -> None:
     if context.user_data is not None and awaited_task(context) == view.task.id:
         context.user_data.pop(AWAITING_TEXT_FOR, None)
     try:
-        await rt.run(
-            task_service.skip_task, rt.uow(), member_id=member.id or 0, task_id=view.task.id or 0, now=rt.now()
-        )
+        await rt.run(task_service.skip_task, rt.uow(), member_id=member.id, task_id=view.task.id, now=rt.now())
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return
