@@ -1,44 +1,24 @@
-"""What the use cases need from the outside world, as narrow Protocols."""
+"""Storage: one repository per aggregate, and the unit of work (one transaction) that holds them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from tgexchange.domain.audit import AuditEntry
 from tgexchange.domain.channel import Channel, OwnershipProof
 from tgexchange.domain.community import Community
-from tgexchange.domain.content import ContentInfo, ContentRef, Platform, PublicComment
+from tgexchange.domain.content import Platform
 from tgexchange.domain.events import Event
 from tgexchange.domain.ledger import AccountKey, Posting
 from tgexchange.domain.matching import Candidate
 from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
-from tgexchange.domain.rollup import Counts
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class ContentReader(Protocol):
-    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
-        """Public metadata. ``fresh``: not from a cache (an ownership proof the member has just
-        posted). Raises ContentUnavailable or PlatformUnavailable."""
-        ...
-
-
-class CommentReader(Protocol):
-    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
-        """Up to ``limit`` public comments, newest first; ``fresh`` as for read_content. Raises
-        ContentUnavailable or PlatformUnavailable."""
-        ...
 
 
 class CommunityRepository(Protocol):
@@ -248,192 +228,4 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
     def take_events(self) -> list[Event]:
         """Events of committed work, oldest first, each returned once."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something to tell one member, by ``kind`` (faces pick the words in the member's language)."""
-
-    member_id: int
-    kind: str
-    params: dict[str, object]
-
-
-class Notifier(Protocol):
-    def notify(self, notice: Notice) -> None:
-        """Delivers or queues the notice; never raises for a member who cannot be reached."""
-        ...
-
-
-class VerificationQueue(Protocol):
-    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
-        """Asks a worker to verify the pending tasks of a submission (one fetch serves them all)."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class QualityVerdict:
-    accepted: bool
-    rule: str | None
-    scores: dict[str, float]
-
-
-class QualityGate(Protocol):
-    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
-        """Judges one piece of feedback against the community's rules; ``earlier`` is the same
-        member's previous feedback (for the near-copy rule)."""
-        ...
-
-    def assess_many(
-        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
-    ) -> list[QualityVerdict]:
-        """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``,
-        when given, holds each text's author's previous feedback, in the same order as ``texts``."""
-        ...
-
-
-# A member's own read side ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelLine:
-    platform: Platform
-    channel_id: str
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TaskLine:
-    id: int
-    status: TaskStatus
-    assigned_at: datetime
-    decided_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class MemberReport:
-    balance: int
-    stats: MemberStats
-    channels: list[ChannelLine]
-    recent_tasks: list[TaskLine]
-    """Newest first."""
-
-
-class MemberReader(Protocol):
-    """What a member asks about themselves most often (/balance, /me), read outside any unit of
-    work: no write lock, no ORM objects, a few indexed queries on one connection."""
-
-    def balance(self, member_id: int) -> int | None:
-        """The member's wallet; None when there is no such member."""
-        ...
-
-    def report(self, member_id: int, *, history: int) -> MemberReport | None:
-        """Balance, counters, linked channels and the ``history`` latest tasks taken; None when
-        there is no such member."""
-        ...
-
-
-# The dashboard's read side --------------------------------------------------------------------
-
-Scope = frozenset[int] | None
-"""The communities a dashboard query covers; None means every community (the operator)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformCounts:
-    platform: Platform
-    counts: Counts
-
-
-@dataclass(frozen=True, slots=True)
-class CommunityCounts:
-    community_id: int
-    title: str
-    counts: Counts
-
-
-@dataclass(frozen=True, slots=True)
-class DayCount:
-    day: date
-    verified: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    member_id: int
-    community_id: int
-    display_name: str
-    status: str
-    stats: MemberStats
-
-
-@dataclass(frozen=True, slots=True)
-class FailureCount:
-    source: str  # "job" (job_failures) or "rejection" (tasks)
-    type: str  # the job failure's kind or the rejection's reason
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class FailureRow:
-    at: datetime
-    source: str
-    type: str
-    platform: Platform | None
-    community_id: int | None
-    member: str | None
-    detail: str
-
-
-TASK_EXPORT_COLUMNS = (
-    "id",
-    "community_id",
-    "submission_id",
-    "giver_id",
-    "owner_id",
-    "platform",
-    "credits",
-    "status",
-    "reason",
-    "assigned_at",
-    "done_at",
-    "decided_at",
-)
-
-
-class DashboardReader(Protocol):
-    """Read-only queries for the dashboard, outside any unit of work: they never take a writer's
-    lock, and the counts come from the rollups, not from history."""
-
-    def admin_communities(self, telegram_user_id: int) -> frozenset[int]:
-        """Communities where the user is an admin who is not banned."""
-        ...
-
-    def community_titles(self, scope: Scope) -> dict[int, str]: ...
-    def counts_by_platform(self, scope: Scope, *, first_day: date | None) -> list[PlatformCounts]: ...
-    def counts_by_community(self, scope: Scope, *, first_day: date | None) -> list[CommunityCounts]: ...
-    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]: ...
-    def members(self, scope: Scope, *, min_tasks: int, limit: int) -> list[MemberRow]:
-        """Members with at least ``min_tasks`` tasks taken, most verified feedback first."""
-        ...
-
-    def failure_counts(self, scope: Scope, *, since: datetime) -> list[FailureCount]: ...
-    def recent_failures(self, scope: Scope, *, since: datetime, limit: int) -> list[FailureRow]:
-        """The latest job failures and rejections since ``since``, newest first."""
-        ...
-
-    def tasks_by_status(self) -> dict[str, int]:
-        """Every task by status: finished ones from the rollups, open ones counted live."""
-        ...
-
-    def stream_members(self, scope: Scope, *, batch_size: int) -> AbstractContextManager[Iterator[list[MemberRow]]]:
-        """Every member in scope, in batches, without holding them all in memory."""
-        ...
-
-    def stream_tasks(
-        self, scope: Scope, *, first_day: date | None, batch_size: int
-    ) -> AbstractContextManager[Iterator[list[tuple[object, ...]]]]:
-        """Tasks assigned since ``first_day`` as TASK_EXPORT_COLUMNS, in batches (a server-side
-        cursor on PostgreSQL)."""
         ...

@@ -1,0 +1,92 @@
+"""What the use cases need from the outside world, as narrow Protocols, one module per role.
+
+Import from the package; the modules say which role a port plays.
+"""
+
+from tgexchange.services.ports.clock import (
+    Clock,
+)
+from tgexchange.services.ports.dashboard_reader import (
+    TASK_EXPORT_COLUMNS,
+    CommunityCounts,
+    DashboardReader,
+    DayCount,
+    FailureCount,
+    FailureRow,
+    MemberRow,
+    PlatformCounts,
+    Scope,
+)
+from tgexchange.services.ports.jobs import (
+    VerificationQueue,
+)
+from tgexchange.services.ports.member_reader import (
+    ChannelLine,
+    MemberReader,
+    MemberReport,
+    TaskLine,
+)
+from tgexchange.services.ports.notifications import (
+    Notice,
+    Notifier,
+)
+from tgexchange.services.ports.platforms import (
+    CommentReader,
+    ContentReader,
+)
+from tgexchange.services.ports.quality import (
+    QualityGate,
+    QualityVerdict,
+)
+from tgexchange.services.ports.storage import (
+    AuditRepository,
+    ChannelRepository,
+    CommunityRepository,
+    FailureRepository,
+    LeaderboardRow,
+    LedgerRepository,
+    LoginLinkRepository,
+    MemberRepository,
+    ProofRepository,
+    StatsRepository,
+    SubmissionRepository,
+    TaskRepository,
+    UnitOfWork,
+)
+
+__all__ = [
+    "TASK_EXPORT_COLUMNS",
+    "AuditRepository",
+    "ChannelLine",
+    "ChannelRepository",
+    "Clock",
+    "CommentReader",
+    "CommunityCounts",
+    "CommunityRepository",
+    "ContentReader",
+    "DashboardReader",
+    "DayCount",
+    "FailureCount",
+    "FailureRepository",
+    "FailureRow",
+    "LeaderboardRow",
+    "LedgerRepository",
+    "LoginLinkRepository",
+    "MemberReader",
+    "MemberReport",
+    "MemberRepository",
+    "MemberRow",
+    "Notice",
+    "Notifier",
+    "PlatformCounts",
+    "ProofRepository",
+    "QualityGate",
+    "QualityVerdict",
+    "Scope",
+    "StatsRepository",
+    "SubmissionRepository",
+    "TaskLine",
+    "TaskRepository",
+    "UnitOfWork",
+    "VerificationQueue",
+]

@@ -1,0 +1,115 @@
+"""The dashboard's read side: counts and rows across the communities a viewer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from tgexchange.domain.content import Platform
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.rollup import Counts
+
+Scope = frozenset[int] | None
+"""The communities a dashboard query covers; None means every community (the operator)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformCounts:
+    platform: Platform
+    counts: Counts
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityCounts:
+    community_id: int
+    title: str
+    counts: Counts
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    verified: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    member_id: int
+    community_id: int
+    display_name: str
+    status: str
+    stats: MemberStats
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    source: str  # "job" (job_failures) or "rejection" (tasks)
+    type: str  # the job failure's kind or the rejection's reason
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRow:
+    at: datetime
+    source: str
+    type: str
+    platform: Platform | None
+    community_id: int | None
+    member: str | None
+    detail: str
+
+
+TASK_EXPORT_COLUMNS = (
+    "id",
+    "community_id",
+    "submission_id",
+    "giver_id",
+    "owner_id",
+    "platform",
+    "credits",
+    "status",
+    "reason",
+    "assigned_at",
+    "done_at",
+    "decided_at",
+)
+
+
+class DashboardReader(Protocol):
+    """Read-only queries for the dashboard, outside any unit of work: they never take a writer's
+    lock, and the counts come from the rollups, not from history."""
+
+    def admin_communities(self, telegram_user_id: int) -> frozenset[int]:
+        """Communities where the user is an admin who is not banned."""
+        ...
+
+    def community_titles(self, scope: Scope) -> dict[int, str]: ...
+    def counts_by_platform(self, scope: Scope, *, first_day: date | None) -> list[PlatformCounts]: ...
+    def counts_by_community(self, scope: Scope, *, first_day: date | None) -> list[CommunityCounts]: ...
+    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]: ...
+    def members(self, scope: Scope, *, min_tasks: int, limit: int) -> list[MemberRow]:
+        """Members with at least ``min_tasks`` tasks taken, most verified feedback first."""
+        ...
+
+    def failure_counts(self, scope: Scope, *, since: datetime) -> list[FailureCount]: ...
+    def recent_failures(self, scope: Scope, *, since: datetime, limit: int) -> list[FailureRow]:
+        """The latest job failures and rejections since ``since``, newest first."""
+        ...
+
+    def tasks_by_status(self) -> dict[str, int]:
+        """Every task by status: finished ones from the rollups, open ones counted live."""
+        ...
+
+    def stream_members(self, scope: Scope, *, batch_size: int) -> AbstractContextManager[Iterator[list[MemberRow]]]:
+        """Every member in scope, in batches, without holding them all in memory."""
+        ...
+
+    def stream_tasks(
+        self, scope: Scope, *, first_day: date | None, batch_size: int
+    ) -> AbstractContextManager[Iterator[list[tuple[object, ...]]]]:
+        """Tasks assigned since ``first_day`` as TASK_EXPORT_COLUMNS, in batches (a server-side
+        cursor on PostgreSQL)."""
+        ...

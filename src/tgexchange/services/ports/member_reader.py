@@ -1,0 +1,49 @@
+"""A member's own read side: their channels, their tasks, their numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from tgexchange.domain.content import Platform
+from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.task import TaskStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLine:
+    platform: Platform
+    channel_id: str
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    id: int
+    status: TaskStatus
+    assigned_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReport:
+    balance: int
+    stats: MemberStats
+    channels: list[ChannelLine]
+    recent_tasks: list[TaskLine]
+    """Newest first."""
+
+
+class MemberReader(Protocol):
+    """What a member asks about themselves most often (/balance, /me), read outside any unit of
+    work: no write lock, no ORM objects, a few indexed queries on one connection."""
+
+    def balance(self, member_id: int) -> int | None:
+        """The member's wallet; None when there is no such member."""
+        ...
+
+    def report(self, member_id: int, *, history: int) -> MemberReport | None:
+        """Balance, counters, linked channels and the ``history`` latest tasks taken; None when
+        there is no such member."""
+        ...
