@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tests.fakes import FakeClock, FakePlatform
+from tests.outcomes import record_verification_outcome
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from tgexchange.bootstrap import Storage
@@ -107,7 +108,7 @@ class World:
 
     def verified(self, task: Task) -> Task:
         self.done(task)
-        return verification.record_verification_outcome(self.uow(), task_id=task.id, verified=True, now=self.now)
+        return record_verification_outcome(self.uow(), task_id=task.id, verified=True, now=self.now)
 
     def balance(self, account: Member | AccountKey) -> int:
         key = account if isinstance(account, AccountKey) else AccountKey.member(account.id)

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, expect, sync_playwright
 
 from tests.e2e.conftest import Dashboard
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
-from tgexchange.services import verification
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ def watched(browser: Browser) -> Iterator[Watched]:
 
 
 def reject(world: World, task_id: int, reason: str = "too_short") -> None:
-    verification.record_verification_outcome(world.uow(), task_id=task_id, verified=False, reason=reason, now=world.now)
+    record_verification_outcome(world.uow(), task_id=task_id, verified=False, reason=reason, now=world.now)
 
 
 def two_busy_communities(world: World) -> tuple[Community, Community]:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from tests.e2e.conftest import BEARER, Dashboard
+from tests.outcomes import record_verification_outcome
 from tgexchange.domain.content import Platform
-from tgexchange.services import verification
 
 
 @pytest.fixture
@@ -22,9 +22,7 @@ def dashboard_schema(dashboard: Dashboard) -> schemathesis.BaseSchema:
     world.verified(world.task(world.member(community)))
     rejected = world.task(world.member(community, "=formula"))
     world.done(rejected)
-    verification.record_verification_outcome(
-        world.uow(), task_id=rejected.id, verified=False, reason="spam", now=world.now
-    )
+    record_verification_outcome(world.uow(), task_id=rejected.id, verified=False, reason="spam", now=world.now)
     world.task(world.member(community))
     return schemathesis.openapi.from_asgi("/openapi.json", dashboard.app)
 

@@ -8,13 +8,13 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.domain.errors import DomainError
 from tgexchange.domain.ledger import PostingKind
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ def test_two_connections_recording_the_same_verification_pay_exactly_once(any_wo
     for task in tasks:
         results = race(
             *[
-                lambda t=task: verification.record_verification_outcome(
+                lambda t=task: record_verification_outcome(
                     any_world.uow(), task_id=t.id, verified=True, now=any_world.now
                 )
                 for _ in range(2)
@@ -91,10 +91,8 @@ def test_verify_and_reject_racing_leave_one_outcome_and_consistent_credits(any_w
     any_world.done(task)
 
     results = race(
-        lambda: verification.record_verification_outcome(
-            any_world.uow(), task_id=task.id, verified=True, now=any_world.now
-        ),
-        lambda: verification.record_verification_outcome(
+        lambda: record_verification_outcome(any_world.uow(), task_id=task.id, verified=True, now=any_world.now),
+        lambda: record_verification_outcome(
             any_world.uow(), task_id=task.id, verified=False, reason="too_short", now=any_world.now
         ),
     )

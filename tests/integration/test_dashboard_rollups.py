@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from tests.fakes import FakeQualityGate
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.migrate import alembic_config, upgrade
@@ -18,7 +19,6 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.content import Platform
 from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 from tgexchange.simulation.runner import Simulation
 
 Rows = dict[str, list[tuple[object, ...]]]
@@ -42,7 +42,7 @@ def a_busy_history(world: World) -> None:
     world.verified(tasks[0])
     world.clock.advance(days=1)
     world.done(tasks[1])
-    verification.record_verification_outcome(
+    record_verification_outcome(
         world.uow(), task_id=tasks[1].id, verified=False, reason="self_promotion", now=world.now
     )
     task_service.skip_task(world.uow(), member_id=tasks[2].giver_id, task_id=tasks[2].id, now=world.now)
@@ -76,7 +76,7 @@ def test_times_a_hair_before_the_hour_or_the_day_rebuild_into_the_same_buckets(a
     any_world.clock.current = datetime(2026, 3, 2, 23, 59, 59, 999800, tzinfo=UTC)  # the day's last instant
     any_world.verified(waited)  # waited 43199.9 s: counted as 43199
     any_world.done(rejected)
-    verification.record_verification_outcome(
+    record_verification_outcome(
         any_world.uow(), task_id=rejected.id, verified=False, reason="too_short", now=any_world.now
     )
     kept = rollups(any_world)

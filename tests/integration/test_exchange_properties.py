@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from tests.fakes import FakeClock, FakePlatform
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import make_engine
@@ -53,7 +54,6 @@ from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 
 T = TypeVar("T")
 
@@ -228,7 +228,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         if task is None:
             return multiple()
         self.world.done(task)
-        decided = verification.record_verification_outcome(
+        decided = record_verification_outcome(
             self.world.uow(), task_id=task.id, verified=verified, now=self.now, reason="low_quality"
         )
         assert decided.status is (TaskStatus.VERIFIED if verified else TaskStatus.REJECTED)
@@ -348,7 +348,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         before = TaskStatus(self.task_row(task_id).status)
 
         def call() -> Task:
-            return verification.record_verification_outcome(
+            return record_verification_outcome(
                 self.world.uow(), task_id=task_id, verified=verified, now=self.now, reason="not_found"
             )
 
@@ -365,9 +365,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         assert decided is (TaskStatus.VERIFIED if verified else TaskStatus.REJECTED)
         if twice:  # a job that runs twice, even with the opposite answer
             snapshot = self.world.snapshot()
-            again = verification.record_verification_outcome(
-                self.world.uow(), task_id=task_id, verified=not verified, now=self.now
-            )
+            again = record_verification_outcome(self.world.uow(), task_id=task_id, verified=not verified, now=self.now)
             assert again.status is decided
             assert self.world.snapshot() == snapshot, "a second verification changed something"
 
@@ -470,9 +468,7 @@ class ExchangeMachine(RuleBasedStateMachine):
     @rule(verified=st.booleans())
     def verification_of_a_task_that_does_not_exist(self, verified: bool) -> None:
         self.refused(
-            lambda: verification.record_verification_outcome(
-                self.world.uow(), task_id=10**6, verified=verified, now=self.now
-            ),
+            lambda: record_verification_outcome(self.world.uow(), task_id=10**6, verified=verified, now=self.now),
             TaskNotFound,
         )
 

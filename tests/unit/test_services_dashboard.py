@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
@@ -16,7 +17,7 @@ from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task
 from tgexchange.services import community as community_service
-from tgexchange.services import dashboard, verification
+from tgexchange.services import dashboard
 from tgexchange.services import task as task_service
 from tgexchange.services.dashboard import ExportEntity, GroupOrder
 
@@ -25,9 +26,7 @@ OPERATOR = Viewer.operator()
 
 def reject(world: World, task: Task, reason: str = "too_short") -> Task:
     world.done(task)
-    return verification.record_verification_outcome(
-        world.uow(), task_id=task.id, verified=False, reason=reason, now=world.now
-    )
+    return record_verification_outcome(world.uow(), task_id=task.id, verified=False, reason=reason, now=world.now)
 
 
 def busy_community(world: World, *, verified: int, rejected: int = 0) -> tuple[Community, Member, list[Member]]:

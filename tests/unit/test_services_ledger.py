@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.domain.errors import DuplicatePosting
@@ -15,7 +16,6 @@ from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 from tgexchange.services.ledger import settle_task
 from tgexchange.services.stats import is_ledger_balanced
 
@@ -43,9 +43,7 @@ def cancel(world: World, owner: Member, submission: Submission) -> int:
 
 
 def reject(world: World, task: Task) -> Task:
-    return verification.record_verification_outcome(
-        world.uow(), task_id=task.id, verified=False, now=world.now, reason="not_found"
-    )
+    return record_verification_outcome(world.uow(), task_id=task.id, verified=False, now=world.now, reason="not_found")
 
 
 def settle_again(world: World, task: Task, submission: Submission) -> None:
@@ -148,7 +146,7 @@ def test_cancel_still_pays_the_giver_of_an_in_flight_task_that_is_verified(world
     task = world.done(world.task(giver))
     cancel(world, owner, submission)
 
-    verification.record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
+    record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
 
     assert balances(world, owner, giver, submission) == (20, 40, 0)
     assert postings(world)[-1] == (PostingKind.PAYOUT, f"task:{task.id}", 10)

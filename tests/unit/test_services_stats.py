@@ -7,6 +7,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
@@ -17,7 +18,6 @@ from tgexchange.domain.task import TaskStatus
 from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 
 UNKNOWN = 999_999
 
@@ -176,7 +176,7 @@ def test_is_ledger_balanced_holds_through_the_whole_exchange(world: World) -> No
     world.submission(owner)
     world.verified(world.task(giver))
     task = world.done(world.task(world.member(community)))
-    verification.record_verification_outcome(world.uow(), task_id=task.id, verified=False, now=world.now)
+    record_verification_outcome(world.uow(), task_id=task.id, verified=False, now=world.now)
 
     assert stats_service.is_ledger_balanced(world.uow(), community_id=community.id) is True
     assert stats_service.is_ledger_balanced(world.uow(), community_id=other_community.id) is True

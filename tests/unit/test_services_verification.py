@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.errors import IllegalTransition, NoTaskAvailable, TaskNotFound
 from tgexchange.domain.events import SubmissionCompleted, TaskRejected, TaskVerified
@@ -13,7 +14,6 @@ from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission, SubmissionStatus
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import submission as submission_service
-from tgexchange.services import verification
 
 UNKNOWN = 999_999
 
@@ -38,9 +38,7 @@ def stats(world: World, member: Member) -> MemberStats:
 
 
 def record(world: World, task: Task, *, verified: bool, reason: str | None = None) -> Task:
-    return verification.record_verification_outcome(
-        world.uow(), task_id=task.id, verified=verified, now=world.now, reason=reason
-    )
+    return record_verification_outcome(world.uow(), task_id=task.id, verified=verified, now=world.now, reason=reason)
 
 
 def escrow(world: World, submission: Submission) -> int:
@@ -58,7 +56,7 @@ def test_record_verified_pays_the_giver_from_escrow_and_counts_it_for_both_membe
     task = world.done(world.task(giver))
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(uow, task_id=task.id, verified=True, now=world.now, comment_id="c9")
+    record_verification_outcome(uow, task_id=task.id, verified=True, now=world.now, comment_id="c9")
 
     stored = stored_task(world, task)
     assert (stored.status, stored.decided_at, stored.comment_id, stored.reason) == (
@@ -97,7 +95,7 @@ def test_record_rejected_frees_the_slot_and_moves_no_credits(world: World) -> No
     task = world.done(world.task(giver))
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(uow, task_id=task.id, verified=False, now=world.now, reason="not_found")
+    record_verification_outcome(uow, task_id=task.id, verified=False, now=world.now, reason="not_found")
 
     stored = stored_task(world, task)
     assert (stored.status, stored.reason, stored.decided_at) == (TaskStatus.REJECTED, "not_found", world.now)
@@ -162,7 +160,7 @@ def test_the_submission_completes_when_enough_feedback_is_verified(world: World)
     world.clock.advance(hours=1)
     uow = world.storage.uow()
 
-    verification.record_verification_outcome(uow, task_id=second.id, verified=True, now=world.now)
+    record_verification_outcome(uow, task_id=second.id, verified=True, now=world.now)
 
     stored = stored_submission(world, submission)
     assert (stored.status, stored.closed_at, stored.tasks_verified, stored.tasks_open) == (
@@ -207,7 +205,7 @@ def test_record_outcome_refuses_an_unknown_task(world: World) -> None:
     before = world.snapshot()
 
     with pytest.raises(TaskNotFound, match="No task with id 999999"):
-        verification.record_verification_outcome(world.uow(), task_id=UNKNOWN, verified=True, now=world.now)
+        record_verification_outcome(world.uow(), task_id=UNKNOWN, verified=True, now=world.now)
     assert world.snapshot() == before
 
 

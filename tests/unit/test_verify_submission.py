@@ -28,8 +28,8 @@ from tgexchange.domain.task import ReviewStage, Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
+from tgexchange.services import review, sweep, verification
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 from tgexchange.services.notifications import deliver
 
 GOOD = "The intro hook is strong but the middle drags, trim the second example and add chapters please"
@@ -319,9 +319,7 @@ def test_on_tiktok_pasted_text_failing_the_gate_is_rejected_without_asking_the_o
 def test_the_owner_confirming_verifies_and_pays(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
 
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
-    )
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now)
 
     assert world.task_row(task.id).status is TaskStatus.VERIFIED
     assert world.balance(giver) == 40
@@ -330,14 +328,12 @@ def test_the_owner_confirming_verifies_and_pays(world: World, gate: FakeQualityG
 def test_only_the_owner_may_answer_and_only_once(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
     with pytest.raises(NotYourTask):
-        verification.answer_owner_review(
+        review.answer_owner_review(
             world.uow(), owner_member_id=giver.id, task_id=task.id, confirmed=True, now=world.now
         )
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
-    )
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now)
     with pytest.raises(IllegalTransition):
-        verification.answer_owner_review(
+        review.answer_owner_review(
             world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
         )
 
@@ -346,44 +342,36 @@ def test_a_denial_can_be_disputed_and_an_admin_decides(world: World, gate: FakeQ
     owner, giver, task = tiktok_done(world, gate)
     admin = world.member(community_of(world, task), admin=True)
 
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
-    )
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now)
     assert world.task_row(task.id).review_stage is ReviewStage.DISPUTE_WINDOW
     uow = world.uow()
-    verification.dispute_denial(uow, giver_member_id=giver.id, task_id=task.id, now=world.now)
+    review.dispute_denial(uow, giver_member_id=giver.id, task_id=task.id, now=world.now)
     notifier = RecordingNotifier()
     deliver(uow.take_events(), world.uow(), notifier)
     assert notifier.kinds_for(admin.id) == ["dispute_opened"]
 
     with pytest.raises(NotAnAdmin):
-        verification.resolve_dispute(
-            world.uow(), admin_member_id=giver.id, task_id=task.id, verified=True, now=world.now
-        )
-    verification.resolve_dispute(world.uow(), admin_member_id=admin.id, task_id=task.id, verified=True, now=world.now)
+        review.resolve_dispute(world.uow(), admin_member_id=giver.id, task_id=task.id, verified=True, now=world.now)
+    review.resolve_dispute(world.uow(), admin_member_id=admin.id, task_id=task.id, verified=True, now=world.now)
     assert world.task_row(task.id).status is TaskStatus.VERIFIED
     assert world.balance(giver) == 40
 
 
 def test_an_admin_of_another_community_cannot_settle_the_dispute(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
-    )
-    verification.dispute_denial(world.uow(), giver_member_id=giver.id, task_id=task.id, now=world.now)
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now)
+    review.dispute_denial(world.uow(), giver_member_id=giver.id, task_id=task.id, now=world.now)
     stranger = world.member(world.community(), admin=True)
 
     with pytest.raises(TaskNotFound):
-        verification.resolve_dispute(
-            world.uow(), admin_member_id=stranger.id, task_id=task.id, verified=True, now=world.now
-        )
+        review.resolve_dispute(world.uow(), admin_member_id=stranger.id, task_id=task.id, verified=True, now=world.now)
 
 
 def test_reviews_nobody_finishes_close_on_time(world: World, gate: FakeQualityGate) -> None:
     _owner, _giver, silent = tiktok_done(world, gate)
     world.clock.advance(hours=73)
 
-    result = verification.sweep(world.uow(), now=world.now)
+    result = sweep.sweep(world.uow(), now=world.now)
 
     assert result.reviews_closed == 1
     assert world.task_row(silent.id).status is TaskStatus.VERIFIED  # an owner's silence confirms
@@ -391,12 +379,10 @@ def test_reviews_nobody_finishes_close_on_time(world: World, gate: FakeQualityGa
 
 def test_an_undisputed_denial_stands_when_the_window_closes(world: World, gate: FakeQualityGate) -> None:
     owner, giver, task = tiktok_done(world, gate)
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now
-    )
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=False, now=world.now)
     world.clock.advance(hours=25)
 
-    verification.sweep(world.uow(), now=world.now)
+    sweep.sweep(world.uow(), now=world.now)
 
     stored = world.task_row(task.id)
     assert (stored.status, stored.reason) == (TaskStatus.REJECTED, "owner_denied")
@@ -407,12 +393,12 @@ def test_the_sweeper_requeues_tasks_whose_job_was_lost(world: World, gate: FakeQ
     _, _, submission, (task,) = setup(world)
     world.done(task)
 
-    assert verification.sweep(world.uow(), now=world.now).to_verify == []
-    assert verification.sweep(world.uow(), now=world.now, after_restart=True).to_verify == [submission.id]
+    assert sweep.sweep(world.uow(), now=world.now).to_verify == []
+    assert sweep.sweep(world.uow(), now=world.now, after_restart=True).to_verify == [submission.id]
     world.clock.advance(minutes=11)
-    assert verification.sweep(world.uow(), now=world.now).to_verify == []  # its job may be just late
+    assert sweep.sweep(world.uow(), now=world.now).to_verify == []  # its job may be just late
     world.clock.advance(minutes=2)
-    assert verification.sweep(world.uow(), now=world.now).to_verify == [submission.id]
+    assert sweep.sweep(world.uow(), now=world.now).to_verify == [submission.id]
 
 
 def community_of(world: World, task: Task) -> Community:
@@ -471,16 +457,14 @@ def test_the_kill_switch_stops_owner_review_payouts_and_gives_the_window_back(
     pause(world, task)
 
     with pytest.raises(CommunityPaused):
-        verification.answer_owner_review(
+        review.answer_owner_review(
             world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
         )
     world.clock.advance(hours=100)  # the review's 72 hours run out while paused
-    assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0
+    assert sweep.sweep(world.uow(), now=world.now).reviews_closed == 0
     assert world.balance(giver) == 30
 
     community_service.resume_community(world.uow(), community_id=task.community_id, actor_member_id=None, now=world.now)
-    assert verification.sweep(world.uow(), now=world.now).reviews_closed == 0  # its 72 hours are back
-    verification.answer_owner_review(
-        world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now
-    )
+    assert sweep.sweep(world.uow(), now=world.now).reviews_closed == 0  # its 72 hours are back
+    review.answer_owner_review(world.uow(), owner_member_id=owner.id, task_id=task.id, confirmed=True, now=world.now)
     assert world.balance(giver) == 40

@@ -13,8 +13,8 @@ from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
-from tgexchange.services.ledger import settle_task
-from tgexchange.services.lookup import get_admin, get_community, get_member, get_submission
+from tgexchange.services.ledger import settle_decided_task
+from tgexchange.services.lookup import get_admin, get_community, get_member
 from tgexchange.services.ports import UnitOfWork
 
 MAX_REASON_LENGTH = 300
@@ -205,7 +205,7 @@ def _cancel_assigned_tasks(uow: UnitOfWork, task_ids: list[int], *, reason: str,
         if task is None or task.status is not TaskStatus.ASSIGNED:
             continue
         task.cancel(reason=reason, now=now)
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        settle_decided_task(uow, task=task, now=now)
         cancelled.append(task_id)
     return cancelled
 

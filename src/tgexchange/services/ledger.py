@@ -7,6 +7,7 @@ from datetime import datetime
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind, posting_key_for_task
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import NO_FAULT_REASONS, Task, TaskStatus
+from tgexchange.services.lookup import get_submission
 from tgexchange.services.ports import UnitOfWork
 
 
@@ -36,3 +37,9 @@ def settle_task(uow: UnitOfWork, *, task: Task, submission: Submission, now: dat
             uow.stats.record(task.giver_id, expired=1)
         elif task.status is TaskStatus.SKIPPED:
             uow.stats.record(task.giver_id, skipped=1)
+
+
+def settle_decided_task(uow: UnitOfWork, *, task: Task, now: datetime) -> None:
+    """``settle_task`` for a task just decided inside ``uow``: locks its submission first, so two
+    tasks of one submission deciding at once cannot both take the last slot or refund twice."""
+    settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)

@@ -9,7 +9,7 @@ from tgexchange.domain.matching import Giver, MatchWeights, rank
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
-from tgexchange.services.ledger import settle_task
+from tgexchange.services.ledger import settle_decided_task
 from tgexchange.services.lookup import get_acting_member, get_submission, get_task
 from tgexchange.services.ports import UnitOfWork
 
@@ -93,7 +93,7 @@ def skip_task(uow: UnitOfWork, *, member_id: int, task_id: int, now: datetime) -
     with uow:
         task = get_task(uow, task_id, for_update=True)
         task.skip(member_id=member_id, now=now)
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        settle_decided_task(uow, task=task, now=now)
         uow.commit()
         return task
 
@@ -107,7 +107,7 @@ def expire_task(uow: UnitOfWork, *, task_id: int, now: datetime) -> bool:
         if task.status is not TaskStatus.ASSIGNED or not task.is_overdue(now):
             return False
         task.expire(now)
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+        settle_decided_task(uow, task=task, now=now)
         uow.commit()
         return True
 

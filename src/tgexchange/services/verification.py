@@ -1,6 +1,7 @@
-"""Verification: deciding tasks from public comments, or from the owner's confirmation where a
-platform shows no comments publicly. One fetch of a submission's comments serves every task
-waiting on it. A platform that fails or limits us never causes a rejection: the task waits."""
+"""Verification passes: deciding tasks from public comments, or handing them to the owner where a
+platform shows no comments publicly (the owner's answer and disputes: ``services/review.py``). One
+fetch of a submission's comments serves every task waiting on it. A platform that fails or limits
+us never causes a rejection: the task waits."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tgexchange.domain.content import ContentRef, PublicComment
-from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable, TaskNotFound
+from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
 from tgexchange.domain.submission import Submission
-from tgexchange.domain.task import RejectionReason, ReviewStage, Task, TaskStatus
+from tgexchange.domain.task import RejectionReason, Task, TaskStatus
 from tgexchange.domain.verification import Judged, VerificationPolicy, best_feedback, comments_by
 from tgexchange.services.conflicts import retry_on_conflict
-from tgexchange.services.ledger import settle_task
-from tgexchange.services.lookup import get_admin, get_community, get_submission, get_task
+from tgexchange.services.ledger import settle_decided_task
+from tgexchange.services.lookup import get_community, get_submission
 from tgexchange.services.ports import CommentReader, QualityGate, UnitOfWork
-from tgexchange.services.task import expire_overdue_tasks
 
 NEAR_COPY_HISTORY = 50
 _WAITING = frozenset({TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
@@ -230,9 +230,7 @@ def _platform_failed(
                 continue
             if now >= item.deadline + policy.outage_limit:
                 task.reject(reason=RejectionReason.PLATFORM_UNAVAILABLE.value, now=now)
-                settle_task(
-                    uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now
-                )
+                settle_decided_task(uow, task=task, now=now)
                 called_off += 1
             else:
                 task.next_check_at = now + delay
@@ -317,7 +315,7 @@ def _decide_from_comments(
                 next_look = delay if next_look is None else min(next_look, delay)
                 waiting += 1
                 continue
-            settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
+            settle_decided_task(uow, task=task, now=now)
         uow.commit()
     return VerificationRun(
         plan.submission.id,
@@ -349,159 +347,10 @@ def _hand_to_owners(
             verdict = verdicts[(item.task_id, None)]
             if not verdict.accepted:
                 task.reject(reason=verdict.rule or "low_quality", now=now)
-                settle_task(
-                    uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now
-                )
+                settle_decided_task(uow, task=task, now=now)
                 rejected += 1
             else:
                 task.await_owner(now=now, until=now + policy.owner_timeout)
                 waiting += 1
         uow.commit()
     return VerificationRun(plan.submission.id, rejected=rejected, waiting=waiting)
-
-
-@retry_on_conflict()
-def answer_owner_review(
-    uow: UnitOfWork,
-    *,
-    owner_member_id: int,
-    task_id: int,
-    confirmed: bool,
-    now: datetime,
-    policy: VerificationPolicy = VerificationPolicy(),
-) -> Task:
-    """The owner's answer: "it's there" verifies and pays; "not there" opens a window in which the
-    giver may dispute. Raises TaskNotFound, NotYourTask, IllegalTransition (already answered) or
-    CommunityPaused (the kill switch stops every payout)."""
-    with uow:
-        task = get_task(uow, task_id, for_update=True)
-        task.ensure_owner_review(owner_member_id)
-        get_community(uow, task.community_id).ensure_open()
-        if confirmed:
-            task.verify(now=now)
-            settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
-        else:
-            task.owner_denies(member_id=owner_member_id, now=now, until=now + policy.dispute_window)
-        uow.commit()
-        return task
-
-
-@retry_on_conflict()
-def dispute_denial(
-    uow: UnitOfWork,
-    *,
-    giver_member_id: int,
-    task_id: int,
-    now: datetime,
-    policy: VerificationPolicy = VerificationPolicy(),
-) -> Task:
-    """The giver contests the owner's "not there"; the community's admins decide. Raises
-    TaskNotFound, NotYourTask, IllegalTransition (no denial to dispute, or too late) or
-    CommunityPaused."""
-    with uow:
-        task = get_task(uow, task_id, for_update=True)
-        get_community(uow, task.community_id).ensure_open()
-        task.dispute(member_id=giver_member_id, now=now, until=now + policy.admin_timeout)
-        uow.commit()
-        return task
-
-
-@retry_on_conflict()
-def resolve_dispute(uow: UnitOfWork, *, admin_member_id: int, task_id: int, verified: bool, now: datetime) -> Task:
-    """An admin of the task's community settles a dispute. Raises NotAnAdmin, TaskNotFound,
-    IllegalTransition or CommunityPaused (resume first: the kill switch stops every payout)."""
-    with uow:
-        _, community = get_admin(uow, admin_member_id)
-        task = get_task(uow, task_id, for_update=True)
-        if task.community_id != community.id:
-            raise TaskNotFound(task_id)  # another community's task is, to this admin, not found
-        community.ensure_open()
-        task.ensure_admin_review()
-        if verified:
-            task.verify(now=now)
-        else:
-            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
-        uow.commit()
-        return task
-
-
-@retry_on_conflict()
-def close_expired_review(uow: UnitOfWork, *, task_id: int, now: datetime) -> Task | None:
-    """Ends a review nobody finished in time: an owner who never answers counts as confirming (the
-    text already passed the quality gate); an undisputed denial stands; a dispute no admin settled
-    keeps the owner's denial. None when the task no longer waits on a review, or its community is
-    paused (resuming gives the review its paused time back)."""
-    with uow:
-        task = get_task(uow, task_id, for_update=True)
-        if task.status is not TaskStatus.VERIFYING or task.review_until is None or task.review_until > now:
-            return None
-        if get_community(uow, task.community_id).is_paused:
-            return None
-        if task.review_stage is ReviewStage.OWNER:
-            task.verify(now=now)
-        elif task.review_stage in (ReviewStage.DISPUTE_WINDOW, ReviewStage.ADMIN):
-            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
-        else:
-            return None
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
-        uow.commit()
-        return task
-
-
-@retry_on_conflict()
-def record_verification_outcome(
-    uow: UnitOfWork,
-    *,
-    task_id: int,
-    verified: bool,
-    now: datetime,
-    reason: str | None = None,
-    comment_id: str | None = None,
-) -> Task:
-    """Decides the task directly: verified pays the giver from escrow, rejected frees the slot.
-    Idempotent: a task already decided is returned unchanged, so a job that runs twice cannot pay
-    twice. Raises TaskNotFound, or IllegalTransition for a task not yet marked done."""
-    with uow:
-        task = get_task(uow, task_id, for_update=True)
-        if task.status.is_final:
-            return task
-        if task.status is TaskStatus.SUBMITTED:
-            task.start_verifying(now)
-        if verified:
-            task.verify(now=now, comment_id=comment_id)
-        else:
-            task.reject(reason=reason or "rejected", now=now, comment_id=comment_id)
-        settle_task(uow, task=task, submission=get_submission(uow, task.submission_id, for_update=True), now=now)
-        uow.commit()
-        return task
-
-
-@dataclass(frozen=True, slots=True)
-class Sweep:
-    expired: int
-    reviews_closed: int
-    to_verify: list[int]
-
-
-def sweep(
-    uow: UnitOfWork,
-    *,
-    now: datetime,
-    policy: VerificationPolicy = VerificationPolicy(),
-    batch: int = 500,
-    after_restart: bool = False,
-) -> Sweep:
-    """The periodic safety net: expires overdue tasks, closes timed-out reviews, and returns the
-    submissions whose next look is overdue (by ``policy.sweep_slack``, so a job that is merely on
-    time is not doubled), so that a lost or crashed job never loses a task. ``after_restart`` also
-    returns tasks that were in flight (marked up to ``policy.stuck_after`` ahead): a worker that
-    starts cannot know whether their job died with a crashed one."""
-    expired = expire_overdue_tasks(uow, now=now, batch=batch)
-    with uow:
-        review_ids = list(uow.tasks.list_review_expired(now=now, limit=batch))
-    closed = sum(close_expired_review(uow, task_id=task_id, now=now) is not None for task_id in review_ids)
-    with uow:
-        horizon = policy.stuck_after if after_restart else -policy.sweep_slack
-        due = list(uow.tasks.submissions_due_for_check(now=now + horizon, limit=batch))
-    return Sweep(expired=expired, reviews_closed=closed, to_verify=due)

@@ -18,9 +18,9 @@ from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
+from tgexchange.services import review, verification
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
-from tgexchange.services import verification
 from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import texts
@@ -328,7 +328,7 @@ class Simulation:
             if task is None or task.review_stage is None:
                 continue
             try:
-                verification.answer_owner_review(
+                review.answer_owner_review(
                     self.storage.uow(), owner_member_id=task.owner_id, task_id=task_id, confirmed=True, now=self.now
                 )
             except DomainError:

@@ -23,7 +23,8 @@ from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.lookup import get_submission
 from tgexchange.services.notifications import deliver
 from tgexchange.services.ports import Clock
-from tgexchange.services.verification import sweep, verify_submission
+from tgexchange.services.sweep import sweep
+from tgexchange.services.verification import verify_submission
 from tgexchange.worker.locks import ExpiringLock
 from tgexchange.worker.pacing import VerificationPacer
 from tgexchange.worker.rate_limits import SharedRateLimit

@@ -14,7 +14,7 @@ from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.errors import NotAnAdmin, NotYourTask, TaskNotFound
 from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
-from tgexchange.services import verification
+from tgexchange.services import review
 
 
 async def _task_and_member(update: Update, context: Context) -> tuple[directory.TaskView, Member, list[str]]:
@@ -42,7 +42,7 @@ async def owner_review(update: Update, context: Context) -> None:
     confirmed = rest[:1] == ["1"]
     uow = rt.uow()
     await rt.run(
-        verification.answer_owner_review,
+        review.answer_owner_review,
         uow,
         owner_member_id=member.id,
         task_id=view.task.id,
@@ -61,7 +61,7 @@ async def dispute(update: Update, context: Context) -> None:
     await answer(update)
     view, member, _ = await _task_and_member(update, context)
     uow = rt.uow()
-    await rt.run(verification.dispute_denial, uow, giver_member_id=member.id, task_id=view.task.id, now=rt.now())
+    await rt.run(review.dispute_denial, uow, giver_member_id=member.id, task_id=view.task.id, now=rt.now())
     await close_card(update, context, view, rt.texts.get(member.language, "review-disputed"))
     await rt.deliver(uow, actor_member_id=member.id)
 
@@ -86,7 +86,7 @@ async def admin_resolve(update: Update, context: Context) -> None:
     verified = rest[:1] == ["1"]
     uow = rt.uow()
     await rt.run(
-        verification.resolve_dispute,
+        review.resolve_dispute,
         uow,
         admin_member_id=member.id,
         task_id=view.task.id,

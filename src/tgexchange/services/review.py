@@ -1,0 +1,104 @@
+"""Owner review: where a platform shows no comments publicly, the content's owner confirms the
+feedback is there; a denial may be disputed and the community's admins decide. Every step that
+ends a task settles it; a review nobody finishes in time is closed by the sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.errors import TaskNotFound
+from tgexchange.domain.task import RejectionReason, ReviewStage, Task, TaskStatus
+from tgexchange.domain.verification import VerificationPolicy
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.ledger import settle_decided_task
+from tgexchange.services.lookup import get_admin, get_community, get_task
+from tgexchange.services.ports import UnitOfWork
+
+
+@retry_on_conflict()
+def answer_owner_review(
+    uow: UnitOfWork,
+    *,
+    owner_member_id: int,
+    task_id: int,
+    confirmed: bool,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> Task:
+    """The owner's answer: "it's there" verifies and pays; "not there" opens a window in which the
+    giver may dispute. Raises TaskNotFound, NotYourTask, IllegalTransition (already answered) or
+    CommunityPaused (the kill switch stops every payout)."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        task.ensure_owner_review(owner_member_id)
+        get_community(uow, task.community_id).ensure_open()
+        if confirmed:
+            task.verify(now=now)
+            settle_decided_task(uow, task=task, now=now)
+        else:
+            task.owner_denies(member_id=owner_member_id, now=now, until=now + policy.dispute_window)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def dispute_denial(
+    uow: UnitOfWork,
+    *,
+    giver_member_id: int,
+    task_id: int,
+    now: datetime,
+    policy: VerificationPolicy = VerificationPolicy(),
+) -> Task:
+    """The giver contests the owner's "not there"; the community's admins decide. Raises
+    TaskNotFound, NotYourTask, IllegalTransition (no denial to dispute, or too late) or
+    CommunityPaused."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        get_community(uow, task.community_id).ensure_open()
+        task.dispute(member_id=giver_member_id, now=now, until=now + policy.admin_timeout)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def resolve_dispute(uow: UnitOfWork, *, admin_member_id: int, task_id: int, verified: bool, now: datetime) -> Task:
+    """An admin of the task's community settles a dispute. Raises NotAnAdmin, TaskNotFound,
+    IllegalTransition or CommunityPaused (resume first: the kill switch stops every payout)."""
+    with uow:
+        _, community = get_admin(uow, admin_member_id)
+        task = get_task(uow, task_id, for_update=True)
+        if task.community_id != community.id:
+            raise TaskNotFound(task_id)  # another community's task is, to this admin, not found
+        community.ensure_open()
+        task.ensure_admin_review()
+        if verified:
+            task.verify(now=now)
+        else:
+            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
+        settle_decided_task(uow, task=task, now=now)
+        uow.commit()
+        return task
+
+
+@retry_on_conflict()
+def close_expired_review(uow: UnitOfWork, *, task_id: int, now: datetime) -> Task | None:
+    """Ends a review nobody finished in time: an owner who never answers counts as confirming (the
+    text already passed the quality gate); an undisputed denial stands; a dispute no admin settled
+    keeps the owner's denial. None when the task no longer waits on a review, or its community is
+    paused (resuming gives the review its paused time back)."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        if task.status is not TaskStatus.VERIFYING or task.review_until is None or task.review_until > now:
+            return None
+        if get_community(uow, task.community_id).is_paused:
+            return None
+        if task.review_stage is ReviewStage.OWNER:
+            task.verify(now=now)
+        elif task.review_stage in (ReviewStage.DISPUTE_WINDOW, ReviewStage.ADMIN):
+            task.reject(reason=RejectionReason.OWNER_DENIED.value, now=now)
+        else:
+            return None
+        settle_decided_task(uow, task=task, now=now)
+        uow.commit()
+        return task
