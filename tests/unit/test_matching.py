@@ -13,17 +13,25 @@ from hypothesis import strategies as st
 
 from tests.fakes import T0
 from tgexchange.domain.content import Platform
-from tgexchange.domain.matching import Candidate, Giver, MatchWeights, is_eligible, pick, rank, score
+from tgexchange.domain.matching import (
+    Candidate,
+    Giver,
+    Ineligible,
+    MatchWeights,
+    is_eligible,
+    pick,
+    rank,
+    score,
+    why_ineligible,
+)
 
 GIVER_ID = 1
 NOW = T0 + timedelta(days=10)
 NO_NOISE = MatchWeights(noise=0.0)
 
 
-def giver(
-    platforms: frozenset[Platform] = frozenset({Platform.YOUTUBE}), served: frozenset[int] = frozenset()
-) -> Giver:
-    return Giver(member_id=GIVER_ID, platforms=platforms, served_submission_ids=served)
+def giver(platforms: frozenset[Platform] = frozenset({Platform.YOUTUBE})) -> Giver:
+    return Giver(member_id=GIVER_ID, platforms=platforms)
 
 
 def candidate(submission_id: int = 100, *, waited_h: float = 5.0, **overrides: Any) -> Candidate:
@@ -55,10 +63,12 @@ def test_a_giver_is_never_offered_their_own_submission() -> None:
 
 
 def test_a_giver_is_never_offered_a_submission_already_served() -> None:
-    served = candidate(100)
+    assert why_ineligible(giver(), candidate(served_by_giver=True)) is Ineligible.SERVED
+    assert is_eligible(giver(), candidate(served_by_giver=False))
 
-    assert not is_eligible(giver(served=frozenset({100})), served)
-    assert is_eligible(giver(served=frozenset({101})), served)
+
+def test_a_banned_owners_submission_is_not_offered() -> None:
+    assert why_ineligible(giver(), candidate(owner_banned=True)) is Ineligible.OWNER_BANNED
 
 
 def test_a_giver_is_only_offered_platforms_where_they_have_a_channel() -> None:
@@ -69,7 +79,7 @@ def test_a_giver_is_only_offered_platforms_where_they_have_a_channel() -> None:
 
 
 def test_a_fully_booked_submission_is_not_offered() -> None:
-    assert not is_eligible(giver(), candidate(free_slots=0))
+    assert why_ineligible(giver(), candidate(free_slots=0)) is Ineligible.FULL
 
 
 def test_rank_drops_every_ineligible_candidate() -> None:
@@ -78,10 +88,11 @@ def test_rank_drops_every_ineligible_candidate() -> None:
         candidate(2),
         candidate(3, platform=Platform.INSTAGRAM),
         candidate(4, free_slots=0),
-        candidate(5),
+        candidate(5, served_by_giver=True),
+        candidate(6, owner_banned=True),
     ]
 
-    assert sorted(ids(rank(giver(served=frozenset({5})), pool, now=NOW))) == [2]
+    assert sorted(ids(rank(giver(), pool, now=NOW))) == [2]
 
 
 def test_pick_returns_none_when_nothing_is_eligible() -> None:

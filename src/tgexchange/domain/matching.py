@@ -1,7 +1,9 @@
 """Which submission a member should serve next.
 
-Hard rules filter (never your own, never one you already served, only platforms where you
-have a linked channel, only submissions with a free slot); one score orders the rest. The
+Hard rules filter (``Ineligible``: never your own, never one you already served, only platforms
+where you have a linked channel, only submissions with a free slot, never a banned owner's); one
+score orders the rest. The candidate query in storage is built from the same ``Ineligible`` list,
+one SQL condition per rule, so the two cannot drift apart. The
 score multiplies named factors, so each weight is an exponent and a factor at 1.0 is neutral:
 longest waiting first, weighted by how reliably and how reciprocally the owner gives back.
 The reciprocity model joins as one more factor (``predicted_reciprocity``).
@@ -14,6 +16,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from tgexchange.domain.content import Platform
 
@@ -39,22 +42,41 @@ class Candidate:
     owner_reliability: float
     owner_reciprocity: float
     predicted_reciprocity: float | None = None
+    served_by_giver: bool = False
+    """The giver already had a task on this submission (whatever became of it)."""
+    owner_banned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Giver:
     member_id: int
     platforms: frozenset[Platform]
-    served_submission_ids: frozenset[int]
+
+
+class Ineligible(StrEnum):
+    """Why a submission may not be given to a giver: every hard rule of matching, by name."""
+
+    OWN = "own"
+    SERVED = "served"
+    PLATFORM = "platform"
+    FULL = "full"
+    OWNER_BANNED = "owner_banned"
+
+
+def why_ineligible(giver: Giver, candidate: Candidate) -> Ineligible | None:
+    """The first hard rule the candidate breaks for this giver; None when it may be given."""
+    broken = {
+        Ineligible.OWN: candidate.owner_id == giver.member_id,
+        Ineligible.SERVED: candidate.served_by_giver,
+        Ineligible.PLATFORM: candidate.platform not in giver.platforms,
+        Ineligible.FULL: candidate.free_slots <= 0,
+        Ineligible.OWNER_BANNED: candidate.owner_banned,
+    }
+    return next((rule for rule in Ineligible if broken[rule]), None)
 
 
 def is_eligible(giver: Giver, candidate: Candidate) -> bool:
-    return (
-        candidate.owner_id != giver.member_id
-        and candidate.submission_id not in giver.served_submission_ids
-        and candidate.platform in giver.platforms
-        and candidate.free_slots > 0
-    )
+    return why_ineligible(giver, candidate) is None
 
 
 def _tie_break(seed: int, giver_id: int, submission_id: int) -> float:

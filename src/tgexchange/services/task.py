@@ -40,7 +40,7 @@ def request_task(
         candidates = uow.submissions.candidates(
             community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
         )
-        giver = Giver(member_id=member_id, platforms=platforms, served_submission_ids=frozenset())
+        giver = Giver(member_id=member_id, platforms=platforms)
         submission = None
         # The best candidate may have filled up since it was read: lock it, re-check, else try the next.
         for best in rank(giver, candidates, now=now, weights=weights, seed=seed):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
-from tgexchange.domain.matching import Candidate
+from tgexchange.domain.matching import Candidate, Ineligible
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission, SubmissionStatus
@@ -69,18 +69,37 @@ class SqlSubmissionRepository:
         return result
 
 
+_FREE = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
+_GIVER_ID = sa.bindparam("giver_id", type_=sa.BigInteger)
+
+
+def ineligible_when() -> dict[Ineligible, sa.ColumnElement[bool]]:
+    """Each of matching's hard rules (domain.matching.Ineligible) as the SQL condition that breaks
+    it. Building the query refuses a rule without a condition, so a rule added to the domain is
+    either enforced here too or fails at import."""
+    conditions: dict[Ineligible, sa.ColumnElement[bool]] = {
+        Ineligible.OWN: _s.c.owner_id == _GIVER_ID,
+        Ineligible.SERVED: sa.exists().where(_t.c.submission_id == _s.c.id, _t.c.giver_id == _GIVER_ID),
+        Ineligible.PLATFORM: _s.c.platform.not_in(sa.bindparam("platforms", expanding=True)),
+        Ineligible.FULL: _FREE <= 0,
+        Ineligible.OWNER_BANNED: _m.c.status == MemberStatus.BANNED,
+    }
+    missing = set(Ineligible) - set(conditions)
+    if missing:
+        raise RuntimeError(f"matching rules without a SQL condition: {sorted(missing)}")
+    return conditions
+
+
 def _candidates_query() -> sa.Select[Any]:
-    """Built once: matching runs it on every task request."""
-    free = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
-    giver_id = sa.bindparam("giver_id", type_=sa.BigInteger)
-    already_served = sa.exists().where(_t.c.submission_id == _s.c.id, _t.c.giver_id == giver_id)
+    """Built once: matching runs it on every task request. The pool is the community's open
+    submissions; every hard rule of matching then filters it."""
     return (
         sa.select(
             _s.c.id,
             _s.c.owner_id,
             _s.c.platform,
             _s.c.waiting_since,
-            free.label("free"),
+            _FREE.label("free"),
             _ms.c.verified,
             _ms.c.rejected,
             _ms.c.expired,
@@ -91,11 +110,7 @@ def _candidates_query() -> sa.Select[Any]:
         .where(
             _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
             _s.c.status == SubmissionStatus.OPEN,
-            _s.c.owner_id != giver_id,
-            _s.c.platform.in_(sa.bindparam("platforms", expanding=True)),
-            free > 0,
-            _m.c.status != MemberStatus.BANNED,
-            ~already_served,
+            *(sa.not_(condition) for condition in ineligible_when().values()),
         )
         .order_by(_s.c.waiting_since, _s.c.id)
         .limit(sa.bindparam("limit", type_=sa.Integer))

@@ -1,0 +1,77 @@
+"""The candidate query is matching's hard rules, not a second copy of them: on a community holding
+a submission that breaks each rule, the query returns exactly what the domain's check lets through."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.world import World
+from tgexchange.adapters.db import tables
+from tgexchange.domain.content import Platform
+from tgexchange.domain.matching import Candidate, Giver, Ineligible, is_eligible, why_ineligible
+from tgexchange.domain.member import MemberStatus
+from tgexchange.domain.submission import SubmissionStatus
+from tgexchange.services import community as community_service
+from tgexchange.services import task as task_service
+
+
+def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[Candidate]:
+    """Every open submission of the community with the facts the rules read, computed in Python
+    from the rows (not by the query under test)."""
+    s, m, t = tables.submissions, tables.members, tables.tasks
+    with world.storage.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(s, m.c.status.label("owner_status"))
+            .join(m, m.c.id == s.c.owner_id)
+            .where(s.c.community_id == community_id, s.c.status == SubmissionStatus.OPEN)
+        ).all()
+        served = set(conn.scalars(sa.select(t.c.submission_id).where(t.c.giver_id == giver_id)))
+    return [
+        Candidate(
+            submission_id=row.id,
+            owner_id=row.owner_id,
+            platform=Platform(row.platform),
+            waiting_since=row.waiting_since,
+            free_slots=row.feedback_wanted - row.tasks_verified - row.tasks_open,
+            owner_reliability=0.5,
+            owner_reciprocity=1.0,
+            served_by_giver=row.id in served,
+            owner_banned=row.owner_status == MemberStatus.BANNED,
+        )
+        for row in rows
+    ]
+
+
+def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_world: World) -> None:
+    world = any_world
+    community = world.community()
+    giver = world.member(community)  # YouTube
+    served_owner = world.member(community)
+    served = world.submission(served_owner)
+    task_service.skip_task(world.uow(), member_id=giver.id, task_id=world.task(giver).id, now=world.now)
+    full = world.submission(world.member(community), wanted=1)
+    assert world.task(served_owner).submission_id == full.id  # takes the only slot
+    plain = [world.submission(world.member(community)) for _ in range(2)]
+    world.submission(giver)  # own
+    tiktoker = world.member(community, link=Platform.TIKTOK)
+    world.submission(tiktoker, platform=Platform.TIKTOK)
+    banned_owner = world.member(community)
+    world.submission(banned_owner)
+    admin = world.member(community, admin=True, link=None)
+    community_service.ban_member(
+        world.uow(), actor_member_id=admin.id, target_member_id=banned_owner.id, reason="spam", now=world.now
+    )
+    giver_view = Giver(member_id=giver.id, platforms=frozenset({Platform.YOUTUBE}))
+
+    pool = _pool_with_facts(world, community_id=community.id, giver_id=giver.id)
+    with world.uow() as uow:
+        offered = uow.submissions.candidates(
+            community_id=community.id, giver_id=giver.id, platforms=giver_view.platforms, limit=100
+        )
+
+    # Every rule is broken by some submission here, so a rule missing from the SQL would show.
+    assert {why_ineligible(giver_view, c) for c in pool} == set(Ineligible) | {None}
+    assert {c.submission_id for c in offered} == {c.submission_id for c in pool if is_eligible(giver_view, c)}
+    assert {c.submission_id for c in offered} == {s.id for s in plain}
+    assert served.id not in {c.submission_id for c in offered}
+    assert full.id not in {c.submission_id for c in offered}
