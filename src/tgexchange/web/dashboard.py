@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tgexchange.domain.dashboard import LoginLinkInvalid, Period
 from tgexchange.services import dashboard as dashboard_service
 from tgexchange.services.dashboard import ExportEntity, GroupOrder
+from tgexchange.services.ports import DashboardReader
 from tgexchange.web import exports
 from tgexchange.web.auth import (
     COOKIE_PATH,
@@ -53,24 +54,44 @@ def _now(request: Request) -> datetime:
     return container_of(request).clock.now()
 
 
+def _today(request: Request) -> date:
+    return _now(request).date()
+
+
+def _reader(request: Request) -> DashboardReader:
+    return container_of(request).storage.dashboard_reader
+
+
+# What every endpoint reads, as dependencies: the store's read side, and now/today on the app's clock.
+Reader = Annotated[DashboardReader, Depends(_reader)]
+Now = Annotated[datetime, Depends(_now)]
+Today = Annotated[date, Depends(_today)]
+
+
 @router.get("/overview", response_model=OverviewOut, responses=_AUTH_RESPONSES)
 def overview(
-    request: Request, viewer: CurrentViewer, period: PeriodParam = Period.ALL, community_id: CommunityId = None
+    reader: Reader,
+    today: Today,
+    viewer: CurrentViewer,
+    period: PeriodParam = Period.ALL,
+    community_id: CommunityId = None,
 ) -> OverviewOut:
     """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform."""
     view = dashboard_service.overview(
-        container_of(request).storage.dashboard_reader,
+        reader,
         viewer=viewer,
         period=period,
         community_id=community_id,
-        today=_now(request).date(),
+        today=today,
     )
     return OverviewOut.of(view)
 
 
 @router.get("/groups", response_model=GroupsOut, responses=_AUTH_RESPONSES)
 def groups(
-    request: Request,
+    *,
+    reader: Reader,
+    today: Today,
     viewer: CurrentViewer,
     limit: Limit = 20,
     sort_by: GroupOrder = GroupOrder.ROI_RATIO,
@@ -78,19 +99,19 @@ def groups(
 ) -> GroupsOut:
     """Per community: interactions, support given and received, ROI ratio and efficiency."""
     rows = dashboard_service.groups(
-        container_of(request).storage.dashboard_reader,
+        reader,
         viewer=viewer,
         period=period,
         sort_by=sort_by,
         limit=limit,
-        today=_now(request).date(),
+        today=today,
     )
     return GroupsOut(period=period, sort_by=sort_by, items=[GroupOut.of(row) for row in rows])
 
 
 @router.get("/users", response_model=UsersOut, responses=_AUTH_RESPONSES)
 def users(
-    request: Request,
+    reader: Reader,
     viewer: CurrentViewer,
     limit: Limit = 20,
     min_interactions: Annotated[int, Query(ge=0, le=1_000_000_000, description="Minimum tasks taken.")] = 0,
@@ -98,7 +119,7 @@ def users(
 ) -> UsersOut:
     """Per member (all time): completed and failed tasks, reliability, trusted status and ROI."""
     views = dashboard_service.users(
-        container_of(request).storage.dashboard_reader,
+        reader,
         viewer=viewer,
         community_id=community_id,
         min_interactions=min_interactions,
@@ -109,22 +130,28 @@ def users(
 
 @router.get("/platforms", response_model=PlatformsOut, responses=_AUTH_RESPONSES)
 def platforms(
-    request: Request, viewer: CurrentViewer, period: PeriodParam = Period.ALL, community_id: CommunityId = None
+    reader: Reader,
+    today: Today,
+    viewer: CurrentViewer,
+    period: PeriodParam = Period.ALL,
+    community_id: CommunityId = None,
 ) -> PlatformsOut:
     """Per platform: success rate, mean time to verify and the distribution of outcomes."""
     rows = dashboard_service.platforms(
-        container_of(request).storage.dashboard_reader,
+        reader,
         viewer=viewer,
         community_id=community_id,
         period=period,
-        today=_now(request).date(),
+        today=today,
     )
     return PlatformsOut(period=period, items=[PlatformOut.of(row) for row in rows])
 
 
 @router.get("/errors", response_model=ErrorsOut, responses=_AUTH_RESPONSES)
 def errors(
-    request: Request,
+    *,
+    reader: Reader,
+    now: Now,
     viewer: CurrentViewer,
     hours: Annotated[int, Query(ge=1, le=168, description="How far back, up to a week.")] = 24,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -133,20 +160,20 @@ def errors(
     """Recent job failures (platform outages, vanished content, crashes) and rejections by rule,
     newest first, with a breakdown by type."""
     view = dashboard_service.errors(
-        container_of(request).storage.dashboard_reader,
+        reader,
         viewer=viewer,
         community_id=community_id,
         hours=hours,
         limit=limit,
-        now=_now(request),
+        now=now,
     )
     return ErrorsOut.of(view)
 
 
 @router.get("/communities", response_model=CommunitiesOut, responses=_AUTH_RESPONSES)
-def communities(request: Request, viewer: CurrentViewer) -> CommunitiesOut:
+def communities(reader: Reader, viewer: CurrentViewer) -> CommunitiesOut:
     """The communities you may see."""
-    titles = dashboard_service.visible_communities(container_of(request).storage.dashboard_reader, viewer=viewer)
+    titles = dashboard_service.visible_communities(reader, viewer=viewer)
     return CommunitiesOut(
         is_operator=viewer.is_operator, items=[CommunityOut(id=i, title=t) for i, t in titles.items()]
     )
