@@ -17,6 +17,7 @@ from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
+from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task
 from tgexchange.services import channel as channel_service
@@ -109,6 +110,39 @@ class World:
     def verified(self, task: Task) -> Task:
         self.done(task)
         return record_verification_outcome(self.uow(), task_id=task.id, verified=True, now=self.now)
+
+    def reload_task(self, task: Task) -> Task:
+        """The task as stored now (a fresh read, not the object a use case returned)."""
+        with self.uow() as uow:
+            found = uow.tasks.find(task.id)
+        assert found is not None
+        return found
+
+    def reload_submission(self, submission: Submission) -> Submission:
+        with self.uow() as uow:
+            found = uow.submissions.find(submission.id)
+        assert found is not None
+        return found
+
+    def stats(self, member: Member) -> MemberStats:
+        with self.uow() as uow:
+            return uow.stats.get(member.id)
+
+    def escrow(self, submission: Submission) -> int:
+        return self.balance(AccountKey.escrow(submission.id))
+
+    def ban(self, community: Community, member: Member, *, reason: str = "spam") -> None:
+        """``member`` banned by a new admin of ``community``."""
+        admin = self.member(community, admin=True, link=None)
+        community_service.ban_member(
+            self.uow(), actor_member_id=admin.id, target_member_id=member.id, reason=reason, now=self.now
+        )
+
+    def pause(self, community_id: int, *, reason: str = "incident") -> None:
+        """The kill switch, thrown by the operator (no admin)."""
+        community_service.pause_community(
+            self.uow(), community_id=community_id, actor_member_id=None, reason=reason, now=self.now
+        )
 
     def balance(self, account: Member | AccountKey) -> int:
         key = account if isinstance(account, AccountKey) else AccountKey.member(account.id)

@@ -9,7 +9,6 @@ import pytest
 from tests.world import World
 from tgexchange.adapters.platforms.politeness import PoliteReader
 from tgexchange.domain.channel import Channel, OwnershipProof
-from tgexchange.domain.community import Community
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import (
     ChannelAlreadyLinked,
@@ -58,13 +57,6 @@ def video_with_code(world: World, channel_id: str, code: str, *, commenter: str 
     return ref
 
 
-def ban(world: World, community: Community, member: Member) -> None:
-    admin = world.member(community, admin=True, link=None)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
-    )
-
-
 # --- starting a proof --------------------------------------------------------------------------
 
 
@@ -92,7 +84,7 @@ def test_start_channel_proof_refuses_an_unknown_member(world: World) -> None:
 def test_start_channel_proof_refuses_a_banned_member(world: World) -> None:
     community = world.community()
     member = world.member(community, link=None)
-    ban(world, community, member)
+    world.ban(community, member)
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="You are banned from this community"):
@@ -292,7 +284,7 @@ def test_confirm_channel_proof_refuses_a_banned_member(world: World) -> None:
     community = world.community()
     member = world.member(community, link=None)
     ref = video_with_code(world, "UCmine", start(world, member).code)
-    ban(world, community, member)
+    world.ban(community, member)
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="You are banned from this community"):

@@ -23,8 +23,7 @@ from tgexchange.domain.errors import (
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member, MemberRole, MemberStatus
 from tgexchange.domain.reliability import MemberStats
-from tgexchange.domain.submission import Submission
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.task import TaskStatus
 from tgexchange.services import community as community_service
 
 UNKNOWN = 999_999
@@ -42,25 +41,6 @@ def stored_member(world: World, member: Member) -> Member:
         found = uow.members.find(member.id)
     assert found is not None
     return found
-
-
-def stored_task(world: World, task: Task) -> Task:
-    with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id)
-    assert found is not None
-    return found
-
-
-def stored_submission(world: World, submission: Submission) -> Submission:
-    with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id)
-    assert found is not None
-    return found
-
-
-def stats(world: World, member: Member) -> MemberStats:
-    with world.storage.uow() as uow:
-        return uow.stats.get(member.id)
 
 
 def audit(world: World, community: Community) -> list[AuditEntry]:
@@ -163,7 +143,7 @@ def test_join_community_adds_a_member_with_welcome_credits_from_issuance(world: 
     )
     assert world.balance(joined.member) == 30
     assert world.balance(AccountKey.issuance(community.id)) == -30
-    assert stats(world, joined.member) == MemberStats()
+    assert world.stats(joined.member) == MemberStats()
 
 
 def test_join_community_without_welcome_credits_moves_nothing(world: World) -> None:
@@ -328,9 +308,9 @@ def test_pause_community_cancels_assigned_tasks_and_frees_their_slots_without_mo
     cancelled = pause(world, community, admin)
 
     assert cancelled == [task.id]
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.reason) == (TaskStatus.CANCELLED, "community_paused")
-    assert stored_submission(world, submission).tasks_open == 0
+    assert world.reload_submission(submission).tasks_open == 0
     assert world.balance(AccountKey.escrow(submission.id)) == escrow_before == 30
     assert world.balance(giver) == 30
     assert world.balance(owner) == 0
@@ -345,7 +325,7 @@ def test_pause_community_keeps_tasks_already_marked_done(world: World) -> None:
     task = world.done(world.task(giver))
 
     assert pause(world, community, admin) == []
-    assert stored_task(world, task).status is TaskStatus.SUBMITTED
+    assert world.reload_task(task).status is TaskStatus.SUBMITTED
 
 
 def test_pause_community_twice_keeps_the_first_pause_time_and_updates_the_reason(world: World) -> None:
@@ -472,8 +452,8 @@ def test_resume_community_gives_tasks_awaiting_verification_their_paused_time_ba
 
     resume(world, community, admin)
 
-    assert stored_task(world, submitted).deadline_at == submitted.deadline_at + timedelta(hours=3)
-    assert stored_task(world, verifying).deadline_at == verifying.deadline_at + timedelta(hours=3)
+    assert world.reload_task(submitted).deadline_at == submitted.deadline_at + timedelta(hours=3)
+    assert world.reload_task(verifying).deadline_at == verifying.deadline_at + timedelta(hours=3)
 
 
 def test_resume_community_refuses_a_community_that_is_not_paused(world: World) -> None:
@@ -620,13 +600,13 @@ def test_ban_member_bans_and_cancels_only_the_members_assigned_tasks(world: Worl
     )
 
     assert stored_member(world, target).status is MemberStatus.BANNED
-    assert (stored_task(world, assigned).status, stored_task(world, assigned).reason) == (
+    assert (world.reload_task(assigned).status, world.reload_task(assigned).reason) == (
         TaskStatus.CANCELLED,
         "member_banned",
     )
-    assert stored_task(world, done).status is TaskStatus.SUBMITTED
-    assert stored_task(world, others_task).status is TaskStatus.ASSIGNED
-    assert stored_submission(world, first).tasks_open == 2
+    assert world.reload_task(done).status is TaskStatus.SUBMITTED
+    assert world.reload_task(others_task).status is TaskStatus.ASSIGNED
+    assert world.reload_submission(first).tasks_open == 2
     [entry] = audit(world, community)
     assert (entry.action, entry.target_member_id, entry.detail) == (AuditAction.BAN, target.id, "spam")
 
@@ -643,7 +623,7 @@ def test_a_ban_cancels_every_assigned_task_however_many(world: World) -> None:
         world.uow(), actor_member_id=admin.id, target_member_id=target.id, reason="spam", now=world.now
     )
 
-    assert {stored_task(world, task).status for task in tasks} == {TaskStatus.CANCELLED}
+    assert {world.reload_task(task).status for task in tasks} == {TaskStatus.CANCELLED}
 
 
 def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> None:

@@ -28,12 +28,8 @@ def postings(world: World) -> list[tuple[PostingKind, str, int]]:
         return [(PostingKind(kind), key, amount) for kind, key, amount in rows]
 
 
-def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id))
-
-
 def balances(world: World, *accounts: Member | Submission) -> tuple[int, ...]:
-    return tuple(escrow(world, a) if isinstance(a, Submission) else world.balance(a) for a in accounts)
+    return tuple(world.escrow(a) if isinstance(a, Submission) else world.balance(a) for a in accounts)
 
 
 def cancel(world: World, owner: Member, submission: Submission) -> int:
@@ -220,7 +216,7 @@ def test_a_whole_exchange_keeps_the_ledger_balanced(world: World) -> None:
     world.done(world.task(alice))
     cancel(world, alice, alices)
 
-    total = sum(world.balance(m) for m in (alice, bob, carol)) + escrow(world, alices) + escrow(world, bobs)
+    total = sum(world.balance(m) for m in (alice, bob, carol)) + world.escrow(alices) + world.escrow(bobs)
     assert total == 300
     assert world.balance(AccountKey.issuance(community.id)) == -300
     assert_balanced(world)

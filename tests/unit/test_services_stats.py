@@ -9,24 +9,14 @@ import sqlalchemy as sa
 
 from tests.outcomes import record_verification_outcome
 from tests.world import World
-from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotFound, MemberNotFound
-from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.task import TaskStatus
-from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
 from tgexchange.services import task as task_service
 
 UNKNOWN = 999_999
-
-
-def ban(world: World, community: Community, member: Member) -> None:
-    admin = world.member(community, admin=True, link=None)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
-    )
 
 
 def test_member_balance_is_the_members_wallet(world: World) -> None:
@@ -144,7 +134,7 @@ def test_leaderboard_leaves_out_banned_members_and_other_communities(world: Worl
     kept = world.member(community)
     banned = world.member(community)
     world.member(world.community())
-    ban(world, community, banned)
+    world.ban(community, banned)
 
     rows = stats_service.leaderboard(world.uow(), community_id=community.id)
 

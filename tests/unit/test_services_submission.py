@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.world import World
-from tgexchange.domain.community import Community
 from tgexchange.domain.content import ContentKind, ContentRef, Platform
 from tgexchange.domain.errors import (
     CommunityPaused,
@@ -26,32 +25,13 @@ from tgexchange.domain.errors import (
     SubmissionNotFound,
 )
 from tgexchange.domain.events import SubmissionCancelled, TaskCancelled
-from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission, SubmissionStatus
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.task import TaskStatus
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 
 UNKNOWN = 999_999
-
-
-def stored_submission(world: World, submission: Submission) -> Submission:
-    with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id)
-    assert found is not None
-    return found
-
-
-def stored_task(world: World, task: Task) -> Task:
-    with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id)
-    assert found is not None
-    return found
-
-
-def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id))
 
 
 def submit(world: World, member: Member, ref: ContentRef, wanted: int | None = None) -> Submission:
@@ -66,13 +46,6 @@ def cancel(world: World, member: Member, submission: Submission) -> int:
     )
 
 
-def ban(world: World, community: Community, member: Member) -> None:
-    admin = world.member(community, admin=True, link=None)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
-    )
-
-
 # --- submitting --------------------------------------------------------------------------------
 
 
@@ -83,13 +56,13 @@ def test_submit_content_stores_an_open_submission_and_moves_its_price_into_escro
 
     submission = submit(world, owner, ref)
 
-    stored = stored_submission(world, submission)
+    stored = world.reload_submission(submission)
     assert (stored.status, stored.owner_id, stored.community_id) == (SubmissionStatus.OPEN, owner.id, community.id)
     assert (stored.platform, stored.content_id, stored.url) == (Platform.YOUTUBE, ref.content_id, ref.url)
     assert stored.title == "My first video"
     assert (stored.feedback_wanted, stored.credits_per_feedback, stored.tasks_open) == (3, 10, 0)
     assert world.balance(owner) == 0
-    assert escrow(world, submission) == 30
+    assert world.escrow(submission) == 30
 
 
 def test_submit_content_escrows_the_feedback_asked_for_at_the_communitys_price(world: World) -> None:
@@ -99,7 +72,7 @@ def test_submit_content_escrows_the_feedback_asked_for_at_the_communitys_price(w
 
     assert submission.feedback_wanted == 2
     assert world.balance(owner) == 30 - 14
-    assert escrow(world, submission) == 14
+    assert world.escrow(submission) == 14
 
 
 def test_submit_content_keeps_a_long_title_up_to_the_title_limit(world: World) -> None:
@@ -108,7 +81,7 @@ def test_submit_content_keeps_a_long_title_up_to_the_title_limit(world: World) -
 
     submission = submit(world, owner, ref)
 
-    assert stored_submission(world, submission).title == "t" * 300
+    assert world.reload_submission(submission).title == "t" * 300
 
 
 def test_submit_content_reads_the_platform_once(world: World) -> None:
@@ -128,7 +101,7 @@ def test_submit_content_again_after_cancelling_it_is_allowed(world: World) -> No
 
     again = submit(world, owner, ref)
 
-    assert stored_submission(world, again).status is SubmissionStatus.OPEN
+    assert world.reload_submission(again).status is SubmissionStatus.OPEN
     assert world.balance(owner) == 30
 
 
@@ -146,7 +119,7 @@ def test_submit_content_refuses_a_banned_member(world: World) -> None:
     community = world.community()
     owner = world.member(community)
     ref = world.content(owner)
-    ban(world, community, owner)
+    world.ban(community, owner)
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="banned"):
@@ -291,10 +264,10 @@ def test_cancel_submission_without_tasks_refunds_all_its_escrow(world: World) ->
     refund = submission_service.cancel_submission(uow, member_id=owner.id, submission_id=submission.id, now=world.now)
 
     assert refund == 30
-    stored = stored_submission(world, submission)
+    stored = world.reload_submission(submission)
     assert (stored.status, stored.closed_at) == (SubmissionStatus.CANCELLED, world.now)
     assert world.balance(owner) == 30
-    assert escrow(world, submission) == 0
+    assert world.escrow(submission) == 0
     [event] = uow.take_events()
     assert isinstance(event, SubmissionCancelled)
     assert (event.submission_id, event.owner_id, event.refunded, event.occurred_at) == (
@@ -316,7 +289,7 @@ def test_cancel_submission_cancels_tasks_not_yet_done_and_refunds_their_share(wo
     refund = submission_service.cancel_submission(uow, member_id=owner.id, submission_id=submission.id, now=world.now)
 
     assert refund == 30
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.reason) == (TaskStatus.CANCELLED, "submission_cancelled")
     assert world.balance(giver) == 30
     assert world.balance(owner) == 30
@@ -349,9 +322,9 @@ def test_cancel_submission_keeps_the_share_of_a_task_already_marked_done(world: 
 
     assert cancel(world, owner, submission) == 20
 
-    assert stored_task(world, done).status is TaskStatus.SUBMITTED
+    assert world.reload_task(done).status is TaskStatus.SUBMITTED
     assert world.balance(owner) == 20
-    assert escrow(world, submission) == 10
+    assert world.escrow(submission) == 10
 
 
 def test_cancel_submission_does_not_refund_feedback_already_paid(world: World) -> None:
@@ -365,7 +338,7 @@ def test_cancel_submission_does_not_refund_feedback_already_paid(world: World) -
 
     assert world.balance(owner) == 20
     assert world.balance(giver) == 40
-    assert escrow(world, submission) == 0
+    assert world.escrow(submission) == 0
 
 
 def test_a_cancelled_submission_is_no_longer_offered(world: World) -> None:
@@ -382,7 +355,7 @@ def test_a_banned_member_may_still_withdraw_their_submission(world: World) -> No
     community = world.community()
     owner = world.member(community)
     submission = world.submission(owner)
-    ban(world, community, owner)
+    world.ban(community, owner)
 
     assert cancel(world, owner, submission) == 30
     assert world.balance(owner) == 30

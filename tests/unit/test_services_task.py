@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from tests.world import World
-from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import (
     CommunityPaused,
@@ -26,31 +25,11 @@ from tgexchange.domain.events import TaskSkipped, TaskSubmitted
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
-from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import MAX_FEEDBACK_TEXT, Task, TaskStatus
 from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
 
 UNKNOWN = 999_999
-
-
-def stored_task(world: World, task: Task) -> Task:
-    with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id)
-    assert found is not None
-    return found
-
-
-def stored_submission(world: World, submission: Submission) -> Submission:
-    with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id)
-    assert found is not None
-    return found
-
-
-def stats(world: World, member: Member) -> MemberStats:
-    with world.storage.uow() as uow:
-        return uow.stats.get(member.id)
 
 
 def done(world: World, member: Member, task: Task, text: str | None = None) -> Task:
@@ -61,19 +40,6 @@ def done(world: World, member: Member, task: Task, text: str | None = None) -> T
 
 def skip(world: World, member: Member, task: Task) -> Task:
     return task_service.skip_task(world.uow(), member_id=member.id, task_id=task.id, now=world.now)
-
-
-def ban(world: World, community: Community, member: Member) -> None:
-    admin = world.member(community, admin=True, link=None)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
-    )
-
-
-def pause(world: World, community: Community) -> None:
-    community_service.pause_community(
-        world.uow(), community_id=community.id, actor_member_id=None, reason="incident", now=world.now
-    )
 
 
 # --- requesting a task -------------------------------------------------------------------------
@@ -87,7 +53,7 @@ def test_request_task_assigns_a_submission_with_a_deadline_and_moves_no_credits(
 
     task = world.task(giver)
 
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.submission_id, stored.giver_id, stored.owner_id) == (
         TaskStatus.ASSIGNED,
         submission.id,
@@ -96,8 +62,8 @@ def test_request_task_assigns_a_submission_with_a_deadline_and_moves_no_credits(
     )
     assert (stored.platform, stored.credits, stored.community_id) == (Platform.YOUTUBE, 10, community.id)
     assert (stored.assigned_at, stored.deadline_at) == (world.now, world.now + timedelta(hours=48))
-    assert stored_submission(world, submission).tasks_open == 1
-    assert stats(world, giver) == MemberStats(tasks_taken=1)
+    assert world.reload_submission(submission).tasks_open == 1
+    assert world.stats(giver) == MemberStats(tasks_taken=1)
     assert world.balance(giver) == 30
     assert world.balance(AccountKey.escrow(submission.id)) == 30
 
@@ -109,7 +75,7 @@ def test_request_task_uses_the_communitys_task_deadline(world: World) -> None:
 
     task = world.task(world.member(community))
 
-    assert stored_task(world, task).deadline_at == world.now + timedelta(hours=6)
+    assert world.reload_task(task).deadline_at == world.now + timedelta(hours=6)
 
 
 def test_request_task_serves_the_submission_waiting_longest_first(world: World) -> None:
@@ -225,7 +191,7 @@ def test_request_task_refuses_a_banned_member(world: World) -> None:
     community = world.community()
     world.submission(world.member(community))
     giver = world.member(community)
-    ban(world, community, giver)
+    world.ban(community, giver)
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="You are banned from this community"):
@@ -237,7 +203,7 @@ def test_request_task_refuses_while_the_community_is_paused(world: World) -> Non
     community = world.community()
     world.submission(world.member(community))
     giver = world.member(community)
-    pause(world, community)
+    world.pause(community.id)
     before = world.snapshot()
 
     with pytest.raises(CommunityPaused, match="paused: incident"):
@@ -258,7 +224,7 @@ def test_mark_task_done_submits_the_task_with_its_feedback_text(world: World) ->
 
     task_service.mark_task_done(uow, member_id=giver.id, task_id=task.id, now=world.now, feedback_text="Great pacing.")
 
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.done_at, stored.feedback_text) == (TaskStatus.SUBMITTED, world.now, "Great pacing.")
     [event] = uow.take_events()
     assert isinstance(event, TaskSubmitted)
@@ -274,7 +240,7 @@ def test_mark_task_done_accepts_feedback_text_at_the_limit(world: World) -> None
 
     done(world, giver, task, "x" * MAX_FEEDBACK_TEXT)
 
-    assert stored_task(world, task).feedback_text == "x" * MAX_FEEDBACK_TEXT
+    assert world.reload_task(task).feedback_text == "x" * MAX_FEEDBACK_TEXT
 
 
 def test_mark_task_done_refuses_a_10000_character_feedback_text(world: World) -> None:
@@ -346,7 +312,7 @@ def test_mark_task_done_refuses_while_the_community_is_paused(world: World) -> N
     world.submission(world.member(community))
     giver = world.member(community)
     task = world.task(giver)
-    pause(world, community)
+    world.pause(community.id)
     before = world.snapshot()
 
     with pytest.raises(CommunityPaused, match="is paused"):
@@ -359,7 +325,7 @@ def test_mark_task_done_refuses_a_banned_member(world: World) -> None:
     world.submission(world.member(community))
     giver = world.member(community)
     task = world.task(giver)
-    ban(world, community, giver)
+    world.ban(community, giver)
     before = world.snapshot()
 
     with pytest.raises(MemberBanned, match="You are banned from this community"):
@@ -380,9 +346,9 @@ def test_skip_task_frees_the_slot_for_another_member_and_moves_no_credits(world:
 
     task_service.skip_task(uow, member_id=giver.id, task_id=task.id, now=world.now)
 
-    assert stored_task(world, task).status is TaskStatus.SKIPPED
-    assert stored_submission(world, submission).tasks_open == 0
-    assert stats(world, giver) == MemberStats(tasks_taken=1, skipped=1)
+    assert world.reload_task(task).status is TaskStatus.SKIPPED
+    assert world.reload_submission(submission).tasks_open == 0
+    assert world.stats(giver) == MemberStats(tasks_taken=1, skipped=1)
     [event] = uow.take_events()
     assert isinstance(event, TaskSkipped)
     assert (event.task_id, event.submission_id, event.giver_id) == (task.id, submission.id, giver.id)
@@ -440,12 +406,12 @@ def test_expire_overdue_tasks_expires_only_assigned_tasks_past_their_deadline(wo
 
     assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 1
 
-    assert stored_task(world, overdue).status is TaskStatus.EXPIRED
-    assert stored_task(world, overdue).decided_at == world.now
-    assert stored_task(world, done_in_time).status is TaskStatus.SUBMITTED
-    assert stored_task(world, not_yet_due).status is TaskStatus.ASSIGNED
-    assert stats(world, giver) == MemberStats(tasks_taken=1, expired=1)
-    assert stored_submission(world, submission).tasks_open == 2
+    assert world.reload_task(overdue).status is TaskStatus.EXPIRED
+    assert world.reload_task(overdue).decided_at == world.now
+    assert world.reload_task(done_in_time).status is TaskStatus.SUBMITTED
+    assert world.reload_task(not_yet_due).status is TaskStatus.ASSIGNED
+    assert world.stats(giver) == MemberStats(tasks_taken=1, expired=1)
+    assert world.reload_submission(submission).tasks_open == 2
     assert world.balance(giver) == 100
     assert world.balance(AccountKey.escrow(submission.id)) == 50
     assert task_service.expire_overdue_tasks(world.uow(), now=world.now) == 0
@@ -458,7 +424,7 @@ def test_expire_overdue_tasks_works_through_every_batch(world: World) -> None:
     world.clock.advance(hours=49)
 
     assert task_service.expire_overdue_tasks(world.uow(), now=world.now, batch=2) == 3
-    assert {stored_task(world, t).status for t in tasks} == {TaskStatus.EXPIRED}
+    assert {world.reload_task(t).status for t in tasks} == {TaskStatus.EXPIRED}
 
 
 def test_expire_overdue_tasks_with_nothing_due_changes_nothing(world: World) -> None:

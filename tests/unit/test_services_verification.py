@@ -8,41 +8,16 @@ from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.errors import IllegalTransition, NoTaskAvailable, TaskNotFound
 from tgexchange.domain.events import SubmissionCompleted, TaskRejected, TaskVerified
-from tgexchange.domain.ledger import AccountKey
-from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
-from tgexchange.domain.submission import Submission, SubmissionStatus
+from tgexchange.domain.submission import SubmissionStatus
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import submission as submission_service
 
 UNKNOWN = 999_999
 
 
-def stored_task(world: World, task: Task) -> Task:
-    with world.storage.uow() as uow:
-        found = uow.tasks.find(task.id)
-    assert found is not None
-    return found
-
-
-def stored_submission(world: World, submission: Submission) -> Submission:
-    with world.storage.uow() as uow:
-        found = uow.submissions.find(submission.id)
-    assert found is not None
-    return found
-
-
-def stats(world: World, member: Member) -> MemberStats:
-    with world.storage.uow() as uow:
-        return uow.stats.get(member.id)
-
-
 def record(world: World, task: Task, *, verified: bool, reason: str | None = None) -> Task:
     return record_verification_outcome(world.uow(), task_id=task.id, verified=verified, now=world.now, reason=reason)
-
-
-def escrow(world: World, submission: Submission) -> int:
-    return world.balance(AccountKey.escrow(submission.id))
 
 
 # --- recording the outcome ---------------------------------------------------------------------
@@ -58,7 +33,7 @@ def test_record_verified_pays_the_giver_from_escrow_and_counts_it_for_both_membe
 
     record_verification_outcome(uow, task_id=task.id, verified=True, now=world.now, comment_id="c9")
 
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.decided_at, stored.comment_id, stored.reason) == (
         TaskStatus.VERIFIED,
         world.now,
@@ -66,11 +41,11 @@ def test_record_verified_pays_the_giver_from_escrow_and_counts_it_for_both_membe
         None,
     )
     assert world.balance(giver) == 40
-    assert escrow(world, submission) == 20
+    assert world.escrow(submission) == 20
     assert world.balance(owner) == 0
-    assert stats(world, giver) == MemberStats(tasks_taken=1, verified=1)
-    assert stats(world, owner) == MemberStats(feedback_received=1)
-    assert stored_submission(world, submission).tasks_verified == 1
+    assert world.stats(giver) == MemberStats(tasks_taken=1, verified=1)
+    assert world.stats(owner) == MemberStats(feedback_received=1)
+    assert world.reload_submission(submission).tasks_verified == 1
     [event] = uow.take_events()
     assert isinstance(event, TaskVerified)
     assert (event.task_id, event.giver_id, event.owner_id, event.credits) == (task.id, giver.id, owner.id, 10)
@@ -97,12 +72,12 @@ def test_record_rejected_frees_the_slot_and_moves_no_credits(world: World) -> No
 
     record_verification_outcome(uow, task_id=task.id, verified=False, now=world.now, reason="not_found")
 
-    stored = stored_task(world, task)
+    stored = world.reload_task(task)
     assert (stored.status, stored.reason, stored.decided_at) == (TaskStatus.REJECTED, "not_found", world.now)
-    assert (world.balance(giver), world.balance(owner), escrow(world, submission)) == (30, 20, 10)
-    assert stats(world, giver) == MemberStats(tasks_taken=1, rejected=1)
-    assert stats(world, owner) == MemberStats()
-    assert stored_submission(world, submission).tasks_open == 0
+    assert (world.balance(giver), world.balance(owner), world.escrow(submission)) == (30, 20, 10)
+    assert world.stats(giver) == MemberStats(tasks_taken=1, rejected=1)
+    assert world.stats(owner) == MemberStats()
+    assert world.reload_submission(submission).tasks_open == 0
     [event] = uow.take_events()
     assert isinstance(event, TaskRejected)
     assert (event.task_id, event.giver_id, event.reason) == (task.id, giver.id, "not_found")
@@ -115,7 +90,7 @@ def test_record_rejected_without_a_reason_says_rejected(world: World) -> None:
     task = world.done(world.task(world.member(community)))
 
     assert record(world, task, verified=False).reason == "rejected"
-    assert stored_task(world, task).reason == "rejected"
+    assert world.reload_task(task).reason == "rejected"
 
 
 def test_recording_the_same_verified_outcome_twice_pays_once(world: World) -> None:
@@ -132,8 +107,8 @@ def test_recording_the_same_verified_outcome_twice_pays_once(world: World) -> No
     assert again.status is TaskStatus.VERIFIED
     assert world.snapshot() == before
     assert world.balance(giver) == 40
-    assert escrow(world, submission) == 20
-    assert stats(world, giver).verified == 1
+    assert world.escrow(submission) == 20
+    assert world.stats(giver).verified == 1
 
 
 def test_a_decided_task_keeps_its_outcome_when_told_otherwise(world: World) -> None:
@@ -156,21 +131,21 @@ def test_the_submission_completes_when_enough_feedback_is_verified(world: World)
     first = world.done(world.task(world.member(community)))
     second = world.done(world.task(world.member(community)))
     record(world, first, verified=True)
-    assert stored_submission(world, submission).status is SubmissionStatus.OPEN
+    assert world.reload_submission(submission).status is SubmissionStatus.OPEN
     world.clock.advance(hours=1)
     uow = world.storage.uow()
 
     record_verification_outcome(uow, task_id=second.id, verified=True, now=world.now)
 
-    stored = stored_submission(world, submission)
+    stored = world.reload_submission(submission)
     assert (stored.status, stored.closed_at, stored.tasks_verified, stored.tasks_open) == (
         SubmissionStatus.COMPLETED,
         world.now,
         2,
         0,
     )
-    assert escrow(world, submission) == 0
-    assert stats(world, owner).feedback_received == 2
+    assert world.escrow(submission) == 0
+    assert world.stats(owner).feedback_received == 2
     [completed] = [e for e in uow.take_events() if isinstance(e, SubmissionCompleted)]
     assert (completed.submission_id, completed.owner_id, completed.occurred_at) == (submission.id, owner.id, world.now)
     with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
@@ -184,7 +159,7 @@ def test_a_rejection_does_not_complete_the_submission(world: World) -> None:
 
     record(world, task, verified=False)
 
-    assert stored_submission(world, submission).status is SubmissionStatus.OPEN
+    assert world.reload_submission(submission).status is SubmissionStatus.OPEN
 
 
 def test_record_outcome_refuses_a_task_not_yet_marked_done(world: World) -> None:

@@ -444,17 +444,11 @@ def test_an_outage_that_outlasts_the_limit_calls_the_task_off_without_blame(
     assert world.task(newcomer).submission_id == submission.id
 
 
-def pause(world: World, task: Task) -> None:
-    community_service.pause_community(
-        world.uow(), community_id=task.community_id, actor_member_id=None, reason="fraud check", now=world.now
-    )
-
-
 def test_the_kill_switch_stops_owner_review_payouts_and_gives_the_window_back(
     world: World, gate: FakeQualityGate
 ) -> None:
     owner, giver, task = tiktok_done(world, gate)
-    pause(world, task)
+    world.pause(task.community_id, reason="fraud check")
 
     with pytest.raises(CommunityPaused):
         review.answer_owner_review(
