@@ -6,22 +6,16 @@ import re
 
 import pytest
 
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.adapters.platforms.politeness import PoliteReader
 from tgexchange.domain.channel import Channel, OwnershipProof
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import (
-    ChannelAlreadyLinked,
-    CommunityPaused,
     ContentUnavailable,
     DomainError,
-    MemberBanned,
-    MemberNotFound,
-    PlatformNotAllowed,
     PlatformUnavailable,
-    ProofExpired,
     ProofNotFound,
-    ProofNotStarted,
 )
 from tgexchange.domain.member import Member
 from tgexchange.services import channel as channel_service
@@ -76,7 +70,7 @@ def test_start_channel_proof_refuses_an_unknown_member(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         channel_service.start_channel_proof(world.uow(), member_id=UNKNOWN, platform=Platform.YOUTUBE, now=world.now)
     assert world.snapshot() == before
 
@@ -87,7 +81,7 @@ def test_start_channel_proof_refuses_a_banned_member(world: World) -> None:
     world.ban(community, member)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="You are banned from this community"):
+    with refused("member_banned"):
         start(world, member)
     assert world.snapshot() == before
 
@@ -100,7 +94,7 @@ def test_start_channel_proof_refuses_while_the_community_is_paused(world: World)
     )
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="paused: incident"):
+    with refused("community_paused", reason="incident"):
         start(world, member)
     assert world.snapshot() == before
 
@@ -109,7 +103,7 @@ def test_start_channel_proof_refuses_a_platform_the_community_does_not_accept(wo
     member = world.member(world.community(allowed_platforms=frozenset({Platform.YOUTUBE})), link=None)
     before = world.snapshot()
 
-    with pytest.raises(PlatformNotAllowed, match=r"does not accept tiktok content\. Accepted: youtube\."):
+    with refused("platform_not_allowed", platform="tiktok", allowed=["youtube"]):
         start(world, member, Platform.TIKTOK)
     assert world.snapshot() == before
 
@@ -175,7 +169,7 @@ def test_confirm_channel_proof_refuses_when_no_proof_was_started(world: World) -
     ref = video_with_code(world, "UCmine", "TGX-AAAAAA")
     before = world.snapshot()
 
-    with pytest.raises(ProofNotStarted, match="/link"):
+    with refused("proof_not_started"):
         confirm(world, member, ref)
     assert world.snapshot() == before
     assert world.platform.calls == []
@@ -187,7 +181,7 @@ def test_confirm_channel_proof_refuses_a_proof_started_for_another_platform(worl
     ref = video_with_code(world, "UCmine", proof.code)
     before = world.snapshot()
 
-    with pytest.raises(ProofNotStarted, match="/link to get a code first"):
+    with refused("proof_not_started"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -199,7 +193,7 @@ def test_confirm_channel_proof_refuses_an_expired_code(world: World) -> None:
     world.clock.advance(hours=1, seconds=1)
     before = world.snapshot()
 
-    with pytest.raises(ProofExpired, match="expired"):
+    with refused("proof_expired"):
         confirm(world, member, ref)
     assert world.snapshot() == before
     assert channels_of(world, member) == []
@@ -211,7 +205,7 @@ def test_confirm_channel_proof_refuses_a_code_already_used(world: World) -> None
     confirm(world, member, video_with_code(world, "UCmine", proof.code))
     before = world.snapshot()
 
-    with pytest.raises(ProofExpired, match="That code has expired"):
+    with refused("proof_expired"):
         confirm(world, member, video_with_code(world, "UCmine", proof.code))
     assert world.snapshot() == before
 
@@ -222,7 +216,7 @@ def test_confirm_channel_proof_refuses_a_code_posted_by_someone_elses_channel(wo
     ref = video_with_code(world, "UCvictim", proof.code, commenter="UCmine")
     before = world.snapshot()
 
-    with pytest.raises(ProofNotFound, match=f"code {proof.code} by the video's own channel"):
+    with refused("proof_not_found", proof_code=proof.code):
         confirm(world, member, ref)
     assert world.snapshot() == before
     assert channels_of(world, member) == []
@@ -234,7 +228,7 @@ def test_confirm_channel_proof_refuses_content_without_the_code(world: World) ->
     ref = video_with_code(world, "UCmine", "TGX-ZZZZZZ")
     before = world.snapshot()
 
-    with pytest.raises(ProofNotFound, match="No comment with the code"):
+    with refused("proof_not_found"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -247,7 +241,7 @@ def test_confirm_channel_proof_refuses_a_channel_another_member_linked(world: Wo
     ref = video_with_code(world, holders_channel, start(world, claimant).code)
     before = world.snapshot()
 
-    with pytest.raises(ChannelAlreadyLinked, match="already linked to a member of this community"):
+    with refused("channel_already_linked"):
         confirm(world, claimant, ref)
     assert world.snapshot() == before
     assert channels_of(world, claimant) == []
@@ -275,7 +269,7 @@ def test_confirm_channel_proof_refuses_content_that_does_not_exist(world: World)
     ref = ContentRef(Platform.YOUTUBE, ContentKind.VIDEO, "gone", "https://youtube.example/gone")
     before = world.snapshot()
 
-    with pytest.raises(ContentUnavailable, match="not publicly available"):
+    with refused("content_unavailable"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -287,7 +281,7 @@ def test_confirm_channel_proof_refuses_a_banned_member(world: World) -> None:
     world.ban(community, member)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="You are banned from this community"):
+    with refused("member_banned"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -301,7 +295,7 @@ def test_confirm_channel_proof_refuses_while_the_community_is_paused(world: Worl
     )
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="is paused"):
+    with refused("community_paused"):
         confirm(world, member, ref)
     assert world.snapshot() == before
 
@@ -311,7 +305,7 @@ def test_confirm_channel_proof_refuses_an_unknown_member(world: World) -> None:
     ref = video_with_code(world, "UCmine", "TGX-AAAAAA")
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         channel_service.confirm_channel_proof(
             world.uow(), world.platform, world.platform, member_id=UNKNOWN, ref=ref, now=world.now
         )

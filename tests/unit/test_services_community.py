@@ -7,18 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.errors import (
-    CommunityNotFound,
-    CommunityNotPaused,
     CommunityPaused,
     InvalidSettings,
-    MemberBanned,
-    MemberNotFound,
-    NotAnAdmin,
-    NoTaskAvailable,
 )
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member, MemberRole, MemberStatus
@@ -197,7 +192,7 @@ def test_join_community_refuses_an_unknown_community(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(CommunityNotFound, match="No community with id 999999"):
+    with refused("community_not_found", key=UNKNOWN):
         community_service.join_community(
             world.uow(), community_id=UNKNOWN, telegram_user_id=77, display_name="Ana", now=world.now
         )
@@ -213,7 +208,7 @@ def test_join_community_refuses_a_banned_member(world: World) -> None:
     )
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="banned"):
+    with refused("member_banned"):
         community_service.join_community(
             world.uow(),
             community_id=community.id,
@@ -249,9 +244,9 @@ def test_set_language_and_set_admin_refuse_an_unknown_member(world: World) -> No
     world.member(world.community(), link=None)
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.set_language(world.uow(), member_id=UNKNOWN, language="es")
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.set_admin(world.uow(), member_id=UNKNOWN, is_admin=True)
     assert world.snapshot() == before
 
@@ -369,7 +364,7 @@ def test_pause_community_refuses_a_member_who_is_not_an_admin(world: World) -> N
     member = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins"):
+    with refused("not_an_admin"):
         pause(world, community, member)
     assert world.snapshot() == before
 
@@ -380,7 +375,7 @@ def test_pause_community_refuses_an_admin_of_another_community(world: World) -> 
     admin_of_a = world.member(community_a, admin=True)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
+    with refused("not_an_admin"):
         pause(world, community_b, admin_of_a)
     assert world.snapshot() == before
 
@@ -389,11 +384,11 @@ def test_pause_community_refuses_an_unknown_actor_or_community(world: World) -> 
     community = world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.pause_community(
             world.uow(), community_id=community.id, actor_member_id=UNKNOWN, reason="x", now=world.now
         )
-    with pytest.raises(CommunityNotFound, match="No community with id 999999"):
+    with refused("community_not_found", key=UNKNOWN):
         community_service.pause_community(
             world.uow(), community_id=UNKNOWN, actor_member_id=None, reason="x", now=world.now
         )
@@ -409,7 +404,7 @@ def test_paused_community_refuses_new_tasks_until_resumed(world: World) -> None:
     pause(world, community, admin)
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="paused: maintenance"):
+    with refused("community_paused", reason="maintenance"):
         world.task(giver)
     assert world.snapshot() == before
 
@@ -461,7 +456,7 @@ def test_resume_community_refuses_a_community_that_is_not_paused(world: World) -
     admin = world.member(community, admin=True)
     before = world.snapshot()
 
-    with pytest.raises(CommunityNotPaused, match="not paused"):
+    with refused("community_not_paused"):
         resume(world, community, admin)
     assert world.snapshot() == before
 
@@ -472,7 +467,7 @@ def test_resume_community_refuses_a_member_who_is_not_an_admin(world: World) -> 
     pause(world, community, None)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
+    with refused("not_an_admin"):
         resume(world, community, member)
     assert world.snapshot() == before
 
@@ -484,7 +479,7 @@ def test_resume_community_refuses_an_admin_of_another_community(world: World) ->
     pause(world, community_b, None)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
+    with refused("not_an_admin"):
         resume(world, community_b, admin_of_a)
     assert world.snapshot() == before
 
@@ -547,7 +542,7 @@ def test_update_settings_refuses_a_member_who_is_not_an_admin(world: World) -> N
     member = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
+    with refused("not_an_admin"):
         community_service.update_settings(world.uow(), actor_member_id=member.id, now=world.now, credits_per_feedback=1)
     assert world.snapshot() == before
 
@@ -556,7 +551,7 @@ def test_update_settings_refuses_an_unknown_actor(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.update_settings(world.uow(), actor_member_id=UNKNOWN, now=world.now, credits_per_feedback=1)
     assert world.snapshot() == before
 
@@ -637,7 +632,7 @@ def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> Non
         world.uow(), actor_member_id=admin.id, target_member_id=owner.id, reason="fraud", now=world.now
     )
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(giver)
 
 
@@ -683,7 +678,7 @@ def test_sanctions_refuse_a_member_who_is_not_an_admin(world: World, sanction: C
     target = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins"):
+    with refused("not_an_admin"):
         sanction(world.uow(), actor_member_id=member.id, target_member_id=target.id, reason="x", now=world.now)
     assert world.snapshot() == before
 
@@ -698,7 +693,7 @@ def test_sanctions_refuse_a_member_of_another_community(world: World, sanction: 
     member_of_b = world.member(community_b)
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match=f"No member with id {member_of_b.id}"):
+    with refused("member_not_found", key=member_of_b.id):
         sanction(
             world.uow(),
             actor_member_id=admin_of_a.id,
@@ -715,11 +710,11 @@ def test_sanctions_refuse_an_unknown_target_or_actor(world: World) -> None:
     member = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.ban_member(
             world.uow(), actor_member_id=admin.id, target_member_id=UNKNOWN, reason="x", now=world.now
         )
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         community_service.warn_member(
             world.uow(), actor_member_id=UNKNOWN, target_member_id=member.id, reason="x", now=world.now
         )
@@ -753,5 +748,5 @@ def test_recent_audit_refuses_a_member_who_is_not_an_admin(world: World) -> None
     community = world.community()
     member = world.member(community)
 
-    with pytest.raises(NotAnAdmin, match="Only the community's admins can do that"):
+    with refused("not_an_admin"):
         community_service.recent_audit(world.uow(), actor_member_id=member.id)

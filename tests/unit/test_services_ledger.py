@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.outcomes import record_verification_outcome
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.adapters.db import tables
-from tgexchange.domain.errors import DuplicatePosting
 from tgexchange.domain.ledger import AccountKey, PostingKind
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission, SubmissionStatus
@@ -176,7 +176,7 @@ def test_settle_task_refuses_to_move_a_tasks_credits_twice(world: World) -> None
     task = world.verified(world.task(giver))
     before = world.snapshot()
 
-    with pytest.raises(DuplicatePosting, match=f"Credits for task:{task.id} were already moved"):
+    with refused("duplicate_posting", key=f"task:{task.id}"):
         settle_again(world, task, submission)
     assert world.snapshot() == before
 

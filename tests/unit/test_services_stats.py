@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.outcomes import record_verification_outcome
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import CommunityNotFound, MemberNotFound
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services import stats as stats_service
@@ -95,11 +95,11 @@ def test_member_views_refuse_an_unknown_member(world: World) -> None:
     world.member(world.community())
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         stats_service.member_balance(world.storage.member_reader, member_id=UNKNOWN)
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         stats_service.member_report(world.storage.member_reader, member_id=UNKNOWN)
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         stats_service.member_submissions(world.uow(), member_id=UNKNOWN)
     assert world.snapshot() == before
 
@@ -153,7 +153,7 @@ def test_leaderboard_stops_at_the_limit(world: World) -> None:
 
 
 def test_leaderboard_refuses_an_unknown_community(world: World) -> None:
-    with pytest.raises(CommunityNotFound, match="No community with id 999999"):
+    with refused("community_not_found", key=UNKNOWN):
         stats_service.leaderboard(world.uow(), community_id=UNKNOWN)
 
 

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.content import ContentKind, ContentRef, Platform
 from tgexchange.domain.errors import (
-    CommunityPaused,
     ContentUnavailable,
     DomainError,
-    DuplicateSubmission,
-    InsufficientCredits,
-    InvalidFeedbackCount,
-    MemberBanned,
-    MemberNotFound,
-    NoChannelLinked,
-    NoTaskAvailable,
-    NotYourContent,
-    NotYourSubmission,
-    PlatformNotAllowed,
     PlatformUnavailable,
-    SubmissionClosed,
-    SubmissionNotFound,
 )
 from tgexchange.domain.events import SubmissionCancelled, TaskCancelled
 from tgexchange.domain.member import Member
@@ -110,7 +98,7 @@ def test_submit_content_refuses_an_unknown_member(world: World) -> None:
     ref = world.content(owner)
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         submission_service.submit_content(world.uow(), world.platform, member_id=UNKNOWN, ref=ref, now=world.now)
     assert world.snapshot() == before
 
@@ -122,7 +110,7 @@ def test_submit_content_refuses_a_banned_member(world: World) -> None:
     world.ban(community, owner)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="banned"):
+    with refused("member_banned"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -136,7 +124,7 @@ def test_submit_content_refuses_while_the_community_is_paused(world: World) -> N
     )
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="paused: incident"):
+    with refused("community_paused", reason="incident"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -154,7 +142,7 @@ def test_submit_content_refuses_a_platform_the_community_does_not_accept(world: 
     )
     before = world.snapshot()
 
-    with pytest.raises(PlatformNotAllowed, match="does not accept youtube content"):
+    with refused("platform_not_allowed", platform="youtube"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -164,7 +152,7 @@ def test_submit_content_refuses_a_member_without_a_linked_channel(world: World) 
     ref = world.platform.publish(channel_id="UCunlinked")
     before = world.snapshot()
 
-    with pytest.raises(NoChannelLinked, match="Link a youtube channel first"):
+    with refused("no_channel_linked", platform="youtube"):
         submit(world, owner, ref)
     assert world.snapshot() == before
     assert world.platform.calls == []
@@ -175,7 +163,7 @@ def test_submit_content_refuses_a_platform_where_the_member_has_no_channel(world
     ref = world.platform.publish(channel_id="tt-owner", platform=Platform.TIKTOK)
     before = world.snapshot()
 
-    with pytest.raises(NoChannelLinked, match="tiktok"):
+    with refused("no_channel_linked", platform="tiktok"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -187,7 +175,7 @@ def test_submit_refuses_content_of_an_unlinked_channel(world: World) -> None:
     ref = world.content(stranger)
     before = world.snapshot()
 
-    with pytest.raises(NotYourContent, match="You can only submit your own work"):
+    with refused("not_your_content"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -198,7 +186,7 @@ def test_submit_content_refuses_the_same_content_twice(world: World) -> None:
     submit(world, owner, ref)
     before = world.snapshot()
 
-    with pytest.raises(DuplicateSubmission, match="already waiting for feedback"):
+    with refused("duplicate_submission"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -208,7 +196,7 @@ def test_submit_content_refuses_more_than_the_member_can_pay(world: World) -> No
     ref = world.content(owner)
     before = world.snapshot()
 
-    with pytest.raises(InsufficientCredits, match="You need 40 credits but have 30"):
+    with refused("insufficient_credits", needed=40, available=30):
         submit(world, owner, ref, wanted=4)
     assert world.snapshot() == before
 
@@ -221,7 +209,7 @@ def test_submit_content_refuses_a_feedback_count_outside_one_to_the_maximum(worl
 
     world.platform.calls.clear()
 
-    with pytest.raises(InvalidFeedbackCount, match=f"Ask for between 1 and 10 pieces of feedback, not {wanted}"):
+    with refused("invalid_feedback_count", wanted=wanted, maximum=10):
         submit(world, owner, ref, wanted=wanted)
     assert world.snapshot() == before
     assert world.platform.calls == []  # refused before reading the platform
@@ -248,7 +236,7 @@ def test_submit_content_refuses_content_that_does_not_exist(world: World) -> Non
     ref = ContentRef(Platform.YOUTUBE, ContentKind.VIDEO, "gone", "https://youtube.example/gone")
     before = world.snapshot()
 
-    with pytest.raises(ContentUnavailable, match="not publicly available"):
+    with refused("content_unavailable"):
         submit(world, owner, ref)
     assert world.snapshot() == before
 
@@ -347,7 +335,7 @@ def test_a_cancelled_submission_is_no_longer_offered(world: World) -> None:
     giver = world.member(community)
     cancel(world, owner, world.submission(owner))
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(giver)
 
 
@@ -368,7 +356,7 @@ def test_cancel_submission_refuses_someone_elses_submission(world: World) -> Non
     submission = world.submission(owner)
     before = world.snapshot()
 
-    with pytest.raises(NotYourSubmission, match="not yours"):
+    with refused("not_your_submission"):
         cancel(world, other, submission)
     assert world.snapshot() == before
 
@@ -379,7 +367,7 @@ def test_cancel_submission_refuses_a_submission_already_cancelled(world: World) 
     cancel(world, owner, submission)
     before = world.snapshot()
 
-    with pytest.raises(SubmissionClosed, match="already cancelled"):
+    with refused("submission_closed", status="cancelled"):
         cancel(world, owner, submission)
     assert world.snapshot() == before
 
@@ -392,7 +380,7 @@ def test_cancel_submission_refuses_a_completed_submission(world: World) -> None:
     world.verified(world.task(giver))
     before = world.snapshot()
 
-    with pytest.raises(SubmissionClosed, match="already completed"):
+    with refused("submission_closed", status="completed"):
         cancel(world, owner, submission)
     assert world.snapshot() == before
 
@@ -402,8 +390,8 @@ def test_cancel_submission_refuses_an_unknown_submission_or_member(world: World)
     submission = world.submission(owner)
     before = world.snapshot()
 
-    with pytest.raises(SubmissionNotFound, match="No submission with id 999999"):
+    with refused("submission_not_found", key=UNKNOWN):
         submission_service.cancel_submission(world.uow(), member_id=owner.id, submission_id=UNKNOWN, now=world.now)
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         submission_service.cancel_submission(world.uow(), member_id=UNKNOWN, submission_id=submission.id, now=world.now)
     assert world.snapshot() == before

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import (
-    CommunityPaused,
-    IllegalTransition,
-    MemberBanned,
-    MemberNotFound,
-    NoChannelLinked,
-    NoTaskAvailable,
-    NotYourTask,
-    TaskDeadlinePassed,
-    TaskNotFound,
-    TextTooLong,
-    TooManyOpenTasks,
-)
 from tgexchange.domain.events import TaskSkipped, TaskSubmitted
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
@@ -96,7 +82,7 @@ def test_request_task_never_offers_the_members_own_submission(world: World) -> N
     world.submission(owner)
     before = world.snapshot()
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(owner)
     assert world.snapshot() == before
 
@@ -109,7 +95,7 @@ def test_request_task_never_offers_a_submission_the_member_already_served(world:
     skip(world, giver, world.task(giver))
     before = world.snapshot()
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(giver)
     assert world.snapshot() == before
     assert world.task(world.member(community)).submission_id == submission.id
@@ -123,7 +109,7 @@ def test_request_task_never_offers_a_fully_booked_submission(world: World) -> No
     late = world.member(community)
     before = world.snapshot()
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(late)
     assert world.snapshot() == before
 
@@ -135,7 +121,7 @@ def test_request_task_only_offers_platforms_where_the_member_has_a_channel(world
     world.submission(owner)
     before = world.snapshot()
 
-    with pytest.raises(NoTaskAvailable, match="Nothing is waiting for your feedback"):
+    with refused("no_task_available"):
         world.task(tiktoker)
     assert world.snapshot() == before
 
@@ -146,7 +132,7 @@ def test_request_task_refuses_a_member_without_a_linked_channel(world: World) ->
     newcomer = world.member(community, link=None)
     before = world.snapshot()
 
-    with pytest.raises(NoChannelLinked, match="Link a channel first"):
+    with refused("no_channel_linked", platform=None):
         world.task(newcomer)
     assert world.snapshot() == before
 
@@ -160,7 +146,7 @@ def test_request_task_refuses_a_member_whose_only_channel_is_on_a_platform_no_lo
     )
     before = world.snapshot()
 
-    with pytest.raises(NoChannelLinked, match="Link a channel first"):
+    with refused("no_channel_linked", platform=None):
         world.task(tiktoker)
     assert world.snapshot() == before
 
@@ -173,7 +159,7 @@ def test_request_task_refuses_a_member_with_too_many_open_tasks(world: World) ->
     world.done(world.task(giver))  # marked done is still open until verified
     before = world.snapshot()
 
-    with pytest.raises(TooManyOpenTasks, match=r"You already have 1 open tasks \(the limit is 1\)"):
+    with refused("too_many_open_tasks", open_tasks=1, maximum=1):
         world.task(giver)
     assert world.snapshot() == before
 
@@ -182,7 +168,7 @@ def test_request_task_refuses_an_unknown_member(world: World) -> None:
     world.submission(world.member(world.community()))
     before = world.snapshot()
 
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         task_service.request_task(world.uow(), member_id=UNKNOWN, now=world.now)
     assert world.snapshot() == before
 
@@ -194,7 +180,7 @@ def test_request_task_refuses_a_banned_member(world: World) -> None:
     world.ban(community, giver)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="You are banned from this community"):
+    with refused("member_banned"):
         world.task(giver)
     assert world.snapshot() == before
 
@@ -206,7 +192,7 @@ def test_request_task_refuses_while_the_community_is_paused(world: World) -> Non
     world.pause(community.id)
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="paused: incident"):
+    with refused("community_paused", reason="incident"):
         world.task(giver)
     assert world.snapshot() == before
 
@@ -250,7 +236,7 @@ def test_mark_task_done_refuses_a_10000_character_feedback_text(world: World) ->
     task = world.task(giver)
     before = world.snapshot()
 
-    with pytest.raises(TextTooLong, match="That text is 10000 characters long; the limit is 4000"):
+    with refused("text_too_long", length=10000, maximum=4000):
         done(world, giver, task, "x" * 10_000)
     assert world.snapshot() == before
 
@@ -263,7 +249,7 @@ def test_mark_task_done_refuses_someone_elses_task(world: World) -> None:
     task = world.task(giver)
     before = world.snapshot()
 
-    with pytest.raises(NotYourTask, match="not yours"):
+    with refused("not_your_task"):
         done(world, other, task)
     assert world.snapshot() == before
 
@@ -276,7 +262,7 @@ def test_mark_task_done_refuses_after_the_deadline(world: World) -> None:
     world.clock.advance(hours=48)
     before = world.snapshot()
 
-    with pytest.raises(TaskDeadlinePassed, match="deadline has passed"):
+    with refused("task_deadline_passed"):
         done(world, giver, task)
     assert world.snapshot() == before
 
@@ -288,7 +274,7 @@ def test_mark_task_done_refuses_a_task_already_done(world: World) -> None:
     task = world.done(world.task(giver))
     before = world.snapshot()
 
-    with pytest.raises(IllegalTransition, match="This task is submitted; it cannot become submitted"):
+    with refused("illegal_transition", current="submitted", wanted="submitted"):
         done(world, giver, task)
     assert world.snapshot() == before
 
@@ -300,9 +286,9 @@ def test_mark_task_done_refuses_an_unknown_task_or_member(world: World) -> None:
     task = world.task(giver)
     before = world.snapshot()
 
-    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+    with refused("task_not_found", key=UNKNOWN):
         task_service.mark_task_done(world.uow(), member_id=giver.id, task_id=UNKNOWN, now=world.now)
-    with pytest.raises(MemberNotFound, match="No member with id 999999"):
+    with refused("member_not_found", key=UNKNOWN):
         task_service.mark_task_done(world.uow(), member_id=UNKNOWN, task_id=task.id, now=world.now)
     assert world.snapshot() == before
 
@@ -315,7 +301,7 @@ def test_mark_task_done_refuses_while_the_community_is_paused(world: World) -> N
     world.pause(community.id)
     before = world.snapshot()
 
-    with pytest.raises(CommunityPaused, match="is paused"):
+    with refused("community_paused"):
         done(world, giver, task)
     assert world.snapshot() == before
 
@@ -328,7 +314,7 @@ def test_mark_task_done_refuses_a_banned_member(world: World) -> None:
     world.ban(community, giver)
     before = world.snapshot()
 
-    with pytest.raises(MemberBanned, match="You are banned from this community"):
+    with refused("member_banned"):
         done(world, giver, task)
     assert world.snapshot() == before
 
@@ -365,7 +351,7 @@ def test_skip_task_refuses_someone_elses_task(world: World) -> None:
     task = world.task(giver)
     before = world.snapshot()
 
-    with pytest.raises(NotYourTask, match="That task is not yours"):
+    with refused("not_your_task"):
         skip(world, other, task)
     assert world.snapshot() == before
 
@@ -377,7 +363,7 @@ def test_skip_task_refuses_a_task_already_done(world: World) -> None:
     task = world.done(world.task(giver))
     before = world.snapshot()
 
-    with pytest.raises(IllegalTransition, match="cannot become skipped"):
+    with refused("illegal_transition", wanted="skipped"):
         skip(world, giver, task)
     assert world.snapshot() == before
 
@@ -386,7 +372,7 @@ def test_skip_task_refuses_an_unknown_task(world: World) -> None:
     giver = world.member(world.community())
     before = world.snapshot()
 
-    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+    with refused("task_not_found", key=UNKNOWN):
         task_service.skip_task(world.uow(), member_id=giver.id, task_id=UNKNOWN, now=world.now)
     assert world.snapshot() == before
 
@@ -452,7 +438,7 @@ def test_expire_task_refuses_an_unknown_task(world: World) -> None:
     world.community()
     before = world.snapshot()
 
-    with pytest.raises(TaskNotFound, match="No task with id 999999"):
+    with refused("task_not_found", key=UNKNOWN):
         task_service.expire_task(world.uow(), task_id=UNKNOWN, now=world.now)
     assert world.snapshot() == before
 
