@@ -149,7 +149,8 @@ def task_chunks(shape: Shape, now_s: int, *, seed: int = 7) -> Iterator[dict[str
 
 def submission_platform(sub: np.ndarray) -> np.ndarray:
     share = (sub * 2654435761) % 100
-    return PLATFORMS[np.select([share < 60, share < 85], [0, 1], 2)]
+    picked: np.ndarray = PLATFORMS[np.select([share < 60, share < 85], [0, 1], 2)]
+    return picked
 
 
 @dataclass
@@ -170,7 +171,7 @@ class Loader:
             # Foreign keys are right by construction; checking each of 10M rows is what COPY would
             # spend its time on. LOCAL: only for this transaction.
             cursor.execute("SET LOCAL session_replication_role = replica")
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 buffer = io.StringIO()
                 for n, line in enumerate(lines, start=1):
                     buffer.write(line)
@@ -190,7 +191,7 @@ class Loader:
             cursor.execute("PRAGMA foreign_keys=OFF")  # right by construction, as on PostgreSQL
             cursor.execute("BEGIN")
             marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows))
             cursor.execute("COMMIT")
         finally:
             cursor.execute("PRAGMA foreign_keys=ON")  # the pooled connection goes back as it came

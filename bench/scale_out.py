@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,7 +28,7 @@ from bench.report import write_section
 from tgexchange.worker.queue import make_huey
 
 
-def run(queue: str, queue_url_for: str | None, *, tasks: int, limit: int, per: int) -> dict[str, object]:
+def run(queue: str, queue_url_for: str | None, *, tasks: int, limit: int, per: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         queue_url = queue_url_for or f"sqlite:///{tmp / 'queue.db'}"

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from tests.settings import settings_of
 from tests.world import World
 from tgexchange.bootstrap import Container
 from tgexchange.config import Settings
@@ -64,8 +65,7 @@ class Dashboard:
 
 
 def make_dashboard(world: World, data_dir: Path, *, public_base_url: str = "http://testserver") -> Dashboard:
-    settings = Settings(
-        _env_file=None,
+    settings = settings_of(
         TGEXCHANGE_DATA_DIR=str(data_dir),
         OPERATOR_TOKEN=OPERATOR_TOKEN,
         PUBLIC_BASE_URL=public_base_url,

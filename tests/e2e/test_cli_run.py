@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -59,7 +60,7 @@ class StandInBotApi:
     async def endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         self.methods.append(method)
-        time.sleep(self.delays.get(method, 0.0))  # this stand-in serves one bot: blocking is fine
+        await asyncio.sleep(self.delays.get(method, 0.0))
         body = await request.body()
         params: dict[str, Any] = {}
         if body:
@@ -73,7 +74,7 @@ class StandInBotApi:
         elif method == "getUpdates":
             result, self.pending = self.pending, []
             if not result:
-                time.sleep(0.05)  # a short long poll
+                await asyncio.sleep(0.05)  # a short long poll
         elif method == "sendMessage":
             self.sent.append(params)
             result = {

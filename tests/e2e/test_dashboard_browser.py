@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, ViewportSize, expect, sync_playwright
 
 from tests.e2e.conftest import Dashboard
 from tests.outcomes import record_verification_outcome
@@ -31,8 +31,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 XSS_NAME = "<img src=x onerror=alert(1)>"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 CHARTS = {  # chart → what Plotly draws for each of its data points
     "chart-platforms": ".slice",
     "chart-outcomes": ".slice",

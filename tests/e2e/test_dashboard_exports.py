@@ -8,9 +8,9 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator, MutableMapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -108,7 +108,7 @@ async def test_a_stream_closes_its_cursor_when_the_client_goes_away() -> None:
         finally:
             closed.append(True)
 
-    stream = exports.in_thread(chunks)
+    stream = cast("AsyncGenerator[bytes]", exports.in_thread(chunks))  # an async generator, as Starlette gets it
     assert await anext(stream) == b"x" * 10
     await stream.aclose()  # what Starlette does when the client disconnects
 
@@ -131,7 +131,7 @@ async def stream_through(
         await finished.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             start.update(message)
         elif message["type"] == "http.response.body":

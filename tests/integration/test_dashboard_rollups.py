@@ -5,6 +5,7 @@ migration for data that existed before it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -21,7 +22,7 @@ from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
 from tgexchange.simulation.runner import Simulation
 
-Rows = dict[str, list[tuple[object, ...]]]
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def rollups(world: World) -> Rows:

@@ -11,9 +11,9 @@ from huey import MemoryHuey
 from huey.exceptions import RateLimitExceeded
 
 from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
+from tests.settings import settings_of
 from tests.world import World
 from tgexchange.bootstrap import Container
-from tgexchange.config import Settings
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, LookAhead, register_jobs
@@ -57,7 +57,7 @@ def notifier() -> RecordingNotifier:
 @pytest.fixture
 def jobs(world: World, notifier: RecordingNotifier) -> Jobs:
     container = Container(
-        settings=Settings(PLATFORM_RATE_LIMITS="youtube=2/3600"),
+        settings=settings_of(PLATFORM_RATE_LIMITS="youtube=2/3600"),
         storage=world.storage,
         clock=world.clock,
         _readers=(world.platform, world.platform),

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from tests.fakes import FakeClock
 from tests.recordings import RecordedComment, write_youtube_recording
+from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Container, Storage, build_storage
@@ -133,7 +134,7 @@ def build_exchange(
         "VERIFY_DEBOUNCE_S": "0",
         "VERIFY_MIN_INTERVAL_S": "1",
     }
-    settings = Settings(
+    settings = settings_of(
         DATABASE_URL=url,
         QUEUE_URL=queue_url,
         PLATFORM_RATE_LIMITS=rate_limits,

@@ -47,7 +47,8 @@ def notice_kinds(world: World) -> set[str]:
 
 @pytest.mark.parametrize("language", SUPPORTED)
 def test_every_domain_error_code_has_a_friendly_text(language: str) -> None:
-    codes = {cls.code for cls in [errors.DomainError, *all_subclasses(errors.DomainError)]}
+    classes: list[type[errors.DomainError]] = [errors.DomainError, *all_subclasses(errors.DomainError)]
+    codes = {cls.code for cls in classes}
     assert len(codes) > 30
     missing = {code for code in codes if error_key(code) not in message_ids(language)}
     assert missing == set()

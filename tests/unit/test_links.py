@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -286,7 +287,7 @@ def test_two_forms_of_one_tiktok_video_share_the_content_id() -> None:
 # --- the canonical urls are what yt-dlp's extractors take ----------------------------------------
 
 
-def _extractor_for(ref: ContentRef) -> type:
+def _extractor_for(ref: ContentRef) -> Any:  # yt-dlp's extractors are untyped
     from yt_dlp.extractor.instagram import InstagramIE, InstagramUserIE
     from yt_dlp.extractor.tiktok import TikTokIE, TikTokUserIE
     from yt_dlp.extractor.youtube import YoutubeIE, YoutubeTabIE
@@ -297,13 +298,13 @@ def _extractor_for(ref: ContentRef) -> type:
         Platform.TIKTOK: TikTokUserIE if channel else TikTokIE,
         Platform.INSTAGRAM: InstagramUserIE if channel else InstagramIE,
     }
-    extractor: type = by_platform[ref.platform]
-    return extractor
+    return by_platform[ref.platform]
 
 
-@pytest.mark.parametrize(
-    "ref", sorted({parse_link(row[0]) for row in ACCEPTED}, key=lambda ref: ref.url), ids=lambda ref: ref.url
-)
+CANONICAL_REFS: list[ContentRef] = sorted({parse_link(row[0]) for row in ACCEPTED}, key=lambda ref: ref.url)
+
+
+@pytest.mark.parametrize("ref", CANONICAL_REFS, ids=[ref.url for ref in CANONICAL_REFS])
 def test_a_canonical_url_is_accepted_by_the_matching_yt_dlp_extractor(ref: ContentRef) -> None:
     url = ref.url
     if ref.platform is Platform.TIKTOK and ref.kind is ContentKind.POST:

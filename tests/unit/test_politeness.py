@@ -378,7 +378,7 @@ def test_a_platform_asking_for_a_long_wait_opens_the_breaker_at_once(
 
 def test_an_unexpected_error_counts_as_a_failure(clock: FakeClock, sleep: FakeSleep, video: ContentRef) -> None:
     class Broken(FakePlatform):
-        def read_content(self, ref: ContentRef) -> ContentInfo:
+        def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
             raise KeyError("title")
 
     reader = PoliteReader(Broken(), politeness=GENEROUS, clock=clock, sleep=sleep)

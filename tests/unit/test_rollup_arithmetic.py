@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -27,7 +28,7 @@ ASSIGNED = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 LATER = ASSIGNED + timedelta(hours=2)  # the next UTC day
 
 
-def event(kind: type[TaskEvent], at: datetime = LATER, **extra: object) -> TaskEvent:
+def event(kind: type[TaskEvent], at: datetime = LATER, **extra: Any) -> TaskEvent:
     return kind(
         occurred_at=at,
         task_id=1,
@@ -71,7 +72,7 @@ def test_a_rejection_also_counts_by_hour_and_reason() -> None:
         (TaskCancelled, {"reason": "community_paused"}, "cancelled"),
     ],
 )
-def test_each_final_status_has_its_counter(kind: type[TaskEvent], extra: dict[str, object], counter: str) -> None:
+def test_each_final_status_has_its_counter(kind: type[TaskEvent], extra: dict[str, Any], counter: str) -> None:
     (counts,) = deltas_for([event(kind, **extra)]).days.values()
 
     assert counts.as_dict() == {**Counts().as_dict(), counter: 1}
@@ -109,7 +110,7 @@ def test_ratios_follow_their_definitions() -> None:
 
 @given(st.lists(st.sampled_from(["assigned", "verified", "rejected", "expired", "skipped", "cancelled"]), max_size=40))
 def test_summing_buckets_gives_the_same_totals_as_counting_the_events(kinds: list[str]) -> None:
-    classes = {
+    classes: dict[str, tuple[type[TaskEvent], dict[str, Any]]] = {
         "assigned": (TaskAssigned, {}),
         "verified": (TaskVerified, {"credits": 3}),
         "rejected": (TaskRejected, {"reason": "spam"}),

@@ -113,7 +113,7 @@ def simulate(
     if as_json:
         payload = result.to_json()
         payload["elapsed_s"] = round(elapsed, 2)
-        print(json.dumps(payload, sort_keys=False))
+        sys.stdout.write(json.dumps(payload, sort_keys=False) + "\n")  # machine-readable: no rich wrapping
         return
     out.print(_summary_table(result))
     outcomes = result.outcomes

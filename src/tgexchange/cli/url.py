@@ -124,7 +124,8 @@ def _stdin_lines() -> Iterator[str]:
 
 
 def _print_json(answer: Answer) -> None:
-    print(json.dumps(answer), flush=True)
+    sys.stdout.write(json.dumps(answer) + "\n")  # one JSON line per link, for scripts
+    sys.stdout.flush()
 
 
 def _no_input() -> NoReturn:

@@ -62,7 +62,7 @@ class SimulatedPlatform:
             raise ContentUnavailable(ref.url, "not published in the simulation")
         return video
 
-    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:
+    def read_content(self, ref: ContentRef, *, fresh: bool = False) -> ContentInfo:  # noqa: ARG002 - no cache to skip
         self.reads += 1
         video = self._video(ref)
         return ContentInfo(
@@ -74,6 +74,6 @@ class SimulatedPlatform:
             description=video.description,
         )
 
-    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:  # noqa: ARG002 - no cache to skip
         self.reads += 1
         return list(reversed(self._video(ref).comments[-limit:]))

@@ -84,7 +84,7 @@ class _FlakyComments:
     def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
         if self._rng.random() < self._outage_rate:
             raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
-        return self._platform.read_comments(ref, limit=limit)
+        return self._platform.read_comments(ref, limit=limit, fresh=fresh)
 
 
 class Simulation:

@@ -59,7 +59,7 @@ def test_an_owner_is_asked_to_confirm_with_buttons_in_their_language(world: Worl
     task = world.task(giver)
     mark_task_done(world.uow(), member_id=giver.id, task_id=task.id, now=world.now, feedback_text="a " * 20)
     verify_submission(world.uow(), world.platform, FakeQualityGate(), submission_id=submission.id, now=world.now)
-    telegram, sleeps = Telegram(), []
+    telegram, sleeps = Telegram(), list[float]()
     notifier(world, telegram, sleeps).notify(
         Notice(owner.id, "confirm_feedback", {"task_id": task.id, "submission_id": submission.id, "text": "<b>hi</b>"})
     )

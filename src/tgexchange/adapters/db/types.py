@@ -28,7 +28,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002 - SQLAlchemy's signature
         if value is None:
             return None
         if value.tzinfo is None:
@@ -40,10 +40,10 @@ class SettingsJSON(TypeDecorator[CommunitySettings]):
     impl = sa.JSON
     cache_ok = True
 
-    def process_bind_param(self, value: CommunitySettings | None, dialect: Dialect) -> dict[str, Any] | None:
+    def process_bind_param(self, value: CommunitySettings | None, dialect: Dialect) -> dict[str, Any] | None:  # noqa: ARG002 - SQLAlchemy's signature
         return None if value is None else value.to_json()
 
-    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> CommunitySettings | None:
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> CommunitySettings | None:  # noqa: ARG002 - SQLAlchemy's signature
         return None if value is None else CommunitySettings.from_json(value)
 
 

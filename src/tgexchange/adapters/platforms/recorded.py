@@ -39,7 +39,7 @@ class _OfflineYoutubeDL(ReadOnlyYoutubeDL):
     def urlopen(self, req: object) -> NoReturn:
         raise OfflineError(f"a recording tried to open {getattr(req, 'url', req)!r}")
 
-    def extract_info(self, url: str, *args: object, **kwargs: object) -> NoReturn:
+    def extract_info(self, url: str, *args: object, **kwargs: object) -> NoReturn:  # noqa: ARG002 - yt-dlp's signature
         raise OfflineError(f"a recording tried to extract {url!r}")
 
 

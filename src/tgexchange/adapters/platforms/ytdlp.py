@@ -124,10 +124,10 @@ class _PlainTikTokIE(TikTokIE):  # type: ignore[misc]  # yt-dlp is untyped
         return "TikTok"  # replaces yt-dlp's own extractor under the same key
 
     @staticmethod
-    def _generate_blockbuster_headers(*, min_headers: int = 2, max_headers: int = 8) -> dict[str, str]:
+    def _generate_blockbuster_headers(*, min_headers: int = 2, max_headers: int = 8) -> dict[str, str]:  # noqa: ARG004 - yt-dlp's signature
         return {}  # never randomise our header fingerprint
 
-    def _solve_challenge_and_set_cookies(self, webpage: str) -> NoReturn:  # never solved, never set
+    def _solve_challenge_and_set_cookies(self, webpage: str) -> NoReturn:  # noqa: ARG002 - never solved, never set
         raise ExtractorError(CHALLENGE_REFUSED, expected=True)
 
 
@@ -145,7 +145,7 @@ class ReadOnlyYoutubeDL(YoutubeDL):  # type: ignore[misc]  # yt-dlp is untyped
         super().__init__(params)
         self.add_info_extractor(_PlainTikTokIE())
 
-    def _impersonate_target_available(self, target: object) -> bool:  # never impersonate a browser
+    def _impersonate_target_available(self, target: object) -> bool:  # noqa: ARG002 - never impersonate a browser
         return False
 
     def urlopen(self, req: object) -> Any:
