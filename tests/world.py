@@ -17,6 +17,7 @@ from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task
@@ -25,6 +26,7 @@ from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services import verification
+from tgexchange.services.penalty import apply_penalty
 
 
 class World:
@@ -134,8 +136,13 @@ class World:
     def ban(self, community: Community, member: Member, *, reason: str = "spam") -> None:
         """``member`` banned by a new admin of ``community``."""
         admin = self.member(community, admin=True, link=None)
-        community_service.ban_member(
-            self.uow(), actor_member_id=admin.id, target_member_id=member.id, reason=reason, now=self.now
+        apply_penalty(
+            self.uow(),
+            action=PenaltyAction.BAN,
+            actor_member_id=admin.id,
+            target_member_id=member.id,
+            reason=reason,
+            now=self.now,
         )
 
     def pause(self, community_id: int, *, reason: str = "incident") -> None:

@@ -20,7 +20,7 @@ from tgexchange.adapters.db.migrate import current_revision, head_revision, upgr
 from tgexchange.adapters.db.rollup import update_rollups
 from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
-from tgexchange.adapters.notifier import LogNotifier
+from tgexchange.adapters.notifications import LogNotifier
 from tgexchange.config import ConfigurationError, Settings
 from tgexchange.services.ports import (
     Clock,

@@ -210,7 +210,9 @@ async def test_a_session_ends_when_its_admin_is_no_longer_an_admin(
     with dashboard.world.uow() as uow:
         member = uow.members.find_by_user(community.id, user)
     assert member is not None
-    community_service.set_admin(dashboard.world.uow(), member_id=member.id, is_admin=False)
+    community_service.mirror_admin_role(
+        dashboard.world.uow(), community_id=community.id, telegram_user_id=user, told=False, now=dashboard.world.now
+    )
 
     assert (await client.get(f"{API}/overview")).status_code == 401
 

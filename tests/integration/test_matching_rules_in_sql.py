@@ -10,9 +10,10 @@ from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate, Giver, Ineligible, is_eligible, why_ineligible
 from tgexchange.domain.member import MemberStatus
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.submission import SubmissionStatus
-from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
+from tgexchange.services.penalty import apply_penalty
 
 
 def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[Candidate]:
@@ -58,8 +59,13 @@ def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_wor
     banned_owner = world.member(community)
     world.submission(banned_owner)
     admin = world.member(community, admin=True, link=None)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=banned_owner.id, reason="spam", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=banned_owner.id,
+        reason="spam",
+        now=world.now,
     )
     giver_view = Giver(member_id=giver.id, platforms=frozenset({Platform.YOUTUBE}))
 

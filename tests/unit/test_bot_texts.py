@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -67,6 +68,42 @@ def test_every_rejection_reason_and_link_refusal_has_a_text(language: str) -> No
     reasons = {rule.value for rule in QualityRule} | {reason.value for reason in RejectionReason}
     assert {f"reason-{reason}" for reason in reasons} <= message_ids(language)
     assert {f"link-why-{why}" for why in errors.UnsupportedLink.WHY} <= message_ids(language)
+
+
+def sample_of(cls: type[errors.DomainError]) -> errors.DomainError:
+    """An instance built from the constructor's own signature, with ordinary values."""
+    if cls is errors.UnsupportedLink:
+        return errors.UnsupportedLink(sorted(errors.UnsupportedLink.WHY)[0])
+    by_annotation = {"int": 5, "str": "x", "object": 7, "float": 1.5, "bool": True}
+    args: list[object] = []
+    for parameter in inspect.signature(cls).parameters.values():
+        if parameter.kind in {parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD}:
+            continue
+        if parameter.default is not parameter.empty:
+            continue
+        annotation = str(parameter.annotation)
+        if annotation.startswith(("list", "Sequence", "Iterable")):
+            args.append([])
+            continue
+        kind = annotation.split("|", maxsplit=1)[0].strip()
+        assert kind in by_annotation, f"{cls.__name__}: no sample for {parameter.name}: {annotation}"
+        args.append(by_annotation[kind])
+    return cls(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", [errors.DomainError, *all_subclasses(errors.DomainError)], ids=lambda cls: cls.__name__)
+def test_every_domain_error_formats_in_both_languages(cls: type[errors.DomainError]) -> None:
+    error = sample_of(cls)
+    for language in SUPPORTED:
+        text = Texts(strict=True).error(language, error)
+        assert text.strip()
+        assert "{" not in text
+
+
+def test_a_not_found_refusal_formats_although_it_carries_a_key() -> None:
+    # NotFound errors carry a value named "key", which once collided with Texts.get's own "key".
+    assert errors.TaskNotFound(5).params["key"] == 5
+    assert Texts(strict=True).error("en", errors.TaskNotFound(5)) == "I could not find that task."
 
 
 def test_both_languages_have_exactly_the_same_texts() -> None:

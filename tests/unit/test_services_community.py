@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -17,9 +17,11 @@ from tgexchange.domain.errors import (
 )
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member, MemberRole, MemberStatus
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services import community as community_service
+from tgexchange.services.penalty import apply_penalty
 
 UNKNOWN = 999_999
 
@@ -203,8 +205,13 @@ def test_join_community_refuses_a_banned_member(world: World) -> None:
     community = world.community()
     admin = world.member(community, admin=True)
     member = world.member(community)
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="spam", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=member.id,
+        reason="spam",
+        now=world.now,
     )
     before = world.snapshot()
 
@@ -230,24 +237,55 @@ def test_set_language_stores_the_members_language(world: World) -> None:
     assert stored_member(world, member).language == "es"
 
 
-def test_set_admin_mirrors_the_telegram_admin_status(world: World) -> None:
-    member = world.member(world.community(), link=None)
+def test_mirror_admin_role_follows_what_telegram_said(world: World) -> None:
+    community = world.community()
+    member = world.member(community, link=None)
+    mirror = partial(
+        community_service.mirror_admin_role,
+        community_id=community.id,
+        telegram_user_id=member.telegram_user_id,
+        now=world.now,
+    )
 
-    community_service.set_admin(world.uow(), member_id=member.id, is_admin=True)
+    promoted = mirror(world.uow(), told=True)
+    assert promoted.changed
+    assert promoted.member is not None
     assert stored_member(world, member).role is MemberRole.ADMIN
 
-    community_service.set_admin(world.uow(), member_id=member.id, is_admin=False)
+    assert mirror(world.uow(), told=True).changed is False
+    unknown = mirror(world.uow(), told=None)  # Telegram could not be asked: the stored role stands
+    assert unknown.member is not None
+    assert not unknown.changed
+
+    demoted = mirror(world.uow(), told=False)
+    assert demoted == community_service.AdminRole(None, changed=True)
     assert stored_member(world, member).role is MemberRole.MEMBER
+    assert mirror(world.uow(), told=None).member is None
 
 
-def test_set_language_and_set_admin_refuse_an_unknown_member(world: World) -> None:
+def test_mirror_admin_role_joins_an_admin_who_never_joined_only_when_named(world: World) -> None:
+    community = world.community(welcome_credits=30)
+    mirror = partial(community_service.mirror_admin_role, community_id=community.id, now=world.now)
+
+    assert mirror(world.uow(), telegram_user_id=4242, told=True) == community_service.AdminRole(None, changed=False)
+    assert mirror(world.uow(), telegram_user_id=4343, told=False, display_name="Not Admin").member is None
+
+    joined = mirror(world.uow(), telegram_user_id=4242, told=True, display_name="Ana", language="es")
+    assert joined.changed
+    assert joined.member is not None
+    assert stored_member(world, joined.member).role is MemberRole.ADMIN
+    assert stored_member(world, joined.member).language == "es"
+    assert world.balance(joined.member) == 30
+    with world.uow() as uow:
+        assert uow.members.find_by_user(community.id, 4343) is None
+
+
+def test_set_language_refuses_an_unknown_member(world: World) -> None:
     world.member(world.community(), link=None)
     before = world.snapshot()
 
     with refused("member_not_found", key=UNKNOWN):
         community_service.set_language(world.uow(), member_id=UNKNOWN, language="es")
-    with refused("member_not_found", key=UNKNOWN):
-        community_service.set_admin(world.uow(), member_id=UNKNOWN, is_admin=True)
     assert world.snapshot() == before
 
 
@@ -565,8 +603,13 @@ def test_warn_member_marks_the_member_warned_and_counts_each_warning(world: Worl
     member = world.member(community)
 
     for reason in ("low effort", "again"):
-        community_service.warn_member(
-            world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason=reason, now=world.now
+        apply_penalty(
+            world.uow(),
+            action=PenaltyAction.WARN,
+            actor_member_id=admin.id,
+            target_member_id=member.id,
+            reason=reason,
+            now=world.now,
         )
 
     stored = stored_member(world, member)
@@ -590,8 +633,13 @@ def test_ban_member_bans_and_cancels_only_the_members_assigned_tasks(world: Worl
     assigned = world.task(target)
     others_task = world.task(other)
 
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=target.id, reason="spam", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=target.id,
+        reason="spam",
+        now=world.now,
     )
 
     assert stored_member(world, target).status is MemberStatus.BANNED
@@ -614,8 +662,13 @@ def test_a_ban_cancels_every_assigned_task_however_many(world: World) -> None:
         world.submission(world.member(community), wanted=1)
     tasks = [world.task(target) for _ in range(25)]
 
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=target.id, reason="spam", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=target.id,
+        reason="spam",
+        now=world.now,
     )
 
     assert {world.reload_task(task).status for task in tasks} == {TaskStatus.CANCELLED}
@@ -628,8 +681,13 @@ def test_a_banned_members_submissions_are_no_longer_offered(world: World) -> Non
     giver = world.member(community)
     world.submission(owner)
 
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=owner.id, reason="fraud", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=owner.id,
+        reason="fraud",
+        now=world.now,
     )
 
     with refused("no_task_available"):
@@ -643,9 +701,9 @@ def test_unban_member_restores_the_member_who_can_act_again(world: World) -> Non
     owner = world.member(community)
     world.submission(owner)
     ids = {"actor_member_id": admin.id, "target_member_id": member.id, "now": world.now}
-    community_service.ban_member(world.uow(), reason="oops", **ids)
+    apply_penalty(world.uow(), action=PenaltyAction.BAN, reason="oops", **ids)
 
-    community_service.unban_member(world.uow(), reason="appeal accepted", **ids)
+    apply_penalty(world.uow(), action=PenaltyAction.UNBAN, reason="appeal accepted", **ids)
 
     assert stored_member(world, member).status is MemberStatus.ACTIVE
     assert world.task(member).status is TaskStatus.ASSIGNED
@@ -660,33 +718,31 @@ def test_unban_member_returns_a_warned_member_to_warned(world: World) -> None:
     admin = world.member(community, admin=True)
     member = world.member(community)
     ids = {"actor_member_id": admin.id, "target_member_id": member.id, "now": world.now}
-    community_service.warn_member(world.uow(), reason="first", **ids)
-    community_service.ban_member(world.uow(), reason="second", **ids)
+    apply_penalty(world.uow(), action=PenaltyAction.WARN, reason="first", **ids)
+    apply_penalty(world.uow(), action=PenaltyAction.BAN, reason="second", **ids)
 
-    community_service.unban_member(world.uow(), reason="", **ids)
+    apply_penalty(world.uow(), action=PenaltyAction.UNBAN, reason="", **ids)
 
     assert stored_member(world, member).status is MemberStatus.WARNED
     assert audit(world, community)[-1].detail is None
 
 
-@pytest.mark.parametrize(
-    "sanction", [community_service.warn_member, community_service.ban_member, community_service.unban_member]
-)
-def test_sanctions_refuse_a_member_who_is_not_an_admin(world: World, sanction: Callable[..., Member]) -> None:
+@pytest.mark.parametrize("action", list(PenaltyAction))
+def test_sanctions_refuse_a_member_who_is_not_an_admin(world: World, action: PenaltyAction) -> None:
     community = world.community()
     member = world.member(community)
     target = world.member(community)
     before = world.snapshot()
 
     with refused("not_an_admin"):
-        sanction(world.uow(), actor_member_id=member.id, target_member_id=target.id, reason="x", now=world.now)
+        apply_penalty(
+            world.uow(), action=action, actor_member_id=member.id, target_member_id=target.id, reason="x", now=world.now
+        )
     assert world.snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "sanction", [community_service.warn_member, community_service.ban_member, community_service.unban_member]
-)
-def test_sanctions_refuse_a_member_of_another_community(world: World, sanction: Callable[..., Member]) -> None:
+@pytest.mark.parametrize("action", list(PenaltyAction))
+def test_sanctions_refuse_a_member_of_another_community(world: World, action: PenaltyAction) -> None:
     community_a = world.community()
     community_b = world.community()
     admin_of_a = world.member(community_a, admin=True)
@@ -694,8 +750,9 @@ def test_sanctions_refuse_a_member_of_another_community(world: World, sanction: 
     before = world.snapshot()
 
     with refused("member_not_found", key=member_of_b.id):
-        sanction(
+        apply_penalty(
             world.uow(),
+            action=action,
             actor_member_id=admin_of_a.id,
             target_member_id=member_of_b.id,
             reason="x",
@@ -711,12 +768,22 @@ def test_sanctions_refuse_an_unknown_target_or_actor(world: World) -> None:
     before = world.snapshot()
 
     with refused("member_not_found", key=UNKNOWN):
-        community_service.ban_member(
-            world.uow(), actor_member_id=admin.id, target_member_id=UNKNOWN, reason="x", now=world.now
+        apply_penalty(
+            world.uow(),
+            action=PenaltyAction.BAN,
+            actor_member_id=admin.id,
+            target_member_id=UNKNOWN,
+            reason="x",
+            now=world.now,
         )
     with refused("member_not_found", key=UNKNOWN):
-        community_service.warn_member(
-            world.uow(), actor_member_id=UNKNOWN, target_member_id=member.id, reason="x", now=world.now
+        apply_penalty(
+            world.uow(),
+            action=PenaltyAction.WARN,
+            actor_member_id=UNKNOWN,
+            target_member_id=member.id,
+            reason="x",
+            now=world.now,
         )
     assert world.snapshot() == before
 
@@ -734,8 +801,13 @@ def test_recent_audit_lists_the_communitys_admin_actions_newest_first(world: Wor
     world.clock.advance(minutes=1)
     resume(world, community, admin)
     world.clock.advance(minutes=1)
-    community_service.warn_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=member.id, reason="x", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.WARN,
+        actor_member_id=admin.id,
+        target_member_id=member.id,
+        reason="x",
+        now=world.now,
     )
 
     entries = community_service.recent_audit(world.uow(), actor_member_id=admin.id, limit=2)

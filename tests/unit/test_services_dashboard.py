@@ -15,11 +15,13 @@ from tgexchange.domain.content import Platform
 from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.task import Task
 from tgexchange.services import community as community_service
 from tgexchange.services import dashboard
 from tgexchange.services import task as task_service
 from tgexchange.services.dashboard import ExportEntity, GroupOrder
+from tgexchange.services.penalty import apply_penalty
 
 OPERATOR = Viewer.operator()
 
@@ -99,8 +101,13 @@ def test_a_banned_admin_gets_no_link(world: World) -> None:
     community = world.community()
     banned = admin_of(world, community)
     other = admin_of(world, community, telegram_user_id=778)
-    community_service.ban_member(
-        world.uow(), actor_member_id=other.id, target_member_id=banned.id, reason="x", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=other.id,
+        target_member_id=banned.id,
+        reason="x",
+        now=world.now,
     )
 
     with pytest.raises(NotAnAdmin):
@@ -158,7 +165,9 @@ def test_the_viewer_of_a_session_is_looked_up_now_so_a_demoted_admin_sees_nothin
 
     assert dashboard.admin_viewer(reader, telegram_user_id=777).community_ids == frozenset({community.id})
 
-    community_service.set_admin(world.uow(), member_id=admin.id, is_admin=False)
+    community_service.mirror_admin_role(
+        world.uow(), community_id=community.id, telegram_user_id=admin.telegram_user_id, told=False, now=world.now
+    )
 
     with pytest.raises(NotAnAdmin):
         dashboard.admin_viewer(reader, telegram_user_id=777)

@@ -11,12 +11,14 @@ from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.domain.ledger import AccountKey, PostingKind
 from tgexchange.domain.member import Member
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.submission import Submission, SubmissionStatus
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services.ledger import settle_task
+from tgexchange.services.penalty import apply_penalty
 from tgexchange.services.stats import is_ledger_balanced
 
 
@@ -195,8 +197,13 @@ def test_pause_and_ban_cancel_assigned_tasks_without_moving_credits(world: World
     world.task(banned)
     postings_before = postings(world)
 
-    community_service.ban_member(
-        world.uow(), actor_member_id=admin.id, target_member_id=banned.id, reason="x", now=world.now
+    apply_penalty(
+        world.uow(),
+        action=PenaltyAction.BAN,
+        actor_member_id=admin.id,
+        target_member_id=banned.id,
+        reason="x",
+        now=world.now,
     )
 
     assert postings(world) == postings_before

@@ -34,8 +34,20 @@ from tgexchange.bootstrap import Container
 from tgexchange.bot import deeplinks, keyboards
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
-from tgexchange.bot.handlers import account, admin, dashboard, group, link, private_text, review, start, submit, task
-from tgexchange.bot.notifier import BotNotifier
+from tgexchange.bot.handlers import (
+    account,
+    admin,
+    dashboard,
+    group,
+    link,
+    private_text,
+    review,
+    settings,
+    start,
+    submit,
+    task,
+)
+from tgexchange.bot.notifications import BotNotifier
 from tgexchange.bot.ordering import PerSenderUpdateProcessor
 from tgexchange.bot.refusals import Handler
 from tgexchange.bot.replies import answer, reply
@@ -164,7 +176,7 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.LANGUAGE: start.choose_language,
         keyboards.COMMUNITY: start.switch_community,
         keyboards.LINK_PLATFORM: link.choose_platform,
-        keyboards.SETTINGS: admin.settings_button,
+        keyboards.SETTINGS: settings.settings_button,
         keyboards.ANONYMOUS_ADMIN: admin.anonymous_admin_button,
         "go": go,
     }

@@ -1,9 +1,10 @@
-"""A per-user flood limit."""
+"""Flood limits: a token bucket per sender, and at most one answer a minute per person in a group."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class FloodGate:
@@ -32,3 +33,16 @@ class FloodGate:
         if len(self._buckets) > 100_000:
             self._buckets = {u: b for u, b in self._buckets.items() if b[0] < self._burst}
         return False, not warned, wait
+
+
+POINTER_EVERY_S = 60.0
+
+
+def may_answer_in_group(chat_data: dict[Any, Any] | None, user_id: int) -> bool:
+    """At most one answer a minute per person in a group, so the bot never floods it."""
+    last = chat_data.setdefault("answered", {}) if chat_data is not None else {}
+    now = time.monotonic()
+    if now - last.get(user_id, -POINTER_EVERY_S) < POINTER_EVERY_S:
+        return False
+    last[user_id] = now
+    return True

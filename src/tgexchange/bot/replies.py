@@ -8,7 +8,7 @@ from telegram import Chat, Message, ReplyParameters, Update
 from telegram.error import BadRequest
 
 from tgexchange.bot.keyboards import Keyboard, to_markup
-from tgexchange.bot.notifier import NO_PREVIEW
+from tgexchange.bot.notifications import NO_PREVIEW
 from tgexchange.bot.runtime import Context
 
 

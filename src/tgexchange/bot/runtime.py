@@ -21,8 +21,7 @@ from telegram.ext import ContextTypes
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
-from tgexchange.bot.notices import Outgoing
-from tgexchange.bot.notifier import BotNotifier, send
+from tgexchange.bot.notifications import BotNotifier, Outgoing, send
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member

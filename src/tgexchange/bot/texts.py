@@ -28,6 +28,12 @@ SUPPORTED = LANGUAGES
 DEFAULT = DEFAULT_LANGUAGE
 
 Value = str | int | float | Decimal
+MAX_TITLE = 80  # characters of a video's title shown in a message
+
+
+def short(text: str, limit: int) -> str:
+    """The text cut to ``limit`` characters with an ellipsis (titles and quotes stay one glance)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class CatalogueError(Exception):
@@ -115,15 +121,16 @@ class Texts:
             raise CatalogueError(f"{language}:{key}: {errors}")
         return str(text)
 
-    def get(self, language: str, key: str, **params: object) -> str:
-        """The HTML text ``key`` with ``params`` escaped."""
+    def get(self, language: str, key: str, /, **params: object) -> str:
+        """The HTML text ``key`` with ``params`` escaped. Positional-only, so that a value may be
+        called ``key`` or ``language`` (a NotFound refusal carries a ``key``)."""
         args = {
             name: html.escape(shown, quote=True) if isinstance(shown := _display(value), str) else shown
             for name, value in params.items()
         }
         return self._format(language, key, args)
 
-    def label(self, language: str, key: str, **params: object) -> str:
+    def label(self, language: str, key: str, /, **params: object) -> str:
         """A button label: plain text, not escaped."""
         return self._format(language, key, {name: _display(value) for name, value in params.items()})
 

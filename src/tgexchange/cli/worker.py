@@ -43,7 +43,7 @@ def use_telegram_notifier(container: Container) -> bool:
     token = container.settings.telegram_bot_token
     if not token:
         return False
-    from tgexchange.bot.notifier import TelegramNotifier
+    from tgexchange.bot.notifications import TelegramNotifier
 
     container.use_notifier(
         TelegramNotifier(

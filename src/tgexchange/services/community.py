@@ -1,4 +1,4 @@
-"""Communities and their members: joining, settings, the kill switch and sanctions."""
+"""Communities and their members: joining, admins, settings, the kill switch and the audit trail."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
-from tgexchange.services.ledger import settle_decided_task
-from tgexchange.services.lookup import get_admin, get_community, get_member
+from tgexchange.services.lookup import get_admin, get_community
 from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.task import cancel_assigned_tasks
 
 MAX_REASON_LENGTH = 300
 
@@ -28,7 +28,7 @@ class JoinResult:
     welcome_credits: int
 
 
-def _clean_reason(reason: str) -> str:
+def clean_reason(reason: str) -> str:
     return clean_display_name(reason, max_length=MAX_REASON_LENGTH, fallback="")
 
 
@@ -128,46 +128,69 @@ def join_community(
     """Adds the user as a member with the welcome credits, or returns their existing membership
     (refreshing name and role). Raises CommunityNotFound or MemberBanned."""
     with uow:
-        community = get_community(uow, community_id)
-        member = uow.members.find_by_user(community_id, telegram_user_id)
-        if member is not None:
-            member.ensure_can_act()
-            member.display_name = clean_display_name(display_name)
-            member.username = username
-            if is_admin:
-                member.role = MemberRole.ADMIN
-            uow.commit()
-            return JoinResult(member, community, is_new=False, welcome_credits=0)
-        member = Member(
+        joined = _join(
+            uow,
             community_id=community_id,
             telegram_user_id=telegram_user_id,
-            display_name=clean_display_name(display_name),
+            display_name=display_name,
+            now=now,
             username=username,
-            language=language or "en",
-            role=MemberRole.ADMIN if is_admin else MemberRole.MEMBER,
-            joined_at=now,
+            language=language,
+            is_admin=is_admin,
         )
-        uow.members.add(member)
-        uow.flush()
-        member_id = member.id
-        wallet = AccountKey.member(member_id)
-        uow.ledger.open_account(wallet, community_id=community_id)
-        uow.stats.open(member_id, community_id=community_id)
-        welcome = community.settings.welcome_credits
-        if welcome:
-            uow.ledger.transfer(
-                Posting(
-                    AccountKey.issuance(community_id),
-                    wallet,
-                    welcome,
-                    PostingKind.WELCOME,
-                    f"welcome:{member_id}",
-                    now,
-                ),
-                community_id=community_id,
-            )
         uow.commit()
-        return JoinResult(member, community, is_new=True, welcome_credits=welcome)
+        return joined
+
+
+def _join(
+    uow: UnitOfWork,
+    *,
+    community_id: int,
+    telegram_user_id: int,
+    display_name: str,
+    now: datetime,
+    username: str | None,
+    language: str | None,
+    is_admin: bool,
+) -> JoinResult:
+    community = get_community(uow, community_id)
+    member = uow.members.find_by_user(community_id, telegram_user_id)
+    if member is not None:
+        member.ensure_can_act()
+        member.display_name = clean_display_name(display_name)
+        member.username = username
+        if is_admin:
+            member.role = MemberRole.ADMIN
+        return JoinResult(member, community, is_new=False, welcome_credits=0)
+    member = Member(
+        community_id=community_id,
+        telegram_user_id=telegram_user_id,
+        display_name=clean_display_name(display_name),
+        username=username,
+        language=language or "en",
+        role=MemberRole.ADMIN if is_admin else MemberRole.MEMBER,
+        joined_at=now,
+    )
+    uow.members.add(member)
+    uow.flush()
+    member_id = member.id
+    wallet = AccountKey.member(member_id)
+    uow.ledger.open_account(wallet, community_id=community_id)
+    uow.stats.open(member_id, community_id=community_id)
+    welcome = community.settings.welcome_credits
+    if welcome:
+        uow.ledger.transfer(
+            Posting(
+                AccountKey.issuance(community_id),
+                wallet,
+                welcome,
+                PostingKind.WELCOME,
+                f"welcome:{member_id}",
+                now,
+            ),
+            community_id=community_id,
+        )
+    return JoinResult(member, community, is_new=True, welcome_credits=welcome)
 
 
 @retry_on_conflict()
@@ -179,14 +202,51 @@ def set_language(uow: UnitOfWork, *, member_id: int, language: str) -> None:
         uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class AdminRole:
+    member: Member | None  # the member when they are an admin of the community, else None
+    changed: bool  # the stored role (or membership) changed: cached memberships are stale
+
+
 @retry_on_conflict()
-def set_admin(uow: UnitOfWork, *, member_id: int, is_admin: bool) -> Member:
-    """Mirrors the member's Telegram admin status, which the faces check with getChatMember."""
+def mirror_admin_role(
+    uow: UnitOfWork,
+    *,
+    community_id: int,
+    telegram_user_id: int,
+    told: bool | None,
+    now: datetime,
+    display_name: str | None = None,
+    username: str | None = None,
+    language: str | None = None,
+) -> AdminRole:
+    """Mirrors what Telegram said about the user's admin rights in the community's group into
+    their stored role, which the use cases check. ``told`` None means Telegram could not be asked:
+    the stored role stands (nobody is demoted by a failed call). An admin who never joined joins
+    when ``display_name`` is given. Raises CommunityNotFound."""
     with uow:
-        member = get_member(uow, member_id)
-        member.role = MemberRole.ADMIN if is_admin else MemberRole.MEMBER
-        uow.commit()
-        return member
+        member = uow.members.find_by_user(community_id, telegram_user_id)
+        is_admin = told if told is not None else member is not None and member.is_admin
+        if member is None:
+            if not is_admin or display_name is None:
+                return AdminRole(None, changed=False)
+            joined = _join(
+                uow,
+                community_id=community_id,
+                telegram_user_id=telegram_user_id,
+                display_name=display_name,
+                now=now,
+                username=username,
+                language=language,
+                is_admin=True,
+            )
+            uow.commit()
+            return AdminRole(joined.member, changed=True)
+        changed = member.is_admin != is_admin
+        if changed:
+            member.role = MemberRole.ADMIN if is_admin else MemberRole.MEMBER
+            uow.commit()
+        return AdminRole(member if is_admin else None, changed=changed)
 
 
 def _ensure_admin_of(uow: UnitOfWork, actor_member_id: int | None, community_id: int) -> None:
@@ -196,18 +256,6 @@ def _ensure_admin_of(uow: UnitOfWork, actor_member_id: int | None, community_id:
     admin, _ = get_admin(uow, actor_member_id)
     if admin.community_id != community_id:
         raise NotAnAdmin(actor_member_id)
-
-
-def _cancel_assigned_tasks(uow: UnitOfWork, task_ids: list[int], *, reason: str, now: datetime) -> list[int]:
-    cancelled = []
-    for task_id in task_ids:
-        task = uow.tasks.find(task_id, for_update=True)
-        if task is None or task.status is not TaskStatus.ASSIGNED:
-            continue
-        task.cancel(reason=reason, now=now)
-        settle_decided_task(uow, task=task, now=now)
-        cancelled.append(task_id)
-    return cancelled
 
 
 @retry_on_conflict()
@@ -226,9 +274,9 @@ def pause_community(
     with uow:
         _ensure_admin_of(uow, actor_member_id, community_id)
         community = get_community(uow, community_id)
-        community.pause(_clean_reason(reason), now)
+        community.pause(clean_reason(reason), now)
         assigned = uow.tasks.list_in_community(community_id, statuses=frozenset({TaskStatus.ASSIGNED}))
-        cancelled = _cancel_assigned_tasks(uow, [t.id for t in assigned], reason="community_paused", now=now)
+        cancelled = cancel_assigned_tasks(uow, [t.id for t in assigned], reason="community_paused", now=now)
         uow.audit.add(
             AuditEntry(
                 community_id=community_id,
@@ -271,7 +319,7 @@ def resume_community(
                 at=now,
                 actor_member_id=actor_member_id,
                 actor_label=actor_label,
-                detail=_clean_reason(reason) if reason else None,
+                detail=clean_reason(reason) if reason else None,
             )
         )
         uow.commit()
@@ -296,81 +344,6 @@ def update_settings(uow: UnitOfWork, *, actor_member_id: int, now: datetime, **c
         )
         uow.commit()
         return community.settings
-
-
-def _sanction(
-    uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, action: AuditAction, reason: str, now: datetime
-) -> Member:
-    _, community = get_admin(uow, actor_member_id)
-    target = get_member(uow, target_member_id)
-    if target.community_id != community.id:
-        raise MemberNotFound(target_member_id)  # another community's member is, to this admin, not found
-    if action is AuditAction.WARN:
-        target.warn()
-    elif action is AuditAction.BAN:
-        target.ban()
-        assigned = uow.tasks.list_for_giver(target_member_id, statuses=frozenset({TaskStatus.ASSIGNED}), limit=None)
-        _cancel_assigned_tasks(uow, [t.id for t in assigned], reason="member_banned", now=now)
-    else:
-        target.unban()
-    uow.audit.add(
-        AuditEntry(
-            community_id=community.id,
-            action=action,
-            at=now,
-            actor_member_id=actor_member_id,
-            target_member_id=target_member_id,
-            detail=_clean_reason(reason) if reason else None,
-        )
-    )
-    return target
-
-
-@retry_on_conflict()
-def warn_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
-    """Raises NotAnAdmin or MemberNotFound (also for a member of another community)."""
-    with uow:
-        member = _sanction(
-            uow,
-            actor_member_id=actor_member_id,
-            target_member_id=target_member_id,
-            action=AuditAction.WARN,
-            reason=reason,
-            now=now,
-        )
-        uow.commit()
-        return member
-
-
-@retry_on_conflict()
-def ban_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
-    """Bans and cancels the member's tasks not yet done. Raises NotAnAdmin or MemberNotFound."""
-    with uow:
-        member = _sanction(
-            uow,
-            actor_member_id=actor_member_id,
-            target_member_id=target_member_id,
-            action=AuditAction.BAN,
-            reason=reason,
-            now=now,
-        )
-        uow.commit()
-        return member
-
-
-@retry_on_conflict()
-def unban_member(uow: UnitOfWork, *, actor_member_id: int, target_member_id: int, reason: str, now: datetime) -> Member:
-    with uow:
-        member = _sanction(
-            uow,
-            actor_member_id=actor_member_id,
-            target_member_id=target_member_id,
-            action=AuditAction.UNBAN,
-            reason=reason,
-            now=now,
-        )
-        uow.commit()
-        return member
 
 
 def recent_audit(uow: UnitOfWork, *, actor_member_id: int, limit: int = 20) -> list[AuditEntry]:

@@ -128,3 +128,17 @@ def expire_overdue_tasks(uow: UnitOfWork, *, now: datetime, batch: int = 500) ->
 def open_tasks(uow: UnitOfWork, *, member_id: int) -> list[Task]:
     with uow:
         return list(uow.tasks.list_for_giver(member_id, statuses=_OPEN, limit=None))
+
+
+def cancel_assigned_tasks(uow: UnitOfWork, task_ids: list[int], *, reason: str, now: datetime) -> list[int]:
+    """Cancels those of the tasks still assigned (not yet done), each settled; the ids cancelled.
+    Runs inside the caller's unit of work."""
+    cancelled = []
+    for task_id in task_ids:
+        task = uow.tasks.find(task_id, for_update=True)
+        if task is None or task.status is not TaskStatus.ASSIGNED:
+            continue
+        task.cancel(reason=reason, now=now)
+        settle_decided_task(uow, task=task, now=now)
+        cancelled.append(task_id)
+    return cancelled

@@ -17,7 +17,7 @@ from tests.fakes import RecordingQueue
 from tests.world import World
 from tgexchange.bootstrap import Storage
 from tgexchange.bot.app import runtime_of, start_bot, stop_bot
-from tgexchange.bot.notices import Outgoing
+from tgexchange.bot.notifications import Outgoing
 from tgexchange.domain.community import Community
 
 NEW_CHAT = -100_555_000_111

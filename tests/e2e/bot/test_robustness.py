@@ -216,3 +216,56 @@ async def test_start_bot_is_safe_to_call_on_a_fresh_application(world: World, tm
     async with app:
         await start_bot(app)
     assert api.methods().count("setMyCommands") == 6
+
+
+FORGED_IDS = ["0", "²", "٣", "-5", "12345678901234567890123", "9223372036854775808", "", "abc"]
+
+
+@pytest.mark.parametrize("action", ["td", "ts", "sw", "sy", "sk", "or", "dp", "ar"])
+async def test_forged_button_data_gets_a_friendly_refusal_never_a_crash(
+    bot: BotHarness, community: Community, action: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, alice = await bot.member(community, "Alice")
+    reply = await bot.say(alice, "/help")
+    before = bot.world.snapshot()
+    for forged in FORGED_IDS:
+        bot.api.clear()
+        await bot.feed(bot.updates.press(alice, reply, f"{action}:{forged}:1"))
+        sent = bot.api.sent(alice.id)
+        assert sent, f"{action}:{forged} got no answer"
+        assert "could not find" in sent[-1].text, sent[-1].text
+        assert "went wrong" not in sent[-1].text
+    assert "handler_failed" not in capsys.readouterr().out
+    after = bot.world.snapshot()
+    after.pop("bot_updates")
+    before.pop("bot_updates")
+    assert after == before
+
+
+@pytest.mark.parametrize("forged", ["²", "12345678901234567890123", "0"])
+async def test_an_admin_command_with_an_impossible_user_id_is_explained(
+    bot: BotHarness, community: Community, forged: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin = TgUser(4000, "Ada")
+    bot.api.statuses[(community.telegram_chat_id, admin.id)] = "administrator"
+    await bot.feed(bot.updates.group(community.telegram_chat_id, admin, f"/warn {forged} spam"))
+    answer = bot.api.last(community.telegram_chat_id).text
+    assert "went wrong" not in answer
+    assert "/warn" in answer  # the usage: who to warn, and how
+    assert "handler_failed" not in capsys.readouterr().out
+
+
+async def test_a_forged_settings_or_community_button_does_nothing(bot: BotHarness, community: Community) -> None:
+    admin = TgUser(4000, "Ada")
+    bot.api.statuses[(community.telegram_chat_id, admin.id)] = "administrator"
+    await bot.feed(bot.updates.group(community.telegram_chat_id, admin, "/settings"))
+    menu = bot.api.last(community.telegram_chat_id)
+    before = bot.world.snapshot()
+    for forged in FORGED_IDS:
+        await bot.feed(bot.updates.press(admin, menu, f"st:{forged}:welcome_credits:+"))
+        await bot.feed(bot.updates.press(admin, menu, f"cm:{forged}"))
+    after = bot.world.snapshot()
+    after.pop("bot_updates")
+    before.pop("bot_updates")
+    assert after == before
+    assert not any("went wrong" in call.text for call in bot.api.sent())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from tgexchange.bot.handlers.common import require_membership
+from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime

@@ -1,4 +1,5 @@
-"""Admin commands: settings, the kill switch, sanctions, stats and the audit trail.
+"""Admin commands in the group: the kill switch, penalties, stats and the audit trail (the
+settings menu is in settings.py).
 
 Telegram decides who is an admin: every admin action asks getChatMember (cached briefly) and the
 answer is mirrored into the member's role, which the use cases check again. An admin posting
@@ -11,25 +12,27 @@ import secrets
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update, User
 
 from tgexchange.bot import directory
-from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.admins import admin_member
+from tgexchange.bot.commands import command_of, parse_id
+from tgexchange.bot.flood import may_answer_in_group
+from tgexchange.bot.handlers.settings import settings_menu
 from tgexchange.bot.handlers.start import ensure_community
-from tgexchange.bot.keyboards import ANONYMOUS_ADMIN, SETTINGS, Button, Keyboard, callback, parse_callback
-from tgexchange.bot.notices import Outgoing, short
+from tgexchange.bot.keyboards import ANONYMOUS_ADMIN, Button, Keyboard, callback, parse_callback
+from tgexchange.bot.notifications import Outgoing
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
-from tgexchange.bot.texts import SUPPORTED, plain
-from tgexchange.domain.community import Community, CommunitySettings
-from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import DomainError
+from tgexchange.bot.texts import short
+from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
+from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.services import community as community_service
+from tgexchange.services import penalty as penalty_service
 from tgexchange.services import stats as stats_service
 
 COMMANDS = ("settings", "pause", "resume", "warn", "ban", "unban", "stats", "audit")
@@ -40,28 +43,12 @@ AUDIT_NAME = 40
 AUDIT_DETAIL = 120
 MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters after entities are parsed
 
-# Numeric settings on the menu, and how far one tap moves each.
-AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-STEPS: dict[str, int] = {
-    "credits_per_feedback": 1,
-    "min_words": 1,
-    "max_open_tasks_per_member": 1,
-    "task_deadline": 6,  # hours
-    "welcome_credits": 10,
-    "max_feedback_per_submission": 1,
-    "default_feedback_per_submission": 1,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Request:
     command: str
     args: tuple[str, ...]
     target_user_id: int | None
-
-
-def command_of(message: Message) -> str:
-    return (message.text or "").split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower()
 
 
 def _target_of(message: Message) -> int | None:
@@ -75,6 +62,10 @@ def _target_of(message: Message) -> int | None:
         # it was posted, not whom it is about (its sender merely opened the topic).
         return None
     return replied.from_user.id
+
+
+async def _settings(rt: Runtime, lang: str, community: Community) -> Reply:
+    return settings_menu(rt, lang, community)
 
 
 @refusals
@@ -108,7 +99,7 @@ async def _as_admin(update: Update, context: Context, community: Community, user
     member = await admin_member(rt, context, community, user)
     if member is None:
         in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
-        if not in_group or may_answer_in_group(context, user.id):  # never a flood of refusals
+        if not in_group or may_answer_in_group(context.chat_data, user.id):  # never a flood of refusals
             await reply(update, context, rt.texts.get(rt.language(user, None, context), "admin-only"))
         return
     text, keyboard = await run_admin(update, context, community, member, request)
@@ -116,35 +107,6 @@ async def _as_admin(update: Update, context: Context, community: Community, user
         await edit(update, context, text, keyboard)
     else:
         await reply(update, context, text, keyboard)
-
-
-async def admin_member(rt: Runtime, context: Context, community: Community, user: User) -> Member | None:
-    """The user as an admin member of the community (joined now if they never did), or None when
-    Telegram says they are not an admin there; the stored role follows Telegram's answer."""
-    told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
-    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id)
-    # Telegram could not be asked: the stored role stands (nobody is demoted by a failed call).
-    is_admin = told if told is not None else member is not None and member.is_admin
-    if member is None:
-        if not is_admin:
-            return None
-        joined = await rt.run(
-            community_service.join_community,
-            rt.uow(),
-            community_id=community.id,
-            telegram_user_id=user.id,
-            display_name=user.full_name,
-            username=user.username,
-            language=rt.language(user, None, context),
-            is_admin=True,
-            now=rt.now(),
-        )
-        rt.memberships.forget(user.id)
-        return joined.member
-    if member.is_admin != is_admin:
-        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
-        rt.memberships.forget(user.id)
-    return member if is_admin else None
 
 
 Reply = tuple[str, Keyboard | None]
@@ -155,7 +117,7 @@ async def run_admin(update: Update, context: Context, community: Community, memb
     rt = runtime(context)
     in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
     actions: dict[str, Callable[[], Coroutine[Any, Any, Reply]]] = {
-        "settings": lambda: _settings(rt, community, member),
+        "settings": lambda: _settings(rt, member.language, community),
         "pause": lambda: _pause(rt, community, member, request, in_group=in_group),
         "resume": lambda: _resume(rt, community, member, request, in_group=in_group),
         "warn": lambda: _sanction(rt, community, member, request),
@@ -165,10 +127,6 @@ async def run_admin(update: Update, context: Context, community: Community, memb
     }
     action = actions.get(request.command)
     return await (action() if action else _audit(rt, member.language, member))
-
-
-async def _settings(rt: Runtime, community: Community, member: Member) -> Reply:
-    return settings_menu(rt, member.language, community)
 
 
 async def _pause(rt: Runtime, community: Community, member: Member, request: Request, *, in_group: bool) -> Reply:
@@ -218,21 +176,18 @@ async def _sanction(rt: Runtime, community: Community, member: Member, request: 
         target = await rt.run(directory.member_by_user, rt.uow(), community.id, request.target_user_id)
     elif args and args[0].startswith("@") and len(args[0]) > 1:
         target = await rt.run(directory.member_by_username, rt.uow(), community.id, args.pop(0))
-    elif args and args[0].isdigit():
-        target = await rt.run(directory.member_by_user, rt.uow(), community.id, int(args.pop(0)))
+    elif args and (user_id := parse_id(args[0])) is not None:
+        args.pop(0)
+        target = await rt.run(directory.member_by_user, rt.uow(), community.id, user_id)
     else:
         return rt.texts.get(lang, "sanction-usage", command=request.command), None
     if target is None:
         return rt.texts.get(lang, "sanction-unknown-target"), None
-    use_case = {
-        "warn": community_service.warn_member,
-        "ban": community_service.ban_member,
-        "unban": community_service.unban_member,
-    }[request.command]
     uow = rt.uow()
     changed = await rt.run(
-        use_case,
+        penalty_service.apply_penalty,
         uow,
+        action=PenaltyAction(request.command),
         actor_member_id=member.id,
         target_member_id=target.id,
         reason=" ".join(args),
@@ -284,114 +239,6 @@ async def _audit(rt: Runtime, lang: str, member: Member) -> Reply:
             break  # Telegram refuses longer messages; the newest entries come first
         lines.append(line)
     return "\n".join(lines), None
-
-
-def _setting_value(settings: CommunitySettings, name: str) -> int:
-    if name == "task_deadline":
-        return int(settings.task_deadline.total_seconds() // 3600)
-    value: int = getattr(settings, name)
-    return value
-
-
-def settings_menu(rt: Runtime, lang: str, community: Community) -> tuple[str, Keyboard]:
-    settings = community.settings
-    cid = community.id
-    rows: list[tuple[Button, ...]] = []
-    for name in STEPS:
-        label = rt.texts.label(lang, f"settings-{name}", value=_setting_value(settings, name))
-        rows.append(
-            (
-                Button(label, callback_data=callback(SETTINGS, cid, name, "=")),
-                Button("−", callback_data=callback(SETTINGS, cid, name, "-")),
-                Button("+", callback_data=callback(SETTINGS, cid, name, "+")),
-            )
-        )
-    rows.append(
-        tuple(
-            Button(
-                ("✅ " if p in settings.allowed_platforms else "⬜ ") + p.label,
-                callback_data=callback(SETTINGS, cid, "platform", p.value),
-            )
-            for p in Platform
-        )
-    )
-    chosen = settings.group_language
-    shown = rt.texts.label(lang, f"settings-group-language-{chosen or 'auto'}")
-    rows.append(
-        (
-            Button(
-                rt.texts.label(lang, "settings-group-language", value=shown),
-                callback_data=callback(SETTINGS, cid, "group_language", _next_group_language(chosen)),
-            ),
-        )
-    )
-    text = (
-        rt.texts.get(lang, "settings-title", community=community.title)
-        + "\n"
-        + rt.texts.get(lang, "settings-platforms")
-    )
-    return text, tuple(rows)
-
-
-def _next_group_language(current: str | None) -> str:
-    """The button cycles: each person's language, then every supported language in turn."""
-    cycle = [AUTO_LANGUAGE, *SUPPORTED]
-    now = current if current in cycle else AUTO_LANGUAGE
-    return cycle[(cycle.index(now) + 1) % len(cycle)]
-
-
-def _change(settings: CommunitySettings, name: str, how: str) -> dict[str, object] | None:
-    if name == "group_language":
-        if how == AUTO_LANGUAGE:
-            return {"group_language": None}
-        return {"group_language": how} if how in SUPPORTED else None
-    if name == "platform":
-        platform = Platform(how)
-        return {"allowed_platforms": settings.allowed_platforms ^ {platform}}
-    if name not in STEPS or how not in {"+", "-"}:
-        return None
-    step = STEPS[name] if how == "+" else -STEPS[name]
-    if name == "task_deadline":
-        return {name: settings.task_deadline + timedelta(hours=step)}
-    return {name: _setting_value(settings, name) + step}
-
-
-@refusals
-async def settings_button(update: Update, context: Context) -> None:
-    rt = runtime(context)
-    user = update.effective_user
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    if user is None or len(parts) != 3 or not parts[0].isdigit():
-        await answer(update)
-        return
-    community = await rt.run(directory.community, rt.uow(), int(parts[0]))
-    if community is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
-        return
-    member = await admin_member(rt, context, community, user)
-    if member is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
-        return
-    lang = member.language
-    try:
-        changes = _change(community.settings, parts[1], parts[2])
-    except ValueError:
-        changes = None
-    if changes is not None:
-        try:
-            await rt.run(
-                community_service.update_settings, rt.uow(), actor_member_id=member.id, now=rt.now(), **changes
-            )
-        except DomainError as error:
-            await answer(update, plain(rt.texts.error(lang, error)), alert=True)
-            return
-        # Cached memberships carry the community and its settings (a pause from the private chat
-        # reads its group language there); settings change rarely, so forget them all.
-        rt.memberships.clear()
-    await answer(update, rt.texts.label(lang, "settings-saved") if changes else None)
-    fresh = await rt.run(directory.community, rt.uow(), community.id)
-    text, keyboard = settings_menu(rt, lang, fresh or community)
-    await edit(update, context, text, keyboard)
 
 
 async def _ask_anonymous_admin(update: Update, context: Context, request: Request) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from telegram import Chat, Update
 
-from tgexchange.bot.handlers.admin import admin_member
-from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.admins import admin_member
+from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
@@ -66,7 +66,7 @@ async def _point_to_private(update: Update, context: Context, chat: Chat) -> Non
         if message.sender_chat.id == chat.id:  # an anonymous admin: the link needs a person
             await reply(update, context, rt.texts.get(lang, "dashboard-anonymous"))
         return
-    if not may_answer_in_group(context, user.id):
+    if not may_answer_in_group(context.chat_data, user.id):
         return
     community = await ensure_community(rt, chat)
     if await admin_member(rt, context, community, user) is None:

@@ -9,10 +9,10 @@ from datetime import timedelta
 from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import directory
-from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.keyboards import to_markup
-from tgexchange.bot.notifier import NO_PREVIEW, follow_group
+from tgexchange.bot.notifications import NO_PREVIEW, follow_group
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
@@ -107,10 +107,17 @@ async def member_status_changed(update: Update, context: Context) -> None:
     chat, user = change.chat, change.new_chat_member.user
     rt.admins.forget(chat.id)
     community = await rt.run(directory.community_by_chat, rt.uow(), chat.id)
-    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id) if community else None
-    is_admin = change.new_chat_member.status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
-    if member is not None and member.is_admin != is_admin:
-        await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
+    if community is None:
+        return
+    role = await rt.run(
+        community_service.mirror_admin_role,
+        rt.uow(),
+        community_id=community.id,
+        telegram_user_id=user.id,
+        told=change.new_chat_member.status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
+        now=rt.now(),
+    )
+    if role.changed:
         rt.memberships.forget(user.id)
 
 
@@ -126,7 +133,7 @@ async def member_command_in_group(update: Update, context: Context) -> None:
         if message.sender_chat.id == chat.id:
             await reply(update, context, rt.texts.get(lang, "start-anonymous"))
         return
-    if not may_answer_in_group(context, user.id):
+    if not may_answer_in_group(context.chat_data, user.id):
         return
     community = await ensure_community(rt, chat)
     lang = rt.language(user, None, context)

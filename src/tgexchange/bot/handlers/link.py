@@ -8,8 +8,9 @@ from datetime import datetime
 
 from telegram import Update
 
-from tgexchange.bot.handlers.common import args_text, require_membership
+from tgexchange.bot.commands import args_text
 from tgexchange.bot.keyboards import parse_callback, platforms
+from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, reply
 from tgexchange.bot.runtime import Context, runtime

@@ -6,10 +6,10 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import directory
-from tgexchange.bot.handlers.common import require_membership
 from tgexchange.bot.handlers.link import confirm_proof, is_awaiting_proof
 from tgexchange.bot.handlers.submit import submit_link
 from tgexchange.bot.handlers.task import awaited_task, feedback_text, send_card
+from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime

@@ -6,39 +6,22 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import directory
+from tgexchange.bot.admins import admin_member
 from tgexchange.bot.handlers.task import close_card
-from tgexchange.bot.keyboards import parse_callback
+from tgexchange.bot.pressed import pressed_task
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.domain.errors import NotAnAdmin, NotYourTask, TaskNotFound
-from tgexchange.domain.member import Member
-from tgexchange.services import community as community_service
+from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.services import review
-
-
-async def _task_and_member(update: Update, context: Context) -> tuple[directory.TaskView, Member, list[str]]:
-    rt = runtime(context)
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if user is None or not parts or not parts[0].isdigit():
-        raise TaskNotFound(parts[0] if parts else None)
-    view = await rt.run(directory.task_view, rt.uow(), int(parts[0]))
-    if view is None:
-        raise TaskNotFound(parts[0])
-    member = await rt.run(directory.member_by_user, rt.uow(), view.task.community_id, user.id)
-    if member is None:
-        raise NotYourTask(view.task.id)
-    if context.user_data is not None:
-        context.user_data["language"] = member.language
-    return view, member, parts[1:]
 
 
 @refusals
 async def owner_review(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    view, member, rest = await _task_and_member(update, context)
+    pressed = await pressed_task(update, context)
+    view, member, rest = pressed.view, pressed.member, pressed.args
     confirmed = rest[:1] == ["1"]
     uow = rt.uow()
     await rt.run(
@@ -59,7 +42,8 @@ async def owner_review(update: Update, context: Context) -> None:
 async def dispute(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    view, member, _ = await _task_and_member(update, context)
+    pressed = await pressed_task(update, context)
+    view, member = pressed.view, pressed.member
     uow = rt.uow()
     await rt.run(review.dispute_denial, uow, giver_member_id=member.id, task_id=view.task.id, now=rt.now())
     await close_card(update, context, view, rt.texts.get(member.language, "review-disputed"))
@@ -70,19 +54,17 @@ async def dispute(update: Update, context: Context) -> None:
 async def admin_resolve(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    view, member, rest = await _task_and_member(update, context)
+    pressed = await pressed_task(update, context)
+    view, member, rest = pressed.view, pressed.member, pressed.args
     community = await rt.run(directory.community, rt.uow(), view.task.community_id)
     user = update.effective_user
     assert community is not None
     assert user is not None
     # The admin list this notice went to may be stale: Telegram decides who is an admin now.
-    told = await rt.admins.is_admin(context.bot, community.telegram_chat_id, user.id)
-    is_admin = told if told is not None else member.is_admin  # a failed call changes no role
-    if is_admin != member.is_admin:
-        member = await rt.run(community_service.set_admin, rt.uow(), member_id=member.id, is_admin=is_admin)
-        rt.memberships.forget(user.id)
-    if not is_admin:
+    admin = await admin_member(rt, context, community, user, join=False)
+    if admin is None:
         raise NotAnAdmin(member.id)
+    member = admin
     verified = rest[:1] == ["1"]
     uow = rt.uow()
     await rt.run(

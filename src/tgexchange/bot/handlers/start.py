@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import deeplinks, directory
-from tgexchange.bot.handlers.common import may_answer_in_group
+from tgexchange.bot.commands import parse_id
+from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
@@ -72,7 +73,7 @@ async def group_join_prompt(update: Update, context: Context) -> None:
     """In a group: one short message with the button that opens the private chat."""
     rt = runtime(context)
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or (user is not None and not may_answer_in_group(context, user.id)):
+    if chat is None or (user is not None and not may_answer_in_group(context.chat_data, user.id)):
         return
     community = await ensure_community(rt, chat)
     lang = rt.language(user, None, context)
@@ -158,11 +159,12 @@ async def switch_community(update: Update, context: Context) -> None:
     user = update.effective_user
     _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
     await answer(update)
-    if user is None or not parts or not parts[0].isdigit():
+    chosen = parse_id(parts[0]) if parts else None
+    if user is None or chosen is None:
         return
     found = await rt.all_memberships(user.id)
     for member, community in found:
-        if community.id == int(parts[0]):
+        if community.id == chosen:
             if context.user_data is not None:
                 context.user_data["community_id"] = community.id
                 context.user_data["language"] = member.language
@@ -178,7 +180,7 @@ async def help_command(update: Update, context: Context) -> None:
     lang = rt.language(user, None, context)
     text = rt.texts.get(lang, "help") + "\n\n" + rt.texts.get(lang, "help-admin")
     if chat is not None and chat.type != Chat.PRIVATE:
-        if user is not None and not may_answer_in_group(context, user.id):
+        if user is not None and not may_answer_in_group(context.chat_data, user.id):
             return
         community = await ensure_community(rt, chat)
         await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id))

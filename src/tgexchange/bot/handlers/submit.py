@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from tgexchange.bot import directory
-from tgexchange.bot.handlers.common import args_text, require_membership
-from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, callback, parse_callback, withdraw
-from tgexchange.bot.notices import MAX_TITLE, short
+from tgexchange.bot.commands import args_text
+from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, callback, withdraw
+from tgexchange.bot.membership import require_membership
+from tgexchange.bot.pressed import pressed_submission
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.domain.errors import SubmissionNotFound
+from tgexchange.bot.texts import MAX_TITLE, short
 from tgexchange.domain.links import find_link, parse_link
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import SubmissionStatus
@@ -103,30 +103,18 @@ async def my_submissions(update: Update, context: Context) -> None:
     await reply(update, context, "\n".join(lines), tuple(rows) or None)
 
 
-async def _own_submission_title(update: Update, context: Context) -> tuple[Member, int, str] | None:
-    rt = runtime(context)
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if user is None or not parts or not parts[0].isdigit():
-        return None
-    submission = await rt.run(directory.submission, rt.uow(), int(parts[0]))
-    if submission is None:
-        raise SubmissionNotFound(parts[0])
-    member = await rt.run(directory.member_by_user, rt.uow(), submission.community_id, user.id)
-    if member is None:
-        raise SubmissionNotFound(parts[0])
-    submission.ensure_owner(member.id)
-    return member, submission.id, short(submission.title, MAX_TITLE)
+async def _own_submission_title(update: Update, context: Context) -> tuple[Member, int, str]:
+    """Raises SubmissionNotFound, or NotYourSubmission when the submission is someone else's."""
+    pressed = await pressed_submission(update, context)
+    pressed.submission.ensure_owner(pressed.member.id)
+    return pressed.member, pressed.submission.id, short(pressed.submission.title, MAX_TITLE)
 
 
 @refusals
 async def ask_withdraw(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    found = await _own_submission_title(update, context)
-    if found is None:
-        return
-    member, submission_id, title = found
+    member, submission_id, title = await _own_submission_title(update, context)
     lang = member.language
     await reply(
         update,
@@ -140,10 +128,7 @@ async def ask_withdraw(update: Update, context: Context) -> None:
 async def confirm_withdraw(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    found = await _own_submission_title(update, context)
-    if found is None:
-        return
-    member, submission_id, title = found
+    member, submission_id, title = await _own_submission_title(update, context)
     uow = rt.uow()
     refund = await rt.run(
         submission_service.cancel_submission, uow, member_id=member.id, submission_id=submission_id, now=rt.now()
@@ -156,8 +141,5 @@ async def confirm_withdraw(update: Update, context: Context) -> None:
 async def keep_submission(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
-    found = await _own_submission_title(update, context)
-    if found is None:
-        return
-    member, _, title = found
+    member, _, title = await _own_submission_title(update, context)
     await edit(update, context, rt.texts.get(member.language, "submissions-kept", title=title))

@@ -9,12 +9,13 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import directory
-from tgexchange.bot.handlers.common import require_membership
-from tgexchange.bot.keyboards import Button, parse_callback, task_card
-from tgexchange.bot.notices import MAX_TITLE, short
+from tgexchange.bot.keyboards import Button, task_card
+from tgexchange.bot.membership import require_membership
+from tgexchange.bot.pressed import pressed_task
 from tgexchange.bot.refusals import refusals, tell_refusal
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, runtime
+from tgexchange.bot.texts import MAX_TITLE, short
 from tgexchange.domain.errors import (
     DomainError,
     IllegalTransition,
@@ -60,22 +61,6 @@ async def send_card(update: Update, context: Context, lang: str, view: directory
     await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id, url=view.submission.url))
 
 
-async def _my_task(update: Update, context: Context) -> tuple[Member, directory.TaskView] | None:
-    rt = runtime(context)
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if user is None or not parts or not parts[0].isdigit():
-        return None
-    view = await rt.run(directory.task_view, rt.uow(), int(parts[0]))
-    if view is None:
-        raise TaskNotFound(parts[0])
-    # The task's own community, whichever one the member is looking at now.
-    member = await rt.run(directory.member_by_user, rt.uow(), view.task.community_id, user.id)
-    if member is None or member.id != view.task.giver_id:
-        raise NotYourTask(view.task.id)
-    return member, view
-
-
 async def close_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
     """The card keeps its text and Open button; Done and Skip go, with what happened below."""
     message = update.callback_query.message if update.callback_query else None
@@ -98,13 +83,13 @@ async def _pressed_on_my_task(update: Update, context: Context) -> tuple[Member,
     why not), and answers in their language from here on. None when there is nothing to do."""
     await answer(update)
     try:
-        found = await _my_task(update, context)
+        pressed = await pressed_task(update, context)
+        if pressed.member.id != pressed.view.task.giver_id:
+            raise NotYourTask(pressed.view.task.id)
     except DomainError as error:
         await tell_refusal(update, context, error)
         return None
-    if found is not None and context.user_data is not None:
-        context.user_data["language"] = found[0].language
-    return found
+    return pressed.member, pressed.view
 
 
 async def done(update: Update, context: Context) -> None:

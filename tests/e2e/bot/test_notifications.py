@@ -10,8 +10,7 @@ import pytest
 
 from tests.fakes import FakeQualityGate
 from tests.world import World
-from tgexchange.bot.notices import Outgoing
-from tgexchange.bot.notifier import SendPacer, TelegramNotifier
+from tgexchange.bot.notifications import Outgoing, SendPacer, TelegramNotifier
 from tgexchange.domain.content import Platform
 from tgexchange.services.ports import Notice
 from tgexchange.services.task import mark_task_done

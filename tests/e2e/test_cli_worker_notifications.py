@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.fakes import FakeClock
-from tgexchange.adapters.notifier import LogNotifier
+from tgexchange.adapters.notifications import LogNotifier
 from tgexchange.bootstrap import Container, Storage
-from tgexchange.bot.notifier import TelegramNotifier
+from tgexchange.bot.notifications import TelegramNotifier
 from tgexchange.cli.worker import use_telegram_notifier
 from tgexchange.config import Settings
 
