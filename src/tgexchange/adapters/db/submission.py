@@ -1,18 +1,15 @@
-"""Stored submissions, and the candidate query that matching scores."""
+"""Stored submissions (the candidate query that matching scores is in matching.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tgexchange.adapters.db import tables
+from tgexchange.adapters.db import matching, tables
 from tgexchange.domain.content import Platform
-from tgexchange.domain.matching import Candidate, Ineligible
-from tgexchange.domain.member import MemberStatus
-from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.matching import Candidate
 from tgexchange.domain.submission import Submission, SubmissionStatus
 
 _s = tables.submissions
@@ -46,75 +43,6 @@ class SqlSubmissionRepository:
     def candidates(
         self, *, community_id: int, giver_id: int, platforms: frozenset[Platform], limit: int
     ) -> Sequence[Candidate]:
-        params = {"community_id": community_id, "giver_id": giver_id, "platforms": sorted(platforms), "limit": limit}
-        result = []
-        for row in self._session.execute(_CANDIDATES, params):
-            stats = MemberStats(
-                verified=row.verified,
-                rejected=row.rejected,
-                expired=row.expired,
-                feedback_received=row.feedback_received,
-            )
-            result.append(
-                Candidate(
-                    submission_id=row.id,
-                    owner_id=row.owner_id,
-                    platform=row.platform,
-                    waiting_since=row.waiting_since,
-                    free_slots=row.free,
-                    owner_reliability=stats.reliability,
-                    owner_reciprocity=stats.reciprocity_ratio,
-                )
-            )
-        return result
-
-
-_FREE = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
-_GIVER_ID = sa.bindparam("giver_id", type_=sa.BigInteger)
-
-
-def ineligible_when() -> dict[Ineligible, sa.ColumnElement[bool]]:
-    """Each of matching's hard rules (domain.matching.Ineligible) as the SQL condition that breaks
-    it. Building the query refuses a rule without a condition, so a rule added to the domain is
-    either enforced here too or fails at import."""
-    conditions: dict[Ineligible, sa.ColumnElement[bool]] = {
-        Ineligible.OWN: _s.c.owner_id == _GIVER_ID,
-        Ineligible.SERVED: sa.exists().where(_t.c.submission_id == _s.c.id, _t.c.giver_id == _GIVER_ID),
-        Ineligible.PLATFORM: _s.c.platform.not_in(sa.bindparam("platforms", expanding=True)),
-        Ineligible.FULL: _FREE <= 0,
-        Ineligible.OWNER_BANNED: _m.c.status == MemberStatus.BANNED,
-    }
-    missing = set(Ineligible) - set(conditions)
-    if missing:
-        raise RuntimeError(f"matching rules without a SQL condition: {sorted(missing)}")
-    return conditions
-
-
-def _candidates_query() -> sa.Select[Any]:
-    """Built once: matching runs it on every task request. The pool is the community's open
-    submissions; every hard rule of matching then filters it."""
-    return (
-        sa.select(
-            _s.c.id,
-            _s.c.owner_id,
-            _s.c.platform,
-            _s.c.waiting_since,
-            _FREE.label("free"),
-            _ms.c.verified,
-            _ms.c.rejected,
-            _ms.c.expired,
-            _ms.c.feedback_received,
+        return matching.candidates(
+            self._session, community_id=community_id, giver_id=giver_id, platforms=platforms, limit=limit
         )
-        .join(_m, _m.c.id == _s.c.owner_id)
-        .join(_ms, _ms.c.member_id == _s.c.owner_id)
-        .where(
-            _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
-            _s.c.status == SubmissionStatus.OPEN,
-            *(sa.not_(condition) for condition in ineligible_when().values()),
-        )
-        .order_by(_s.c.waiting_since, _s.c.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-    )
-
-
-_CANDIDATES = _candidates_query()
