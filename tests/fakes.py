@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import ContentUnavailable, DomainError
-from tgexchange.services.ports import Notice, QualityVerdict
+from tgexchange.services.ports import DeliveryOutcome, Notice, QualityVerdict
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -121,11 +121,18 @@ class FakeQualityGate:
 
 
 class RecordingNotifier:
-    def __init__(self) -> None:
-        self.notices: list[Notice] = []
+    """The Notifier port, remembering what it delivered; ``outcomes`` scripts the answers (then
+    every notice is sent)."""
 
-    def notify(self, notice: Notice) -> None:
-        self.notices.append(notice)
+    def __init__(self, outcomes: Sequence[DeliveryOutcome] = ()) -> None:
+        self.notices: list[Notice] = []
+        self.outcomes = list(outcomes)
+
+    def deliver(self, notice: Notice) -> DeliveryOutcome:
+        outcome = self.outcomes.pop(0) if self.outcomes else DeliveryOutcome.SENT
+        if outcome is DeliveryOutcome.SENT:
+            self.notices.append(notice)
+        return outcome
 
     def kinds_for(self, member_id: int) -> list[str]:
         return [n.kind for n in self.notices if n.member_id == member_id]

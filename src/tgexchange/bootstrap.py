@@ -17,11 +17,13 @@ from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.member_reader import SqlMemberReader
 from tgexchange.adapters.db.migrate import current_revision, head_revision, upgrade
+from tgexchange.adapters.db.notifications import SqlOutbox
 from tgexchange.adapters.db.rollup import update_rollups
 from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
 from tgexchange.adapters.db.unit_of_work import EventHandler, SqlAlchemyUnitOfWork, make_session_factory
 from tgexchange.adapters.notifications import LogNotifier
 from tgexchange.config import ConfigurationError, Settings
+from tgexchange.services.notifications import record_notices
 from tgexchange.services.ports import (
     Clock,
     CommentReader,
@@ -29,6 +31,7 @@ from tgexchange.services.ports import (
     DashboardReader,
     MemberReader,
     Notifier,
+    Outbox,
     QualityGate,
 )
 
@@ -58,6 +61,15 @@ class Storage:
     def member_reader(self) -> MemberReader:
         return SqlMemberReader(self.engine)
 
+    @cached_property
+    def outbox(self) -> Outbox:
+        return SqlOutbox(self.engine)
+
+    def without_notices(self) -> Storage:
+        """The same database, writing no notices: for simulated members, whom nobody can tell."""
+        handlers = [h for h in self.in_transaction_handlers if h is not record_notices]
+        return Storage(engine=self.engine, session_factory=self.session_factory, in_transaction_handlers=handlers)
+
     def is_at_head(self) -> bool:
         """Whether the database answers and its schema is at the latest migration. Raises the
         driver's error when the database cannot be reached."""
@@ -66,9 +78,12 @@ class Storage:
 
 def storage_on(engine: Engine) -> Storage:
     """Storage on a ready engine, with the in-transaction handlers every writer must run: the
-    dashboard rollups change in the same transaction as the task transitions they count."""
+    dashboard rollups change in the same transaction as the task transitions they count, and the
+    notices announcing a decision are written to the outbox with it."""
     return Storage(
-        engine=engine, session_factory=make_session_factory(engine), in_transaction_handlers=[update_rollups]
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        in_transaction_handlers=[update_rollups, record_notices],
     )
 
 

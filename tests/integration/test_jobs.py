@@ -15,6 +15,7 @@ from tests.settings import settings_of
 from tests.world import World
 from tgexchange.bootstrap import Container
 from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.ports import DeliveryOutcome
 from tgexchange.worker.breaker_store import HueyBreakerStore
 from tgexchange.worker.jobs import Jobs, LookAhead, register_jobs
 from tgexchange.worker.locks import ExpiringLock
@@ -84,6 +85,32 @@ def test_the_verification_job_verifies_and_tells_both_members(
     assert world.task_row(task.id).status is TaskStatus.VERIFIED
     assert notifier.kinds_for(giver.id) == ["task_verified"]
     assert notifier.kinds_for(owner.id) == ["feedback_received"]
+
+
+def test_notices_a_job_could_not_deliver_are_delivered_by_the_periodic_job(
+    world: World, jobs: Jobs, notifier: RecordingNotifier
+) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+    notifier.outcomes = [DeliveryOutcome.RETRY, DeliveryOutcome.RETRY]  # Telegram is down
+
+    jobs.enqueue_verification(submission.id)
+    run_due(jobs, world.clock, minutes=2)
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
+    assert notifier.notices == []
+    assert jobs.huey.execute(jobs.deliver_notices.s())["sent"] == 0  # not due again yet
+
+    world.clock.advance(minutes=1)
+    delivered = jobs.huey.execute(jobs.deliver_notices.s())
+
+    assert delivered["sent"] == 2
+    assert notifier.kinds_for(giver.id) == ["task_verified"]
+    assert notifier.kinds_for(owner.id) == ["feedback_received"]
+    assert world.storage.outbox.count_open() == 0
 
 
 def test_a_job_for_a_submission_with_nothing_waiting_reads_no_platform(world: World, jobs: Jobs) -> None:

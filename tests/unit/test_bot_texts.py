@@ -43,7 +43,8 @@ def notice_kinds(world: World) -> set[str]:
             continue
         events.append(cls(**{f.name: values[f.name] for f in fields(cls)}))
     assert any(isinstance(e, SubmissionCancelled) for e in events)
-    return {notice.kind for notice in notices_for(events, world.uow())}
+    with world.uow() as uow:
+        return {notice.kind for notice in notices_for(events, uow)}
 
 
 @pytest.mark.parametrize("language", SUPPORTED)

@@ -30,7 +30,7 @@ from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
 from tgexchange.services import review, sweep, verification
 from tgexchange.services import task as task_service
-from tgexchange.services.notifications import deliver
+from tgexchange.services.notifications import deliver_notices
 
 GOOD = "The intro hook is strong but the middle drags, trim the second example and add chapters please"
 POLICY = VerificationPolicy()
@@ -303,7 +303,7 @@ def test_on_tiktok_the_pasted_text_goes_to_the_owner_once_it_passes_the_gate(
     assert stored.review_stage is ReviewStage.OWNER
     assert ("read_comments", submission.content_id) not in world.platform.calls
     notifier = RecordingNotifier()
-    deliver(uow.take_events(), world.uow(), notifier)
+    deliver_notices(world.storage.outbox, notifier, now=world.now, ids=uow.take_notices())
     assert notifier.kinds_for(owner.id) == ["confirm_feedback"]
     assert notifier.notices[0].params["text"] == GOOD
 
@@ -347,7 +347,7 @@ def test_a_denial_can_be_disputed_and_an_admin_decides(world: World, gate: FakeQ
     uow = world.uow()
     review.dispute_denial(uow, giver_member_id=giver.id, task_id=task.id, now=world.now)
     notifier = RecordingNotifier()
-    deliver(uow.take_events(), world.uow(), notifier)
+    deliver_notices(world.storage.outbox, notifier, now=world.now, ids=uow.take_notices())
     assert notifier.kinds_for(admin.id) == ["dispute_opened"]
 
     with pytest.raises(NotAnAdmin):

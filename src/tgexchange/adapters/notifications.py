@@ -1,16 +1,17 @@
-"""Notifiers for when no Telegram bot is configured: notices go to the structured log."""
+"""The notifier for when no Telegram bot is configured: notices go to the structured log."""
 
 from __future__ import annotations
 
 import structlog
 
-from tgexchange.services.ports import Notice
+from tgexchange.services.ports import DeliveryOutcome, Notice
 
 log = structlog.get_logger("tgexchange.notice")
 
 
 class LogNotifier:
-    def notify(self, notice: Notice) -> None:
+    def deliver(self, notice: Notice) -> DeliveryOutcome:
         log.info(
             "notice", member_id=notice.member_id, kind=notice.kind, **{k: str(v) for k, v in notice.params.items()}
         )
+        return DeliveryOutcome.SENT

@@ -11,12 +11,10 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
-    Chat,
     LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -50,7 +48,7 @@ from tgexchange.bot.handlers import (
 from tgexchange.bot.notifications import BotNotifier
 from tgexchange.bot.ordering import PerSenderUpdateProcessor
 from tgexchange.bot.refusals import Handler
-from tgexchange.bot.replies import answer, reply
+from tgexchange.bot.replies import answer, apologise, reply
 from tgexchange.bot.runtime import RUNTIME_KEY, Context, Runtime, runtime
 from tgexchange.bot.texts import SUPPORTED, Texts
 from tgexchange.services.ports import VerificationQueue
@@ -220,15 +218,8 @@ async def on_error(update: object, context: Context) -> None:
             "callback_data": update.callback_query.data if update.callback_query else None,
         }
     log.error("handler_failed", error=repr(context.error), exc_info=context.error, **who)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    rt = runtime(context)
-    try:
-        await answer(update)
-        if update.effective_chat.type == Chat.PRIVATE or update.callback_query is None:
-            await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "apology"))
-    except TelegramError as error:
-        log.warning("apology_not_sent", error=str(error), **who)
+    if isinstance(update, Update):
+        await apologise(update, context)
 
 
 async def start_bot(application: App) -> None:

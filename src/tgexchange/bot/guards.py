@@ -7,7 +7,7 @@ from telegram import Chat, ChatMember, Update
 from telegram.ext import ApplicationHandlerStop
 
 from tgexchange.bot.ordering import sender_key
-from tgexchange.bot.replies import reply
+from tgexchange.bot.replies import apologise, reply
 from tgexchange.bot.runtime import MAX_INPUT_CHARS, Context, runtime
 
 log = structlog.get_logger("tgexchange.bot")
@@ -42,7 +42,15 @@ async def drop_redelivered(update: Update, context: Context) -> None:
     if not is_actionable(update):
         raise ApplicationHandlerStop
     rt = runtime(context)
-    if not await rt.run(rt.container.update_log.claim, update.update_id, now=rt.now()):
+    try:
+        claimed = await rt.run(rt.container.update_log.claim, update.update_id, now=rt.now())
+    except Exception:
+        # Storage is down: nothing can be done for this update. One apology, and no later
+        # handler runs (each would fail on storage too, and apologise again).
+        log.exception("update_claim_failed", update_id=update.update_id)
+        await apologise(update, context)
+        raise ApplicationHandlerStop from None
+    if not claimed:
         log.info("update_redelivered", update_id=update.update_id)
         raise ApplicationHandlerStop
 

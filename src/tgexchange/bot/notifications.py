@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import structlog
 from telegram import Bot, LinkPreviewOptions
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from tgexchange.bot import directory, keyboards
 from tgexchange.bot.keyboards import Keyboard, to_json, to_markup
@@ -31,7 +31,7 @@ from tgexchange.bot.texts import MAX_TITLE, Texts, short
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
 from tgexchange.services.community import MoveResult
-from tgexchange.services.ports import Notice, UnitOfWork
+from tgexchange.services.ports import DeliveryOutcome, Notice, UnitOfWork
 
 log = structlog.get_logger("tgexchange.bot.notifications")
 
@@ -133,8 +133,8 @@ def follow_group(
     return moved
 
 
-async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> bool:
-    """Sends one rendered message; False (logged) when Telegram refuses it. With ``uow``, a
+async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> DeliveryOutcome:
+    """Sends one rendered message and says how it went (logged unless sent). With ``uow``, a
     group that became a supergroup is followed (see follow_group) and the message resent there."""
     try:
         await bot.send_message(
@@ -146,29 +146,44 @@ async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> b
     except ChatMigrated as error:
         if uow is None:
             log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
-            return False
+            return DeliveryOutcome.UNREACHABLE
         new_chat_id = int(error.new_chat_id)
         await asyncio.to_thread(follow_group, uow, outgoing.chat_id, new_chat_id, noticed_by="send")
         return await send(bot, replace(outgoing, chat_id=new_chat_id))  # no uow: at most one hop
-    except Forbidden as error:
+    except (Forbidden, BadRequest) as error:
+        # Blocked, left, chat gone, or a message Telegram will never take: trying again cannot help.
         log.info("notice_unreachable", chat_id=outgoing.chat_id, error=str(error))
-        return False
-    except TelegramError as error:
+        return DeliveryOutcome.UNREACHABLE
+    except TelegramError as error:  # network errors, timeouts, flood waits beyond the limiter's
         log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
-        return False
-    return True
+        return DeliveryOutcome.RETRY
+    return DeliveryOutcome.SENT
+
+
+async def send_all(bot: Bot, messages: list[Outgoing], uow: UowFactory | None = None) -> DeliveryOutcome:
+    """The messages of one notice: the first goes to the member and decides the outcome; the rest
+    (a note in the group) are sent as well as they can be, and never sent again on a retry."""
+    if not messages:
+        return DeliveryOutcome.UNREACHABLE  # the member, or what the notice is about, is gone
+    outcome = await send(bot, messages[0], uow)
+    if outcome is DeliveryOutcome.SENT:
+        for extra in messages[1:]:
+            await send(bot, extra, uow)
+    return outcome
 
 
 class BotNotifier:
-    """Renders in the caller's thread (it reads storage) and hands the sending to the bot's event
-    loop, without waiting: a verification job never stalls on Telegram."""
+    """Delivers through the running bot: renders in the caller's thread (it reads storage), sends
+    on the bot's event loop and waits for the answer there. Called from job threads, never from
+    the event loop itself."""
 
-    def __init__(self, bot: Bot, texts: Texts, uow: UowFactory) -> None:
+    def __init__(self, bot: Bot, texts: Texts, uow: UowFactory, *, timeout_s: float = 60.0) -> None:
         self._bot = bot
         self._texts = texts
         self._uow = uow
+        self._timeout_s = timeout_s
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: set[Future[bool]] = set()
+        self._pending: set[Future[DeliveryOutcome]] = set()
         self._lock = threading.Lock()
 
     @property
@@ -181,23 +196,28 @@ class BotNotifier:
     def render(self, notice: Notice) -> list[Outgoing]:
         return render_notice(self._texts, self._uow, notice)
 
-    def notify(self, notice: Notice) -> None:
+    def deliver(self, notice: Notice) -> DeliveryOutcome:
         loop = self._loop
         if loop is None or loop.is_closed():
-            log.warning("notice_dropped_bot_not_running", member_id=notice.member_id, kind=notice.kind)
-            return
-        for outgoing in self.render(notice):
-            future = asyncio.run_coroutine_threadsafe(send(self._bot, outgoing, self._uow), loop)
-            with self._lock:
-                self._pending.add(future)
-            future.add_done_callback(self._done)
+            log.warning("notice_waits_bot_not_running", member_id=notice.member_id, kind=notice.kind)
+            return DeliveryOutcome.RETRY  # it stays in the outbox
+        messages = self.render(notice)
+        future = asyncio.run_coroutine_threadsafe(send_all(self._bot, messages, self._uow), loop)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        try:
+            return future.result(timeout=self._timeout_s)
+        except TimeoutError:
+            log.warning("notice_send_timed_out", member_id=notice.member_id, kind=notice.kind)
+            return DeliveryOutcome.RETRY
 
-    def _done(self, future: Future[bool]) -> None:
+    def _done(self, future: Future[DeliveryOutcome]) -> None:
         with self._lock:
             self._pending.discard(future)
 
     async def drain(self, timeout_s: float = 10.0) -> None:
-        """Waits for notices handed to the loop (on shutdown, and in tests)."""
+        """Waits for sends still on the loop (on shutdown, and in tests)."""
         with self._lock:
             pending = list(self._pending)
         if pending:
@@ -240,7 +260,8 @@ class SendPacer:
 
 class TelegramNotifier:
     """sendMessage over the Bot API, synchronous (job threads call it). Retries what Telegram asks
-    to retry (429 with retry_after, server errors, network errors) a few times, then logs."""
+    to retry (429 with retry_after, server errors, network errors) a few times, then says so (the
+    notice stays in the outbox for a later attempt)."""
 
     def __init__(
         self,
@@ -262,16 +283,17 @@ class TelegramNotifier:
         self._max_attempts = max_attempts
         self._sleep = sleep
 
-    def notify(self, notice: Notice) -> None:
-        try:
-            messages = render_notice(self._texts, self._uow, notice)
-        except Exception:
-            log.exception("notice_render_failed", member_id=notice.member_id, kind=notice.kind)
-            return
-        for outgoing in messages:
-            self.send(outgoing)
+    def deliver(self, notice: Notice) -> DeliveryOutcome:
+        messages = render_notice(self._texts, self._uow, notice)
+        if not messages:
+            return DeliveryOutcome.UNREACHABLE
+        outcome = self.send(messages[0])
+        if outcome is DeliveryOutcome.SENT:
+            for extra in messages[1:]:
+                self.send(extra)
+        return outcome
 
-    def send(self, outgoing: Outgoing) -> bool:
+    def send(self, outgoing: Outgoing) -> DeliveryOutcome:
         payload: dict[str, Any] = {
             "chat_id": outgoing.chat_id,
             "text": outgoing.text,
@@ -294,7 +316,7 @@ class TelegramNotifier:
                 continue
             body = _json(response)
             if response.status_code == 200 and body.get("ok"):
-                return True
+                return DeliveryOutcome.SENT
             if response.status_code == 429:
                 retry_after = float(body.get("parameters", {}).get("retry_after", 1))
                 log.info("telegram_rate_limited", retry_after_s=retry_after, chat_id=outgoing.chat_id)
@@ -316,9 +338,9 @@ class TelegramNotifier:
                 status=response.status_code,
                 error=body.get("description"),
             )
-            return False
+            return DeliveryOutcome.UNREACHABLE
         log.warning("notice_not_sent", chat_id=outgoing.chat_id, attempts=self._max_attempts)
-        return False
+        return DeliveryOutcome.RETRY
 
     def close(self) -> None:
         self._client.close()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 
+import structlog
 from telegram import Chat, Message, ReplyParameters, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from tgexchange.bot.keyboards import Keyboard, to_markup
 from tgexchange.bot.notifications import NO_PREVIEW
-from tgexchange.bot.runtime import Context
+from tgexchange.bot.runtime import Context, runtime
+
+log = structlog.get_logger("tgexchange.bot")
 
 
 async def reply(update: Update, context: Context, text: str, keyboard: Keyboard | None = None) -> Message | None:
@@ -47,3 +50,17 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     if query is not None:
         with contextlib.suppress(BadRequest):  # too old to answer: there is no spinner to stop
             await query.answer(text[:190] if text else None, show_alert=alert)
+
+
+async def apologise(update: Update, context: Context) -> None:
+    """The short apology for a failure on our side: in a private chat, or for a command (a pressed
+    button in a group only gets its spinner stopped)."""
+    if update.effective_chat is None:
+        return
+    rt = runtime(context)
+    try:
+        await answer(update)
+        if update.effective_chat.type == Chat.PRIVATE or update.callback_query is None:
+            await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "apology"))
+    except TelegramError as error:
+        log.warning("apology_not_sent", error=str(error), update_id=update.update_id)

@@ -21,12 +21,14 @@ from telegram.ext import ContextTypes
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
-from tgexchange.bot.notifications import BotNotifier, Outgoing, send
+from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
-from tgexchange.services.notifications import notices_for
-from tgexchange.services.ports import UnitOfWork, VerificationQueue
+from tgexchange.domain.task import Task
+from tgexchange.services import task as task_service
+from tgexchange.services.notifications import HOLD, is_for_actor, settle_delivery
+from tgexchange.services.ports import DeliveryOutcome, UnitOfWork, VerificationQueue
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,8 +42,6 @@ ADMIN_CACHE_S = 60.0
 # Memberships change rarely (joining, a language switch); this process forgets them after this
 # long, or at once when it makes the change itself. Bans and pauses are checked by the use cases.
 MEMBERSHIP_CACHE_S = 30.0
-# Notices the actor gets anyway in the reply to what they did; only a completion is worth both.
-_ALSO_TO_ACTOR = frozenset({"submission_completed"})
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -162,19 +162,38 @@ class Runtime:
         return threading.Lock() if self.container.storage.engine.dialect.name == "sqlite" else None
 
     async def deliver(self, uow: UnitOfWork, *, actor_member_id: int | None = None) -> None:
-        """Sends the notices for what the last use case on ``uow`` did, awaiting each send so a
-        handler finishes only once everyone concerned was told."""
-        events = uow.take_events()
-        if not events:
+        """Delivers the notices the last use case on ``uow`` wrote to the outbox, awaiting each
+        send so a handler finishes only once everyone concerned was told. What fails stays in the
+        outbox for the delivery job; the actor is not told what their own answer says."""
+        ids = uow.take_notices()
+        if not ids:
             return
-        notices = await self.run(notices_for, events, self.uow())
-        for notice in notices:
-            if notice.member_id == actor_member_id and notice.kind not in _ALSO_TO_ACTOR:
+        outbox = self.container.storage.outbox
+        now = self.now()
+        for pending in await self.run(outbox.claim, now=now, hold_until=now + HOLD, ids=ids):
+            if is_for_actor(pending.notice, actor_member_id):
+                await self.run(outbox.close, pending.id, outcome="skipped", now=now)
                 continue
-            for outgoing in await self.run(self.notifier.render, notice):
-                await self.send(outgoing)
+            try:
+                messages = await self.run(self.notifier.render, pending.notice)
+            except Exception:  # left to a later attempt rather than lost
+                log.exception("notice_render_failed", notice_id=pending.id, kind=pending.notice.kind)
+                outcome = DeliveryOutcome.RETRY
+            else:
+                outcome = await send_all(self.notifier_bot, messages, self.container.storage.uow)
+            await self.run(settle_delivery, outbox, pending, outcome, now=self.now())
 
-    async def send(self, outgoing: Outgoing) -> bool:
+    async def request_verification(self, task: Task) -> None:
+        """Queues verification of a task just marked done. A queue that cannot be reached is no
+        reason to tell the member to try again (their Done is recorded): the sweeper is asked to
+        pick the task up on its next round instead."""
+        try:
+            self.queue.enqueue_verification(task.submission_id)
+        except Exception:
+            log.exception("verification_not_queued", task_id=task.id, submission_id=task.submission_id)
+            await self.run(task_service.check_soon, self.uow(), task_id=task.id, now=self.now())
+
+    async def send(self, outgoing: Outgoing) -> DeliveryOutcome:
         return await send(self.notifier_bot, outgoing, self.container.storage.uow)
 
     @property

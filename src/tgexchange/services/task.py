@@ -87,6 +87,17 @@ def mark_task_done(
 
 
 @retry_on_conflict()
+def check_soon(uow: UnitOfWork, *, task_id: int, now: datetime) -> None:
+    """Asks the sweeper to look at a task waiting for verification on its next round: for when
+    the verification job could not be queued (the queue is unreachable)."""
+    with uow:
+        task = get_task(uow, task_id, for_update=True)
+        if task.next_check_at is not None:
+            task.next_check_at = min(task.next_check_at, now - VerificationPolicy().sweep_slack)
+            uow.commit()
+
+
+@retry_on_conflict()
 def skip_task(uow: UnitOfWork, *, member_id: int, task_id: int, now: datetime) -> Task:
     """Gives the task back; its slot returns to the submission. Raises TaskNotFound, NotYourTask
     or IllegalTransition."""

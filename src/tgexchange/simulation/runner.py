@@ -115,7 +115,7 @@ class Simulation:
             raise ValueError("a simulation needs at least 2 members and 1 day")
         if not platforms or not 0.0 <= outage_rate < 1.0:
             raise ValueError("a simulation needs at least one platform and an outage rate in [0, 1)")
-        self.storage = storage
+        self.storage = storage.without_notices()  # simulated members cannot be told anything
         self.gate = gate
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)

@@ -21,7 +21,7 @@ from huey.exceptions import RateLimitExceeded, TaskLockedException
 from tgexchange.bootstrap import Container
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.lookup import get_submission
-from tgexchange.services.notifications import deliver
+from tgexchange.services.notifications import deliver_notices, prune_delivered
 from tgexchange.services.ports import Clock
 from tgexchange.services.sweep import sweep
 from tgexchange.services.verification import verify_submission
@@ -37,6 +37,7 @@ SWEEP_NOW_ATTEMPTS = int(SWEEP_LOCK_TTL_S / SWEEP_RETRY_S) + 2  # outlasts a dea
 LOCKED_RETRY_S = 5.0
 JOB_RETRIES = 5
 JOB_RETRY_DELAY_S = 30
+NOTICES_PER_RUN = 500
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Jobs:
     huey: Huey
     verify: TaskWrapper
     sweep: TaskWrapper
+    deliver_notices: TaskWrapper
     pacer: VerificationPacer
     clock: Clock
 
@@ -108,7 +110,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
             # Another worker is on this submission right now; its pass may predate our task.
             later(verify_submission_job, submission_id, token, seconds=LOCKED_RETRY_S)
             return {"deferred": 1}
-        deliver(uow.take_events(), container.storage.uow(), container.notifier)
+        deliver_now(container, uow.take_notices())
         if run.retry_in is not None:
             jobs.enqueue_verification(submission_id, delay_s=run.retry_in.total_seconds())
         log.info(
@@ -126,9 +128,33 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
     def enqueue(submission_id: int) -> None:  # ``jobs`` exists only once the sweeps are registered
         jobs.enqueue_verification(submission_id)
 
+    @huey.periodic_task(crontab(minute="*"), name="deliver_notices")
+    def deliver_notices_job() -> dict[str, int]:
+        """Every minute: notices their deciding process could not deliver (it crashed, Telegram
+        was down) once due, then closed ones older than a week are pruned."""
+        now = container.clock.now()
+        delivery = deliver_notices(container.storage.outbox, container.notifier, now=now, limit=NOTICES_PER_RUN)
+        pruned = prune_delivered(container.storage.outbox, now=now)
+        if delivery.sent or delivery.retrying or delivery.failed or delivery.unreachable:
+            log.info("notices_delivered", pruned=pruned, **vars(delivery))
+        return {**vars(delivery), "pruned": pruned}
+
     sweep_now_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
-    jobs = Jobs(huey=huey, verify=verify_submission_job, sweep=sweep_now_job, pacer=pacer, clock=container.clock)
+    jobs = Jobs(
+        huey=huey,
+        verify=verify_submission_job,
+        sweep=sweep_now_job,
+        deliver_notices=deliver_notices_job,
+        pacer=pacer,
+        clock=container.clock,
+    )
     return jobs
+
+
+def deliver_now(container: Container, notice_ids: list[int]) -> None:
+    """Delivers the notices a job's use case just committed; what fails waits in the outbox."""
+    if notice_ids:
+        deliver_notices(container.storage.outbox, container.notifier, now=container.clock.now(), ids=notice_ids)
 
 
 def _register_sweeps(
@@ -143,7 +169,7 @@ def _register_sweeps(
     def _sweep(*, after_restart: bool) -> dict[str, int]:
         uow = container.storage.uow()
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
-        deliver(uow.take_events(), container.storage.uow(), container.notifier)
+        deliver_now(container, uow.take_notices())
         for submission_id in result.to_verify:
             enqueue(submission_id)
         if after_restart:

@@ -22,7 +22,7 @@ from tgexchange.config import Settings
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.member import Member
-from tgexchange.services.notifications import deliver
+from tgexchange.services.notifications import deliver_notices
 from tgexchange.services.verification import VerificationRun, verify_submission
 
 
@@ -102,12 +102,25 @@ class BotHarness:
             run = verify_submission(
                 uow, self.world.platform, self.gate, submission_id=submission_id, now=self.world.clock.now()
             )
-            deliver(uow.take_events(), self.container.storage.uow(), self.container.notifier)
+            deliver_notices(
+                self.container.storage.outbox,
+                self.container.notifier,
+                now=self.world.clock.now(),
+                ids=uow.take_notices(),
+            )
             return run
 
         run = await asyncio.to_thread(job)
         await runtime_of(self.app).notifier.drain()
         return run
+
+    async def deliver_due(self, *, after_s: float) -> None:
+        """The periodic delivery job, ``after_s`` seconds from now, in a worker thread as Huey
+        runs it, through the container's notifier (the bot's)."""
+        self.world.clock.advance(seconds=after_s)
+        await asyncio.to_thread(
+            deliver_notices, self.container.storage.outbox, self.container.notifier, now=self.world.clock.now()
+        )
 
 
 def build_harness_app(

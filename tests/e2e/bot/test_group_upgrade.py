@@ -19,6 +19,7 @@ from tgexchange.bootstrap import Storage
 from tgexchange.bot.app import runtime_of, start_bot, stop_bot
 from tgexchange.bot.notifications import Outgoing
 from tgexchange.domain.community import Community
+from tgexchange.services.ports import DeliveryOutcome
 
 NEW_CHAT = -100_555_000_111
 OWNER = TgUser(4100, "Olga")
@@ -120,7 +121,7 @@ async def test_a_missed_upgrade_is_noticed_when_telegram_refuses_a_message_to_th
 
     delivered = await runtime_of(bot.app).send(Outgoing(old_chat, "Night timelapse got all its feedback 🎉"))
 
-    assert delivered
+    assert delivered is DeliveryOutcome.SENT
     assert [c.chat_id for c in bot.api.sent()] == [old_chat, NEW_CHAT]
     assert bot.api.last(NEW_CHAT).text == "Night timelapse got all its feedback 🎉"
     moved = on_chat(bot, NEW_CHAT)
@@ -140,7 +141,7 @@ async def test_a_refused_follow_still_delivers_the_message_to_the_group(bot: Bot
 
     delivered = await runtime_of(bot.app).send(Outgoing(community.telegram_chat_id, "hello"))
 
-    assert delivered  # the same people, in the chat Telegram named
+    assert delivered is DeliveryOutcome.SENT  # the same people, in the chat Telegram named
     assert [c.chat_id for c in bot.api.sent()] == [community.telegram_chat_id, NEW_CHAT]
     still = on_chat(bot, community.telegram_chat_id)
     assert still is not None

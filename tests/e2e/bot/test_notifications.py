@@ -12,7 +12,7 @@ from tests.fakes import FakeQualityGate
 from tests.world import World
 from tgexchange.bot.notifications import Outgoing, SendPacer, TelegramNotifier
 from tgexchange.domain.content import Platform
-from tgexchange.services.ports import Notice
+from tgexchange.services.ports import DeliveryOutcome, Notice
 from tgexchange.services.task import mark_task_done
 from tgexchange.services.verification import verify_submission
 
@@ -59,9 +59,10 @@ def test_an_owner_is_asked_to_confirm_with_buttons_in_their_language(world: Worl
     mark_task_done(world.uow(), member_id=giver.id, task_id=task.id, now=world.now, feedback_text="a " * 20)
     verify_submission(world.uow(), world.platform, FakeQualityGate(), submission_id=submission.id, now=world.now)
     telegram, sleeps = Telegram(), list[float]()
-    notifier(world, telegram, sleeps).notify(
+    outcome = notifier(world, telegram, sleeps).deliver(
         Notice(owner.id, "confirm_feedback", {"task_id": task.id, "submission_id": submission.id, "text": "<b>hi</b>"})
     )
+    assert outcome is DeliveryOutcome.SENT
     (sent,) = telegram.requests
     assert telegram.urls == ["http://api.test/bot123:abc/sendMessage"]
     assert sent["chat_id"] == owner.telegram_user_id
@@ -80,7 +81,10 @@ def test_a_rate_limited_send_waits_as_told_and_retries(world: World) -> None:
     sleeps: list[float] = []
     owner = world.member(community)
     submission = world.submission(owner, wanted=1)
-    notifier(world, telegram, sleeps).notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
+    outcome = notifier(world, telegram, sleeps).deliver(
+        Notice(member.id, "feedback_received", {"submission_id": submission.id})
+    )
+    assert outcome is DeliveryOutcome.SENT
     assert len(telegram.requests) == 2
     assert 7.0 in sleeps
 
@@ -93,7 +97,10 @@ def test_a_member_who_blocked_the_bot_is_skipped_without_raising(world: World) -
     telegram = Telegram(
         (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
     )
-    notifier(world, telegram, []).notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
+    outcome = notifier(world, telegram, []).deliver(
+        Notice(member.id, "feedback_received", {"submission_id": submission.id})
+    )
+    assert outcome is DeliveryOutcome.UNREACHABLE
     assert len(telegram.requests) == 1  # not retried: it cannot help
 
 
@@ -119,14 +126,17 @@ def test_server_errors_and_network_errors_are_retried_then_given_up(world: World
         max_attempts=3,
         sleep=sleeps.append,
     )
-    sender.notify(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
+    outcome = sender.deliver(Notice(member.id, "feedback_received", {"submission_id": submission.id}))
+    assert outcome is DeliveryOutcome.RETRY  # the notice stays in the outbox for a later attempt
     assert len(calls) == 3
     sender.close()
 
 
 def test_a_notice_for_a_member_who_no_longer_exists_sends_nothing(world: World) -> None:
     telegram = Telegram()
-    notifier(world, telegram, []).notify(Notice(999, "task_expired", {"task_id": 1}))
+    assert notifier(world, telegram, []).deliver(Notice(999, "task_expired", {"task_id": 1})) is (
+        DeliveryOutcome.UNREACHABLE
+    )
     assert telegram.requests == []
 
 
@@ -161,7 +171,7 @@ def test_a_group_that_became_a_supergroup_is_followed_and_the_message_resent(wor
 
     sent = notifier(world, telegram, []).send(Outgoing(community.telegram_chat_id, "Night timelapse is complete"))
 
-    assert sent
+    assert sent is DeliveryOutcome.SENT
     assert [r["chat_id"] for r in telegram.requests] == [community.telegram_chat_id, new_chat]
     with world.uow() as uow:
         moved = uow.communities.find_by_chat(new_chat)
@@ -176,7 +186,7 @@ def test_an_upgraded_chat_without_a_community_still_gets_the_message_once(world:
     telegram = Telegram((400, upgraded), (400, {**upgraded, "parameters": {"migrate_to_chat_id": -1}}))
     before = world.snapshot()
 
-    assert not notifier(world, telegram, []).send(Outgoing(-4242, "hello"))
+    assert notifier(world, telegram, []).send(Outgoing(-4242, "hello")) is DeliveryOutcome.UNREACHABLE
     assert [r["chat_id"] for r in telegram.requests] == [-4242, new_chat]  # one hop, never a chase
     assert world.snapshot() == before
 
@@ -189,5 +199,6 @@ def test_an_upgrade_answer_after_retries_is_still_resent(world: World) -> None:
     upgraded = {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": new_chat}}
     telegram = Telegram((429, flood), (429, flood), (429, flood), (400, upgraded))
 
-    assert notifier(world, telegram, []).send(Outgoing(community.telegram_chat_id, "Night timelapse is complete"))
+    sent = notifier(world, telegram, []).send(Outgoing(community.telegram_chat_id, "Night timelapse is complete"))
+    assert sent is DeliveryOutcome.SENT
     assert [r["chat_id"] for r in telegram.requests] == [community.telegram_chat_id] * 4 + [new_chat]

@@ -269,3 +269,23 @@ async def test_a_forged_settings_or_community_button_does_nothing(bot: BotHarnes
     before.pop("bot_updates")
     assert after == before
     assert not any("went wrong" in call.text for call in bot.api.sent())
+
+
+async def test_storage_down_at_the_redelivery_guard_means_one_apology_and_nothing_else(
+    bot: BotHarness, community: Community, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, alice = await bot.member(community, "Alice")
+    bot.api.clear()
+
+    def down(*_args: object, **_kwargs: object) -> bool:
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr(bot.container.update_log, "claim", down)
+    await bot.feed(bot.updates.private(alice, "/balance"))
+
+    texts = bot.api.texts(alice.id)
+    assert len(texts) == 1
+    assert "Sorry, something went wrong on my side" in texts[0]
+    logged = capsys.readouterr().out
+    assert "update_claim_failed" in logged
+    assert "handler_failed" not in logged  # no later handler ran

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import TaskStatus
+from tgexchange.services.sweep import sweep
 
 VIDEO_ID = "Xk3mRv9TqLw"
 GOOD = "The colour grade in the second half is lovely, but the voice is too quiet under the music at 2:10."
@@ -184,3 +187,54 @@ async def test_only_a_current_admin_can_settle_a_dispute(bot: BotHarness, commun
     assert "only the group's admins" in refused.text
     assert bot.world.balance(giver) == 30
     assert not bot.find_member(community, former).is_admin
+
+
+async def test_a_notice_telegram_failed_to_take_is_delivered_by_the_delivery_job(
+    bot: BotHarness, community: Community
+) -> None:
+    _owner, olga = await submitted(bot, community, platform=Platform.TIKTOK)
+    giver, gus = await bot.member(community, "Gus", link=Platform.TIKTOK)
+    await bot.press(gus, await bot.say(gus, "/task"), "td:")
+    await bot.say(gus, GOOD)
+    await bot.verify(bot.queue.submission_ids[-1])
+    question = bot.api.last(olga.id)
+    bot.api.fail["sendMessage"] = (502, "Bad Gateway")  # Telegram is down for sends a moment
+    bot.api.clear()
+
+    confirmed = await bot.press(olga, question, "or:")  # the owner's answer is an edit: it goes through
+
+    assert "Confirmed" in confirmed.text
+    assert bot.world.balance(giver) == 40
+    assert [c.chat_id for c in bot.api.sent()] == [gus.id]  # tried, refused
+    assert bot.container.storage.outbox.count_open() == 1
+    del bot.api.fail["sendMessage"]
+
+    await bot.deliver_due(after_s=60)
+
+    assert "was verified: <b>+10</b> credits" in bot.api.last(gus.id).text
+    assert bot.container.storage.outbox.count_open() == 0
+    await bot.deliver_due(after_s=3600)
+    assert len(bot.api.sent(gus.id)) == 2  # the failed try and the delivery, never a third
+
+
+async def test_done_is_confirmed_even_when_the_queue_is_down_and_the_sweeper_picks_it_up(
+    bot: BotHarness, community: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, _ = await submitted(bot, community)
+    giver, gus = await bot.member(community, "Gus")
+    card = await bot.say(gus, "/task")
+
+    def down(submission_id: int, *, delay_s: float = 0.0) -> None:
+        raise ConnectionError(f"redis unreachable for {submission_id} ({delay_s})")
+
+    monkeypatch.setattr(bot.queue, "enqueue_verification", down)
+    done = await bot.press(gus, card, "td:")
+
+    assert "I will check the public comments" in done.text  # the usual confirmation
+    assert "went wrong" not in "".join(bot.api.texts(gus.id))
+    with bot.world.uow() as uow:
+        (task,) = uow.tasks.list_for_giver(giver.id, statuses=frozenset(TaskStatus))
+    assert task.status is TaskStatus.SUBMITTED
+    swept = sweep(bot.world.uow(), now=bot.world.now)
+    assert swept.to_verify == [task.submission_id]  # the sweeper's next round re-queues it
+    assert owner.id != giver.id

@@ -238,6 +238,25 @@ bot_updates = sa.Table(
 )
 sa.Index("ix_bot_updates_received_at", bot_updates.c.received_at)
 
+# The outbox (adapters/db/notifications.py): notices written in the transaction of the decision
+# they announce, delivered afterwards and marked, so a crash or a Telegram outage loses none.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_until", UTCDateTime),  # a sender holds it until then (a crashed one lets go)
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("closed_at", UTCDateTime),
+    sa.Column("outcome", sa.String(20)),  # sent, unreachable, skipped, failed
+    sa.Column("last_error", sa.String(300)),
+)
+sa.Index("ix_outbox_due", outbox.c.closed_at, outbox.c.next_attempt_at)
+
 # Dashboard rollups (adapters/db/rollup.py): counters kept current in the same transaction as each
 # task transition, so the dashboard reads a few hundred rows however long the history grows.
 # Every counter starts at 0 and only ever grows by atomic increments.

@@ -21,6 +21,7 @@ from tgexchange.adapters.db.failures import SqlFailureRepository
 from tgexchange.adapters.db.ledger import SqlLedgerRepository
 from tgexchange.adapters.db.mapping import start_mappers
 from tgexchange.adapters.db.member import SqlMemberRepository
+from tgexchange.adapters.db.notifications import SqlNoticeRepository
 from tgexchange.adapters.db.stats import SqlStatsRepository
 from tgexchange.adapters.db.submission import SqlSubmissionRepository
 from tgexchange.adapters.db.task import SqlTaskRepository
@@ -68,6 +69,7 @@ class SqlAlchemyUnitOfWork:
         self._session_factory = session_factory
         self._in_transaction_handlers = in_transaction_handlers or []
         self._committed_events: list[Event] = []
+        self._committed_notices: list[int] = []
         self._session: Session | None = None
 
     @property
@@ -92,6 +94,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditRepository(session)
         self.failures = SqlFailureRepository(session)
         self.login_links = SqlLoginLinkRepository(session)
+        self.notices = SqlNoticeRepository(session)
         return self
 
     def __exit__(
@@ -119,13 +122,20 @@ class SqlAlchemyUnitOfWork:
             handler(events, self)
         self._guarded(session.commit)
         self._committed_events.extend(events)
+        self._committed_notices.extend(self.notices.added)
+        self.notices.added.clear()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.notices.added.clear()
 
     def take_events(self) -> list[Event]:
         events, self._committed_events = self._committed_events, []
         return events
+
+    def take_notices(self) -> list[int]:
+        notices, self._committed_notices = self._committed_notices, []
+        return notices
 
     def _collect_events(self) -> list[Event]:
         events: list[Event] = []

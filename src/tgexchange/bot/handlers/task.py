@@ -120,7 +120,7 @@ async def done(update: Update, context: Context) -> None:
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return
-    rt.queue.enqueue_verification(marked.submission_id)
+    await rt.request_verification(marked)
     await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"))
 
 
@@ -162,7 +162,7 @@ async def feedback_text(update: Update, context: Context, member: Member, task_i
         raise
     if context.user_data is not None:
         context.user_data.pop(AWAITING_TEXT_FOR, None)
-    rt.queue.enqueue_verification(marked.submission_id)
+    await rt.request_verification(marked)
     await reply(update, context, rt.texts.get(member.language, "task-done-owner"))
 
 

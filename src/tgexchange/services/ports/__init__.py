@@ -27,8 +27,12 @@ from tgexchange.services.ports.member_reader import (
     TaskLine,
 )
 from tgexchange.services.ports.notifications import (
+    DeliveryOutcome,
     Notice,
+    NoticeRepository,
     Notifier,
+    Outbox,
+    PendingNotice,
 )
 from tgexchange.services.ports.platforms import (
     CommentReader,
@@ -66,6 +70,7 @@ __all__ = [
     "ContentReader",
     "DashboardReader",
     "DayCount",
+    "DeliveryOutcome",
     "FailureCount",
     "FailureRepository",
     "FailureRow",
@@ -77,7 +82,10 @@ __all__ = [
     "MemberRepository",
     "MemberRow",
     "Notice",
+    "NoticeRepository",
     "Notifier",
+    "Outbox",
+    "PendingNotice",
     "PlatformCounts",
     "ProofRepository",
     "QualityGate",

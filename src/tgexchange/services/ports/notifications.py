@@ -1,8 +1,11 @@
-"""Telling a member something: the notice and who delivers it."""
+"""Telling a member something: the notice, the outbox it waits in, and who delivers it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 
@@ -15,7 +18,55 @@ class Notice:
     params: dict[str, object]
 
 
+class DeliveryOutcome(StrEnum):
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # blocked the bot, left, the chat is gone: trying again cannot help
+    RETRY = "retry"  # Telegram or the network failed for now
+
+
+@dataclass(frozen=True, slots=True)
+class PendingNotice:
+    id: int
+    notice: Notice
+    attempts: int  # this one included
+
+
+class NoticeRepository(Protocol):
+    """The outbox as seen from inside a unit of work: notices are written with the decision."""
+
+    def add(self, notice: Notice, *, now: datetime, deliver_after: datetime) -> None:
+        """Adds the notice to the outbox; once committed, ``take_notices`` of the unit of work
+        returns its id."""
+        ...
+
+
+class Outbox(Protocol):
+    """The outbox as senders see it. Each call is its own short transaction."""
+
+    def claim(
+        self, *, now: datetime, hold_until: datetime, ids: Sequence[int] | None = None, limit: int = 100
+    ) -> list[PendingNotice]:
+        """Takes open notices no other sender holds, counts an attempt on each and holds them until
+        ``hold_until`` (a sender that crashes lets go then): those of ``ids`` whatever their next
+        attempt time, or, without ids, those due at ``now``, oldest first. Of two senders
+        claiming one notice, one gets it."""
+        ...
+
+    def close(self, notice_id: int, *, outcome: str, now: datetime, error: str | None = None) -> None: ...
+
+    def retry_at(self, notice_id: int, *, at: datetime, error: str | None = None) -> None:
+        """Lets go of the notice until ``at``."""
+        ...
+
+    def prune(self, *, closed_before: datetime) -> int:
+        """Deletes notices closed before then; returns how many."""
+        ...
+
+    def count_open(self) -> int: ...
+
+
 class Notifier(Protocol):
-    def notify(self, notice: Notice) -> None:
-        """Delivers or queues the notice; never raises for a member who cannot be reached."""
+    def deliver(self, notice: Notice) -> DeliveryOutcome:
+        """Sends the notice now (blocking) and says how it went; never raises for a member who
+        cannot be reached."""
         ...

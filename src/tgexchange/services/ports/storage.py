@@ -19,6 +19,7 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.ports.notifications import NoticeRepository
 
 
 class CommunityRepository(Protocol):
@@ -218,6 +219,8 @@ class UnitOfWork(Protocol):
     def failures(self) -> FailureRepository: ...
     @property
     def login_links(self) -> LoginLinkRepository: ...
+    @property
+    def notices(self) -> NoticeRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -228,4 +231,8 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
     def take_events(self) -> list[Event]:
         """Events of committed work, oldest first, each returned once."""
+        ...
+
+    def take_notices(self) -> list[int]:
+        """Outbox ids of the notices committed work wrote, each returned once."""
         ...
