@@ -14,7 +14,9 @@ import typer
 from typer.testing import CliRunner
 
 from tgexchange.adapters.platforms import short_links
+from tgexchange.bot.texts import Texts, plain
 from tgexchange.cli.url import url
+from tgexchange.domain.errors import ShortLinkNeedsLookup, UnsupportedLink
 
 CLI = [sys.executable, "-m", "tgexchange.cli", "url"]
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
@@ -116,6 +118,18 @@ def test_the_table_shows_the_canonical_url_and_the_reason_for_a_refusal(tmp_path
     assert "playlist" in table
     assert "[bold]x" in table  # printed as typed, not read as markup
     assert "Send a link to one YouTube video" in table
+
+
+def test_a_refusal_is_told_in_the_bots_own_english_words(tmp_path: Path) -> None:
+    links = ["https://www.tiktok.com/tag/fyp", "youtu.be/" + "a" * 3000, "vm.tiktok.com/ZTR45GpSF/"]
+    result = run("--json", *links, tmp_path=tmp_path)
+
+    texts = Texts(strict=True)
+    said = [answer["error"] for answer in json_lines(result)]
+    assert said[0] == plain(texts.error("en", UnsupportedLink("hashtag")))
+    assert said[1] == plain(texts.error("en", UnsupportedLink("too_long", maximum=2048)))
+    assert said[1].startswith("That is too long to be a link (more than 2,048 characters).")
+    assert said[2].startswith(plain(texts.error("en", ShortLinkNeedsLookup("https://vm.tiktok.com/ZTR45GpSF/"))))
 
 
 @pytest.mark.parametrize("stdin", [None, b""])

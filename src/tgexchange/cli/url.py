@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -13,15 +14,18 @@ from rich.table import Table
 from rich.text import Text
 
 from tgexchange.cli.console import err, out
-from tgexchange.domain.errors import DomainError, ShortLinkNeedsLookup, UnsupportedLink
+from tgexchange.domain.errors import DomainError, ShortLinkNeedsLookup
 from tgexchange.domain.links import parse_link
 
 if TYPE_CHECKING:
     from tgexchange.adapters.platforms.short_links import HttpShortLinkResolver
+    from tgexchange.bot.texts import Texts
     from tgexchange.domain.content import ContentRef
 
 STDIN = "-"
 NO_INPUT = "Give one or more links, or - to read them from standard input, one per line."
+# Refusals are told in the words the bot uses, from its catalogue, in English.
+LANGUAGE = "en"
 
 Answer = dict[str, str]
 
@@ -86,11 +90,11 @@ class _LinkReader:
         except ShortLinkNeedsLookup as short:
             return {
                 "input": text,
-                "error": f"{short.message} Run again with --resolve to look it up.",
+                "error": f"{_refusal(short)} Run again with --resolve to look it up.",
                 "code": short.code,
             }
         except DomainError as error:
-            return {"input": text, "error": error.message, "code": error.code}
+            return {"input": text, "error": _refusal(error), "code": error.code}
         return {
             "input": text,
             "platform": ref.platform.value,
@@ -123,6 +127,30 @@ def _stdin_lines() -> Iterator[str]:
         yield raw.decode("utf-8", errors="replace").removesuffix("\n").removesuffix("\r")
 
 
+@cache
+def _texts() -> Texts:
+    # Deferred: the catalogue (Fluent, Babel) is loaded only when a link is refused.
+    from tgexchange.bot.texts import Texts
+
+    return Texts()
+
+
+def _plain(html_text: str) -> str:
+    from tgexchange.bot.texts import plain
+
+    return plain(html_text)
+
+
+def _refusal(error: DomainError) -> str:
+    """What the bot would answer ``error``, as plain text."""
+    return _plain(_texts().error(LANGUAGE, error))
+
+
+def _accepted() -> str:
+    """What a refused link could have been instead (the end of every UnsupportedLink text)."""
+    return _texts().label(LANGUAGE, "link-accepted")
+
+
 def _print_json(answer: Answer) -> None:
     sys.stdout.write(json.dumps(answer) + "\n")  # one JSON line per link, for scripts
     sys.stdout.flush()
@@ -137,12 +165,12 @@ def _table(answers: Iterable[Answer]) -> Table:
     table = Table()
     for column in ("link", "platform", "kind", "content id", "canonical url or why not"):
         table.add_column(column, overflow="fold")
-    accepted = " " + UnsupportedLink.ACCEPTED
     for answer in answers:
         # Text(), not markup: an input like "[red]" must print as typed.
         if "error" in answer:
+            accepted = " " + _accepted()
             if answer["error"].endswith(accepted):  # said once, in the caption, not on every row
-                table.caption = UnsupportedLink.ACCEPTED
+                table.caption = accepted.strip()
             why = Text(f"{answer['error'].removesuffix(accepted)} ({answer['code']})", style="red")
             table.add_row(Text(answer["input"]), "", "", "", why)
         else:
