@@ -342,6 +342,7 @@ class UnsupportedLink(DomainError):
             "story",
             "live",
             "share_link",
+            "clip",
         }
     )
 

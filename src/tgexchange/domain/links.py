@@ -25,15 +25,17 @@ from tgexchange.domain.link_address import MAX_LINK_LENGTH, LinkAddress, read_ad
 __all__ = ["MAX_LINK_LENGTH", "find_link", "parse_link"]
 
 _READERS: dict[frozenset[str], Callable[[LinkAddress], ContentRef]] = {
-    youtube_links.HOSTS: youtube_links.parse_youtube,
+    youtube_links.HOSTS | youtube_links.KIDS_HOSTS: youtube_links.parse_youtube,
     youtube_links.SHORT_HOSTS: youtube_links.parse_youtu_be,
+    youtube_links.EMBED_HOSTS: youtube_links.parse_youtube_embed,
+    youtube_links.CONSENT_HOSTS: youtube_links.parse_youtube_consent,
     tiktok_links.HOSTS: tiktok_links.parse_tiktok,
     tiktok_links.SHORT_HOSTS: tiktok_links.parse_tiktok_short,
     instagram_links.HOSTS: instagram_links.parse_instagram,
 }
 _ALL_HOSTS = frozenset().union(*_READERS)
 # Subdomains of these are the platforms' own (studio.youtube.com), just not pages we take.
-_PLATFORM_DOMAINS = ("youtube.com", "youtu.be", "tiktok.com", "instagram.com")
+_PLATFORM_DOMAINS = ("youtube.com", "youtu.be", "tiktok.com", "tiktokv.com", "instagram.com")
 _BRANDS = ("youtu", "tiktok", "instagram")
 
 
@@ -49,6 +51,8 @@ def parse_link(text: str) -> ContentRef:
     for hosts, read in _READERS.items():
         if address.host in hosts:
             return read(address)
+    if youtube_links.is_youtube_subdomain(address.host):
+        return youtube_links.parse_youtube_subdomain(address)
     raise UnsupportedLink(_why_unknown(address.host))
 
 

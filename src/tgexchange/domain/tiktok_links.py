@@ -1,5 +1,11 @@
 """TikTok links: videos, photo posts and profiles on TikTok's own hosts, and its short links.
 
+Every form yt-dlp's TikTok extractor reads as one video is taken (``/@user/video/<id>``, also
+with an empty user or a ``secUid``, ``/share/video/<id>``, ``/embed/<id>``, on tiktok.com and
+TikTok's own tiktokv.com), and a few it does not read but TikTok serves: ``/@user/photo/<id>``,
+the embed player's ``/embed/v2/<id>``, the old ``m.tiktok.com/v/<id>.html``, and all of them
+without ``www.``.
+
 Item ids are 64-bit numbers; user names are lower-cased (TikTok treats them case-insensitively);
 a profile's ``secUid`` (``MS4wLjABAAAA…``) keeps its case. Short links (vm./vt.tiktok.com/…,
 tiktok.com/t/…) hide which video they stand for: only following their redirect tells, so they
@@ -14,7 +20,8 @@ from tgexchange.domain.content import ContentKind, ContentRef, Platform
 from tgexchange.domain.errors import ShortLinkNeedsLookup, UnsupportedLink
 from tgexchange.domain.link_address import LinkAddress
 
-HOSTS = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"})
+# tiktokv.com is TikTok's own second domain; yt-dlp's extractor reads share links there.
+HOSTS = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com", "tiktokv.com", "www.tiktokv.com"})
 SHORT_HOSTS = frozenset({"vm.tiktok.com", "vt.tiktok.com"})
 
 _ITEM_ID = re.compile(r"[0-9]{10,20}")  # a 64-bit number
@@ -47,6 +54,14 @@ def parse_tiktok(address: LinkAddress) -> ContentRef:
     keyword = head.lower()
     if keyword == "v" and len(rest) == 1:  # the old mobile form, m.tiktok.com/v/<id>.html
         return _item(None, rest[0].removesuffix(".html"), ContentKind.VIDEO)
+    if keyword == "embed" and rest:  # the embed player: /embed/<id>, /embed/v2/<id>
+        if rest[:-1] not in {(), ("v2",)}:
+            raise UnsupportedLink("unsupported_page")
+        return _item(None, rest[-1], ContentKind.VIDEO)
+    if keyword == "share" and len(rest) == 2 and rest[0].lower() in {"video", "live"}:
+        if rest[0].lower() == "live":
+            raise UnsupportedLink("live")
+        return _item(None, rest[1], ContentKind.VIDEO)
     if keyword == "t":
         if len(rest) != 1:
             raise UnsupportedLink("invalid_id" if not rest else "unsupported_page")

@@ -374,3 +374,4 @@ link-why-sound = That is a sound page, not one video or post.
 link-why-story = Stories disappear after a day, so they cannot get feedback here.
 link-why-live = That is a live page, not a saved video.
 link-why-share_link = That is a share link that hides the post; open it and copy the post's own address.
+link-why-clip = That is a clip of part of a video; send the link of the video itself.

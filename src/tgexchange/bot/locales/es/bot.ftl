@@ -374,3 +374,4 @@ link-why-sound = Es una página de sonido, no un vídeo o publicación.
 link-why-story = Las historias desaparecen en un día, así que aquí no pueden recibir opiniones.
 link-why-live = Es una página en directo, no un vídeo guardado.
 link-why-share_link = Es un enlace para compartir que oculta la publicación; ábrelo y copia la dirección propia de la publicación.
+link-why-clip = Es un clip de una parte de un vídeo; envía el enlace del propio vídeo.
