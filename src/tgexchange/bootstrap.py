@@ -37,7 +37,7 @@ from tgexchange.services.ports import (
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.updates import SqlUpdateLog
-    from tgexchange.adapters.platforms.politeness import BreakerStore
+    from tgexchange.adapters.platforms.circuit_breaker import BreakerStore
 
 
 @dataclass

@@ -68,7 +68,21 @@ def test_every_notice_kind_has_a_text(language: str, world: World) -> None:
 def test_every_rejection_reason_and_link_refusal_has_a_text(language: str) -> None:
     reasons = {rule.value for rule in QualityRule} | {reason.value for reason in RejectionReason}
     assert {f"reason-{reason}" for reason in reasons} <= message_ids(language)
-    assert {f"link-why-{why}" for why in errors.UnsupportedLink.WHY} <= message_ids(language)
+    assert {f"link-why-{why}" for why in errors.UnsupportedLink.REASONS} <= message_ids(language)
+    assert "link-accepted" in message_ids(language)
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+@pytest.mark.parametrize("reason", sorted(errors.UnsupportedLink.REASONS))
+def test_every_link_refusal_says_why_with_its_facts_then_what_is_accepted(language: str, reason: str) -> None:
+    texts = Texts(strict=True)
+    facts: dict[str, object] = {"maximum": 2048} if reason == "too_long" else {}
+
+    text = texts.error(language, errors.UnsupportedLink(reason, **facts))
+
+    assert text.startswith(texts.get(language, f"link-why-{reason}", **facts))
+    assert text.endswith(texts.get(language, "link-accepted"))
+    assert "{" not in text
 
 
 def sample_of(cls: type[errors.DomainError]) -> errors.DomainError:

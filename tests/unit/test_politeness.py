@@ -9,14 +9,10 @@ from datetime import timedelta
 import pytest
 
 from tests.fakes import T0, FakeClock, FakePlatform
-from tgexchange.adapters.platforms.politeness import (
-    CircuitBreaker,
-    InMemoryBreakerStore,
-    Politeness,
-    PoliteReader,
-    TokenBucket,
-    TtlCache,
-)
+from tgexchange.adapters.platforms.circuit_breaker import CircuitBreaker, InMemoryBreakerStore
+from tgexchange.adapters.platforms.politeness import Politeness, PoliteReader
+from tgexchange.adapters.platforms.token_bucket import TokenBucket
+from tgexchange.adapters.platforms.ttl_cache import TtlCache
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform
 from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
 

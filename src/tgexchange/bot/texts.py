@@ -138,7 +138,7 @@ class Texts:
         """The friendly text for a refusal, chosen by its stable ``code``."""
         if isinstance(error, UnsupportedLink):
             # "why" is a catalogue text (already HTML), so it is not escaped again.
-            why = self.get(language, f"link-why-{error.reason}")
+            why = self.get(language, f"link-why-{error.reason}", **error.params)
             return self._format(language, error_key(error.code), {"why": why})
         params = {
             name: value for name, value in error.params.items() if name != "detail" or error.code == "invalid_settings"

@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError
 
 from tgexchange.cli import exchange, quality, rollups, run, serve, train, url, worker
 from tgexchange.cli.console import err
+from tgexchange.cli.metavars import ReadableHelpGroup
 from tgexchange.config import ConfigurationError, Settings
 from tgexchange.logs import configure_logging
 
@@ -18,6 +19,7 @@ app = typer.Typer(
     help="tgexchange: a fair, verified feedback exchange for creators on Telegram.",
     no_args_is_help=True,
     add_completion=False,
+    cls=ReadableHelpGroup,
 )
 
 

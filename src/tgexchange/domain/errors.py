@@ -311,41 +311,46 @@ class PlatformUnavailable(DomainError):
 
 
 class UnsupportedLink(DomainError):
-    """A pasted link is not one piece of public content the exchange takes. ``reason`` (also in
-    ``params``) is a key of ``WHY``; the message says why and what is accepted instead. An unknown
-    reason is a programming error and raises KeyError."""
+    """A pasted link is not one piece of public content the exchange takes.
+
+    ``reason`` (also in ``params``) is one of ``REASONS``, a stable code: the faces say why, and
+    what is accepted instead, from their catalogues (``link-why-<reason>``). ``facts`` are
+    what the words need (``maximum`` for ``too_long``). An unknown reason is a programming error
+    and raises ValueError."""
 
     code = "unsupported_link"
 
-    ACCEPTED: ClassVar[str] = (
-        "Send a link to one YouTube video, Short or channel, one TikTok video, photo post or profile, "
-        "or one Instagram post, reel or profile."
+    REASONS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "empty",
+            "too_long",
+            "not_a_link",
+            "scheme",
+            "credentials",
+            "port",
+            "non_ascii_host",
+            "lookalike_host",
+            "unknown_site",
+            "unsupported_page",
+            "invalid_id",
+            "playlist",
+            "search",
+            "hashtag",
+            "feed",
+            "explore",
+            "sound",
+            "story",
+            "live",
+            "share_link",
+            "clip",
+        }
     )
-    WHY: ClassVar[dict[str, str]] = {
-        "empty": "There is no link there.",
-        "too_long": "That is too long to be a link (more than 2048 characters).",
-        "not_a_link": "That does not look like a web link.",
-        "scheme": "Only web links (http or https) are accepted.",
-        "credentials": "Links with a user name or password in them are never accepted.",
-        "port": "Links with a port number after the site name are not accepted.",
-        "non_ascii_host": "The site name in that link uses non-Latin or encoded letters, as look-alike links do.",
-        "lookalike_host": "That site only looks like YouTube, TikTok or Instagram; it is not one of them.",
-        "unknown_site": "That site is not supported.",
-        "unsupported_page": "That page is not a single video, post or profile.",
-        "invalid_id": "The video or post id in that link is missing or malformed.",
-        "playlist": "That is a playlist or collection, not one video.",
-        "search": "That is a search page, not one video or post.",
-        "hashtag": "That is a hashtag page, not one video or post.",
-        "feed": "That is a feed or trending page, not one video or post.",
-        "explore": "That is an explore or discover page, not one video or post.",
-        "sound": "That is a sound (music) page, not one video or post.",
-        "story": "Stories disappear after a day, so they cannot get feedback here.",
-        "live": "That is a live page, not a saved video.",
-        "share_link": "That is a share link that hides the post; open it and copy the post's own address.",
-    }
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"{self.WHY[reason]} {self.ACCEPTED}", reason=reason)
+    def __init__(self, reason: str, **facts: object) -> None:
+        if reason not in self.REASONS:
+            raise ValueError(f"unknown link refusal reason {reason!r}")
+        # The message is for logs only: a code and facts, no words for members.
+        super().__init__(f"{self.code}: {reason}", reason=reason, **facts)
         self.reason = reason
 
 
@@ -356,8 +361,5 @@ class ShortLinkNeedsLookup(DomainError):
     code = "short_link_needs_lookup"
 
     def __init__(self, url: str) -> None:
-        super().__init__(
-            "That is a TikTok short link: it has to be opened once to see which video it points to.",
-            url=url,
-        )
+        super().__init__(f"{self.code}: {url}", url=url)
         self.url = url

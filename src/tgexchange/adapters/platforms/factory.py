@@ -8,7 +8,8 @@ from typing import Final
 
 import httpx
 
-from tgexchange.adapters.platforms.politeness import BreakerStore, PlatformReader, Politeness, PoliteReader
+from tgexchange.adapters.platforms.circuit_breaker import BreakerStore
+from tgexchange.adapters.platforms.politeness import PlatformReader, Politeness, PoliteReader
 from tgexchange.adapters.platforms.recorded import RecordedReader
 from tgexchange.adapters.platforms.youtube_api import TIMEOUT_S, USER_AGENT, YouTubeApiReader
 from tgexchange.adapters.platforms.ytdlp import YtDlpReader

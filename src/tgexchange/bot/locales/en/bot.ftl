@@ -347,13 +347,15 @@ error-not_your_submission = That submission is not yours.
 error-text_too_long = That text is { $length } characters long; the limit is { $maximum }.
 error-content_unavailable = That video is not publicly available (deleted, private or region-locked).
 error-platform_unavailable = { $platform } is not answering right now. Please try again in a few minutes.
-error-unsupported_link = { $why } Send a link to one YouTube video, Short or channel, one TikTok video or profile, or one Instagram post, reel or profile.
+error-unsupported_link = { $why } { link-accepted }
 error-short_link_needs_lookup = That is a TikTok short link. Open it, then copy and send me the full address from the browser.
 
-## Why a link was refused (UnsupportedLink reasons)
+## Why a link was refused (UnsupportedLink reasons), and what is accepted instead
+
+link-accepted = Send a link to one YouTube video, Short or channel, one TikTok video, photo post or profile, or one Instagram post, reel or profile.
 
 link-why-empty = There is no link there.
-link-why-too_long = That is too long to be a link.
+link-why-too_long = That is too long to be a link (more than { $maximum } characters).
 link-why-not_a_link = That does not look like a web link.
 link-why-scheme = Only web links (http or https) are accepted.
 link-why-credentials = Links with a user name or password in them are never accepted.
@@ -372,3 +374,4 @@ link-why-sound = That is a sound page, not one video or post.
 link-why-story = Stories disappear after a day, so they cannot get feedback here.
 link-why-live = That is a live page, not a saved video.
 link-why-share_link = That is a share link that hides the post; open it and copy the post's own address.
+link-why-clip = That is a clip of part of a video; send the link of the video itself.

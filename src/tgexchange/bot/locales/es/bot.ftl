@@ -347,13 +347,15 @@ error-not_your_submission = Ese envío no es tuyo.
 error-text_too_long = Ese texto tiene { $length } caracteres; el límite es { $maximum }.
 error-content_unavailable = Ese vídeo no está disponible públicamente (borrado, privado o bloqueado en tu región).
 error-platform_unavailable = { $platform } no responde ahora mismo. Inténtalo de nuevo en unos minutos.
-error-unsupported_link = { $why } Envía el enlace de un vídeo, Short o canal de YouTube, un vídeo o perfil de TikTok, o una publicación, reel o perfil de Instagram.
+error-unsupported_link = { $why } { link-accepted }
 error-short_link_needs_lookup = Es un enlace corto de TikTok. Ábrelo y envíame la dirección completa que aparece en el navegador.
 
-## Por qué se rechazó un enlace
+## Por qué se rechazó un enlace, y qué se acepta en su lugar
+
+link-accepted = Envía el enlace de un vídeo, Short o canal de YouTube, un vídeo, publicación de fotos o perfil de TikTok, o una publicación, reel o perfil de Instagram.
 
 link-why-empty = Ahí no hay ningún enlace.
-link-why-too_long = Es demasiado largo para ser un enlace.
+link-why-too_long = Es demasiado largo para ser un enlace (más de { $maximum } caracteres).
 link-why-not_a_link = Eso no parece un enlace web.
 link-why-scheme = Solo se aceptan enlaces web (http o https).
 link-why-credentials = Nunca se aceptan enlaces con un usuario o una contraseña dentro.
@@ -372,3 +374,4 @@ link-why-sound = Es una página de sonido, no un vídeo o publicación.
 link-why-story = Las historias desaparecen en un día, así que aquí no pueden recibir opiniones.
 link-why-live = Es una página en directo, no un vídeo guardado.
 link-why-share_link = Es un enlace para compartir que oculta la publicación; ábrelo y copia la dirección propia de la publicación.
+link-why-clip = Es un clip de una parte de un vídeo; envía el enlace del propio vídeo.
