@@ -25,7 +25,8 @@ from bench.report import median, write_section
 from tgexchange.adapters.quality import ClassifierQualityGate
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.quality import first_broken_rule, measure
-from tgexchange.ml import spam
+from tgexchange.ml import artifact, dataset, evaluation, selection
+from tgexchange.ml.spam_model import prepare
 from tgexchange.services.ports import QualityVerdict
 
 SPAM_GOAL = 0.95
@@ -55,7 +56,7 @@ class Tally:
 def _without_lists(gate: ClassifierQualityGate, text: str, verdict: QualityVerdict, min_words: int) -> str | None:
     """The verdict's rule had the engagement-bait and scam lists (written after reading held-out
     misses) not existed."""
-    measures = dataclasses.replace(measure(spam.prepare(text)), engagement_bait=False, scam_phrase=False)
+    measures = dataclasses.replace(measure(prepare(text)), engagement_bait=False, scam_phrase=False)
     rule = first_broken_rule(
         measures,
         min_words=min_words,
@@ -66,7 +67,7 @@ def _without_lists(gate: ClassifierQualityGate, text: str, verdict: QualityVerdi
     return None if rule is None else rule.value
 
 
-def judge_held_out(rotation: spam.Rotation, held_out: list[spam.LabelledComment], min_words: int) -> Tally:
+def judge_held_out(rotation: evaluation.Rotation, held_out: list[dataset.LabelledComment], min_words: int) -> Tally:
     gate = ClassifierQualityGate(model=rotation.model)
     verdicts = gate.assess_many([c.text for c in held_out], min_words=min_words)
     tally = Tally()
@@ -114,7 +115,7 @@ def verdict(met: bool) -> str:
 
 
 def rotation_rows(
-    rotations: list[spam.Rotation], comments: list[spam.LabelledComment], min_words: int
+    rotations: list[evaluation.Rotation], comments: list[dataset.LabelledComment], min_words: int
 ) -> tuple[list[list[str]], Tally, dict[str, Tally]]:
     """Table rows, the pooled tally and each held-out file's tally."""
     rows: list[list[str]] = []
@@ -190,9 +191,9 @@ def main() -> None:
     os.sched_setaffinity(0, {core})
 
     min_words = CommunitySettings().min_words
-    comments = spam.load_collection()
+    comments = dataset.load_collection()
     print("training and evaluating the three rotations…", file=sys.stderr)
-    rotations = spam.rotations(comments)
+    rotations = evaluation.rotations(comments)
     rows, pooled, per_file = rotation_rows(rotations, comments, min_words)
 
     gate = ClassifierQualityGate()
@@ -212,9 +213,9 @@ def main() -> None:
     comparison = ""
     if args.compare_topic_words:
         print("the same with channel/subscribe kept in the classifier's input…", file=sys.stderr)
-        kept = spam.rotations(comments, delete_topic_words=False)
+        kept = evaluation.rotations(comments, delete_topic_words=False)
         kept_rows, kept_pooled, _ = rotation_rows(kept, comments, min_words)
-        kept_model, _ = spam.train(comments, delete_topic_words=False)
+        kept_model, _ = selection.train(comments, delete_topic_words=False)
         kept_correct, kept_misses = unseen_results(ClassifierQualityGate(model=kept_model), min_words)
         comparison = f"""
 With `--compare-topic-words`, the same procedure with channel/subscribe words **kept** in the
@@ -254,7 +255,7 @@ files, it classifies {kept_correct}/{unseen_total} of the never-seen feedback as
             ],
         ],
     )
-    shipped = spam.read_card()
+    shipped = artifact.read_card()
     command = "python bench/quality.py" + (" --compare-topic-words" if args.compare_topic_words else "")
     body = f"""## Quality gate (`bench/quality.py`)
 

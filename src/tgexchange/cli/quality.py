@@ -124,7 +124,7 @@ def quality(
     Exits with 1 if the model artifact cannot be loaded.
     """
     from tgexchange.adapters.quality import ClassifierQualityGate
-    from tgexchange.ml.spam import ModelArtifactError
+    from tgexchange.ml.artifact import ModelArtifactError
 
     words = CommunitySettings().min_words if min_words is None else min_words
     try:

@@ -17,7 +17,7 @@ app = typer.Typer(help="Retrain the models and rewrite their artifacts.", no_arg
 def spam(
     data_dir: Annotated[
         Path | None,
-        typer.Option(help="The YouTube Spam Collection CSVs; default: datasets/youtube-spam-collection."),
+        typer.Option(help="A folder with the YouTube Spam Collection CSVs; default: the copy shipped in the package."),
     ] = None,
     output_dir: Annotated[
         Path | None, typer.Option(help="Where to write spam-v1.skops and spam-v1.json; default: the package's.")
@@ -30,31 +30,30 @@ def spam(
     then trains on all files and writes the model with its card (metrics, threshold, sha256).
     Takes about a minute.
     """
-    from tgexchange.ml import spam as model_spam
+    from tgexchange.ml import artifact, card, dataset, evaluation, selection
 
-    source = data_dir or model_spam.DEFAULT_DATA_DIR
-    target = output_dir or model_spam.ARTIFACT_DIR
+    target = output_dir or artifact.ARTIFACT_DIR
     try:
-        comments = model_spam.load_collection(source)
+        comments = dataset.load_collection(data_dir)
     except (OSError, ValueError, KeyError) as error:
-        err.print(f"[red]Cannot read the collection in {source}:[/] {error}")
+        err.print(f"[red]Cannot read the collection in {data_dir or dataset.packaged_data_dir()}:[/] {error}")
         raise typer.Exit(1) from error
-    sources = len(model_spam.COLLECTION_FILES)
-    total = model_spam.count_rotation_fits(sources) + model_spam.count_fits(sources)
+    sources = len(dataset.COLLECTION_FILES)
+    total = evaluation.count_rotation_fits(sources) + selection.count_fits(sources)
     with progress_bar("training", quiet=quiet) as progress:
         bar = progress.add_task("spam classifier", total=total)
 
         def advance(description: str) -> None:
             progress.update(bar, advance=1, description=description)
 
-        rotations = model_spam.rotations(comments, progress=advance)
-        model, selection = model_spam.train(comments, progress=advance)
-    card = model_spam.save_artifact(
+        rotations = evaluation.rotations(comments, progress=advance)
+        model, chosen = selection.train(comments, progress=advance)
+    written = card.save_artifact(
         model,
-        selection=selection,
+        selection=chosen,
         rotations=rotations,
-        data_dir=source,
-        trained_on=model_spam.COLLECTION_FILES,
+        data_dir=data_dir,
+        trained_on=dataset.COLLECTION_FILES,
         directory=target,
     )
     table = Table(title="Each file held out (trained on the others)")
@@ -71,6 +70,6 @@ def spam(
         )
     out.print(table)
     out.print(
-        f"Wrote {target / card['file']} (C={selection.c:g}, threshold {model.threshold:.2f}, "
-        f"sha256 {card['sha256'][:16]}…) and its card {model.version}.json."
+        f"Wrote {target / written['file']} (C={chosen.c:g}, threshold {model.threshold:.2f}, "
+        f"sha256 {written['sha256'][:16]}…) and its card {model.version}.json."
     )
