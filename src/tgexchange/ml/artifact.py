@@ -17,18 +17,21 @@ from typing import Any
 
 import sklearn
 import skops.io as sio
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
+from tgexchange.ml.features import FEATURE_NAMES
 from tgexchange.ml.spam_model import SpamModel
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
-ARTIFACT_NAME = "spam-v1"
+ARTIFACT_NAME = "spam-v2"
 
-# What skops may instantiate beyond its own defaults. A fitted Pipeline of TfidfVectorizer,
-# FeatureUnion and LogisticRegression needs nothing extra (checked with get_untrusted_types when
-# the artifact is written); anything else in a file is refused.
-TRUSTED_TYPES: tuple[str, ...] = ()
+# What skops may instantiate beyond its own defaults, named one by one (never trusted=True). The
+# fitted Pipeline of TfidfVectorizer, FeatureUnion and LogisticRegression needs nothing extra; the
+# gradient-boosted trees keep their trees as TreePredictor objects (plain arrays of nodes). Checked
+# with get_untrusted_types when the artifact is written; anything else in a file is refused.
+TRUSTED_TYPES: tuple[str, ...] = ("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",)
 
 
 class ModelArtifactError(Exception):
@@ -56,7 +59,8 @@ def write_artifact(model: SpamModel, card: dict[str, Any], *, directory: Path = 
     Raises ModelArtifactError if the fitted model needs a type outside ``TRUSTED_TYPES``.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    data = sio.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    content = {"text_pipeline": model.text_pipeline, "feature_model": model.feature_model}
+    data = sio.dumps(content, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if untrusted:
         raise ModelArtifactError(f"the model needs types we do not trust: {', '.join(untrusted)}")
@@ -67,6 +71,9 @@ def write_artifact(model: SpamModel, card: dict[str, Any], *, directory: Path = 
         "file": skops_path.name,
         "sha256": sha256_of(data),
         **card,
+        "threshold": model.threshold,
+        "delete_topic_words": model.delete_topic_words,
+        "features": list(FEATURE_NAMES),
         "trusted_types": list(TRUSTED_TYPES),
     }
     card_text = json.dumps(written, indent=2, ensure_ascii=False) + "\n"
@@ -108,16 +115,30 @@ def load_spam_model(directory: Path = ARTIFACT_DIR, version: str = ARTIFACT_NAME
             f" {sklearn.__version__}: retrain with `tgexchange train spam`"
         )
     try:
-        pipeline = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        content = sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
         raise ModelArtifactError(f"{path.name} holds types we do not trust: {error}") from error
-    if not isinstance(pipeline, Pipeline):
-        raise ModelArtifactError(f"{path.name} holds a {type(pipeline).__name__}, not a Pipeline")
+    if not (
+        isinstance(content, dict)
+        and isinstance(content.get("text_pipeline"), Pipeline)
+        and isinstance(content.get("feature_model"), HistGradientBoostingClassifier)
+    ):
+        raise ModelArtifactError(f"{path.name} does not hold a text pipeline and a feature model")
+    if card.get("features") != list(FEATURE_NAMES):
+        raise ModelArtifactError(
+            f"{path.name} was trained on other hand features: retrain with `tgexchange train spam`"
+        )
     try:
-        threshold, c = float(card["threshold"]), float(card["selection"]["C"])
+        threshold = float(card["threshold"])
         delete_topic_words = card["delete_topic_words"]
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelArtifactError(f"{version}.json lacks a usable threshold, C or input: {error}") from error
-    if not isinstance(delete_topic_words, bool):
-        raise ModelArtifactError(f"{version}.json: delete_topic_words must be true or false")
-    return SpamModel(pipeline, threshold=threshold, c=c, version=version, delete_topic_words=delete_topic_words)
+        raise ModelArtifactError(f"{version}.json lacks a usable threshold or input: {error}") from error
+    if not isinstance(delete_topic_words, bool) or not 0.0 < threshold <= 1.0:
+        raise ModelArtifactError(f"{version}.json: the threshold or delete_topic_words is out of range")
+    return SpamModel(
+        content["text_pipeline"],
+        content["feature_model"],
+        threshold=threshold,
+        version=version,
+        delete_topic_words=delete_topic_words,
+    )

@@ -1,12 +1,12 @@
 """The quality gate's spam classifier at run time: how a text is prepared and scored.
 
-Only what scoring needs lives here (and in ``tgexchange.ml.artifact``, which loads the model): a
-process that judges feedback imports no training, selection or evaluation code.
+Only what scoring needs lives here (with ``tgexchange.ml.features`` and ``tgexchange.ml.artifact``,
+which loads the model): a process that judges feedback imports no training, selection or
+evaluation code.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,23 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tgexchange.domain.quality import normalize
-
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")  # a letter after "<", so "<3" stays
-
-
-def clean_comment(raw: str) -> str:
-    """Plain text as a viewer saw it: ``<br />`` becomes a space, other HTML tags are removed (their
-    text stays), entities are unescaped and U+FEFF is dropped. Tags go before entities so that an
-    escaped "&lt;b&gt;" stays visible text."""
-    text = _BREAK.sub(" ", raw.replace("\ufeff", ""))
-    return html.unescape(_TAG.sub("", text)).strip()
+from tgexchange.ml.features import hand_features
 
 
 def prepare(text: str) -> str:
-    """The one preprocessing path, for training and for scoring: ``clean_comment`` then the
-    domain's ``normalize``."""
-    return normalize(clean_comment(text))
+    """The one preprocessing path, for training and for scoring: the domain's ``normalize`` (HTML,
+    invisible characters, look-alike letters, runs; the same text the rules read)."""
+    return normalize(text)
 
 
 # Words whose meaning in feedback depends on whose channel it is. In the collection nearly every
@@ -51,23 +41,31 @@ def classifier_input(prepared: str, *, delete_topic_words: bool = True) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SpamModel:
-    """A fitted pipeline with the threshold at which its probability means "spam"."""
+    """Two fitted classifiers whose spam probabilities are averaged, and the threshold at which the
+    average means "spam": ``text_pipeline`` (TF-IDF words and characters -> logistic regression)
+    reads the words, ``feature_model`` (gradient-boosted trees) reads ``hand_features``."""
 
-    pipeline: Any
+    text_pipeline: Any
+    feature_model: Any
     threshold: float
-    c: float
     version: str
     delete_topic_words: bool = True
 
     def score(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Spam probabilities of raw texts, in order, from one batched call."""
+        """Spam probabilities of raw texts, in order, from one batched call per classifier."""
         return self.score_prepared([prepare(text) for text in texts])
 
     def score_prepared(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Spam probabilities of texts already passed through ``prepare``, from one batched call."""
+        """Spam probabilities of texts already passed through ``prepare``, in order."""
         if not texts:
             return np.zeros(0, dtype=np.float64)
-        spam_column = list(self.pipeline.classes_).index(1)
         inputs = [classifier_input(text, delete_topic_words=self.delete_topic_words) for text in texts]
-        probabilities: NDArray[np.float64] = self.pipeline.predict_proba(inputs)[:, spam_column]
-        return probabilities
+        words = _spam_column(self.text_pipeline, self.text_pipeline.predict_proba(inputs))
+        shape = _spam_column(self.feature_model, self.feature_model.predict_proba(hand_features(texts)))
+        mean: NDArray[np.float64] = (words + shape) / 2.0
+        return mean
+
+
+def _spam_column(model: Any, probabilities: Any) -> NDArray[np.float64]:
+    column: NDArray[np.float64] = np.asarray(probabilities, dtype=np.float64)[:, list(model.classes_).index(1)]
+    return column

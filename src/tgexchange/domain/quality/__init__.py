@@ -15,6 +15,7 @@ from tgexchange.domain.quality.lexicon import (
     has_spanish_insult,
     is_spanish,
 )
+from tgexchange.domain.quality.normalization import normalize
 from tgexchange.domain.quality.phrases import has_scam_phrase, is_engagement_bait, is_self_promotion
 from tgexchange.domain.quality.rules import (
     DEFAULT_THRESHOLDS,
@@ -26,7 +27,7 @@ from tgexchange.domain.quality.rules import (
     measure,
     shingles,
 )
-from tgexchange.domain.quality.text import count_words, fold, normalize, words
+from tgexchange.domain.quality.text import count_words, fold, words
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

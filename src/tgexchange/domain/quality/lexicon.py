@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tgexchange.domain.quality.text import TIMESTAMP, fold_normalized, normalize, words, words_of_folded
+from tgexchange.domain.quality.normalization import normalize
+from tgexchange.domain.quality.text import TIMESTAMP, fold_normalized, words, words_of_folded
 
 # Function words that only one of the two languages uses ("me", "no" and "a" are in both).
 _ENGLISH_MARKERS: frozenset[str] = frozenset(

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tgexchange.domain.quality.lexicon import SPANISH_INSULTS, generic_share_of, is_spanish_words
+from tgexchange.domain.quality.normalization import normalize
 from tgexchange.domain.quality.phrases import ENGAGEMENT_BAIT, SCAM, SELF_PROMOTION
-from tgexchange.domain.quality.text import fold_normalized, normalize, words, words_of_folded
+from tgexchange.domain.quality.text import fold_normalized, words, words_of_folded
 
 
 class QualityRule(StrEnum):
