@@ -24,7 +24,10 @@ from tgexchange.ml.training import Progress
 
 TARGET_LONG_HAM_REJECTION = 0.05
 """The goal itself: at most 5% of ordinary comments of 8+ words rejected as spam or self-promotion."""
-THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.05 + 0.005 * step, 3) for step in range(190))
+# Finer near 1, where the gradient-boosted trees' probabilities crowd.
+THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.05 + 0.005 * step, 3) for step in range(190)) + tuple(
+    round(0.996 + 0.001 * step, 3) for step in range(4)
+)
 
 
 def videos_of(comments: Sequence[LabelledComment]) -> list[str]:
