@@ -39,7 +39,7 @@ def test_quality_json_answers_every_input_line_in_order_and_survives_malformed_o
         json.dumps({"text": "nice video!!"}),
     ]
     result = run("quality", "--json", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 2, result.stderr.decode()
     out = answers(result)
     assert len(out) == len(lines)
     assert out[0]["accepted"] is True
@@ -58,7 +58,7 @@ def test_quality_json_keeps_one_answer_per_line_when_a_text_holds_unicode_line_s
     tricky = json.dumps({"text": GOOD + "\u2028" + "\r" + "more"}, ensure_ascii=False)
     invalid_utf8 = b"\xff\xfe{}"
     result = run("quality", "--json", stdin=tricky.encode("utf-8") + b"\n" + invalid_utf8 + b"\n", tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 2, result.stderr.decode()
     out = answers(result)
     assert len(out) == 2
     assert "accepted" in out[0]
@@ -84,7 +84,7 @@ def test_quality_min_words_option_overrides_the_community_default(tmp_path: Path
 def test_quality_without_json_prints_a_readable_table(tmp_path: Path) -> None:
     lines = json.dumps({"text": GOOD}) + "\nbroken\n"
     result = run("quality", stdin=lines, tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 2, result.stderr.decode()
     table = result.stdout.decode("utf-8")
     assert "accepted" in table
     assert "error" in table
@@ -115,7 +115,26 @@ def test_quality_table_survives_markup_surrogates_huge_numbers_and_deep_nesting(
     result = run("quality", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
 
     table = result.stdout.decode()
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 2, result.stderr.decode()
     assert "[/b]" in table  # shown as text, not read as markup
     assert table.count("not JSON") == 2
     assert "fine but short" in table  # later lines still judged
+
+
+def test_quality_reports_each_bad_line_on_stderr_judges_the_rest_and_exits_non_zero(tmp_path: Path) -> None:
+    lines = [json.dumps({"text": GOOD}), "not json at all", json.dumps({"text": PROMO}), '{"text": 3}']
+    result = run("quality", "--json", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+    assert result.returncode == 2
+    errors = result.stderr.decode("utf-8").splitlines()
+    assert errors == [
+        "tgexchange quality: line 2: not JSON (Expecting value at column 1)",
+        'tgexchange quality: line 4: "text" must be a string',
+    ]
+    out = answers(result)
+    assert [answer.get("rule", "error") for answer in out] == [None, "error", "self_promotion", "error"]
+
+
+def test_quality_exits_zero_when_every_line_is_judged(tmp_path: Path) -> None:
+    result = run("quality", "--json", stdin=json.dumps({"text": GOOD}) + "\n", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == b""

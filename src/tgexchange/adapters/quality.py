@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -12,18 +13,16 @@ from numpy.typing import NDArray
 from profanity_check import predict_prob
 
 from tgexchange.domain.quality import (
-    QualityThresholds,
+    DEFAULT_THRESHOLDS,
     TextMeasures,
     first_broken_rule,
     measure,
     shingles,
 )
-from tgexchange.ml.spam import SpamModel, load_spam_model, prepare
+from tgexchange.ml.artifact import load_spam_model
+from tgexchange.ml.spam_model import SpamModel, prepare
 from tgexchange.services.ports import QualityVerdict
 
-DEFAULT_TOXICITY_THRESHOLD = 0.9
-DEFAULT_GENERIC_SHARE_THRESHOLD = 0.75
-DEFAULT_NEAR_COPY_THRESHOLD = 0.7
 DEFAULT_NUM_PERM = 128
 DEFAULT_SHINGLE_WORDS = 2
 # A fixed seed: MinHash signatures are only comparable when made with the same permutations.
@@ -34,15 +33,16 @@ _SIGNATURE_CACHE = 50_000
 class ClassifierQualityGate:
     """Implements ``QualityGate``: the rules of ``tgexchange.domain.quality`` fed with model scores.
 
-    Thresholds (a score at or above one breaks its rule):
+    Thresholds (a score at or above one breaks its rule); each left as None is the domain's
+    default (``tgexchange.domain.quality.QualityThresholds``, the one place they are defined):
     - ``spam_threshold``: the spam classifier's probability; default: the threshold recorded in the
-      artifact, chosen at training time (see ``tgexchange.ml.spam``).
-    - ``toxicity_threshold`` = 0.9: alt-profanity-check's probability (English only; Spanish
-      insults are a word list in the domain).
-    - ``generic_share_threshold`` = 0.75: share of generic-praise and filler words.
-    - ``near_copy_threshold`` = 0.7: estimated Jaccard similarity of word ``shingle_words``-grams
-      with one of the member's earlier feedback texts, from MinHash signatures of ``num_perm``
-      permutations (the estimate's standard error at 0.7 is about 0.04 with 128).
+      artifact, chosen at training time (see ``tgexchange.ml.selection``).
+    - ``toxicity_threshold``: alt-profanity-check's probability (English only; Spanish insults are
+      a word list in the domain).
+    - ``generic_share_threshold``: share of generic-praise and filler words.
+    - ``near_copy_threshold``: estimated Jaccard similarity of word ``shingle_words``-grams with one
+      of the member's earlier feedback texts, from MinHash signatures of ``num_perm`` permutations
+      (the estimate's standard error at 0.7 is about 0.04 with 128).
 
     The model is loaded once, here (from the packaged artifact unless ``model`` is given); raises
     ModelArtifactError if it cannot be trusted. Scores in each verdict: ``spam``, ``toxicity``,
@@ -56,9 +56,9 @@ class ClassifierQualityGate:
         *,
         model: SpamModel | None = None,
         spam_threshold: float | None = None,
-        toxicity_threshold: float = DEFAULT_TOXICITY_THRESHOLD,
-        generic_share_threshold: float = DEFAULT_GENERIC_SHARE_THRESHOLD,
-        near_copy_threshold: float = DEFAULT_NEAR_COPY_THRESHOLD,
+        toxicity_threshold: float | None = None,
+        generic_share_threshold: float | None = None,
+        near_copy_threshold: float | None = None,
         num_perm: int = DEFAULT_NUM_PERM,
         shingle_words: int = DEFAULT_SHINGLE_WORDS,
     ) -> None:
@@ -67,12 +67,13 @@ class ClassifierQualityGate:
         if shingle_words < 1:
             raise ValueError("shingle_words must be at least 1")
         self.model = model if model is not None else load_spam_model()
-        self.thresholds = QualityThresholds(
-            spam=self.model.threshold if spam_threshold is None else spam_threshold,
-            toxicity=toxicity_threshold,
-            generic_share=generic_share_threshold,
-            near_copy=near_copy_threshold,
-        )
+        given = {
+            "spam": self.model.threshold if spam_threshold is None else spam_threshold,
+            "toxicity": toxicity_threshold,
+            "generic_share": generic_share_threshold,
+            "near_copy": near_copy_threshold,
+        }
+        self.thresholds = replace(DEFAULT_THRESHOLDS, **{name: v for name, v in given.items() if v is not None})
         self._num_perm = num_perm
         self._shingle_words = shingle_words
         self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from tgexchange.services.ports import QualityGate, QualityVerdict
 
 _PREVIEW_CHARS = 60
+_BAD_INPUT = 2
+"""Exit code when some input line could not be judged (the others were)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +121,15 @@ def quality(
     """Judge feedback read from stdin: one JSON object {"text": "..."} per line.
 
     With --json, answers one line per input line, in order: {"accepted": true|false, "rule": the
-    broken rule or null, "scores": {...}}. A line that is not such an object is answered with
-    {"error": "..."} and the following lines are still judged. Without --json, prints a table.
-    Exits with 1 if the model artifact cannot be loaded.
+    broken rule or null, "scores": {...}}. Without --json, prints a table.
+
+    A line that is not such an object (not UTF-8, empty, not JSON, no string "text") is reported on
+    stderr as one line ("line 3: not JSON (...)"), answered with {"error": "..."} in its place on
+    stdout (so answers stay aligned with input lines), and the following lines are still judged;
+    then the command exits with 2. Exits with 1 if the model artifact cannot be loaded.
     """
     from tgexchange.adapters.quality import ClassifierQualityGate
-    from tgexchange.ml.spam import ModelArtifactError
+    from tgexchange.ml.artifact import ModelArtifactError
 
     words = CommunitySettings().min_words if min_words is None else min_words
     try:
@@ -133,8 +138,14 @@ def quality(
         err.print(f"[red]Cannot load the quality model:[/] {error}")
         raise typer.Exit(1) from error
     rows: list[tuple[_Line, QualityVerdict | str]] = []
+    bad_lines = 0
     for batch in _batches(_lines(sys.stdin.buffer), batch_size):
         results = _judge(gate, batch, words)
+        for line in batch:
+            if line.error is not None:
+                bad_lines += 1
+                sys.stderr.write(f"tgexchange quality: {line.error}\n")
+        sys.stderr.flush()
         if as_json:
             sys.stdout.write("".join(_as_json(result) + "\n" for result in results))
             sys.stdout.flush()
@@ -142,3 +153,5 @@ def quality(
             rows.extend(zip(batch, results, strict=True))
     if not as_json:
         out.print(_table(rows, words))
+    if bad_lines:
+        raise typer.Exit(_BAD_INPUT)

@@ -1,0 +1,79 @@
+"""The labelled comments the spam classifier learns from: the YouTube Spam Collection.
+
+Three of its five files (CC BY 4.0, Alberto, Lochter & Almeida, "TubeSpam", ICMLA 2015) ship
+inside the package, with their licence README, under ``tgexchange/ml/datasets/youtube-spam-collection``:
+found through ``importlib.resources``, so training works from an installed package as from a
+source checkout. Each file holds the comments of one music video.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from tgexchange.domain.quality import count_words
+from tgexchange.ml.spam_model import prepare
+
+COLLECTION_FILES: tuple[str, ...] = ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv")
+COLLECTION_NAME = "youtube-spam-collection"
+LONG_HAM_MIN_WORDS = 8
+
+DataDir = Path | Traversable
+"""A folder of collection files: a path given by the user, or the package's own data."""
+
+
+def packaged_data_dir() -> Traversable:
+    """The collection shipped inside the package."""
+    return files("tgexchange.ml").joinpath("datasets", COLLECTION_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledComment:
+    text: str
+    """Cleaned with ``prepare``."""
+    is_spam: bool
+    source: str
+    """The collection file it came from: one file per video."""
+
+    @property
+    def is_long_ham(self) -> bool:
+        """Ham of at least ``LONG_HAM_MIN_WORDS`` words: the comments closest to real feedback."""
+        return not self.is_spam and count_words(self.text) >= LONG_HAM_MIN_WORDS
+
+
+def _rows(data_dir: DataDir, name: str) -> list[dict[str, str]]:
+    raw = data_dir.joinpath(name).read_bytes()
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+
+
+def load_collection(data_dir: DataDir | None = None, files: Sequence[str] = COLLECTION_FILES) -> list[LabelledComment]:
+    """The labelled comments of ``files`` (default: the packaged collection), in file order.
+    Raises FileNotFoundError for a missing file and ValueError for a row whose CLASS is not 0 or 1."""
+    directory = packaged_data_dir() if data_dir is None else data_dir
+    comments: list[LabelledComment] = []
+    for name in files:
+        for row in _rows(directory, name):
+            label = row["CLASS"].strip()
+            if label not in {"0", "1"}:
+                raise ValueError(f"{name}: CLASS must be 0 or 1, not {label!r}")
+            comments.append(LabelledComment(prepare(row["CONTENT"]), label == "1", name))
+    return comments
+
+
+def describe_files(data_dir: DataDir | None, names: Sequence[str]) -> list[dict[str, str | int]]:
+    """Each file's name, sha256 and number of comments, for the model card."""
+    directory = packaged_data_dir() if data_dir is None else data_dir
+    return [
+        {
+            "file": name,
+            "sha256": hashlib.sha256(directory.joinpath(name).read_bytes()).hexdigest(),
+            "comments": len(_rows(directory, name)),
+        }
+        for name in names
+    ]

@@ -1,0 +1,71 @@
+"""The quality gate's spam classifier at run time: how a text is prepared and scored.
+
+Only what scoring needs lives here (with ``tgexchange.ml.features`` and ``tgexchange.ml.artifact``,
+which loads the model): a process that judges feedback imports no training, selection or
+evaluation code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tgexchange.domain.quality import normalize
+from tgexchange.ml.features import hand_features
+
+
+def prepare(text: str) -> str:
+    """The one preprocessing path, for training and for scoring: the domain's ``normalize`` (HTML,
+    invisible characters, look-alike letters, runs; the same text the rules read)."""
+    return normalize(text)
+
+
+# Words whose meaning in feedback depends on whose channel it is. In the collection nearly every
+# "channel" or "subscribe" is spam ("subscribe to my channel"), so a classifier learns the word
+# itself and flags feedback such as "your channel trailer should mention the upload day" (0.6-0.8).
+# Deleting them from the classifier's input, in training and in scoring, makes it learn the call to
+# action around them instead; the self_promotion rule, which runs first, names "my channel"
+# explicitly. bench/quality.py --compare-topic-words measures what this costs on the collection.
+_TOPIC_WORDS = re.compile(r"\b(?:channels?|subscri\w*|sub(?:s|bed|bing)?|canal(?:es)?|suscri\w*)\b", re.IGNORECASE)
+
+
+def classifier_input(prepared: str, *, delete_topic_words: bool = True) -> str:
+    """What the pipeline reads for a text already passed through ``prepare``."""
+    return _TOPIC_WORDS.sub(" ", prepared) if delete_topic_words else prepared
+
+
+@dataclass(frozen=True, slots=True)
+class SpamModel:
+    """Two fitted classifiers whose spam probabilities are averaged, and the threshold at which the
+    average means "spam": ``text_pipeline`` (TF-IDF words and characters -> logistic regression)
+    reads the words, ``feature_model`` (gradient-boosted trees) reads ``hand_features``."""
+
+    text_pipeline: Any
+    feature_model: Any
+    threshold: float
+    version: str
+    delete_topic_words: bool = True
+
+    def score(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Spam probabilities of raw texts, in order, from one batched call per classifier."""
+        return self.score_prepared([prepare(text) for text in texts])
+
+    def score_prepared(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Spam probabilities of texts already passed through ``prepare``, in order."""
+        if not texts:
+            return np.zeros(0, dtype=np.float64)
+        inputs = [classifier_input(text, delete_topic_words=self.delete_topic_words) for text in texts]
+        words = _spam_column(self.text_pipeline, self.text_pipeline.predict_proba(inputs))
+        shape = _spam_column(self.feature_model, self.feature_model.predict_proba(hand_features(texts)))
+        mean: NDArray[np.float64] = (words + shape) / 2.0
+        return mean
+
+
+def _spam_column(model: Any, probabilities: Any) -> NDArray[np.float64]:
+    column: NDArray[np.float64] = np.asarray(probabilities, dtype=np.float64)[:, list(model.classes_).index(1)]
+    return column
