@@ -88,7 +88,7 @@ def test_every_link_refusal_says_why_with_its_facts_then_what_is_accepted(langua
 def sample_of(cls: type[errors.DomainError]) -> errors.DomainError:
     """An instance built from the constructor's own signature, with ordinary values."""
     if cls is errors.UnsupportedLink:
-        return errors.UnsupportedLink(sorted(errors.UnsupportedLink.WHY)[0])
+        return errors.UnsupportedLink(sorted(errors.UnsupportedLink.REASONS)[0])
     by_annotation = {"int": 5, "str": "x", "object": 7, "float": 1.5, "bool": True}
     args: list[object] = []
     for parameter in inspect.signature(cls).parameters.values():
