@@ -7,7 +7,13 @@ command's reads or use case (SQLite file, WAL; on the event loop, see bot/runtim
 the reply from the catalogue.
 Latency is measured from the webhook POST to the bot's reply reaching the Bot API.
 
-    python bench/bot.py [--users 32] [--updates 2000] [--rounds 3]
+    python bench/bot.py [--users 32] [--updates 2000] [--rounds 3] [--newcomers 1000] [--burst 100]
+
+Besides the members' mix, the join path, one row each (new users every round, so every update
+comes from someone the bot has never seen): 1,000 distinct users each sending a bare `/start`
+(the first thing every member does), 1,000 joining with a community's deep link (`/start
+c<id>-<mac>`: the membership check, the member and their welcome credits created), and a group's
+join burst (100 members tapping the join button within a second: 100 such updates at once).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import machine, median, write_section
 from tgexchange.bootstrap import bootstrap
+from tgexchange.bot import deeplinks
 from tgexchange.bot.app import build_application
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_router
@@ -172,6 +179,40 @@ async def drive(
     )
 
 
+async def drive_newcomers(
+    app: FastAPI, stand_in: StandIn, *, users: list[int], in_flight: int, first_id: int, text: Callable[[int], str]
+) -> Result:
+    """Each user sends one update and waits for its reply; ``in_flight`` users at a time."""
+    latencies: list[float] = []
+    pending = iter(users)
+    loop = asyncio.get_running_loop()
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://b") as client:
+
+        async def lane() -> None:
+            for user_id in pending:
+                waiter: asyncio.Future[float] = loop.create_future()
+                stand_in.waiters[user_id] = waiter
+                sent = time.perf_counter()
+                response = await client.post(
+                    WEBHOOK_PATH,
+                    json=update(first_id + user_id, user_id, text(user_id)),
+                    headers={SECRET_HEADER: SECRET},
+                )
+                assert response.status_code == 200, response.status_code
+                latencies.append(await asyncio.wait_for(waiter, timeout=60) - sent)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(lane() for _ in range(in_flight)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return Result(
+        updates_per_s=len(latencies) / elapsed,
+        p50_ms=1000 * latencies[len(latencies) // 2],
+        p99_ms=1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    )
+
+
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_chat is not None
     assert update.message is not None
@@ -190,7 +231,8 @@ def bare_app(stand_in: StandIn, concurrency: int) -> FastAPI:
 
 def exchange_app(
     stand_in: StandIn, data: Path, users: list[int], concurrency: int
-) -> tuple[FastAPI, Callable[[], None]]:
+) -> tuple[FastAPI, Callable[[], None], str]:
+    """The bot, its clean-up, and the join payload of its community."""
     settings = Settings(DATABASE_URL=f"sqlite:///{data / 'bench.db'}", TGEXCHANGE_DATA_DIR=str(data))  # type: ignore[call-arg]
     container = bootstrap(settings, readers=(NoPlatform(), NoPlatform()), quality_gate=None)
     now = datetime.now(UTC)
@@ -217,7 +259,7 @@ def exchange_app(
     )
     app = FastAPI()
     app.include_router(webhook_router(application, SECRET))
-    return app, container.storage.dispose
+    return app, container.storage.dispose, deeplinks.make_payload(deeplinks.link_key(TOKEN), community.id)
 
 
 async def main() -> None:
@@ -227,6 +269,8 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=500, help="updates per bot before measuring")
     parser.add_argument("--concurrency", type=int, default=32, help="updates processed at once (both bots)")
+    parser.add_argument("--newcomers", type=int, default=1000, help="new users per join-path row and round")
+    parser.add_argument("--burst", type=int, default=100, help="members joining at once in the burst row")
     parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/BENCHMARKS.md")
     args = parser.parse_args()
     users = [100_000 + i for i in range(args.users)]
@@ -235,7 +279,7 @@ async def main() -> None:
     bot_runs: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="tgx-bench-bot-") as scratch:
         bare_stand_in, bot_stand_in = StandIn(), StandIn()
-        bot, dispose = exchange_app(bot_stand_in, Path(scratch), users, args.concurrency)
+        bot, dispose, payload = exchange_app(bot_stand_in, Path(scratch), users, args.concurrency)
         bare = bare_app(bare_stand_in, args.concurrency)
         next_id = 1
         # Warm-up, not measured: first calls pay for imports, compiled SQL and compiled texts.
@@ -258,8 +302,57 @@ async def main() -> None:
                 flush=True,
             )
         costs = await cpu_per_update(bare, bare_stand_in, bot, bot_stand_in, first_id=next_id)
+        paths = await join_paths(args, bare, bare_stand_in, bot, bot_stand_in, payload=payload)
         dispose()
-    report(args, bare_runs, bot_runs, costs, load=(load_before, os.getloadavg()[0]))
+    report(args, bare_runs, bot_runs, costs, paths, load=(load_before, os.getloadavg()[0]))
+
+
+Paths = dict[str, tuple[list[Result], list[Result]]]
+
+
+async def join_paths(
+    args: argparse.Namespace,
+    bare: FastAPI,
+    bare_stand_in: StandIn,
+    bot: FastAPI,
+    bot_stand_in: StandIn,
+    *,
+    payload: str,
+) -> Paths:
+    """Each row, bare and tgexchange alternating for ``args.rounds`` rounds, new users each time."""
+    rows = {
+        f"`/start`, {args.newcomers:,} new users ({args.concurrency} at a time)": (
+            lambda _user: "/start",
+            args.newcomers,
+            args.concurrency,
+        ),
+        f"`/start <join link>`, {args.newcomers:,} new members ({args.concurrency} at a time)": (
+            lambda _user: f"/start {payload}",
+            args.newcomers,
+            args.concurrency,
+        ),
+        f"join burst: {args.burst} members tapping the join button at once": (
+            lambda _user: f"/start {payload}",
+            args.burst,
+            args.burst,
+        ),
+    }
+    next_user = 200_000_000
+    found: Paths = {}
+    for name, (text, count, in_flight) in rows.items():
+        bare_runs: list[Result] = []
+        bot_runs: list[Result] = []
+        for _ in range(args.rounds):
+            for runs, app, stand_in in ((bare_runs, bare, bare_stand_in), (bot_runs, bot, bot_stand_in)):
+                users = list(range(next_user, next_user + count))
+                next_user += count
+                runs.append(
+                    await drive_newcomers(app, stand_in, users=users, in_flight=in_flight, first_id=0, text=text)
+                )
+        found[name] = (bare_runs, bot_runs)
+        ratio = median([r.updates_per_s for r in bot_runs]) / median([r.updates_per_s for r in bare_runs])
+        print(f"{name}: ratio {ratio:.2f}", flush=True)
+    return found
 
 
 async def cpu_per_update(
@@ -288,6 +381,7 @@ def report(
     bare_runs: list[Result],
     bot_runs: list[Result],
     costs: dict[str, float],
+    paths: Paths,
     *,
     load: tuple[float, float],
 ) -> None:
@@ -336,6 +430,24 @@ look-up, texts) is the `/help` row, {costs[list(costs)[1]] - costs["bare echo"]:
 own work: `/balance` one indexed read, `/me` three reads in one snapshot and a longer text, the
 language button a committed UPDATE and two Bot API calls (answering the tap, editing the menu)
 where the echo makes one.
+"""
+    path_rows = []
+    for name, (bare_path, bot_path) in paths.items():
+        path_ratio = med(bot_path, "updates_per_s") / med(bare_path, "updates_per_s")
+        path_rows.append(
+            f"| {name} | {med(bare_path, 'updates_per_s'):,.0f} | {med(bot_path, 'updates_per_s'):,.0f} | "
+            f"**{path_ratio:.2f}** {'met' if path_ratio >= GOAL_RATIO else '**missed**'} | "
+            f"{med(bare_path, 'p99_ms'):.1f} / {med(bot_path, 'p99_ms'):.1f} ms |"
+        )
+    body += f"""
+### The join path
+
+Every update from a user the bot has never seen (new user ids each round), {args.rounds} rounds, medians;
+the same updates to the echo bot. Goal for every row: ≥ {GOAL_RATIO:.2f} of the echo bot's updates/s.
+
+| path | bare updates/s | tgexchange updates/s | ratio | p99 bare / tgexchange |
+|---|---|---|---|---|
+{chr(10).join(path_rows)}
 """
     print(body)
     print(f"machine: {machine()}")
