@@ -45,7 +45,8 @@ def test_a_decision_writes_its_notices_in_its_own_transaction(world: World) -> N
     rows = outbox_rows(world)
     assert [row["id"] for row in rows] == ids
     assert (rows[0]["member_id"], rows[0]["kind"]) == (giver_id, "task_verified")
-    assert {row["kind"] for row in rows} == {"task_verified", "feedback_received", "submission_completed"}
+    # The owner hears once: the completion says the feedback arrived.
+    assert {row["kind"] for row in rows} == {"task_verified", "submission_completed"}
     assert all(row["closed_at"] is None and row["attempts"] == 0 for row in rows)
     assert all(row["next_attempt_at"] == world.now + DELIVERY_GRACE for row in rows)
 
@@ -82,25 +83,25 @@ def test_notices_left_by_a_crash_are_delivered_once_due(world: World) -> None:
     world.clock.advance(seconds=DELIVERY_GRACE.total_seconds())
     delivered = deliver_notices(world.storage.outbox, notifier, now=world.now)
 
-    assert delivered.sent == len(ids) == 3
+    assert delivered.sent == len(ids) == 2
     assert all(row["outcome"] == "sent" for row in outbox_rows(world))
     assert deliver_notices(world.storage.outbox, notifier, now=world.clock.advance(hours=1)).sent == 0
-    assert len(notifier.notices) == 3  # never twice
+    assert len(notifier.notices) == 2  # never twice
 
 
 def test_a_failed_send_stays_in_the_outbox_and_is_retried_with_growing_waits(world: World) -> None:
     _, ids = verified_task(world)
     outbox = world.storage.outbox
-    notifier = RecordingNotifier([DeliveryOutcome.RETRY] * 3)
+    notifier = RecordingNotifier([DeliveryOutcome.RETRY] * 2)
 
     first = deliver_notices(outbox, notifier, now=world.now, ids=ids)
 
-    assert (first.sent, first.retrying) == (0, 3)
+    assert (first.sent, first.retrying) == (0, 2)
     assert notifier.notices == []
     assert {row["next_attempt_at"] for row in outbox_rows(world)} == {world.now + RETRY_DELAYS[0]}
     assert deliver_notices(outbox, notifier, now=world.clock.advance(seconds=59)).sent == 0
     second = deliver_notices(outbox, notifier, now=world.clock.advance(seconds=1))
-    assert second.sent == 3
+    assert second.sent == 2
     assert notifier.notices[0].kind == "task_verified"
     assert outbox.count_open() == 0
 
@@ -109,24 +110,24 @@ def test_a_notice_that_keeps_failing_is_given_up_after_the_last_wait(world: Worl
     _, ids = verified_task(world)
     outbox = world.storage.outbox
     attempts = len(RETRY_DELAYS) + 1
-    notifier = RecordingNotifier([DeliveryOutcome.RETRY] * (3 * attempts))
+    notifier = RecordingNotifier([DeliveryOutcome.RETRY] * (2 * attempts))
 
     deliver_notices(outbox, notifier, now=world.now, ids=ids)
     for delay in RETRY_DELAYS:
         deliver_notices(outbox, notifier, now=world.clock.advance(seconds=delay.total_seconds()))
 
     rows = outbox_rows(world)
-    assert [row["outcome"] for row in rows] == ["failed"] * 3
-    assert [row["attempts"] for row in rows] == [attempts] * 3
+    assert [row["outcome"] for row in rows] == ["failed"] * 2
+    assert [row["attempts"] for row in rows] == [attempts] * 2
 
 
 def test_an_unreachable_member_is_closed_not_retried(world: World) -> None:
     _, ids = verified_task(world)
-    notifier = RecordingNotifier([DeliveryOutcome.UNREACHABLE] * 3)
+    notifier = RecordingNotifier([DeliveryOutcome.UNREACHABLE] * 2)
 
     delivery = deliver_notices(world.storage.outbox, notifier, now=world.now, ids=ids)
 
-    assert delivery.unreachable == 3
+    assert delivery.unreachable == 2
     assert world.storage.outbox.count_open() == 0
 
 
@@ -139,10 +140,10 @@ def test_a_notifier_that_crashes_loses_nothing(world: World) -> None:
 
     delivery = deliver_notices(world.storage.outbox, Broken(), now=world.now, ids=ids)
 
-    assert delivery.retrying == 3
+    assert delivery.retrying == 2
     assert all("renderer bug" in str(row["last_error"]) for row in outbox_rows(world))
     recovered = deliver_notices(world.storage.outbox, RecordingNotifier(), now=world.clock.advance(minutes=1))
-    assert recovered.sent == 3
+    assert recovered.sent == 2
 
 
 def test_the_actor_is_not_told_what_their_answer_already_says(world: World) -> None:
@@ -152,7 +153,7 @@ def test_the_actor_is_not_told_what_their_answer_already_says(world: World) -> N
     delivery = deliver_notices(world.storage.outbox, notifier, now=world.now, ids=ids, actor_member_id=giver_id)
 
     assert delivery.skipped == 1
-    assert {n.kind for n in notifier.notices} == {"feedback_received", "submission_completed"}
+    assert {n.kind for n in notifier.notices} == {"submission_completed"}
 
 
 def test_a_notice_held_by_one_sender_is_not_taken_by_another_until_it_lets_go(world: World) -> None:
@@ -167,7 +168,7 @@ def test_a_notice_held_by_one_sender_is_not_taken_by_another_until_it_lets_go(wo
 
     after_hold = world.clock.advance(seconds=RETRY_DELAYS[1].total_seconds() + 1)
     again = outbox.claim(now=after_hold, hold_until=after_hold)  # the first sender crashed
-    assert [p.attempts for p in again] == [2, 2, 2]
+    assert [p.attempts for p in again] == [2, 2]
 
 
 def test_delivered_notices_are_pruned_after_a_week(world: World) -> None:
@@ -175,7 +176,7 @@ def test_delivered_notices_are_pruned_after_a_week(world: World) -> None:
     deliver_notices(world.storage.outbox, RecordingNotifier(), now=world.now, ids=ids)
 
     assert prune_delivered(world.storage.outbox, now=world.clock.advance(days=6)) == 0
-    assert prune_delivered(world.storage.outbox, now=world.clock.advance(days=2)) == 3
+    assert prune_delivered(world.storage.outbox, now=world.clock.advance(days=2)) == 2
     assert outbox_rows(world) == []
 
 

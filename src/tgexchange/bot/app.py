@@ -29,12 +29,13 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from tgexchange.bootstrap import Container
-from tgexchange.bot import deeplinks, keyboards
+from tgexchange.bot import deeplinks, keyboards, steps
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
 from tgexchange.bot.handlers import (
     account,
     admin,
+    cancel,
     dashboard,
     group,
     link,
@@ -68,7 +69,7 @@ ALLOWED_UPDATES = [
     Update.CHAT_MEMBER,
 ]
 MEMBER_COMMANDS = ("link", "submit", "task", "balance", "me", "mysubmissions", "leaderboard", "language")
-PRIVATE_COMMANDS = ("start", *MEMBER_COMMANDS, "help")
+PRIVATE_COMMANDS = ("start", *MEMBER_COMMANDS, "cancel", "help")
 GROUP_COMMANDS = ("start", "help")
 
 
@@ -114,7 +115,7 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     texts = texts or Texts()
-    notifier = BotNotifier(application.bot, texts, container.storage.uow)
+    notifier = BotNotifier(application.bot, texts, container.storage.uow, clock=container.clock.now)
     application.bot_data[RUNTIME_KEY] = Runtime(
         container=container,
         texts=texts,
@@ -149,6 +150,7 @@ def add_handlers(application: App) -> None:
             CommandHandler("mysubmissions", submit.my_submissions, filters=private),
             CommandHandler("leaderboard", account.leaderboard, filters=private),
             CommandHandler("language", start.language_command, filters=private),
+            CommandHandler("cancel", cancel.cancel, filters=private),
             CommandHandler(list(MEMBER_COMMANDS), group.member_command_in_group, filters=groups),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
             MessageHandler(private, unknown),
@@ -176,7 +178,9 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.LINK_PLATFORM: link.choose_platform,
         keyboards.SETTINGS: settings.settings_button,
         keyboards.ANONYMOUS_ADMIN: admin.anonymous_admin_button,
-        "go": go,
+        keyboards.CANCEL: cancel.cancel,
+        keyboards.SUBMIT_COUNT: submit.choose_count,
+        steps.GO: go,
     }
     handlers: list[CallbackQueryHandler[Any, Any]] = [
         CallbackQueryHandler(fn, pattern=f"^{action}(:|$)") for action, fn in routes.items()
@@ -185,15 +189,29 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
     return handlers
 
 
+STEP_COMMANDS: dict[steps.Step, Handler] = {
+    steps.Step.LINK: link.link_command,
+    steps.Step.TASK: task.task_command,
+    steps.Step.SUBMIT: submit.submit_command,
+    steps.Step.SUBMISSIONS: submit.my_submissions,
+    steps.Step.ME: account.me,
+    steps.Step.HELP: start.help_command,
+}
+
+
 async def go(update: Update, context: Context) -> None:
-    """The shortcut buttons under the welcome: the same as typing the command."""
+    """A next-step button: the same as typing its command (with no arguments)."""
     await answer(update)
     _, parts = keyboards.parse_callback(update.callback_query.data if update.callback_query else None)
-    target = {"link": link.link_command, "task": task.task_command, "help": start.help_command}.get(
-        parts[0] if parts else ""
-    )
-    if target is not None:
-        await target(update, context)
+    try:
+        step = steps.Step(parts[0]) if parts else None
+    except ValueError:
+        step = None
+    if step is None:
+        await stale_button(update, context)
+        return
+    context.args = []
+    await STEP_COMMANDS[step](update, context)
 
 
 async def stale_button(update: Update, context: Context) -> None:
@@ -202,8 +220,10 @@ async def stale_button(update: Update, context: Context) -> None:
 
 
 async def unknown(update: Update, context: Context) -> None:
+    """A photo, a sticker, a voice note…: what the bot can do instead."""
     rt = runtime(context)
-    await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "unknown-text"))
+    lang = rt.language(update.effective_user, None, context)
+    await reply(update, context, rt.texts.get(lang, "unknown-text"), steps.after(rt.texts, lang, "unknown-text"))
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -239,6 +259,9 @@ async def start_bot(application: App) -> None:
         await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=code)
         await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code)
         await bot.set_my_commands(admins, scope=BotCommandScopeAllChatAdministrators(), language_code=code)
+        # What people read before they press START, in their language.
+        await bot.set_my_description(rt.texts.label(language, "bot-description"), language_code=code)
+        await bot.set_my_short_description(rt.texts.label(language, "bot-short-description"), language_code=code)
 
 
 async def stop_bot(application: App) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tgexchange.domain.audit import AuditAction
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
@@ -154,3 +155,12 @@ def moved_here_since(uow: UnitOfWork, community_id: int, since: datetime) -> boo
         return any(
             entry.action is AuditAction.MOVED and entry.at >= since for entry in uow.audit.recent(community_id, limit=5)
         )
+
+
+def channel_name(uow: UnitOfWork, member_id: int, platform: Platform) -> str | None:
+    """The name (else the id) of the member's linked channel on the platform."""
+    with uow:
+        for channel in uow.channels.list_for_member(member_id):
+            if channel.platform is platform:
+                return channel.name or channel.channel_id
+    return None

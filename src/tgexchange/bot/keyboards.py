@@ -39,6 +39,9 @@ COMMUNITY = "cm"
 LINK_PLATFORM = "lp"
 SETTINGS = "st"
 ANONYMOUS_ADMIN = "aa"
+CANCEL = "cx"
+SUBMIT_COUNT = "sb"
+MOST_COUNT_BUTTONS = 5
 
 
 def callback(action: str, *parts: object) -> str:
@@ -94,8 +97,10 @@ def task_card(texts: Texts, language: str, *, task_id: int, url: str) -> Keyboar
     )
 
 
-def owner_review(texts: Texts, language: str, *, task_id: int) -> Keyboard:
+def owner_review(texts: Texts, language: str, *, task_id: int, url: str) -> Keyboard:
+    """Open first: the owner looks before answering."""
     return (
+        (Button(texts.label(language, "button-open"), url=url),),
         (
             Button(texts.label(language, "button-confirm"), callback_data=callback(OWNER_REVIEW, task_id, 1)),
             Button(texts.label(language, "button-not-there"), callback_data=callback(OWNER_REVIEW, task_id, 0)),
@@ -144,3 +149,29 @@ def withdraw(texts: Texts, language: str, *, submission_id: int) -> Keyboard:
             Button(texts.label(language, "button-keep"), callback_data=callback(SUBMISSION_KEEP, submission_id)),
         ),
     )
+
+
+def cancel(texts: Texts, language: str) -> Keyboard:
+    return ((Button(texts.label(language, "button-cancel"), callback_data=callback(CANCEL)),),)
+
+
+def feedback_counts(texts: Texts, language: str, *, most: int, price: int) -> Keyboard:
+    """[1 · 10] [2 · 20] [3 · 30]…: how many members to pay for, up to what the member can afford
+    (at most five choices, evenly spread when more are affordable), then [Cancel]."""
+    if most <= MOST_COUNT_BUTTONS:
+        counts = list(range(1, most + 1))
+    else:
+        counts = sorted({round(1 + i * (most - 1) / (MOST_COUNT_BUTTONS - 1)) for i in range(MOST_COUNT_BUTTONS)})
+    row = tuple(
+        Button(
+            texts.label(language, "button-feedback-count", count=n, credits=n * price),
+            callback_data=callback(SUBMIT_COUNT, n),
+        )
+        for n in counts
+    )
+    return (row[:3], row[3:], *cancel(texts, language)) if len(row) > 3 else (row, *cancel(texts, language))
+
+
+def add_to_group(texts: Texts, language: str, *, bot_username: str) -> Keyboard:
+    url = f"https://t.me/{bot_username}?startgroup=true"
+    return ((Button(texts.label(language, "button-add-to-group"), url=url),),)

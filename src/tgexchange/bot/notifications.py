@@ -25,9 +25,9 @@ import structlog
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from tgexchange.bot import directory, keyboards
+from tgexchange.bot import directory, keyboards, steps
 from tgexchange.bot.keyboards import Keyboard, to_json, to_markup
-from tgexchange.bot.texts import MAX_TITLE, Texts, short
+from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
 from tgexchange.services.community import MoveResult
@@ -47,21 +47,25 @@ class Outgoing:
     keyboard: Keyboard | None = None
 
 
-def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoing]:
-    """The messages a notice becomes: one to the member, plus a note in the group for a completed
-    submission. Empty when the member (or what the notice is about) no longer exists."""
+def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:
+    """The messages a notice becomes: one to the member (with the next step as buttons), plus a
+    note in the group for a completed submission. Empty when the member (or what the notice is
+    about) no longer exists. ``now`` places deadlines in the member's terms ("in 2 days")."""
     to = directory.recipient(uow(), notice.member_id)
     if to is None:
         return []
     lang = to.language
     params = notice.params
     kind = notice.kind
+    key = f"notice-{kind}"
     if kind in {"submission_completed", "feedback_received"}:
         submission = directory.submission(uow(), int(str(params["submission_id"])))
         if submission is None:
             return []
         title = short(submission.title, MAX_TITLE)
-        messages = [Outgoing(to.telegram_user_id, texts.get(lang, f"notice-{kind}", title=title))]
+        count = int(str(params.get("count", 1)))
+        text = texts.get(lang, key, title=title, count=count)
+        messages = [Outgoing(to.telegram_user_id, text, steps.after(texts, lang, key))]
         if kind == "submission_completed" and to.bot_present:
             note = texts.get(
                 to.group_language or lang, "group-submission-completed", owner=to.display_name, title=title
@@ -71,36 +75,59 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoin
     view = directory.task_view(uow(), int(str(params["task_id"])))
     if view is None:
         return []
+    found = _task_notice(texts, uow, notice, view, lang=lang, community=to.community_title, now=now)
+    if found is None:
+        log.warning("notice_kind_unknown", kind=kind, member_id=notice.member_id)
+        return []
+    extra, keyboard = found
     title = short(view.submission.title, MAX_TITLE)
-    task_id = view.task.id
-    keyboard: Keyboard | None = None
+    text = texts.get(lang, key, title=title, **extra)
+    return [Outgoing(to.telegram_user_id, text, keyboard)]
+
+
+def _task_notice(
+    texts: Texts,
+    uow: UowFactory,
+    notice: Notice,
+    view: directory.TaskView,
+    *,
+    lang: str,
+    community: str,
+    now: datetime,
+) -> tuple[dict[str, object], Keyboard | None] | None:
+    """What a notice about a task says besides its title, and its buttons; None for an unknown kind."""
+    kind, params, task = notice.kind, notice.params, view.task
+    keyboard: Keyboard | None = steps.after(texts, lang, f"notice-{kind}") or None
     extra: dict[str, object] = {}
     if kind == "task_verified":
-        extra["credits"] = int(str(params.get("credits", view.task.credits)))
+        extra["credits"] = int(str(params.get("credits", task.credits)))
     elif kind == "task_rejected":
-        extra["reason"] = texts.reason(lang, str(params.get("reason") or ""))
+        extra["reason"] = Raw(texts.reason(lang, str(params.get("reason") or "")))
     elif kind == "task_cancelled":
-        extra["reason"] = texts.cancel_reason(lang, str(params.get("reason") or ""))
+        extra["reason"] = Raw(texts.cancel_reason(lang, str(params.get("reason") or "")))
+    elif kind == "feedback_not_found_yet":
+        extra["until"] = texts.until(lang, datetime.fromisoformat(str(params["until"])), now=now)
+        extra["channel"] = directory.channel_name(uow(), task.giver_id, task.platform) or view.giver_name
     elif kind == "confirm_feedback":
         extra["giver"] = view.giver_name
-        extra["text"] = short(str(params.get("text") or view.task.feedback_text or ""), MAX_QUOTE)
-        keyboard = keyboards.owner_review(texts, lang, task_id=task_id)
+        extra["text"] = short(str(params.get("text") or task.feedback_text or ""), MAX_QUOTE)
+        extra["until"] = texts.until(lang, task.review_until or now, now=now)
+        keyboard = keyboards.owner_review(texts, lang, task_id=task.id, url=view.submission.url)
     elif kind == "feedback_denied":
-        keyboard = keyboards.dispute(texts, lang, task_id=task_id)
+        extra["until"] = texts.until(lang, task.review_until or now, now=now)
+        keyboard = keyboards.dispute(texts, lang, task_id=task.id)
     elif kind == "dispute_opened":
         extra.update(
-            community=to.community_title,
+            community=community,
             giver=view.giver_name,
             owner=view.owner_name,
             url=view.submission.url,
-            text=short(view.task.feedback_text or "", MAX_QUOTE),
+            text=short(task.feedback_text or "", MAX_QUOTE),
         )
-        keyboard = keyboards.admin_resolve(texts, lang, task_id=task_id, url=view.submission.url)
-    elif kind not in {"task_expired"}:
-        log.warning("notice_kind_unknown", kind=kind, member_id=notice.member_id)
-        return []
-    text = texts.get(lang, f"notice-{kind}", title=title, **extra)
-    return [Outgoing(to.telegram_user_id, text, keyboard)]
+        keyboard = keyboards.admin_resolve(texts, lang, task_id=task.id, url=view.submission.url)
+    elif kind != "task_expired":
+        return None
+    return extra, keyboard
 
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -177,10 +204,19 @@ class BotNotifier:
     on the bot's event loop and waits for the answer there. Called from job threads, never from
     the event loop itself."""
 
-    def __init__(self, bot: Bot, texts: Texts, uow: UowFactory, *, timeout_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        texts: Texts,
+        uow: UowFactory,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timeout_s: float = 60.0,
+    ) -> None:
         self._bot = bot
         self._texts = texts
         self._uow = uow
+        self._clock = clock
         self._timeout_s = timeout_s
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[Future[DeliveryOutcome]] = set()
@@ -194,7 +230,7 @@ class BotNotifier:
         self._loop = loop
 
     def render(self, notice: Notice) -> list[Outgoing]:
-        return render_notice(self._texts, self._uow, notice)
+        return render_notice(self._texts, self._uow, notice, now=self._clock())
 
     def deliver(self, notice: Notice) -> DeliveryOutcome:
         loop = self._loop
@@ -274,7 +310,9 @@ class TelegramNotifier:
         pacer: SendPacer | None = None,
         max_attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._clock = clock
         self._url = f"{base_url}{token}/sendMessage"
         self._uow = uow
         self._texts = texts or Texts()
@@ -284,7 +322,7 @@ class TelegramNotifier:
         self._sleep = sleep
 
     def deliver(self, notice: Notice) -> DeliveryOutcome:
-        messages = render_notice(self._texts, self._uow, notice)
+        messages = render_notice(self._texts, self._uow, notice, now=self._clock())
         if not messages:
             return DeliveryOutcome.UNREACHABLE
         outcome = self.send(messages[0])

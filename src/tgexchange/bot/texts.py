@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast as ftl
 
@@ -28,6 +28,15 @@ SUPPORTED = LANGUAGES
 DEFAULT = DEFAULT_LANGUAGE
 
 Value = str | int | float | Decimal
+
+
+class Raw(str):
+    """Text that is already Telegram HTML from the catalogue (one text placed inside another):
+    ``Texts.get`` places it as it is instead of escaping it."""
+
+    __slots__ = ()
+
+
 MAX_TITLE = 80  # characters of a video's title shown in a message
 
 
@@ -125,7 +134,11 @@ class Texts:
         """The HTML text ``key`` with ``params`` escaped. Positional-only, so that a value may be
         called ``key`` or ``language`` (a NotFound refusal carries a ``key``)."""
         args = {
-            name: html.escape(shown, quote=True) if isinstance(shown := _display(value), str) else shown
+            name: value
+            if isinstance(value, Raw)
+            else html.escape(shown, quote=True)
+            if isinstance(shown := _display(value), str)
+            else shown
             for name, value in params.items()
         }
         return self._format(language, key, args)
@@ -134,20 +147,22 @@ class Texts:
         """A button label: plain text, not escaped."""
         return self._format(language, key, {name: _display(value) for name, value in params.items()})
 
-    def error(self, language: str, error: DomainError) -> str:
-        """The friendly text for a refusal, chosen by its stable ``code``."""
+    def error(self, language: str, error: DomainError, *, allowed: Collection[Platform] | None = None) -> str:
+        """The friendly text for a refusal, chosen by its stable ``code``. For a refused link,
+        ``allowed`` (the community's platforms) narrows what it says to send instead."""
         if isinstance(error, UnsupportedLink):
-            # "why" is a catalogue text (already HTML), so it is not escaped again.
+            # "why" and "accepted" are catalogue texts (already HTML), so they are not escaped again.
             why = self.get(language, f"link-why-{error.reason}", **error.params)
-            return self._format(language, error_key(error.code), {"why": why})
+            accepted = self.link_forms(language, allowed) if allowed else self.get(language, "link-accepted")
+            return self._format(language, error_key(error.code), {"why": why, "accepted": accepted})
         params = {
             name: value for name, value in error.params.items() if name != "detail" or error.code == "invalid_settings"
         }
         if isinstance(params.get("platform"), str):
             params["platform"] = platform_label(str(params["platform"]))
-        allowed = params.get("allowed")
-        if isinstance(allowed, list):
-            params["allowed"] = [platform_label(str(p)) for p in allowed]
+        named = params.get("allowed")
+        if isinstance(named, list):
+            params["allowed"] = [platform_label(str(p)) for p in named]
         params["has_reason"] = bool(params.get("reason"))
         params["has_platform"] = bool(params.get("platform"))
         key = error_key(error.code)
@@ -156,6 +171,18 @@ class Texts:
                 raise CatalogueError(f"no text for error code {error.code!r} in {language}")
             key = error_key(DomainError.code)
         return self.get(language, key, **params)
+
+    def link_forms(self, language: str, allowed: Collection[Platform]) -> Raw:
+        """ "Send me a link to one YouTube video or Short or one TikTok video …", naming only the
+        platforms a community takes, in the catalogue's order of platforms."""
+        # The parts are catalogue texts (HTML already): joined as they are, not escaped again.
+        forms = [self.get(language, f"link-form-{p.value}") for p in Platform if p in allowed]
+        joined = (
+            forms[0]
+            if len(forms) == 1
+            else self._format(language, "link-forms-or", {"first": ", ".join(forms[:-1]), "last": forms[-1]})
+        )
+        return Raw(self._format(language, "link-send-content", {"forms": joined}))
 
     def reason(self, language: str, reason: str | None) -> str:
         """Why feedback was refused (a quality rule or a verification outcome)."""
@@ -169,6 +196,13 @@ class Texts:
     def when(self, language: str, moment: datetime) -> str:
         """A date and time members read at a glance, in UTC (Telegram tells us no time zone)."""
         return f"{format_datetime(moment, 'd MMM, HH:mm', tzinfo=None, locale=language)} UTC"
+
+    def until(self, language: str, moment: datetime, *, now: datetime) -> str:
+        """A moment ahead as the day and hour, with how far that is in the member's terms:
+        "Thu 07:08 UTC (in 2 days)"; it reads after "until", "by" or "due"."""
+        ahead = format_timedelta(moment - now, add_direction=True, threshold=1.5, locale=language)
+        clock = format_datetime(moment, "EEE HH:mm", tzinfo=None, locale=language)
+        return f"{clock} UTC ({ahead})"
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -50,6 +50,7 @@ def use_telegram_notifier(container: Container) -> bool:
             token=token.get_secret_value(),
             base_url=container.settings.telegram_api_base_url,
             uow=container.storage.uow,
+            clock=container.clock.now,
         )
     )
     return True

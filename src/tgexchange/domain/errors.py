@@ -181,6 +181,15 @@ class DuplicateSubmission(DomainError):
         super().__init__("That content is already waiting for feedback in this community.", content_id=content_id)
 
 
+class ChannelIsNotContent(DomainError):
+    """A channel or profile link sent to ask for feedback: feedback is on one video or post."""
+
+    code = "channel_is_not_content"
+
+    def __init__(self, platform: str) -> None:
+        super().__init__("That is a channel page; feedback is asked for one video or post.", platform=platform)
+
+
 class InvalidFeedbackCount(DomainError):
     code = "invalid_feedback_count"
 

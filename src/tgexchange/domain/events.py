@@ -69,6 +69,13 @@ class OwnerConfirmationRequested(TaskEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackNotFoundYet(TaskEvent):
+    """The first look found no comment; verification keeps looking until ``looking_until``."""
+
+    looking_until: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedbackDenied(TaskEvent):
     pass
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Below this many judged tasks a reliability percentage says more about chance than about the
+# member ("67%" after one verified task): faces show the plain count instead.
+ENOUGH_HISTORY = 5
+
 
 @dataclass(frozen=True, slots=True)
 class MemberStats:

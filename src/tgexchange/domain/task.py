@@ -13,6 +13,7 @@ from tgexchange.domain.events import (
     Event,
     FeedbackDenied,
     FeedbackDisputed,
+    FeedbackNotFoundYet,
     OwnerConfirmationRequested,
     TaskAssigned,
     TaskCancelled,
@@ -142,14 +143,20 @@ class Task(Stored):
     def is_overdue(self, now: datetime) -> bool:
         return now >= self.deadline_at
 
-    def mark_done(self, *, member_id: int, now: datetime, feedback_text: str | None = None) -> None:
-        """The giver says they left their feedback. Raises NotYourTask, TaskDeadlinePassed,
-        TextTooLong or IllegalTransition."""
+    def ensure_can_hand_in(self, *, member_id: int, now: datetime, feedback_text: str | None = None) -> None:
+        """Raises NotYourTask, TaskDeadlinePassed, TextTooLong or IllegalTransition."""
         self._ensure_giver(member_id)
         if self.status is TaskStatus.ASSIGNED and self.is_overdue(now):
             raise TaskDeadlinePassed(self.id)
         if feedback_text is not None and len(feedback_text) > MAX_FEEDBACK_TEXT:
             raise TextTooLong(len(feedback_text), MAX_FEEDBACK_TEXT)
+        if not self.can_move_to(TaskStatus.SUBMITTED):
+            raise IllegalTransition(self.id, self.status.value, TaskStatus.SUBMITTED.value)
+
+    def mark_done(self, *, member_id: int, now: datetime, feedback_text: str | None = None) -> None:
+        """The giver says they left their feedback. Raises NotYourTask, TaskDeadlinePassed,
+        TextTooLong or IllegalTransition."""
+        self.ensure_can_hand_in(member_id=member_id, now=now, feedback_text=feedback_text)
         self._move(TaskStatus.SUBMITTED)
         self.done_at = now
         self.feedback_text = feedback_text
@@ -210,6 +217,13 @@ class Task(Stored):
 
     def note_attempt(self) -> None:
         self.verification_attempts += 1
+
+    def keep_looking(self, *, now: datetime, next_look_at: datetime, until: datetime) -> None:
+        """No comment yet: look again at ``next_look_at``. After the first look the giver is told
+        (once) that it is not visible yet and how long verification keeps looking."""
+        self.next_check_at = next_look_at
+        if self.verification_attempts == 1:
+            self._record(FeedbackNotFoundYet, now, looking_until=until)
 
     def verify(self, *, now: datetime, comment_id: str | None = None) -> None:
         self._move(TaskStatus.VERIFIED)

@@ -21,6 +21,7 @@ from tgexchange.domain.events import (
     Event,
     FeedbackDenied,
     FeedbackDisputed,
+    FeedbackNotFoundYet,
     OwnerConfirmationRequested,
     SubmissionCompleted,
     TaskCancelled,
@@ -68,6 +69,14 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
                     {"task_id": event.task_id, "submission_id": event.submission_id, "text": event.feedback_text},
                 )
             )
+        elif isinstance(event, FeedbackNotFoundYet):
+            notices.append(
+                Notice(
+                    event.giver_id,
+                    "feedback_not_found_yet",
+                    {"task_id": event.task_id, "until": event.looking_until.isoformat()},
+                )
+            )
         elif isinstance(event, FeedbackDenied):
             notices.append(Notice(event.giver_id, "feedback_denied", {"task_id": event.task_id}))
         elif isinstance(event, FeedbackDisputed):
@@ -77,14 +86,38 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
             )
         elif isinstance(event, SubmissionCompleted):
             notices.append(Notice(event.owner_id, "submission_completed", {"submission_id": event.submission_id}))
-    return notices
+    return _one_per_submission(notices)
+
+
+def _one_per_submission(notices: list[Notice]) -> list[Notice]:
+    """An owner hears once per submission what one decision brought: feedback received several
+    times over becomes one notice with a count, and none at all when the submission completed
+    (that notice says it)."""
+    completed = {n.params["submission_id"] for n in notices if n.kind == "submission_completed"}
+    received: dict[object, int] = {}
+    for notice in notices:
+        if notice.kind == "feedback_received":
+            key = notice.params["submission_id"]
+            received[key] = received.get(key, 0) + 1
+    merged: list[Notice] = []
+    for notice in notices:
+        if notice.kind == "feedback_received":
+            key = notice.params["submission_id"]
+            if key in completed or key not in received:
+                continue
+            merged.append(Notice(notice.member_id, notice.kind, {**notice.params, "count": received.pop(key)}))
+        else:
+            merged.append(notice)
+    return merged
 
 
 def record_notices(events: list[Event], uow: UnitOfWork) -> None:
     """The in-transaction handler: writes the notices the events call for into the outbox."""
-    for event in events:
-        for notice in notices_for([event], uow):
-            uow.notices.add(notice, now=event.occurred_at, deliver_after=event.occurred_at + DELIVERY_GRACE)
+    if not events:
+        return
+    now = max(event.occurred_at for event in events)
+    for notice in notices_for(events, uow):
+        uow.notices.add(notice, now=now, deliver_after=now + DELIVERY_GRACE)
 
 
 @dataclass

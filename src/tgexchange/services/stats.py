@@ -5,7 +5,7 @@ from __future__ import annotations
 from tgexchange.domain.errors import MemberNotFound
 from tgexchange.domain.submission import Submission
 from tgexchange.services.lookup import get_community, get_member
-from tgexchange.services.ports import LeaderboardRow, MemberReader, MemberReport, UnitOfWork
+from tgexchange.services.ports import LeaderboardRow, MemberReader, MemberReport, MemberStanding, UnitOfWork
 
 
 def member_balance(reader: MemberReader, *, member_id: int) -> int:
@@ -14,6 +14,14 @@ def member_balance(reader: MemberReader, *, member_id: int) -> int:
     if balance is None:
         raise MemberNotFound(member_id)
     return balance
+
+
+def member_standing(reader: MemberReader, *, member_id: int) -> MemberStanding:
+    """Raises MemberNotFound."""
+    standing = reader.standing(member_id)
+    if standing is None:
+        raise MemberNotFound(member_id)
+    return standing
 
 
 def member_report(reader: MemberReader, *, member_id: int, history: int = 5) -> MemberReport:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from tgexchange.domain.content import ContentInfo, ContentRef
+from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef
 from tgexchange.domain.errors import (
+    ChannelIsNotContent,
     DuplicateSubmission,
+    InsufficientCredits,
     InvalidFeedbackCount,
     NoChannelLinked,
     NotYourContent,
@@ -79,6 +82,8 @@ def submit_content(
 def _check_can_submit(uow: UnitOfWork, *, member_id: int, ref: ContentRef, feedback_wanted: int | None) -> int:
     member, community = get_acting_member(uow, member_id)
     settings = community.settings
+    if ref.kind is ContentKind.CHANNEL:
+        raise ChannelIsNotContent(ref.platform.value)
     if ref.platform not in settings.allowed_platforms:
         raise PlatformNotAllowed(ref.platform.value, sorted(p.value for p in settings.allowed_platforms))
     if not any(c.platform is ref.platform for c in uow.channels.list_for_member(member_id)):
@@ -86,9 +91,55 @@ def _check_can_submit(uow: UnitOfWork, *, member_id: int, ref: ContentRef, feedb
     wanted = settings.default_feedback_per_submission if feedback_wanted is None else feedback_wanted
     if not 1 <= wanted <= settings.max_feedback_per_submission:
         raise InvalidFeedbackCount(wanted, settings.max_feedback_per_submission)
-    if uow.submissions.find_open_by_content(member.community_id, ref.platform, ref.content_id) is not None:
+    waiting = uow.submissions.find_open_by_content(member.community_id, ref.platform, ref.content_id)
+    if waiting is not None:
+        # Whose it is comes first: to anyone but its owner, it is somebody else's work.
+        if waiting.owner_id != member_id:
+            raise NotYourContent(ref.content_id)
         raise DuplicateSubmission(ref.content_id)
     return wanted
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionOffer:
+    """What the member may ask for on one piece of their own content, before anything is held."""
+
+    ref: ContentRef
+    title: str
+    credits_per_feedback: int
+    balance: int
+    most: int  # the most feedback they may ask for and can pay for now (at least 1)
+    default: int
+
+
+def offer_submission(
+    uow: UnitOfWork, content_reader: ContentReader, *, member_id: int, ref: ContentRef
+) -> SubmissionOffer:
+    """Checks everything ``submit_content`` would (the content read, the member's ownership) and
+    says how much feedback they can pay for, storing nothing. Raises what submit_content raises;
+    InsufficientCredits when not even one piece of feedback is affordable."""
+    with uow:
+        _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
+    info = content_reader.read_content(ref)
+    with uow:
+        _, community = get_acting_member(uow, member_id)
+        settings = community.settings
+        _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
+        _check_owns(uow, member_id=member_id, info=info)
+        balance = uow.ledger.balance(AccountKey.member(member_id))
+    price = settings.credits_per_feedback
+    affordable = balance // price if price else settings.max_feedback_per_submission
+    if affordable < 1:
+        raise InsufficientCredits(price, balance)
+    most = min(affordable, settings.max_feedback_per_submission)
+    return SubmissionOffer(
+        ref=ref,
+        title=clean_display_name(info.title or ref.url, max_length=MAX_TITLE_LENGTH),
+        credits_per_feedback=price,
+        balance=balance,
+        most=most,
+        default=min(settings.default_feedback_per_submission, most),
+    )
 
 
 def _check_owns(uow: UnitOfWork, *, member_id: int, info: ContentInfo) -> None:

@@ -11,9 +11,11 @@ from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ledger import settle_decided_task
 from tgexchange.services.lookup import get_acting_member, get_submission, get_task
-from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.ports import QualityGate, QualityVerdict, UnitOfWork
 
 CANDIDATES_TO_SCORE = 200
+# How much of a member's earlier feedback the near-copy rule compares against.
+NEAR_COPY_HISTORY = 50
 _OPEN = frozenset({TaskStatus.ASSIGNED, TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
 
 
@@ -84,6 +86,22 @@ def mark_task_done(
         task.next_check_at = now + VerificationPolicy().stuck_after
         uow.commit()
         return task
+
+
+def judge_pasted_feedback(
+    uow: UnitOfWork, gate: QualityGate, *, member_id: int, task_id: int, text: str, now: datetime
+) -> QualityVerdict:
+    """The quality gate's verdict on the text a member pasted for a task on a platform without
+    public comments, before it is handed in: a text the gate refuses leaves the task open, so the
+    member can improve their comment and paste it again (verification judges it once more).
+    Raises what mark_task_done raises, without changing anything."""
+    with uow:
+        _, community = get_acting_member(uow, member_id)
+        task = get_task(uow, task_id)
+        task.ensure_can_hand_in(member_id=member_id, now=now, feedback_text=text)
+        earlier = list(uow.tasks.recent_feedback_texts(member_id, limit=NEAR_COPY_HISTORY))
+        min_words = community.settings.min_words
+    return gate.assess(text, min_words=min_words, earlier=earlier)
 
 
 @retry_on_conflict()

@@ -18,8 +18,8 @@ from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ledger import settle_decided_task
 from tgexchange.services.lookup import get_community, get_submission
 from tgexchange.services.ports import CommentReader, QualityGate, UnitOfWork
+from tgexchange.services.task import NEAR_COPY_HISTORY
 
-NEAR_COPY_HISTORY = 50
 _WAITING = frozenset({TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
 JOB = "verify_submission"
 
@@ -311,7 +311,7 @@ def _decide_from_comments(
                 rejected += 1
             else:
                 delay = min(policy.retry_delay(item.attempts), max(item.deadline - now, timedelta(seconds=1)))
-                task.next_check_at = now + delay
+                task.keep_looking(now=now, next_look_at=now + delay, until=item.deadline)
                 next_look = delay if next_look is None else min(next_look, delay)
                 waiting += 1
                 continue

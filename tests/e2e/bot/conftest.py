@@ -54,6 +54,13 @@ class BotHarness:
         await self.feed(self.updates.private(user, text))
         return self.api.last(user.id)
 
+    async def submit(self, user: TgUser, url: str, *, count: int = 1) -> Call:
+        """Sends the link; when the bot asks how many members to pay for, presses ``count``."""
+        answer = await self.say(user, url)
+        if any(str(b.get("callback_data", "")).startswith("sb:") for b in answer.buttons):
+            answer = await self.press(user, answer, f"sb:{count}")
+        return answer
+
     async def press(self, user: TgUser, call: Call, starts_with: str) -> Call:
         data = call.button(starts_with)["callback_data"]
         await self.feed(self.updates.press(user, call, data))

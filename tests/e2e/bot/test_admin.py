@@ -95,7 +95,7 @@ async def test_pause_needs_a_reason_stops_tasks_and_resume_restarts(bot: BotHarn
     assert "Indica un motivo" in await group_command(bot, community, ADMIN_ES, "/pause")
     owner, olga = await bot.member(community, "Olga")
     bot.video(owner, "Xk3mRv9TqLw")
-    await bot.say(olga, "https://youtu.be/Xk3mRv9TqLw")
+    await bot.submit(olga, "https://youtu.be/Xk3mRv9TqLw")
     _, gus = await bot.member(community, "Gus")
     await bot.say(gus, "/task")
 
@@ -148,7 +148,7 @@ async def test_a_ban_calls_off_the_members_open_tasks(bot: BotHarness, community
     make_admin(bot, community, ADMIN)
     owner, olga = await bot.member(community, "Olga")
     bot.video(owner, "Xk3mRv9TqLw")
-    await bot.say(olga, "https://youtu.be/Xk3mRv9TqLw")
+    await bot.submit(olga, "https://youtu.be/Xk3mRv9TqLw")
     giver, gus = await bot.member(community, "Gus")
     await bot.say(gus, "/task")
     await group_command(bot, community, ADMIN, f"/ban {gus.id} fake comments")

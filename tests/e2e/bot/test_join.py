@@ -13,7 +13,8 @@ async def test_a_group_member_joins_from_the_deep_link_and_gets_welcome_credits(
     alice = TgUser(1001, "Alice")
     reply = await bot.join(alice, community)
     assert "Welcome to the exchange" in reply.text
-    assert "<b>30</b> welcome credits" in reply.text
+    assert "Here are <b>30</b> credits to start" in reply.text
+    assert [b["text"] for b in reply.buttons] == ["Link my channel", "Get a task"]
     member = bot.find_member(community, alice)
     assert bot.world.balance(member) == 30
     assert member.language == "en"
@@ -24,7 +25,7 @@ async def test_a_spanish_speaker_is_welcomed_in_spanish_and_stored_as_such(
 ) -> None:
     lucia = TgUser(1002, "Lucía", language_code="es-419")
     reply = await bot.join(lucia, community)
-    assert "Bienvenido al intercambio" in reply.text
+    assert "Te damos la bienvenida al intercambio" in reply.text
     assert bot.find_member(community, lucia).language == "es"
 
 
@@ -49,14 +50,15 @@ async def test_a_made_up_deep_link_is_refused(bot: BotHarness, community: Commun
 async def test_someone_outside_the_group_cannot_join_with_a_shared_link(bot: BotHarness, community: Community) -> None:
     outsider = TgUser(1004, "Outsider", language_code="es")
     reply = await bot.join(outsider, community, status="left")
-    assert "Solo los miembros de ese grupo" in reply.text
+    assert "Solo quienes están en ese grupo" in reply.text
     with bot.world.uow() as uow:
         assert uow.members.find_by_user(community.id, outsider.id) is None
 
 
 async def test_start_without_a_community_explains_how_to_join(bot: BotHarness) -> None:
     reply = await bot.say(TgUser(1005, "Newcomer"), "/start")
-    assert "open the “Join the exchange” button in your group" in reply.text
+    assert "tap “Join the exchange” in your group" in reply.text
+    assert reply.button("➕")["url"] == "https://t.me/tgx_test_bot?startgroup=true"
 
 
 async def test_start_lets_a_member_of_two_communities_switch(bot: BotHarness, community: Community) -> None:

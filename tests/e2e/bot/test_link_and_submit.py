@@ -65,7 +65,7 @@ async def test_a_tiktok_channel_is_linked_from_the_code_in_a_caption_in_spanish(
         channel_id="tt-lucia", platform=Platform.TIKTOK, content_id="7702518329237083111", description=f"nuevo {code}"
     )
     linked = await bot.say(lucia, "https://www.tiktok.com/@lucia/video/7702518329237083111")
-    assert "Vinculado" in linked.text
+    assert "Canal vinculado" in linked.text
 
 
 async def test_a_pasted_link_to_ones_own_video_is_submitted_with_credits_in_escrow(
@@ -73,7 +73,11 @@ async def test_a_pasted_link_to_ones_own_video_is_submitted_with_credits_in_escr
 ) -> None:
     member, alice = await bot.member(community, "Alice")
     bot.video(member, VIDEO_ID, title="Color grading tutorial")
-    reply = await bot.say(alice, f"here is my new one: {VIDEO_URL} thanks!")
+    asked = await bot.say(alice, f"here is my new one: {VIDEO_URL} thanks!")
+    assert "“Color grading tutorial”: how many members should give you feedback?" in asked.text
+    assert [b["text"] for b in asked.buttons] == ["1 · 10 cr", "2 · 20 cr", "3 · 30 cr", "Cancel"]
+    assert bot.world.balance(member) == 30  # nothing is held before the member chooses
+    reply = await bot.press(alice, asked, "sb:3")
     assert "Submitted “Color grading tutorial”" in reply.text
     assert "3 members will be asked" in reply.text
     assert "<b>30</b> credits are held" in reply.text
@@ -84,7 +88,7 @@ async def test_submit_takes_how_many_pieces_of_feedback_are_wanted(bot: BotHarne
     member, alice = await bot.member(community, "Alice", language="es")
     bot.video(member, VIDEO_ID)
     reply = await bot.say(alice, f"/submit {VIDEO_URL} 1")
-    assert "Se pedirá su opinión a un miembro" in reply.text
+    assert "Se pedirá su opinión a una persona" in reply.text
     assert bot.world.balance(member) == 20
 
 
@@ -95,7 +99,7 @@ async def test_a_count_in_unicode_digits_is_not_a_crash(bot: BotHarness, communi
     reply = await bot.say(alice, f"/submit {VIDEO_URL} ²")  # a digit to str.isdigit, not to int()
 
     assert "something went wrong" not in reply.text
-    assert "Submitted" in reply.text  # read as a link with a stray character, asking the default
+    assert "how many members" in reply.text  # read as a link with a stray character: the member chooses
 
 
 async def test_someone_elses_video_is_refused(bot: BotHarness, community: Community) -> None:
@@ -121,13 +125,14 @@ async def test_a_malformed_link_says_what_is_wrong_in_both_languages(bot: BotHar
 async def test_submitting_without_a_linked_channel_asks_for_link_first(bot: BotHarness, community: Community) -> None:
     _member, alice = await bot.member(community, "Alice", link=None)
     reply = await bot.say(alice, VIDEO_URL)
-    assert "Link your YouTube channel first with /link" in reply.text
+    assert "Link your YouTube channel first." in reply.text
+    assert reply.button("go:link")["text"] == "Link my channel"
 
 
 async def test_mysubmissions_shows_progress_and_withdrawing_refunds(bot: BotHarness, community: Community) -> None:
     member, alice = await bot.member(community, "Alice")
     bot.video(member, VIDEO_ID, title="Drone shots")
-    await bot.say(alice, VIDEO_URL)
+    await bot.submit(alice, VIDEO_URL, count=3)
     listing = await bot.say(alice, "/mysubmissions")
     assert "Drone shots" in listing.text
     assert "0/3 feedback" in listing.text
@@ -146,7 +151,7 @@ async def test_nobody_can_withdraw_someone_elses_submission(bot: BotHarness, com
     owner, alice = await bot.member(community, "Alice")
     _, bob = await bot.member(community, "Bob")
     bot.video(owner, VIDEO_ID)
-    await bot.say(alice, VIDEO_URL)
+    await bot.submit(alice, VIDEO_URL, count=3)
     listing = await bot.say(alice, "/mysubmissions")
     # A forged button in Bob's own chat, carrying Alice's submission id.
     forged = Call("sendMessage", {**listing.params, "chat_id": bob.id})
@@ -165,6 +170,6 @@ async def test_balance_me_and_leaderboard(bot: BotHarness, community: Community)
     _member, alice = await bot.member(community, "Alice")
     assert "You have <b>30</b> credits" in (await bot.say(alice, "/balance")).text
     me = await bot.say(alice, "/me")
-    assert "Reliability: 50%" in me.text
+    assert "Reliability: new" in me.text
     assert "name of UC" in me.text
     assert "Nobody has given verified feedback yet" in (await bot.say(alice, "/leaderboard")).text

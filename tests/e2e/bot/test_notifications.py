@@ -69,9 +69,11 @@ def test_an_owner_is_asked_to_confirm_with_buttons_in_their_language(world: Worl
     assert sent["parse_mode"] == "HTML"
     assert "dice que comentó en tu" in sent["text"]
     assert "&lt;b&gt;hi&lt;/b&gt;" in sent["text"]
-    buttons = sent["reply_markup"]["inline_keyboard"][0]
-    assert [b["callback_data"] for b in buttons] == [f"or:{task.id}:1", f"or:{task.id}:0"]
-    assert [b["text"] for b in buttons] == ["Está ✅", "No está ❌"]
+    opens, answers = sent["reply_markup"]["inline_keyboard"]
+    assert opens == [{"text": "Abrir ▶️", "url": submission.url}]  # look first, then answer
+    assert [b["callback_data"] for b in answers] == [f"or:{task.id}:1", f"or:{task.id}:0"]
+    assert [b["text"] for b in answers] == ["Sí, está ✅", "No lo encuentro ❌"]
+    assert "¿ves el comentario publicado? Si no respondes antes de" in sent["text"]
 
 
 def test_a_rate_limited_send_waits_as_told_and_retries(world: World) -> None:

@@ -21,7 +21,7 @@ GOOD = "The colour grade in the second half is lovely, but the voice is too quie
 async def tiktok_submission(bot: BotHarness, community: Community, name: str, video_id: str) -> None:
     owner, user = await bot.member(community, name, link=Platform.TIKTOK)
     bot.video(owner, video_id, platform=Platform.TIKTOK, title=f"Video by {name}")
-    assert "Submitted" in (await bot.say(user, f"https://www.tiktok.com/@{name.lower()}/video/{video_id}")).text
+    assert "Submitted" in (await bot.submit(user, f"https://www.tiktok.com/@{name.lower()}/video/{video_id}")).text
 
 
 def tasks_of(bot: BotHarness, member_id: int) -> dict[int, Task]:

@@ -22,11 +22,12 @@ VIDEO = "https://youtu.be/Xk3mRv9TqLw"
 async def test_a_redelivered_update_has_no_second_effect(bot: BotHarness, community: Community) -> None:
     member, alice = await bot.member(community, "Alice")
     bot.video(member, "Xk3mRv9TqLw")
-    update = bot.updates.private(alice, VIDEO)
+    asked = await bot.say(alice, VIDEO)
+    update = bot.updates.press(alice, asked, "sb:1")
     await bot.feed(update)
-    sent = len(bot.api.sent(alice.id))
+    calls = len(bot.api.calls)
     await bot.feed(update)
-    assert len(bot.api.sent(alice.id)) == sent
+    assert len(bot.api.calls) == calls
     with bot.world.uow() as uow:
         assert len(uow.submissions.list_for_owner(member.id)) == 1
 
@@ -133,7 +134,7 @@ async def test_a_crashing_handler_apologises_logs_and_loses_nothing(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("tgexchange.services.stats.member_balance", broken)
+    monkeypatch.setattr("tgexchange.services.stats.member_standing", broken)
     reply = await bot.say(alice, "/balance")
     assert "Sorry, something went wrong on my side" in reply.text
     logged = capsys.readouterr().out
@@ -156,7 +157,9 @@ async def test_a_stale_or_unknown_button_gets_a_short_answer(bot: BotHarness, co
 
 async def test_plain_text_without_a_link_gets_a_hint(bot: BotHarness, community: Community) -> None:
     _, alice = await bot.member(community, "Alice", language="es")
-    assert "/help lo explica todo" in (await bot.say(alice, "hola, ¿qué tal?")).text
+    hint = await bot.say(alice, "hola, ¿qué tal?")
+    assert "Envíame el enlace de un video tuyo" in hint.text
+    assert [b["text"] for b in hint.buttons] == ["Pedir opiniones", "Recibir una tarea", "Cómo funciona"]
 
 
 async def test_a_completed_submission_gets_one_short_note_in_the_group(bot: BotHarness, community: Community) -> None:
@@ -183,7 +186,7 @@ async def test_a_completed_submission_gets_one_short_note_in_the_group(bot: BotH
 async def test_a_member_who_blocked_the_bot_does_not_break_verification(bot: BotHarness, community: Community) -> None:
     owner, olga = await bot.member(community, "Olga")
     bot.video(owner, "Xk3mRv9TqLw")
-    await bot.say(olga, VIDEO)
+    await bot.submit(olga, VIDEO)
     giver, gus = await bot.member(community, "Gus")
     card = await bot.say(gus, "/task")
     await bot.press(gus, card, "td:")

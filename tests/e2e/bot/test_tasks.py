@@ -17,7 +17,7 @@ GOOD = "The colour grade in the second half is lovely, but the voice is too quie
 
 
 async def submitted(
-    bot: BotHarness, community: Community, *, platform: Platform = Platform.YOUTUBE
+    bot: BotHarness, community: Community, *, platform: Platform = Platform.YOUTUBE, count: int = 1
 ) -> tuple[Member, TgUser]:
     owner, user = await bot.member(community, "Olga", link=platform)
     if platform is Platform.YOUTUBE:
@@ -26,14 +26,14 @@ async def submitted(
     else:
         bot.video(owner, "7702518329237083111", platform=platform, title="Night timelapse")
         url = "https://www.tiktok.com/@olga/video/7702518329237083111"
-    assert "Submitted" in (await bot.say(user, url)).text or "Enviado" in (await bot.say(user, url)).text
+    assert "Submitted" in (await bot.submit(user, url, count=count)).text
     return owner, user
 
 
 async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     bot: BotHarness, community: Community
 ) -> None:
-    _owner, olga = await submitted(bot, community)
+    _owner, olga = await submitted(bot, community, count=2)
     giver, gus = await bot.member(community, "Gus")
     card = await bot.say(gus, "/task")
     assert "Night timelapse" in card.text
@@ -43,7 +43,8 @@ async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     after_done = await bot.press(gus, card, "td:")
 
     assert "I will check the public comments" in after_done.text
-    assert [b["text"] for b in after_done.buttons] == ["Open ▶️"]  # Done and Skip are gone
+    # Done and Skip are gone; the next steps are offered
+    assert [b["text"] for b in after_done.buttons] == ["Open ▶️", "Get a task", "My submissions"]
     submission_id = bot.queue.submission_ids[-1]
     bot.world.comment(giver, bot_submission(bot, submission_id), GOOD)
     run = await bot.verify(submission_id)
@@ -52,7 +53,7 @@ async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     assert "You received verified feedback on “Night timelapse”" in bot.api.last(olga.id).text
     assert bot.world.balance(giver) == 40
     board = await bot.say(olga, "/leaderboard")
-    assert "1. Gus — 1 verified · reliability 67%" in board.text
+    assert "1. Gus — 1 verified · reliability new, 1/1 ✅" in board.text
     history = await bot.say(gus, "/me")
     assert "✅ verified task #" in history.text
 
@@ -94,7 +95,7 @@ async def test_done_on_an_expired_task_is_refused_and_the_card_closes(bot: BotHa
     bot.world.clock.advance(hours=49)
     closed = await bot.press(gus, card, "td:")
     assert "deadline has passed" in closed.text
-    assert [b["text"] for b in closed.buttons] == ["Open ▶️"]
+    assert [b["text"] for b in closed.buttons] == ["Open ▶️", "Get a task"]
     assert bot.queue.enqueued == []
 
 
@@ -133,7 +134,9 @@ async def test_tiktok_feedback_is_pasted_then_confirmed_by_the_owner(bot: BotHar
     assert "Gus says they commented on your “Night timelapse”" in question.text
     assert "voice is too quiet" in question.text
     confirmed = await bot.press(olga, question, "or:")
-    assert "Confirmed" in confirmed.text
+    card = bot.api.sent(olga.id, method="editMessageText")[-1]
+    assert "Confirmed" in card.text
+    assert "got all the feedback you asked for" in confirmed.text  # the completion, once
     assert "was verified: <b>+10</b> credits" in bot.api.last(gus.id).text
     assert bot.world.balance(giver) == 40
 
@@ -150,10 +153,11 @@ async def test_a_denied_tiktok_comment_can_be_disputed_and_an_admin_settles_it(
     await bot.say(gus, GOOD)
     await bot.verify(bot.queue.submission_ids[-1])
 
-    denied = await bot.press(olga, bot.api.last(olga.id), "Not there")
-    assert "the comment is not there" in denied.text
+    denied = await bot.press(olga, bot.api.last(olga.id), "I can't find it")
+    assert "Gus can dispute it until" in denied.text
+    assert "(in 24 hours)" in denied.text
     told = bot.api.last(gus.id)
-    assert "dice que tu comentario no está" in told.text
+    assert "dice que no encuentra tu comentario" in told.text
     disputed = await bot.press(gus, told, "dp:")
     assert "Tu reclamación" in disputed.text
 
@@ -175,7 +179,7 @@ async def test_only_a_current_admin_can_settle_a_dispute(bot: BotHarness, commun
     await bot.press(gus, card, "td:")
     await bot.say(gus, GOOD)
     await bot.verify(bot.queue.submission_ids[-1])
-    await bot.press(olga, bot.api.last(olga.id), "Not there")
+    await bot.press(olga, bot.api.last(olga.id), "I can't find it")
     await bot.press(gus, bot.api.last(gus.id), "dp:")
     case = bot.api.last(former.id)
 
@@ -201,17 +205,20 @@ async def test_a_notice_telegram_failed_to_take_is_delivered_by_the_delivery_job
     bot.api.fail["sendMessage"] = (502, "Bad Gateway")  # Telegram is down for sends a moment
     bot.api.clear()
 
-    confirmed = await bot.press(olga, question, "or:")  # the owner's answer is an edit: it goes through
+    await bot.press(olga, question, "or:")  # the owner's answer is an edit: it goes through
 
-    assert "Confirmed" in confirmed.text
+    card = bot.api.sent(olga.id, method="editMessageText")[-1]
+    assert "Confirmed" in card.text
     assert bot.world.balance(giver) == 40
-    assert [c.chat_id for c in bot.api.sent()] == [gus.id]  # tried, refused
-    assert bot.container.storage.outbox.count_open() == 1
+    # Tried, refused: the giver's "verified" and the owner's "complete" wait in the outbox.
+    assert [c.chat_id for c in bot.api.sent()] == [gus.id, olga.id]
+    assert bot.container.storage.outbox.count_open() == 2
     del bot.api.fail["sendMessage"]
 
     await bot.deliver_due(after_s=60)
 
     assert "was verified: <b>+10</b> credits" in bot.api.last(gus.id).text
+    assert "got all the feedback you asked for" in bot.api.last(olga.id).text
     assert bot.container.storage.outbox.count_open() == 0
     await bot.deliver_due(after_s=3600)
     assert len(bot.api.sent(gus.id)) == 2  # the failed try and the delivery, never a third

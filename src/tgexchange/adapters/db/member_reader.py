@@ -14,7 +14,7 @@ from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import SINGLE_STATEMENT
 from tgexchange.domain.ledger import AccountKind
 from tgexchange.domain.reliability import MemberStats
-from tgexchange.services.ports import ChannelLine, MemberReport, TaskLine
+from tgexchange.services.ports import ChannelLine, MemberReport, MemberStanding, TaskLine
 
 _m, _a, _s, _c, _t = tables.members, tables.accounts, tables.member_stats, tables.channels, tables.tasks
 _STATS = ("tasks_taken", "verified", "rejected", "expired", "skipped", "feedback_received")
@@ -37,6 +37,7 @@ _BALANCE = (
     .where(_m.c.id == _MEMBER)
 )
 _CHANNELS = sa.select(_c.c.platform, _c.c.channel_id, _c.c.name).where(_c.c.member_id == _MEMBER).order_by(_c.c.id)
+_LINKED = sa.select(_c.c.platform).where(_c.c.member_id == _MEMBER)
 _RECENT_TASKS = (
     sa.select(_t.c.id, _t.c.status, _t.c.assigned_at, _t.c.decided_at)
     .where(_t.c.giver_id == _MEMBER)
@@ -60,6 +61,15 @@ class SqlMemberReader:
             )
             found = rows.first()
         return None if found is None else int(found.balance or 0)
+
+    def standing(self, member_id: int) -> MemberStanding | None:
+        with self._engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin="DEFERRED")
+            found = connection.execute(_BALANCE, {"member_id": member_id}).first()
+            if found is None:
+                return None
+            linked = frozenset(connection.execute(_LINKED, {"member_id": member_id}).scalars())
+        return MemberStanding(balance=int(found.balance or 0), linked=linked)
 
     def report(self, member_id: int, *, history: int) -> MemberReport | None:
         with self._engine.connect() as opened:

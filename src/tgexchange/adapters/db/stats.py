@@ -83,6 +83,7 @@ class SqlStatsRepository:
                     feedback_received=row.feedback_received,
                     reliability=stats.reliability,
                     balance=int(row.balance),
+                    decided=stats.decided,
                 )
             )
         return rows

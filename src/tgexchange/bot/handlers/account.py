@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from telegram import Update
 
+from tgexchange.bot import steps
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
+from tgexchange.bot.texts import Texts
+from tgexchange.domain.reliability import ENOUGH_HISTORY
 from tgexchange.services import stats as stats_service
 
 LEADERBOARD_SIZE = 10
 
 
-def percent(share: float) -> int:
-    return round(share * 100)
+def reliability_text(texts: Texts, lang: str, *, reliability: float, verified: int, decided: int) -> str:
+    """ "83%" once there is enough history; until then "new, 1/1 ✅" (a percentage of one task
+    would puzzle)."""
+    if decided < ENOUGH_HISTORY:
+        return texts.label(lang, "reliability-new", verified=verified, decided=decided)
+    return texts.label(lang, "reliability-percent", percent=round(reliability * 100))
 
 
 @refusals
@@ -24,8 +31,10 @@ async def balance(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, community = membership
-    credits = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
-    await reply(update, context, rt.texts.get(member.language, "balance", balance=credits, community=community.title))
+    standing = await rt.run(stats_service.member_standing, rt.container.storage.member_reader, member_id=member.id)
+    lang = member.language
+    text = rt.texts.get(lang, "balance", balance=standing.balance, community=community.title)
+    await reply(update, context, text, steps.buttons(rt.texts, lang, *steps.first_steps(linked=bool(standing.linked))))
 
 
 @refusals
@@ -50,7 +59,9 @@ async def me(update: Update, context: Context) -> None:
             expired=stats.expired,
             skipped=stats.skipped,
             received=stats.feedback_received,
-            reliability=percent(stats.reliability),
+            reliability=reliability_text(
+                rt.texts, lang, reliability=stats.reliability, verified=stats.verified, decided=stats.decided
+            ),
         )
     ]
     if report.channels:
@@ -71,7 +82,8 @@ async def me(update: Update, context: Context) -> None:
             )
             for task in report.recent_tasks
         )
-    await reply(update, context, "\n".join(lines))
+    linked = bool(report.channels)
+    await reply(update, context, "\n".join(lines), steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
 
 
 @refusals
@@ -85,7 +97,9 @@ async def leaderboard(update: Update, context: Context) -> None:
     rows = await rt.run(stats_service.leaderboard, rt.uow(), community_id=community.id, limit=LEADERBOARD_SIZE)
     rows = [row for row in rows if row.verified > 0]
     if not rows:
-        await reply(update, context, rt.texts.get(lang, "leaderboard-empty"))
+        await reply(
+            update, context, rt.texts.get(lang, "leaderboard-empty"), steps.after(rt.texts, lang, "leaderboard-empty")
+        )
         return
     lines = [rt.texts.get(lang, "leaderboard-title", community=community.title)]
     lines.extend(
@@ -95,8 +109,10 @@ async def leaderboard(update: Update, context: Context) -> None:
             rank=rank,
             name=row.display_name,
             verified=row.verified,
-            reliability=percent(row.reliability),
+            reliability=reliability_text(
+                rt.texts, lang, reliability=row.reliability, verified=row.verified, decided=row.decided
+            ),
         )
         for rank, row in enumerate(rows, start=1)
     )
-    await reply(update, context, "\n".join(lines))
+    await reply(update, context, "\n".join(lines), steps.buttons(rt.texts, lang, steps.Step.TASK, steps.Step.ME))

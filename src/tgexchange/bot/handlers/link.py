@@ -1,6 +1,11 @@
 """Linking a member's own channel: the bot gives a one-time code, the member posts it from their
 channel (a comment on one of their videos, or the caption of their post where comments are not
-public) and sends the link; the bot reads public data to confirm."""
+public) and sends the link; the bot reads public data to confirm.
+
+While a code waits, a link on the code's platform is taken as the proof; a link on another
+platform is what it would be otherwise (asking for feedback), so a member who changes their mind
+never meets the code's errors. /cancel, or the [Cancel] button under the code, ends the wait.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,17 @@ from datetime import datetime
 
 from telegram import Update
 
+from tgexchange.bot import keyboards, steps
 from tgexchange.bot.commands import args_text
 from tgexchange.bot.keyboards import parse_callback, platforms
 from tgexchange.bot.membership import require_membership
+from tgexchange.bot.progress import Progress
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.channel import PROOF_TTL
-from tgexchange.domain.content import Platform
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.errors import DomainError
 from tgexchange.domain.links import find_link, parse_link
 from tgexchange.domain.member import Member
 from tgexchange.services import channel as channel_service
@@ -33,7 +41,7 @@ async def link_command(update: Update, context: Context) -> None:
     member, community = membership
     text = args_text(context)
     if text and find_link(text):
-        await confirm_proof(update, context, member, text)
+        await confirm_proof(update, context, member, parse_link(find_link(text) or text))
         return
     allowed = community.settings.allowed_platforms
     chosen = next((p for p in Platform if text.lower() in {p.value, p.label.lower()}), None) if text else None
@@ -61,41 +69,47 @@ async def _start(update: Update, context: Context, member: Member, platform: Pla
         channel_service.start_channel_proof, rt.uow(), member_id=member.id, platform=platform, now=rt.now()
     )
     if context.user_data is not None:
-        context.user_data[AWAITING] = (AWAITING_PROOF, rt.now() + PROOF_TTL)
+        context.user_data[AWAITING] = (AWAITING_PROOF, rt.now() + PROOF_TTL, platform.value)
     key = "link-code-youtube" if platform.has_public_comments else "link-code-caption"
-    await reply(update, context, rt.texts.get(member.language, key, code=proof.code, platform=platform.label))
+    text = rt.texts.get(member.language, key, code=proof.code, platform=platform.label)
+    await reply(update, context, text, keyboards.cancel(rt.texts, member.language))
 
 
-def is_awaiting_proof(context: Context, now: datetime) -> bool:
-    """Whether the member asked for a code (within its lifetime) and has not linked yet: then the
-    next link they send is their proof, not a submission."""
+def awaited_proof(context: Context, now: datetime) -> Platform | None:
+    """The platform of the code the member asked for (within its lifetime) and has not used yet:
+    the next link they send on that platform is their proof."""
     state = context.user_data.get(AWAITING) if context.user_data is not None else None
-    if not isinstance(state, tuple) or state[0] != AWAITING_PROOF:
-        return False
+    if not isinstance(state, tuple) or len(state) != 3 or state[0] != AWAITING_PROOF:
+        return None
     expires_at: datetime = state[1]
-    return expires_at > now
+    return Platform(state[2]) if expires_at > now else None
 
 
-async def confirm_proof(update: Update, context: Context, member: Member, text: str) -> None:
-    """Raises the DomainErrors of parse_link and confirm_channel_proof (the caller's @refusals
-    turns them into texts)."""
+def stop_waiting_for_proof(context: Context) -> bool:
+    """Forgets a code's wait; whether there was one."""
+    return context.user_data is not None and context.user_data.pop(AWAITING, None) is not None
+
+
+async def confirm_proof(update: Update, context: Context, member: Member, ref: ContentRef) -> None:
+    """Looks for the code where the link points, telling the member while it does."""
     rt = runtime(context)
-    ref = parse_link(find_link(text) or text)
-    channel = await rt.run_slow(
-        channel_service.confirm_channel_proof,
-        rt.uow(),
-        rt.container.content_reader,
-        rt.container.comment_reader,
-        member_id=member.id,
-        ref=ref,
-        now=rt.now(),
+    lang = member.language
+    progress = await Progress.start(update, context, rt.texts.get(lang, "link-checking"))
+    try:
+        channel = await rt.run_slow(
+            channel_service.confirm_channel_proof,
+            rt.uow(),
+            rt.container.content_reader,
+            rt.container.comment_reader,
+            member_id=member.id,
+            ref=ref,
+            now=rt.now(),
+        )
+    except DomainError as error:
+        await progress.refuse(error)
+        return
+    stop_waiting_for_proof(context)
+    text = rt.texts.get(
+        lang, "link-linked", channel=channel.name or channel.channel_id, platform=channel.platform.label
     )
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
-    await reply(
-        update,
-        context,
-        rt.texts.get(
-            member.language, "link-linked", channel=channel.name or channel.channel_id, platform=channel.platform.label
-        ),
-    )
+    await progress.finish(text, steps.after(rt.texts, lang, "link-linked"))

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from tgexchange.bot import directory
-from tgexchange.bot.handlers.link import confirm_proof, is_awaiting_proof
+from tgexchange.bot import directory, steps
+from tgexchange.bot.handlers.link import awaited_proof, confirm_proof
 from tgexchange.bot.handlers.submit import submit_link
 from tgexchange.bot.handlers.task import awaited_task, feedback_text, send_card
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.domain.links import find_link
+from tgexchange.domain.links import find_link, parse_link
 
 
 async def _unexpected_text(update: Update, context: Context) -> None:
@@ -25,7 +25,9 @@ async def _unexpected_text(update: Update, context: Context) -> None:
     membership = await rt.membership(user, context) if user is not None else None
     views = await rt.run(directory.tasks_awaiting_text, rt.uow(), membership[0].id) if membership else []
     if membership is None or not views:
-        await reply(update, context, rt.texts.get(rt.language(user, None, context), "unknown-text"))
+        lang = rt.language(user, None, context)
+        keyboard = steps.after(rt.texts, lang, "unknown-text") if membership else ()
+        await reply(update, context, rt.texts.get(lang, "unknown-text"), keyboard)
         return
     lang = membership[0].language
     await reply(update, context, rt.texts.get(lang, "task-which-text"))
@@ -53,7 +55,9 @@ async def private_text(update: Update, context: Context) -> None:
         # A bare link is not a comment anyone wrote: it is handled as a link, and the task still
         # waits for its text (a link as feedback would only be rejected as self-promotion).
         await feedback_text(update, context, member, task_id, text)
-    elif is_awaiting_proof(context, rt.now()):
-        await confirm_proof(update, context, member, text)
+        return
+    ref = parse_link(link or text)
+    if awaited_proof(context, rt.now()) is ref.platform:
+        await confirm_proof(update, context, member, ref)
     else:
-        await submit_link(update, context, member, text)
+        await submit_link(update, context, member, ref)

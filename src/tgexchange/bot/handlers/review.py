@@ -24,7 +24,7 @@ async def owner_review(update: Update, context: Context) -> None:
     view, member, rest = pressed.view, pressed.member, pressed.args
     confirmed = rest[:1] == ["1"]
     uow = rt.uow()
-    await rt.run(
+    answered = await rt.run(
         review.answer_owner_review,
         uow,
         owner_member_id=member.id,
@@ -32,9 +32,13 @@ async def owner_review(update: Update, context: Context) -> None:
         confirmed=confirmed,
         now=rt.now(),
     )
-    await close_card(
-        update, context, view, rt.texts.get(member.language, "review-confirmed" if confirmed else "review-denied")
-    )
+    lang = member.language
+    if confirmed:
+        line, key = rt.texts.get(lang, "review-confirmed"), "review-confirmed"
+    else:
+        until = rt.texts.until(lang, answered.review_until or rt.now(), now=rt.now())
+        line, key = rt.texts.get(lang, "review-denied", giver=view.giver_name, until=until), "review-denied"
+    await close_card(update, context, view, line, after=key)
     await rt.deliver(uow, actor_member_id=member.id)
 
 
@@ -46,7 +50,7 @@ async def dispute(update: Update, context: Context) -> None:
     view, member = pressed.view, pressed.member
     uow = rt.uow()
     await rt.run(review.dispute_denial, uow, giver_member_id=member.id, task_id=view.task.id, now=rt.now())
-    await close_card(update, context, view, rt.texts.get(member.language, "review-disputed"))
+    await close_card(update, context, view, rt.texts.get(member.language, "review-disputed"), after="review-disputed")
     await rt.deliver(uow, actor_member_id=member.id)
 
 

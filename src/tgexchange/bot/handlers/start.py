@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Chat, ChatMember, Update
 
-from tgexchange.bot import deeplinks, directory
+from tgexchange.bot import deeplinks, directory, keyboards, steps
 from tgexchange.bot.commands import parse_id
 from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
@@ -13,6 +13,7 @@ from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import SUPPORTED
 from tgexchange.domain.community import Community
+from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
 
@@ -24,14 +25,10 @@ def join_keyboard(rt: Runtime, lang: str, bot_username: str, community_id: int) 
     return ((Button(rt.texts.label(lang, "button-join"), url=url),),)
 
 
-def next_steps(rt: Runtime, lang: str) -> Keyboard:
-    return (
-        (
-            Button(rt.texts.label(lang, "button-link"), callback_data=callback("go", "link")),
-            Button(rt.texts.label(lang, "button-get-task"), callback_data=callback("go", "task")),
-        ),
-        (Button(rt.texts.label(lang, "button-help"), callback_data=callback("go", "help")),),
-    )
+async def next_steps(rt: Runtime, lang: str, member: Member) -> Keyboard:
+    """What the member does next: link a channel first, until they have."""
+    standing = await rt.run(stats_service.member_standing, rt.container.storage.member_reader, member_id=member.id)
+    return steps.buttons(rt.texts, lang, *steps.first_steps(linked=bool(standing.linked)))
 
 
 @refusals
@@ -49,17 +46,18 @@ async def start(update: Update, context: Context) -> None:
     found = await rt.all_memberships(user.id)
     if not found:
         lang = rt.language(user, None, context)
-        await reply(update, context, rt.texts.get(lang, "start-no-community", name=user.full_name))
+        text = rt.texts.get(lang, "start-no-community", name=user.full_name)
+        await reply(update, context, text, keyboards.add_to_group(rt.texts, lang, bot_username=context.bot.username))
         return
     membership = await rt.membership(user, context)
     assert membership is not None
     member, community = membership
     lang = member.language
-    balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
+    standing = await rt.run(stats_service.member_standing, rt.container.storage.member_reader, member_id=member.id)
     text = rt.texts.get(
-        lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
+        lang, "start-welcome-back", community=community.title, name=member.display_name, balance=standing.balance
     )
-    keyboard = next_steps(rt, lang)
+    keyboard = steps.buttons(rt.texts, lang, *steps.first_steps(linked=bool(standing.linked)))
     if len(found) > 1:
         text += "\n\n" + rt.texts.get(lang, "start-choose-community")
         keyboard = tuple(
@@ -145,12 +143,13 @@ async def _join(update: Update, context: Context, payload: str) -> None:
             name=member.display_name,
             credits=joined.welcome_credits,
         )
-    else:
-        balance = await rt.run(stats_service.member_balance, rt.container.storage.member_reader, member_id=member.id)
-        text = rt.texts.get(
-            lang, "start-welcome-back", community=community.title, name=member.display_name, balance=balance
-        )
-    await reply(update, context, text, next_steps(rt, lang))
+        await reply(update, context, text, steps.after(rt.texts, lang, "start-welcome-new"))
+        return
+    standing = await rt.run(stats_service.member_standing, rt.container.storage.member_reader, member_id=member.id)
+    text = rt.texts.get(
+        lang, "start-welcome-back", community=community.title, name=member.display_name, balance=standing.balance
+    )
+    await reply(update, context, text, steps.buttons(rt.texts, lang, *steps.first_steps(linked=bool(standing.linked))))
 
 
 @refusals
@@ -168,7 +167,8 @@ async def switch_community(update: Update, context: Context) -> None:
             if context.user_data is not None:
                 context.user_data["community_id"] = community.id
                 context.user_data["language"] = member.language
-            await edit(update, context, rt.texts.get(member.language, "start-switched", community=community.title))
+            text = rt.texts.get(member.language, "start-switched", community=community.title)
+            await edit(update, context, text, await next_steps(rt, member.language, member))
             return
     await edit(update, context, rt.texts.get(rt.language(user, None, context), "expired-button"))
 
@@ -185,7 +185,7 @@ async def help_command(update: Update, context: Context) -> None:
         community = await ensure_community(rt, chat)
         await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id))
         return
-    await reply(update, context, text)
+    await reply(update, context, text, steps.buttons(rt.texts, lang, steps.Step.TASK, steps.Step.SUBMIT))
 
 
 @refusals
@@ -209,4 +209,4 @@ async def choose_language(update: Update, context: Context) -> None:
     for member, _ in await rt.all_memberships(user.id):
         await rt.run(community_service.set_language, rt.uow(), member_id=member.id, language=lang)
     rt.memberships.set_language(user.id, lang)
-    await edit(update, context, rt.texts.get(lang, "language-set"))
+    await edit(update, context, rt.texts.get(lang, "language-set"), steps.after(rt.texts, lang, "language-set"))

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import timedelta
 
-from tgexchange.bot.commands import args_text
-from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, callback, withdraw
+from telegram import Message, Update
+
+from tgexchange.bot import keyboards, steps
+from tgexchange.bot.commands import args_text, parse_id
+from tgexchange.bot.keyboards import SUBMISSION_WITHDRAW, Button, Keyboard, callback, parse_callback, withdraw
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.pressed import pressed_submission
+from tgexchange.bot.progress import Progress
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
-from tgexchange.bot.runtime import Context, runtime
+from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import MAX_TITLE, short
+from tgexchange.domain.content import ContentRef
+from tgexchange.domain.errors import DomainError
 from tgexchange.domain.links import find_link, parse_link
 from tgexchange.domain.member import Member
-from tgexchange.domain.submission import SubmissionStatus
+from tgexchange.domain.submission import Submission, SubmissionStatus
 from tgexchange.services import stats as stats_service
 from tgexchange.services import submission as submission_service
 
 MAX_LISTED = 10
+CHOICE_TTL = timedelta(hours=1)
+
+
+# The content a member is choosing how much feedback to pay for (in this process's memory: after
+# a restart the count buttons say they expired, and the member sends the link again).
+CHOOSING = "choosing_count"
 
 
 @refusals
@@ -27,29 +39,65 @@ async def submit_command(update: Update, context: Context) -> None:
     membership = await require_membership(update, context)
     if membership is None:
         return
-    member, _ = membership
+    member, community = membership
     text = args_text(context)
     if not text:
-        await reply(update, context, rt.texts.get(member.language, "submit-usage"))
+        forms = rt.texts.link_forms(member.language, community.settings.allowed_platforms)
+        keyboard = steps.after(rt.texts, member.language, "submit-how")
+        await reply(update, context, rt.texts.get(member.language, "submit-how", forms=forms), keyboard)
         return
     wanted = None
     words = text.split()
     if len(words) > 1 and words[-1].isascii() and words[-1].isdecimal():  # not "²" or "٣"
         wanted = int(words[-1])  # "/submit <link> 5": how many pieces of feedback
-    await submit_link(update, context, member, text, wanted=wanted)
-
-
-async def submit_link(
-    update: Update, context: Context, member: Member, text: str, *, wanted: int | None = None
-) -> None:
-    """Raises the DomainErrors of parse_link and submit_content."""
-    rt = runtime(context)
     link = find_link(text)
     if link is None:
         await reply(update, context, rt.texts.get(member.language, "submit-usage"))
         return
-    ref = parse_link(link)
-    submission = await rt.run_slow(
+    await submit_link(update, context, member, parse_link(link), wanted=wanted)
+
+
+async def submit_link(
+    update: Update, context: Context, member: Member, ref: ContentRef, *, wanted: int | None = None
+) -> None:
+    """Checks the link (telling the member while it reads the platform), then submits it: with
+    ``wanted`` as asked, or with the one piece of feedback the member can afford, or after they
+    choose how many to pay for."""
+    rt = runtime(context)
+    lang = member.language
+    progress = await Progress.start(update, context, rt.texts.get(lang, "submit-checking"))
+    try:
+        if wanted is None:
+            offer = await rt.run_slow(
+                submission_service.offer_submission,
+                rt.uow(),
+                rt.container.content_reader,
+                member_id=member.id,
+                ref=ref,
+            )
+            if offer.most > 1:
+                if context.user_data is not None:
+                    context.user_data[CHOOSING] = (ref, rt.now() + CHOICE_TTL)
+                text = rt.texts.get(
+                    lang,
+                    "submit-choose",
+                    title=short(offer.title, MAX_TITLE),
+                    price=offer.credits_per_feedback,
+                    balance=offer.balance,
+                )
+                counts = keyboards.feedback_counts(rt.texts, lang, most=offer.most, price=offer.credits_per_feedback)
+                await progress.finish(text, counts)
+                return
+            wanted = 1
+        submission = await _submit(rt, member, ref, wanted)
+    except DomainError as error:
+        await progress.refuse(error)
+        return
+    await progress.finish(*_submitted(rt, lang, submission))
+
+
+async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int) -> Submission:
+    return await rt.run_slow(
         submission_service.submit_content,
         rt.uow(),
         rt.container.content_reader,
@@ -58,17 +106,48 @@ async def submit_link(
         now=rt.now(),
         feedback_wanted=wanted,
     )
-    await reply(
-        update,
-        context,
-        rt.texts.get(
-            member.language,
-            "submit-done",
-            title=short(submission.title, MAX_TITLE),
-            wanted=submission.feedback_wanted,
-            escrow=submission.escrow_total,
-        ),
+
+
+def _submitted(rt: Runtime, lang: str, submission: Submission) -> tuple[str, Keyboard]:
+    text = rt.texts.get(
+        lang,
+        "submit-done",
+        title=short(submission.title, MAX_TITLE),
+        wanted=submission.feedback_wanted,
+        escrow=submission.escrow_total,
     )
+    return text, steps.after(rt.texts, lang, "submit-done")
+
+
+def stop_choosing(context: Context) -> bool:
+    """Forgets a count being chosen; whether there was one."""
+    return context.user_data is not None and context.user_data.pop(CHOOSING, None) is not None
+
+
+@refusals
+async def choose_count(update: Update, context: Context) -> None:
+    """[2 · 20] pressed: the submission is made with that many pieces of feedback."""
+    rt = runtime(context)
+    await answer(update)
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    wanted = parse_id(parts[0]) if parts else None
+    state = context.user_data.get(CHOOSING) if context.user_data is not None else None
+    membership = await require_membership(update, context)
+    if membership is None:
+        return
+    member, _ = membership
+    if wanted is None or not isinstance(state, tuple) or state[1] <= rt.now():
+        await edit(update, context, rt.texts.get(member.language, "submit-choice-expired"))
+        return
+    stop_choosing(context)
+    pressed_on = update.callback_query.message if update.callback_query else None
+    progress = Progress(update, context, pressed_on if isinstance(pressed_on, Message) else None)
+    try:
+        submission = await _submit(rt, member, state[0], wanted)
+    except DomainError as error:
+        await progress.refuse(error)
+        return
+    await edit(update, context, *_submitted(rt, member.language, submission))
 
 
 @refusals
@@ -81,10 +160,12 @@ async def my_submissions(update: Update, context: Context) -> None:
     lang = member.language
     found = await rt.run(stats_service.member_submissions, rt.uow(), member_id=member.id, limit=MAX_LISTED)
     if not found:
-        await reply(update, context, rt.texts.get(lang, "submissions-none"))
+        await reply(
+            update, context, rt.texts.get(lang, "submissions-none"), steps.after(rt.texts, lang, "submissions-none")
+        )
         return
     lines = [rt.texts.get(lang, "submissions-title")]
-    rows = []
+    rows: list[tuple[Button, ...]] = []
     for item in found:
         lines.append(
             rt.texts.get(
@@ -100,7 +181,8 @@ async def my_submissions(update: Update, context: Context) -> None:
         if item.status is SubmissionStatus.OPEN:
             label = f"{rt.texts.label(lang, 'button-withdraw')}: {short(item.title, 40)}"
             rows.append((Button(label, callback_data=callback(SUBMISSION_WITHDRAW, item.id)),))
-    await reply(update, context, "\n".join(lines), tuple(rows) or None)
+    rows.extend(steps.buttons(rt.texts, lang, steps.Step.SUBMIT, steps.Step.TASK))
+    await reply(update, context, "\n".join(lines), tuple(rows))
 
 
 async def _own_submission_title(update: Update, context: Context) -> tuple[Member, int, str]:
@@ -133,7 +215,8 @@ async def confirm_withdraw(update: Update, context: Context) -> None:
     refund = await rt.run(
         submission_service.cancel_submission, uow, member_id=member.id, submission_id=submission_id, now=rt.now()
     )
-    await edit(update, context, rt.texts.get(member.language, "submissions-withdrawn", title=title, refund=refund))
+    text = rt.texts.get(member.language, "submissions-withdrawn", title=title, refund=refund)
+    await edit(update, context, text, steps.after(rt.texts, member.language, "submissions-withdrawn"))
     await rt.deliver(uow, actor_member_id=member.id)
 
 
@@ -142,4 +225,5 @@ async def keep_submission(update: Update, context: Context) -> None:
     rt = runtime(context)
     await answer(update)
     member, _, title = await _own_submission_title(update, context)
-    await edit(update, context, rt.texts.get(member.language, "submissions-kept", title=title))
+    text = rt.texts.get(member.language, "submissions-kept", title=title)
+    await edit(update, context, text, steps.after(rt.texts, member.language, "submissions-kept"))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from tgexchange.bot import directory
+from tgexchange.bot import directory, keyboards, steps
 from tgexchange.bot.keyboards import Button, task_card
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.pressed import pressed_task
 from tgexchange.bot.refusals import refusals, tell_refusal
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.bot.texts import MAX_TITLE, short
+from tgexchange.bot.texts import MAX_TITLE, Raw, error_key, short
 from tgexchange.domain.errors import (
     DomainError,
     IllegalTransition,
@@ -56,16 +56,24 @@ async def send_card(update: Update, context: Context, lang: str, view: directory
         title=short(view.submission.title, MAX_TITLE),
         platform=task.platform.label,
         credits=task.credits,
-        deadline=rt.texts.when(lang, task.deadline_at),
+        deadline=rt.texts.until(lang, task.deadline_at, now=rt.now()),
     )
     await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id, url=view.submission.url))
 
 
-async def close_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
-    """The card keeps its text and Open button; Done and Skip go, with what happened below."""
+async def close_card(
+    update: Update, context: Context, view: directory.TaskView, line: str, *, after: str | None = None
+) -> None:
+    """The card keeps its text and Open button; Done and Skip go, with what happened below and
+    the next steps after the text ``after``."""
+    rt = runtime(context)
+    lang = _lang(context)
     message = update.callback_query.message if update.callback_query else None
     original = getattr(message, "text_html", None) or ""
-    keyboard = ((Button(runtime(context).texts.label(_lang(context), "button-open"), url=view.submission.url),),)
+    keyboard = (
+        (Button(rt.texts.label(lang, "button-open"), url=view.submission.url),),
+        *(steps.after(rt.texts, lang, after) if after else ()),
+    )
     await edit(update, context, f"{original}\n\n{line}".strip(), keyboard)
 
 
@@ -75,7 +83,7 @@ def _lang(context: Context) -> str:
 
 async def _refuse_on_card(update: Update, context: Context, view: directory.TaskView, error: DomainError) -> None:
     rt = runtime(context)
-    await close_card(update, context, view, rt.texts.error(_lang(context), error))
+    await close_card(update, context, view, rt.texts.error(_lang(context), error), after=error_key(error.code))
 
 
 async def _pressed_on_my_task(update: Update, context: Context) -> tuple[Member, directory.TaskView] | None:
@@ -121,7 +129,7 @@ async def done(update: Update, context: Context) -> None:
         await _refuse_on_card(update, context, view, error)
         return
     await rt.request_verification(marked)
-    await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"))
+    await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"), after="task-done-auto")
 
 
 async def _note_on_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
@@ -144,10 +152,34 @@ _FINAL = (TaskDeadlinePassed, IllegalTransition, NotYourTask, TaskNotFound)
 
 
 async def feedback_text(update: Update, context: Context, member: Member, task_id: int, text: str) -> None:
-    """The text the member pasted for a task on a platform without public comments. Raises the
-    DomainErrors of mark_task_done (the caller turns them into texts)."""
+    """The text the member pasted for a task on a platform without public comments. Judged at
+    once: a text the quality gate refuses leaves the task open and says what is missing, so the
+    member edits their comment and pastes it again. Raises the DomainErrors of mark_task_done
+    (the caller turns them into texts)."""
     rt = runtime(context)
+    lang = member.language
     try:
+        verdict = await rt.run_slow(
+            task_service.judge_pasted_feedback,
+            rt.uow(),
+            rt.container.quality_gate,
+            member_id=member.id,
+            task_id=task_id,
+            text=text,
+            now=rt.now(),
+        )
+        if not verdict.accepted:
+            view = await rt.run(directory.task_view, rt.uow(), task_id)
+            assert view is not None
+            again = rt.texts.get(
+                lang,
+                "task-feedback-not-yet",
+                reason=Raw(rt.texts.reason(lang, verdict.rule)),
+                platform=view.task.platform.label,
+            )
+            open_it = ((Button(rt.texts.label(lang, "button-open"), url=view.submission.url),),)
+            await reply(update, context, again, (*open_it, *keyboards.cancel(rt.texts, lang)))
+            return
         marked = await rt.run(
             task_service.mark_task_done,
             rt.uow(),
@@ -163,7 +195,13 @@ async def feedback_text(update: Update, context: Context, member: Member, task_i
     if context.user_data is not None:
         context.user_data.pop(AWAITING_TEXT_FOR, None)
     await rt.request_verification(marked)
-    await reply(update, context, rt.texts.get(member.language, "task-done-owner"))
+    await reply(update, context, rt.texts.get(lang, "task-done-owner"), steps.after(rt.texts, lang, "task-done-owner"))
+
+
+def stop_waiting_for_text(context: Context) -> bool:
+    """Forgets the wait for a pasted comment (the task stays open, its card keeps Done); whether
+    there was one."""
+    return context.user_data is not None and context.user_data.pop(AWAITING_TEXT_FOR, None) is not None
 
 
 async def skip(update: Update, context: Context) -> None:
@@ -179,4 +217,4 @@ async def skip(update: Update, context: Context) -> None:
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return
-    await close_card(update, context, view, rt.texts.get(member.language, "task-skipped"))
+    await close_card(update, context, view, rt.texts.get(member.language, "task-skipped"), after="task-skipped")

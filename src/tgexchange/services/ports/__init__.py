@@ -24,6 +24,7 @@ from tgexchange.services.ports.member_reader import (
     ChannelLine,
     MemberReader,
     MemberReport,
+    MemberStanding,
     TaskLine,
 )
 from tgexchange.services.ports.notifications import (
@@ -81,6 +82,7 @@ __all__ = [
     "MemberReport",
     "MemberRepository",
     "MemberRow",
+    "MemberStanding",
     "Notice",
     "NoticeRepository",
     "Notifier",

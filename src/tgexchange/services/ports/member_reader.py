@@ -35,12 +35,24 @@ class MemberReport:
     """Newest first."""
 
 
+@dataclass(frozen=True, slots=True)
+class MemberStanding:
+    """Where a member stands, for choosing what to offer them next."""
+
+    balance: int
+    linked: frozenset[Platform]  # platforms where they linked a channel
+
+
 class MemberReader(Protocol):
     """What a member asks about themselves most often (/balance, /me), read outside any unit of
     work: no write lock, no ORM objects, a few indexed queries on one connection."""
 
     def balance(self, member_id: int) -> int | None:
         """The member's wallet; None when there is no such member."""
+        ...
+
+    def standing(self, member_id: int) -> MemberStanding | None:
+        """The member's wallet and linked platforms; None when there is no such member."""
         ...
 
     def report(self, member_id: int, *, history: int) -> MemberReport | None:

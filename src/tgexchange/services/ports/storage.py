@@ -192,6 +192,7 @@ class LeaderboardRow:
     feedback_received: int
     reliability: float
     balance: int
+    decided: int = 0
 
 
 class UnitOfWork(Protocol):

@@ -13,6 +13,7 @@ cmd-mysubmissions = Your submissions and their progress
 cmd-leaderboard = Top feedback givers
 cmd-language = Change language
 cmd-help = How it works
+cmd-cancel = Cancel what I am waiting for
 cmd-settings = Community settings (admins)
 cmd-pause = Pause the exchange (admins)
 cmd-resume = Resume the exchange (admins)
@@ -27,59 +28,57 @@ cmd-dashboard = A login link to the dashboard (admins)
 
 button-join = Join the exchange
 button-open-private = Open the bot
+button-add-to-group = ➕ Add me to your group
 button-link = Link my channel
 button-get-task = Get a task
+button-ask-feedback = Ask for feedback
+button-my-submissions = My submissions
+button-me = My stats
 button-help = How it works
+button-cancel = Cancel
 button-open = Open ▶️
 button-done = Done ✅
 button-skip = Skip
 button-withdraw = Withdraw
 button-withdraw-yes = Yes, withdraw
 button-keep = Keep it
-button-confirm = It's there ✅
-button-not-there = Not there ❌
+button-confirm = Yes, it's there ✅
+button-not-there = I can't find it ❌
 button-dispute = Dispute
 button-verify = Verify ✅
 button-reject = Reject ❌
 button-i-am-admin = I'm the admin
 button-close = Close
 button-platform = { $platform }
+button-feedback-count = { $count } · { $credits } cr
 
 ## Welcome and help
 
 start-welcome-new =
-    👋 Welcome to the exchange of <b>{ $community }</b>, { $name }!
-    You get <b>{ $credits }</b> welcome credits.
-
-    How it works:
-    1. Link your own channel with /link.
-    2. Earn credits: /task gives you someone's video; watch it and leave a real comment from your own account.
-    3. Spend credits: send me a link to your own video and members will give you feedback.
-start-welcome-back =
-    👋 Welcome back to <b>{ $community }</b>, { $name }. You have <b>{ $balance }</b> credits.
-    /task to earn more, or send me a link to your own video.
+    👋 Welcome to the exchange of <b>{ $community }</b>, { $name }! Here are <b>{ $credits }</b> credits to start.
+    Link your own channel first, so I can recognise your comments. Then give feedback to earn credits, and spend them on feedback for your videos.
+start-welcome-back = 👋 Welcome back to <b>{ $community }</b>, { $name }. You have <b>{ $balance }</b> credits.
 start-no-community =
     👋 Hi { $name }! I run feedback exchanges for creators in Telegram groups.
-    To join one, open the “Join the exchange” button in your group, or add me to your own group.
+    To join one, tap “Join the exchange” in your group, or add me to your own group.
 start-choose-community = You are in several communities. Which one do you want to use now?
 start-switched = ✅ Now using <b>{ $community }</b>.
-start-bad-link = That join link is not valid. Open the “Join the exchange” button in your group again.
+start-bad-link = That join link is not valid. Tap “Join the exchange” in your group again.
 start-not-in-group = Only members of that group can join its exchange. Join the group first, then open the link again.
 start-bot-gone = I am no longer in that group, so its exchange is closed for now.
 start-anonymous = You are posting as the group. Write to me in private to use the exchange.
 
+bot-short-description = A fair feedback exchange for creators: give real feedback, earn credits, get feedback on your videos.
+bot-description =
+    Creators' groups use me to swap real feedback on each other's videos.
+    Give feedback on a member's video to earn credits; spend credits to get feedback on yours. I check comments from public data only and never comment, like or follow for you.
+    Join from your group's “Join the exchange” button.
+
 help =
     <b>How the exchange works</b>
-    You give real feedback on other members' videos and earn credits; you spend credits to get feedback on your own.
-
-    /link — prove a channel is yours (you post a code from it)
-    /task — get a video to give feedback on
-    /submit <i>link</i> — ask for feedback (or just send me the link)
-    /mysubmissions — progress of your requests
-    /balance, /me, /leaderboard — your credits and stats
-    /language — English or Español
-
+    Give real feedback on other members' videos to earn credits; spend credits to get feedback on your own.
     I never comment, like or follow for you: you write every comment yourself, from your own account.
+    Commands: /link, /task, /submit <i>link</i>, /mysubmissions, /balance, /me, /leaderboard, /language, /cancel.
 help-admin =
     <b>For admins</b> (in the group): /settings, /pause <i>reason</i>, /resume, /warn, /ban, /unban (reply to a message or give @username), /stats, /audit. In private: /dashboard for a login link to the live dashboard.
 
@@ -104,28 +103,33 @@ group-resumed = ▶️ The exchange is running again.
 link-choose-platform = Which platform is your channel on?
 link-code-youtube =
     Your code: <code>{ $code }</code>
-
-    Post it as a <b>comment on one of your own YouTube videos</b>, from your channel. Then send me that video's link here.
-    The code works for one hour.
+    Post it as a <b>comment on one of your own YouTube videos</b>, from your channel. Then send me that video's link.
+    The code expires in one hour.
 link-code-caption =
     Your code: <code>{ $code }</code>
-
-    Put it in the <b>caption of one of your own { $platform } posts</b> (edit an existing one or post a new one). Then send me that post's link here.
-    The code works for one hour.
-link-linked = ✅ Linked: <b>{ $channel }</b> on { $platform }. You can now /task and submit your own { $platform } work.
+    Put it in the <b>caption of one of your own { $platform } posts</b>. Then send me that post's link.
+    The code expires in one hour.
+link-linked = ✅ Linked: <b>{ $channel }</b> on { $platform }. Now you can give feedback and ask for it.
 link-checking = 🔎 Looking for your code…
+cancelled = Cancelled. What next?
+nothing-to-cancel = Nothing was waiting. What next?
 
 ## Submissions
 
-submit-usage = Send me a link to your own video, for example <code>/submit https://youtu.be/…</code>
+submit-usage = Send me a link to one of your own videos, for example <code>/submit https://youtu.be/…</code>
+submit-how = Send me a link to { $forms }. Members will watch it and give you feedback.
 submit-checking = 🔎 Checking your link…
+submit-choose =
+    “{ $title }”: how many members should give you feedback?
+    Each costs <b>{ $price }</b> credits; you have <b>{ $balance }</b>.
+submit-choice-expired = That choice has expired. Send me the link again.
 submit-done =
     ✅ Submitted “{ $title }”.
     { $wanted ->
         [one] One member will be asked
        *[other] { $wanted } members will be asked
     } for feedback; <b>{ $escrow }</b> credits are held until it is verified.
-submissions-none = You have no submissions yet. Send me a link to your own video to ask for feedback.
+submissions-none = You have no submissions yet.
 submissions-title = <b>Your submissions</b>
 submissions-item = { $status } <a href="{ $url }">{ $title }</a> — { $verified }/{ $wanted } feedback
 submissions-confirm-withdraw = Withdraw “{ $title }”? Feedback not yet started is called off and its credits come back to you.
@@ -144,18 +148,21 @@ submission-status-cancelled = ⚪
 task-card =
     🎬 <b>{ $title }</b> ({ $platform })
     Watch it and leave a real, specific comment <b>from your own account</b>. Then tap Done.
-    Reward: <b>{ $credits }</b> credits · Deadline: { $deadline }
+    Reward: <b>{ $credits }</b> credits · Due { $deadline }
 task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.
-task-ask-feedback = { $platform } does not show comments publicly, so please paste here the exact text of the comment you wrote on “{ $title }”.
+task-ask-feedback = { $platform } does not show comments publicly, so paste here the exact text of the comment you wrote on “{ $title }”.
+task-feedback-not-yet =
+    ✏️ Not yet: your comment { $reason }
+    Edit it on { $platform }, then paste the new text here. The task stays yours.
 task-which-text = Is that the comment you wrote for a task? Tap <b>Done</b> on its card below, then send me the text again.
 task-done-owner = 👍 Thanks! The owner will confirm your comment is there; I will tell you the outcome.
-task-skipped = Skipped. Send /task for another one.
+task-skipped = Skipped. Want another one?
 task-closed = This task is closed.
 
 ## Review (platforms without public comments)
 
 review-confirmed = ✅ Confirmed. Thanks!
-review-denied = Noted: you said the comment is not there. The member may dispute it; an admin then decides.
+review-denied = Noted. { $giver } can dispute it until { $until }; an admin then decides.
 review-disputed = Your dispute is with the admins now. I will tell you what they decide.
 review-resolved-verified = ✅ Verified. The member gets their credits.
 review-resolved-rejected = ❌ Rejected.
@@ -164,19 +171,22 @@ review-resolved-rejected = ❌ Rejected.
 
 balance = 💰 You have <b>{ $balance }</b> credits in <b>{ $community }</b>.
 me =
-    <b>{ $name }</b> in <b>{ $community }</b>
-    💰 Credits: <b>{ $balance }</b>
-    ✅ Feedback given and verified: { $verified }
+    <b>{ $name }</b> in <b>{ $community }</b> · 💰 <b>{ $balance }</b> credits
+    ✅ Feedback verified: { $verified } · 📥 received: { $received }
     ❌ Rejected: { $rejected } · ⌛ Expired: { $expired } · ⏭ Skipped: { $skipped }
-    📥 Feedback received: { $received }
-    📈 Reliability: { $reliability }%
+    📈 Reliability: { $reliability }
+reliability-new = { $decided ->
+        [0] new
+       *[other] new, { $verified }/{ $decided } ✅
+    }
+reliability-percent = { $percent }%
 me-channels = Channels: { $channels }
-me-no-channels = No channel linked yet: /link
+me-no-channels = No channel linked yet.
 me-history = <b>Recent tasks</b>
 me-history-item = { $status } task #{ $task } · { $when }
 leaderboard-title = 🏆 <b>Top feedback givers in { $community }</b>
-leaderboard-item = { $rank }. { $name } — { $verified } verified · reliability { $reliability }%
-leaderboard-empty = Nobody has given verified feedback yet. Be the first: /task
+leaderboard-item = { $rank }. { $name } — { $verified } verified · reliability { $reliability }
+leaderboard-empty = Nobody has given verified feedback yet. You could be first!
 
 task-status-assigned = 🕓 assigned
 task-status-submitted = 📨 done, waiting
@@ -190,15 +200,20 @@ task-status-cancelled = ⚪ cancelled
 ## Notices (from verification and reviews)
 
 notice-task_verified = ✅ Your feedback on “{ $title }” was verified: <b>+{ $credits }</b> credits.
-notice-feedback_received = 📥 You received verified feedback on “{ $title }”.
+notice-feedback_received =
+    📥 You received { $count ->
+        [one] verified feedback
+       *[other] { $count } pieces of verified feedback
+    } on “{ $title }”.
+notice-feedback_not_found_yet = 🔎 I can't see your comment from <b>{ $channel }</b> under “{ $title }” yet. New comments can take a while to show; I'll keep looking until { $until }.
 notice-task_rejected = ❌ Your feedback on “{ $title }” was not accepted: { $reason }
-notice-task_expired = ⌛ Your task on “{ $title }” expired before you marked it done. Send /task for a new one.
+notice-task_expired = ⌛ Your task on “{ $title }” expired before you marked it done.
 notice-task_cancelled = ⚪ Your task on “{ $title }” was called off: { $reason }
 notice-confirm_feedback =
     📝 { $giver } says they commented on your “{ $title }”:
     <blockquote>{ $text }</blockquote>
-    Is the comment there?
-notice-feedback_denied = The owner of “{ $title }” says your comment is not there. If it is, tap Dispute and an admin will check.
+    Open it: is the comment there? No answer by { $until } counts as yes.
+notice-feedback_denied = The owner of “{ $title }” says your comment is not there. If it is, tap Dispute by { $until } and an admin will check.
 notice-dispute_opened =
     ⚖️ Dispute in <b>{ $community }</b>: { $giver } says they commented on { $owner }'s <a href="{ $url }">{ $title }</a>; the owner says it is not there.
     Their text:
@@ -296,9 +311,9 @@ audit-anonymous = anonymous admin
 
 too-long = That message is { $length } characters long; I read up to { $maximum }. Please send something shorter.
 flood = 🐢 Easy, that's a lot of messages at once. Give me { $seconds } seconds.
-unknown-text = Send me a link to your own video to ask for feedback, or /task to give some. /help explains everything.
+unknown-text = Send me a link to your own video to ask for feedback, or get a task to give some.
 edited-ignored = I only act on new messages, not on edits. Send it again if you meant it.
-join-first = Join a community first: open the “Join the exchange” button in your group.
+join-first = Join a community first: tap “Join the exchange” in your group.
 apology = 😔 Sorry, something went wrong on my side. Nothing was lost; please try again in a moment.
 expired-button = That button has expired.
 
@@ -321,25 +336,26 @@ error-community_paused = ⏸ The exchange is paused right now{ $has_reason ->
 error-community_not_paused = The exchange is not paused.
 error-chat_taken = This group's new chat already has a community that members joined; the operator has to merge the two.
 error-invalid_settings = That setting is not valid: { $detail }
-error-insufficient_credits = You need <b>{ $needed }</b> credits but have <b>{ $available }</b>. Give feedback with /task to earn more.
+error-insufficient_credits = You need <b>{ $needed }</b> credits but have <b>{ $available }</b>. Give feedback to earn more.
 error-duplicate_posting = Those credits were already moved.
 error-invalid_amount = That amount of credits is not valid.
 error-self_transfer = Credits cannot move to the same account.
 error-platform_not_allowed = This community does not take { $platform } content. Accepted: { $allowed }.
 error-no_channel_linked = { $has_platform ->
-        [yes] Link your { $platform } channel first with /link.
-       *[no] Link your channel first with /link.
+        [yes] Link your { $platform } channel first.
+       *[no] Link your channel first.
     }
 error-channel_already_linked = That channel is already linked to another member of this community.
 error-not_your_content = That is not from a channel you linked. You can only ask for feedback on your own work.
-error-duplicate_submission = That video is already waiting for feedback here. See /mysubmissions.
+error-duplicate_submission = That video is already waiting for feedback here.
+error-channel_is_not_content = That is a { $platform } channel page. To ask for feedback, send a link to one of your videos.
 error-invalid_feedback_count = Ask for between 1 and { $maximum } pieces of feedback, not { $wanted }.
-error-proof_not_started = Start with /link to get a code first.
-error-proof_expired = That code has expired. Send /link for a new one.
+error-proof_not_started = Link your channel first: I will give you a code to post.
+error-proof_expired = That code has expired. Get a new one:
 error-proof_not_found = I did not find the code <code>{ $proof_code }</code> there yet. It must be posted from the video's own channel (or in your post's caption). Check, then send the link again.
 error-not_your_task = That task is not yours.
 error-illegal_transition = That cannot be done any more: it has already moved on.
-error-task_deadline_passed = ⌛ This task's deadline has passed. Send /task for a new one.
+error-task_deadline_passed = ⌛ This task's deadline has passed.
 error-too_many_open_tasks = You already have { $open_tasks } open tasks (the limit is { $maximum }). Finish or skip one first.
 error-no_task_available = Nothing is waiting for feedback right now. Try again later!
 error-submission_closed = That submission is already { $status }.
@@ -347,13 +363,18 @@ error-not_your_submission = That submission is not yours.
 error-text_too_long = That text is { $length } characters long; the limit is { $maximum }.
 error-content_unavailable = That video is not publicly available (deleted, private or region-locked).
 error-platform_unavailable = { $platform } is not answering right now. Please try again in a few minutes.
-error-unsupported_link = { $why } { link-accepted }
+error-unsupported_link = { $why } { $accepted }
 error-short_link_needs_lookup = That is a TikTok short link. Open it, then copy and send me the full address from the browser.
 
 ## Why a link was refused (UnsupportedLink reasons), and what is accepted instead
 
 link-accepted = Send a link to one YouTube video, Short or channel, one TikTok video, photo post or profile, or one Instagram post, reel or profile.
 
+link-send-content = Send me a link to { $forms }.
+link-form-youtube = one YouTube video or Short
+link-form-tiktok = one TikTok video or photo post
+link-form-instagram = one Instagram post or reel
+link-forms-or = { $first } or { $last }
 link-why-empty = There is no link there.
 link-why-too_long = That is too long to be a link (more than { $maximum } characters).
 link-why-not_a_link = That does not look like a web link.

@@ -5,7 +5,7 @@
 
 cmd-start = Unirte o cambiar de comunidad
 cmd-link = Vincular tu canal (prueba de propiedad)
-cmd-submit = Pedir opiniones sobre tu propio vídeo
+cmd-submit = Pedir opiniones sobre tu propio video
 cmd-task = Recibir una tarea: opina y gana créditos
 cmd-balance = Tus créditos
 cmd-me = Tus estadísticas e historial
@@ -13,6 +13,7 @@ cmd-mysubmissions = Tus envíos y su progreso
 cmd-leaderboard = Quién más opina
 cmd-language = Cambiar idioma
 cmd-help = Cómo funciona
+cmd-cancel = Cancelar lo que tengo pendiente
 cmd-settings = Ajustes de la comunidad (admins)
 cmd-pause = Pausar el intercambio (admins)
 cmd-resume = Reanudar el intercambio (admins)
@@ -27,59 +28,57 @@ cmd-audit = Acciones recientes de los admins (admins)
 
 button-join = Unirme al intercambio
 button-open-private = Abrir el bot
+button-add-to-group = ➕ Añadirme a tu grupo
 button-link = Vincular mi canal
 button-get-task = Recibir una tarea
+button-ask-feedback = Pedir opiniones
+button-my-submissions = Mis envíos
+button-me = Mis datos
 button-help = Cómo funciona
+button-cancel = Cancelar
 button-open = Abrir ▶️
 button-done = Hecho ✅
-button-skip = Saltar
+button-skip = Omitir
 button-withdraw = Retirar
 button-withdraw-yes = Sí, retirar
 button-keep = Mantener
-button-confirm = Está ✅
-button-not-there = No está ❌
+button-confirm = Sí, está ✅
+button-not-there = No lo encuentro ❌
 button-dispute = Reclamar
 button-verify = Verificar ✅
 button-reject = Rechazar ❌
-button-i-am-admin = Soy el admin
+button-i-am-admin = Soy admin
 button-close = Cerrar
 button-platform = { $platform }
+button-feedback-count = { $count } · { $credits } cr
 
 ## Bienvenida y ayuda
 
 start-welcome-new =
-    👋 ¡Bienvenido al intercambio de <b>{ $community }</b>, { $name }!
-    Recibes <b>{ $credits }</b> créditos de bienvenida.
-
-    Cómo funciona:
-    1. Vincula tu propio canal con /link.
-    2. Gana créditos: /task te da el vídeo de alguien; míralo y deja un comentario real desde tu propia cuenta.
-    3. Gasta créditos: envíame el enlace de un vídeo tuyo y otros miembros te darán su opinión.
-start-welcome-back =
-    👋 Hola de nuevo en <b>{ $community }</b>, { $name }. Tienes <b>{ $balance }</b> créditos.
-    /task para ganar más, o envíame el enlace de un vídeo tuyo.
+    👋 Te damos la bienvenida al intercambio de <b>{ $community }</b>, { $name }. Aquí tienes <b>{ $credits }</b> créditos para empezar.
+    Primero vincula tu propio canal, para que reconozca tus comentarios. Después opina para ganar créditos y gástalos en opiniones sobre tus videos.
+start-welcome-back = 👋 Hola de nuevo en <b>{ $community }</b>, { $name }. Tienes <b>{ $balance }</b> créditos.
 start-no-community =
     👋 ¡Hola, { $name }! Organizo intercambios de opiniones entre creadores en grupos de Telegram.
-    Para unirte a uno, pulsa el botón «Unirme al intercambio» en tu grupo, o añádeme a tu propio grupo.
+    Para unirte a uno, pulsa «Unirme al intercambio» en tu grupo, o añádeme a tu propio grupo.
 start-choose-community = Estás en varias comunidades. ¿Cuál quieres usar ahora?
 start-switched = ✅ Ahora usas <b>{ $community }</b>.
-start-bad-link = Ese enlace para unirse no es válido. Vuelve a pulsar el botón «Unirme al intercambio» en tu grupo.
-start-not-in-group = Solo los miembros de ese grupo pueden unirse a su intercambio. Únete primero al grupo y vuelve a abrir el enlace.
+start-bad-link = Ese enlace para unirse no es válido. Vuelve a pulsar «Unirme al intercambio» en tu grupo.
+start-not-in-group = Solo quienes están en ese grupo pueden unirse a su intercambio. Únete primero al grupo y vuelve a abrir el enlace.
 start-bot-gone = Ya no estoy en ese grupo, así que su intercambio está cerrado por ahora.
 start-anonymous = Estás escribiendo como el grupo. Escríbeme en privado para usar el intercambio.
 
+bot-short-description = Intercambio justo de opiniones entre creadores: opina de verdad, gana créditos y recibe opiniones sobre tus videos.
+bot-description =
+    Los grupos de creadores me usan para intercambiar opiniones reales sobre sus videos.
+    Opina sobre el video de otra persona para ganar créditos; gástalos para recibir opiniones sobre los tuyos. Compruebo los comentarios solo con datos públicos y nunca comento, doy «me gusta» ni sigo a nadie por ti.
+    Únete desde el botón «Unirme al intercambio» de tu grupo.
+
 help =
     <b>Cómo funciona el intercambio</b>
-    Das opiniones reales sobre los vídeos de otros miembros y ganas créditos; gastas créditos para recibir opiniones sobre los tuyos.
-
-    /link — demuestra que un canal es tuyo (publicas un código desde él)
-    /task — recibe un vídeo sobre el que opinar
-    /submit <i>enlace</i> — pide opiniones (o simplemente envíame el enlace)
-    /mysubmissions — progreso de tus envíos
-    /balance, /me, /leaderboard — tus créditos y estadísticas
-    /language — English o Español
-
+    Das opiniones reales sobre los videos de otras personas y ganas créditos; con los créditos pides opiniones sobre los tuyos.
     Nunca comento, doy «me gusta» ni sigo a nadie por ti: cada comentario lo escribes tú, desde tu propia cuenta.
+    Comandos: /link, /task, /submit <i>enlace</i>, /mysubmissions, /balance, /me, /leaderboard, /language, /cancel.
 help-admin =
     <b>Para admins</b> (en el grupo): /settings, /pause <i>motivo</i>, /resume, /warn, /ban, /unban (responde a un mensaje o indica @usuario), /stats, /audit. En privado: /dashboard para un enlace de acceso al panel en vivo.
 
@@ -104,37 +103,42 @@ group-resumed = ▶️ El intercambio vuelve a funcionar.
 link-choose-platform = ¿En qué plataforma está tu canal?
 link-code-youtube =
     Tu código: <code>{ $code }</code>
-
-    Publícalo como <b>comentario en uno de tus propios vídeos de YouTube</b>, desde tu canal. Después envíame aquí el enlace de ese vídeo.
-    El código vale durante una hora.
+    Publícalo como <b>comentario en uno de tus propios videos de YouTube</b>, desde tu canal. Después envíame el enlace de ese video.
+    El código caduca en una hora.
 link-code-caption =
     Tu código: <code>{ $code }</code>
-
-    Ponlo en el <b>texto de una de tus propias publicaciones de { $platform }</b> (edita una existente o publica una nueva). Después envíame aquí el enlace de esa publicación.
-    El código vale durante una hora.
-link-linked = ✅ Vinculado: <b>{ $channel }</b> en { $platform }. Ya puedes usar /task y enviar tu propio trabajo de { $platform }.
+    Ponlo en el <b>texto de una de tus propias publicaciones de { $platform }</b>. Después envíame el enlace de esa publicación.
+    El código caduca en una hora.
+link-linked = ✅ Canal vinculado: <b>{ $channel }</b> en { $platform }. Ya puedes dar opiniones y pedirlas.
 link-checking = 🔎 Buscando tu código…
+cancelled = Cancelado. ¿Qué hacemos ahora?
+nothing-to-cancel = No había nada pendiente. ¿Qué hacemos ahora?
 
 ## Envíos
 
-submit-usage = Envíame el enlace de un vídeo tuyo, por ejemplo <code>/submit https://youtu.be/…</code>
+submit-usage = Envíame el enlace de uno de tus propios videos, por ejemplo <code>/submit https://youtu.be/…</code>
+submit-how = Envíame el enlace de { $forms }. Otras personas lo verán y te darán su opinión.
 submit-checking = 🔎 Comprobando tu enlace…
+submit-choose =
+    «{ $title }»: ¿cuántas personas quieres que te den su opinión?
+    Cada opinión cuesta <b>{ $price }</b> créditos; tienes <b>{ $balance }</b>.
+submit-choice-expired = Esa elección ya no sirve. Vuelve a enviarme el enlace.
 submit-done =
-    ✅ Enviado «{ $title }».
+    ✅ Enviado: «{ $title }».
     { $wanted ->
-        [one] Se pedirá su opinión a un miembro
-       *[other] Se pedirá su opinión a { $wanted } miembros
+        [one] Se pedirá su opinión a una persona
+       *[other] Se pedirá su opinión a { $wanted } personas
     }; se reservan <b>{ $escrow }</b> créditos hasta que se verifique.
-submissions-none = Aún no tienes envíos. Envíame el enlace de un vídeo tuyo para pedir opiniones.
+submissions-none = Aún no tienes envíos.
 submissions-title = <b>Tus envíos</b>
 submissions-item = { $status } <a href="{ $url }">{ $title }</a> — { $verified }/{ $wanted } opiniones
 submissions-confirm-withdraw = ¿Retirar «{ $title }»? Las opiniones aún no empezadas se cancelan y sus créditos vuelven a ti.
 submissions-withdrawn =
     { $refund ->
-        [0] Retirado «{ $title }».
-       *[other] Retirado «{ $title }»: <b>{ $refund }</b> créditos han vuelto a tu saldo.
+        [0] Retiraste «{ $title }».
+       *[other] Retiraste «{ $title }»: <b>{ $refund }</b> créditos volvieron a tu saldo.
     }
-submissions-kept = Se mantiene «{ $title }».
+submissions-kept = Sigue en pie: «{ $title }».
 submission-status-open = 🟢
 submission-status-completed = ✅
 submission-status-cancelled = ⚪
@@ -147,36 +151,42 @@ task-card =
     Recompensa: <b>{ $credits }</b> créditos · Plazo: { $deadline }
 task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
 task-ask-feedback = { $platform } no muestra los comentarios públicamente; pega aquí el texto exacto del comentario que escribiste en «{ $title }».
+task-feedback-not-yet =
+    ✏️ Todavía no: tu comentario { $reason }
+    Edítalo en { $platform } y pega aquí el texto nuevo. La tarea sigue siendo tuya.
 task-which-text = ¿Es el comentario que escribiste para una tarea? Pulsa <b>Hecho</b> en su tarjeta de abajo y vuelve a enviarme el texto.
-task-done-owner = 👍 ¡Gracias! El autor confirmará que tu comentario está; te diré el resultado.
-task-skipped = Saltada. Envía /task para recibir otra.
+task-done-owner = 👍 ¡Gracias! La persona autora confirmará que tu comentario está publicado; te diré el resultado.
+task-skipped = Tarea omitida. ¿Quieres otra?
 task-closed = Esta tarea está cerrada.
 
 ## Revisión (plataformas sin comentarios públicos)
 
 review-confirmed = ✅ Confirmado. ¡Gracias!
-review-denied = Anotado: dices que el comentario no está. El miembro puede reclamar; entonces decide un admin.
+review-denied = Anotado. { $giver } puede reclamar hasta { $until }; entonces decide un admin.
 review-disputed = Tu reclamación está ahora en manos de los admins. Te diré lo que decidan.
-review-resolved-verified = ✅ Verificado. El miembro recibe sus créditos.
+review-resolved-verified = ✅ Verificado. La persona recibe sus créditos.
 review-resolved-rejected = ❌ Rechazado.
 
 ## Saldo, estadísticas, clasificación
 
 balance = 💰 Tienes <b>{ $balance }</b> créditos en <b>{ $community }</b>.
 me =
-    <b>{ $name }</b> en <b>{ $community }</b>
-    💰 Créditos: <b>{ $balance }</b>
-    ✅ Opiniones dadas y verificadas: { $verified }
-    ❌ Rechazadas: { $rejected } · ⌛ Caducadas: { $expired } · ⏭ Saltadas: { $skipped }
-    📥 Opiniones recibidas: { $received }
-    📈 Fiabilidad: { $reliability }%
+    <b>{ $name }</b> en <b>{ $community }</b> · 💰 <b>{ $balance }</b> créditos
+    ✅ Opiniones verificadas: { $verified } · 📥 recibidas: { $received }
+    ❌ Rechazadas: { $rejected } · ⌛ Caducadas: { $expired } · ⏭ Omitidas: { $skipped }
+    📈 Fiabilidad: { $reliability }
+reliability-new = { $decided ->
+        [0] sin historial aún
+       *[other] con poco historial, { $verified }/{ $decided } ✅
+    }
+reliability-percent = { $percent } %
 me-channels = Canales: { $channels }
-me-no-channels = Aún no has vinculado ningún canal: /link
+me-no-channels = Aún no vinculaste ningún canal.
 me-history = <b>Tareas recientes</b>
 me-history-item = { $status } tarea n.º { $task } · { $when }
 leaderboard-title = 🏆 <b>Quién más opina en { $community }</b>
-leaderboard-item = { $rank }. { $name } — { $verified } verificadas · fiabilidad { $reliability }%
-leaderboard-empty = Nadie ha dado todavía una opinión verificada. Sé el primero: /task
+leaderboard-item = { $rank }. { $name } — { $verified } verificadas · fiabilidad { $reliability }
+leaderboard-empty = Todavía nadie dio una opinión verificada. ¡Puedes abrir la lista!
 
 task-status-assigned = 🕓 asignada
 task-status-submitted = 📨 hecha, en espera
@@ -184,23 +194,28 @@ task-status-verifying = 🔎 verificando
 task-status-verified = ✅ verificada
 task-status-rejected = ❌ rechazada
 task-status-expired = ⌛ caducada
-task-status-skipped = ⏭ saltada
+task-status-skipped = ⏭ omitida
 task-status-cancelled = ⚪ cancelada
 
 ## Avisos (de la verificación y las revisiones)
 
 notice-task_verified = ✅ Tu opinión sobre «{ $title }» está verificada: <b>+{ $credits }</b> créditos.
-notice-feedback_received = 📥 Has recibido una opinión verificada sobre «{ $title }».
+notice-feedback_received =
+    📥 Recibiste { $count ->
+        [one] una opinión verificada
+       *[other] { $count } opiniones verificadas
+    } sobre «{ $title }».
+notice-feedback_not_found_yet = 🔎 Todavía no veo tu comentario desde <b>{ $channel }</b> en «{ $title }». Los comentarios nuevos tardan a veces en aparecer; seguiré buscando hasta { $until }.
 notice-task_rejected = ❌ Tu opinión sobre «{ $title }» no fue aceptada: { $reason }
-notice-task_expired = ⌛ Tu tarea sobre «{ $title }» caducó antes de que la marcaras como hecha. Envía /task para recibir otra.
-notice-task_cancelled = ⚪ Tu tarea sobre «{ $title }» se ha cancelado: { $reason }
+notice-task_expired = ⌛ Tu tarea sobre «{ $title }» caducó antes de que la marcaras como hecha.
+notice-task_cancelled = ⚪ Tu tarea sobre «{ $title }» se canceló: { $reason }
 notice-confirm_feedback =
     📝 { $giver } dice que comentó en tu «{ $title }»:
     <blockquote>{ $text }</blockquote>
-    ¿Está el comentario?
-notice-feedback_denied = El autor de «{ $title }» dice que tu comentario no está. Si está, pulsa Reclamar y un admin lo comprobará.
+    Ábrelo: ¿ves el comentario publicado? Si no respondes antes de { $until }, cuenta como un sí.
+notice-feedback_denied = Quien publicó «{ $title }» dice que no encuentra tu comentario. Si lo publicaste, pulsa Reclamar antes de { $until } y un admin lo comprobará.
 notice-dispute_opened =
-    ⚖️ Reclamación en <b>{ $community }</b>: { $giver } dice que comentó en <a href="{ $url }">{ $title }</a> de { $owner }; el autor dice que no está.
+    ⚖️ Reclamación en <b>{ $community }</b>: { $giver } dice que comentó en <a href="{ $url }">{ $title }</a> de { $owner }; quien lo publicó dice que no está.
     Su texto:
     <blockquote>{ $text }</blockquote>
     Revisa la publicación y decide.
@@ -208,22 +223,22 @@ notice-submission_completed = 🎉 «{ $title }» recibió todas las opiniones q
 
 ## Por qué se rechazó una opinión
 
-reason-too_short = es demasiado corta. Di qué funcionó y qué podría mejorar, en unas cuantas frases.
-reason-no_substance = no dice nada concreto sobre el vídeo.
+reason-too_short = es demasiado corto. Di qué funcionó y qué podría mejorar, en unas cuantas frases.
+reason-no_substance = no dice nada concreto sobre el video.
 reason-self_promotion = promociona un canal o un enlace. La opinión trata de su trabajo, no del tuyo.
 reason-spam = parece spam.
 reason-toxic = es insultante. La crítica directa es bienvenida; los insultos no.
-reason-generic_praise = es un elogio genérico («¡buen vídeo!»). Menciona algo concreto.
-reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada vídeo.
-reason-not_found = no encontré tu comentario en el vídeo antes del plazo.
-reason-content_unavailable = el vídeo ya no está disponible públicamente (no cuenta en tu contra).
+reason-generic_praise = es un elogio genérico («¡buen video!»). Menciona algo concreto.
+reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada video.
+reason-not_found = no encontré tu comentario en el video antes del plazo.
+reason-content_unavailable = el video ya no está disponible públicamente (no cuenta en tu contra).
 reason-platform_unavailable = la plataforma no se pudo leer durante una semana después del plazo, así que no se pudo comprobar (no cuenta en tu contra).
-reason-owner_denied = el autor dijo que no estaba y no se resolvió a tu favor.
+reason-owner_denied = quien lo publicó dijo que no estaba y no se resolvió a tu favor.
 reason-low_quality = no superó las reglas de calidad.
-reason-rejected = fue rechazada.
+reason-rejected = fue rechazado.
 cancel-reason-community_paused = un admin pausó el intercambio.
-cancel-reason-submission_cancelled = el autor retiró el vídeo.
-cancel-reason-member_banned = tu participación está suspendida.
+cancel-reason-submission_cancelled = quien lo publicó retiró el video.
+cancel-reason-member_banned = tu acceso está suspendido.
 cancel-reason-other = ya no hace falta.
 
 ## Admins
@@ -296,11 +311,11 @@ audit-anonymous = admin anónimo
 
 too-long = Ese mensaje tiene { $length } caracteres; leo hasta { $maximum }. Envía algo más corto, por favor.
 flood = 🐢 Despacio, son muchos mensajes a la vez. Dame { $seconds } segundos.
-unknown-text = Envíame el enlace de un vídeo tuyo para pedir opiniones, o /task para dar alguna. /help lo explica todo.
+unknown-text = Envíame el enlace de un video tuyo para pedir opiniones, o recibe una tarea para dar alguna.
 edited-ignored = Solo actúo con mensajes nuevos, no con ediciones. Envíalo otra vez si querías hacerlo.
-join-first = Primero únete a una comunidad: pulsa el botón «Unirme al intercambio» en tu grupo.
-apology = 😔 Lo siento, algo ha fallado por mi parte. No se ha perdido nada; inténtalo de nuevo en un momento.
-expired-button = Ese botón ha caducado.
+join-first = Primero únete a una comunidad: pulsa «Unirme al intercambio» en tu grupo.
+apology = 😔 Lo siento, algo falló por mi parte. No se perdió nada; inténtalo de nuevo en un momento.
+expired-button = Ese botón ya no sirve.
 
 ## Códigos de DomainError
 
@@ -310,7 +325,7 @@ error-community_not_found = No encuentro esa comunidad.
 error-member_not_found = No encuentro a ese miembro.
 error-submission_not_found = No encuentro ese envío.
 error-task_not_found = No encuentro esa tarea.
-error-member_banned = ⛔ Estás expulsado de este intercambio. Pregunta a un admin si crees que es un error.
+error-member_banned = ⛔ Tu acceso a este intercambio está suspendido. Habla con un admin si crees que es un error.
 error-login_link_invalid = Ese enlace de acceso no es válido, ha caducado o ya se usó. Envía /dashboard de nuevo.
 error-not_your_community = No eres admin de esa comunidad.
 error-not_an_admin = Lo siento, solo los admins del grupo pueden hacer eso.
@@ -321,39 +336,44 @@ error-community_paused = ⏸ El intercambio está en pausa ahora mismo{ $has_rea
 error-community_not_paused = El intercambio no está en pausa.
 error-chat_taken = El nuevo chat de este grupo ya tiene una comunidad con miembros; el operador tiene que unir las dos.
 error-invalid_settings = Ese ajuste no es válido: { $detail }
-error-insufficient_credits = Necesitas <b>{ $needed }</b> créditos y tienes <b>{ $available }</b>. Opina con /task para ganar más.
+error-insufficient_credits = Necesitas <b>{ $needed }</b> créditos y tienes <b>{ $available }</b>. Opina para ganar más.
 error-duplicate_posting = Esos créditos ya se movieron.
 error-invalid_amount = Esa cantidad de créditos no es válida.
 error-self_transfer = Los créditos no pueden ir a la misma cuenta.
 error-platform_not_allowed = Esta comunidad no acepta contenido de { $platform }. Se aceptan: { $allowed }.
 error-no_channel_linked = { $has_platform ->
-        [yes] Primero vincula tu canal de { $platform } con /link.
-       *[no] Primero vincula tu canal con /link.
+        [yes] Primero vincula tu canal de { $platform }.
+       *[no] Primero vincula tu canal.
     }
 error-channel_already_linked = Ese canal ya está vinculado a otro miembro de esta comunidad.
 error-not_your_content = No es de un canal que hayas vinculado. Solo puedes pedir opiniones sobre tu propio trabajo.
-error-duplicate_submission = Ese vídeo ya está esperando opiniones aquí. Mira /mysubmissions.
+error-duplicate_submission = Ese video ya está esperando opiniones aquí.
+error-channel_is_not_content = Es la página de un canal de { $platform }. Para pedir opiniones, envía el enlace de uno de tus videos.
 error-invalid_feedback_count = Pide entre 1 y { $maximum } opiniones, no { $wanted }.
-error-proof_not_started = Empieza con /link para recibir un código.
-error-proof_expired = Ese código ha caducado. Envía /link para recibir otro.
-error-proof_not_found = Aún no encuentro el código <code>{ $proof_code }</code> ahí. Debe publicarse desde el propio canal del vídeo (o en el texto de tu publicación). Compruébalo y vuelve a enviar el enlace.
+error-proof_not_started = Primero vincula tu canal: te daré un código para publicar.
+error-proof_expired = Ese código caducó. Pide uno nuevo:
+error-proof_not_found = Aún no encuentro el código <code>{ $proof_code }</code> ahí. Debe publicarse desde el propio canal del video (o en el texto de tu publicación). Compruébalo y vuelve a enviar el enlace.
 error-not_your_task = Esa tarea no es tuya.
 error-illegal_transition = Eso ya no se puede hacer: ya ha avanzado.
-error-task_deadline_passed = ⌛ El plazo de esta tarea ha pasado. Envía /task para recibir otra.
-error-too_many_open_tasks = Ya tienes { $open_tasks } tareas abiertas (el límite es { $maximum }). Termina o salta una primero.
+error-task_deadline_passed = ⌛ El plazo de esta tarea ya pasó.
+error-too_many_open_tasks = Ya tienes { $open_tasks } tareas abiertas (el límite es { $maximum }). Termina u omite una primero.
 error-no_task_available = Ahora mismo no hay nada esperando opiniones. ¡Vuelve a intentarlo más tarde!
 error-submission_closed = Ese envío ya está { $status }.
 error-not_your_submission = Ese envío no es tuyo.
 error-text_too_long = Ese texto tiene { $length } caracteres; el límite es { $maximum }.
-error-content_unavailable = Ese vídeo no está disponible públicamente (borrado, privado o bloqueado en tu región).
+error-content_unavailable = Ese video no está disponible públicamente (borrado, privado o bloqueado en tu región).
 error-platform_unavailable = { $platform } no responde ahora mismo. Inténtalo de nuevo en unos minutos.
-error-unsupported_link = { $why } { link-accepted }
+error-unsupported_link = { $why } { $accepted }
 error-short_link_needs_lookup = Es un enlace corto de TikTok. Ábrelo y envíame la dirección completa que aparece en el navegador.
 
 ## Por qué se rechazó un enlace, y qué se acepta en su lugar
 
-link-accepted = Envía el enlace de un vídeo, Short o canal de YouTube, un vídeo, publicación de fotos o perfil de TikTok, o una publicación, reel o perfil de Instagram.
-
+link-accepted = Envía el enlace de un video, Short o canal de YouTube, un video, publicación de fotos o perfil de TikTok, o una publicación, reel o perfil de Instagram.
+link-send-content = Envíame el enlace de { $forms }.
+link-form-youtube = un video o Short de YouTube
+link-form-tiktok = un video o publicación de fotos de TikTok
+link-form-instagram = una publicación o reel de Instagram
+link-forms-or = { $first } o { $last }
 link-why-empty = Ahí no hay ningún enlace.
 link-why-too_long = Es demasiado largo para ser un enlace (más de { $maximum } caracteres).
 link-why-not_a_link = Eso no parece un enlace web.
@@ -363,15 +383,15 @@ link-why-port = No se aceptan enlaces con un número de puerto.
 link-why-non_ascii_host = El nombre del sitio usa letras no latinas o codificadas, como hacen los enlaces que imitan a otros.
 link-why-lookalike_host = Ese sitio solo se parece a YouTube, TikTok o Instagram.
 link-why-unknown_site = Ese sitio no está admitido.
-link-why-unsupported_page = Esa página no es un único vídeo, publicación o perfil.
-link-why-invalid_id = Falta el identificador del vídeo o la publicación, o está mal formado.
-link-why-playlist = Es una lista de reproducción, no un vídeo.
-link-why-search = Es una página de búsqueda, no un vídeo o publicación.
-link-why-hashtag = Es una página de hashtag, no un vídeo o publicación.
-link-why-feed = Es un feed, no un vídeo o publicación.
-link-why-explore = Es una página de explorar, no un vídeo o publicación.
-link-why-sound = Es una página de sonido, no un vídeo o publicación.
+link-why-unsupported_page = Esa página no es un único video, publicación o perfil.
+link-why-invalid_id = Falta el identificador del video o la publicación, o está mal formado.
+link-why-playlist = Es una lista de reproducción, no un video.
+link-why-search = Es una página de búsqueda, no un video o publicación.
+link-why-hashtag = Es una página de hashtag, no un video o publicación.
+link-why-feed = Es un feed, no un video o publicación.
+link-why-explore = Es una página de explorar, no un video o publicación.
+link-why-sound = Es una página de sonido, no un video o publicación.
 link-why-story = Las historias desaparecen en un día, así que aquí no pueden recibir opiniones.
-link-why-live = Es una página en directo, no un vídeo guardado.
+link-why-live = Es una página en directo, no un video guardado.
 link-why-share_link = Es un enlace para compartir que oculta la publicación; ábrelo y copia la dirección propia de la publicación.
-link-why-clip = Es un clip de una parte de un vídeo; envía el enlace del propio vídeo.
+link-why-clip = Es un clip de una parte de un video; envía el enlace del propio video.
