@@ -64,17 +64,18 @@ async def send_card(update: Update, context: Context, lang: str, view: directory
 async def close_card(
     update: Update, context: Context, view: directory.TaskView, line: str, *, after: str | None = None
 ) -> None:
-    """The card keeps its text and Open button; Done and Skip go, with what happened below and
+    """The card keeps its title and Open button; Done and Skip go, with what happened below and
     the next steps after the text ``after``."""
     rt = runtime(context)
     lang = _lang(context)
     message = update.callback_query.message if update.callback_query else None
-    original = getattr(message, "text_html", None) or ""
+    # The card's first line names the video; its instructions and deadline are over.
+    heading = (getattr(message, "text_html", None) or "").split("\n", 1)[0]
     keyboard = (
         (Button(rt.texts.label(lang, "button-open"), url=view.submission.url),),
         *(steps.after(rt.texts, lang, after) if after else ()),
     )
-    await edit(update, context, f"{original}\n\n{line}".strip(), keyboard)
+    await edit(update, context, f"{heading}\n{line}".strip(), keyboard)
 
 
 def _lang(context: Context) -> str:
@@ -118,11 +119,12 @@ async def done(update: Update, context: Context) -> None:
             if context.user_data is not None:
                 context.user_data[AWAITING_TEXT_FOR] = task.id
             # The card keeps Done and Skip: pressing Done again asks again (after a restart, or
-            # after Done on another task took the wait).
+            # after Done on another task took the wait). The question is a message of its own, so
+            # the card stays short and the wait can be cancelled under it.
             ask = rt.texts.get(
                 lang, "task-ask-feedback", platform=task.platform.label, title=short(view.submission.title, MAX_TITLE)
             )
-            await _note_on_card(update, context, view, ask)
+            await reply(update, context, ask, keyboards.cancel(rt.texts, lang))
             return
         marked = await rt.run(task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now())
     except DomainError as error:
@@ -130,16 +132,6 @@ async def done(update: Update, context: Context) -> None:
         return
     await rt.request_verification(marked)
     await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"), after="task-done-auto")
-
-
-async def _note_on_card(update: Update, context: Context, view: directory.TaskView, line: str) -> None:
-    """The card's text with ``line`` below it (once), keeping all its buttons."""
-    rt = runtime(context)
-    message = update.callback_query.message if update.callback_query else None
-    original = getattr(message, "text_html", None) or ""
-    text = original if line in original else f"{original}\n\n{line}".strip()
-    lang = _lang(context)
-    await edit(update, context, text, task_card(rt.texts, lang, task_id=view.task.id, url=view.submission.url))
 
 
 def awaited_task(context: Context) -> int | None:

@@ -56,7 +56,7 @@ button-feedback-count = { $count } · { $credits } cr
 
 start-welcome-new =
     👋 Welcome to the exchange of <b>{ $community }</b>, { $name }! Here are <b>{ $credits }</b> credits to start.
-    Link your own channel first, so I can recognise your comments. Then give feedback to earn credits, and spend them on feedback for your videos.
+    First link your own channel, so I can recognise your comments.
 start-welcome-back = 👋 Welcome back to <b>{ $community }</b>, { $name }. You have <b>{ $balance }</b> credits.
 start-no-community =
     👋 Hi { $name }! I run feedback exchanges for creators in Telegram groups.
@@ -146,13 +146,13 @@ submission-status-cancelled = ⚪
 ## Tasks
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform })
-    Watch it and leave a real, specific comment <b>from your own account</b>. Then tap Done.
-    Reward: <b>{ $credits }</b> credits · Due { $deadline }
+    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> credits
+    Watch it, comment <b>from your own account</b>, then tap Done.
+    Due { $deadline }
 task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.
-task-ask-feedback = { $platform } does not show comments publicly, so paste here the exact text of the comment you wrote on “{ $title }”.
+task-ask-feedback = { $platform } hides comments, so paste here the exact text of your comment on “{ $title }”.
 task-feedback-not-yet =
-    ✏️ Not yet: your comment { $reason }
+    ✏️ Almost: { $reason }
     Edit it on { $platform }, then paste the new text here. The task stays yours.
 task-which-text = Is that the comment you wrote for a task? Tap <b>Done</b> on its card below, then send me the text again.
 task-done-owner = 👍 Thanks! The owner will confirm your comment is there; I will tell you the outcome.

@@ -56,7 +56,7 @@ button-feedback-count = { $count } · { $credits } cr
 
 start-welcome-new =
     👋 Te damos la bienvenida al intercambio de <b>{ $community }</b>, { $name }. Aquí tienes <b>{ $credits }</b> créditos para empezar.
-    Primero vincula tu propio canal, para que reconozca tus comentarios. Después opina para ganar créditos y gástalos en opiniones sobre tus videos.
+    Primero vincula tu propio canal, para que reconozca tus comentarios.
 start-welcome-back = 👋 Hola de nuevo en <b>{ $community }</b>, { $name }. Tienes <b>{ $balance }</b> créditos.
 start-no-community =
     👋 ¡Hola, { $name }! Organizo intercambios de opiniones entre creadores en grupos de Telegram.
@@ -146,16 +146,16 @@ submission-status-cancelled = ⚪
 ## Tareas
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform })
-    Míralo y deja un comentario real y concreto <b>desde tu propia cuenta</b>. Después pulsa Hecho.
-    Recompensa: <b>{ $credits }</b> créditos · Plazo: { $deadline }
+    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> créditos
+    Míralo, comenta <b>desde tu propia cuenta</b> y pulsa Hecho.
+    Plazo: { $deadline }
 task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
-task-ask-feedback = { $platform } no muestra los comentarios públicamente; pega aquí el texto exacto del comentario que escribiste en «{ $title }».
+task-ask-feedback = { $platform } oculta los comentarios; pega aquí el texto exacto de tu comentario en «{ $title }».
 task-feedback-not-yet =
-    ✏️ Todavía no: tu comentario { $reason }
+    ✏️ Casi: { $reason }
     Edítalo en { $platform } y pega aquí el texto nuevo. La tarea sigue siendo tuya.
 task-which-text = ¿Es el comentario que escribiste para una tarea? Pulsa <b>Hecho</b> en su tarjeta de abajo y vuelve a enviarme el texto.
-task-done-owner = 👍 ¡Gracias! La persona autora confirmará que tu comentario está publicado; te diré el resultado.
+task-done-owner = 👍 ¡Gracias! Quien publicó el video confirmará que tu comentario está ahí; te diré el resultado.
 task-skipped = Tarea omitida. ¿Quieres otra?
 task-closed = Esta tarea está cerrada.
 
