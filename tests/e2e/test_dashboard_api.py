@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
-from tests.e2e.conftest import BEARER, Dashboard, make_dashboard
+from tests.e2e.conftest import BEARER, OPERATOR_TOKEN, Dashboard, make_dashboard
+from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH, Container, session_secret, storage_on
@@ -54,7 +55,7 @@ async def test_without_a_session_every_endpoint_answers_401(client: httpx.AsyncC
 
 
 @pytest.mark.parametrize(
-    "authorization", ["Bearer wrong-token", "Basic b3A6b3A=", "Bearer", "operator-token-for-tests"]
+    "authorization", ["Bearer wrong-token", "Basic b3A6b3A=", "Bearer", OPERATOR_TOKEN, f"Bearer {OPERATOR_TOKEN[:-1]}"]
 )
 async def test_anything_but_the_operator_token_is_401(client: httpx.AsyncClient, authorization: str) -> None:
     response = await client.get(f"{API}/overview", headers={"Authorization": authorization})
@@ -284,6 +285,24 @@ def test_a_short_secret_key_is_refused_and_a_long_one_used(dashboard: Dashboard)
 
     dashboard.settings.secret_key = SecretStr("k" * MIN_SECRET_KEY_LENGTH)
     assert session_secret(dashboard.settings) == "k" * MIN_SECRET_KEY_LENGTH
+
+
+@pytest.mark.parametrize("token", ["x", "k" * 31, "  " + "k" * 31 + "\n"])
+def test_a_short_operator_token_is_refused_at_start(token: str) -> None:
+    with pytest.raises(ValidationError, match="OPERATOR_TOKEN\n  must be at least 32 characters"):
+        settings_of(OPERATOR_TOKEN=token)
+
+
+async def test_the_operator_token_is_read_without_surrounding_whitespace(world: World, tmp_path: Path) -> None:
+    dashboard = make_dashboard(world, tmp_path / "data")
+    dashboard.settings = settings_of(OPERATOR_TOKEN=f"  {OPERATOR_TOKEN}\n", SECRET_KEY=None)
+    dashboard.container.settings = dashboard.settings
+
+    assert dashboard.settings.operator_token is not None
+    assert dashboard.settings.operator_token.get_secret_value() == OPERATOR_TOKEN
+    assert settings_of(OPERATOR_TOKEN="  ").operator_token is None  # blank: unset, no operator access
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard.app), base_url=dashboard.base_url) as c:
+        assert (await c.get(f"{API}/communities", headers=BEARER)).status_code == 200
 
 
 # What they see -----------------------------------------------------------------------------------------
