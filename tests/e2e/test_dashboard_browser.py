@@ -243,3 +243,17 @@ def test_without_a_session_the_page_says_how_to_log_in(live_dashboard: Dashboard
     watched.page.goto(f"{live_dashboard.base_url}/exchange/dashboard")
 
     expect(watched.page.locator("#message")).to_contain_text("Send /dashboard to the bot")
+
+
+def test_the_api_docs_render_from_local_files_under_the_strict_policy(
+    live_dashboard: Dashboard, watched: Watched
+) -> None:
+    page = watched.page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_dashboard.base_url}/docs")
+
+    expect(page.locator(".opblock-summary-path", has_text="/exchange/dashboard/overview")).to_be_visible()
+    assert all(url.startswith(live_dashboard.base_url) for url in requested), requested
+    assert watched.errors == []  # a script or style the policy refused would be a console error

@@ -43,11 +43,25 @@ def plotly_bundle() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
+def swagger_ui_file(name: str) -> Path:
+    """Swagger UI's own files as the pinned fastapi-offline package ships them (the API docs at
+    /docs load nothing from a CDN)."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the fastapi-offline package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / name
+
+
+_JS = "text/javascript; charset=utf-8"
+_CSS = "text/css; charset=utf-8"
 _SOURCES = {
-    "plotly.min.js": (plotly_bundle, "text/javascript; charset=utf-8"),
-    "dashboard.js": (lambda: STATIC / "dashboard.js", "text/javascript; charset=utf-8"),
-    "dashboard.css": (lambda: STATIC / "dashboard.css", "text/css; charset=utf-8"),
-    "plotly.css": (lambda: STATIC / "plotly.css", "text/css; charset=utf-8"),
+    "plotly.min.js": (plotly_bundle, _JS),
+    "dashboard.js": (lambda: STATIC / "dashboard.js", _JS),
+    "dashboard.css": (lambda: STATIC / "dashboard.css", _CSS),
+    "plotly.css": (lambda: STATIC / "plotly.css", _CSS),
+    "swagger-ui-bundle.js": (lambda: swagger_ui_file("swagger-ui-bundle.js"), _JS),
+    "swagger-ui.css": (lambda: swagger_ui_file("swagger-ui.css"), _CSS),
+    "docs.js": (lambda: STATIC / "docs.js", _JS),
 }
 
 
