@@ -237,15 +237,52 @@ async def test_a_session_older_than_eight_hours_is_401(client: httpx.AsyncClient
 
     old = URLSafeTimedSerializer(
         dashboard.container.session_secret, salt="tgexchange.dashboard.session", signer=NineHoursAgo
-    ).dumps({"u": user})
+    ).dumps({"u": user, "e": 0})
     fresh = URLSafeTimedSerializer(dashboard.container.session_secret, salt="tgexchange.dashboard.session").dumps(
-        {"u": user}
+        {"u": user, "e": 0}  # epoch 0: this user never redeemed a link
     )
 
     client.cookies.set(SESSION_COOKIE, old)
     assert (await client.get(f"{API}/overview")).status_code == 401
     client.cookies.set(SESSION_COOKIE, fresh)
     assert (await client.get(f"{API}/overview")).status_code == 200
+
+
+async def test_logging_out_revokes_a_copy_of_the_session_cookie(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    await log_in(client, dashboard, dashboard.admin(dashboard.world.community()))
+    copied = client.cookies[SESSION_COOKIE]  # e.g. lifted from a shared computer, valid 8 hours
+
+    await client.post(f"{API}/logout")
+    client.cookies.set(SESSION_COOKIE, copied, path="/exchange/dashboard")
+
+    assert (await client.get(f"{API}/overview")).status_code == 401
+
+
+async def test_a_new_login_link_ends_the_same_users_older_session(dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    transport = httpx.ASGITransport(app=dashboard.app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url=dashboard.base_url) as laptop,
+        httpx.AsyncClient(transport=transport, base_url=dashboard.base_url) as phone,
+    ):
+        await log_in(laptop, dashboard, user)
+        assert (await laptop.get(f"{API}/overview")).status_code == 200
+
+        await log_in(phone, dashboard, user)
+
+        assert (await phone.get(f"{API}/overview")).status_code == 200
+        assert (await laptop.get(f"{API}/overview")).status_code == 401
+
+
+async def test_a_cookie_without_a_session_epoch_is_401(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    before_epochs = URLSafeTimedSerializer(dashboard.container.session_secret, salt="tgexchange.dashboard.session")
+
+    client.cookies.set(SESSION_COOKIE, before_epochs.dumps({"u": user}))
+
+    assert (await client.get(f"{API}/overview")).status_code == 401
 
 
 async def test_logging_out_forgets_the_session(client: httpx.AsyncClient, dashboard: Dashboard) -> None:

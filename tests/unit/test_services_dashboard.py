@@ -12,7 +12,7 @@ from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
-from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, Viewer
+from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, SessionEnded, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task
@@ -111,7 +111,7 @@ def test_a_link_works_once(world: World) -> None:
     admin_of(world, world.community())
     link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
 
-    assert dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now) == 777
+    assert dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now).telegram_user_id == 777
     with pytest.raises(LoginLinkInvalid):
         dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
 
@@ -156,18 +156,47 @@ def test_the_viewer_of_a_session_is_looked_up_now_so_a_demoted_admin_sees_nothin
     admin = admin_of(world, community)
     reader = world.storage.dashboard_reader
 
-    assert dashboard.admin_viewer(reader, telegram_user_id=777).community_ids == frozenset({community.id})
+    assert dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=0).community_ids == frozenset(
+        {community.id}
+    )
 
     community_service.set_admin(world.uow(), member_id=admin.id, is_admin=False)
 
     with pytest.raises(NotAnAdmin):
-        dashboard.admin_viewer(reader, telegram_user_id=777)
+        dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=0)
+
+
+def test_each_redeemed_link_starts_a_new_session_epoch_and_ends_the_older_ones(world: World) -> None:
+    admin_of(world, world.community())
+    reader = world.storage.dashboard_reader
+
+    def redeem() -> dashboard.Login:
+        link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+        return dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
+
+    first, second = redeem(), redeem()
+
+    assert (first.epoch, second.epoch) == (1, 2)
+    assert dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=second.epoch).telegram_user_id == 777
+    with pytest.raises(SessionEnded):
+        dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=first.epoch)
+
+
+def test_ending_the_sessions_refuses_the_current_epoch_too(world: World) -> None:
+    admin_of(world, world.community())
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+    login = dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
+
+    dashboard.end_sessions(world.uow(), telegram_user_id=777)
+
+    with pytest.raises(SessionEnded):
+        dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=login.epoch)
 
 
 def test_an_admin_cannot_read_another_community(world: World) -> None:
     mine, theirs = world.community(), world.community()
     admin_of(world, mine)
-    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777)
+    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=0)
 
     with pytest.raises(NotYourCommunity):
         dashboard.overview(
@@ -260,7 +289,13 @@ def test_users_show_completed_failed_reliability_trust_and_roi(world: World) -> 
     reject(world, world.task(sloppy))
 
     rows = dashboard.users(
-        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=1, limit=20
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        community_id=community.id,
+        min_interactions=1,
+        limit=20,
+        period=Period.ALL,
+        today=world.now.date(),
     )
     by_name = {row.display_name: row for row in rows}
 
@@ -271,9 +306,107 @@ def test_users_show_completed_failed_reliability_trust_and_roi(world: World) -> 
     assert (by_name["sloppy"].completed, by_name["sloppy"].failed, by_name["sloppy"].trusted) == (0, 1, False)
     assert "owner" not in by_name  # took no task: below min_interactions=1
     everyone = dashboard.users(
-        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=0, limit=100
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        community_id=community.id,
+        min_interactions=0,
+        limit=100,
+        period=Period.ALL,
+        today=world.now.date(),
     )
     assert {row.display_name: row.roi for row in everyone}["owner"] is None  # received 1, gave none
+
+
+def test_users_of_a_period_rank_by_what_they_gave_in_it_and_keep_their_all_time_standing(world: World) -> None:
+    community = world.community(welcome_credits=1000, max_feedback_per_submission=50)
+    veteran, newcomer = world.member(community, "veteran"), world.member(community, "newcomer")
+    for _ in range(6):
+        world.submission(world.member(community), wanted=1)
+        world.verified(world.task(veteran))
+    world.clock.advance(days=10)
+    world.submission(world.member(community), wanted=2)
+    world.verified(world.task(newcomer))
+    reader = world.storage.dashboard_reader
+
+    def top(period: Period) -> list[tuple[str, int, int]]:
+        rows = dashboard.users(
+            reader,
+            viewer=OPERATOR,
+            community_id=community.id,
+            min_interactions=1,
+            limit=10,
+            period=period,
+            today=world.now.date(),
+        )
+        return [(row.display_name, row.completed, row.interactions) for row in rows]
+
+    assert top(Period.ALL) == [("veteran", 6, 6), ("newcomer", 1, 1)]
+    assert top(Period.WEEKLY) == [("newcomer", 1, 1)]  # the veteran gave nothing these 7 days
+    assert top(Period.MONTHLY) == [("veteran", 6, 6), ("newcomer", 1, 1)]
+    world.clock.advance(days=1)
+    world.verified(world.task(veteran))
+    weekly = dashboard.users(
+        reader,
+        viewer=OPERATOR,
+        community_id=None,
+        min_interactions=0,
+        limit=10,
+        period=Period.DAILY,
+        today=world.now.date(),
+    )
+    assert [(row.display_name, row.completed, row.trusted) for row in weekly if row.interactions] == [
+        ("veteran", 1, True)  # trusted for their 7 verified of all time, though 1 is today's
+    ]
+
+
+def test_groups_narrow_to_the_community_asked_for(world: World) -> None:
+    first, _, _ = busy_community(world, verified=2)
+    second, _, _ = busy_community(world, verified=1)
+    admin_of(world, first)
+    admin_of(world, second)
+    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=0)
+
+    rows = dashboard.groups(
+        world.storage.dashboard_reader,
+        viewer=viewer,
+        period=Period.ALL,
+        sort_by=GroupOrder.INTERACTIONS,
+        limit=10,
+        today=world.now.date(),
+        community_id=second.id,
+    )
+
+    assert [(row.community_id, row.counts.verified) for row in rows] == [(second.id, 1)]
+    with pytest.raises(NotYourCommunity):
+        dashboard.groups(
+            world.storage.dashboard_reader,
+            viewer=viewer,
+            period=Period.ALL,
+            sort_by=GroupOrder.INTERACTIONS,
+            limit=10,
+            today=world.now.date(),
+            community_id=world.community().id,
+        )
+
+
+def test_the_users_export_of_a_period_counts_that_period(world: World) -> None:
+    community, _, _ = busy_community(world, verified=2)
+    world.clock.advance(days=3)
+    late = world.member(community, "late giver")
+    world.submission(world.member(community), wanted=1)
+    world.verified(world.task(late))
+
+    with dashboard.export(
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        entity=ExportEntity.USERS,
+        community_id=community.id,
+        period=Period.DAILY,
+        today=world.now.date(),
+    ) as table:
+        rows = [dict(zip(table.columns, row, strict=True)) for batch in table.batches for row in batch]
+
+    assert [(row["display_name"], row["completed"]) for row in rows if row["interactions"]] == [("late giver", 1)]
 
 
 def test_platforms_report_mean_time_to_verify(world: World) -> None:

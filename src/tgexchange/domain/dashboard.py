@@ -36,6 +36,15 @@ class LoginLinkInvalid(DomainError):
         super().__init__("This login link is invalid, expired or already used. Send /dashboard to the bot again.")
 
 
+class SessionEnded(DomainError):
+    """A session cookie from an epoch that is over: its user logged out, or redeemed a newer link."""
+
+    code = "session_ended"
+
+    def __init__(self) -> None:
+        super().__init__("This session has ended. Log in again.")
+
+
 class NotYourCommunity(DomainError):
     code = "not_your_community"
 

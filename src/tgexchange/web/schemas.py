@@ -138,15 +138,16 @@ class UserOut(_Out):
     member_id: int
     community_id: int
     display_name: str
+    username: str | None = Field(description="The member's Telegram @username (without the @), when they have one.")
     status: str
-    interactions: int = Field(description="Tasks taken.")
-    completed: int = Field(description="Tasks verified.")
-    failed: int = Field(description="Tasks rejected (the giver's fault) or expired.")
-    feedback_given: int
-    feedback_received: int
-    reliability: float = Field(description="Verified share of decided tasks, smoothed toward 1/2.")
-    trusted: bool = Field(description="At least 5 decided tasks and reliability of 0.8 or more; not banned.")
-    roi: Ratio = Field(description="feedback_received / feedback_given; null before any was given.")
+    interactions: int = Field(description="Tasks taken in the period.")
+    completed: int = Field(description="Tasks verified in the period.")
+    failed: int = Field(description="Tasks rejected (the giver's fault) or expired in the period.")
+    feedback_given: int = Field(description="Feedback handed in and judged in the period (verified + rejected).")
+    feedback_received: int = Field(description="Verified feedback the member received in the period.")
+    reliability: float = Field(description="All time: verified share of decided tasks, smoothed toward 1/2.")
+    trusted: bool = Field(description="All time: at least 5 decided tasks and reliability of 0.8 or more; not banned.")
+    roi: Ratio = Field(description="feedback_received / feedback_given in the period; null before any was given.")
 
     @classmethod
     def of(cls, view: MemberView) -> UserOut:
@@ -154,6 +155,7 @@ class UserOut(_Out):
 
 
 class UsersOut(_Out):
+    period: Period
     items: list[UserOut]
 
 
