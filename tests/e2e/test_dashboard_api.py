@@ -141,6 +141,31 @@ async def test_a_link_used_twice_is_refused_the_second_time(client: httpx.AsyncC
     assert (await client.get(f"{API}/overview")).status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("bot_token", "says", "never"),
+    [
+        (None, "run <code>tgexchange demo</code> again", "to the bot"),
+        ("123456:bot-token-for-tests", "Send /dashboard to the bot in a private chat", "tgexchange demo"),
+    ],
+)
+async def test_a_spent_link_says_how_to_get_a_new_one_pointing_to_a_bot_only_where_one_runs(
+    client: httpx.AsyncClient, dashboard: Dashboard, bot_token: str | None, says: str, never: str
+) -> None:
+    dashboard.settings.telegram_bot_token = SecretStr(bot_token) if bot_token else None
+    url = dashboard.login_url(dashboard.admin(dashboard.world.community()))
+    await client.get(url)
+    client.cookies.clear()
+
+    again = await client.get(url)
+    landing = await client.get(API)
+
+    for page in (again, landing):
+        assert page.status_code == 401
+        assert says in page.text
+        assert never not in page.text
+        assert f'<link rel="stylesheet" href="{API}/static/dashboard.css?v=' in page.text  # styled like the dashboard
+
+
 async def test_an_expired_link_is_refused(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
     user = dashboard.admin(dashboard.world.community())
     url = dashboard.login_url(user)

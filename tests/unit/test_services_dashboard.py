@@ -225,7 +225,29 @@ def test_overview_totals_match_what_happened(world: World) -> None:
     assert view.platforms[0].counts.assigned == 4
     assert view.verified_per_day[-1].day == world.now.date()
     assert view.verified_per_day[-1].verified == 3
-    assert len(view.verified_per_day) == 90
+    assert len(view.verified_per_day) == 1  # all time starts at the first day with data
+
+
+def test_the_all_time_series_starts_at_the_first_day_with_any_task_within_ninety_days(world: World) -> None:
+    reader = world.storage.dashboard_reader
+    community = world.community(welcome_credits=500)
+    world.submission(world.member(community), wanted=3)
+    world.task(world.member(community))  # assigned, never verified: still a day with data
+    world.clock.advance(days=4)
+    world.verified(world.task(world.member(community)))
+    world.clock.advance(days=2)
+
+    def series() -> list[tuple[int, int]]:
+        view = dashboard.overview(reader, viewer=OPERATOR, period=Period.ALL, community_id=None, today=world.now.date())
+        return [((world.now.date() - d.day).days, d.verified) for d in view.verified_per_day]
+
+    assert series() == [(6, 0), (5, 0), (4, 0), (3, 0), (2, 1), (1, 0), (0, 0)]
+    world.clock.advance(days=200)
+    assert len(series()) == 90  # a long history: the last 90 days
+    empty = dashboard.overview(
+        reader, viewer=OPERATOR, period=Period.ALL, community_id=world.community().id, today=world.now.date()
+    )
+    assert [(d.day, d.verified) for d in empty.verified_per_day] == [(world.now.date(), 0)]
 
 
 def test_overview_of_one_community_leaves_the_others_out(world: World) -> None:
@@ -462,6 +484,21 @@ def test_errors_leave_out_what_is_older_than_the_window(world: World) -> None:
     )
 
     assert (view.by_type, view.recent) == ([], [])
+
+
+def test_the_error_counts_and_the_error_rows_cover_one_window(world: World) -> None:
+    world.clock.current = world.now.replace(hour=12, minute=0, second=0, microsecond=0)
+    busy_community(world, verified=0, rejected=1)  # at 12:00
+    world.clock.advance(minutes=50)
+    busy_community(world, verified=0, rejected=1)  # at 12:50
+    world.clock.advance(hours=24, minutes=-20)  # 12:30 the next day: one 24.5 h old, one 23.7 h
+
+    view = dashboard.errors(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=None, hours=24, limit=10, now=world.now
+    )
+
+    assert view.since == world.now.replace(minute=0) - timedelta(hours=24)  # 12:00 yesterday, a whole hour
+    assert sum(c.count for c in view.by_type) == len(view.recent) == 2
 
 
 def test_exports_stream_every_row_in_batches(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tgexchange.domain.errors import DomainError
@@ -27,6 +27,13 @@ class Period(StrEnum):
 
     def series_first_day(self, today: date) -> date:
         return self.first_day(today) or today - timedelta(days=SERIES_DAYS_FOR_ALL - 1)
+
+
+def errors_since(now: datetime, hours: int) -> datetime:
+    """Where the errors view's window starts: the start of the hour ``hours`` hours ago. Rejections
+    are counted from hourly rollups, so the table, the counts and the heading all use this one
+    whole-hour window (between ``hours`` and ``hours`` + 1 long)."""
+    return (now - timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
 
 
 class LoginLinkInvalid(DomainError):

@@ -25,6 +25,7 @@ from tgexchange.domain.dashboard import (
     Period,
     SessionEnded,
     Viewer,
+    errors_since,
     token_digest,
 )
 from tgexchange.domain.errors import NotAnAdmin
@@ -134,26 +135,35 @@ def visible_communities(reader: DashboardReader, *, viewer: Viewer) -> dict[int,
 
 @dataclass(frozen=True, slots=True)
 class Overview:
+    """``verified_per_day`` runs to ``today``, which is not over yet (a partial day)."""
+
     period: Period
     community_id: int | None
     totals: Counts
     platforms: list[PlatformCounts]
     verified_per_day: list[DayCount]
+    today: date
 
 
 def overview(
     reader: DashboardReader, *, viewer: Viewer, period: Period, community_id: int | None, today: date
 ) -> Overview:
-    """Totals over the period (UTC days, today included). Raises NotYourCommunity."""
+    """Totals over the period (UTC days, today included). For all time, the series starts at the
+    first day with any task, not at a run of empty days, and covers at most SERIES_DAYS_FOR_ALL
+    days. Raises NotYourCommunity."""
     scope = viewer.scope(community_id)
     by_platform = _every_platform(reader.counts_by_platform(scope, first_day=period.first_day(today)))
     totals = Counts()
     for row in by_platform:
         totals.add(row.counts)
     first = period.series_first_day(today)
-    per_day = {row.day: row.verified for row in reader.verified_per_day(scope, first_day=first)}
+    rows = reader.verified_per_day(scope, first_day=first)  # days with any task: rollup rows exist
+    if period is Period.ALL and totals.assigned == sum(row.assigned for row in rows):
+        # Every task of all time was handed out inside the window: start where the first was.
+        first = min(rows[0].day, today) if rows else today
+    per_day = {row.day: row.verified for row in rows}
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
-    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days])
+    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days], today)
 
 
 def _every_platform(rows: list[PlatformCounts]) -> list[PlatformCounts]:
@@ -268,10 +278,10 @@ class Errors:
 def errors(
     reader: DashboardReader, *, viewer: Viewer, community_id: int | None, hours: int, limit: int, now: datetime
 ) -> Errors:
-    """Job failures and rejections of the last ``hours`` (rejections counted by whole UTC hours).
-    Raises NotYourCommunity."""
+    """Job failures and rejections since the start of the hour ``hours`` hours ago: the counts (from
+    hourly rollups) and the rows cover the same window. Raises NotYourCommunity."""
     scope = viewer.scope(community_id)
-    since = now - timedelta(hours=hours)
+    since = errors_since(now, hours)
     return Errors(
         hours,
         since,

@@ -21,6 +21,7 @@ from tgexchange.web.auth import (
     is_secure,
     sessions_of,
 )
+from tgexchange.web.messages import message_page
 from tgexchange.web.schemas import (
     CommunitiesOut,
     CommunityOut,
@@ -33,7 +34,6 @@ from tgexchange.web.schemas import (
     UserOut,
     UsersOut,
 )
-from tgexchange.web.templates import render
 
 PREFIX = "/exchange/dashboard"
 router = APIRouter(prefix=PREFIX, tags=["dashboard"])
@@ -238,8 +238,14 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
     container = container_of(request)
     try:
         login = dashboard_service.redeem_login_link(container.storage.uow(), token=token, now=container.clock.now())
-    except LoginLinkInvalid as refused:
-        page = render(request, "message.html", {"message": refused.message}, status_code=401)
+    except LoginLinkInvalid:
+        page = message_page(
+            request,
+            container.settings,
+            title="This login link cannot be used",
+            message="It is unknown, expired (a link lasts 10 minutes) or already used (a link works once).",
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
         page.headers["WWW-Authenticate"] = "Bearer"
         return page
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)

@@ -63,6 +63,7 @@ class PlatformTasks(_Out):
 class DayPoint(_Out):
     day: date
     verified: int
+    partial: bool = Field(description="Today: the day is not over, so its count is still growing.")
 
 
 class OverviewOut(_Out):
@@ -73,7 +74,9 @@ class OverviewOut(_Out):
     credits_moved: int
     outcomes: OutcomeCounts
     platforms: list[PlatformTasks]
-    verified_per_day: list[DayPoint] = Field(description="UTC days; the last 90 for the period 'all'.")
+    verified_per_day: list[DayPoint] = Field(
+        description="UTC days up to today; for the period 'all', from the first day with any task among the last 90."
+    )
 
     @classmethod
     def of(cls, view: Overview) -> OverviewOut:
@@ -95,7 +98,9 @@ class OverviewOut(_Out):
                 PlatformTasks(platform=p.platform, tasks=p.counts.assigned, verified=p.counts.verified)
                 for p in view.platforms
             ],
-            verified_per_day=[DayPoint(day=d.day, verified=d.verified) for d in view.verified_per_day],
+            verified_per_day=[
+                DayPoint(day=d.day, verified=d.verified, partial=d.day == view.today) for d in view.verified_per_day
+            ],
         )
 
 

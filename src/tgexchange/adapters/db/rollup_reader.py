@@ -109,12 +109,12 @@ class SqlDashboardReader:
     def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]:
         d = tables.rollup_daily
         query = (
-            sa.select(d.c.day, sa.func.sum(d.c.verified).label("verified"))
+            sa.select(d.c.day, sa.func.sum(d.c.verified).label("verified"), sa.func.sum(d.c.assigned).label("assigned"))
             .where(_in_scope(d.c.community_id, scope), d.c.day >= first_day)
             .group_by(d.c.day)
             .order_by(d.c.day)
         )
-        return [DayCount(row.day, int(row.verified or 0)) for row in self._all(query)]
+        return [DayCount(row.day, int(row.verified or 0), int(row.assigned or 0)) for row in self._all(query)]
 
     def _member_query(self, scope: Scope, first_day: date | None) -> tuple[sa.Select[Any], sa.ColumnElement[Any]]:
         """Members with their counts since ``first_day`` (all time: member_stats itself; else the

@@ -33,6 +33,7 @@ class CommunityCounts:
 class DayCount:
     day: date
     verified: int
+    assigned: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,11 @@ class DashboardReader(Protocol):
     def community_titles(self, scope: Scope) -> dict[int, str]: ...
     def counts_by_platform(self, scope: Scope, *, first_day: date | None) -> list[PlatformCounts]: ...
     def counts_by_community(self, scope: Scope, *, first_day: date | None) -> list[CommunityCounts]: ...
-    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]: ...
+    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]:
+        """Verified feedback per UTC day since ``first_day``, in day order, for the days on which
+        anything happened to a task in scope (a day with tasks but none verified is a 0)."""
+        ...
+
     def members(self, scope: Scope, *, first_day: date | None, min_tasks: int, limit: int) -> list[MemberRow]:
         """Members with at least ``min_tasks`` tasks taken since ``first_day`` (all time: None),
         most verified feedback given in that time first."""
