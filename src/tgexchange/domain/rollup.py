@@ -23,7 +23,6 @@ from tgexchange.domain.events import (
     TaskSkipped,
     TaskVerified,
 )
-from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.task import NO_FAULT_REASONS
 
 SECONDS_PER_HOUR = 3600
@@ -68,9 +67,6 @@ class MemberCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def as_stats(self) -> MemberStats:
-        return MemberStats(**self.as_dict())
 
 
 @dataclass(slots=True)
