@@ -131,8 +131,10 @@ class SqlDashboardReader:
             )
             return query, ms.c.verified
         d = tables.rollup_member_daily
-        # Every community by its id, so that each one's days are read by the key (community, day).
-        communities = sa.select(tables.communities.c.id) if scope is None else sorted(scope)
+        # Every community by its id, as values, so that each one's days are read by the key
+        # (community, day): given a subquery instead, PostgreSQL read the whole table, every day
+        # of the history, and filtered it.
+        communities = sorted(self.community_titles(None) if scope is None else scope)
         days = (
             sa.select(d.c.member_id, *[sa.func.sum(d.c[name]).label(name) for name in _STATS])
             .where(d.c.community_id.in_(communities), d.c.day >= first_day)
