@@ -47,7 +47,7 @@ TASKS_PER_SUBMISSION = 5
 TASKS_PER_MEMBER = 100
 SPAN_DAYS = 365
 CHUNK = 500_000
-OPERATOR_TOKEN = "bench-operator-token"
+OPERATOR_TOKEN = "bench-operator-token-0123456789abcdef"
 PLATFORMS = np.array(["youtube", "tiktok", "instagram"])
 STATUSES = np.array(["verified", "rejected", "expired", "skipped", "cancelled", "assigned"])
 STATUS_SHARES = np.array([0.70, 0.15, 0.05, 0.05, 0.04, 0.01])
@@ -77,8 +77,13 @@ ENDPOINTS = (
     "/exchange/dashboard/overview?period=all&community_id=1",
     "/exchange/dashboard/groups?sort_by=roi_ratio",
     "/exchange/dashboard/groups?sort_by=efficiency&period=weekly",
+    "/exchange/dashboard/groups?sort_by=interactions&period=weekly&community_id=1",
     "/exchange/dashboard/users?limit=20",
     "/exchange/dashboard/users?limit=20&community_id=1&min_interactions=10",
+    "/exchange/dashboard/users?limit=10&period=daily",
+    "/exchange/dashboard/users?limit=10&period=weekly",
+    "/exchange/dashboard/users?limit=10&period=monthly",
+    "/exchange/dashboard/users?limit=10&period=monthly&community_id=1",
     "/exchange/dashboard/platforms?period=all",
     "/exchange/dashboard/errors?hours=24",
     "/exchange/dashboard/errors?hours=168",

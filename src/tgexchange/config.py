@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tgexchange.domain.verification import VerificationPolicy
@@ -13,6 +14,10 @@ from tgexchange.domain.verification import VerificationPolicy
 
 class ConfigurationError(ValueError):
     """A setting that cannot work as given; the CLI prints the message and exits 2."""
+
+
+# The operator's bearer token opens every community's data: as long as SECRET_KEY must be.
+MIN_OPERATOR_TOKEN_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -41,6 +46,22 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=False, validation_alias="LOG_JSON")
+
+    @field_validator("operator_token", mode="after")
+    @classmethod
+    def _operator_token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        """Whitespace around the token (a pasted newline) is dropped; empty means unset; a short
+        token is refused at start (a ValidationError: the CLI prints one line and exits 2)."""
+        text = token.get_secret_value().strip() if token is not None else ""
+        if not text:
+            return None
+        if len(text) < MIN_OPERATOR_TOKEN_LENGTH:
+            raise PydanticCustomError(
+                "operator_token_too_short",
+                "must be at least {minimum} characters (or unset), e.g. `openssl rand -hex 32`",
+                {"minimum": MIN_OPERATOR_TOKEN_LENGTH},
+            )
+        return SecretStr(text)
 
     def verification_policy(self) -> VerificationPolicy:
         return VerificationPolicy(

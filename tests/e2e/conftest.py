@@ -24,7 +24,7 @@ from tgexchange.services import community as community_service
 from tgexchange.services import dashboard as dashboard_service
 from tgexchange.web.app import create_app
 
-OPERATOR_TOKEN = "operator-token-for-tests"
+OPERATOR_TOKEN = "operator-token-for-tests-0123456789abcdef"
 BEARER = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 

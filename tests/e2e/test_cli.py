@@ -18,6 +18,7 @@ from tests.e2e.conftest import free_port
 
 CLI = [sys.executable, "-m", "tgexchange.cli"]
 COMMANDS = ["migrate", "simulate", "demo", "serve", "rollups rebuild"]
+CLI_TOKEN = "cli-operator-token-0123456789abcdef"
 LOGIN_LINK = re.compile(r"http://127\.0\.0\.1:\d+/exchange/dashboard/login\?token=[\w-]+")
 
 
@@ -153,13 +154,13 @@ def test_serve_answers_until_interrupted(tmp_path: Path) -> None:
     port = free_port()
     with subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
-        env={**cli_env(tmp_path), "OPERATOR_TOKEN": "cli-token"},
+        env={**cli_env(tmp_path), "OPERATOR_TOKEN": f" {CLI_TOKEN}\n"},  # pasted with a space and a newline
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     ) as server:
         try:
             wait_until_ready(f"http://127.0.0.1:{port}")
-            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": "Bearer cli-token"})
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {CLI_TOKEN}"})
         finally:
             server.send_signal(signal.SIGINT)
             code = server.wait(timeout=30)
@@ -191,6 +192,8 @@ def test_a_setting_that_cannot_work_is_one_clear_line_and_exit_2(tmp_path: Path)
         ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL 'verbose' is not one of"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is not a database URL"),
         ({"WORKER_THREADS": "many"}, "WORKER_THREADS: Input should be a valid integer"),
+        ({"OPERATOR_TOKEN": "x"}, "OPERATOR_TOKEN: must be at least 32 characters"),
+        ({"OPERATOR_TOKEN": " " + "x" * 31 + " "}, "OPERATOR_TOKEN: must be at least 32 characters"),
     ],
 )
 def test_settings_that_cannot_work_are_one_clear_line(tmp_path: Path, setting: dict[str, str], said: str) -> None:

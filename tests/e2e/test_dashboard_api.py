@@ -3,6 +3,7 @@ headers, probes and metrics around it."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
-from tests.e2e.conftest import BEARER, Dashboard, make_dashboard
+from tests.e2e.conftest import BEARER, OPERATOR_TOKEN, Dashboard, make_dashboard
+from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH, Container, session_secret, storage_on
@@ -22,6 +24,7 @@ from tgexchange.domain.community import Community
 from tgexchange.services import community as community_service
 from tgexchange.web.app import create_app
 from tgexchange.web.auth import SESSION_COOKIE
+from tgexchange.web.security import STRICT_CSP
 
 API = "/exchange/dashboard"
 READS = ["overview", "groups", "users", "platforms", "errors", "communities"]
@@ -54,7 +57,7 @@ async def test_without_a_session_every_endpoint_answers_401(client: httpx.AsyncC
 
 
 @pytest.mark.parametrize(
-    "authorization", ["Bearer wrong-token", "Basic b3A6b3A=", "Bearer", "operator-token-for-tests"]
+    "authorization", ["Bearer wrong-token", "Basic b3A6b3A=", "Bearer", OPERATOR_TOKEN, f"Bearer {OPERATOR_TOKEN[:-1]}"]
 )
 async def test_anything_but_the_operator_token_is_401(client: httpx.AsyncClient, authorization: str) -> None:
     response = await client.get(f"{API}/overview", headers={"Authorization": authorization})
@@ -136,6 +139,31 @@ async def test_a_link_used_twice_is_refused_the_second_time(client: httpx.AsyncC
     assert "already used" in again.text
     assert "set-cookie" not in again.headers
     assert (await client.get(f"{API}/overview")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("bot_token", "says", "never"),
+    [
+        (None, "run <code>tgexchange demo</code> again", "to the bot"),
+        ("123456:bot-token-for-tests", "Send /dashboard to the bot in a private chat", "tgexchange demo"),
+    ],
+)
+async def test_a_spent_link_says_how_to_get_a_new_one_pointing_to_a_bot_only_where_one_runs(
+    client: httpx.AsyncClient, dashboard: Dashboard, bot_token: str | None, says: str, never: str
+) -> None:
+    dashboard.settings.telegram_bot_token = SecretStr(bot_token) if bot_token else None
+    url = dashboard.login_url(dashboard.admin(dashboard.world.community()))
+    await client.get(url)
+    client.cookies.clear()
+
+    again = await client.get(url)
+    landing = await client.get(API)
+
+    for page in (again, landing):
+        assert page.status_code == 401
+        assert says in page.text
+        assert never not in page.text
+        assert f'<link rel="stylesheet" href="{API}/static/dashboard.css?v=' in page.text  # styled like the dashboard
 
 
 async def test_an_expired_link_is_refused(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
@@ -236,15 +264,52 @@ async def test_a_session_older_than_eight_hours_is_401(client: httpx.AsyncClient
 
     old = URLSafeTimedSerializer(
         dashboard.container.session_secret, salt="tgexchange.dashboard.session", signer=NineHoursAgo
-    ).dumps({"u": user})
+    ).dumps({"u": user, "e": 0})
     fresh = URLSafeTimedSerializer(dashboard.container.session_secret, salt="tgexchange.dashboard.session").dumps(
-        {"u": user}
+        {"u": user, "e": 0}  # epoch 0: this user never redeemed a link
     )
 
     client.cookies.set(SESSION_COOKIE, old)
     assert (await client.get(f"{API}/overview")).status_code == 401
     client.cookies.set(SESSION_COOKIE, fresh)
     assert (await client.get(f"{API}/overview")).status_code == 200
+
+
+async def test_logging_out_revokes_a_copy_of_the_session_cookie(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    await log_in(client, dashboard, dashboard.admin(dashboard.world.community()))
+    copied = client.cookies[SESSION_COOKIE]  # e.g. lifted from a shared computer, valid 8 hours
+
+    await client.post(f"{API}/logout")
+    client.cookies.set(SESSION_COOKIE, copied, path="/exchange/dashboard")
+
+    assert (await client.get(f"{API}/overview")).status_code == 401
+
+
+async def test_a_new_login_link_ends_the_same_users_older_session(dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    transport = httpx.ASGITransport(app=dashboard.app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url=dashboard.base_url) as laptop,
+        httpx.AsyncClient(transport=transport, base_url=dashboard.base_url) as phone,
+    ):
+        await log_in(laptop, dashboard, user)
+        assert (await laptop.get(f"{API}/overview")).status_code == 200
+
+        await log_in(phone, dashboard, user)
+
+        assert (await phone.get(f"{API}/overview")).status_code == 200
+        assert (await laptop.get(f"{API}/overview")).status_code == 401
+
+
+async def test_a_cookie_without_a_session_epoch_is_401(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
+    user = dashboard.admin(dashboard.world.community())
+    before_epochs = URLSafeTimedSerializer(dashboard.container.session_secret, salt="tgexchange.dashboard.session")
+
+    client.cookies.set(SESSION_COOKIE, before_epochs.dumps({"u": user}))
+
+    assert (await client.get(f"{API}/overview")).status_code == 401
 
 
 async def test_logging_out_forgets_the_session(client: httpx.AsyncClient, dashboard: Dashboard) -> None:
@@ -286,6 +351,24 @@ def test_a_short_secret_key_is_refused_and_a_long_one_used(dashboard: Dashboard)
 
     dashboard.settings.secret_key = SecretStr("k" * MIN_SECRET_KEY_LENGTH)
     assert session_secret(dashboard.settings) == "k" * MIN_SECRET_KEY_LENGTH
+
+
+@pytest.mark.parametrize("token", ["x", "k" * 31, "  " + "k" * 31 + "\n"])
+def test_a_short_operator_token_is_refused_at_start(token: str) -> None:
+    with pytest.raises(ValidationError, match="OPERATOR_TOKEN\n  must be at least 32 characters"):
+        settings_of(OPERATOR_TOKEN=token)
+
+
+async def test_the_operator_token_is_read_without_surrounding_whitespace(world: World, tmp_path: Path) -> None:
+    dashboard = make_dashboard(world, tmp_path / "data")
+    dashboard.settings = settings_of(OPERATOR_TOKEN=f"  {OPERATOR_TOKEN}\n", SECRET_KEY=None)
+    dashboard.container.settings = dashboard.settings
+
+    assert dashboard.settings.operator_token is not None
+    assert dashboard.settings.operator_token.get_secret_value() == OPERATOR_TOKEN
+    assert settings_of(OPERATOR_TOKEN="  ").operator_token is None  # blank: unset, no operator access
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard.app), base_url=dashboard.base_url) as c:
+        assert (await c.get(f"{API}/communities", headers=BEARER)).status_code == 200
 
 
 # What they see -----------------------------------------------------------------------------------------
@@ -386,13 +469,23 @@ async def test_api_answers_are_not_cached(client: httpx.AsyncClient) -> None:
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_the_swagger_page_allows_only_its_own_inline_script_by_hash(client: httpx.AsyncClient) -> None:
+async def test_the_swagger_page_loads_pinned_local_files_under_the_strict_policy(client: httpx.AsyncClient) -> None:
     response = await client.get("/docs")
+    scripts = re.findall(r'<script src="([^"]+)"', response.text)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', response.text)
+    bundle = await client.get(scripts[0])
 
     assert response.status_code == 200
-    assert "'sha256-" in response.headers["content-security-policy"]
-    assert "unsafe-inline" not in response.headers["content-security-policy"]
-    assert "/openapi.json" in response.text
+    assert response.headers["content-security-policy"] == STRICT_CSP  # no CDN, no inline script
+    assert "<script>" not in response.text
+    assert "http" not in response.text  # every URL on this origin
+    assert [url.split("?")[0] for url in scripts + styles] == [
+        f"{API}/static/swagger-ui-bundle.js",
+        f"{API}/static/docs.js",
+        f"{API}/static/swagger-ui.css",
+    ]
+    assert bundle.status_code == 200
+    assert 'PACKAGE_VERSION:"5.32.6"' in bundle.text  # the version fastapi-offline 1.7.7 pins
 
 
 async def test_plotly_is_served_from_the_python_package_gzipped_and_cached_for_a_year(

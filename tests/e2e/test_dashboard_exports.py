@@ -40,11 +40,20 @@ def resident_bytes() -> int:
         ("+1+2", "'+1+2"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("\rcmd", "'\rcmd"),
+        ("\tcmd", " cmd"),
+        ("\rcmd", " cmd"),
         ("Alice", "Alice"),
         ("a=b", "a=b"),
         ("", ""),
+        # Where the list separator is ";" or ",", every segment opens as a cell of its own.
+        ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+        ("x, =1+1", "x, '=1+1"),
+        ("a;b,@SUM(A1);-2+3", "a;b,'@SUM(A1);'-2+3"),
+        ("  =1+1", "  '=1+1"),
+        ("x\t=1+1", "x =1+1"),  # the tab, a cell break no more, is a space
+        ("x\r\n+1", "x  +1"),
+        ("line one\nline two", "line one line two"),
+        ("1;2,3", "1;2,3"),
     ],
 )
 def test_text_a_spreadsheet_would_evaluate_is_quoted(text: str, cell: str) -> None:
@@ -60,7 +69,7 @@ def test_numbers_stay_numbers_and_blanks_stay_blank() -> None:
 
 async def test_exported_member_names_cannot_run_as_formulas(dashboard: Dashboard, client: httpx.AsyncClient) -> None:
     community = dashboard.world.community()
-    for name in ["=1+1", "+SUM(A1)", "-3", "@cmd", "Plain name"]:
+    for name in ["=1+1", "+SUM(A1)", "-3", "@cmd", "Plain name", "Ana;=cmd|' /C calc'!A0"]:
         dashboard.world.member(community, name)
 
     response = await client.get(f"{API}/export/csv", params={"entity_type": "users"}, headers=BEARER)
@@ -68,7 +77,7 @@ async def test_exported_member_names_cannot_run_as_formulas(dashboard: Dashboard
 
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="tgexchange-users-' in response.headers["content-disposition"]
-    assert names == ["'=1+1", "'+SUM(A1)", "'-3", "'@cmd", "Plain name"]
+    assert names == ["'=1+1", "'+SUM(A1)", "'-3", "'@cmd", "Plain name", "Ana;'=cmd|' /C calc'!A0"]
 
 
 async def test_the_json_export_is_one_array_across_many_batches(

@@ -88,6 +88,28 @@ def test_times_a_hair_before_the_hour_or_the_day_rebuild_into_the_same_buckets(a
     assert rollups(any_world) == kept
 
 
+def test_each_members_days_add_up_to_their_stats(any_world: World) -> None:
+    a_busy_history(any_world)
+    d, ms = tables.rollup_member_daily, tables.member_stats
+    counters = tables.MEMBER_DAY_COUNTERS
+    with any_world.storage.engine.connect() as connection:
+        days = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(
+                sa.select(d.c.member_id, *[sa.func.sum(d.c[name]) for name in counters]).group_by(d.c.member_id)
+            )
+        }
+        stats = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(sa.select(ms.c.member_id, *[ms.c[name] for name in counters]))
+            if any(row[1:])
+        }
+        spread = connection.execute(sa.select(sa.func.count(sa.distinct(d.c.day)))).scalar_one()
+
+    assert days == stats
+    assert spread == 3  # each count on the day it happened
+
+
 def test_every_outcome_lands_in_its_counter(any_world: World) -> None:
     a_busy_history(any_world)
     t = tables.rollup_totals

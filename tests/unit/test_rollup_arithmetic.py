@@ -22,7 +22,17 @@ from tgexchange.domain.events import (
     TaskSubmitted,
     TaskVerified,
 )
-from tgexchange.domain.rollup import Counts, DayKey, RejectionKey, deltas_for, hour_of, is_trusted, member_roi
+from tgexchange.domain.rollup import (
+    Counts,
+    DayKey,
+    MemberCounts,
+    MemberDayKey,
+    RejectionKey,
+    deltas_for,
+    hour_of,
+    is_trusted,
+    member_roi,
+)
 
 ASSIGNED = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 LATER = ASSIGNED + timedelta(hours=2)  # the next UTC day
@@ -54,6 +64,26 @@ def test_a_verification_counts_on_its_own_day_with_credits_and_seconds_since_ass
 
     assert deltas.days == {
         DayKey(3, date(2026, 3, 2), Platform.TIKTOK): Counts(verified=1, credits_moved=10, verify_s=7200)
+    }
+
+
+def test_members_days_count_what_member_stats_counts_on_the_day_it_happened() -> None:
+    deltas = deltas_for(
+        [
+            event(TaskAssigned, ASSIGNED),
+            event(TaskVerified, credits=10),
+            event(TaskRejected, reason="too_short"),
+            event(TaskRejected, reason="platform_unavailable"),  # not the giver's fault: not counted
+            event(TaskExpired),
+            event(TaskSkipped),
+            event(TaskCancelled, reason="paused"),  # counted nowhere in member_stats either
+        ]
+    )
+
+    assert deltas.members == {
+        MemberDayKey(3, date(2026, 3, 1), 4): MemberCounts(tasks_taken=1),
+        MemberDayKey(3, date(2026, 3, 2), 4): MemberCounts(verified=1, rejected=1, expired=1, skipped=1),
+        MemberDayKey(3, date(2026, 3, 2), 5): MemberCounts(feedback_received=1),
     }
 
 

@@ -12,7 +12,7 @@ from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
-from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, Viewer
+from tgexchange.domain.dashboard import LoginLinkInvalid, NotYourCommunity, Period, SessionEnded, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
 from tgexchange.domain.penalty import PenaltyAction
@@ -118,7 +118,7 @@ def test_a_link_works_once(world: World) -> None:
     admin_of(world, world.community())
     link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
 
-    assert dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now) == 777
+    assert dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now).telegram_user_id == 777
     with pytest.raises(LoginLinkInvalid):
         dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
 
@@ -163,20 +163,49 @@ def test_the_viewer_of_a_session_is_looked_up_now_so_a_demoted_admin_sees_nothin
     admin = admin_of(world, community)
     reader = world.storage.dashboard_reader
 
-    assert dashboard.admin_viewer(reader, telegram_user_id=777).community_ids == frozenset({community.id})
+    assert dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=0).community_ids == frozenset(
+        {community.id}
+    )
 
     community_service.mirror_admin_role(
         world.uow(), community_id=community.id, telegram_user_id=admin.telegram_user_id, told=False, now=world.now
     )
 
     with pytest.raises(NotAnAdmin):
-        dashboard.admin_viewer(reader, telegram_user_id=777)
+        dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=0)
+
+
+def test_each_redeemed_link_starts_a_new_session_epoch_and_ends_the_older_ones(world: World) -> None:
+    admin_of(world, world.community())
+    reader = world.storage.dashboard_reader
+
+    def redeem() -> dashboard.Login:
+        link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+        return dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
+
+    first, second = redeem(), redeem()
+
+    assert (first.epoch, second.epoch) == (1, 2)
+    assert dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=second.epoch).telegram_user_id == 777
+    with pytest.raises(SessionEnded):
+        dashboard.admin_viewer(reader, telegram_user_id=777, session_epoch=first.epoch)
+
+
+def test_ending_the_sessions_refuses_the_current_epoch_too(world: World) -> None:
+    admin_of(world, world.community())
+    link = dashboard.issue_login_link(world.uow(), telegram_user_id=777, now=world.now)
+    login = dashboard.redeem_login_link(world.uow(), token=link.token, now=world.now)
+
+    dashboard.end_sessions(world.uow(), telegram_user_id=777)
+
+    with pytest.raises(SessionEnded):
+        dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=login.epoch)
 
 
 def test_an_admin_cannot_read_another_community(world: World) -> None:
     mine, theirs = world.community(), world.community()
     admin_of(world, mine)
-    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777)
+    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=0)
 
     with pytest.raises(NotYourCommunity):
         dashboard.overview(
@@ -205,7 +234,29 @@ def test_overview_totals_match_what_happened(world: World) -> None:
     assert view.platforms[0].counts.assigned == 4
     assert view.verified_per_day[-1].day == world.now.date()
     assert view.verified_per_day[-1].verified == 3
-    assert len(view.verified_per_day) == 90
+    assert len(view.verified_per_day) == 1  # all time starts at the first day with data
+
+
+def test_the_all_time_series_starts_at_the_first_day_with_any_task_within_ninety_days(world: World) -> None:
+    reader = world.storage.dashboard_reader
+    community = world.community(welcome_credits=500)
+    world.submission(world.member(community), wanted=3)
+    world.task(world.member(community))  # assigned, never verified: still a day with data
+    world.clock.advance(days=4)
+    world.verified(world.task(world.member(community)))
+    world.clock.advance(days=2)
+
+    def series() -> list[tuple[int, int]]:
+        view = dashboard.overview(reader, viewer=OPERATOR, period=Period.ALL, community_id=None, today=world.now.date())
+        return [((world.now.date() - d.day).days, d.verified) for d in view.verified_per_day]
+
+    assert series() == [(6, 0), (5, 0), (4, 0), (3, 0), (2, 1), (1, 0), (0, 0)]
+    world.clock.advance(days=200)
+    assert len(series()) == 90  # a long history: the last 90 days
+    empty = dashboard.overview(
+        reader, viewer=OPERATOR, period=Period.ALL, community_id=world.community().id, today=world.now.date()
+    )
+    assert [(d.day, d.verified) for d in empty.verified_per_day] == [(world.now.date(), 0)]
 
 
 def test_overview_of_one_community_leaves_the_others_out(world: World) -> None:
@@ -269,7 +320,13 @@ def test_users_show_completed_failed_reliability_trust_and_roi(world: World) -> 
     reject(world, world.task(sloppy))
 
     rows = dashboard.users(
-        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=1, limit=20
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        community_id=community.id,
+        min_interactions=1,
+        limit=20,
+        period=Period.ALL,
+        today=world.now.date(),
     )
     by_name = {row.display_name: row for row in rows}
 
@@ -280,9 +337,107 @@ def test_users_show_completed_failed_reliability_trust_and_roi(world: World) -> 
     assert (by_name["sloppy"].completed, by_name["sloppy"].failed, by_name["sloppy"].trusted) == (0, 1, False)
     assert "owner" not in by_name  # took no task: below min_interactions=1
     everyone = dashboard.users(
-        world.storage.dashboard_reader, viewer=OPERATOR, community_id=community.id, min_interactions=0, limit=100
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        community_id=community.id,
+        min_interactions=0,
+        limit=100,
+        period=Period.ALL,
+        today=world.now.date(),
     )
     assert {row.display_name: row.roi for row in everyone}["owner"] is None  # received 1, gave none
+
+
+def test_users_of_a_period_rank_by_what_they_gave_in_it_and_keep_their_all_time_standing(world: World) -> None:
+    community = world.community(welcome_credits=1000, max_feedback_per_submission=50)
+    veteran, newcomer = world.member(community, "veteran"), world.member(community, "newcomer")
+    for _ in range(6):
+        world.submission(world.member(community), wanted=1)
+        world.verified(world.task(veteran))
+    world.clock.advance(days=10)
+    world.submission(world.member(community), wanted=2)
+    world.verified(world.task(newcomer))
+    reader = world.storage.dashboard_reader
+
+    def top(period: Period) -> list[tuple[str, int, int]]:
+        rows = dashboard.users(
+            reader,
+            viewer=OPERATOR,
+            community_id=community.id,
+            min_interactions=1,
+            limit=10,
+            period=period,
+            today=world.now.date(),
+        )
+        return [(row.display_name, row.completed, row.interactions) for row in rows]
+
+    assert top(Period.ALL) == [("veteran", 6, 6), ("newcomer", 1, 1)]
+    assert top(Period.WEEKLY) == [("newcomer", 1, 1)]  # the veteran gave nothing these 7 days
+    assert top(Period.MONTHLY) == [("veteran", 6, 6), ("newcomer", 1, 1)]
+    world.clock.advance(days=1)
+    world.verified(world.task(veteran))
+    weekly = dashboard.users(
+        reader,
+        viewer=OPERATOR,
+        community_id=None,
+        min_interactions=0,
+        limit=10,
+        period=Period.DAILY,
+        today=world.now.date(),
+    )
+    assert [(row.display_name, row.completed, row.trusted) for row in weekly if row.interactions] == [
+        ("veteran", 1, True)  # trusted for their 7 verified of all time, though 1 is today's
+    ]
+
+
+def test_groups_narrow_to_the_community_asked_for(world: World) -> None:
+    first, _, _ = busy_community(world, verified=2)
+    second, _, _ = busy_community(world, verified=1)
+    admin_of(world, first)
+    admin_of(world, second)
+    viewer = dashboard.admin_viewer(world.storage.dashboard_reader, telegram_user_id=777, session_epoch=0)
+
+    rows = dashboard.groups(
+        world.storage.dashboard_reader,
+        viewer=viewer,
+        period=Period.ALL,
+        sort_by=GroupOrder.INTERACTIONS,
+        limit=10,
+        today=world.now.date(),
+        community_id=second.id,
+    )
+
+    assert [(row.community_id, row.counts.verified) for row in rows] == [(second.id, 1)]
+    with pytest.raises(NotYourCommunity):
+        dashboard.groups(
+            world.storage.dashboard_reader,
+            viewer=viewer,
+            period=Period.ALL,
+            sort_by=GroupOrder.INTERACTIONS,
+            limit=10,
+            today=world.now.date(),
+            community_id=world.community().id,
+        )
+
+
+def test_the_users_export_of_a_period_counts_that_period(world: World) -> None:
+    community, _, _ = busy_community(world, verified=2)
+    world.clock.advance(days=3)
+    late = world.member(community, "late giver")
+    world.submission(world.member(community), wanted=1)
+    world.verified(world.task(late))
+
+    with dashboard.export(
+        world.storage.dashboard_reader,
+        viewer=OPERATOR,
+        entity=ExportEntity.USERS,
+        community_id=community.id,
+        period=Period.DAILY,
+        today=world.now.date(),
+    ) as table:
+        rows = [dict(zip(table.columns, row, strict=True)) for batch in table.batches for row in batch]
+
+    assert [(row["display_name"], row["completed"]) for row in rows if row["interactions"]] == [("late giver", 1)]
 
 
 def test_platforms_report_mean_time_to_verify(world: World) -> None:
@@ -338,6 +493,21 @@ def test_errors_leave_out_what_is_older_than_the_window(world: World) -> None:
     )
 
     assert (view.by_type, view.recent) == ([], [])
+
+
+def test_the_error_counts_and_the_error_rows_cover_one_window(world: World) -> None:
+    world.clock.current = world.now.replace(hour=12, minute=0, second=0, microsecond=0)
+    busy_community(world, verified=0, rejected=1)  # at 12:00
+    world.clock.advance(minutes=50)
+    busy_community(world, verified=0, rejected=1)  # at 12:50
+    world.clock.advance(hours=24, minutes=-20)  # 12:30 the next day: one 24.5 h old, one 23.7 h
+
+    view = dashboard.errors(
+        world.storage.dashboard_reader, viewer=OPERATOR, community_id=None, hours=24, limit=10, now=world.now
+    )
+
+    assert view.since == world.now.replace(minute=0) - timedelta(hours=24)  # 12:00 yesterday, a whole hour
+    assert sum(c.count for c in view.by_type) == len(view.recent) == 2
 
 
 def test_exports_stream_every_row_in_batches(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tgexchange.domain.errors import DomainError
@@ -29,11 +29,27 @@ class Period(StrEnum):
         return self.first_day(today) or today - timedelta(days=SERIES_DAYS_FOR_ALL - 1)
 
 
+def errors_since(now: datetime, hours: int) -> datetime:
+    """Where the errors view's window starts: the start of the hour ``hours`` hours ago. Rejections
+    are counted from hourly rollups, so the table, the counts and the heading all use this one
+    whole-hour window (between ``hours`` and ``hours`` + 1 long)."""
+    return (now - timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+
+
 class LoginLinkInvalid(DomainError):
     code = "login_link_invalid"
 
     def __init__(self) -> None:
         super().__init__("This login link is invalid, expired or already used. Send /dashboard to the bot again.")
+
+
+class SessionEnded(DomainError):
+    """A session cookie from an epoch that is over: its user logged out, or redeemed a newer link."""
+
+    code = "session_ended"
+
+    def __init__(self) -> None:
+        super().__init__("This session has ended. Log in again.")
 
 
 class NotYourCommunity(DomainError):

@@ -9,7 +9,7 @@ as the transition and recomputed from the tasks table alone (``tgexchange rollup
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 
 from tgexchange.domain.content import Platform
@@ -23,6 +23,7 @@ from tgexchange.domain.events import (
     TaskSkipped,
     TaskVerified,
 )
+from tgexchange.domain.task import NO_FAULT_REASONS
 
 SECONDS_PER_HOUR = 3600
 
@@ -39,6 +40,33 @@ class RejectionKey:
     community_id: int
     hour: int  # whole hours since the Unix epoch, UTC
     reason: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class MemberDayKey:
+    community_id: int
+    day: date
+    member_id: int
+
+
+@dataclass(slots=True)
+class MemberCounts:
+    """One member's counts on one UTC day: the same counters as ``member_stats``, each on the day
+    its event happened, so that over every day they add up to the member's stats."""
+
+    tasks_taken: int = 0
+    verified: int = 0
+    rejected: int = 0  # the giver's fault only, as in member_stats
+    expired: int = 0
+    skipped: int = 0
+    feedback_received: int = 0
+
+    def add(self, other: MemberCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(slots=True)
@@ -117,10 +145,11 @@ class RollupDeltas:
 
     days: dict[DayKey, Counts]
     rejections: dict[RejectionKey, int]
+    members: dict[MemberDayKey, MemberCounts] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
-        return not self.days and not self.rejections
+        return not self.days and not self.rejections and not self.members
 
 
 def day_of(moment: datetime) -> date:
@@ -135,18 +164,37 @@ def deltas_for(events: Iterable[Event]) -> RollupDeltas:
     """Sums the task events into buckets; other events add nothing."""
     days: dict[DayKey, Counts] = {}
     rejections: dict[RejectionKey, int] = {}
+    members: dict[MemberDayKey, MemberCounts] = {}
     for event in events:
         if not isinstance(event, TaskEvent):
             continue
         counts = _counts_for(event)
         if counts is None:
             continue
-        key = DayKey(event.community_id, day_of(event.occurred_at), event.platform)
+        day = day_of(event.occurred_at)
+        key = DayKey(event.community_id, day, event.platform)
         days.setdefault(key, Counts()).add(counts)
         if isinstance(event, TaskRejected):
             rejection = RejectionKey(event.community_id, hour_of(event.occurred_at), event.reason)
             rejections[rejection] = rejections.get(rejection, 0) + 1
-    return RollupDeltas(days=days, rejections=rejections)
+        for member_id, member_counts in _member_counts_for(event):
+            members.setdefault(MemberDayKey(event.community_id, day, member_id), MemberCounts()).add(member_counts)
+    return RollupDeltas(days=days, rejections=rejections, members=members)
+
+
+def _member_counts_for(event: TaskEvent) -> list[tuple[int, MemberCounts]]:
+    """What the event adds to its members' day, as services/ledger.py adds it to member_stats."""
+    if isinstance(event, TaskAssigned):
+        return [(event.giver_id, MemberCounts(tasks_taken=1))]
+    if isinstance(event, TaskVerified):
+        return [(event.giver_id, MemberCounts(verified=1)), (event.owner_id, MemberCounts(feedback_received=1))]
+    if isinstance(event, TaskRejected):
+        return [] if event.reason in NO_FAULT_REASONS else [(event.giver_id, MemberCounts(rejected=1))]
+    if isinstance(event, TaskExpired):
+        return [(event.giver_id, MemberCounts(expired=1))]
+    if isinstance(event, TaskSkipped):
+        return [(event.giver_id, MemberCounts(skipped=1))]
+    return []
 
 
 _ONE_COUNTER: dict[type[TaskEvent], str] = {

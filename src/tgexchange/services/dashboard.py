@@ -19,7 +19,15 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 from tgexchange.domain.content import Platform
-from tgexchange.domain.dashboard import LOGIN_LINK_TTL, LoginLinkInvalid, Period, Viewer, token_digest
+from tgexchange.domain.dashboard import (
+    LOGIN_LINK_TTL,
+    LoginLinkInvalid,
+    Period,
+    SessionEnded,
+    Viewer,
+    errors_since,
+    token_digest,
+)
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.rollup import Counts, is_trusted, member_roi
 from tgexchange.services.conflicts import retry_on_conflict
@@ -75,27 +83,47 @@ def issue_login_link(uow: UnitOfWork, *, telegram_user_id: int, now: datetime, b
     return LoginLink(token, login_url(base_url, token), now + LOGIN_LINK_TTL, runs)
 
 
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A redeemed link: who logged in, and the session epoch their cookie must carry."""
+
+    telegram_user_id: int
+    epoch: int
+
+
 @retry_on_conflict()
-def redeem_login_link(uow: UnitOfWork, *, token: str, now: datetime) -> int:
-    """Uses the link up and returns its Telegram user id. Raises LoginLinkInvalid when the token
-    is unknown, already used or expired."""
+def redeem_login_link(uow: UnitOfWork, *, token: str, now: datetime) -> Login:
+    """Uses the link up and starts a new session epoch for its user, which ends their older
+    sessions (a copied cookie among them). Raises LoginLinkInvalid when the token is unknown,
+    already used or expired."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise LoginLinkInvalid()
     with uow:
         telegram_user_id = uow.login_links.redeem(token_digest(token), now=now)
         if telegram_user_id is None:
             raise LoginLinkInvalid()
+        epoch = uow.login_links.next_session_epoch(telegram_user_id)
         uow.commit()
-        return telegram_user_id
+        return Login(telegram_user_id, epoch)
 
 
-def admin_viewer(reader: DashboardReader, *, telegram_user_id: int) -> Viewer:
-    """The viewer for a logged-in user, with the communities they run now. Raises NotAnAdmin when
-    they run none any more."""
-    runs = reader.admin_communities(telegram_user_id)
-    if not runs:
+@retry_on_conflict()
+def end_sessions(uow: UnitOfWork, *, telegram_user_id: int) -> None:
+    """Logging out: every session cookie the user holds stops working, copies included."""
+    with uow:
+        uow.login_links.next_session_epoch(telegram_user_id)
+        uow.commit()
+
+
+def admin_viewer(reader: DashboardReader, *, telegram_user_id: int, session_epoch: int) -> Viewer:
+    """The viewer for a logged-in user, with the communities they run now. Raises SessionEnded
+    for a cookie of an epoch that is over, NotAnAdmin when they run no community any more."""
+    session = reader.admin_session(telegram_user_id)
+    if session.epoch != session_epoch:
+        raise SessionEnded()
+    if not session.community_ids:
         raise NotAnAdmin(0)
-    return Viewer(is_operator=False, community_ids=runs, telegram_user_id=telegram_user_id)
+    return Viewer(is_operator=False, community_ids=session.community_ids, telegram_user_id=telegram_user_id)
 
 
 def visible_communities(reader: DashboardReader, *, viewer: Viewer) -> dict[int, str]:
@@ -107,26 +135,35 @@ def visible_communities(reader: DashboardReader, *, viewer: Viewer) -> dict[int,
 
 @dataclass(frozen=True, slots=True)
 class Overview:
+    """``verified_per_day`` runs to ``today``, which is not over yet (a partial day)."""
+
     period: Period
     community_id: int | None
     totals: Counts
     platforms: list[PlatformCounts]
     verified_per_day: list[DayCount]
+    today: date
 
 
 def overview(
     reader: DashboardReader, *, viewer: Viewer, period: Period, community_id: int | None, today: date
 ) -> Overview:
-    """Totals over the period (UTC days, today included). Raises NotYourCommunity."""
+    """Totals over the period (UTC days, today included). For all time, the series starts at the
+    first day with any task, not at a run of empty days, and covers at most SERIES_DAYS_FOR_ALL
+    days. Raises NotYourCommunity."""
     scope = viewer.scope(community_id)
     by_platform = _every_platform(reader.counts_by_platform(scope, first_day=period.first_day(today)))
     totals = Counts()
     for row in by_platform:
         totals.add(row.counts)
     first = period.series_first_day(today)
-    per_day = {row.day: row.verified for row in reader.verified_per_day(scope, first_day=first)}
+    rows = reader.verified_per_day(scope, first_day=first)  # days with any task: rollup rows exist
+    if period is Period.ALL and totals.assigned == sum(row.assigned for row in rows):
+        # Every task of all time was handed out inside the window: start where the first was.
+        first = min(rows[0].day, today) if rows else today
+    per_day = {row.day: row.verified for row in rows}
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
-    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days])
+    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days], today)
 
 
 def _every_platform(rows: list[PlatformCounts]) -> list[PlatformCounts]:
@@ -142,10 +179,18 @@ class GroupOrder(StrEnum):
 
 
 def groups(
-    reader: DashboardReader, *, viewer: Viewer, period: Period, sort_by: GroupOrder, limit: int, today: date
+    reader: DashboardReader,
+    *,
+    viewer: Viewer,
+    period: Period,
+    sort_by: GroupOrder,
+    limit: int,
+    today: date,
+    community_id: int | None = None,
 ) -> list[CommunityCounts]:
-    """The viewer's communities, best first by ``sort_by`` (communities with no value last)."""
-    rows = reader.counts_by_community(viewer.scope(None), first_day=period.first_day(today))
+    """The viewer's communities (or the one asked for), best first by ``sort_by`` (communities
+    with no value last). Raises NotYourCommunity."""
+    rows = reader.counts_by_community(viewer.scope(community_id), first_day=period.first_day(today))
 
     def key(row: CommunityCounts) -> tuple[bool, float, int, int]:
         value = {
@@ -160,9 +205,13 @@ def groups(
 
 @dataclass(frozen=True, slots=True)
 class MemberView:
+    """A member over a period: what they gave and received in it; ``reliability`` and ``trusted``
+    are their standing over all time."""
+
     member_id: int
     community_id: int
     display_name: str
+    username: str | None
     status: str
     interactions: int
     completed: int
@@ -175,29 +224,38 @@ class MemberView:
 
 
 def _member_view(row: MemberRow) -> MemberView:
-    s = row.stats
+    s, standing = row.stats, row.standing
     given = s.verified + s.rejected
     return MemberView(
         member_id=row.member_id,
         community_id=row.community_id,
         display_name=row.display_name,
+        username=row.username,
         status=row.status,
         interactions=s.tasks_taken,
         completed=s.verified,
         failed=s.rejected + s.expired,
         feedback_given=given,
         feedback_received=s.feedback_received,
-        reliability=s.reliability,
-        trusted=is_trusted(decided=s.decided, reliability=s.reliability, banned=row.status == "banned"),
+        reliability=standing.reliability,
+        trusted=is_trusted(decided=standing.decided, reliability=standing.reliability, banned=row.status == "banned"),
         roi=member_roi(received=s.feedback_received, given=given),
     )
 
 
 def users(
-    reader: DashboardReader, *, viewer: Viewer, community_id: int | None, min_interactions: int, limit: int
+    reader: DashboardReader,
+    *,
+    viewer: Viewer,
+    community_id: int | None,
+    min_interactions: int,
+    limit: int,
+    period: Period,
+    today: date,
 ) -> list[MemberView]:
-    """Members by verified feedback given, most first. Raises NotYourCommunity."""
-    rows = reader.members(viewer.scope(community_id), min_tasks=min_interactions, limit=limit)
+    """Members by verified feedback given in the period, most first. Raises NotYourCommunity."""
+    first_day = period.first_day(today)
+    rows = reader.members(viewer.scope(community_id), first_day=first_day, min_tasks=min_interactions, limit=limit)
     return [_member_view(row) for row in rows]
 
 
@@ -220,10 +278,10 @@ class Errors:
 def errors(
     reader: DashboardReader, *, viewer: Viewer, community_id: int | None, hours: int, limit: int, now: datetime
 ) -> Errors:
-    """Job failures and rejections of the last ``hours`` (rejections counted by whole UTC hours).
-    Raises NotYourCommunity."""
+    """Job failures and rejections since the start of the hour ``hours`` hours ago: the counts (from
+    hourly rollups) and the rows cover the same window. Raises NotYourCommunity."""
     scope = viewer.scope(community_id)
-    since = now - timedelta(hours=hours)
+    since = errors_since(now, hours)
     return Errors(
         hours,
         since,
@@ -261,6 +319,7 @@ USER_EXPORT_COLUMNS = (
     "member_id",
     "community_id",
     "display_name",
+    "username",
     "status",
     "interactions",
     "completed",
@@ -297,7 +356,7 @@ def export(
         with reader.stream_tasks(scope, first_day=period.first_day(today), batch_size=batch_size) as batches:
             yield ExportTable(TASK_EXPORT_COLUMNS, batches)
     elif entity is ExportEntity.USERS:
-        with reader.stream_members(scope, batch_size=batch_size) as members:
+        with reader.stream_members(scope, first_day=period.first_day(today), batch_size=batch_size) as members:
             yield ExportTable(USER_EXPORT_COLUMNS, ([_user_cells(r) for r in batch] for batch in members))
     else:
         rows = reader.counts_by_community(scope, first_day=period.first_day(today))
@@ -310,6 +369,7 @@ def _user_cells(row: MemberRow) -> tuple[object, ...]:
         v.member_id,
         v.community_id,
         v.display_name,
+        v.username,
         v.status,
         v.interactions,
         v.completed,

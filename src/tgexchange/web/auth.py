@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeGuard
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from tgexchange.bootstrap import Container
-from tgexchange.domain.dashboard import Viewer
+from tgexchange.domain.dashboard import SessionEnded, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.services import dashboard as dashboard_service
 
@@ -34,17 +34,32 @@ class Sessions:
     def _serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.secret, salt=_SALT)
 
-    def issue(self, telegram_user_id: int) -> str:
-        return self._serializer.dumps({"u": telegram_user_id})
+    def issue(self, telegram_user_id: int, epoch: int) -> str:
+        return self._serializer.dumps({"u": telegram_user_id, "e": epoch})
 
-    def read(self, cookie: str) -> int | None:
-        """The user in a valid, unexpired cookie; None otherwise (tampered, expired, malformed)."""
+    def read(self, cookie: str) -> SessionCookie | None:
+        """The user and session epoch in a valid, unexpired cookie; None otherwise (tampered,
+        expired, malformed, or from before epochs, which no epoch matches)."""
         try:
             payload = self._serializer.loads(cookie, max_age=self.max_age_s)
         except BadSignature:  # SignatureExpired is a BadSignature
             return None
-        user = payload.get("u") if isinstance(payload, dict) else None
-        return user if isinstance(user, int) and not isinstance(user, bool) else None
+        if not isinstance(payload, dict):
+            return None
+        user, epoch = payload.get("u"), payload.get("e")
+        if not (_is_int(user) and _is_int(epoch)):
+            return None
+        return SessionCookie(user, epoch)
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class SessionCookie:
+    telegram_user_id: int
+    epoch: int
 
 
 def is_secure(request: Request, public_base_url: str) -> bool:
@@ -87,13 +102,15 @@ def find_viewer(request: Request) -> Viewer | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    telegram_user_id = sessions_of(request).read(cookie)
-    if telegram_user_id is None:
+    session = sessions_of(request).read(cookie)
+    if session is None:
         return None
     try:
-        return dashboard_service.admin_viewer(container.storage.dashboard_reader, telegram_user_id=telegram_user_id)
-    except NotAnAdmin:
-        return None  # no longer runs any community: the session is worth nothing
+        return dashboard_service.admin_viewer(
+            container.storage.dashboard_reader, telegram_user_id=session.telegram_user_id, session_epoch=session.epoch
+        )
+    except (NotAnAdmin, SessionEnded):
+        return None  # logged out, logged in again elsewhere, or runs no community any more
 
 
 def current_viewer(request: Request) -> Viewer:

@@ -21,6 +21,7 @@ from tgexchange.web.auth import (
     is_secure,
     sessions_of,
 )
+from tgexchange.web.messages import message_page
 from tgexchange.web.schemas import (
     CommunitiesOut,
     CommunityOut,
@@ -33,7 +34,6 @@ from tgexchange.web.schemas import (
     UserOut,
     UsersOut,
 )
-from tgexchange.web.templates import render
 
 PREFIX = "/exchange/dashboard"
 router = APIRouter(prefix=PREFIX, tags=["dashboard"])
@@ -96,6 +96,7 @@ def groups(
     limit: Limit = 20,
     sort_by: GroupOrder = GroupOrder.ROI_RATIO,
     period: PeriodParam = Period.ALL,
+    community_id: CommunityId = None,
 ) -> GroupsOut:
     """Per community: interactions, support given and received, ROI ratio and efficiency."""
     rows = dashboard_service.groups(
@@ -105,27 +106,36 @@ def groups(
         sort_by=sort_by,
         limit=limit,
         today=today,
+        community_id=community_id,
     )
     return GroupsOut(period=period, sort_by=sort_by, items=[GroupOut.of(row) for row in rows])
 
 
 @router.get("/users", response_model=UsersOut, responses=_AUTH_RESPONSES)
 def users(
+    *,
     reader: Reader,
+    today: Today,
     viewer: CurrentViewer,
     limit: Limit = 20,
-    min_interactions: Annotated[int, Query(ge=0, le=1_000_000_000, description="Minimum tasks taken.")] = 0,
+    min_interactions: Annotated[
+        int, Query(ge=0, le=1_000_000_000, description="Minimum tasks taken in the period.")
+    ] = 0,
     community_id: CommunityId = None,
+    period: PeriodParam = Period.ALL,
 ) -> UsersOut:
-    """Per member (all time): completed and failed tasks, reliability, trusted status and ROI."""
+    """Per member, most verified feedback given in the period first: completed and failed tasks,
+    feedback given and received and ROI in the period; reliability and trust over all time."""
     views = dashboard_service.users(
         reader,
         viewer=viewer,
         community_id=community_id,
         min_interactions=min_interactions,
         limit=limit,
+        period=period,
+        today=today,
     )
-    return UsersOut(items=[UserOut.of(view) for view in views])
+    return UsersOut(period=period, items=[UserOut.of(view) for view in views])
 
 
 @router.get("/platforms", response_model=PlatformsOut, responses=_AUTH_RESPONSES)
@@ -227,17 +237,21 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
         return HTMLResponse("<!doctype html><title>tgexchange dashboard</title>", status_code=200)
     container = container_of(request)
     try:
-        telegram_user_id = dashboard_service.redeem_login_link(
-            container.storage.uow(), token=token, now=container.clock.now()
+        login = dashboard_service.redeem_login_link(container.storage.uow(), token=token, now=container.clock.now())
+    except LoginLinkInvalid:
+        page = message_page(
+            request,
+            container.settings,
+            title="This login link cannot be used",
+            message="It is unknown, expired (a link lasts 10 minutes) or already used (a link works once).",
+            status_code=status.HTTP_401_UNAUTHORIZED,
         )
-    except LoginLinkInvalid as refused:
-        page = render(request, "message.html", {"message": refused.message}, status_code=401)
         page.headers["WWW-Authenticate"] = "Bearer"
         return page
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
-        sessions_of(request).issue(telegram_user_id),
+        sessions_of(request).issue(login.telegram_user_id, login.epoch),
         max_age=sessions_of(request).max_age_s,
         path=COOKIE_PATH,
         secure=is_secure(request, container.settings.public_base_url),
@@ -249,7 +263,12 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
 
 @router.post("/logout", response_class=RedirectResponse, status_code=status.HTTP_303_SEE_OTHER)
 def logout(request: Request) -> Response:
-    """Forgets the session cookie."""
+    """Ends every session of the cookie's user (a copy of the cookie stops working too) and
+    forgets the cookie."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = sessions_of(request).read(cookie) if cookie else None
+    if session is not None:
+        dashboard_service.end_sessions(container_of(request).storage.uow(), telegram_user_id=session.telegram_user_id)
     response = RedirectResponse(f"{PREFIX}?logged_out=1", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
         SESSION_COOKIE,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -21,7 +22,13 @@ from tgexchange.web.auth import container_of
 
 BATCH_ROWS = 2000
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Where the list separator is ";" (Spanish, German, French locales) or ",", a cell "x;=cmd|…"
+# can open as two cells, the second a formula: so no ";"- or ","-separated segment may start with
+# a trigger, blanks before it included. Tab, CR and LF split cells or rows in some importers: they
+# become spaces.
+FORMULA_TRIGGERS = "=+-@"
+_SEGMENT_FORMULA = re.compile(r"(^|[;,])(\s*)([=+\-@])")
+_CELL_BREAKS = str.maketrans("\t\r\n", "   ")
 
 
 class Encoding(StrEnum):
@@ -30,8 +37,9 @@ class Encoding(StrEnum):
 
 
 def neutralise(text: str) -> str:
-    """Prefixes a quote to text a spreadsheet would otherwise evaluate, so it shows as typed."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    """Text a spreadsheet shows as typed whatever its list separator: a quote before every
+    segment's formula trigger, and tab, CR and LF as spaces."""
+    return _SEGMENT_FORMULA.sub(r"\1\2'\3", text.translate(_CELL_BREAKS))
 
 
 def _plain(value: object) -> object:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from tgexchange.services import dashboard as dashboard_service
 from tgexchange.web.auth import container_of, find_viewer
 from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.messages import how_to_log_in, message_page
 from tgexchange.web.templates import render
 
 STATIC = Path(__file__).parent / "static"
@@ -43,11 +44,25 @@ def plotly_bundle() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
+def swagger_ui_file(name: str) -> Path:
+    """Swagger UI's own files as the pinned fastapi-offline package ships them (the API docs at
+    /docs load nothing from a CDN)."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the fastapi-offline package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / name
+
+
+_JS = "text/javascript; charset=utf-8"
+_CSS = "text/css; charset=utf-8"
 _SOURCES = {
-    "plotly.min.js": (plotly_bundle, "text/javascript; charset=utf-8"),
-    "dashboard.js": (lambda: STATIC / "dashboard.js", "text/javascript; charset=utf-8"),
-    "dashboard.css": (lambda: STATIC / "dashboard.css", "text/css; charset=utf-8"),
-    "plotly.css": (lambda: STATIC / "plotly.css", "text/css; charset=utf-8"),
+    "plotly.min.js": (plotly_bundle, _JS),
+    "dashboard.js": (lambda: STATIC / "dashboard.js", _JS),
+    "dashboard.css": (lambda: STATIC / "dashboard.css", _CSS),
+    "plotly.css": (lambda: STATIC / "plotly.css", _CSS),
+    "swagger-ui-bundle.js": (lambda: swagger_ui_file("swagger-ui-bundle.js"), _JS),
+    "swagger-ui.css": (lambda: swagger_ui_file("swagger-ui.css"), _CSS),
+    "docs.js": (lambda: STATIC / "docs.js", _JS),
 }
 
 
@@ -89,11 +104,16 @@ def static_file(request: Request, name: str) -> Response:
 @router.get(PREFIX, response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
     viewer = find_viewer(request)
+    settings = container_of(request).settings
     if viewer is None:
-        message = "Send /dashboard to the bot in a private chat for a login link (valid 10 minutes, once)."
-        if request.query_params.get("logged_out"):
-            message = "You are logged out. " + message
-        return render(request, "message.html", {"message": message}, status_code=status.HTTP_401_UNAUTHORIZED)
+        logged_out = bool(request.query_params.get("logged_out"))
+        return message_page(
+            request,
+            settings,
+            title="You are logged out" if logged_out else "Log in to the dashboard",
+            message="Your session has ended." if logged_out else "The dashboard opens with a login link.",
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
     communities = dashboard_service.visible_communities(container_of(request).storage.dashboard_reader, viewer=viewer)
     return render(
         request,
@@ -108,5 +128,6 @@ def dashboard_page(request: Request) -> HTMLResponse:
             "plotly_url": asset_url("plotly.min.js"),
             "js_url": asset_url("dashboard.js"),
             "style_markers": style_injection_markers(),
+            "relogin": how_to_log_in(settings),
         },
     )

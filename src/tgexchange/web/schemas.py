@@ -63,6 +63,7 @@ class PlatformTasks(_Out):
 class DayPoint(_Out):
     day: date
     verified: int
+    partial: bool = Field(description="Today: the day is not over, so its count is still growing.")
 
 
 class OverviewOut(_Out):
@@ -73,7 +74,9 @@ class OverviewOut(_Out):
     credits_moved: int
     outcomes: OutcomeCounts
     platforms: list[PlatformTasks]
-    verified_per_day: list[DayPoint] = Field(description="UTC days; the last 90 for the period 'all'.")
+    verified_per_day: list[DayPoint] = Field(
+        description="UTC days up to today; for the period 'all', from the first day with any task among the last 90."
+    )
 
     @classmethod
     def of(cls, view: Overview) -> OverviewOut:
@@ -95,7 +98,9 @@ class OverviewOut(_Out):
                 PlatformTasks(platform=p.platform, tasks=p.counts.assigned, verified=p.counts.verified)
                 for p in view.platforms
             ],
-            verified_per_day=[DayPoint(day=d.day, verified=d.verified) for d in view.verified_per_day],
+            verified_per_day=[
+                DayPoint(day=d.day, verified=d.verified, partial=d.day == view.today) for d in view.verified_per_day
+            ],
         )
 
 
@@ -138,15 +143,16 @@ class UserOut(_Out):
     member_id: int
     community_id: int
     display_name: str
+    username: str | None = Field(description="The member's Telegram @username (without the @), when they have one.")
     status: str
-    interactions: int = Field(description="Tasks taken.")
-    completed: int = Field(description="Tasks verified.")
-    failed: int = Field(description="Tasks rejected (the giver's fault) or expired.")
-    feedback_given: int
-    feedback_received: int
-    reliability: float = Field(description="Verified share of decided tasks, smoothed toward 1/2.")
-    trusted: bool = Field(description="At least 5 decided tasks and reliability of 0.8 or more; not banned.")
-    roi: Ratio = Field(description="feedback_received / feedback_given; null before any was given.")
+    interactions: int = Field(description="Tasks taken in the period.")
+    completed: int = Field(description="Tasks verified in the period.")
+    failed: int = Field(description="Tasks rejected (the giver's fault) or expired in the period.")
+    feedback_given: int = Field(description="Feedback handed in and judged in the period (verified + rejected).")
+    feedback_received: int = Field(description="Verified feedback the member received in the period.")
+    reliability: float = Field(description="All time: verified share of decided tasks, smoothed toward 1/2.")
+    trusted: bool = Field(description="All time: at least 5 decided tasks and reliability of 0.8 or more; not banned.")
+    roi: Ratio = Field(description="feedback_received / feedback_given in the period; null before any was given.")
 
     @classmethod
     def of(cls, view: MemberView) -> UserOut:
@@ -154,6 +160,7 @@ class UserOut(_Out):
 
 
 class UsersOut(_Out):
+    period: Period
     items: list[UserOut]
 
 

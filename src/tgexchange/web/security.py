@@ -4,10 +4,6 @@ must not leak through it), and no caching of anything but the versioned static f
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,26 +20,6 @@ STRICT_CSP = "; ".join(
         "base-uri 'none'",
     )
 )
-
-
-def csp_for_inline_scripts(html: str, *, script_hosts: str, style_hosts: str, img_hosts: str) -> str:
-    """A policy for a third-party page (Swagger UI) that allows exactly its inline scripts, by
-    hash, rather than 'unsafe-inline'."""
-    hashes = [
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S)
-    ]
-    return "; ".join(
-        (
-            "default-src 'none'",
-            f"script-src 'self' {script_hosts} {' '.join(hashes)}",
-            f"style-src 'self' {style_hosts}",
-            f"img-src 'self' data: {img_hosts}",
-            "connect-src 'self'",
-            "frame-ancestors 'none'",
-            "base-uri 'none'",
-        )
-    )
 
 
 class SecurityHeaders:

@@ -18,14 +18,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tgexchange.adapters.db import tables
 from tgexchange.domain.events import Event
 from tgexchange.domain.rollup import SECONDS_PER_HOUR, Counts, RollupDeltas, deltas_for
-from tgexchange.domain.task import TaskStatus
+from tgexchange.domain.task import NO_FAULT_REASONS, TaskStatus
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 
 _COUNTERS = tuple(Counts().as_dict())
-ROLLUP_TABLES = (tables.rollup_daily, tables.rollup_totals, tables.rollup_rejections, tables.rollup_rejections_all)
-_PER_COMMUNITY = ROLLUP_TABLES[:3]
+COMMUNITY_ROLLUP_TABLES = (
+    tables.rollup_daily,
+    tables.rollup_totals,
+    tables.rollup_rejections,
+    tables.rollup_rejections_all,
+)
+ROLLUP_TABLES = (*COMMUNITY_ROLLUP_TABLES, tables.rollup_member_daily)
 
 
 def update_rollups(events: list[Event], uow: SqlAlchemyUnitOfWork) -> None:
@@ -38,7 +43,15 @@ def update_rollups(events: list[Event], uow: SqlAlchemyUnitOfWork) -> None:
 def apply_deltas(connection: sa.Connection, deltas: RollupDeltas) -> None:
     """Atomic upserts (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``), table by table in
     key order, so that two transactions touching the same buckets lock them in the same order (no
-    deadlock)."""
+    deadlock). Members' days come first: the community's rows of today, which every transition of
+    the community touches, are then held for the shortest time."""
+    for member_day in sorted(deltas.members):
+        _upsert(
+            connection,
+            tables.rollup_member_daily,
+            {"community_id": member_day.community_id, "day": member_day.day, "member_id": member_day.member_id},
+            deltas.members[member_day].as_dict(),
+        )
     totals: dict[tuple[int, str], Counts] = {}
     for key in sorted(deltas.days):
         counts = deltas.days[key]
@@ -196,24 +209,75 @@ def _rebuild_rejections(connection: sa.Connection, community_id: int) -> None:
     )
 
 
-def lock_rollups(connection: sa.Connection) -> None:
+def lock_rollups(connection: sa.Connection, rollups: Sequence[sa.Table] = ROLLUP_TABLES) -> None:
     """Holds concurrent rollup writers back until the rebuild commits. On PostgreSQL their
     transitions are then either committed before the rebuild reads the tasks (counted by it) or
     still uncommitted (adding their increments after it); SQLite already serialises writers."""
     if connection.dialect.name == "postgresql":
-        names = ", ".join(table.name for table in ROLLUP_TABLES)
+        names = ", ".join(table.name for table in rollups)
         connection.exec_driver_sql(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def rebuild_rollups(connection: sa.Connection, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Recomputes every community's rollups from the tasks table inside the caller's transaction.
-    Returns how many communities were rebuilt; ``progress(done, total)`` after each."""
-    lock_rollups(connection)
+def rebuild_member_days(connection: sa.Connection) -> None:
+    """Recomputes ``rollup_member_daily`` from the tasks table, in one INSERT … SELECT (the rows
+    never pass through Python): what each task added to its giver's and owner's days."""
+    t, d = tables.tasks, tables.rollup_member_daily
+    counters = tables.MEMBER_DAY_COUNTERS
+    no_fault = sorted(NO_FAULT_REASONS)
+    at_fault = sa.or_(t.c.reason.is_(None), t.c.reason.not_in(no_fault))
+
+    def part(
+        moment: sa.ColumnElement[Any], member: sa.ColumnElement[Any], where: sa.ColumnElement[bool], **counts: Any
+    ) -> sa.Select[Any]:
+        values = [sa.cast(counts.get(name, 0), sa.BigInteger).label(name) for name in counters]
+        return sa.select(
+            t.c.community_id.label("community_id"),
+            _day(connection, moment).label("day"),
+            member.label("member_id"),
+            *values,
+        ).where(where)
+
+    def one_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.case((condition, 1), else_=0)
+
+    giver_outcomes = sa.or_(
+        t.c.status.in_([TaskStatus.VERIFIED.value, TaskStatus.EXPIRED.value, TaskStatus.SKIPPED.value]),
+        sa.and_(t.c.status == TaskStatus.REJECTED.value, at_fault),
+    )
+    events = sa.union_all(
+        part(t.c.assigned_at, t.c.giver_id, sa.true(), tasks_taken=1),
+        part(
+            t.c.decided_at,
+            t.c.giver_id,
+            giver_outcomes,
+            verified=one_if(t.c.status == TaskStatus.VERIFIED.value),
+            rejected=one_if(t.c.status == TaskStatus.REJECTED.value),
+            expired=one_if(t.c.status == TaskStatus.EXPIRED.value),
+            skipped=one_if(t.c.status == TaskStatus.SKIPPED.value),
+        ),
+        part(t.c.decided_at, t.c.owner_id, t.c.status == TaskStatus.VERIFIED.value, feedback_received=1),
+    ).subquery()
+    keys = [events.c.community_id, events.c.day, events.c.member_id]
+    summed = sa.select(*keys, *[sa.func.sum(events.c[name]) for name in counters]).group_by(*keys).order_by(*keys)
+    connection.execute(d.insert().from_select(["community_id", "day", "member_id", *counters], summed))
+
+
+def rebuild_rollups(
+    connection: sa.Connection, *, progress: Callable[[int, int], None] | None = None, member_days: bool = True
+) -> int:
+    """Recomputes every community's rollups from the tasks table inside the caller's transaction,
+    and the members' days unless ``member_days`` is false (the 0004 migration, which runs before
+    their table exists). Returns how many communities were rebuilt; ``progress(done, total)``
+    after each."""
+    rollups = ROLLUP_TABLES if member_days else COMMUNITY_ROLLUP_TABLES
+    lock_rollups(connection, rollups)
     community_ids: Sequence[int] = connection.scalars(
         sa.select(tables.communities.c.id).order_by(tables.communities.c.id)
     ).all()
-    for table in ROLLUP_TABLES:
+    for table in rollups:
         connection.execute(table.delete())
+    if member_days:
+        rebuild_member_days(connection)
     for done, community_id in enumerate(community_ids, start=1):
         _rebuild_community(connection, community_id)
         if progress is not None:

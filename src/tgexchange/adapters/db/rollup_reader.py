@@ -20,6 +20,7 @@ from tgexchange.domain.rollup import Counts, hour_of
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.ports import (
     TASK_EXPORT_COLUMNS,
+    AdminSession,
     CommunityCounts,
     DayCount,
     FailureCount,
@@ -59,16 +60,18 @@ class SqlDashboardReader:
         with self._connection() as connection:
             return list(connection.execute(query))
 
-    def admin_communities(self, telegram_user_id: int) -> frozenset[int]:
-        m = tables.members
-        rows = self._all(
-            sa.select(m.c.community_id).where(
-                m.c.telegram_user_id == telegram_user_id,
-                m.c.role == MemberRole.ADMIN,
-                m.c.status != MemberStatus.BANNED,
-            )
+    def admin_session(self, telegram_user_id: int) -> AdminSession:
+        m, s = tables.members, tables.dashboard_sessions
+        runs = sa.select(m.c.community_id).where(
+            m.c.telegram_user_id == telegram_user_id,
+            m.c.role == MemberRole.ADMIN,
+            m.c.status != MemberStatus.BANNED,
         )
-        return frozenset(int(row.community_id) for row in rows)
+        epoch = sa.select(s.c.epoch).where(s.c.telegram_user_id == telegram_user_id)
+        with self._connection() as connection:
+            current = connection.execute(epoch).scalar_one_or_none()
+            community_ids = frozenset(int(row.community_id) for row in connection.execute(runs))
+        return AdminSession(int(current or 0), community_ids)
 
     def community_titles(self, scope: Scope) -> dict[int, str]:
         c = tables.communities
@@ -106,35 +109,83 @@ class SqlDashboardReader:
     def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]:
         d = tables.rollup_daily
         query = (
-            sa.select(d.c.day, sa.func.sum(d.c.verified).label("verified"))
+            sa.select(d.c.day, sa.func.sum(d.c.verified).label("verified"), sa.func.sum(d.c.assigned).label("assigned"))
             .where(_in_scope(d.c.community_id, scope), d.c.day >= first_day)
             .group_by(d.c.day)
             .order_by(d.c.day)
         )
-        return [DayCount(row.day, int(row.verified or 0)) for row in self._all(query)]
+        return [DayCount(row.day, int(row.verified or 0), int(row.assigned or 0)) for row in self._all(query)]
 
-    def _member_query(self, scope: Scope) -> sa.Select[Any]:
+    def _member_query(self, scope: Scope, first_day: date | None) -> tuple[sa.Select[Any], sa.ColumnElement[Any]]:
+        """Members with their counts since ``first_day`` (all time: member_stats itself; else the
+        sums of their days, which read the window's rows only) beside their all-time standing;
+        and the column of verified feedback given in that time, to rank by."""
+        m, ms = tables.members, tables.member_stats
+        people = (m.c.id, m.c.community_id, m.c.display_name, m.c.username, m.c.status)
+        standing = [ms.c[name].label(f"all_{name}") for name in _STATS]
+        if first_day is None:
+            query = (
+                sa.select(*people, *[ms.c[name] for name in _STATS], *standing)
+                .join(ms, ms.c.member_id == m.c.id)
+                .where(_in_scope(ms.c.community_id, scope))
+            )
+            return query, ms.c.verified
+        d = tables.rollup_member_daily
+        # Every community by its id, as values, so that each one's days are read by the key
+        # (community, day): given a subquery instead, PostgreSQL read the whole table, every day
+        # of the history, and filtered it.
+        communities = sorted(self.community_titles(None) if scope is None else scope)
+        days = (
+            sa.select(d.c.member_id, *[sa.func.sum(d.c[name]).label(name) for name in _STATS])
+            .where(d.c.community_id.in_(communities), d.c.day >= first_day)
+            .group_by(d.c.member_id)
+        )
+        return days, sa.func.sum(d.c.verified)
+
+    def _with_people(self, days: sa.Subquery) -> sa.Select[Any]:
         m, ms = tables.members, tables.member_stats
         return (
-            sa.select(m.c.id, m.c.community_id, m.c.display_name, m.c.status, *[ms.c[name] for name in _STATS])
+            sa.select(
+                m.c.id,
+                m.c.community_id,
+                m.c.display_name,
+                m.c.username,
+                m.c.status,
+                *[days.c[name] for name in _STATS],
+                *[ms.c[name].label(f"all_{name}") for name in _STATS],
+            )
+            .join(m, m.c.id == days.c.member_id)
             .join(ms, ms.c.member_id == m.c.id)
-            .where(_in_scope(ms.c.community_id, scope))
         )
 
     @staticmethod
     def _member_row(row: Any) -> MemberRow:
-        stats = MemberStats(**{name: int(getattr(row, name)) for name in _STATS})
-        return MemberRow(int(row.id), int(row.community_id), row.display_name, str(row.status), stats)
-
-    def members(self, scope: Scope, *, min_tasks: int, limit: int) -> list[MemberRow]:
-        ms = tables.member_stats
-        query = (
-            self._member_query(scope)
-            .where(ms.c.tasks_taken >= min_tasks)
-            .order_by(ms.c.verified.desc(), ms.c.member_id.desc())
-            .limit(limit)
+        stats = MemberStats(**{name: int(getattr(row, name) or 0) for name in _STATS})
+        standing = MemberStats(**{name: int(getattr(row, f"all_{name}")) for name in _STATS})
+        return MemberRow(
+            int(row.id), int(row.community_id), row.display_name, row.username, str(row.status), stats, standing
         )
-        return [self._member_row(row) for row in self._all(query)]
+
+    def members(self, scope: Scope, *, first_day: date | None, min_tasks: int, limit: int) -> list[MemberRow]:
+        query, verified = self._member_query(scope, first_day)
+        if first_day is None:
+            ms = tables.member_stats
+            ranked = (
+                query.where(ms.c.tasks_taken >= min_tasks)
+                .order_by(ms.c.verified.desc(), ms.c.member_id.desc())
+                .limit(limit)
+            )
+            return [self._member_row(row) for row in self._all(ranked)]
+        d = tables.rollup_member_daily
+        # Ranked over the window's rows first; names and standing are joined to the few kept.
+        top = (
+            query.having(sa.func.sum(d.c.tasks_taken) >= min_tasks)
+            .order_by(verified.desc(), d.c.member_id.desc())
+            .limit(limit)
+            .subquery()
+        )
+        ranked = self._with_people(top).order_by(top.c.verified.desc(), top.c.member_id.desc())
+        return [self._member_row(row) for row in self._all(ranked)]
 
     def failure_counts(self, scope: Scope, *, since: datetime) -> list[FailureCount]:
         f = tables.job_failures
@@ -227,8 +278,13 @@ class SqlDashboardReader:
         return by_status
 
     @contextmanager
-    def stream_members(self, scope: Scope, *, batch_size: int) -> Iterator[Iterator[list[MemberRow]]]:
-        query = self._member_query(scope).order_by(tables.members.c.id)
+    def stream_members(
+        self, scope: Scope, *, first_day: date | None, batch_size: int
+    ) -> Iterator[Iterator[list[MemberRow]]]:
+        query, _ = self._member_query(scope, first_day)
+        if first_day is not None:
+            query = self._with_people(query.subquery())
+        query = query.order_by(tables.members.c.id)
         with self._connection(yield_per=batch_size) as connection:
             result = connection.execute(query)
 

@@ -306,6 +306,21 @@ rollup_rejections_all = sa.Table(
     sa.Column("rejected", sa.BigInteger, nullable=False, default=0),
 )
 
+# Per member and UTC day (adapters/db/rollup.py, kept like the rollups above): the members
+# ranking of a period reads the window's rows, never the history before it. The same counters as
+# member_stats, so that over all days they add up to it. Stored in key order on SQLite (no rowid):
+# a window of days is one contiguous read per community.
+MEMBER_DAY_COUNTERS = ("tasks_taken", "verified", "rejected", "expired", "skipped", "feedback_received")
+rollup_member_daily = sa.Table(
+    "rollup_member_daily",
+    metadata,
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),  # UTC
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), primary_key=True),
+    *[sa.Column(name, sa.BigInteger, nullable=False, default=0) for name in MEMBER_DAY_COUNTERS],
+    sqlite_with_rowid=False,
+)
+
 # The dashboard's recent-rejections list (newest first, ties by id: read straight off the index,
 # however many tasks were decided in the same second) and its members ordering.
 sa.Index("ix_tasks_status_decided", tasks.c.status, tasks.c.decided_at, tasks.c.id)
@@ -325,3 +340,12 @@ dashboard_logins = sa.Table(
     sa.Column("used_at", UTCDateTime),
 )
 sa.Index("ix_dashboard_logins_expires_at", dashboard_logins.c.expires_at)
+
+# Dashboard sessions per Telegram user: the cookie carries the epoch it was issued in, and only the
+# current one is honoured, so logging out (or redeeming a new link) ends every older cookie.
+dashboard_sessions = sa.Table(
+    "dashboard_sessions",
+    metadata,
+    sa.Column("telegram_user_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+)

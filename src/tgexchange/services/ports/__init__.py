@@ -8,6 +8,7 @@ from tgexchange.services.ports.clock import (
 )
 from tgexchange.services.ports.dashboard_reader import (
     TASK_EXPORT_COLUMNS,
+    AdminSession,
     CommunityCounts,
     DashboardReader,
     DayCount,
@@ -61,6 +62,7 @@ from tgexchange.services.ports.storage import (
 
 __all__ = [
     "TASK_EXPORT_COLUMNS",
+    "AdminSession",
     "AuditRepository",
     "ChannelLine",
     "ChannelRepository",

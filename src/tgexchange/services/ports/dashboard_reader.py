@@ -33,15 +33,30 @@ class CommunityCounts:
 class DayCount:
     day: date
     verified: int
+    assigned: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class MemberRow:
+    """A member's counts over a period (``stats``) and over all time (``standing``: what their
+    reliability and trust are judged on); the same for the period 'all'."""
+
     member_id: int
     community_id: int
     display_name: str
+    username: str | None
     status: str
     stats: MemberStats
+    standing: MemberStats
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSession:
+    """What a session cookie is checked against on each request: the user's current session
+    epoch (0 before their first login) and the communities they run now."""
+
+    epoch: int
+    community_ids: frozenset[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +97,22 @@ class DashboardReader(Protocol):
     """Read-only queries for the dashboard, outside any unit of work: they never take a writer's
     lock, and the counts come from the rollups, not from history."""
 
-    def admin_communities(self, telegram_user_id: int) -> frozenset[int]:
-        """Communities where the user is an admin who is not banned."""
+    def admin_session(self, telegram_user_id: int) -> AdminSession:
+        """The user's session epoch, and the communities where they are an admin who is not
+        banned (two look-ups by key, one connection)."""
         ...
 
     def community_titles(self, scope: Scope) -> dict[int, str]: ...
     def counts_by_platform(self, scope: Scope, *, first_day: date | None) -> list[PlatformCounts]: ...
     def counts_by_community(self, scope: Scope, *, first_day: date | None) -> list[CommunityCounts]: ...
-    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]: ...
-    def members(self, scope: Scope, *, min_tasks: int, limit: int) -> list[MemberRow]:
-        """Members with at least ``min_tasks`` tasks taken, most verified feedback first."""
+    def verified_per_day(self, scope: Scope, *, first_day: date) -> list[DayCount]:
+        """Verified feedback per UTC day since ``first_day``, in day order, for the days on which
+        anything happened to a task in scope (a day with tasks but none verified is a 0)."""
+        ...
+
+    def members(self, scope: Scope, *, first_day: date | None, min_tasks: int, limit: int) -> list[MemberRow]:
+        """Members with at least ``min_tasks`` tasks taken since ``first_day`` (all time: None),
+        most verified feedback given in that time first."""
         ...
 
     def failure_counts(self, scope: Scope, *, since: datetime) -> list[FailureCount]: ...
@@ -103,8 +124,11 @@ class DashboardReader(Protocol):
         """Every task by status: finished ones from the rollups, open ones counted live."""
         ...
 
-    def stream_members(self, scope: Scope, *, batch_size: int) -> AbstractContextManager[Iterator[list[MemberRow]]]:
-        """Every member in scope, in batches, without holding them all in memory."""
+    def stream_members(
+        self, scope: Scope, *, first_day: date | None, batch_size: int
+    ) -> AbstractContextManager[Iterator[list[MemberRow]]]:
+        """Every member in scope (since ``first_day``: every member with something on those days),
+        in batches, without holding them all in memory."""
         ...
 
     def stream_tasks(

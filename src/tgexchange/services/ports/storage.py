@@ -178,6 +178,11 @@ class LoginLinkRepository(Protocol):
         """Deletes links that expired before ``before``; returns how many."""
         ...
 
+    def next_session_epoch(self, telegram_user_id: int) -> int:
+        """Moves the user's dashboard sessions to a new epoch (atomically) and returns it: every
+        cookie issued in an older one stops working."""
+        ...
+
 
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...

@@ -8,6 +8,9 @@
   const api = body.dataset.api;
   const refreshMs = Number(body.dataset.refreshMs) || 10000;
   const REQUEST_TIMEOUT_MS = 8000;
+  const DAY_MS = 86400000;
+  const ERROR_HOURS = 24;
+  const ERROR_ROWS = 20;
   const $ = (id) => document.getElementById(id);
   const numbers = new Intl.NumberFormat("en");
 
@@ -20,6 +23,8 @@
     ["skipped", "#8a94a6"],
     ["cancelled", "#c9ced8"],
   ];
+  const TRUSTED = "#2e9d5b";
+  const NOT_TRUSTED = "#8a94a6";
   const PLOT_CONFIG = { responsive: true, displaylogo: false, displayModeBar: false };
   const BASE_LAYOUT = {
     margin: { t: 8, r: 8, b: 36, l: 8 },
@@ -28,6 +33,14 @@
     font: { family: "system-ui, sans-serif", size: 12 },
     uirevision: "keep",
   };
+  // Legends sit above the plot, where no axis label can run into them.
+  const TOP_LEGEND = { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" };
+  const PERIODS = new Set(["all", "monthly", "weekly", "daily"]);
+  const communityTitles = new Map(
+    Array.from($("community").options)
+      .filter((option) => option.value)
+      .map((option) => [Number(option.value), option.textContent])
+  );
 
   function setText(id, text) {
     const node = $(id);
@@ -43,12 +56,33 @@
   const percent = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
   const ratio = (x) => (x === null || x === undefined ? "–" : x.toFixed(2));
 
+  // Filters -------------------------------------------------------------------------------------
+
   function filters() {
     const query = new URLSearchParams();
     const community = $("community").value;
     if (community) query.set("community_id", community);
     query.set("period", $("period").value);
     return query;
+  }
+
+  // The filters live in the page's address, so a reload (or a shared link) keeps them.
+  function restoreFilters() {
+    const asked = new URLSearchParams(window.location.search);
+    const community = asked.get("community_id");
+    if (community && communityTitles.has(Number(community))) $("community").value = community;
+    const period = asked.get("period");
+    if (period && PERIODS.has(period)) $("period").value = period;
+  }
+
+  function rememberFilters() {
+    const query = new URLSearchParams();
+    if ($("community").value) query.set("community_id", $("community").value);
+    if ($("period").value !== "all") query.set("period", $("period").value);
+    const search = query.toString() ? `?${query}` : "";
+    if (window.location.search !== search) {
+      window.history.replaceState(null, "", `${window.location.pathname}${search}`);
+    }
   }
 
   class SessionEnded extends Error {}
@@ -74,6 +108,24 @@
     Plotly.react($(id), data, Object.assign({}, BASE_LAYOUT, layout), PLOT_CONFIG);
   }
 
+  // Names on charts: two members (or communities) with one name are told apart by their
+  // @username, else by their id.
+  function labels(items, nameOf, usernameOf, idOf, prefix) {
+    const count = (keys) => keys.reduce((seen, key) => seen.set(key, (seen.get(key) || 0) + 1), new Map());
+    const names = items.map((item) => nameOf(item));
+    const nameCounts = count(names.map((name) => name.toLocaleLowerCase()));
+    const withUser = items.map((item, n) => {
+      const username = usernameOf(item);
+      return nameCounts.get(names[n].toLocaleLowerCase()) > 1 && username ? `${names[n]} @${username}` : names[n];
+    });
+    const labelCounts = count(withUser.map((label) => label.toLocaleLowerCase()));
+    return items.map((item, n) =>
+      labelCounts.get(withUser[n].toLocaleLowerCase()) > 1 ? `${withUser[n]} ${prefix}${idOf(item)}` : withUser[n]
+    );
+  }
+
+  // Cards ---------------------------------------------------------------------------------------
+
   function showCards(overview) {
     const t = overview.totals;
     const r = overview.reciprocity;
@@ -83,17 +135,22 @@
       t.open === null ? `${numbers.format(t.verified)} verified` : `${numbers.format(t.open)} open`
     );
     setText("card-success", percent(t.success_rate));
-    setText("card-success-hint", `${numbers.format(t.verified)} of ${numbers.format(t.decided)} decided`);
+    setText(
+      "card-success-hint",
+      `${numbers.format(t.verified)} verified of ${numbers.format(t.decided)} judged or expired`
+    );
     setText("card-roi", ratio(r.roi));
     setText(
       "card-roi-hint",
-      `${numbers.format(r.feedback_received)} received / ${numbers.format(r.feedback_given)} given`
+      `${numbers.format(r.feedback_received)} received ÷ ${numbers.format(r.feedback_given)} given`
     );
     setText("card-credits", numbers.format(overview.credits_moved));
     setText("card-credits-hint", "paid for verified feedback");
   }
 
-  function showCharts(overview, groups, users) {
+  // Charts --------------------------------------------------------------------------------------
+
+  function showPies(overview) {
     // Zero slices are left out of the pies: a "0%" label says nothing.
     const platforms = overview.platforms.filter((p) => p.tasks > 0);
     draw(
@@ -125,91 +182,188 @@
       ],
       { showlegend: true, legend: { orientation: "h" }, margin: { t: 8, r: 8, b: 8, l: 8 } }
     );
-    // Bars sit at ids, not names: two members (or communities) with one name keep a bar each, and
-    // a name like "2024" cannot turn the axis numeric. The names are the tick labels.
+  }
+
+  // Bars sit at ids, not names: two members (or communities) with one name keep a bar each, and a
+  // name like "2024" cannot turn the axis numeric. The names are the tick labels. Bars lie flat so
+  // that long names read across, on a phone too.
+  // A count axis: whole numbers only (no 0.5 tasks) while the counts are small.
+  function countAxis(values) {
+    const axis = { automargin: true, rangemode: "tozero" };
+    if (Math.max(0, ...values) <= 5) axis.dtick = 1;
+    return axis;
+  }
+
+  function barAxis(at, names) {
+    return {
+      type: "category",
+      tickmode: "array",
+      tickvals: at,
+      ticktext: names,
+      categoryorder: "array",
+      categoryarray: at,
+      automargin: true,
+      autorange: "reversed",
+    };
+  }
+
+  function showGroups(groups) {
     const top = groups.items.slice(0, 10);
-    const groupAt = top.map((g) => "c" + g.community_id);
-    const groupNames = top.map((g) => plotText(g.title, 24));
+    const at = top.map((g) => "c" + g.community_id);
+    const names = labels(top, (g) => g.title, () => null, (g) => g.community_id, "#").map((n) => plotText(n, 24));
     draw(
       "chart-groups",
       [
         {
           type: "bar",
-          x: groupAt,
-          y: top.map((g) => g.interactions),
-          customdata: groupNames,
-          hovertemplate: "%{customdata}: %{y} tasks<extra></extra>",
-          name: "tasks",
+          orientation: "h",
+          y: at,
+          x: top.map((g) => g.interactions),
+          customdata: names,
+          hovertemplate: "%{customdata}: %{x} tasks<extra></extra>",
+          name: "tasks handed out",
           marker: { color: "#2f6fed" },
         },
         {
           type: "bar",
-          x: groupAt,
-          y: top.map((g) => g.support_received),
-          customdata: groupNames,
-          hovertemplate: "%{customdata}: %{y} verified<extra></extra>",
-          name: "verified",
+          orientation: "h",
+          y: at,
+          x: top.map((g) => g.support_received),
+          customdata: names,
+          hovertemplate: "%{customdata}: %{x} verified<extra></extra>",
+          name: "verified feedback",
           marker: { color: "#2e9d5b" },
         },
       ],
       {
         barmode: "group",
-        xaxis: { type: "category", tickmode: "array", tickvals: groupAt, ticktext: groupNames, automargin: true },
-        yaxis: { automargin: true },
-        legend: { orientation: "h" },
+        yaxis: barAxis(at, names),
+        xaxis: countAxis(top.map((g) => g.interactions)),
+        legend: TOP_LEGEND,
+        margin: { t: 28, r: 8, b: 28, l: 8 },
       }
-    );
-    const members = users.items.slice(0, 10);
-    const memberAt = members.map((m) => "m" + m.member_id);
-    const memberNames = members.map((m) => plotText(m.display_name, 32));
-    draw(
-      "chart-members",
-      [
-        {
-          type: "bar",
-          orientation: "h",
-          y: memberAt,
-          x: members.map((m) => m.completed),
-          customdata: memberNames,
-          marker: { color: members.map((m) => (m.trusted ? "#2e9d5b" : "#8a94a6")) },
-          hovertemplate: "%{customdata}: %{x} verified<extra></extra>",
-        },
-      ],
-      {
-        yaxis: {
-          type: "category",
-          tickmode: "array",
-          tickvals: memberAt,
-          ticktext: memberNames,
-          automargin: true,
-          autorange: "reversed",
-        },
-        xaxis: { automargin: true },
-      }
-    );
-    draw(
-      "chart-daily",
-      [
-        {
-          type: "scatter",
-          mode: "lines+markers",
-          x: overview.verified_per_day.map((d) => d.day),
-          y: overview.verified_per_day.map((d) => d.verified),
-          line: { color: "#2e9d5b" },
-        },
-      ],
-      { xaxis: { type: "date", automargin: true }, yaxis: { automargin: true, rangemode: "tozero" } }
     );
   }
 
-  function cell(text) {
+  function showMembers(users) {
+    // Members who gave no verified feedback in the period have no bar to show.
+    const members = users.items.filter((m) => m.completed > 0).slice(0, 10);
+    const at = members.map((m) => "m" + m.member_id);
+    const names = labels(members, (m) => m.display_name, (m) => m.username, (m) => m.member_id, "#").map((n) =>
+      plotText(n, 32)
+    );
+    const hover = members.map((m) => {
+      const who = [m.display_name, m.username ? `@${m.username}` : null, `member #${m.member_id}`];
+      const community = communityTitles.size > 1 ? communityTitles.get(m.community_id) : null;
+      return plotText([...who, community].filter(Boolean).join(" · "));
+    });
+    // One trace per colour, so that the legend says what green and grey mean.
+    const trace = (trusted) => {
+      const picked = members.map((m, n) => n).filter((n) => members[n].trusted === trusted);
+      return {
+        type: "bar",
+        orientation: "h",
+        y: picked.map((n) => at[n]),
+        x: picked.map((n) => members[n].completed),
+        customdata: picked.map((n) => hover[n]),
+        name: trusted ? "trusted (5+ judged tasks, 80%+ verified)" : "not trusted yet",
+        marker: { color: trusted ? TRUSTED : NOT_TRUSTED },
+        hovertemplate: "%{customdata}: %{x} verified<extra></extra>",
+        showlegend: true,
+      };
+    };
+    draw("chart-members", [trace(true), trace(false)], {
+      barmode: "overlay",
+      yaxis: barAxis(at, names),
+      xaxis: countAxis(members.map((m) => m.completed)),
+      legend: TOP_LEGEND,
+      margin: { t: 28, r: 8, b: 28, l: 8 },
+    });
+  }
+
+  const dayLabel = (iso) =>
+    new Date(`${iso}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
+
+  function showDaily(overview) {
+    const points = overview.verified_per_day;
+    const done = points.filter((d) => !d.partial);
+    const today = points.find((d) => d.partial);
+    const first = points[0].day;
+    const last = points[points.length - 1].day;
+    const data = [
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        x: done.map((d) => d.day),
+        y: done.map((d) => d.verified),
+        line: { color: "#2e9d5b" },
+        name: "verified per day",
+        hovertemplate: "%{x|%b %-d}: %{y} verified<extra></extra>",
+      },
+    ];
+    if (today) {
+      // Today is not over: its point is drawn apart (dashed, hollow) so its lower count does not
+      // read as a drop.
+      const joined = done.length ? [done[done.length - 1], today] : [today];
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        x: joined.map((d) => d.day),
+        y: joined.map((d) => d.verified),
+        line: { color: "#2e9d5b", dash: "dot" },
+        marker: { symbol: ["circle", "circle-open"].slice(-joined.length), size: [6, 10].slice(-joined.length) },
+        name: "today, so far (the day is not over)",
+        hovertemplate: "%{x|%b %-d}, so far: %{y} verified<extra></extra>",
+      });
+    }
+    const span = (Date.parse(last) - Date.parse(first)) / DAY_MS;
+    const empty = points.every((d) => d.verified === 0);
+    const xaxis = {
+      type: "date",
+      automargin: true,
+      // Whole days on the axis, never hours or milliseconds, however few days there are.
+      range: [Date.parse(first) - DAY_MS / 2, Date.parse(last) + DAY_MS / 2],
+      tickformat: "%b %-d",
+      hoverformat: "%b %-d",
+    };
+    if (span <= 14) xaxis.dtick = DAY_MS;
+    const yaxis = countAxis(points.map((d) => d.verified));
+    if (empty) yaxis.range = [0, 1];
+    draw("chart-daily", data, {
+      xaxis,
+      yaxis,
+      showlegend: true,
+      legend: TOP_LEGEND,
+      margin: { t: 28, r: 8, b: 36, l: 8 },
+      annotations: empty
+        ? [
+            {
+              text: "No verified feedback in this period yet",
+              showarrow: false,
+              xref: "paper",
+              yref: "paper",
+              x: 0.5,
+              y: 0.5,
+              font: { color: "#667085" },
+            },
+          ]
+        : [],
+    });
+    setText("daily-range", first === last ? `(${dayLabel(first)})` : `(${dayLabel(first)} – ${dayLabel(last)})`);
+  }
+
+  // Errors --------------------------------------------------------------------------------------
+
+  function cell(label, text) {
     const td = document.createElement("td");
+    td.dataset.label = label; // shown beside the value when a phone stacks the row
     td.textContent = text;
     return td;
   }
 
   function showErrors(errors) {
-    setText("errors-summary", `(${numbers.format(errors.total)} in the last ${errors.hours} h)`);
+    const since = errors.since.replace("T", " ").slice(0, 16);
+    setText("errors-summary", `(${numbers.format(errors.total)} since ${since} UTC, the last ${errors.hours} h in whole hours)`);
     const chips = errors.by_type.map((kind) => {
       const li = document.createElement("li");
       li.textContent = `${kind.source}: ${kind.type} × ${numbers.format(kind.count)}`;
@@ -219,23 +373,27 @@
     const rows = errors.recent.map((failure) => {
       const tr = document.createElement("tr");
       tr.append(
-        cell(failure.at.replace("T", " ").slice(0, 19)),
-        cell(`${failure.source}: ${failure.type}`),
-        cell(failure.platform ? PLATFORM_LABELS[failure.platform] || failure.platform : ""),
-        cell(failure.member || ""),
-        cell(failure.detail)
+        cell("When (UTC)", failure.at.replace("T", " ").slice(0, 19)),
+        cell("Type", `${failure.source}: ${failure.type}`),
+        cell("Platform", failure.platform ? PLATFORM_LABELS[failure.platform] || failure.platform : "–"),
+        cell("Member", failure.member || "–"),
+        cell("Detail", failure.detail)
       );
       return tr;
     });
     if (rows.length === 0) {
       const tr = document.createElement("tr");
-      const td = cell("Nothing failed in this window.");
+      const td = cell("", "Nothing failed in this window.");
       td.colSpan = 5;
       tr.append(td);
       rows.push(tr);
     }
     // One replacement of the whole body: no moment where the table is empty on screen.
     $("errors").tBodies[0].replaceChildren(...rows);
+    setText(
+      "errors-shown",
+      errors.total > errors.recent.length ? `The latest ${numbers.format(errors.recent.length)} are listed.` : ""
+    );
   }
 
   function updateExportLinks() {
@@ -254,20 +412,23 @@
     try {
       const [overview, groups, users, errors] = await Promise.all([
         getJSON("overview"),
-        getJSON("groups", { limit: 10, sort_by: "interactions", community_id: null }),
-        getJSON("users", { limit: 10, period: null }),
-        getJSON("errors", { hours: 24, limit: 20, period: null }),
+        getJSON("groups", { limit: 10, sort_by: "interactions" }),
+        getJSON("users", { limit: 10 }),
+        getJSON("errors", { hours: ERROR_HOURS, limit: ERROR_ROWS, period: null }),
       ]);
       if (mine !== generation) return;
       showCards(overview);
-      showCharts(overview, groups, users);
+      showPies(overview);
+      showGroups(groups);
+      showMembers(users);
+      showDaily(overview);
       showErrors(errors);
       setText("updated", `Updated ${new Date().toLocaleTimeString()} · refreshes every ${refreshMs / 1000} s`);
     } catch (error) {
       if (mine !== generation) return; // a round for old filters: its failure is old news
       if (error instanceof SessionEnded) {
         stopped = true;
-        setText("updated", "Your session has ended: send /dashboard to the bot in a private chat for a new link.");
+        setText("updated", `Your session has ended. ${body.dataset.relogin.replace(/`/g, "")}`);
         return;
       }
       console.warn("dashboard refresh failed", error);
@@ -281,12 +442,14 @@
   }
 
   function restart() {
+    rememberFilters();
     updateExportLinks();
     generation += 1;
     if (timer !== null) clearTimeout(timer);
     loop(generation);
   }
 
+  restoreFilters();
   $("community").addEventListener("change", restart);
   $("period").addEventListener("change", restart);
   $("filters").addEventListener("submit", (event) => event.preventDefault());

@@ -328,6 +328,7 @@ error-task_not_found = I could not find that task.
 error-member_banned = ⛔ You are banned from this exchange. Ask an admin if you think this is a mistake.
 error-login_link_invalid = That login link is invalid, expired or already used. Send /dashboard again.
 error-not_your_community = You are not an admin of that community.
+error-session_ended = This dashboard session has ended. Send /dashboard for a new login link.
 error-not_an_admin = Sorry, only the group's admins can do that.
 error-community_paused = ⏸ The exchange is paused right now{ $has_reason ->
         [yes] : { $reason }

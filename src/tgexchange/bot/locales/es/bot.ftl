@@ -328,6 +328,7 @@ error-task_not_found = No encuentro esa tarea.
 error-member_banned = ⛔ Tu acceso a este intercambio está suspendido. Habla con un admin si crees que es un error.
 error-login_link_invalid = Ese enlace de acceso no es válido, ha caducado o ya se usó. Envía /dashboard de nuevo.
 error-not_your_community = No eres admin de esa comunidad.
+error-session_ended = Esta sesión del panel ha terminado. Envía /dashboard para recibir un nuevo enlace de acceso.
 error-not_an_admin = Lo siento, solo los admins del grupo pueden hacer eso.
 error-community_paused = ⏸ El intercambio está en pausa ahora mismo{ $has_reason ->
         [yes] : { $reason }
