@@ -95,7 +95,7 @@ def upgrade() -> None:
     # rebuild here as it was at that point.
     from tgexchange.adapters.db.rollup import rebuild_rollups
 
-    rebuild_rollups(op.get_bind(), member_days=False)  # their table comes with 0006
+    rebuild_rollups(op.get_bind(), member_days=False)  # their table comes with 0007
 
 
 def downgrade() -> None:

@@ -5,8 +5,8 @@ the task transitions, like the rollups of 0004), so the dashboard's members rank
 period; it is computed from the existing tasks at the end of the upgrade. ``dashboard_sessions``
 keeps each Telegram user's session epoch: a session cookie is honoured only in the current one.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
