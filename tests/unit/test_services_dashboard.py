@@ -18,9 +18,10 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.domain.task import Task
 from tgexchange.services import community as community_service
-from tgexchange.services import dashboard
+from tgexchange.services import dashboard, dashboard_export
 from tgexchange.services import task as task_service
-from tgexchange.services.dashboard import ExportEntity, GroupOrder
+from tgexchange.services.dashboard import GroupOrder
+from tgexchange.services.dashboard_export import ExportEntity
 from tgexchange.services.penalty import apply_penalty
 
 OPERATOR = Viewer.operator()
@@ -427,7 +428,7 @@ def test_the_users_export_of_a_period_counts_that_period(world: World) -> None:
     world.submission(world.member(community), wanted=1)
     world.verified(world.task(late))
 
-    with dashboard.export(
+    with dashboard_export.export(
         world.storage.dashboard_reader,
         viewer=OPERATOR,
         entity=ExportEntity.USERS,
@@ -515,7 +516,7 @@ def test_exports_stream_every_row_in_batches(world: World) -> None:
     reader = world.storage.dashboard_reader
 
     def rows(entity: ExportEntity) -> tuple[tuple[str, ...], list[list[tuple[object, ...]]]]:
-        with dashboard.export(
+        with dashboard_export.export(
             reader,
             viewer=OPERATOR,
             entity=entity,

@@ -11,8 +11,6 @@ The views read the DashboardReader port (rollups, not history) and apply the dom
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -32,7 +30,6 @@ from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.rollup import Counts, is_trusted, member_roi
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ports import (
-    TASK_EXPORT_COLUMNS,
     CommunityCounts,
     DashboardReader,
     DayCount,
@@ -223,7 +220,7 @@ class MemberView:
     roi: float | None
 
 
-def _member_view(row: MemberRow) -> MemberView:
+def member_view(row: MemberRow) -> MemberView:
     s, standing = row.stats, row.standing
     given = s.verified + s.rejected
     return MemberView(
@@ -256,7 +253,7 @@ def users(
     """Members by verified feedback given in the period, most first. Raises NotYourCommunity."""
     first_day = period.first_day(today)
     rows = reader.members(viewer.scope(community_id), first_day=first_day, min_tasks=min_interactions, limit=limit)
-    return [_member_view(row) for row in rows]
+    return [member_view(row) for row in rows]
 
 
 def platforms(
@@ -291,116 +288,3 @@ def errors(
 
 
 # Exports -----------------------------------------------------------------------------------------
-
-
-class ExportEntity(StrEnum):
-    GROUPS = "groups"
-    USERS = "users"
-    TASKS = "tasks"
-
-
-GROUP_EXPORT_COLUMNS = (
-    "community_id",
-    "title",
-    "interactions",
-    "verified",
-    "rejected",
-    "expired",
-    "skipped",
-    "cancelled",
-    "support_given",
-    "support_received",
-    "roi_ratio",
-    "efficiency",
-    "success_rate",
-    "credits_moved",
-)
-USER_EXPORT_COLUMNS = (
-    "member_id",
-    "community_id",
-    "display_name",
-    "username",
-    "status",
-    "interactions",
-    "completed",
-    "failed",
-    "feedback_given",
-    "feedback_received",
-    "reliability",
-    "trusted",
-    "roi",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ExportTable:
-    columns: tuple[str, ...]
-    batches: Iterator[list[tuple[object, ...]]]
-
-
-@contextmanager
-def export(
-    reader: DashboardReader,
-    *,
-    viewer: Viewer,
-    entity: ExportEntity,
-    community_id: int | None,
-    period: Period,
-    today: date,
-    batch_size: int = 1000,
-) -> Iterator[ExportTable]:
-    """The rows of ``entity`` in the viewer's scope, in batches; the reader's cursor stays open
-    until the block ends. Raises NotYourCommunity."""
-    scope = viewer.scope(community_id)
-    if entity is ExportEntity.TASKS:
-        with reader.stream_tasks(scope, first_day=period.first_day(today), batch_size=batch_size) as batches:
-            yield ExportTable(TASK_EXPORT_COLUMNS, batches)
-    elif entity is ExportEntity.USERS:
-        with reader.stream_members(scope, first_day=period.first_day(today), batch_size=batch_size) as members:
-            yield ExportTable(USER_EXPORT_COLUMNS, ([_user_cells(r) for r in batch] for batch in members))
-    else:
-        rows = reader.counts_by_community(scope, first_day=period.first_day(today))
-        yield ExportTable(GROUP_EXPORT_COLUMNS, iter([[_group_cells(r) for r in rows]]))
-
-
-def _user_cells(row: MemberRow) -> tuple[object, ...]:
-    v = _member_view(row)
-    return (
-        v.member_id,
-        v.community_id,
-        v.display_name,
-        v.username,
-        v.status,
-        v.interactions,
-        v.completed,
-        v.failed,
-        v.feedback_given,
-        v.feedback_received,
-        round(v.reliability, 4),
-        v.trusted,
-        None if v.roi is None else round(v.roi, 4),
-    )
-
-
-def _group_cells(row: CommunityCounts) -> tuple[object, ...]:
-    c = row.counts
-
-    def rounded(value: float | None) -> float | None:
-        return None if value is None else round(value, 4)
-
-    return (
-        row.community_id,
-        row.title,
-        c.assigned,
-        c.verified,
-        c.rejected,
-        c.expired,
-        c.skipped,
-        c.cancelled,
-        c.feedback_given,
-        c.verified,
-        rounded(c.roi),
-        rounded(c.efficiency),
-        rounded(c.success_rate),
-        c.credits_moved,
-    )

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tgexchange.domain.dashboard import LoginLinkInvalid, Period
 from tgexchange.services import dashboard as dashboard_service
-from tgexchange.services.dashboard import ExportEntity, GroupOrder
+from tgexchange.services.dashboard import GroupOrder
+from tgexchange.services.dashboard_export import ExportEntity
 from tgexchange.services.ports import DashboardReader
 from tgexchange.web import exports
 from tgexchange.web.auth import (

@@ -16,8 +16,8 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from tgexchange.domain.dashboard import Period, Viewer
-from tgexchange.services import dashboard as dashboard_service
-from tgexchange.services.dashboard import ExportEntity, ExportTable
+from tgexchange.services import dashboard_export
+from tgexchange.services.dashboard_export import ExportEntity, ExportTable
 from tgexchange.web.auth import container_of
 
 BATCH_ROWS = 2000
@@ -126,7 +126,7 @@ def streamed(
     encode = csv_chunks if encoding is Encoding.CSV else json_chunks
 
     def chunks() -> Generator[bytes]:
-        with dashboard_service.export(
+        with dashboard_export.export(
             container.storage.dashboard_reader,
             viewer=viewer,
             entity=entity,
