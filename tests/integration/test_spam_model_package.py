@@ -45,12 +45,12 @@ def test_scoring_at_run_time_imports_no_training_code() -> None:
     )
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout))
-    assert {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.features"} <= loaded
+    assert {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features"} <= loaded
     assert not loaded & TRAINING_MODULES
 
 
 def test_every_training_module_is_named_in_the_import_check() -> None:
-    runtime = {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.features", "tgexchange.ml"}
+    runtime = {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features", "tgexchange.ml"}
     modules = {f"tgexchange.ml.{path.stem}" for path in (PACKAGE / "ml").glob("*.py") if path.stem != "__init__"}
     assert modules - runtime == TRAINING_MODULES
 

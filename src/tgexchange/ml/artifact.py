@@ -21,7 +21,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
-from tgexchange.ml.features import FEATURE_NAMES
+from tgexchange.ml.spam_features import FEATURE_NAMES
 from tgexchange.ml.spam_model import SpamModel
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"

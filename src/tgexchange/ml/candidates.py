@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from tgexchange.ml.dataset import LabelledComment
-from tgexchange.ml.features import FEATURE_NAMES, hand_features
+from tgexchange.ml.spam_features import FEATURE_NAMES, hand_features
 from tgexchange.ml.spam_model import classifier_input
 from tgexchange.ml.training import build_feature_model, build_text_pipeline, fit_spam_model, labels_of
 

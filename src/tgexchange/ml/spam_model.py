@@ -1,6 +1,6 @@
 """The quality gate's spam classifier at run time: how a text is prepared and scored.
 
-Only what scoring needs lives here (with ``tgexchange.ml.features`` and ``tgexchange.ml.artifact``,
+Only what scoring needs lives here (with ``tgexchange.ml.spam_features`` and ``tgexchange.ml.artifact``,
 which loads the model): a process that judges feedback imports no training, selection or
 evaluation code.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tgexchange.domain.quality import normalize
-from tgexchange.ml.features import hand_features
+from tgexchange.ml.spam_features import hand_features
 
 
 def prepare(text: str) -> str:

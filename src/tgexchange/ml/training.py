@@ -11,7 +11,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from tgexchange.ml.artifact import ARTIFACT_NAME
 from tgexchange.ml.dataset import LabelledComment
-from tgexchange.ml.features import hand_features
+from tgexchange.ml.spam_features import hand_features
 from tgexchange.ml.spam_model import SpamModel, classifier_input
 
 TEXT_C = 3.0
