@@ -21,8 +21,8 @@ from tgexchange.adapters.quality import ClassifierQualityGate
 from tgexchange.ml import artifact, dataset, selection
 from tgexchange.ml.artifact import ModelArtifactError
 from tgexchange.ml.card import save_artifact
-from tgexchange.ml.spam_features import FEATURE_NAMES
 from tgexchange.ml.metrics import evaluation_of
+from tgexchange.ml.spam_features import FEATURE_NAMES
 from tgexchange.ml.spam_model import SpamModel
 from tgexchange.ml.training import fit_spam_model
 from tgexchange.services.ports import QualityGate, QualityVerdict

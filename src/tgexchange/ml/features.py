@@ -1,0 +1,324 @@
+"""The reciprocity model's features: one definition for training and serving.
+
+A member's features at a moment are computed from what happened *before* that moment only: the
+history is replayed in time order (``HistoryReplay``), and each task's features are taken from the
+state at its assignment, before anything at or after that instant is applied. Training replays
+the whole history and takes a snapshot at every assignment; serving replays it up to now and takes
+one snapshot per member (``snapshot``). Both go through ``_vector``, so the two cannot drift.
+
+Each feature, in one line (the original design's eight first):
+- ``community_efficiency``: the community's verified tasks per task handed out (Beta(1, 1)).
+- ``reliability``: the member's verified share of their judged tasks (Beta(1, 1)), as members see it.
+- ``platform_*``: the task's platform, one-hot.
+- ``recency_days``: days since the member's last verified feedback, capped at 60 (60 if never).
+- ``kind_*``: the kind of content the task is about (video, short, post, reel), one-hot.
+- ``reciprocity``: feedback the member gave (verified) per feedback received, +1 smoothed, capped at 5.
+- ``toxicity_inverted``: 1 − the mean toxicity of the member's accepted feedback (1 before any).
+- ``engagement``: the share of the tasks the member took that they did not skip (Beta(1, 1)).
+- ``hour_sin``, ``hour_cos``: the hour of day (UTC) of the assignment, on a circle.
+- ``open_tasks``: tasks the member had open when this one was given.
+- ``streak``: verified tasks in a row since the member's last failed one, capped at 20.
+- ``quality_rejections``: the share of the member's judged tasks refused by a quality rule.
+- ``expired_share``: the share of the member's judged tasks that expired.
+- ``account_age_days``: days since the member joined, capped at 365.
+- ``history``: log(1 + the member's judged tasks): how much the others can be trusted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.quality import QualityRule
+from tgexchange.domain.task import NO_FAULT_REASONS, TaskStatus
+
+RECENCY_CAP_DAYS = 60.0
+RECIPROCITY_CAP = 5.0
+STREAK_CAP = 20
+AGE_CAP_DAYS = 365.0
+_QUALITY_RULES = frozenset(rule.value for rule in QualityRule)
+_KINDS = (ContentKind.VIDEO, ContentKind.SHORT, ContentKind.POST, ContentKind.REEL)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "community_efficiency",
+    "reliability",
+    *(f"platform_{p.value}" for p in Platform),
+    "recency_days",
+    *(f"kind_{k.value}" for k in _KINDS),
+    "reciprocity",
+    "toxicity_inverted",
+    "engagement",
+    "hour_sin",
+    "hour_cos",
+    "open_tasks",
+    "streak",
+    "quality_rejections",
+    "expired_share",
+    "account_age_days",
+    "history",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRecord:
+    """One task as stored: who gave, for whom, when it was given and how it ended (if it did)."""
+
+    task_id: int
+    community_id: int
+    giver_id: int
+    owner_id: int
+    platform: Platform
+    kind: ContentKind
+    assigned_at: datetime
+    status: TaskStatus
+    decided_at: datetime | None = None
+    reason: str | None = None
+    toxicity: float | None = None  # of the accepted feedback, when known
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    member_id: int
+    community_id: int
+    joined_at: datetime
+
+
+def label_of(record: TaskRecord) -> int | None:
+    """1 when the task ended in verified feedback, 0 when the giver let it fail (rejected, expired,
+    skipped), None when it says nothing about the giver (open, cancelled, or refused through no
+    fault of theirs)."""
+    if record.status is TaskStatus.VERIFIED:
+        return 1
+    if record.status in {TaskStatus.EXPIRED, TaskStatus.SKIPPED}:
+        return 0
+    if record.status is TaskStatus.REJECTED:
+        return None if record.reason in NO_FAULT_REASONS else 0
+    return None
+
+
+@dataclass(slots=True)
+class _Member:
+    community_id: int
+    joined_at: datetime | None = None
+    taken: int = 0
+    verified: int = 0
+    failed: int = 0  # rejected by the giver's fault, or expired
+    expired: int = 0
+    skipped: int = 0
+    quality_rejections: int = 0
+    received: int = 0
+    open: int = 0
+    streak: int = 0
+    last_verified_at: datetime | None = None
+    toxicity_sum: float = 0.0
+    toxicity_n: int = 0
+
+    @property
+    def judged(self) -> int:
+        return self.verified + self.failed
+
+
+@dataclass(slots=True)
+class _Community:
+    assigned: int = 0
+    verified: int = 0
+
+
+@dataclass(slots=True)
+class HistoryReplay:
+    """The state of every member and community, events applied in time order. Apply a moment's
+    events only after taking the features at that moment."""
+
+    members: dict[int, _Member] = field(default_factory=dict)
+    communities: dict[int, _Community] = field(default_factory=dict)
+
+    def join(self, record: MemberRecord) -> None:
+        self._member(record.member_id, record.community_id).joined_at = record.joined_at
+
+    def _member(self, member_id: int, community_id: int) -> _Member:
+        found = self.members.get(member_id)
+        if found is None:
+            found = self.members[member_id] = _Member(community_id)
+        return found
+
+    def _community(self, community_id: int) -> _Community:
+        found = self.communities.get(community_id)
+        if found is None:
+            found = self.communities[community_id] = _Community()
+        return found
+
+    def assign(self, record: TaskRecord) -> None:
+        giver = self._member(record.giver_id, record.community_id)
+        giver.taken += 1
+        giver.open += 1
+        self._community(record.community_id).assigned += 1
+
+    def decide(self, record: TaskRecord) -> None:
+        giver = self._member(record.giver_id, record.community_id)
+        giver.open = max(0, giver.open - 1)
+        status = record.status
+        if status is TaskStatus.VERIFIED:
+            giver.verified += 1
+            giver.streak += 1
+            giver.last_verified_at = record.decided_at
+            if record.toxicity is not None:
+                giver.toxicity_sum += record.toxicity
+                giver.toxicity_n += 1
+            self._member(record.owner_id, record.community_id).received += 1
+            self._community(record.community_id).verified += 1
+        elif status is TaskStatus.SKIPPED:
+            giver.skipped += 1
+        elif label_of(record) == 0:
+            giver.failed += 1
+            giver.streak = 0
+            if status is TaskStatus.EXPIRED:
+                giver.expired += 1
+            elif record.reason in _QUALITY_RULES:
+                giver.quality_rejections += 1
+
+    def features(
+        self, member_id: int, community_id: int, *, platform: Platform, kind: ContentKind, at: datetime
+    ) -> list[float]:
+        member = self.members.get(member_id) or _Member(community_id)
+        return _vector(member, self.communities.get(community_id) or _Community(), platform, kind, at)
+
+
+def _beta(successes: int, trials: int) -> float:
+    return (successes + 1) / (trials + 2)
+
+
+def _vector(member: _Member, community: _Community, platform: Platform, kind: ContentKind, at: datetime) -> list[float]:
+    judged = member.judged
+    recency = (
+        RECENCY_CAP_DAYS
+        if member.last_verified_at is None
+        else min(RECENCY_CAP_DAYS, (at - member.last_verified_at).total_seconds() / 86400)
+    )
+    age = 0.0 if member.joined_at is None else min(AGE_CAP_DAYS, (at - member.joined_at).total_seconds() / 86400)
+    hour = (at.hour + at.minute / 60) / 24 * 2 * math.pi
+    return [
+        _beta(community.verified, community.assigned),
+        _beta(member.verified, judged),
+        *(1.0 if platform is p else 0.0 for p in Platform),
+        max(0.0, recency),
+        *(1.0 if kind is k else 0.0 for k in _KINDS),
+        min(RECIPROCITY_CAP, member.verified / (member.received + 1)),
+        1.0 - (member.toxicity_sum / member.toxicity_n if member.toxicity_n else 0.0),
+        _beta(member.taken - member.skipped, member.taken),
+        math.sin(hour),
+        math.cos(hour),
+        float(member.open),
+        float(min(STREAK_CAP, member.streak)),
+        member.quality_rejections / judged if judged else 0.0,
+        member.expired / judged if judged else 0.0,
+        max(0.0, age),
+        math.log1p(judged),
+    ]
+
+
+def _events(tasks: Iterable[TaskRecord]) -> Iterator[tuple[datetime, int, TaskRecord]]:
+    """Assignments and decisions; at one instant, assignments come first, so a task's features
+    never see a decision made at the moment it was given."""
+    for record in tasks:
+        yield record.assigned_at, 0, record
+        if record.decided_at is not None and record.status.is_final:
+            yield record.decided_at, 1, record
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """One row per task that says something about its giver, in assignment order."""
+
+    features: NDArray[np.float64]
+    labels: NDArray[np.int8]
+    assigned_at: list[datetime]
+    giver_ids: NDArray[np.int64]
+    baseline: NDArray[np.float64]  # the giver's Beta-smoothed success rate then: what to beat
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def split(self, share: float) -> tuple[Dataset, Dataset]:
+        """The first ``share`` of rows in time, and the rest."""
+        cut = int(len(self) * share)
+        return self._rows(slice(0, cut)), self._rows(slice(cut, len(self)))
+
+    def _rows(self, rows: slice) -> Dataset:
+        return Dataset(
+            self.features[rows], self.labels[rows], self.assigned_at[rows], self.giver_ids[rows], self.baseline[rows]
+        )
+
+
+def build_dataset(
+    tasks: Sequence[TaskRecord], members: Iterable[MemberRecord] = (), *, progress: object = None
+) -> Dataset:
+    """Replays the history and takes each labelled task's features at its assignment."""
+    replay = HistoryReplay()
+    for member in members:
+        replay.join(member)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    times: list[datetime] = []
+    givers: list[int] = []
+    baseline: list[float] = []
+    reliability = FEATURE_NAMES.index("reliability")
+    for at, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+        if phase == 1:
+            replay.decide(record)
+            continue
+        label = label_of(record)
+        if label is not None:
+            row = replay.features(
+                record.giver_id, record.community_id, platform=record.platform, kind=record.kind, at=at
+            )
+            rows.append(row)
+            labels.append(label)
+            times.append(at)
+            givers.append(record.giver_id)
+            baseline.append(row[reliability])
+        replay.assign(record)
+        if callable(progress):
+            progress()
+    return Dataset(
+        np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES)),
+        np.asarray(labels, dtype=np.int8),
+        times,
+        np.asarray(givers, dtype=np.int64),
+        np.asarray(baseline, dtype=np.float64),
+    )
+
+
+def snapshot(
+    tasks: Iterable[TaskRecord],
+    members: Iterable[MemberRecord],
+    *,
+    at: datetime,
+    platforms: Sequence[Platform] = tuple(Platform),
+    kind: ContentKind = ContentKind.VIDEO,
+) -> tuple[list[tuple[int, Platform]], NDArray[np.float64]]:
+    """Every member's features at ``at`` (history before it only), once per platform: what
+    serving scores. Returns the (member, platform) of each row and the rows."""
+    replay = HistoryReplay()
+    joined = list(members)
+    for member in joined:
+        replay.join(member)
+    for moment, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+        if moment >= at:
+            break
+        if phase == 0:
+            replay.assign(record)
+        else:
+            replay.decide(record)
+    keys: list[tuple[int, Platform]] = []
+    rows: list[list[float]] = []
+    for member in joined:
+        for platform in platforms:
+            keys.append((member.member_id, platform))
+            rows.append(replay.features(member.member_id, member.community_id, platform=platform, kind=kind, at=at))
+    return keys, np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))

@@ -1,0 +1,55 @@
+"""Synthetic exchange histories for the reciprocity model's tests: members with a hidden give-back
+probability take tasks over weeks; what they do follows it."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.task import TaskStatus
+from tgexchange.ml.features import MemberRecord, TaskRecord
+
+START = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def history(
+    *, members: int = 60, tasks: int = 3000, days: int = 40, seed: int = 3
+) -> tuple[list[TaskRecord], list[MemberRecord], dict[int, float]]:
+    """Tasks in time order, the members, and each member's hidden probability."""
+    rng = random.Random(seed)
+    truth = {m: rng.betavariate(2, 2) for m in range(1, members + 1)}
+    joined = [MemberRecord(m, 1, START + timedelta(hours=rng.uniform(0, 48))) for m in truth]
+    records = []
+    for task_id in range(1, tasks + 1):
+        giver = rng.randrange(1, members + 1)
+        owner = rng.choice([m for m in range(1, members + 1) if m != giver])
+        at = START + timedelta(days=2) + timedelta(seconds=rng.uniform(0, days * 86400))
+        p = truth[giver]
+        roll = rng.random()
+        if roll < p:
+            status, reason = TaskStatus.VERIFIED, None
+        elif roll < p + (1 - p) * 0.3:
+            status, reason = TaskStatus.EXPIRED, None
+        elif roll < p + (1 - p) * 0.4:
+            status, reason = TaskStatus.SKIPPED, None
+        else:
+            status, reason = TaskStatus.REJECTED, rng.choice(["too_short", "spam", "not_found"])
+        decided = at + timedelta(hours=rng.uniform(1, 60))
+        records.append(
+            TaskRecord(
+                task_id=task_id,
+                community_id=1,
+                giver_id=giver,
+                owner_id=owner,
+                platform=rng.choice(list(Platform)),
+                kind=ContentKind.VIDEO,
+                assigned_at=at,
+                status=status,
+                decided_at=decided,
+                reason=reason,
+                toxicity=rng.uniform(0, 0.2) if status is TaskStatus.VERIFIED else None,
+            )
+        )
+    records.sort(key=lambda r: r.assigned_at)
+    return records, joined, truth
