@@ -39,6 +39,8 @@ COMMUNITY = "cm"
 LINK_PLATFORM = "lp"
 SETTINGS = "st"
 ANONYMOUS_ADMIN = "aa"
+ADMIN_MENU = "am"
+CLOSE = "x"  # ADMIN_MENU's argument that closes any admin menu
 
 
 def callback(action: str, *parts: object) -> str:
@@ -143,4 +145,12 @@ def withdraw(texts: Texts, language: str, *, submission_id: int) -> Keyboard:
             ),
             Button(texts.label(language, "button-keep"), callback_data=callback(SUBMISSION_KEEP, submission_id)),
         ),
+    )
+
+
+def back_and_close(texts: Texts, language: str, *, back: str, community_id: int) -> tuple[Button, ...]:
+    """The last row of every private admin menu: [⬅ Back] to ``back`` (callback data), [✖ Close]."""
+    return (
+        Button(texts.label(language, "button-back"), callback_data=back),
+        Button(texts.label(language, "button-close-menu"), callback_data=callback(ADMIN_MENU, community_id, CLOSE)),
     )

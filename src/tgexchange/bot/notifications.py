@@ -26,7 +26,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from tgexchange.bot import directory, keyboards
-from tgexchange.bot.keyboards import Keyboard, to_json, to_markup
+from tgexchange.bot.keyboards import Button, Keyboard, to_json, to_markup
 from tgexchange.bot.texts import MAX_TITLE, Texts, short
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
@@ -47,7 +47,7 @@ class Outgoing:
     keyboard: Keyboard | None = None
 
 
-def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoing]:
+def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoing]:  # noqa: PLR0911, PLR0912
     """The messages a notice becomes: one to the member, plus a note in the group for a completed
     submission. Empty when the member (or what the notice is about) no longer exists."""
     to = directory.recipient(uow(), notice.member_id)
@@ -56,6 +56,8 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoin
     lang = to.language
     params = notice.params
     kind = notice.kind
+    if kind == "penalty":
+        return [Outgoing(to.telegram_user_id, *_penalty(texts, lang, to, params))]
     if kind in {"submission_completed", "feedback_received"}:
         submission = directory.submission(uow(), int(str(params["submission_id"])))
         if submission is None:
@@ -101,6 +103,26 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoin
         return []
     text = texts.get(lang, f"notice-{kind}", title=title, **extra)
     return [Outgoing(to.telegram_user_id, text, keyboard)]
+
+
+def _penalty(
+    texts: Texts, lang: str, to: directory.Recipient, params: dict[str, object]
+) -> tuple[str, Keyboard | None]:
+    """A warning, a ban or its end, told to the member with the admins' reason; the next step
+    for someone let back in is a task."""
+    action, reason = str(params.get("action") or ""), str(params.get("reason") or "")
+    text = texts.get(
+        lang,
+        "notice-penalty",
+        action=action,
+        community=to.community_title,
+        reason=reason,
+        has_reason=bool(reason),
+        warnings=int(str(params.get("warnings") or 0)),
+    )
+    if action != "unban":
+        return text, None
+    return text, ((Button(texts.label(lang, "button-get-task"), callback_data=keyboards.callback("go", "task")),),)
 
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

@@ -22,6 +22,7 @@ from tgexchange.domain.events import (
     FeedbackDenied,
     FeedbackDisputed,
     OwnerConfirmationRequested,
+    PenaltyApplied,
     SubmissionCompleted,
     TaskCancelled,
     TaskExpired,
@@ -77,6 +78,14 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
             )
         elif isinstance(event, SubmissionCompleted):
             notices.append(Notice(event.owner_id, "submission_completed", {"submission_id": event.submission_id}))
+        elif isinstance(event, PenaltyApplied):
+            notices.append(
+                Notice(
+                    event.member_id,
+                    "penalty",
+                    {"action": event.action, "reason": event.reason, "warnings": event.warnings},
+                )
+            )
     return notices
 
 
