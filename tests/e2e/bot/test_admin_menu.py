@@ -283,9 +283,11 @@ async def test_an_admin_link_is_checked_again_when_opened(bot: BotHarness, commu
     bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)
     refused = await bot.say(ADA, f"/start {payload}")
     assert plain(refused) == f"That menu is for the admins of {community.title}."
+    assert buttons(refused) == ["▶️ Continue"]  # her way in as a member (the group command joined her)
 
     forwarded = await bot.say(TgUser(4700, "Eve"), f"/start {payload}")
     assert "That menu is for the admins" in forwarded.text
+    assert buttons(forwarded) == ["Join the exchange"]
     forged = await bot.say(ADA, f"/start s{community.id}-AAAAAAAA")
     assert "not valid" in forged.text
     assert community_now(bot, community).settings.credits_per_feedback == 10
@@ -306,3 +308,11 @@ async def test_a_second_ask_in_the_group_still_needs_a_present_admin(bot: BotHar
     await group_command(bot, community, ADA, "/exchange_stats")
     a_minute_later(bot, community)
     assert "stats open in our private chat" in await group_command(bot, community, ADA, "/exchange_stats")
+
+
+async def test_help_in_private_shows_the_admin_commands_to_admins_only(bot: BotHarness, community: Community) -> None:
+    _, alice = await bot.member(community, "Alice")
+    await bot.join(ADA, community, status="administrator")
+
+    assert "/exchange_pause" not in (await bot.say(alice, "/help")).text
+    assert "/exchange_pause" in (await bot.say(ADA, "/help")).text

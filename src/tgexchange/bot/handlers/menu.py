@@ -237,8 +237,11 @@ async def open_from_link(update: Update, context: Context) -> None:
         await reply(update, context, rt.texts.get(lang, "start-bot-gone"))
         return
     member = await admin_member(rt, context, community, user)
-    if member is None:
-        await reply(update, context, rt.texts.get(lang, "admin-only-menu", community=community.title))
+    if member is None:  # a member who tapped an admin's button, or a demoted admin: their way in
+        joined = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id) is not None
+        url = deeplinks.start_url(context.bot.username, deeplinks.make_payload(rt.link_key, community.id))
+        button = Button(rt.texts.label(lang, "button-continue" if joined else "button-join"), url=url)
+        await reply(update, context, rt.texts.get(lang, "admin-only-menu", community=community.title), ((button,),))
         return
     rt.memberships.forget(user.id)  # the admin may have joined just now
     if context.user_data is not None:

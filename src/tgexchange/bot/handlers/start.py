@@ -157,8 +157,12 @@ async def switch_community(update: Update, context: Context) -> None:
 @refusals
 async def help_command(update: Update, context: Context) -> None:
     rt = runtime(context)
-    lang = rt.language(update.effective_user, None, context)
-    await reply(update, context, rt.texts.get(lang, "help") + "\n\n" + rt.texts.get(lang, "admin-help"))
+    user = update.effective_user
+    lang = rt.language(user, None, context)
+    text = rt.texts.get(lang, "help")
+    if user is not None and any(member.is_admin for member, _ in await rt.all_memberships(user.id)):
+        text += "\n\n" + rt.texts.get(lang, "admin-help")  # the admins' commands, for admins only
+    await reply(update, context, text)
 
 
 @refusals
