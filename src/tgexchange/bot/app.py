@@ -254,8 +254,7 @@ async def start_bot(application: App) -> None:
 
 
 def _menu(rt: Runtime, language: str, commands: tuple[str, ...]) -> list[BotCommand]:
-    # An admin command is described by its action's text: /exchange_pause by cmd-pause.
-    return [BotCommand(c, rt.texts.label(language, f"cmd-{c.removeprefix(admin.PREFIX)}")) for c in commands]
+    return [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in commands]
 
 
 async def stop_bot(application: App) -> None:

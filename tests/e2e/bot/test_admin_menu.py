@@ -316,3 +316,38 @@ async def test_help_in_private_shows_the_admin_commands_to_admins_only(bot: BotH
 
     assert "/exchange_pause" not in (await bot.say(alice, "/help")).text
     assert "/exchange_pause" in (await bot.say(ADA, "/help")).text
+
+
+async def test_the_admins_menu_in_groups_has_the_namespaced_commands_in_both_languages(bot: BotHarness) -> None:
+    calls = bot.api.sent(method="setMyCommands")
+
+    def menu(scope: str, language: str | None) -> list[str]:
+        found = next(
+            c for c in calls if c.params["scope"]["type"] == scope and c.params.get("language_code") == language
+        )
+        return [command["command"] for command in found.params["commands"]]
+
+    for language in (None, "es"):
+        assert menu("all_group_chats", language) == ["exchange", "help"]
+        admins = menu("all_chat_administrators", language)
+        assert admins[:2] == ["exchange", "exchange_settings"]
+        assert {"exchange_ban", "exchange_warn", "exchange_unban", "exchange_audit"} <= set(admins)
+        assert not {"ban", "warn", "unban", "settings", "stats", "start"} & set(admins)
+    spanish = next(
+        c for c in calls if c.params["scope"]["type"] == "all_chat_administrators" and c.params.get("language_code")
+    )
+    assert {"command": "exchange_ban", "description": "Suspender a alguien solo del intercambio (admins)"} in (
+        spanish.params["commands"]
+    )
+
+
+async def test_a_menu_too_old_to_delete_is_emptied_on_close(bot: BotHarness, community: Community) -> None:
+    await bot.join(ADA, community, status="administrator")
+    menu = await bot.say(ADA, "/exchange")
+    bot.api.fail["deleteMessage"] = (400, "Bad Request: message can't be deleted for everyone")
+
+    closed = await bot.press(ADA, menu, "✖ Close")
+
+    assert closed.method == "editMessageText"
+    assert plain(closed) == "Closed."
+    assert closed.buttons == []

@@ -233,6 +233,14 @@ cancel-reason-other = it is no longer needed.
 
 ## Admins
 
+cmd-exchange_settings = Exchange settings, in private (admins)
+cmd-exchange_pause = Pause the exchange, with a reason (admins)
+cmd-exchange_resume = Resume the exchange (admins)
+cmd-exchange_warn = Warn someone in the exchange (admins)
+cmd-exchange_ban = Suspend someone from the exchange only (admins)
+cmd-exchange_unban = Lift a suspension (admins)
+cmd-exchange_stats = Exchange statistics, in private (admins)
+cmd-exchange_audit = What the admins did, in private (admins)
 admin-only = Sorry, only the group's admins can do that.
 admin-only-menu = That menu is for the admins of <b>{ $community }</b>.
 admin-anonymous = You are posting anonymously as the group. Tap the button so I know which admin you are.

@@ -233,6 +233,14 @@ cancel-reason-other = ya no hace falta.
 
 ## Admins
 
+cmd-exchange_settings = Ajustes del intercambio, en privado (admins)
+cmd-exchange_pause = Pausar el intercambio, con un motivo (admins)
+cmd-exchange_resume = Reanudar el intercambio (admins)
+cmd-exchange_warn = Advertir a alguien en el intercambio (admins)
+cmd-exchange_ban = Suspender a alguien solo del intercambio (admins)
+cmd-exchange_unban = Levantar una suspensión (admins)
+cmd-exchange_stats = Estadísticas del intercambio, en privado (admins)
+cmd-exchange_audit = Qué hicieron los admins, en privado (admins)
 admin-only = Lo siento, solo quienes administran el grupo pueden hacer eso.
 admin-only-menu = Ese menú es solo para quienes administran <b>{ $community }</b>.
 admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el botón para que sepa qué admin eres.
