@@ -9,6 +9,7 @@ import structlog
 from telegram import Chat, Message, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
 
+from tgexchange.bot.commands import command_of
 from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.keyboards import Keyboard, to_markup
 from tgexchange.bot.notifications import NO_PREVIEW
@@ -71,6 +72,13 @@ async def apologise(update: Update, context: Context) -> None:
 SEEN = "👀"  # the reaction that says "seen" when a person cannot be answered in private
 
 Answer = tuple[str, Keyboard | None]
+
+
+def said_in_group(update: Update, context: Context, lang: str, community_title: str) -> str:
+    """The first line of a private answer to a command sent in the group: which command, where."""
+    rt = runtime(context)
+    command = "/" + command_of(update.message) if update.message is not None else ""
+    return rt.texts.get(lang, "group-answered-here", command=command, community=community_title)
 
 
 async def reply_in_group_once(

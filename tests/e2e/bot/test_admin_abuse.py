@@ -73,6 +73,12 @@ async def test_a_member_repeating_admin_commands_gets_one_refusal_not_a_flood(
     refusals = bot.api.sent(community.telegram_chat_id)
     assert len(refusals) == 1
     assert "only the group's admins" in refusals[0].text
+    privately = bot.api.sent(alice.id)  # the others, where they bother nobody
+    assert len(privately) == 9
+    assert privately[0].text == (
+        f"You wrote /exchange_settings in <b>{community.title}</b>. I answer here, so that the group stays quiet.\n"
+        "Sorry, only the group's admins can do that."
+    )
     assert not community_now(bot, community).is_paused
 
 

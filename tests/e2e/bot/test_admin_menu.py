@@ -351,3 +351,13 @@ async def test_a_menu_too_old_to_delete_is_emptied_on_close(bot: BotHarness, com
     assert closed.method == "editMessageText"
     assert plain(closed) == "Closed."
     assert closed.buttons == []
+
+
+async def test_exchange_in_private_is_the_admin_menu_for_admins_and_the_start_for_members(
+    bot: BotHarness, community: Community
+) -> None:
+    _, alice = await bot.member(community, "Alice")
+    await bot.join(ADA, community, status="administrator")
+
+    assert "Welcome back" in (await bot.say(alice, "/exchange")).text
+    assert "admin menu" in (await bot.say(ADA, "/exchange")).text

@@ -31,7 +31,7 @@ from tgexchange.bot.handlers.menu import VIEWS, admin_url, pause, pointer, priva
 from tgexchange.bot.handlers.start import ensure_community
 from tgexchange.bot.keyboards import ADMIN_MENU, ANONYMOUS_ADMIN, Button, Keyboard, callback, parse_callback
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import Answer, answer, edit, reply, reply_in_group_once
+from tgexchange.bot.replies import Answer, answer, edit, reply, reply_in_group_once, said_in_group
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
@@ -105,8 +105,10 @@ async def as_admin(update: Update, context: Context, community: Community, user:
     pressed = update.callback_query is not None  # an anonymous admin's "I'm the admin"
     member = await admin_member(rt, context, community, user)
     if member is None:
-        refusal = rt.texts.get(rt.language(user, None, context), "admin-only")
-        await reply_in_group_once(update, context, refusal, None, privately=lambda: _same((refusal, None)))
+        lang = rt.language(user, None, context)
+        refusal = rt.texts.get(lang, "admin-only")
+        privately = said_in_group(update, context, lang, community.title) + "\n" + refusal
+        await reply_in_group_once(update, context, refusal, None, privately=lambda: _same((privately, None)))
         return
     if request.action in VIEWS:
         letter = VIEWS[request.action]

@@ -16,7 +16,7 @@ from tgexchange.bot.admins import admin_member
 from tgexchange.bot.handlers.start import ensure_community
 from tgexchange.bot.keyboards import Button
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import Answer, reply, reply_in_group_once
+from tgexchange.bot.replies import Answer, reply, reply_in_group_once, said_in_group
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.domain.dashboard import LOGIN_LINK_TTL
 from tgexchange.domain.errors import NotAnAdmin
@@ -71,7 +71,8 @@ async def _point_to_private(update: Update, context: Context, chat: Chat, user: 
     member = await admin_member(rt, context, community, user)
     if member is None:
         refusal = rt.texts.get(lang, "admin-only")
-        await reply_in_group_once(update, context, refusal, None, privately=lambda: _same(refusal))
+        privately = said_in_group(update, context, lang, community.title) + "\n" + refusal
+        await reply_in_group_once(update, context, refusal, None, privately=lambda: _same(privately))
         return
     lang = member.language
     url = deeplinks.start_url(context.bot.username, deeplinks.make_admin_payload(rt.link_key, community.id, "d"))

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Chat, ChatMember, Message, Update
+from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import deeplinks, directory
 from tgexchange.bot.admins import admin_member
-from tgexchange.bot.commands import command_of
 from tgexchange.bot.handlers.admin import Request, ask_anonymous_admin
 from tgexchange.bot.handlers.menu import VIEWS, admin_url, menu_view
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
 from tgexchange.bot.keyboards import Button, Keyboard, to_markup
 from tgexchange.bot.notifications import NO_PREVIEW, follow_group
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import Answer, reply, reply_in_group_once
+from tgexchange.bot.replies import Answer, reply, reply_in_group_once, said_in_group
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.domain.community import Community
 from tgexchange.services import community as community_service
@@ -165,7 +164,7 @@ async def exchange_command(update: Update, context: Context) -> None:
         admin = await admin_member(rt, context, community, user) if is_admin else None
         if admin is not None:
             return menu_view(rt, admin.language, community)
-        return _answered_here(rt, lang, context.bot.username, message, community, joined=member is not None)
+        return _answered_here(update, context, lang, community, joined=member is not None)
 
     await reply_in_group_once(update, context, text, keyboard, privately=privately)
 
@@ -193,17 +192,16 @@ async def member_command_in_group(update: Update, context: Context) -> None:
         context,
         rt.texts.get(lang, "group-private-only", name=user.first_name),
         person_keyboard(rt, lang, context.bot.username, community.id, joined=joined),
-        privately=lambda: _same(_answered_here(rt, lang, context.bot.username, message, community, joined=joined)),
+        privately=lambda: _same(_answered_here(update, context, lang, community, joined=joined)),
     )
 
 
-def _answered_here(
-    rt: Runtime, lang: str, bot_username: str, message: Message, community: Community, *, joined: bool
-) -> Answer:
+def _answered_here(update: Update, context: Context, lang: str, community: Community, *, joined: bool) -> Answer:
     """The private answer to a second command within a minute in the group."""
-    text = rt.texts.get(lang, "group-answered-here", command="/" + command_of(message), community=community.title)
-    url = deeplinks.start_url(bot_username, deeplinks.make_payload(rt.link_key, community.id))
-    return text, ((Button(rt.texts.label(lang, "button-continue" if joined else "button-join"), url=url),),)
+    rt = runtime(context)
+    url = deeplinks.start_url(context.bot.username, deeplinks.make_payload(rt.link_key, community.id))
+    button = Button(rt.texts.label(lang, "button-continue" if joined else "button-join"), url=url)
+    return said_in_group(update, context, lang, community.title), ((button,),)
 
 
 async def _same(shown: Answer) -> Answer:
