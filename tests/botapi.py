@@ -118,6 +118,8 @@ class BotApi(BaseRequest):
         self.statuses: dict[tuple[int, int], str] = {}
         self.fail: dict[str, tuple[int, str]] = {}
         self.migrated: dict[int, int] = {}  # a group's old chat id → its supergroup's
+        # People who never started the bot (or blocked it): a message to them is refused.
+        self.never_started: set[int] = set()
         self.updates: list[dict[str, Any]] = []
         self._message_ids = itertools.count(1000)
 
@@ -158,6 +160,13 @@ class BotApi(BaseRequest):
                 "parameters": {"migrate_to_chat_id": moved_to},
             }
             return 400, json.dumps(body).encode()
+        if name == "sendMessage" and int(str(params.get("chat_id", 0))) in self.never_started:
+            body = {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot can't initiate conversation with a user",
+            }
+            return 403, json.dumps(body).encode()
         try:
             result = self.answer(name, params)
         except BadHtml as error:

@@ -9,8 +9,10 @@ import pytest
 
 from tests.refusals import refused
 from tests.world import World
-from tgexchange.domain.audit import AuditAction, AuditEntry
+from tgexchange.adapters.db import tables
+from tgexchange.domain.audit import AuditAction, AuditEntry, SettingChange
 from tgexchange.domain.community import Community, CommunitySettings
+from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import (
     CommunityPaused,
     InvalidSettings,
@@ -535,12 +537,48 @@ def test_update_settings_stores_the_new_settings_with_an_audit_entry(world: Worl
 
     assert settings == CommunitySettings(credits_per_feedback=5, min_words=12)
     assert stored_community(world, community).settings == settings
-    [entry] = audit(world, community)
-    assert (entry.action, entry.actor_member_id, entry.detail) == (
-        AuditAction.SETTINGS,
-        admin.id,
-        "credits_per_feedback=5, min_words=12",
+    entries = audit(world, community)
+    assert [(e.action, e.actor_member_id) for e in entries] == [(AuditAction.SETTINGS, admin.id)] * 2
+    assert [SettingChange.from_detail(e.detail) for e in entries] == [
+        SettingChange("credits_per_feedback", 10, 5),
+        SettingChange("min_words", 8, 12),
+    ]
+
+
+def test_settings_changes_are_stored_by_name_and_plain_value_never_as_python_reprs(world: World) -> None:
+    community = world.community()
+    admin = world.member(community, admin=True)
+
+    community_service.update_settings(
+        world.uow(),
+        actor_member_id=admin.id,
+        now=world.now,
+        allowed_platforms=frozenset({Platform.YOUTUBE, Platform.INSTAGRAM}),
+        task_deadline=timedelta(hours=54),
+        group_language="es",
     )
+
+    assert [e.detail for e in audit(world, community)] == [
+        '{"from":["instagram","tiktok","youtube"],"setting":"allowed_platforms","to":["instagram","youtube"]}',
+        '{"from":null,"setting":"group_language","to":"es"}',
+        '{"from":172800,"setting":"task_deadline_s","to":194400}',
+    ]
+
+
+def test_a_settings_change_to_the_same_values_audits_nothing(world: World) -> None:
+    community = world.community()
+    admin = world.member(community, admin=True)
+
+    community_service.update_settings(world.uow(), actor_member_id=admin.id, now=world.now, min_words=8)
+
+    assert audit(world, community) == []
+
+
+def test_an_audit_detail_written_before_changes_were_structured_reads_as_free_text() -> None:
+    assert SettingChange.from_detail("credits_per_feedback=11") is None
+    assert SettingChange.from_detail("{not json") is None
+    assert SettingChange.from_detail('{"setting": 3}') is None
+    assert SettingChange.from_detail(None) is None
 
 
 def test_update_settings_applies_to_the_next_submission(world: World) -> None:
@@ -617,6 +655,29 @@ def test_warn_member_marks_the_member_warned_and_counts_each_warning(world: Worl
     assert [(e.action, e.actor_member_id, e.target_member_id, e.detail) for e in audit(world, community)] == [
         (AuditAction.WARN, admin.id, member.id, "low effort"),
         (AuditAction.WARN, admin.id, member.id, "again"),
+    ]
+
+
+def test_a_penalty_writes_the_members_notice_with_the_reason_in_its_own_transaction(world: World) -> None:
+    community = world.community()
+    admin = world.member(community, admin=True)
+    member = world.member(community)
+    uow = world.uow()
+
+    apply_penalty(
+        uow,
+        action=PenaltyAction.WARN,
+        actor_member_id=admin.id,
+        target_member_id=member.id,
+        reason="  copy-paste\tfeedback ",
+        now=world.now,
+    )
+
+    with world.storage.engine.connect() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(tables.outbox.select())]
+    assert [row["id"] for row in rows] == uow.take_notices()
+    assert [(row["member_id"], row["kind"], row["params"]) for row in rows] == [
+        (member.id, "penalty", {"action": "warn", "reason": "copy-paste feedback", "warnings": 1})
     ]
 
 

@@ -39,6 +39,7 @@ from tgexchange.bot.handlers import (
     dashboard,
     group,
     link,
+    menu,
     private_text,
     review,
     settings,
@@ -70,7 +71,12 @@ ALLOWED_UPDATES = [
 ]
 MEMBER_COMMANDS = ("link", "submit", "task", "balance", "me", "mysubmissions", "leaderboard", "language")
 PRIVATE_COMMANDS = ("start", *MEMBER_COMMANDS, "cancel", "help")
-GROUP_COMMANDS = ("start", "help")
+# In groups everyone's menu has /exchange, the admins' also the namespaced admin commands: the
+# generic names (/ban, /settings...) belong to the moderation bots sharing the group.
+GROUP_COMMANDS = ("exchange", "help")
+GROUP_ADMIN_COMMANDS = ("exchange", *admin.COMMANDS, "dashboard", "help")
+# "/ban@<this bot>": PTB's CommandHandler already refuses a command addressed to another bot.
+ADDRESSED = filters.Regex(r"^/[A-Za-z0-9_]+@")
 
 
 def file_url(base_url: str) -> str:
@@ -138,9 +144,13 @@ def add_handlers(application: App) -> None:
     application.add_handler(TypeHandler(Update, refuse_huge_texts), group=-1)
     application.add_handlers(
         [
-            CommandHandler("start", start.start, filters=message),
-            CommandHandler("help", start.help_command, filters=message),
+            CommandHandler("start", menu.open_from_link, filters=private & filters.Regex(deeplinks.ADMIN_START)),
+            CommandHandler(["exchange", "start", "help"], group.exchange_command, filters=groups),
+            CommandHandler("start", start.start, filters=private),
+            CommandHandler("help", start.help_command, filters=private),
+            CommandHandler("exchange", menu.exchange_in_private, filters=private),
             CommandHandler(list(admin.COMMANDS), admin.admin_command, filters=message),
+            CommandHandler(list(admin.GENERIC), admin.admin_command, filters=private | (groups & ADDRESSED)),
             CommandHandler("dashboard", dashboard.dashboard_command, filters=message),
             CommandHandler("link", link.link_command, filters=private),
             CommandHandler("submit", submit.submit_command, filters=private),
@@ -177,6 +187,7 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.COMMUNITY: start.switch_community,
         keyboards.LINK_PLATFORM: link.choose_platform,
         keyboards.SETTINGS: settings.settings_button,
+        keyboards.ADMIN_MENU: menu.menu_button,
         keyboards.ANONYMOUS_ADMIN: admin.anonymous_admin_button,
         keyboards.CANCEL: cancel.cancel,
         keyboards.SUBMIT_COUNT: submit.choose_count,
@@ -244,8 +255,9 @@ async def on_error(update: object, context: Context) -> None:
 
 async def start_bot(application: App) -> None:
     """After ``initialize()``: lets the notifier reach the event loop and sets the command menus
-    in every language (members' commands in private chats, the admins' in groups). An
-    Application not built by build_application (the benchmark's bare bot) is left as it is."""
+    in every language (members' commands in private chats, /exchange in groups, and the
+    namespaced admin commands for group admins). An Application not built by build_application
+    (the benchmark's bare bot) is left as it is."""
     rt = application.bot_data.get(RUNTIME_KEY)
     if not isinstance(rt, Runtime):
         return
@@ -253,15 +265,19 @@ async def start_bot(application: App) -> None:
     bot = application.bot
     for language in SUPPORTED:
         code = None if language == "en" else language  # English is the menu for every other language too
-        private = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in PRIVATE_COMMANDS]
-        admins = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in (*admin.COMMANDS, "dashboard", "help")]
-        in_groups = [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in GROUP_COMMANDS]
+        private = _menu(rt, language, PRIVATE_COMMANDS)
+        admins = _menu(rt, language, GROUP_ADMIN_COMMANDS)
+        in_groups = _menu(rt, language, GROUP_COMMANDS)
         await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=code)
         await bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code)
         await bot.set_my_commands(admins, scope=BotCommandScopeAllChatAdministrators(), language_code=code)
         # What people read before they press START, in their language.
         await bot.set_my_description(rt.texts.label(language, "bot-description"), language_code=code)
         await bot.set_my_short_description(rt.texts.label(language, "bot-short-description"), language_code=code)
+
+
+def _menu(rt: Runtime, language: str, commands: tuple[str, ...]) -> list[BotCommand]:
+    return [BotCommand(c, rt.texts.label(language, f"cmd-{c}")) for c in commands]
 
 
 async def stop_bot(application: App) -> None:

@@ -42,6 +42,8 @@ ANONYMOUS_ADMIN = "aa"
 CANCEL = "cx"
 SUBMIT_COUNT = "sb"
 MOST_COUNT_BUTTONS = 5
+ADMIN_MENU = "am"
+CLOSE = "x"  # ADMIN_MENU's argument that closes any admin menu
 
 
 def callback(action: str, *parts: object) -> str:
@@ -175,3 +177,11 @@ def feedback_counts(texts: Texts, language: str, *, most: int, price: int) -> Ke
 def add_to_group(texts: Texts, language: str, *, bot_username: str) -> Keyboard:
     url = f"https://t.me/{bot_username}?startgroup=true"
     return ((Button(texts.label(language, "button-add-to-group"), url=url),),)
+
+
+def back_and_close(texts: Texts, language: str, *, back: str, community_id: int) -> tuple[Button, ...]:
+    """The last row of every private admin menu: [⬅ Back] to ``back`` (callback data), [✖ Close]."""
+    return (
+        Button(texts.label(language, "button-back"), callback_data=back),
+        Button(texts.label(language, "button-close-menu"), callback_data=callback(ADMIN_MENU, community_id, CLOSE)),
+    )

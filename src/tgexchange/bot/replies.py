@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 
 import structlog
 from telegram import Chat, Message, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
 
+from tgexchange.bot.commands import command_of
+from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.keyboards import Keyboard, to_markup
 from tgexchange.bot.notifications import NO_PREVIEW
 from tgexchange.bot.runtime import Context, runtime
@@ -64,3 +67,48 @@ async def apologise(update: Update, context: Context) -> None:
             await reply(update, context, rt.texts.get(rt.language(update.effective_user, None, context), "apology"))
     except TelegramError as error:
         log.warning("apology_not_sent", error=str(error), update_id=update.update_id)
+
+
+SEEN = "👀"  # the reaction that says "seen" when a person cannot be answered in private
+
+Answer = tuple[str, Keyboard | None]
+
+
+def said_in_group(update: Update, context: Context, lang: str, community_title: str) -> str:
+    """The first line of a private answer to a command sent in the group: which command, where."""
+    rt = runtime(context)
+    command = "/" + command_of(update.message) if update.message is not None else ""
+    return rt.texts.get(lang, "group-answered-here", command=command, community=community_title)
+
+
+async def reply_in_group_once(
+    update: Update,
+    context: Context,
+    text: str,
+    keyboard: Keyboard | None,
+    *,
+    privately: Callable[[], Awaitable[Answer]],
+) -> None:
+    """Answers a person's command in a group, never with more than one public message a minute
+    for them (``flood.may_answer_in_group``). Within that minute the answer (``privately()``) goes
+    to their private chat when they started the bot (the send succeeds), else their message gets a
+    👀 reaction; groups where reactions are off get nothing more. Outside groups it just replies."""
+    chat, user, message = update.effective_chat, update.effective_user, update.message
+    if chat is None or user is None or chat.type == Chat.PRIVATE or message is None:
+        await reply(update, context, text, keyboard)
+        return
+    if may_answer_in_group(context.chat_data, user.id):
+        await reply(update, context, text, keyboard)
+        return
+    private_text, private_keyboard = await privately()
+    try:
+        await context.bot.send_message(
+            user.id, private_text, reply_markup=to_markup(private_keyboard), link_preview_options=NO_PREVIEW
+        )
+        return
+    except TelegramError as error:  # never started the bot, blocked it, or Telegram failed
+        log.info("private_answer_not_sent", user_id=user.id, error=str(error))
+    try:
+        await context.bot.set_message_reaction(chat.id, message.message_id, SEEN)
+    except TelegramError as error:  # reactions are off in this group, or this one is not allowed
+        log.info("reaction_not_set", chat_id=chat.id, error=str(error))

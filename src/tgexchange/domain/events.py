@@ -98,3 +98,14 @@ class SubmissionCancelled(Event):
     owner_id: int
     community_id: int
     refunded: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PenaltyApplied(Event):
+    """An admin warned or banned a member, or lifted their ban."""
+
+    member_id: int
+    community_id: int
+    action: str  # a PenaltyAction value
+    reason: str  # "" when none was given
+    warnings: int  # the member's warnings so far, this one included

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from tgexchange.domain.errors import MemberBanned, NotAnAdmin
+from tgexchange.domain.events import Event
 from tgexchange.domain.stored import Stored
 
 MAX_NAME_LENGTH = 128
@@ -42,6 +43,7 @@ class Member(Stored):
     role: MemberRole = MemberRole.MEMBER
     status: MemberStatus = MemberStatus.ACTIVE
     warnings: int = 0
+    events: list[Event] = field(default_factory=list)  # what happened to them (a penalty), for the outbox
 
     @property
     def is_admin(self) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tgexchange.domain.audit import AuditAction, AuditEntry
+from tgexchange.domain.audit import AuditAction, AuditEntry, setting_changes
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.errors import ChatTaken, MemberNotFound, NotAnAdmin
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
@@ -328,20 +328,22 @@ def resume_community(
 
 @retry_on_conflict()
 def update_settings(uow: UnitOfWork, *, actor_member_id: int, now: datetime, **changes: Any) -> CommunitySettings:
-    """Changes the admin's community settings. Raises NotAnAdmin or InvalidSettings."""
+    """Changes the admin's community settings, with one audit entry per setting that changed (its
+    stored name, old and new value: see SettingChange). Raises NotAnAdmin or InvalidSettings."""
     with uow:
         _, community = get_admin(uow, actor_member_id)
-        community.settings = community.settings.with_changes(**changes)
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(changes.items()))
-        uow.audit.add(
-            AuditEntry(
-                community_id=community.id,
-                action=AuditAction.SETTINGS,
-                at=now,
-                actor_member_id=actor_member_id,
-                detail=detail[:MAX_REASON_LENGTH],
+        before = community.settings
+        community.settings = before.with_changes(**changes)
+        for change in setting_changes(before.to_json(), community.settings.to_json()):
+            uow.audit.add(
+                AuditEntry(
+                    community_id=community.id,
+                    action=AuditAction.SETTINGS,
+                    at=now,
+                    actor_member_id=actor_member_id,
+                    detail=change.to_detail(),
+                )
             )
-        )
         uow.commit()
         return community.settings
 

@@ -23,6 +23,7 @@ from tgexchange.domain.events import (
     FeedbackDisputed,
     FeedbackNotFoundYet,
     OwnerConfirmationRequested,
+    PenaltyApplied,
     SubmissionCompleted,
     TaskCancelled,
     TaskExpired,
@@ -86,6 +87,14 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
             )
         elif isinstance(event, SubmissionCompleted):
             notices.append(Notice(event.owner_id, "submission_completed", {"submission_id": event.submission_id}))
+        elif isinstance(event, PenaltyApplied):
+            notices.append(
+                Notice(
+                    event.member_id,
+                    "penalty",
+                    {"action": event.action, "reason": event.reason, "warnings": event.warnings},
+                )
+            )
     return _one_per_submission(notices)
 
 

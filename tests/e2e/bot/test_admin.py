@@ -1,16 +1,20 @@
-"""Admin commands in the group: settings, the kill switch, sanctions, stats and the audit trail."""
+"""Admin commands in the group: namespaced so that they never trigger the moderation bots that
+share it, the kill switch, sanctions (told to the member in private), and admin status."""
 
 from __future__ import annotations
 
-from tests.botapi import TgUser
+import pytest
+
+from tests.botapi import BOT_USERNAME, TgUser
 from tests.e2e.bot.conftest import BotHarness
+from tests.e2e.bot.transcripts import assert_fits_a_phone, buttons, show
 from tgexchange.domain.community import Community
-from tgexchange.domain.content import Platform
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.task import TaskStatus
 
 ADMIN = TgUser(4000, "Ada")
 ADMIN_ES = TgUser(4001, "Adela", language_code="es")
+GENERIC = ("/settings", "/pause spam", "/resume", "/warn @bobby spam", "/ban @bobby spam", "/unban @bobby", "/stats")
 
 
 async def group_command(bot: BotHarness, community: Community, user: TgUser, text: str, **kwargs: object) -> str:
@@ -29,119 +33,186 @@ def community_now(bot: BotHarness, community: Community) -> Community:
     return found
 
 
+def a_minute_later(bot: BotHarness, community: Community) -> None:
+    bot.app.chat_data[community.telegram_chat_id].pop("answered", None)
+
+
 async def test_a_non_admin_is_politely_refused_every_admin_command(bot: BotHarness, community: Community) -> None:
     _, alice = await bot.member(community, "Alice")
     for command in (
-        "/settings",
-        "/pause spam",
-        "/resume",
-        "/warn @bob",
-        "/ban @bob",
-        "/unban @bob",
-        "/stats",
-        "/audit",
+        "/exchange_settings",
+        "/exchange_pause spam",
+        "/exchange_resume",
+        "/exchange_warn @bob spam",
+        "/exchange_ban @bob spam",
+        "/exchange_unban @bob",
+        "/exchange_stats",
+        "/exchange_audit",
+        f"/ban@{BOT_USERNAME} @bob spam",
     ):
-        bot.app.chat_data[community.telegram_chat_id].pop("answered", None)  # a minute later, say
+        a_minute_later(bot, community)
         before = len(bot.api.sent(community.telegram_chat_id))
         assert "only the group's admins can do that" in await group_command(bot, community, alice, command)
         assert len(bot.api.sent(community.telegram_chat_id)) == before + 1, command
     assert not community_now(bot, community).is_paused
 
 
-async def test_settings_menu_changes_a_setting_and_records_it(bot: BotHarness, community: Community) -> None:
+async def test_bare_generic_commands_belong_to_the_moderation_bots(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/settings")
-    menu = bot.api.last(community.telegram_chat_id)
-    assert "Settings of" in menu.text
-    assert menu.button("Credits per feedback: 10")
-    plus = next(b for b in menu.buttons if b.get("callback_data") == f"st:{community.id}:credits_per_feedback:+")
-    await bot.feed(bot.updates.press(ADMIN, menu, plus["callback_data"]))
-    assert community_now(bot, community).settings.credits_per_feedback == 11
-    edited = bot.api.last(community.telegram_chat_id)
-    assert edited.method == "editMessageText"
-    assert edited.button("Credits per feedback: 11")
-    toggle = edited.button(f"st:{community.id}:platform:tiktok")
-    await bot.feed(bot.updates.press(ADMIN, edited, toggle["callback_data"]))
-    assert Platform.TIKTOK not in community_now(bot, community).settings.allowed_platforms
-    audit = await group_command(bot, community, ADMIN, "/audit")
-    assert "changed settings" in audit
-    assert "credits_per_feedback=11" in audit
+    bob = TgUser(4100, "Bob", username="bobby")
+    await bot.join(bob, community)
+    before = bot.world.snapshot()
+    bot.api.clear()
+
+    for command in (*GENERIC, "/audit"):
+        await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, command))
+
+    assert bot.api.calls == []  # not a word, not even a look-up: those are Rose's, Combot's...
+    after = bot.world.snapshot()
+    after.pop("bot_updates")
+    before.pop("bot_updates")
+    assert after == before
 
 
-async def test_a_setting_out_of_range_is_refused_with_a_toast(bot: BotHarness, community: Community) -> None:
+@pytest.mark.parametrize("command", GENERIC)
+async def test_generic_commands_addressed_to_this_bot_act(bot: BotHarness, community: Community, command: str) -> None:
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/settings")
-    menu = bot.api.last(community.telegram_chat_id)
-    for _ in range(9):
-        await bot.feed(bot.updates.press(ADMIN, menu, f"st:{community.id}:min_words:-"))
-    assert community_now(bot, community).settings.min_words == 0
-    toast = bot.api.sent(method="answerCallbackQuery")[-1]
-    assert "minimum words must be 0..200" in toast.params["text"]
+    bob = TgUser(4100, "Bob", username="bobby")
+    await bot.join(bob, community)
+    if command.startswith("/resume"):
+        await group_command(bot, community, ADMIN, "/exchange_pause maintenance")
+    if command.startswith("/unban"):
+        await group_command(bot, community, ADMIN, "/exchange_ban @bobby spam")
+    name, _, rest = command.partition(" ")
+
+    answer = await group_command(bot, community, ADMIN, f"{name}@{BOT_USERNAME} {rest}".strip())
+
+    assert "only the group's admins" not in answer
+    expected = {
+        "/settings": "settings open in our private chat",
+        "/pause": "Paused: spam",
+        "/resume": "running again",
+        "/warn": "Bob got a warning",
+        "/ban": "Bob can no longer take part",
+        "/unban": "Bob can take part in the exchange again",
+        "/stats": "stats open in our private chat",
+    }[name]
+    assert expected in answer
 
 
-async def test_a_member_cannot_use_the_settings_buttons(bot: BotHarness, community: Community) -> None:
+async def test_a_command_addressed_to_another_bot_is_not_ours(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    _, alice = await bot.member(community, "Alice")
-    await group_command(bot, community, ADMIN, "/settings")
-    menu = bot.api.last(community.telegram_chat_id)
-    await bot.feed(bot.updates.press(alice, menu, f"st:{community.id}:welcome_credits:+"))
-    assert community_now(bot, community).settings.welcome_credits == 30
-    toast = bot.api.sent(method="answerCallbackQuery")[-1]
-    assert toast.params["show_alert"] is True
+    bot.api.clear()
+    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/exchange_pause@rose_bot spam"))
+    assert bot.api.calls == []
+    assert not community_now(bot, community).is_paused
 
 
-async def test_pause_needs_a_reason_stops_tasks_and_resume_restarts(bot: BotHarness, community: Community) -> None:
+async def test_pause_needs_a_reason_says_it_and_resume_restarts(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN_ES)
-    assert "Indica un motivo" in await group_command(bot, community, ADMIN_ES, "/pause")
+    assert "Indica un motivo" in await group_command(bot, community, ADMIN_ES, "/exchange_pause")
     owner, olga = await bot.member(community, "Olga")
     bot.video(owner, "Xk3mRv9TqLw")
     await bot.submit(olga, "https://youtu.be/Xk3mRv9TqLw")
     _, gus = await bot.member(community, "Gus")
     await bot.say(gus, "/task")
+    since = len(bot.api.calls)
 
-    paused = await group_command(bot, community, ADMIN_ES, "/pause ola de <b>spam</b>")
-    assert "En pausa" in paused
-    assert "Se cancelaron 1 tareas abiertas" in paused
+    paused = await group_command(bot, community, ADMIN_ES, "/exchange_pause ola de <b>spam</b>")
+
+    assert "En pausa: ola de &lt;b&gt;spam&lt;/b&gt;" in paused  # the reason, escaped
+    assert "Se canceló una tarea abierta" in paused
+    assert buttons(bot.api.last(community.telegram_chat_id)) == ["🛠 Menú de admin"]
     assert community_now(bot, community).pause_reason == "ola de <b>spam</b>"
     assert "was called off: an admin paused the exchange" in bot.api.last(gus.id).text
     assert "paused right now: ola de &lt;b&gt;spam&lt;/b&gt;" in (await bot.say(gus, "/task")).text
 
-    assert "vuelve a funcionar" in await group_command(bot, community, ADMIN_ES, "/resume")
+    assert "vuelve a funcionar" in await group_command(bot, community, ADMIN_ES, "/exchange_resume")
     assert not community_now(bot, community).is_paused
-    assert "Night" not in (await bot.say(gus, "/task")).text  # no error: a task or "nothing waiting"
+    assert_fits_a_phone(bot.api, since=since)
+    show(bot.api, {community.telegram_chat_id: "group", gus.id: "Gus"}, since=since)
 
 
 async def test_pause_from_the_private_chat_tells_the_group(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
     await bot.join(ADMIN, community, status="administrator")
-    reply = await bot.say(ADMIN, "/pause maintenance tonight")
-    assert "Paused" in reply.text
+    reply = await bot.say(ADMIN, "/exchange_pause maintenance tonight")
+    assert "Paused: maintenance tonight" in reply.text
+    assert buttons(reply) == ["▶️ Resume", "🛠 Admin menu"]
     assert "paused by an admin. Reason: maintenance tonight" in bot.api.last(community.telegram_chat_id).text
-    await bot.say(ADMIN, "/resume")
+
+    menu = await bot.press(ADMIN, reply, "🛠 Admin menu")
+    assert "admin menu" in menu.text
+    assert "⏸ Paused: maintenance tonight" in menu.text
+    resumed = await bot.press(ADMIN, menu, "▶️ Resume")
+    assert "The exchange is running" in resumed.text
     assert "running again" in bot.api.last(community.telegram_chat_id).text
 
 
-async def test_warn_ban_and_unban_by_reply_and_by_username(bot: BotHarness, community: Community) -> None:
+async def test_generic_names_still_work_in_the_private_chat(bot: BotHarness, community: Community) -> None:
+    await bot.join(ADMIN, community, status="administrator")
+    assert "Paused: night" in (await bot.say(ADMIN, "/pause night")).text
+    assert "running again" in (await bot.say(ADMIN, f"/resume@{BOT_USERNAME}")).text
+
+
+async def test_warn_ban_and_unban_by_reply_and_by_username_tell_the_member_in_private(
+    bot: BotHarness, community: Community
+) -> None:
     make_admin(bot, community, ADMIN)
     _member, bob = await bot.member(community, "Bob")
     bob.username = "bobby"
     await bot.join(bob, community)  # refreshes the stored @username
     replied = bot.updates.group_message(community.telegram_chat_id, bob, "buy my course!!!")
+    since = len(bot.api.calls)
 
-    warned = await group_command(bot, community, ADMIN, "/warn spamming", reply_to=replied)
-    assert "Bob was warned (1 so far)" in warned
-    banned = await group_command(bot, community, ADMIN, "/ban @BOBBY repeated spam")
-    assert "Bob is banned from the exchange" in banned
+    warned = await group_command(bot, community, ADMIN, "/exchange_warn spamming", reply_to=replied)
+    assert "Bob got a warning (1 so far): spamming" in warned
+    assert "Bob stays in the group; only the exchange is affected" in warned
+    told = bot.api.last(bob.id).text
+    assert "gave you a warning in its exchange: spamming" in told
+    assert community.title in told
+
+    banned = await group_command(bot, community, ADMIN, "/exchange_ban @BOBBY repeated spam")
+    assert "Bob can no longer take part in the exchange: repeated spam" in banned
+    assert "stays in the group" in banned
+    assert "Your access to the exchange of" in bot.api.last(bob.id).text
+    assert "is suspended: repeated spam" in bot.api.last(bob.id).text
     assert bot.find_member(community, bob).status is MemberStatus.BANNED
     assert "You are banned from this exchange" in (await bot.say(bob, "/task")).text
 
-    unbanned = await group_command(bot, community, ADMIN, f"/unban {bob.id}")
+    unbanned = await group_command(bot, community, ADMIN, f"/exchange_unban {bob.id}")
     assert "Bob can take part in the exchange again" in unbanned
+    back = bot.api.last(bob.id)
+    assert "is back." in back.text
+    assert buttons(back) == ["Get a task"]
     assert bot.find_member(community, bob).status is MemberStatus.WARNED
-    audit = await group_command(bot, community, ADMIN, "/audit")
-    for action in ("warned", "banned", "unbanned"):
-        assert action in audit
-    assert "→ Bob" in audit
+    assert_fits_a_phone(bot.api, since=since)
+    show(bot.api, {community.telegram_chat_id: "group", bob.id: "Bob (private)"}, since=since)
+
+
+async def test_a_spanish_member_is_told_of_a_ban_in_spanish_with_the_reason(
+    bot: BotHarness, community: Community
+) -> None:
+    make_admin(bot, community, ADMIN)
+    _, bea = await bot.member(community, "Bea", language="es")
+    since = len(bot.api.calls)
+
+    await group_command(bot, community, ADMIN, f"/exchange_ban {bea.id} opiniones copiadas")
+
+    told = bot.api.last(bea.id).text
+    assert f"Tu acceso al intercambio de <b>{community.title}</b> está suspendido: opiniones copiadas" in told
+    assert "Sigues en el grupo; solo se ve afectado el intercambio" in told
+    assert_fits_a_phone(bot.api, since=since)
+    show(bot.api, {community.telegram_chat_id: "group", bea.id: "Bea (privado)"}, since=since)
+
+
+async def test_a_warning_or_ban_needs_a_reason_the_member_will_read(bot: BotHarness, community: Community) -> None:
+    make_admin(bot, community, ADMIN)
+    _, bob = await bot.member(community, "Bob")
+    for command in ("warn", "ban"):
+        answer = await group_command(bot, community, ADMIN, f"/exchange_{command} {bob.id}")
+        assert "Add the reason: Bob is told it in private" in answer
+    assert bot.find_member(community, bob).status is MemberStatus.ACTIVE
 
 
 async def test_a_ban_calls_off_the_members_open_tasks(bot: BotHarness, community: Community) -> None:
@@ -151,34 +222,27 @@ async def test_a_ban_calls_off_the_members_open_tasks(bot: BotHarness, community
     await bot.submit(olga, "https://youtu.be/Xk3mRv9TqLw")
     giver, gus = await bot.member(community, "Gus")
     await bot.say(gus, "/task")
-    await group_command(bot, community, ADMIN, f"/ban {gus.id} fake comments")
+    await group_command(bot, community, ADMIN, f"/exchange_ban {gus.id} fake comments")
     with bot.world.uow() as uow:
         (task,) = uow.tasks.list_for_giver(giver.id, statuses=frozenset(TaskStatus))
     assert task.status is TaskStatus.CANCELLED
-    assert "your membership is suspended" in bot.api.last(gus.id).text
+    told = bot.api.texts(gus.id)
+    assert any("your membership is suspended" in text for text in told)
+    assert any("is suspended: fake comments" in text for text in told)
 
 
 async def test_sanctions_explain_their_usage_and_unknown_people(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    assert "Reply to a member's message with <code>/ban reason</code>" in await group_command(
-        bot, community, ADMIN, "/ban"
+    assert "Reply to a member's message with <code>/exchange_ban reason</code>" in await group_command(
+        bot, community, ADMIN, "/exchange_ban"
     )
-    assert "have not joined the exchange" in await group_command(bot, community, ADMIN, "/warn @nobody_here")
-
-
-async def test_stats_count_members_and_check_the_ledger(bot: BotHarness, community: Community) -> None:
-    make_admin(bot, community, ADMIN_ES)
-    await bot.member(community, "Alice")
-    await bot.member(community, "Bob")
-    stats = await group_command(bot, community, ADMIN_ES, "/stats")
-    assert "Miembros: 3" in stats  # Alice, Bob and the admin who just acted
-    assert "Contabilidad cuadrada: sí" in stats
+    assert "have not joined the exchange" in await group_command(bot, community, ADMIN, "/exchange_warn @nobody x")
 
 
 async def test_an_anonymous_admin_confirms_who_they_are_with_a_button(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
     _, alice = await bot.member(community, "Alice")
-    await bot.feed(bot.updates.anonymous_admin(community.telegram_chat_id, "/pause raid in progress"))
+    await bot.feed(bot.updates.anonymous_admin(community.telegram_chat_id, "/exchange_pause raid in progress"))
     prompt = bot.api.last(community.telegram_chat_id)
     assert "posting anonymously" in prompt.text
     assert not community_now(bot, community).is_paused
@@ -188,7 +252,19 @@ async def test_an_anonymous_admin_confirms_who_they_are_with_a_button(bot: BotHa
 
     await bot.feed(bot.updates.press(ADMIN, prompt, prompt.button("aa:")["callback_data"]))
     assert community_now(bot, community).pause_reason == "raid in progress"
-    assert "Paused" in bot.api.last(community.telegram_chat_id).text
+    assert "Paused: raid in progress" in bot.api.last(community.telegram_chat_id).text
+
+
+async def test_an_anonymous_admin_asking_for_the_menu_gets_its_button_after_confirming(
+    bot: BotHarness, community: Community
+) -> None:
+    make_admin(bot, community, ADMIN)
+    await bot.feed(bot.updates.anonymous_admin(community.telegram_chat_id, "/exchange"))
+    prompt = bot.api.last(community.telegram_chat_id)
+    await bot.feed(bot.updates.press(ADMIN, prompt, prompt.button("aa:")["callback_data"]))
+    pointer = bot.api.last(community.telegram_chat_id)
+    assert "Ada, your admin menu is in our private chat" in pointer.text
+    assert pointer.button("🛠 Open admin menu")["url"].startswith(f"https://t.me/{BOT_USERNAME}?start=m")
 
 
 async def test_an_anonymous_member_command_gets_a_pointer_to_write_in_private(
@@ -202,10 +278,11 @@ async def test_admin_status_is_mirrored_from_telegram(bot: BotHarness, community
     _, alice = await bot.member(community, "Alice")
     make_admin(bot, community, alice)
     bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)  # the brief cache ran out
-    await group_command(bot, community, alice, "/stats")
+    await group_command(bot, community, alice, "/exchange_stats")
     assert bot.find_member(community, alice).is_admin
 
     bot.api.statuses[(community.telegram_chat_id, alice.id)] = "member"
     bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)
-    assert "only the group's admins" in await group_command(bot, community, alice, "/stats")
+    a_minute_later(bot, community)
+    assert "only the group's admins" in await group_command(bot, community, alice, "/exchange_stats")
     assert not bot.find_member(community, alice).is_admin

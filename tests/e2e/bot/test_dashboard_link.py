@@ -44,7 +44,7 @@ def path_of(url: str) -> str:
 async def test_an_admin_gets_a_link_in_private_that_logs_in_once(bot: BotHarness, community: Community) -> None:
     other = bot.world.community()
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/stats")  # the admin is known to the exchange
+    await group_command(bot, community, ADMIN, "/exchange_stats")  # the admin is known to the exchange
 
     answer = await bot.say(ADMIN, "/dashboard")
 
@@ -67,7 +67,7 @@ async def test_an_admin_gets_a_link_in_private_that_logs_in_once(bot: BotHarness
 
 async def test_the_link_is_in_spanish_for_a_spanish_admin(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN_ES)
-    await group_command(bot, community, ADMIN_ES, "/stats")
+    await group_command(bot, community, ADMIN_ES, "/exchange_stats")
 
     answer = await bot.say(ADMIN_ES, "/dashboard")
 
@@ -88,7 +88,10 @@ async def test_in_the_group_the_admin_is_sent_to_the_private_chat_without_a_link
     assert all(LINK.search(call.text or "") is None for call in bot.api.sent(community.telegram_chat_id))
     assert "t.me/" in bot.api.last(community.telegram_chat_id).buttons[0]["url"]
     assert login_links_stored(bot) == 0
-    # The group command made them a member (an admin), so /dashboard in private now works.
+    # The button opens the private chat, which sends the link at once.
+    payload = bot.api.last(community.telegram_chat_id).buttons[0]["url"].rsplit("=", 1)[1]
+    assert "Your dashboard" in (await bot.say(ADMIN, f"/start {payload}")).text
+    # The group command made them a member (an admin), so /dashboard in private works too.
     assert "Your dashboard" in (await bot.say(ADMIN, "/dashboard")).text
 
 
@@ -108,7 +111,7 @@ async def test_a_member_who_is_not_an_admin_gets_no_link(bot: BotHarness, commun
 
 async def test_an_admin_demoted_in_telegram_gets_no_link(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/stats")
+    await group_command(bot, community, ADMIN, "/exchange_stats")
     bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "member"
     bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)  # the brief cache ran out
 
@@ -129,7 +132,7 @@ async def test_an_anonymous_admin_is_asked_to_write_in_private(bot: BotHarness, 
 
 async def test_when_telegram_cannot_be_asked_nobodys_role_changes(bot: BotHarness, community: Community) -> None:
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/stats")
+    await group_command(bot, community, ADMIN, "/exchange_stats")
     _, alice = await bot.member(community, "Alice")
     bot.app.bot_data["tgexchange"].admins.forget(community.telegram_chat_id)
     bot.api.fail["getChatMember"] = (502, "Bad Gateway")
@@ -149,7 +152,7 @@ async def test_when_telegram_cannot_be_asked_nobodys_role_changes(bot: BotHarnes
 async def test_a_demotion_telegram_reports_ends_dashboard_access_at_once(bot: BotHarness, community: Community) -> None:
     owner = TgUser(4100, "Olga")
     make_admin(bot, community, ADMIN)
-    await group_command(bot, community, ADMIN, "/stats")
+    await group_command(bot, community, ADMIN, "/exchange_stats")
     url = link_in((await bot.say(ADMIN, "/dashboard")).text)
     async with web_client(bot) as client:
         await client.get(path_of(url))

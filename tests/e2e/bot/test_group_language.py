@@ -1,10 +1,11 @@
 """The language of what the bot posts in the group for everyone: each person's (the default), or
-one the admins choose in /settings."""
+one the admins choose in the settings."""
 
 from __future__ import annotations
 
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
+from tests.e2e.bot.transcripts import plain
 from tgexchange.domain.community import Community
 
 ADMIN = TgUser(4300, "Ada")
@@ -18,34 +19,34 @@ def group_language(bot: BotHarness, community: Community) -> str | None:
     return found.settings.group_language
 
 
-async def test_admins_choose_the_group_language_on_the_settings_menu(bot: BotHarness, community: Community) -> None:
-    bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "administrator"
-    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/settings"))
-    menu = bot.api.last(community.telegram_chat_id)
-    assert menu.button("🗣 Group posts: each person's language")
+async def test_admins_choose_the_group_language_in_the_settings(bot: BotHarness, community: Community) -> None:
+    await bot.join(ADMIN, community, status="administrator")
+    main = await bot.say(ADMIN, "/exchange_settings")
+    menu = await bot.press(ADMIN, main, "🗣 Group language")
+    assert "is in: each person's language" in plain(menu)
+    assert menu.button("✅ Each person's language")
 
     shown = []
-    for _ in range(3):
-        button = menu.button("🗣 Group posts")
-        await bot.feed(bot.updates.press(ADMIN, menu, button["callback_data"]))
-        menu = bot.api.last(community.telegram_chat_id)
-        shown.append((group_language(bot, community), menu.button("🗣 Group posts")["text"]))
+    for choice in ("English", "Español", "Each person's language"):
+        menu = await bot.press(ADMIN, menu, choice)
+        chosen = [b["text"] for b in menu.buttons if b["text"].startswith("✅")]
+        shown.append((group_language(bot, community), chosen))
 
     assert shown == [
-        ("en", "🗣 Group posts: English"),
-        ("es", "🗣 Group posts: Español"),
-        (None, "🗣 Group posts: each person's language"),
+        ("en", ["✅ English"]),
+        ("es", ["✅ Español"]),
+        (None, ["✅ Each person's language"]),
     ]
-    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/audit"))
-    assert "group_language=es" in bot.api.last(community.telegram_chat_id).text
+    audit = await bot.say(ADMIN, "/exchange_audit")
+    assert "Ada set group posts to Español" in audit.text
+    assert "group_language" not in audit.text
 
 
 async def test_a_forged_language_button_changes_nothing(bot: BotHarness, community: Community) -> None:
-    bot.api.statuses[(community.telegram_chat_id, ADMIN.id)] = "administrator"
-    await bot.feed(bot.updates.group(community.telegram_chat_id, ADMIN, "/settings"))
-    menu = bot.api.last(community.telegram_chat_id)
+    await bot.join(ADMIN, community, status="administrator")
+    menu = await bot.say(ADMIN, "/exchange_settings")
 
-    await bot.feed(bot.updates.press(ADMIN, menu, f"st:{community.id}:group_language:<b>xx</b>"))
+    await bot.feed(bot.updates.press(ADMIN, menu, f"st:{community.id}:l:<b>xx</b>"))
 
     assert group_language(bot, community) is None
 
@@ -53,13 +54,13 @@ async def test_a_forged_language_button_changes_nothing(bot: BotHarness, communi
 async def test_group_posts_use_the_chosen_language_whoever_triggers_them(bot: BotHarness) -> None:
     community = bot.world.community(group_language="es")
     await bot.join(ADMIN, community, status="administrator")  # Ada reads English
-    await bot.say(ADMIN, "/pause maintenance tonight")
+    await bot.say(ADMIN, "/exchange_pause maintenance tonight")
     assert (
-        "Un admin ha pausado el intercambio. Motivo: maintenance tonight"
+        "El intercambio está en pausa por decisión de admins. Motivo: maintenance tonight"
         in bot.api.last(community.telegram_chat_id).text
     )
     assert "Paused" in bot.api.last(ADMIN.id).text  # her own answer stays in her language
-    await bot.say(ADMIN, "/resume")
+    await bot.say(ADMIN, "/exchange_resume")
     assert "El intercambio vuelve a funcionar" in bot.api.last(community.telegram_chat_id).text
 
     owner, olga = await bot.member(community, "Olga")  # English too
@@ -83,11 +84,10 @@ async def test_a_pause_from_private_right_after_choosing_the_language_uses_it(
 ) -> None:
     await bot.join(ADMIN, community, status="administrator")
     await bot.say(ADMIN, "/balance")  # her membership, with the community's settings, is cached
-    menu = await bot.say(ADMIN, "/settings")
-    for _ in range(2):  # each person's → English → Español
-        menu = await bot.press(ADMIN, menu, "🗣 Group posts")
-    assert menu.button("🗣 Group posts")["text"] == "🗣 Group posts: Español"
+    menu = await bot.say(ADMIN, "/exchange_settings")
+    menu = await bot.press(ADMIN, await bot.press(ADMIN, menu, "🗣 Group language"), "Español")
+    assert menu.button("✅ Español")
 
-    await bot.say(ADMIN, "/pause maintenance tonight")
+    await bot.say(ADMIN, "/exchange_pause maintenance tonight")
 
-    assert "Un admin ha pausado" in bot.api.last(community.telegram_chat_id).text
+    assert "en pausa por decisión de admins" in bot.api.last(community.telegram_chat_id).text

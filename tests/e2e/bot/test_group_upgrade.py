@@ -47,8 +47,8 @@ async def test_the_community_follows_its_group_to_the_upgraded_chat(bot: BotHarn
     assert bot.api.sent(NEW_CHAT) == []  # no second welcome: the group already has the bot
     assert (await bot.say(alice, "/balance")).text == balance_before
     bot.api.statuses[(NEW_CHAT, OWNER.id)] = "administrator"
-    await bot.feed(bot.updates.group(NEW_CHAT, OWNER, "/audit", title=community.title))
-    assert "moved the group to its upgraded chat" in bot.api.last(NEW_CHAT).text
+    await bot.feed(bot.updates.group(NEW_CHAT, OWNER, "/exchange_audit", title=community.title))
+    assert "Telegram moved the group to its new chat" in (await bot.say(OWNER, "/exchange_audit")).text
 
 
 async def test_when_the_bot_is_announced_first_its_empty_community_makes_way(

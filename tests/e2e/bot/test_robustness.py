@@ -251,21 +251,22 @@ async def test_an_admin_command_with_an_impossible_user_id_is_explained(
 ) -> None:
     admin = TgUser(4000, "Ada")
     bot.api.statuses[(community.telegram_chat_id, admin.id)] = "administrator"
-    await bot.feed(bot.updates.group(community.telegram_chat_id, admin, f"/warn {forged} spam"))
+    await bot.feed(bot.updates.group(community.telegram_chat_id, admin, f"/exchange_warn {forged} spam"))
     answer = bot.api.last(community.telegram_chat_id).text
     assert "went wrong" not in answer
-    assert "/warn" in answer  # the usage: who to warn, and how
+    assert "/exchange_warn" in answer  # the usage: who to warn, and how
     assert "handler_failed" not in capsys.readouterr().out
 
 
 async def test_a_forged_settings_or_community_button_does_nothing(bot: BotHarness, community: Community) -> None:
     admin = TgUser(4000, "Ada")
     bot.api.statuses[(community.telegram_chat_id, admin.id)] = "administrator"
-    await bot.feed(bot.updates.group(community.telegram_chat_id, admin, "/settings"))
-    menu = bot.api.last(community.telegram_chat_id)
+    await bot.join(admin, community, status="administrator")
+    menu = await bot.say(admin, "/exchange_settings")
     before = bot.world.snapshot()
     for forged in FORGED_IDS:
-        await bot.feed(bot.updates.press(admin, menu, f"st:{forged}:welcome_credits:+"))
+        await bot.feed(bot.updates.press(admin, menu, f"st:{forged}:c:welcome_credits:+"))
+        await bot.feed(bot.updates.press(admin, menu, f"am:{forged}:r"))
         await bot.feed(bot.updates.press(admin, menu, f"cm:{forged}"))
     after = bot.world.snapshot()
     after.pop("bot_updates")

@@ -45,5 +45,5 @@ def start_mappers() -> None:
     versioned: tuple[tuple[type[Stored], sa.Table], ...] = ((Submission, tables.submissions), (Task, tables.tasks))
     for cls, table in versioned:
         mapper_registry.map_imperatively(cls, table, properties={"_id": table.c.id}, version_id_col=table.c.version)
-    for cls in (Submission, Task):
+    for cls in (Member, Submission, Task):
         event.listen(cls, "load", _give_events_list)

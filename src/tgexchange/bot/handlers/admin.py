@@ -1,5 +1,15 @@
-"""Admin commands in the group: the kill switch, penalties, stats and the audit trail (the
-settings menu is in settings.py).
+"""Admin commands: the kill switch, sanctions, and the settings, stats and audit views.
+
+The group is shared with moderation bots (Rose, Combot, Group Help) whose commands are
+``/ban``, ``/warn``, ``/settings``...: a bare ``/ban`` there is theirs, and would ban the person
+from the whole group. So the exchange's commands are namespaced (``/exchange_ban``, COMMANDS), and
+the old generic names (GENERIC) act only when addressed to this bot (``/ban@<bot>``) or in its
+private chat; app.py routes them so.
+
+Sanctions, a pause and a resume are answered where they were asked (in the group, for everyone
+to see). Settings, stats and the audit are for the admin: in the group they get one line and a
+button that opens them in private (menu.py), at most once a minute per person; a second ask
+within the minute is answered in private when the admin started the bot, else with a reaction.
 
 Telegram decides who is an admin: every admin action asks getChatMember (cached briefly) and the
 answer is mirrored into the member's role, which the use cases check again. An admin posting
@@ -10,45 +20,43 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Chat, Message, Update, User
 
 from tgexchange.bot import directory
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.commands import command_of, parse_id
-from tgexchange.bot.flood import may_answer_in_group
-from tgexchange.bot.handlers.settings import settings_menu
+from tgexchange.bot.handlers.menu import VIEWS, admin_url, pause, pointer, private_view, resume
 from tgexchange.bot.handlers.start import ensure_community
-from tgexchange.bot.keyboards import ANONYMOUS_ADMIN, Button, Keyboard, callback, parse_callback
-from tgexchange.bot.notifications import Outgoing
+from tgexchange.bot.keyboards import ADMIN_MENU, ANONYMOUS_ADMIN, Button, Keyboard, callback, parse_callback
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import answer, edit, reply
+from tgexchange.bot.replies import Answer, answer, edit, reply, reply_in_group_once, said_in_group
 from tgexchange.bot.runtime import Context, Runtime, runtime
-from tgexchange.bot.texts import short
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
 from tgexchange.domain.penalty import PenaltyAction
-from tgexchange.services import community as community_service
 from tgexchange.services import penalty as penalty_service
-from tgexchange.services import stats as stats_service
 
-COMMANDS = ("settings", "pause", "resume", "warn", "ban", "unban", "stats", "audit")
+ACTIONS = ("settings", "pause", "resume", "warn", "ban", "unban", "stats", "audit")
+PREFIX = "exchange_"
+COMMANDS = tuple(PREFIX + action for action in ACTIONS)  # act wherever they are sent
+GENERIC = ACTIONS  # the same without the prefix: only as /ban@<bot> in groups, or in private
+REASON_REQUIRED = frozenset({"warn", "ban"})  # the member is told why
 ANONYMOUS_ADMIN_BOT_ID = 1087968824  # "GroupAnonymousBot", the sender Telegram shows for them
 PENDING_TTL_S = 300.0
-AUDIT_SIZE = 15
-AUDIT_NAME = 40
-AUDIT_DETAIL = 120
-MAX_MESSAGE = 4000  # Telegram's limit is 4096 characters after entities are parsed
 
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    command: str
+    action: str  # one of ACTIONS, or "menu" (/exchange)
     args: tuple[str, ...]
     target_user_id: int | None
+
+
+def action_of(message: Message) -> str:
+    """ "/exchange_ban@bot x" and "/ban@bot x" → "ban"."""
+    return command_of(message).removeprefix(PREFIX)
 
 
 def _target_of(message: Message) -> int | None:
@@ -64,17 +72,13 @@ def _target_of(message: Message) -> int | None:
     return replied.from_user.id
 
 
-async def _settings(rt: Runtime, lang: str, community: Community) -> Reply:
-    return settings_menu(rt, lang, community)
-
-
 @refusals
 async def admin_command(update: Update, context: Context) -> None:
     rt = runtime(context)
     chat, message = update.effective_chat, update.message
     if chat is None or message is None:
         return
-    request = Request(command_of(message), tuple(context.args or ()), _target_of(message))
+    request = Request(action_of(message), tuple(context.args or ()), _target_of(message))
     if chat.type == Chat.PRIVATE:
         user = update.effective_user
         membership = await rt.membership(user, context) if user else None
@@ -86,89 +90,97 @@ async def admin_command(update: Update, context: Context) -> None:
         community = await ensure_community(rt, chat)
         if message.sender_chat is not None:
             if message.sender_chat.id == chat.id:
-                await _ask_anonymous_admin(update, context, request)
+                await ask_anonymous_admin(update, context, request)
             return  # a channel posting in the group is nobody's admin
         user = message.from_user
         if user is None:
             return
-    await _as_admin(update, context, community, user, request)
+    await as_admin(update, context, community, user, request)
 
 
-async def _as_admin(update: Update, context: Context, community: Community, user: User, request: Request) -> None:
+async def as_admin(update: Update, context: Context, community: Community, user: User, request: Request) -> None:
+    """Carries out the request if Telegram says the user is an admin of the community's group."""
     rt = runtime(context)
+    in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
+    pressed = update.callback_query is not None  # an anonymous admin's "I'm the admin"
     member = await admin_member(rt, context, community, user)
     if member is None:
-        in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
-        if not in_group or may_answer_in_group(context.chat_data, user.id):  # never a flood of refusals
-            await reply(update, context, rt.texts.get(rt.language(user, None, context), "admin-only"))
+        lang = rt.language(user, None, context)
+        refusal = rt.texts.get(lang, "admin-only")
+        privately = said_in_group(update, context, lang, community.title) + "\n" + refusal
+        await reply_in_group_once(update, context, refusal, None, privately=lambda: _same((privately, None)))
         return
-    text, keyboard = await run_admin(update, context, community, member, request)
-    if update.callback_query is not None:
+    if request.action in VIEWS:
+        letter = VIEWS[request.action]
+        if not in_group:
+            await reply(
+                update, context, *await private_view(rt, context, user, member=member, community=community, view=letter)
+            )
+            return
+        shown = pointer(
+            rt,
+            member.language,
+            bot_username=context.bot.username,
+            community=community,
+            action=request.action,
+            name=user.first_name,
+        )
+        if pressed:
+            await edit(update, context, *shown)
+        else:
+            await reply_in_group_once(
+                update,
+                context,
+                *shown,
+                privately=lambda: private_view(rt, context, user, member=member, community=community, view=letter),
+            )
+        return
+    text, keyboard = await _act(rt, context, community, member, request, in_group=in_group)
+    if pressed:
         await edit(update, context, text, keyboard)
     else:
         await reply(update, context, text, keyboard)
 
 
-Reply = tuple[str, Keyboard | None]
-
-
-async def run_admin(update: Update, context: Context, community: Community, member: Member, request: Request) -> Reply:
-    """Carries out the request for a verified admin; the text (and buttons) to answer with."""
-    rt = runtime(context)
-    in_group = update.effective_chat is not None and update.effective_chat.type != Chat.PRIVATE
-    actions: dict[str, Callable[[], Coroutine[Any, Any, Reply]]] = {
-        "settings": lambda: _settings(rt, member.language, community),
-        "pause": lambda: _pause(rt, community, member, request, in_group=in_group),
-        "resume": lambda: _resume(rt, community, member, request, in_group=in_group),
-        "warn": lambda: _sanction(rt, community, member, request),
-        "ban": lambda: _sanction(rt, community, member, request),
-        "unban": lambda: _sanction(rt, community, member, request),
-        "stats": lambda: _stats(rt, member.language, community),
-    }
-    action = actions.get(request.command)
-    return await (action() if action else _audit(rt, member.language, member))
-
-
-async def _pause(rt: Runtime, community: Community, member: Member, request: Request, *, in_group: bool) -> Reply:
-    lang = member.language
+async def _act(
+    rt: Runtime, context: Context, community: Community, member: Member, request: Request, *, in_group: bool
+) -> Answer:
+    """Pause, resume or a sanction; the answer, which ends with the admin menu's button once done."""
     reason = " ".join(request.args).strip()
-    if not reason:
-        return rt.texts.get(lang, "pause-usage"), None
-    uow = rt.uow()
-    cancelled = await rt.run(
-        community_service.pause_community,
-        uow,
-        community_id=community.id,
-        actor_member_id=member.id,
-        reason=reason,
-        now=rt.now(),
-        actor_label=member.display_name,
-    )
-    await rt.deliver(uow, actor_member_id=member.id)
-    if not in_group:  # the group hears it too; in the group itself the answer already says it
-        group_lang = community.settings.group_language or lang
-        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(group_lang, "group-paused", reason=reason)))
-    return rt.texts.get(lang, "paused", cancelled=len(cancelled)), None
+    if request.action == "pause":
+        if not reason:
+            return rt.texts.get(member.language, "pause-usage"), None
+        text, _ = await pause(rt, community, member, reason, in_group=in_group)
+    elif request.action == "resume":
+        text, _ = await resume(rt, community, member, reason, in_group=in_group)
+    else:
+        text, done = await _sanction(rt, community, member, request, in_group=in_group)
+        if not done:
+            return text, None
+    return text, _to_menu(rt, context, community, member, in_group=in_group, paused=request.action == "pause")
 
 
-async def _resume(rt: Runtime, community: Community, member: Member, request: Request, *, in_group: bool) -> Reply:
+def _to_menu(
+    rt: Runtime, context: Context, community: Community, member: Member, *, in_group: bool, paused: bool
+) -> Keyboard:
+    """In the group, a button that opens the admin menu in private; in private, the menu itself
+    (and [Resume] after a pause)."""
     lang = member.language
-    await rt.run(
-        community_service.resume_community,
-        rt.uow(),
-        community_id=community.id,
-        actor_member_id=member.id,
-        now=rt.now(),
-        reason=" ".join(request.args),
-        actor_label=member.display_name,
-    )
-    if not in_group:
-        group_lang = community.settings.group_language or lang
-        await rt.send(Outgoing(community.telegram_chat_id, rt.texts.get(group_lang, "group-resumed")))
-    return rt.texts.get(lang, "resumed"), None
+    label = rt.texts.label(lang, "button-admin-menu")
+    if in_group:
+        return ((Button(label, url=admin_url(rt, context.bot.username, community.id, VIEWS["menu"])),),)
+    row = [Button(label, callback_data=callback(ADMIN_MENU, community.id))]
+    if paused:
+        row.insert(
+            0, Button(rt.texts.label(lang, "button-resume"), callback_data=callback(ADMIN_MENU, community.id, "r"))
+        )
+    return (tuple(row),)
 
 
-async def _sanction(rt: Runtime, community: Community, member: Member, request: Request) -> Reply:
+async def _sanction(
+    rt: Runtime, community: Community, member: Member, request: Request, *, in_group: bool
+) -> tuple[str, bool]:
+    """(the answer, whether the sanction was applied)."""
     lang = member.language
     args = list(request.args)
     target: Member | None = None
@@ -180,68 +192,33 @@ async def _sanction(rt: Runtime, community: Community, member: Member, request: 
         args.pop(0)
         target = await rt.run(directory.member_by_user, rt.uow(), community.id, user_id)
     else:
-        return rt.texts.get(lang, "sanction-usage", command=request.command), None
+        return rt.texts.get(lang, "sanction-usage", command=request.action), False
     if target is None:
-        return rt.texts.get(lang, "sanction-unknown-target"), None
+        return rt.texts.get(lang, "sanction-unknown-target"), False
+    reason = " ".join(args).strip()
+    if not reason and request.action in REASON_REQUIRED:
+        return rt.texts.get(lang, "sanction-needs-reason", name=target.display_name, command=request.action), False
     uow = rt.uow()
     changed = await rt.run(
         penalty_service.apply_penalty,
         uow,
-        action=PenaltyAction(request.command),
+        action=PenaltyAction(request.action),
         actor_member_id=member.id,
         target_member_id=target.id,
-        reason=" ".join(args),
+        reason=reason,
         now=rt.now(),
     )
-    await rt.deliver(uow, actor_member_id=member.id)
-    key = {"warn": "warned", "ban": "banned", "unban": "unbanned"}[request.command]
-    return rt.texts.get(lang, key, name=changed.display_name, warnings=changed.warnings), None
+    await rt.deliver(uow, actor_member_id=member.id)  # the member is told, with the reason
+    key = {"warn": "warned", "ban": "banned", "unban": "unbanned"}[request.action]
+    said = (community.settings.group_language or lang) if in_group else lang  # in the group, everyone reads it
+    return rt.texts.get(said, key, name=changed.display_name, warnings=changed.warnings, reason=reason), True
 
 
-async def _stats(rt: Runtime, lang: str, community: Community) -> Reply:
-    counted = await rt.run(directory.community_stats, rt.uow(), community.id)
-    balanced = await rt.run(stats_service.is_ledger_balanced, rt.uow(), community_id=community.id)
-    fresh = await rt.run(directory.community, rt.uow(), community.id)
-    text = rt.texts.get(
-        lang,
-        "stats",
-        community=community.title,
-        paused=bool(fresh and fresh.is_paused),
-        members=counted.members,
-        verified=counted.verified,
-        open=counted.open_tasks,
-        balanced=balanced,
-    )
-    return text, None
+async def _same(shown: Answer) -> Answer:
+    return shown
 
 
-async def _audit(rt: Runtime, lang: str, member: Member) -> Reply:
-    entries = await rt.run(community_service.recent_audit, rt.uow(), actor_member_id=member.id, limit=AUDIT_SIZE)
-    if not entries:
-        return rt.texts.get(lang, "audit-empty"), None
-    ids = {i for e in entries for i in (e.actor_member_id, e.target_member_id) if i is not None}
-    names = await rt.run(directory.names, rt.uow(), ids)
-    lines = [rt.texts.get(lang, "audit-title")]
-    for entry in entries:
-        actor = names.get(entry.actor_member_id or 0) or entry.actor_label or rt.texts.label(lang, "audit-anonymous")
-        target = f" → {short(names.get(entry.target_member_id, '?'), AUDIT_NAME)}" if entry.target_member_id else ""
-        detail = f" — {short(entry.detail, AUDIT_DETAIL)}" if entry.detail else ""
-        line = rt.texts.get(
-            lang,
-            "audit-item",
-            when=rt.texts.when(lang, entry.at),
-            actor=short(actor, AUDIT_NAME),
-            action=rt.texts.label(lang, f"audit-action-{entry.action.value}"),
-            target=target,
-            detail=detail,
-        )
-        if sum(len(x) + 1 for x in lines) + len(line) > MAX_MESSAGE:
-            break  # Telegram refuses longer messages; the newest entries come first
-        lines.append(line)
-    return "\n".join(lines), None
-
-
-async def _ask_anonymous_admin(update: Update, context: Context, request: Request) -> None:
+async def ask_anonymous_admin(update: Update, context: Context, request: Request) -> None:
     rt = runtime(context)
     pending = context.chat_data.setdefault("anonymous_admin", {}) if context.chat_data is not None else {}
     now = time.monotonic()
@@ -272,4 +249,4 @@ async def anonymous_admin_button(update: Update, context: Context) -> None:
         return
     del pending[parts[0]]
     await answer(update)
-    await _as_admin(update, context, community, user, found[0])
+    await as_admin(update, context, community, user, found[0])

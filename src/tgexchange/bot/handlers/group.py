@@ -1,6 +1,8 @@
 """The bot in groups: joining and leaving (my_chat_member), the group's upgrade to a supergroup,
-and member commands sent there, which get one short pointer to the private chat (at most once a
-minute per person)."""
+/exchange (the way in, and for admins the admin menu), and member commands sent there, which get
+one short pointer to the private chat. At most one public answer a minute per person; a second
+command within the minute is answered in private, or acknowledged with a reaction
+(replies.reply_in_group_once)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,16 @@ from datetime import timedelta
 
 from telegram import Chat, ChatMember, Update
 
-from tgexchange.bot import directory
-from tgexchange.bot.flood import may_answer_in_group
+from tgexchange.bot import deeplinks, directory
+from tgexchange.bot.admins import admin_member
+from tgexchange.bot.handlers.admin import Request, ask_anonymous_admin
+from tgexchange.bot.handlers.menu import VIEWS, admin_url, menu_view
 from tgexchange.bot.handlers.start import ensure_community, join_keyboard
-from tgexchange.bot.keyboards import to_markup
+from tgexchange.bot.keyboards import Button, Keyboard, to_markup
 from tgexchange.bot.notifications import NO_PREVIEW, follow_group
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import reply
-from tgexchange.bot.runtime import Context, runtime
+from tgexchange.bot.replies import Answer, reply, reply_in_group_once, said_in_group
+from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.domain.community import Community
 from tgexchange.services import community as community_service
 
@@ -121,8 +125,54 @@ async def member_status_changed(update: Update, context: Context) -> None:
         rt.memberships.forget(user.id)
 
 
+def person_keyboard(rt: Runtime, lang: str, bot_username: str, community_id: int, *, joined: bool) -> Keyboard:
+    """The button that takes one person to the private chat: [Join the exchange] for someone who
+    has not joined, [Open the bot] for someone who has (the same deep link: it also makes this
+    community the one they act in)."""
+    url = deeplinks.start_url(bot_username, deeplinks.make_payload(rt.link_key, community_id))
+    return ((Button(rt.texts.label(lang, "button-open-private" if joined else "button-join"), url=url),),)
+
+
+@refusals
+async def exchange_command(update: Update, context: Context) -> None:
+    """/exchange (and /start, /help) in a group: the way into the exchange for this person, and
+    for an admin also into the admin menu, both in private."""
+    rt = runtime(context)
+    chat, user, message = update.effective_chat, update.effective_user, update.message
+    if chat is None or user is None or message is None:
+        return
+    if message.sender_chat is not None:
+        if message.sender_chat.id == chat.id:  # only admins can post as the group
+            await ask_anonymous_admin(update, context, Request("menu", (), None))
+        return  # a channel posting in the group
+    community = await ensure_community(rt, chat)
+    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id)
+    lang = member.language if member is not None else rt.language(user, None, context)
+    told = await rt.admins.is_admin(context.bot, chat.id, user.id)
+    is_admin = told if told is not None else member is not None and member.is_admin
+    keyboard = person_keyboard(rt, lang, context.bot.username, community.id, joined=member is not None)
+    if is_admin:
+        text = rt.texts.get(lang, "group-admin-prompt", name=user.first_name, community=community.title)
+        url = admin_url(rt, context.bot.username, community.id, VIEWS["menu"])
+        keyboard = (*keyboard, (Button(rt.texts.label(lang, "button-admin-menu"), url=url),))
+    elif member is not None:
+        text = rt.texts.get(lang, "group-open-prompt", name=user.first_name, community=community.title)
+    else:
+        text = rt.texts.get(lang, "group-join-prompt", community=community.title)
+
+    async def privately() -> Answer:
+        admin = await admin_member(rt, context, community, user) if is_admin else None
+        if admin is not None:
+            return menu_view(rt, admin.language, community)
+        return _answered_here(update, context, lang, community, joined=member is not None)
+
+    await reply_in_group_once(update, context, text, keyboard, privately=privately)
+
+
 @refusals
 async def member_command_in_group(update: Update, context: Context) -> None:
+    """A member's command (/task, /balance...) sent in the group: one short pointer to the private
+    chat, with the button that fits this person."""
     rt = runtime(context)
     chat, user, message = update.effective_chat, update.effective_user, update.message
     if chat is None or user is None or message is None:
@@ -133,13 +183,26 @@ async def member_command_in_group(update: Update, context: Context) -> None:
         if message.sender_chat.id == chat.id:
             await reply(update, context, rt.texts.get(lang, "start-anonymous"))
         return
-    if not may_answer_in_group(context.chat_data, user.id):
-        return
     community = await ensure_community(rt, chat)
-    lang = rt.language(user, None, context)
-    await reply(
+    member = await rt.run(directory.member_by_user, rt.uow(), community.id, user.id)
+    lang = member.language if member is not None else rt.language(user, None, context)
+    joined = member is not None
+    await reply_in_group_once(
         update,
         context,
         rt.texts.get(lang, "group-private-only", name=user.first_name),
-        join_keyboard(rt, lang, context.bot.username, community.id),
+        person_keyboard(rt, lang, context.bot.username, community.id, joined=joined),
+        privately=lambda: _same(_answered_here(update, context, lang, community, joined=joined)),
     )
+
+
+def _answered_here(update: Update, context: Context, lang: str, community: Community, *, joined: bool) -> Answer:
+    """The private answer to a second command within a minute in the group."""
+    rt = runtime(context)
+    url = deeplinks.start_url(context.bot.username, deeplinks.make_payload(rt.link_key, community.id))
+    button = Button(rt.texts.label(lang, "button-continue" if joined else "button-join"), url=url)
+    return said_in_group(update, context, lang, community.title), ((button,),)
+
+
+async def _same(shown: Answer) -> Answer:
+    return shown

@@ -1,141 +1,206 @@
-"""The community's settings menu: one message of buttons an admin taps to change a setting."""
+"""The community's settings, in the admin's private chat: a menu of sections (credits, tasks,
+submissions, platforms, the group's language), each showing its settings with a one-line hint and
+buttons that change them, [⬅ Back] and [✖ Close]. Every button does something.
+
+Callback data: ``st:<community>`` (the sections), ``st:<community>:s:<section>``, and the changes
+``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``.
+Each press asks Telegram again whether the presser is still an admin of that community's group.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Chat, Update
 
 from tgexchange.bot import directory
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.commands import parse_id
-from tgexchange.bot.keyboards import SETTINGS, Button, Keyboard, callback, parse_callback
+from tgexchange.bot.keyboards import ADMIN_MENU, SETTINGS, Button, back_and_close, callback, parse_callback
 from tgexchange.bot.refusals import refusals
-from tgexchange.bot.replies import answer, edit
+from tgexchange.bot.replies import Answer, answer, edit
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import SUPPORTED, plain
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import DomainError
+from tgexchange.domain.errors import DomainError, InvalidSettings
+from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 
-# Numeric settings on the menu, and how far one tap moves each.
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
+SECTION, CHANGE, PLATFORM, LANGUAGE = "s", "c", "p", "l"
+# The numeric settings of each section, in the order shown; platforms and the group's language
+# have their own sections.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "credits": ("credits_per_feedback", "welcome_credits"),
+    "tasks": ("max_open_tasks_per_member", "task_deadline", "min_words"),
+    "submissions": ("max_feedback_per_submission", "default_feedback_per_submission"),
+    "platforms": (),
+    "language": (),
+}
+# How far one tap moves each numeric setting.
 STEPS: dict[str, int] = {
     "credits_per_feedback": 1,
-    "min_words": 1,
+    "welcome_credits": 10,
     "max_open_tasks_per_member": 1,
     "task_deadline": 6,  # hours
-    "welcome_credits": 10,
+    "min_words": 1,
     "max_feedback_per_submission": 1,
     "default_feedback_per_submission": 1,
 }
 
 
-def _setting_value(settings: CommunitySettings, name: str) -> int:
+def _value(settings: CommunitySettings, name: str) -> int:
     if name == "task_deadline":
         return int(settings.task_deadline.total_seconds() // 3600)
     value: int = getattr(settings, name)
     return value
 
 
-def settings_menu(rt: Runtime, lang: str, community: Community) -> tuple[str, Keyboard]:
-    settings = community.settings
+def _section_of(name: str) -> str:
+    return next((section for section, names in SECTIONS.items() if name in names), "")
+
+
+def settings_main(rt: Runtime, lang: str, community: Community) -> Answer:
+    """The sections; [⬅ Back] leads to the admin menu."""
     cid = community.id
+
+    def to(section: str) -> Button:
+        return Button(
+            rt.texts.label(lang, f"settings-section-{section}"), callback_data=callback(SETTINGS, cid, SECTION, section)
+        )
+
+    keyboard = (
+        (to("credits"), to("tasks")),
+        (to("submissions"), to("platforms")),
+        (to("language"),),
+        back_and_close(rt.texts, lang, back=callback(ADMIN_MENU, cid), community_id=cid),
+    )
+    return rt.texts.get(lang, "settings-title", community=community.title), keyboard
+
+
+def section_view(rt: Runtime, lang: str, community: Community, section: str) -> Answer:
+    """One section: a line per setting with its value and what it means, and its buttons."""
+    settings, cid = community.settings, community.id
+    title = rt.texts.get(
+        lang,
+        "settings-section-title",
+        community=community.title,
+        section=rt.texts.label(lang, f"settings-section-{section}"),
+    )
+    lines = [title]
     rows: list[tuple[Button, ...]] = []
-    for name in STEPS:
-        label = rt.texts.label(lang, f"settings-{name}", value=_setting_value(settings, name))
+    for name in SECTIONS[section]:
+        lines.append(rt.texts.get(lang, f"settings-line-{name}", value=_value(settings, name)))
+        label = rt.texts.label(lang, f"settings-button-{name}")
         rows.append(
             (
-                Button(label, callback_data=callback(SETTINGS, cid, name, "=")),
-                Button("−", callback_data=callback(SETTINGS, cid, name, "-")),
-                Button("+", callback_data=callback(SETTINGS, cid, name, "+")),
+                Button(f"➖ {label}", callback_data=callback(SETTINGS, cid, CHANGE, name, "-")),
+                Button(f"➕ {label}", callback_data=callback(SETTINGS, cid, CHANGE, name, "+")),
             )
         )
-    rows.append(
-        tuple(
-            Button(
-                ("✅ " if p in settings.allowed_platforms else "⬜ ") + p.label,
-                callback_data=callback(SETTINGS, cid, "platform", p.value),
+    if section == "platforms":
+        lines.append(rt.texts.get(lang, "settings-platforms"))
+        rows.append(
+            tuple(
+                Button(
+                    ("✅ " if p in settings.allowed_platforms else "⬜ ") + p.label,
+                    callback_data=callback(SETTINGS, cid, PLATFORM, p.value),
+                )
+                for p in Platform
             )
-            for p in Platform
         )
-    )
-    chosen = settings.group_language
-    shown = rt.texts.label(lang, f"settings-group-language-{chosen or 'auto'}")
-    rows.append(
-        (
-            Button(
-                rt.texts.label(lang, "settings-group-language", value=shown),
-                callback_data=callback(SETTINGS, cid, "group_language", _next_group_language(chosen)),
-            ),
-        )
-    )
-    text = (
-        rt.texts.get(lang, "settings-title", community=community.title)
-        + "\n"
-        + rt.texts.get(lang, "settings-platforms")
-    )
-    return text, tuple(rows)
+    if section == "language":
+        chosen = settings.group_language or AUTO_LANGUAGE
+        shown = rt.texts.label(lang, f"settings-group-language-{chosen}")
+        lines.append(rt.texts.get(lang, "settings-group-language", value=shown))
+        rows.append(_language_button(rt, lang, cid, AUTO_LANGUAGE, chosen))
+        rows.append(tuple(b for code in SUPPORTED for b in _language_button(rt, lang, cid, code, chosen)))
+    rows.append(back_and_close(rt.texts, lang, back=callback(SETTINGS, cid), community_id=cid))
+    return "\n".join(lines), tuple(rows)
 
 
-def _next_group_language(current: str | None) -> str:
-    """The button cycles: each person's language, then every supported language in turn."""
-    cycle = [AUTO_LANGUAGE, *SUPPORTED]
-    now = current if current in cycle else AUTO_LANGUAGE
-    return cycle[(cycle.index(now) + 1) % len(cycle)]
+def _language_button(rt: Runtime, lang: str, cid: int, code: str, chosen: str) -> tuple[Button]:
+    label = rt.texts.label(lang, f"settings-group-language-{code}")
+    if code == AUTO_LANGUAGE:
+        label = label[:1].upper() + label[1:]
+    return (Button(("✅ " if code == chosen else "") + label, callback_data=callback(SETTINGS, cid, LANGUAGE, code)),)
 
 
-def _change(settings: CommunitySettings, name: str, how: str) -> dict[str, object] | None:
-    if name == "group_language":
-        if how == AUTO_LANGUAGE:
-            return {"group_language": None}
-        return {"group_language": how} if how in SUPPORTED else None
-    if name == "platform":
-        platform = Platform(how)
-        return {"allowed_platforms": settings.allowed_platforms ^ {platform}}
-    if name not in STEPS or how not in {"+", "-"}:
+def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
+    """(the section to show, the changes), or None for anything this menu does not offer."""
+    if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
+        return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
+    if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
+        return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
+    if op != CHANGE or len(args) != 2 or args[0] not in STEPS or args[1] not in {"+", "-"}:
         return None
+    name, how = args
     step = STEPS[name] if how == "+" else -STEPS[name]
     if name == "task_deadline":
-        return {name: settings.task_deadline + timedelta(hours=step)}
-    return {name: _setting_value(settings, name) + step}
+        return "tasks", {name: settings.task_deadline + timedelta(hours=step)}
+    return _section_of(name), {name: _value(settings, name) + step}
+
+
+def _limit(rt: Runtime, lang: str, settings: CommunitySettings, args: list[str]) -> str:
+    """Why a change was refused, in the admin's words (the domain's reason is for logs)."""
+    if len(args) == 2 and args[0] in STEPS:
+        value = _value(settings, args[0])
+        shown = f"{value} h" if args[0] == "task_deadline" else value
+        return rt.texts.label(lang, "settings-limit", direction="down" if args[1] == "-" else "up", value=shown)
+    return rt.texts.label(lang, "settings-last-platform")
+
+
+async def _pressed_by_admin(update: Update, context: Context) -> tuple[Member, Community, list[str]] | None:
+    """The presser as a verified admin of the button's community, and the button's arguments;
+    None after telling them why not."""
+    rt = runtime(context)
+    user = update.effective_user
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    community_id = parse_id(parts[0]) if parts else None
+    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
+    if user is None or community is None:
+        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
+        return None
+    member = await admin_member(rt, context, community, user)
+    if member is None:
+        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
+        return None
+    return member, community, parts[1:]
 
 
 @refusals
 async def settings_button(update: Update, context: Context) -> None:
     rt = runtime(context)
-    user = update.effective_user
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    community_id = parse_id(parts[0]) if len(parts) == 3 else None
-    if user is None or community_id is None:
-        await answer(update)
+    pressed = await _pressed_by_admin(update, context)
+    if pressed is None:
         return
-    community = await rt.run(directory.community, rt.uow(), community_id)
-    if community is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
-        return
-    member = await admin_member(rt, context, community, user)
-    if member is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
-        return
+    member, community, parts = pressed
     lang = member.language
+    if update.effective_chat is None or update.effective_chat.type != Chat.PRIVATE:
+        # A menu posted in the group before the settings moved to the private chat.
+        await answer(update)
+        await edit(update, context, rt.texts.get(lang, "settings-moved"))
+        return
+    op, args = (parts[0], parts[1:]) if parts else ("", [])
+    change = _change(community.settings, op, args)
+    if change is None:  # a section, or the sections
+        await answer(update)
+        shown = section_view(rt, lang, community, args[0]) if op == SECTION and args and args[0] in SECTIONS else None
+        await edit(update, context, *(shown or settings_main(rt, lang, community)))
+        return
+    section, changes = change
     try:
-        changes = _change(community.settings, parts[1], parts[2])
-    except ValueError:
-        changes = None
-    if changes is not None:
-        try:
-            await rt.run(
-                community_service.update_settings, rt.uow(), actor_member_id=member.id, now=rt.now(), **changes
-            )
-        except DomainError as error:
-            await answer(update, plain(rt.texts.error(lang, error)), alert=True)
-            return
-        # Cached memberships carry the community and its settings (a pause from the private chat
-        # reads its group language there); settings change rarely, so forget them all.
-        rt.memberships.clear()
-    await answer(update, rt.texts.label(lang, "settings-saved") if changes else None)
+        await rt.run(community_service.update_settings, rt.uow(), actor_member_id=member.id, now=rt.now(), **changes)
+    except InvalidSettings:
+        await answer(update, _limit(rt, lang, community.settings, args), alert=True)
+        return
+    except DomainError as error:
+        await answer(update, plain(rt.texts.error(lang, error)), alert=True)
+        return
+    # Cached memberships carry the community and its settings (a pause from the private chat
+    # reads its group language there); settings change rarely, so forget them all.
+    rt.memberships.clear()
+    await answer(update, rt.texts.label(lang, "settings-saved"))
     fresh = await rt.run(directory.community, rt.uow(), community.id)
-    text, keyboard = settings_menu(rt, lang, fresh or community)
-    await edit(update, context, text, keyboard)
+    await edit(update, context, *section_view(rt, lang, fresh or community, section))

@@ -1,4 +1,5 @@
-"""Joining a community from its deep link, switching between communities, help and language."""
+"""Joining a community from its deep link, switching between communities, help and language, in the
+private chat (in groups, /start and /help are answered by group.exchange_command)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from telegram import Chat, ChatMember, Update
 
 from tgexchange.bot import deeplinks, directory, keyboards, steps
 from tgexchange.bot.commands import parse_id
-from tgexchange.bot.flood import may_answer_in_group
 from tgexchange.bot.keyboards import COMMUNITY, Button, Keyboard, callback, languages, parse_callback
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
@@ -37,9 +37,6 @@ async def start(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    if chat.type != Chat.PRIVATE:
-        await group_join_prompt(update, context)
-        return
     if context.args:
         await _join(update, context, context.args[0])
         return
@@ -65,22 +62,6 @@ async def start(update: Update, context: Context) -> None:
             for _, c in found
         )
     await reply(update, context, text, keyboard)
-
-
-async def group_join_prompt(update: Update, context: Context) -> None:
-    """In a group: one short message with the button that opens the private chat."""
-    rt = runtime(context)
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or (user is not None and not may_answer_in_group(context.chat_data, user.id)):
-        return
-    community = await ensure_community(rt, chat)
-    lang = rt.language(user, None, context)
-    await reply(
-        update,
-        context,
-        rt.texts.get(lang, "group-join-prompt", community=community.title),
-        join_keyboard(rt, lang, context.bot.username, community.id),
-    )
 
 
 async def ensure_community(rt: Runtime, chat: Chat) -> Community:
@@ -176,15 +157,11 @@ async def switch_community(update: Update, context: Context) -> None:
 @refusals
 async def help_command(update: Update, context: Context) -> None:
     rt = runtime(context)
-    user, chat = update.effective_user, update.effective_chat
+    user = update.effective_user
     lang = rt.language(user, None, context)
-    text = rt.texts.get(lang, "help") + "\n\n" + rt.texts.get(lang, "help-admin")
-    if chat is not None and chat.type != Chat.PRIVATE:
-        if user is not None and not may_answer_in_group(context.chat_data, user.id):
-            return
-        community = await ensure_community(rt, chat)
-        await reply(update, context, text, join_keyboard(rt, lang, context.bot.username, community.id))
-        return
+    text = rt.texts.get(lang, "help")
+    if user is not None and any(member.is_admin for member, _ in await rt.all_memberships(user.id)):
+        text += "\n\n" + rt.texts.get(lang, "admin-help")  # the admins' commands, for admins only
     await reply(update, context, text, steps.buttons(rt.texts, lang, steps.Step.TASK, steps.Step.SUBMIT))
 
 

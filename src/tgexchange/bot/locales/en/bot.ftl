@@ -89,11 +89,16 @@ language-set = ✅ I will talk to you in English from now on.
 
 ## Group
 
+cmd-exchange = Join the exchange, or open its admin menu
+button-continue = ▶️ Continue
 group-welcome =
     👋 Hi, <b>{ $community }</b>! I run a fair feedback exchange here: members give real feedback on each other's videos and earn credits for it.
     Tap the button to join (it opens a private chat with me).
 group-join-prompt = Tap the button to join the exchange of <b>{ $community }</b> in a private chat with me.
+group-open-prompt = { $name }, you are in the exchange of <b>{ $community }</b>: it goes on in our private chat.
+group-admin-prompt = { $name }, the exchange of <b>{ $community }</b> and its admin menu open in a private chat with me.
 group-private-only = { $name }, let's do that in private: tap the button below.
+group-answered-here = You wrote { $command } in <b>{ $community }</b>. I answer here, so that the group stays quiet.
 group-submission-completed = 🎉 { $owner }'s “{ $title }” got all the feedback it asked for. Thanks to everyone who helped!
 group-paused = ⏸ The exchange is paused by an admin. Reason: { $reason }
 group-resumed = ▶️ The exchange is running again.
@@ -243,9 +248,51 @@ cancel-reason-other = it is no longer needed.
 
 ## Admins
 
+cmd-exchange_settings = Exchange settings, in private (admins)
+cmd-exchange_pause = Pause the exchange, with a reason (admins)
+cmd-exchange_resume = Resume the exchange (admins)
+cmd-exchange_warn = Warn someone in the exchange (admins)
+cmd-exchange_ban = Suspend someone from the exchange only (admins)
+cmd-exchange_unban = Lift a suspension (admins)
+cmd-exchange_stats = Exchange statistics, in private (admins)
+cmd-exchange_audit = What the admins did, in private (admins)
 admin-only = Sorry, only the group's admins can do that.
+admin-only-menu = That menu is for the admins of <b>{ $community }</b>.
 admin-anonymous = You are posting anonymously as the group. Tap the button so I know which admin you are.
 admin-anonymous-expired = That request has expired. Send the command again.
+admin-group-only = Use that command in the group (or in private after joining its exchange).
+admin-help =
+    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+button-admin-menu = 🛠 Admin menu
+button-settings = ⚙️ Settings
+button-stats = 📊 Stats
+button-audit = 🧾 Audit
+button-dashboard = 📈 Dashboard
+button-pause = ⏸ Pause
+button-resume = ▶️ Resume
+button-back = ⬅ Back
+button-close-menu = ✖ Close
+button-more = More ▾
+button-open-settings = ⚙️ Open settings
+button-open-stats = 📊 Open stats
+button-open-audit = 🧾 Open the audit
+button-open-dashboard = 📈 Open dashboard
+button-open-menu = 🛠 Open admin menu
+menu =
+    🛠 <b>{ $community }</b> · admin menu
+    { $paused ->
+        [yes] ⏸ Paused: { $reason }
+       *[no] ▶️ The exchange is running.
+    }
+menu-closed = Closed.
+menu-pause-how =
+    To pause, send me the reason with the command, for example:
+    <code>/exchange_pause spam wave, back tonight</code>
+    Members see the reason; open tasks are called off.
+pointer-menu = { $name }, your admin menu is in our private chat: tap the button.
+pointer-settings = { $name }, the settings open in our private chat: tap the button.
+pointer-stats = { $name }, the stats open in our private chat: tap the button.
+pointer-audit = { $name }, the audit opens in our private chat: tap the button.
 dashboard-link =
     📊 <b>Your dashboard</b> ({ $communities ->
         [one] one community
@@ -253,36 +300,73 @@ dashboard-link =
     })
     <a href="{ $url }">{ $url }</a>
     The link works once, for { $minutes } minutes. Do not forward it: whoever opens it first is logged in as you.
-dashboard-not-admin = The dashboard is for the admins of a group that runs an exchange. If you are one, send /dashboard in the group first.
-dashboard-in-private = Login links are personal, so I only send them in private: tap the button, then send me /dashboard there.
+dashboard-not-admin = The dashboard is for the admins of a group that runs an exchange. If you are one, send /exchange in the group first.
+dashboard-in-private = { $name }, login links are personal, so I only send them in private: tap the button.
 dashboard-anonymous = You are posting anonymously as the group. Send me /dashboard in a private chat to get a login link.
-admin-group-only = Use that command in the group (or in private after joining its exchange).
-settings-title = ⚙️ <b>Settings of { $community }</b> — tap − or + to change.
-settings-credits_per_feedback = Credits per feedback: { $value }
-settings-min_words = Minimum words: { $value }
-settings-max_open_tasks_per_member = Open tasks per member: { $value }
-settings-task_deadline = Task deadline: { $value } h
-settings-welcome_credits = Welcome credits: { $value }
-settings-max_feedback_per_submission = Max feedback per submission: { $value }
-settings-default_feedback_per_submission = Default feedback per submission: { $value }
-settings-platforms = Platforms (tap to switch on or off):
-settings-group-language = 🗣 Group posts: { $value }
+settings-title =
+    ⚙️ <b>Settings of { $community }</b>
+    Choose a section. Changes apply at once and go in the audit.
+settings-section-title = ⚙️ <b>{ $community }</b> · { $section }
+settings-section-credits = 💰 Credits
+settings-section-tasks = 📝 Tasks
+settings-section-submissions = 📥 Submissions
+settings-section-platforms = 🎬 Platforms
+settings-section-language = 🗣 Group language
+settings-line-credits_per_feedback = Per feedback: <b>{ $value }</b> credits to the giver
+settings-line-welcome_credits = Welcome credits: <b>{ $value }</b> for each newcomer
+settings-line-max_open_tasks_per_member = Open tasks: <b>{ $value }</b> at once per member
+settings-line-task_deadline = Deadline: <b>{ $value } h</b> to give the feedback
+settings-line-min_words = Minimum words: <b>{ $value }</b> per feedback
+settings-line-max_feedback_per_submission = Most feedback: <b>{ $value }</b> per video
+settings-line-default_feedback_per_submission = Usual feedback: <b>{ $value }</b> per video, unless the member says
+settings-button-credits_per_feedback = Per feedback
+settings-button-welcome_credits = Welcome credits
+settings-button-max_open_tasks_per_member = Open tasks
+settings-button-task_deadline = Deadline
+settings-button-min_words = Minimum words
+settings-button-max_feedback_per_submission = Most feedback
+settings-button-default_feedback_per_submission = Usual feedback
+settings-platforms = Members can submit videos from the platforms marked ✅. Tap one to switch it on or off.
+settings-group-language = What I post in the group for everyone (completions, pauses) is in: <b>{ $value }</b>.
 settings-group-language-auto = each person's language
 settings-group-language-en = English
 settings-group-language-es = Español
-settings-saved = Saved.
-pause-usage = Give a reason, for example: <code>/pause spam wave, back tonight</code>
-paused = ⏸ Paused. No new tasks and no verification until /resume.
-    { $cancelled ->
+settings-saved = ✅ Saved
+settings-limit = { $direction ->
+        [down] That is as low as it goes: { $value }.
+       *[up] That is as high as it goes: { $value }.
+    }
+settings-moved = ⚙️ The settings moved to our private chat: send /exchange_settings in the group to open them.
+settings-last-platform = At least one platform must stay on.
+pause-usage = Give a reason, for example: <code>/exchange_pause spam wave, back tonight</code>
+paused =
+    ⏸ Paused: { $reason }
+    No new tasks and no verification until an admin resumes it. { $cancelled ->
         [0] No task was open.
+        [one] One open task was called off; its slot returns to the submission.
        *[other] { $cancelled } open tasks were called off; their slots return to the submissions.
     }
 resumed = ▶️ The exchange is running again.
-sanction-usage = Reply to a member's message with <code>/{ $command } reason</code>, or give <code>/{ $command } @username reason</code>.
+sanction-usage = Reply to a member's message with <code>/exchange_{ $command } reason</code>, or send <code>/exchange_{ $command } @username reason</code>.
+sanction-needs-reason = Add the reason: { $name } is told it in private. For example: <code>/exchange_{ $command } @username copy-paste feedback</code>
 sanction-unknown-target = I do not know that person: they have not joined the exchange yet.
-warned = ⚠️ { $name } was warned ({ $warnings } so far).
-banned = ⛔ { $name } is banned from the exchange. Their open tasks were called off.
+warned =
+    ⚠️ { $name } got a warning ({ $warnings } so far): { $reason }
+    { $name } stays in the group; only the exchange is affected.
+banned =
+    ⛔ { $name } can no longer take part in the exchange: { $reason }
+    Their open tasks were called off. { $name } stays in the group; only the exchange is affected.
 unbanned = ✅ { $name } can take part in the exchange again.
+notice-penalty = { $action ->
+        [warn] ⚠️ An admin of <b>{ $community }</b> gave you a warning in its exchange: { $reason }
+            You are still in the group and in the exchange (warnings so far: { $warnings }).
+        [ban] ⛔ Your access to the exchange of <b>{ $community }</b> is suspended: { $reason }
+            You are still in the group; only the exchange is affected. If you think this is a mistake, ask the group's admins.
+       *[unban] ✅ Your access to the exchange of <b>{ $community }</b> is back{ $has_reason ->
+                [yes] : { $reason }
+               *[no] .
+            }
+    }
 stats =
     📊 <b>{ $community }</b>{ $paused ->
         [yes] {" "}(paused)
@@ -291,21 +375,53 @@ stats =
     Members: { $members }
     Verified feedback: { $verified }
     Tasks in progress: { $open }
-    Ledger balanced: { $balanced ->
-        [yes] yes
-       *[no] NO — tell the operator
+audit-title = { $older ->
+        [yes] 🧾 <b>{ $community }</b> · earlier admin actions
+       *[no] 🧾 <b>{ $community }</b> · recent admin actions
     }
-audit-title = 🧾 <b>Recent admin actions</b>
-audit-empty = No admin actions yet.
-audit-item = { $when } · { $actor } · { $action }{ $target }{ $detail }
-audit-action-pause = paused
-audit-action-resume = resumed
-audit-action-warn = warned
-audit-action-ban = banned
-audit-action-unban = unbanned
-audit-action-settings = changed settings
-audit-action-moved = moved the group to its upgraded chat
-audit-anonymous = anonymous admin
+audit-empty = 🧾 <b>{ $community }</b>: no admin actions yet.
+audit-ago = { $unit ->
+        [now] now
+        [min] { $n } min
+        [h] { $n } h
+       *[d] { $n } d
+    }
+audit-someone = an admin
+audit-pause = { $actor } paused: { $reason }
+audit-resume = { $actor } resumed the exchange
+audit-warn = { $actor } warned { $target }{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-ban = { $actor } suspended { $target }{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-unban = { $actor } let { $target } back in
+audit-moved = { $actor } moved the group to its new chat
+audit-settings = { $actor } changed the settings
+audit-set-credits_per_feedback = { $actor } set { $value ->
+        [one] one credit
+       *[other] { $value } credits
+    } per feedback
+audit-set-welcome_credits = { $actor } set { $value ->
+        [one] one welcome credit
+       *[other] { $value } welcome credits
+    }
+audit-set-max_open_tasks_per_member = { $actor } allowed { $value ->
+        [one] one open task
+       *[other] { $value } open tasks
+    } each
+audit-set-task_deadline_s = { $actor } set a { $value } h deadline
+audit-set-min_words = { $actor } set a minimum of { $value ->
+        [one] one word
+       *[other] { $value } words
+    }
+audit-set-max_feedback_per_submission = { $actor } capped feedback per video at { $value }
+audit-set-default_feedback_per_submission = { $actor } set usual feedback to { $value }
+audit-set-group_language = { $actor } set group posts to { $value }
+audit-platform-on = { $actor } turned { $platform } on
+audit-platform-off = { $actor } turned { $platform } off
 
 ## Input safety and errors
 

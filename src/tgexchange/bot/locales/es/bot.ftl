@@ -89,13 +89,18 @@ language-set = ✅ A partir de ahora te hablaré en español.
 
 ## Grupo
 
+cmd-exchange = Unirte al intercambio o abrir su menú de admin
+button-continue = ▶️ Continuar
 group-welcome =
-    👋 ¡Hola, <b>{ $community }</b>! Aquí organizo un intercambio justo de opiniones: los miembros opinan de verdad sobre los vídeos de los demás y ganan créditos por ello.
+    👋 ¡Hola, <b>{ $community }</b>! Aquí organizo un intercambio justo de opiniones: cada quien opina de verdad sobre los videos de los demás y gana créditos por ello.
     Pulsa el botón para unirte (abre un chat privado conmigo).
 group-join-prompt = Pulsa el botón para unirte al intercambio de <b>{ $community }</b> en un chat privado conmigo.
+group-open-prompt = { $name }, ya estás en el intercambio de <b>{ $community }</b>: seguimos en nuestro chat privado.
+group-admin-prompt = { $name }, el intercambio de <b>{ $community }</b> y su menú de admin se abren en un chat privado conmigo.
 group-private-only = { $name }, mejor en privado: pulsa el botón de abajo.
-group-submission-completed = 🎉 «{ $title }» de { $owner } recibió todas las opiniones que pidió. ¡Gracias a todos los que ayudaron!
-group-paused = ⏸ Un admin ha pausado el intercambio. Motivo: { $reason }
+group-answered-here = Escribiste { $command } en <b>{ $community }</b>. Te respondo aquí para que el grupo siga tranquilo.
+group-submission-completed = 🎉 «{ $title }» de { $owner } recibió todas las opiniones que pidió. ¡Gracias a quienes ayudaron!
+group-paused = ⏸ El intercambio está en pausa por decisión de admins. Motivo: { $reason }
 group-resumed = ▶️ El intercambio vuelve a funcionar.
 
 ## Canales (prueba de propiedad)
@@ -243,9 +248,51 @@ cancel-reason-other = ya no hace falta.
 
 ## Admins
 
-admin-only = Lo siento, solo los admins del grupo pueden hacer eso.
+cmd-exchange_settings = Ajustes del intercambio, en privado (admins)
+cmd-exchange_pause = Pausar el intercambio, con un motivo (admins)
+cmd-exchange_resume = Reanudar el intercambio (admins)
+cmd-exchange_warn = Advertir a alguien en el intercambio (admins)
+cmd-exchange_ban = Suspender a alguien solo del intercambio (admins)
+cmd-exchange_unban = Levantar una suspensión (admins)
+cmd-exchange_stats = Estadísticas del intercambio, en privado (admins)
+cmd-exchange_audit = Qué hicieron los admins, en privado (admins)
+admin-only = Lo siento, solo quienes administran el grupo pueden hacer eso.
+admin-only-menu = Ese menú es solo para quienes administran <b>{ $community }</b>.
 admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el botón para que sepa qué admin eres.
 admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
+admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
+admin-help =
+    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+button-admin-menu = 🛠 Menú de admin
+button-settings = ⚙️ Ajustes
+button-stats = 📊 Estadísticas
+button-audit = 🧾 Registro
+button-dashboard = 📈 Panel
+button-pause = ⏸ Pausar
+button-resume = ▶️ Reanudar
+button-back = ⬅ Volver
+button-close-menu = ✖ Cerrar
+button-more = Más ▾
+button-open-settings = ⚙️ Abrir ajustes
+button-open-stats = 📊 Abrir estadísticas
+button-open-audit = 🧾 Abrir el registro
+button-open-dashboard = 📈 Abrir el panel
+button-open-menu = 🛠 Abrir menú de admin
+menu =
+    🛠 <b>{ $community }</b> · menú de admin
+    { $paused ->
+        [yes] ⏸ En pausa: { $reason }
+       *[no] ▶️ El intercambio está en marcha.
+    }
+menu-closed = Cerrado.
+menu-pause-how =
+    Para pausar, envíame el motivo con el comando, por ejemplo:
+    <code>/exchange_pause ola de spam, volvemos esta noche</code>
+    Todo el grupo ve el motivo; las tareas abiertas se cancelan.
+pointer-menu = { $name }, tu menú de admin está en nuestro chat privado: pulsa el botón.
+pointer-settings = { $name }, los ajustes se abren en nuestro chat privado: pulsa el botón.
+pointer-stats = { $name }, las estadísticas se abren en nuestro chat privado: pulsa el botón.
+pointer-audit = { $name }, el registro se abre en nuestro chat privado: pulsa el botón.
 dashboard-link =
     📊 <b>Tu panel</b> ({ $communities ->
         [one] una comunidad
@@ -253,59 +300,134 @@ dashboard-link =
     })
     <a href="{ $url }">{ $url }</a>
     El enlace funciona una sola vez, durante { $minutes } minutos. No lo reenvíes: quien lo abra primero entra como tú.
-dashboard-not-admin = El panel es para los admins de un grupo con intercambio. Si lo eres, envía primero /dashboard en el grupo.
-dashboard-in-private = Los enlaces de acceso son personales, así que solo los envío en privado: pulsa el botón y envíame /dashboard allí.
+dashboard-not-admin = El panel es para quienes administran un grupo con intercambio. Si es tu caso, envía primero /exchange en el grupo.
+dashboard-in-private = { $name }, los enlaces de acceso son personales, así que solo los envío en privado: pulsa el botón.
 dashboard-anonymous = Estás escribiendo de forma anónima como el grupo. Envíame /dashboard en un chat privado para recibir un enlace de acceso.
-admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
-settings-title = ⚙️ <b>Ajustes de { $community }</b>: pulsa − o + para cambiarlos.
-settings-credits_per_feedback = Créditos por opinión: { $value }
-settings-min_words = Mínimo de palabras: { $value }
-settings-max_open_tasks_per_member = Tareas abiertas por miembro: { $value }
-settings-task_deadline = Plazo de la tarea: { $value } h
-settings-welcome_credits = Créditos de bienvenida: { $value }
-settings-max_feedback_per_submission = Máximo de opiniones por envío: { $value }
-settings-default_feedback_per_submission = Opiniones por envío (por defecto): { $value }
-settings-platforms = Plataformas (pulsa para activar o desactivar):
-settings-group-language = 🗣 Mensajes en el grupo: { $value }
+settings-title =
+    ⚙️ <b>Ajustes de { $community }</b>
+    Elige una sección. Los cambios se aplican al momento y quedan en el registro.
+settings-section-title = ⚙️ <b>{ $community }</b> · { $section }
+settings-section-credits = 💰 Créditos
+settings-section-tasks = 📝 Tareas
+settings-section-submissions = 📥 Envíos
+settings-section-platforms = 🎬 Plataformas
+settings-section-language = 🗣 Idioma del grupo
+settings-line-credits_per_feedback = Por opinión: <b>{ $value }</b> créditos para quien opina
+settings-line-welcome_credits = Bienvenida: <b>{ $value }</b> créditos por persona nueva
+settings-line-max_open_tasks_per_member = Tareas abiertas: <b>{ $value }</b> a la vez por persona
+settings-line-task_deadline = Plazo: <b>{ $value } h</b> para dar la opinión
+settings-line-min_words = Mínimo de palabras: <b>{ $value }</b> por opinión
+settings-line-max_feedback_per_submission = Máximo: <b>{ $value }</b> opiniones por video
+settings-line-default_feedback_per_submission = Habitual: <b>{ $value }</b> opiniones por video, si no se indica otra cifra
+settings-button-credits_per_feedback = Por opinión
+settings-button-welcome_credits = Bienvenida
+settings-button-max_open_tasks_per_member = Tareas abiertas
+settings-button-task_deadline = Plazo
+settings-button-min_words = Mínimo de palabras
+settings-button-max_feedback_per_submission = Máximo
+settings-button-default_feedback_per_submission = Habitual
+settings-platforms = Se aceptan videos de las plataformas marcadas con ✅. Pulsa una para activarla o desactivarla.
+settings-group-language = Lo que publico en el grupo para todo el mundo (envíos completados, pausas) va en: <b>{ $value }</b>.
 settings-group-language-auto = el idioma de cada persona
 settings-group-language-en = English
 settings-group-language-es = Español
-settings-saved = Guardado.
-pause-usage = Indica un motivo, por ejemplo: <code>/pause ola de spam, volvemos esta noche</code>
-paused = ⏸ En pausa. No hay tareas nuevas ni verificación hasta /resume.
-    { $cancelled ->
+settings-saved = ✅ Guardado
+settings-limit = { $direction ->
+        [down] No puede bajar más: { $value }.
+       *[up] No puede subir más: { $value }.
+    }
+settings-moved = ⚙️ Los ajustes se mudaron a nuestro chat privado: envía /exchange_settings en el grupo para abrirlos.
+settings-last-platform = Al menos una plataforma debe quedar activada.
+pause-usage = Indica un motivo, por ejemplo: <code>/exchange_pause ola de spam, volvemos esta noche</code>
+paused =
+    ⏸ En pausa: { $reason }
+    No hay tareas nuevas ni verificación hasta que se reanude. { $cancelled ->
         [0] No había ninguna tarea abierta.
+        [one] Se canceló una tarea abierta; su plaza vuelve al envío.
        *[other] Se cancelaron { $cancelled } tareas abiertas; sus plazas vuelven a los envíos.
     }
 resumed = ▶️ El intercambio vuelve a funcionar.
-sanction-usage = Responde al mensaje de un miembro con <code>/{ $command } motivo</code>, o escribe <code>/{ $command } @usuario motivo</code>.
+sanction-usage = Responde al mensaje de la persona con <code>/exchange_{ $command } motivo</code>, o envía <code>/exchange_{ $command } @usuario motivo</code>.
+sanction-needs-reason = Añade el motivo: { $name } lo recibe en privado. Por ejemplo: <code>/exchange_{ $command } @usuario opiniones copiadas</code>
 sanction-unknown-target = No conozco a esa persona: aún no se ha unido al intercambio.
-warned = ⚠️ { $name } ha recibido una advertencia ({ $warnings } en total).
-banned = ⛔ { $name } queda expulsado del intercambio. Sus tareas abiertas se cancelaron.
+warned =
+    ⚠️ { $name } recibió una advertencia ({ $warnings } en total): { $reason }
+    { $name } sigue en el grupo; solo afecta al intercambio.
+banned =
+    ⛔ { $name } ya no puede participar en el intercambio: { $reason }
+    Sus tareas abiertas se cancelaron. { $name } sigue en el grupo; solo afecta al intercambio.
 unbanned = ✅ { $name } puede volver a participar en el intercambio.
+notice-penalty = { $action ->
+        [warn] ⚠️ Recibiste una advertencia en el intercambio de <b>{ $community }</b>: { $reason }
+            Sigues en el grupo y en el intercambio (advertencias hasta ahora: { $warnings }).
+        [ban] ⛔ Tu acceso al intercambio de <b>{ $community }</b> está suspendido: { $reason }
+            Sigues en el grupo; solo se ve afectado el intercambio. Si crees que es un error, habla con quienes administran el grupo.
+       *[unban] ✅ Recuperaste el acceso al intercambio de <b>{ $community }</b>{ $has_reason ->
+                [yes] : { $reason }
+               *[no] .
+            }
+    }
 stats =
     📊 <b>{ $community }</b>{ $paused ->
         [yes] {" "}(en pausa)
        *[no] {""}
     }
-    Miembros: { $members }
+    Participantes: { $members }
     Opiniones verificadas: { $verified }
     Tareas en curso: { $open }
-    Contabilidad cuadrada: { $balanced ->
-        [yes] sí
-       *[no] NO: avisa al operador
+audit-title = { $older ->
+        [yes] 🧾 <b>{ $community }</b> · acciones anteriores de admins
+       *[no] 🧾 <b>{ $community }</b> · acciones recientes de admins
     }
-audit-title = 🧾 <b>Acciones recientes de los admins</b>
-audit-empty = Aún no hay acciones de admins.
-audit-item = { $when } · { $actor } · { $action }{ $target }{ $detail }
-audit-action-pause = pausó
-audit-action-resume = reanudó
-audit-action-warn = advirtió
-audit-action-ban = expulsó
-audit-action-unban = readmitió
-audit-action-settings = cambió los ajustes
-audit-action-moved = movió el grupo a su chat actualizado
-audit-anonymous = admin anónimo
+audit-empty = 🧾 <b>{ $community }</b>: aún no hay acciones de admins.
+audit-ago = { $unit ->
+        [now] ahora
+        [min] { $n } min
+        [h] { $n } h
+       *[d] { $n } d
+    }
+audit-someone = Admin
+audit-pause = { $actor } pausó: { $reason }
+audit-resume = { $actor } reanudó el intercambio
+audit-warn = { $actor } advirtió a { $target }{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-ban = { $actor } suspendió a { $target }{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-unban = { $actor } readmitió a { $target }
+audit-moved = { $actor } movió el grupo a su nuevo chat
+audit-settings = { $actor } cambió los ajustes
+audit-set-credits_per_feedback = { $actor } fijó { $value ->
+        [one] un crédito
+       *[other] { $value } créditos
+    } por opinión
+audit-set-welcome_credits = { $actor } fijó { $value ->
+        [one] un crédito
+       *[other] { $value } créditos
+    } de bienvenida
+audit-set-max_open_tasks_per_member = { $actor } permitió { $value ->
+        [one] una tarea
+       *[other] { $value } tareas
+    } a la vez
+audit-set-task_deadline_s = { $actor } fijó un plazo de { $value } h
+audit-set-min_words = { $actor } fijó el mínimo: { $value ->
+        [one] una palabra
+       *[other] { $value } palabras
+    }
+audit-set-max_feedback_per_submission = { $actor } fijó el máximo: { $value ->
+        [one] una opinión
+       *[other] { $value } opiniones
+    }
+audit-set-default_feedback_per_submission = { $actor } fijó { $value ->
+        [one] una opinión habitual
+       *[other] { $value } opiniones habituales
+    }
+audit-set-group_language = { $actor } puso el grupo en { $value }
+audit-platform-on = { $actor } activó { $platform }
+audit-platform-off = { $actor } desactivó { $platform }
 
 ## Seguridad de la entrada y errores
 

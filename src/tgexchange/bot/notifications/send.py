@@ -1,13 +1,7 @@
-"""Notices (services/notifications.py) as Telegram messages: rendered in the member's language,
-then sent.
-
-``render_notice`` is shared by both senders so that a notice reads and looks the same whichever
-process sends it: ``BotNotifier`` sends through the running PTB bot (the embedded ``tgexchange
-run``: jobs run in worker threads of the same process), ``TelegramNotifier`` posts sendMessage to
-the Bot API with httpx (``tgexchange worker`` processes, which have no bot of their own). Neither
-raises for a member who cannot be reached (blocked the bot, left, deleted their account): it is
-logged.
-"""
+"""Sending rendered notices: ``BotNotifier`` through the running PTB bot (the embedded ``tgexchange
+run``: jobs run in worker threads of the same process), ``TelegramNotifier`` with httpx straight to
+the Bot API (``tgexchange worker`` processes, which have no bot of their own). Each says how a
+delivery went, so the outbox keeps what failed; neither raises for a member who cannot be reached."""
 
 from __future__ import annotations
 
@@ -16,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,110 +19,15 @@ import structlog
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from tgexchange.bot import directory, keyboards, steps
-from tgexchange.bot.keyboards import Keyboard, to_json, to_markup
-from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
+from tgexchange.bot.keyboards import to_json, to_markup
+from tgexchange.bot.notifications.render import Outgoing, UowFactory, render_notice
+from tgexchange.bot.texts import Texts
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
 from tgexchange.services.community import MoveResult
-from tgexchange.services.ports import DeliveryOutcome, Notice, UnitOfWork
+from tgexchange.services.ports import DeliveryOutcome, Notice
 
 log = structlog.get_logger("tgexchange.bot.notifications")
-
-MAX_QUOTE = 1500
-
-UowFactory = Callable[[], UnitOfWork]
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    chat_id: int
-    text: str
-    keyboard: Keyboard | None = None
-
-
-def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:
-    """The messages a notice becomes: one to the member (with the next step as buttons), plus a
-    note in the group for a completed submission. Empty when the member (or what the notice is
-    about) no longer exists. ``now`` places deadlines in the member's terms ("in 2 days")."""
-    to = directory.recipient(uow(), notice.member_id)
-    if to is None:
-        return []
-    lang = to.language
-    params = notice.params
-    kind = notice.kind
-    key = f"notice-{kind}"
-    if kind in {"submission_completed", "feedback_received"}:
-        submission = directory.submission(uow(), int(str(params["submission_id"])))
-        if submission is None:
-            return []
-        title = short(submission.title, MAX_TITLE)
-        count = int(str(params.get("count", 1)))
-        text = texts.get(lang, key, title=title, count=count)
-        messages = [Outgoing(to.telegram_user_id, text, steps.after(texts, lang, key))]
-        if kind == "submission_completed" and to.bot_present:
-            note = texts.get(
-                to.group_language or lang, "group-submission-completed", owner=to.display_name, title=title
-            )
-            messages.append(Outgoing(to.chat_id, note))
-        return messages
-    view = directory.task_view(uow(), int(str(params["task_id"])))
-    if view is None:
-        return []
-    found = _task_notice(texts, uow, notice, view, lang=lang, community=to.community_title, now=now)
-    if found is None:
-        log.warning("notice_kind_unknown", kind=kind, member_id=notice.member_id)
-        return []
-    extra, keyboard = found
-    title = short(view.submission.title, MAX_TITLE)
-    text = texts.get(lang, key, title=title, **extra)
-    return [Outgoing(to.telegram_user_id, text, keyboard)]
-
-
-def _task_notice(
-    texts: Texts,
-    uow: UowFactory,
-    notice: Notice,
-    view: directory.TaskView,
-    *,
-    lang: str,
-    community: str,
-    now: datetime,
-) -> tuple[dict[str, object], Keyboard | None] | None:
-    """What a notice about a task says besides its title, and its buttons; None for an unknown kind."""
-    kind, params, task = notice.kind, notice.params, view.task
-    keyboard: Keyboard | None = steps.after(texts, lang, f"notice-{kind}") or None
-    extra: dict[str, object] = {}
-    if kind == "task_verified":
-        extra["credits"] = int(str(params.get("credits", task.credits)))
-    elif kind == "task_rejected":
-        extra["reason"] = Raw(texts.reason(lang, str(params.get("reason") or "")))
-    elif kind == "task_cancelled":
-        extra["reason"] = Raw(texts.cancel_reason(lang, str(params.get("reason") or "")))
-    elif kind == "feedback_not_found_yet":
-        extra["until"] = texts.until(lang, datetime.fromisoformat(str(params["until"])), now=now)
-        extra["channel"] = directory.channel_name(uow(), task.giver_id, task.platform) or view.giver_name
-    elif kind == "confirm_feedback":
-        extra["giver"] = view.giver_name
-        extra["text"] = short(str(params.get("text") or task.feedback_text or ""), MAX_QUOTE)
-        extra["until"] = texts.until(lang, task.review_until or now, now=now)
-        keyboard = keyboards.owner_review(texts, lang, task_id=task.id, url=view.submission.url)
-    elif kind == "feedback_denied":
-        extra["until"] = texts.until(lang, task.review_until or now, now=now)
-        keyboard = keyboards.dispute(texts, lang, task_id=task.id)
-    elif kind == "dispute_opened":
-        extra.update(
-            community=community,
-            giver=view.giver_name,
-            owner=view.owner_name,
-            url=view.submission.url,
-            text=short(task.feedback_text or "", MAX_QUOTE),
-        )
-        keyboard = keyboards.admin_resolve(texts, lang, task_id=task.id, url=view.submission.url)
-    elif kind != "task_expired":
-        return None
-    return extra, keyboard
-
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
