@@ -14,14 +14,6 @@ cmd-leaderboard = Top feedback givers
 cmd-language = Change language
 cmd-help = How it works
 cmd-cancel = Cancel what I am waiting for
-cmd-settings = Community settings (admins)
-cmd-pause = Pause the exchange (admins)
-cmd-resume = Resume the exchange (admins)
-cmd-warn = Warn a member (admins)
-cmd-ban = Ban a member from the exchange (admins)
-cmd-unban = Lift a ban (admins)
-cmd-stats = Community statistics (admins)
-cmd-audit = Recent admin actions (admins)
 cmd-dashboard = A login link to the dashboard (admins)
 
 ## Buttons
@@ -79,9 +71,6 @@ help =
     Give real feedback on other members' videos to earn credits; spend credits to get feedback on your own.
     I never comment, like or follow for you: you write every comment yourself, from your own account.
     Commands: /link, /task, /submit <i>link</i>, /mysubmissions, /balance, /me, /leaderboard, /language, /cancel.
-help-admin =
-    <b>For admins</b> (in the group): /settings, /pause <i>reason</i>, /resume, /warn, /ban, /unban (reply to a message or give @username), /stats, /audit. In private: /dashboard for a login link to the live dashboard.
-
 ## Language
 
 language-choose = Choose your language:

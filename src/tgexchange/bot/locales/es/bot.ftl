@@ -14,16 +14,7 @@ cmd-leaderboard = Quién más opina
 cmd-language = Cambiar idioma
 cmd-help = Cómo funciona
 cmd-cancel = Cancelar lo que tengo pendiente
-cmd-settings = Ajustes de la comunidad (admins)
-cmd-pause = Pausar el intercambio (admins)
-cmd-resume = Reanudar el intercambio (admins)
-cmd-warn = Advertir a un miembro (admins)
-cmd-ban = Expulsar a un miembro del intercambio (admins)
-cmd-unban = Levantar una expulsión (admins)
-cmd-stats = Estadísticas de la comunidad (admins)
 cmd-dashboard = Un enlace de acceso al panel (admins)
-cmd-audit = Acciones recientes de los admins (admins)
-
 ## Botones
 
 button-join = Unirme al intercambio
@@ -79,9 +70,6 @@ help =
     Das opiniones reales sobre los videos de otras personas y ganas créditos; con los créditos pides opiniones sobre los tuyos.
     Nunca comento, doy «me gusta» ni sigo a nadie por ti: cada comentario lo escribes tú, desde tu propia cuenta.
     Comandos: /link, /task, /submit <i>enlace</i>, /mysubmissions, /balance, /me, /leaderboard, /language, /cancel.
-help-admin =
-    <b>Para admins</b> (en el grupo): /settings, /pause <i>motivo</i>, /resume, /warn, /ban, /unban (responde a un mensaje o indica @usuario), /stats, /audit. En privado: /dashboard para un enlace de acceso al panel en vivo.
-
 ## Idioma
 
 language-choose = Elige tu idioma:
