@@ -7,8 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.reciprocity import MemberRecord, TaskRecord
 from tgexchange.domain.task import TaskStatus
-from tgexchange.ml.features import MemberRecord, TaskRecord
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 

@@ -34,6 +34,7 @@ from tgexchange.services.ports import (
     Outbox,
     QualityGate,
 )
+from tgexchange.services.ports.reciprocity import ReciprocityLearner, ReciprocityScores
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.updates import SqlUpdateLog
@@ -169,6 +170,19 @@ class Container:
         from tgexchange.adapters.quality import ClassifierQualityGate
 
         return ClassifierQualityGate()
+
+    @cached_property
+    def reciprocity_learner(self) -> ReciprocityLearner:
+        from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory
+        from tgexchange.adapters.reciprocity import ReciprocityLearner as Learner
+
+        return Learner(SqlReciprocityHistory(self.storage.engine), self.settings.model_dir)
+
+    @cached_property
+    def reciprocity_scores(self) -> ReciprocityScores:
+        from tgexchange.adapters.db.reciprocity import SqlReciprocityScores
+
+        return SqlReciprocityScores(self.storage.engine)
 
     @cached_property
     def session_secret(self) -> str:

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     platform_rate_limits: str = Field(
         default="youtube=60/60,tiktok=20/60,instagram=10/60", validation_alias="PLATFORM_RATE_LIMITS"
     )
+    ml_model_path: Path | None = Field(default=None, validation_alias="ML_MODEL_PATH")
+    reciprocity_retrain_every_h: float = Field(default=24.0, gt=0, validation_alias="RECIPROCITY_RETRAIN_EVERY_H")
+    reciprocity_scores_every_min: float = Field(default=60.0, gt=0, validation_alias="RECIPROCITY_SCORES_EVERY_MIN")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=False, validation_alias="LOG_JSON")
 
@@ -87,6 +90,11 @@ class Settings(BaseSettings):
                 raise ConfigurationError(f"PLATFORM_RATE_LIMITS item {item!r} is not platform=requests/seconds")
             limits[name.strip()] = (int(count), int(per))
         return limits
+
+    @property
+    def model_dir(self) -> Path:
+        """Where the reciprocity model's versions live: ML_MODEL_PATH, else models/ in the data folder."""
+        return self.ml_model_path or self.data_dir / "models"
 
     @property
     def effective_database_url(self) -> str:

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from tests.reciprocity_history import START, history
 from tgexchange.domain.content import ContentKind, Platform
+from tgexchange.domain.reciprocity import TaskRecord, label_of
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml import reciprocity_artifact as artifact
-from tgexchange.ml.features import FEATURE_NAMES, TaskRecord, build_dataset, label_of, snapshot
+from tgexchange.ml.features import FEATURE_NAMES, build_dataset, snapshot
 from tgexchange.ml.reciprocity import cold_start, predict_or_fall_back
 from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.ml.reciprocity_training import NotEnoughHistory, train

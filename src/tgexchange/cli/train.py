@@ -81,3 +81,77 @@ def spam(
         f"Wrote {target / written['file']} (threshold {model.threshold:.3f}, "
         f"sha256 {written['sha256'][:16]}…) and its card {model.version}.json."
     )
+
+
+@app.command()
+def reciprocity(
+    estimator: Annotated[
+        str, typer.Option(metavar="NAME", help="hgb (gradient boosting, default), rf (random forest) or xgboost.")
+    ] = "hgb",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (the model card) as the last line.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Train the reciprocity model (who gives back) on the history in DATABASE_URL.
+
+    The tasks in time order: the model learns on the first 80% (its latest fifth calibrates the
+    probabilities) and is scored on the last 20% against each member's own record. The new
+    version is written under ML_MODEL_PATH and promoted only if it is not worse than the model in
+    use on those newest tasks. Exits 1 when there is too little history.
+    """
+    import json
+    import sys
+
+    from tgexchange.bootstrap import bootstrap
+    from tgexchange.config import Settings
+    from tgexchange.services import reciprocity as reciprocity_service
+
+    container = bootstrap(Settings())
+    with progress_bar("training", quiet=quiet or (as_json and not sys.stderr.isatty())) as progress:
+        bar = progress.add_task("reciprocity: reading the history", total=None)
+
+        def advance(stage: str, count: int) -> None:
+            description = {"read": "reading the history", "features": "features", "fit": "fitting"}[stage]
+            progress.update(bar, description=f"reciprocity: {description} ({count:,})")
+
+        try:
+            retrained = reciprocity_service.retrain(
+                container.reciprocity_learner, estimator=estimator, progress=advance
+            )
+        except ValueError as error:  # too little history, or an estimator that cannot be built
+            err.print(f"[red]Cannot train the reciprocity model:[/] {error}")
+            raise typer.Exit(1) from error
+        finally:
+            container.storage.dispose()
+    card = retrained.card
+    model_path = container.settings.model_dir / str(card["file"])
+    if as_json:
+        summary = {
+            **{k: card.get(k) for k in ("version", "roc_auc", "baseline_auc", "brier", "baseline_brier", "ece")},
+            **{k: card.get(k) for k in ("log_loss", "mse", "r2", "ece_before_calibration", "training_seconds")},
+            "samples": card["samples"],
+            "model_path": str(model_path),
+            "promoted": retrained.promoted,
+        }
+        sys.stdout.write(json.dumps(summary) + "\n")
+        return
+    table = Table(title=f"Reciprocity model {card['version']} ({card['estimator']}), on the newest 20% of tasks")
+    for column in ("", "model", "members' own record"):
+        table.add_column(column, justify="left" if not column else "right")
+    baseline = card["baseline"]
+    for label, key in (("ROC AUC", "roc_auc"), ("Brier", "brier"), ("log loss", "log_loss"), ("ECE", "ece")):
+        mine, theirs = card.get(key), baseline.get(key)
+        table.add_row(label, "—" if mine is None else f"{mine:.3f}", "—" if theirs is None else f"{theirs:.3f}")
+    out.print(table)
+    samples = card["samples"]
+    out.print(
+        f"Trained on {samples['train']:,} tasks, calibrated on {samples['calibration']:,}, tested on"
+        f" {samples['test']:,} in {card['training_seconds']:.1f} s; ECE {card['ece_before_calibration']:.3f}"
+        f" before calibration. Wrote {model_path}."
+    )
+    out.print(
+        "Promoted: it is the model in use now."
+        if retrained.promoted
+        else "Not promoted: the model in use did better on the newest tasks."
+    )

@@ -36,7 +36,8 @@ from numpy.typing import NDArray
 
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.quality import QualityRule
-from tgexchange.domain.task import NO_FAULT_REASONS, TaskStatus
+from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, label_of
+from tgexchange.domain.task import TaskStatus
 
 RECENCY_CAP_DAYS = 60.0
 RECIPROCITY_CAP = 5.0
@@ -63,43 +64,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "account_age_days",
     "history",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TaskRecord:
-    """One task as stored: who gave, for whom, when it was given and how it ended (if it did)."""
-
-    task_id: int
-    community_id: int
-    giver_id: int
-    owner_id: int
-    platform: Platform
-    kind: ContentKind
-    assigned_at: datetime
-    status: TaskStatus
-    decided_at: datetime | None = None
-    reason: str | None = None
-    toxicity: float | None = None  # of the accepted feedback, when known
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRecord:
-    member_id: int
-    community_id: int
-    joined_at: datetime
-
-
-def label_of(record: TaskRecord) -> int | None:
-    """1 when the task ended in verified feedback, 0 when the giver let it fail (rejected, expired,
-    skipped), None when it says nothing about the giver (open, cancelled, or refused through no
-    fault of theirs)."""
-    if record.status is TaskStatus.VERIFIED:
-        return 1
-    if record.status in {TaskStatus.EXPIRED, TaskStatus.SKIPPED}:
-        return 0
-    if record.status is TaskStatus.REJECTED:
-        return None if record.reason in NO_FAULT_REASONS else 0
-    return None
 
 
 @dataclass(slots=True)

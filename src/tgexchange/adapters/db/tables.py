@@ -257,6 +257,19 @@ outbox = sa.Table(
 )
 sa.Index("ix_outbox_due", outbox.c.closed_at, outbox.c.next_attempt_at)
 
+# The reciprocity model's latest scores (adapters/db/reciprocity.py): each member's chance of
+# giving back, per platform, refreshed by a job; matching reads them beside its candidates.
+reciprocity_scores = sa.Table(
+    "reciprocity_scores",
+    metadata,
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("platform", enum_column_type(Platform), primary_key=True),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("model_version", sa.String(64), nullable=False),
+    sa.Column("computed_at", UTCDateTime, nullable=False),
+)
+
 # Dashboard rollups (adapters/db/rollup.py): counters kept current in the same transaction as each
 # task transition, so the dashboard reads a few hundred rows however long the history grows.
 # Every counter starts at 0 and only ever grows by atomic increments.

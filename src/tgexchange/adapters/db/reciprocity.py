@@ -1,0 +1,105 @@
+"""The reciprocity model's storage side: the history it learns from, read in time order without
+ORM objects or a write lock, and the scores it leaves for matching and the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.content import Platform
+from tgexchange.domain.reciprocity import MemberRecord, ReciprocityScore, TaskRecord
+
+_t, _s, _m, _r = tables.tasks, tables.submissions, tables.members, tables.reciprocity_scores
+BATCH = 20_000
+
+_TASKS = (
+    sa.select(
+        _t.c.id,
+        _t.c.community_id,
+        _t.c.giver_id,
+        _t.c.owner_id,
+        _t.c.platform,
+        _s.c.kind,
+        _t.c.assigned_at,
+        _t.c.status,
+        _t.c.decided_at,
+        _t.c.reason,
+        _t.c.feedback_text,
+    )
+    .join(_s, _s.c.id == _t.c.submission_id)
+    .order_by(_t.c.assigned_at, _t.c.id)
+)
+_MEMBERS = sa.select(_m.c.id, _m.c.community_id, _m.c.joined_at).order_by(_m.c.id)
+
+
+class SqlReciprocityHistory:
+    """Tasks in assignment order, with the text of verified feedback (for its toxicity)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def tasks(self) -> Iterator[tuple[TaskRecord, str | None]]:
+        with self._engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin="DEFERRED", stream_results=True, yield_per=BATCH)
+            for row in connection.execute(_TASKS):
+                record = TaskRecord(
+                    task_id=row.id,
+                    community_id=row.community_id,
+                    giver_id=row.giver_id,
+                    owner_id=row.owner_id,
+                    platform=row.platform,
+                    kind=row.kind,
+                    assigned_at=row.assigned_at,
+                    status=row.status,
+                    decided_at=row.decided_at,
+                    reason=row.reason,
+                )
+                yield record, row.feedback_text
+
+    def members(self) -> list[MemberRecord]:
+        with self._engine.connect() as connection:
+            return [MemberRecord(r.id, r.community_id, r.joined_at) for r in connection.execute(_MEMBERS)]
+
+
+class SqlReciprocityScores:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def replace(self, scores: Iterable[ReciprocityScore], *, version: str, now: datetime) -> int:
+        """The new scores, in place of all the old ones, in one transaction (readers see either)."""
+        rows = [
+            {
+                "member_id": s.member_id,
+                "platform": s.platform,
+                "probability": s.probability,
+                "confidence": s.confidence,
+                "model_version": version,
+                "computed_at": now,
+            }
+            for s in scores
+        ]
+        with self._engine.begin() as connection:
+            connection.execute(_r.delete())
+            if rows:
+                connection.execute(_r.insert(), rows)
+        return len(rows)
+
+    def for_members(self, member_ids: Sequence[int]) -> dict[tuple[int, Platform], ReciprocityScore]:
+        if not member_ids:
+            return {}
+        query = sa.select(_r).where(_r.c.member_id.in_(list(member_ids)))
+        with self._engine.connect() as connection:
+            return {
+                (r.member_id, r.platform): ReciprocityScore(r.member_id, r.platform, r.probability, r.confidence)
+                for r in connection.execute(query)
+            }
+
+    def latest(self) -> tuple[str, datetime] | None:
+        query = sa.select(_r.c.model_version, _r.c.computed_at).order_by(_r.c.computed_at.desc()).limit(1)
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else (row.model_version, row.computed_at)
