@@ -231,9 +231,23 @@ def test_predicted_reciprocity_with_weight_ranks_a_likely_taker_later() -> None:
     assert ids(rank(giver(), pool, now=NOW, weights=weights)) == [2, 1]
 
 
-def test_a_missing_prediction_counts_as_a_neutral_one() -> None:
+def test_a_missing_prediction_falls_back_to_the_owners_own_record() -> None:
     weights = MatchWeights(predicted_reciprocity=2.0, noise=0.0)
 
-    assert score(candidate(predicted_reciprocity=None), giver_id=GIVER_ID, now=NOW, weights=weights, seed=0) == score(
-        candidate(predicted_reciprocity=1.0), giver_id=GIVER_ID, now=NOW, weights=weights, seed=0
+    unscored = candidate(predicted_reciprocity=None, owner_reliability=0.3)
+    as_cold_start = candidate(predicted_reciprocity=0.3, owner_reliability=0.3)
+    assert score(unscored, giver_id=GIVER_ID, now=NOW, weights=weights, seed=0) == score(
+        as_cold_start, giver_id=GIVER_ID, now=NOW, weights=weights, seed=0
+    )
+
+
+def test_a_better_predicted_owner_ranks_first_only_when_the_weight_is_on() -> None:
+    likely = candidate(submission_id=1, predicted_reciprocity=0.9)
+    unlikely = candidate(submission_id=2, predicted_reciprocity=0.2)
+    giver = Giver(member_id=GIVER_ID, platforms=frozenset(Platform))
+    on = MatchWeights(predicted_reciprocity=2.0, noise=0.0)
+    assert [c.submission_id for c in rank(giver, [unlikely, likely], now=NOW, weights=on)] == [1, 2]
+    off = MatchWeights(noise=0.0)
+    assert score(likely, giver_id=GIVER_ID, now=NOW, weights=off, seed=0) == score(
+        unlikely, giver_id=GIVER_ID, now=NOW, weights=off, seed=0
     )

@@ -92,7 +92,9 @@ def _setting(texts: Texts, lang: str, change: SettingChange, who: str) -> list[s
     key = f"audit-set-{change.name}"
     if not isinstance(change.after, int) or not texts.has(lang, key):
         return []
-    value = change.after // 3600 if change.name == "task_deadline_s" else change.after
+    value: object = change.after // 3600 if change.name == "task_deadline_s" else change.after
+    if isinstance(change.after, bool):  # a setting switched on or off
+        value = "yes" if change.after else "no"
     return [texts.get(lang, key, actor=who, value=value)]
 
 

@@ -34,12 +34,17 @@ class CommunitySettings:
     group_language: str | None = None
     """The language of what the bot posts in the group for everyone (a completion, a pause); None:
     the language of the person whose action it is."""
+    match_by_reciprocity: bool = False
+    """Matching prefers owners the reciprocity model expects to give back (off: the original
+    factors only)."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
         for name in _WHOLE_NUMBER_FIELDS:
             if type(getattr(self, name)) is not int:
                 raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
+        if type(self.match_by_reciprocity) is not bool:
+            raise InvalidSettings("match by reciprocity must be on or off")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
         if self.group_language is not None and self.group_language not in LANGUAGES:
@@ -82,6 +87,7 @@ class CommunitySettings:
             "max_feedback_per_submission": self.max_feedback_per_submission,
             "default_feedback_per_submission": self.default_feedback_per_submission,
             "group_language": self.group_language,
+            "match_by_reciprocity": self.match_by_reciprocity,
         }
 
     @classmethod
@@ -98,6 +104,8 @@ class CommunitySettings:
             # A language no longer spoken falls back to each person's rather than making the
             # community unreadable.
             kwargs["group_language"] = stored if stored in LANGUAGES else None
+        if "match_by_reciprocity" in raw:  # absent in settings stored before it existed
+            kwargs["match_by_reciprocity"] = raw.pop("match_by_reciprocity") is True
         for key, value in raw.items():
             if key in defaults.__dataclass_fields__:
                 kwargs[key] = int(value)

@@ -23,6 +23,10 @@ from tgexchange.domain.content import Platform
 _FLOOR = 0.02  # keeps log() finite and a zero factor from erasing the others entirely
 
 
+# The weight of the owner's predicted reciprocity when a community turns it on (see bench/ml.py).
+PREDICTED_RECIPROCITY_WEIGHT = 2.0
+
+
 @dataclass(frozen=True, slots=True)
 class MatchWeights:
     waiting: float = 1.0
@@ -88,7 +92,11 @@ def score(candidate: Candidate, *, giver_id: int, now: datetime, weights: MatchW
     """Log of the product of the weighted factors, plus a small seeded jitter."""
     waited_h = max(0.0, (now - candidate.waiting_since).total_seconds() / 3600)
     reciprocity = min(1.0, candidate.owner_reciprocity)
-    predicted = 1.0 if candidate.predicted_reciprocity is None else candidate.predicted_reciprocity
+    # Without a score yet (a newcomer, or before the first refresh) the model's own cold start
+    # stands in: the owner's smoothed record.
+    predicted = (
+        candidate.owner_reliability if candidate.predicted_reciprocity is None else candidate.predicted_reciprocity
+    )
     return (
         weights.waiting * math.log1p(waited_h)
         + weights.owner_reliability * math.log(max(_FLOOR, candidate.owner_reliability))

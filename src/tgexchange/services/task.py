@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
-from tgexchange.domain.matching import Giver, MatchWeights, rank
+from tgexchange.domain.matching import PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, rank
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
@@ -33,6 +34,8 @@ def request_task(
     with uow:
         member, community = get_acting_member(uow, member_id)
         settings = community.settings
+        if settings.match_by_reciprocity and not weights.predicted_reciprocity:
+            weights = replace(weights, predicted_reciprocity=PREDICTED_RECIPROCITY_WEIGHT)
         platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
         if not platforms:
             raise NoChannelLinked(None)

@@ -28,6 +28,7 @@ from tgexchange.services.verification import verify_submission
 from tgexchange.worker.locks import ExpiringLock
 from tgexchange.worker.pacing import VerificationPacer
 from tgexchange.worker.rate_limits import SharedRateLimit
+from tgexchange.worker.reciprocity import register_reciprocity_jobs
 
 log = structlog.get_logger("tgexchange.worker")
 
@@ -46,6 +47,7 @@ class Jobs:
     verify: TaskWrapper
     sweep: TaskWrapper
     deliver_notices: TaskWrapper
+    reciprocity: TaskWrapper
     pacer: VerificationPacer
     clock: Clock
 
@@ -145,6 +147,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         verify=verify_submission_job,
         sweep=sweep_now_job,
         deliver_notices=deliver_notices_job,
+        reciprocity=register_reciprocity_jobs(huey, container),
         pacer=pacer,
         clock=container.clock,
     )

@@ -20,6 +20,7 @@ _s = tables.submissions
 _m = tables.members
 _ms = tables.member_stats
 _t = tables.tasks
+_r = tables.reciprocity_scores
 
 
 def candidates(
@@ -44,6 +45,7 @@ def candidates(
                 free_slots=row.free,
                 owner_reliability=stats.reliability,
                 owner_reciprocity=stats.reciprocity_ratio,
+                predicted_reciprocity=row.predicted,
             )
         )
     return result
@@ -84,9 +86,11 @@ def _candidates_query() -> sa.Select[Any]:
             _ms.c.rejected,
             _ms.c.expired,
             _ms.c.feedback_received,
+            _r.c.probability.label("predicted"),
         )
         .join(_m, _m.c.id == _s.c.owner_id)
         .join(_ms, _ms.c.member_id == _s.c.owner_id)
+        .outerjoin(_r, sa.and_(_r.c.member_id == _s.c.owner_id, _r.c.platform == _s.c.platform))
         .where(
             _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
             _s.c.status == SubmissionStatus.OPEN,

@@ -1,9 +1,10 @@
 """The community's settings, in the admin's private chat: a menu of sections (credits, tasks,
-submissions, platforms, the group's language), each showing its settings with a one-line hint and
+submissions, platforms, the group's language, matching), each showing its settings with a one-line hint and
 buttons that change them, [⬅ Back] and [✖ Close]. Every button does something.
 
 Callback data: ``st:<community>`` (the sections), ``st:<community>:s:<section>``, and the changes
-``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``.
+``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``,
+``st:<community>:m`` (matching by who gives back, on or off).
 Each press asks Telegram again whether the presser is still an admin of that community's group.
 """
 
@@ -28,7 +29,7 @@ from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-SECTION, CHANGE, PLATFORM, LANGUAGE = "s", "c", "p", "l"
+SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING = "s", "c", "p", "l", "m"
 # The numeric settings of each section, in the order shown; platforms and the group's language
 # have their own sections.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -37,6 +38,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "submissions": ("max_feedback_per_submission", "default_feedback_per_submission"),
     "platforms": (),
     "language": (),
+    "matching": (),
 }
 # How far one tap moves each numeric setting.
 STEPS: dict[str, int] = {
@@ -73,7 +75,7 @@ def settings_main(rt: Runtime, lang: str, community: Community) -> Answer:
     keyboard = (
         (to("credits"), to("tasks")),
         (to("submissions"), to("platforms")),
-        (to("language"),),
+        (to("language"), to("matching")),
         back_and_close(rt.texts, lang, back=callback(ADMIN_MENU, cid), community_id=cid),
     )
     return rt.texts.get(lang, "settings-title", community=community.title), keyboard
@@ -116,6 +118,11 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
         lines.append(rt.texts.get(lang, "settings-group-language", value=shown))
         rows.append(_language_button(rt, lang, cid, AUTO_LANGUAGE, chosen))
         rows.append(tuple(b for code in SUPPORTED for b in _language_button(rt, lang, cid, code, chosen)))
+    if section == "matching":
+        on = settings.match_by_reciprocity
+        lines.append(rt.texts.get(lang, "settings-line-match_by_reciprocity", on="yes" if on else "no"))
+        label = rt.texts.label(lang, "settings-button-match_by_reciprocity", on="no" if on else "yes")
+        rows.append((Button(label, callback_data=callback(SETTINGS, cid, MATCHING)),))
     rows.append(back_and_close(rt.texts, lang, back=callback(SETTINGS, cid), community_id=cid))
     return "\n".join(lines), tuple(rows)
 
@@ -131,6 +138,8 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
+    if op == MATCHING:
+        return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
     if op != CHANGE or len(args) != 2 or args[0] not in STEPS or args[1] not in {"+", "-"}:

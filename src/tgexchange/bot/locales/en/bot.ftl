@@ -301,6 +301,7 @@ settings-section-tasks = 📝 Tasks
 settings-section-submissions = 📥 Submissions
 settings-section-platforms = 🎬 Platforms
 settings-section-language = 🗣 Group language
+settings-section-matching = 🤝 Matching
 settings-line-credits_per_feedback = Per feedback: <b>{ $value }</b> credits to the giver
 settings-line-welcome_credits = Welcome credits: <b>{ $value }</b> for each newcomer
 settings-line-max_open_tasks_per_member = Open tasks: <b>{ $value }</b> at once per member
@@ -308,6 +309,11 @@ settings-line-task_deadline = Deadline: <b>{ $value } h</b> to give the feedback
 settings-line-min_words = Minimum words: <b>{ $value }</b> per feedback
 settings-line-max_feedback_per_submission = Most feedback: <b>{ $value }</b> per video
 settings-line-default_feedback_per_submission = Usual feedback: <b>{ $value }</b> per video, unless the member says
+settings-line-match_by_reciprocity = Prefer members who give back: <b>{ $on ->
+        [yes] on
+       *[no] off
+    }</b>
+    When on, tasks go first to videos whose owners the model expects to give feedback in return.
 settings-button-credits_per_feedback = Per feedback
 settings-button-welcome_credits = Welcome credits
 settings-button-max_open_tasks_per_member = Open tasks
@@ -315,6 +321,10 @@ settings-button-task_deadline = Deadline
 settings-button-min_words = Minimum words
 settings-button-max_feedback_per_submission = Most feedback
 settings-button-default_feedback_per_submission = Usual feedback
+settings-button-match_by_reciprocity = { $on ->
+        [yes] Turn on
+       *[no] Turn off
+    }
 settings-platforms = Members can submit videos from the platforms marked ✅. Tap one to switch it on or off.
 settings-group-language = What I post in the group for everyone (completions, pauses) is in: <b>{ $value }</b>.
 settings-group-language-auto = each person's language
@@ -409,6 +419,10 @@ audit-set-min_words = { $actor } set a minimum of { $value ->
 audit-set-max_feedback_per_submission = { $actor } capped feedback per video at { $value }
 audit-set-default_feedback_per_submission = { $actor } set usual feedback to { $value }
 audit-set-group_language = { $actor } set group posts to { $value }
+audit-set-match_by_reciprocity = { $actor } turned { $value ->
+        [yes] on
+       *[no] off
+    } matching by who gives back
 audit-platform-on = { $actor } turned { $platform } on
 audit-platform-off = { $actor } turned { $platform } off
 

@@ -300,6 +300,7 @@ settings-section-tasks = 📝 Tareas
 settings-section-submissions = 📥 Envíos
 settings-section-platforms = 🎬 Plataformas
 settings-section-language = 🗣 Idioma del grupo
+settings-section-matching = 🤝 Emparejamiento
 settings-line-credits_per_feedback = Por opinión: <b>{ $value }</b> créditos para quien opina
 settings-line-welcome_credits = Bienvenida: <b>{ $value }</b> créditos por persona nueva
 settings-line-max_open_tasks_per_member = Tareas abiertas: <b>{ $value }</b> a la vez por persona
@@ -307,6 +308,11 @@ settings-line-task_deadline = Plazo: <b>{ $value } h</b> para dar la opinión
 settings-line-min_words = Mínimo de palabras: <b>{ $value }</b> por opinión
 settings-line-max_feedback_per_submission = Máximo: <b>{ $value }</b> opiniones por video
 settings-line-default_feedback_per_submission = Habitual: <b>{ $value }</b> opiniones por video, si no se indica otra cifra
+settings-line-match_by_reciprocity = Priorizar a quien devuelve opiniones: <b>{ $on ->
+        [yes] sí
+       *[no] no
+    }</b>
+    Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez.
 settings-button-credits_per_feedback = Por opinión
 settings-button-welcome_credits = Bienvenida
 settings-button-max_open_tasks_per_member = Tareas abiertas
@@ -314,6 +320,10 @@ settings-button-task_deadline = Plazo
 settings-button-min_words = Mínimo de palabras
 settings-button-max_feedback_per_submission = Máximo
 settings-button-default_feedback_per_submission = Habitual
+settings-button-match_by_reciprocity = { $on ->
+        [yes] Activar
+       *[no] Desactivar
+    }
 settings-platforms = Se aceptan videos de las plataformas marcadas con ✅. Pulsa una para activarla o desactivarla.
 settings-group-language = Lo que publico en el grupo para todo el mundo (envíos completados, pausas) va en: <b>{ $value }</b>.
 settings-group-language-auto = el idioma de cada persona
@@ -414,6 +424,10 @@ audit-set-default_feedback_per_submission = { $actor } fijó { $value ->
        *[other] { $value } opiniones habituales
     }
 audit-set-group_language = { $actor } puso el grupo en { $value }
+audit-set-match_by_reciprocity = { $actor } { $value ->
+        [yes] activó
+       *[no] desactivó
+    } el emparejamiento por reciprocidad
 audit-platform-on = { $actor } activó { $platform }
 audit-platform-off = { $actor } desactivó { $platform }
 

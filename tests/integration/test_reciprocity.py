@@ -1,0 +1,182 @@
+"""The reciprocity model on the exchange's own storage: trained from the stored history, scores
+refreshed for matching, matching preferring owners who give back when a community asks for it,
+and a retrained model promoted only when it is not worse."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from huey import MemoryHuey
+
+from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.outcomes import record_verification_outcome
+from tests.settings import settings_of
+from tests.world import World
+from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory, SqlReciprocityScores
+from tgexchange.adapters.reciprocity import COLD_START, ReciprocityLearner
+from tgexchange.bootstrap import Container
+from tgexchange.domain.content import Platform
+from tgexchange.domain.reciprocity import ReciprocityScore
+from tgexchange.services import community as community_service
+from tgexchange.services import reciprocity as reciprocity_service
+from tgexchange.services import task as task_service
+from tgexchange.worker.jobs import register_jobs
+
+
+def learner_for(world: World, tmp_path: Path) -> ReciprocityLearner:
+    return ReciprocityLearner(
+        SqlReciprocityHistory(world.storage.engine), tmp_path / "models", toxicity=lambda t: [0.0] * len(t)
+    )
+
+
+def exchange_history(world: World, *, members: int = 22, seed: int = 5) -> dict[int, float]:
+    """Members with a hidden chance of giving back take tasks on each other's videos for weeks."""
+    rng = random.Random(seed)
+    community = world.community(welcome_credits=10_000, max_feedback_per_submission=100)
+    people = [world.member(community) for _ in range(members)]
+    truth = {m.id: rng.choice([0.15, 0.5, 0.9]) for m in people}
+    for owner in people:
+        world.submission(owner, wanted=members)
+    for _ in range(members - 1):
+        for giver in rng.sample(people, len(people)):
+            world.clock.advance(minutes=rng.uniform(10, 120))
+            try:
+                task = world.task(giver)
+            except Exception:  # nothing left for this giver
+                continue
+            if rng.random() < truth[giver.id]:
+                world.done(task)
+                record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
+            elif rng.random() < 0.5:
+                world.done(task)
+                record_verification_outcome(
+                    world.uow(), task_id=task.id, verified=False, now=world.now, reason="too_short"
+                )
+            else:
+                task_service.skip_task(world.uow(), member_id=giver.id, task_id=task.id, now=world.now)
+    return truth
+
+
+def test_training_on_the_stored_history_promotes_the_first_model_and_scores_everyone(
+    world: World, tmp_path: Path
+) -> None:
+    truth = exchange_history(world)
+    learner = learner_for(world, tmp_path)
+
+    retrained = reciprocity_service.retrain(learner)
+    version, stored = reciprocity_service.refresh_scores(
+        learner, SqlReciprocityScores(world.storage.engine), now=world.now
+    )
+
+    assert retrained.promoted
+    assert retrained.current is None  # nothing was in use before
+    assert retrained.card["samples"]["test"] > 50
+    assert version == retrained.card["version"]
+    assert stored == len(truth) * len(Platform)
+    scores = SqlReciprocityScores(world.storage.engine).for_members(list(truth))
+    reliable = [scores[(m, Platform.YOUTUBE)].probability for m, p in truth.items() if p == 0.9]
+    flaky = [scores[(m, Platform.YOUTUBE)].probability for m, p in truth.items() if p == 0.15]
+    assert sum(reliable) / len(reliable) > sum(flaky) / len(flaky) + 0.2
+
+
+def test_an_empty_exchange_scores_newcomers_from_the_cold_start(world: World, tmp_path: Path) -> None:
+    member = world.member(world.community())
+
+    version, stored = reciprocity_service.refresh_scores(
+        learner_for(world, tmp_path), SqlReciprocityScores(world.storage.engine), now=world.now
+    )
+
+    assert version == COLD_START
+    assert stored == len(Platform)
+    score = SqlReciprocityScores(world.storage.engine).for_members([member.id])[(member.id, Platform.YOUTUBE)]
+    assert score.probability == 0.5
+    assert score.confidence == 0.0
+
+
+class ScriptedLearner:
+    def __init__(self, new: dict[str, Any], current: dict[str, float | None] | None) -> None:
+        self.new, self.current_scores = new, current
+        self.promoted: list[str] = []
+
+    def train(self, **_: object) -> tuple[dict[str, Any], Any]:
+        return self.new, object()
+
+    def scores_on(self, test: object) -> dict[str, float | None] | None:
+        assert test is not None
+        return self.current_scores
+
+    def promote(self, version: str) -> None:
+        self.promoted.append(version)
+
+    def score_members(self, *, now: object) -> tuple[str, list[ReciprocityScore]]:
+        raise AssertionError(f"not asked to score at {now}")
+
+
+def test_a_retrained_model_worse_on_the_newest_tasks_is_not_promoted() -> None:
+    worse = ScriptedLearner({"version": "v2", "roc_auc": 0.70, "brier": 0.20}, {"roc_auc": 0.74, "brier": 0.19})
+    assert reciprocity_service.retrain(worse).promoted is False
+    assert worse.promoted == []
+
+    as_good = ScriptedLearner({"version": "v3", "roc_auc": 0.739, "brier": 0.191}, {"roc_auc": 0.74, "brier": 0.19})
+    assert reciprocity_service.retrain(as_good).promoted is True
+    assert as_good.promoted == ["v3"]
+
+    badly_calibrated = ScriptedLearner(
+        {"version": "v4", "roc_auc": 0.80, "brier": 0.25}, {"roc_auc": 0.74, "brier": 0.19}
+    )
+    assert reciprocity_service.retrain(badly_calibrated).promoted is False
+
+
+def test_matching_prefers_owners_who_give_back_only_when_the_community_asks(world: World) -> None:
+    community = world.community()
+    giver = world.member(community)
+    owners = [world.member(community) for _ in range(2)]
+    for owner in owners:
+        world.submission(owner)
+    likely, unlikely = owners[1], owners[0]  # the unlikely one has waited longer
+    SqlReciprocityScores(world.storage.engine).replace(
+        [
+            ReciprocityScore(likely.id, Platform.YOUTUBE, 0.95, 0.9),
+            ReciprocityScore(unlikely.id, Platform.YOUTUBE, 0.05, 0.9),
+        ],
+        version="test",
+        now=world.now,
+    )
+
+    def first_owner() -> int:
+        task = world.task(giver)
+        task_service.skip_task(world.uow(), member_id=giver.id, task_id=task.id, now=world.now)
+        return task.owner_id
+
+    assert first_owner() == unlikely.id  # off: the longest waiting first
+    admin = world.member(community, admin=True)
+    community_service.update_settings(world.uow(), actor_member_id=admin.id, now=world.now, match_by_reciprocity=True)
+    giver = world.member(community)  # someone who served neither yet
+    assert first_owner() == likely.id
+
+
+def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tmp_path: Path) -> None:
+    exchange_history(world, members=22)
+    container = Container(
+        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RECIPROCITY_SCORES_EVERY_MIN="60"),
+        storage=world.storage,
+        clock=world.clock,
+        _readers=(world.platform, world.platform),
+        _quality_gate=FakeQualityGate(),
+        _notifier=RecordingNotifier(),
+    )
+    container.__dict__["reciprocity_learner"] = learner_for(world, tmp_path)
+    jobs = register_jobs(MemoryHuey(utc=True), container)
+
+    first = jobs.huey.execute(jobs.reciprocity.s())
+    again = jobs.huey.execute(jobs.reciprocity.s())
+    world.clock.advance(minutes=61)
+    later = jobs.huey.execute(jobs.reciprocity.s())
+
+    assert first["promoted"] is True
+    assert first["scored"] > 0
+    assert again == {"due": False}
+    assert "version" not in later  # a day has not passed: scores only
+    assert later["scored"] == first["scored"]
