@@ -15,19 +15,26 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from pydantic import SecretStr, ValidationError
 
 from tests.e2e.conftest import BEARER, OPERATOR_TOKEN, Dashboard, make_dashboard
+from tests.reciprocity_history import history
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
+from tgexchange.adapters.db.reciprocity import SqlReciprocityScores
 from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH, Container, session_secret, storage_on
 from tgexchange.config import ConfigurationError
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
+from tgexchange.domain.reciprocity import ReciprocityScore
+from tgexchange.ml import reciprocity_artifact as artifact
+from tgexchange.ml.features import build_dataset
+from tgexchange.ml.reciprocity_training import train
 from tgexchange.services import community as community_service
 from tgexchange.web.app import create_app
 from tgexchange.web.auth import SESSION_COOKIE
 from tgexchange.web.security import STRICT_CSP
 
 API = "/exchange/dashboard"
-READS = ["overview", "groups", "users", "platforms", "errors", "communities"]
+READS = ["overview", "groups", "users", "platforms", "errors", "communities", "model"]
 EXPORTS = ["export/csv?entity_type=tasks", "export/json?entity_type=users"]
 
 
@@ -597,3 +604,45 @@ async def test_an_admins_link_keeps_working_after_other_links_expire(
     dashboard.world.clock.advance(minutes=9)
 
     assert (await client.get(fresh)).status_code == 303
+
+
+async def test_members_carry_their_predicted_reciprocity_once_scored(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    community = dashboard.world.community()
+    a_verified_task(dashboard.world, community, "scored")
+    unscored = (await client.get(f"{API}/users", headers=BEARER)).json()["items"]
+    assert {item["predicted_reciprocity"] for item in unscored} == {None}
+    giver = next(item for item in unscored if item["display_name"] == "scored")
+    SqlReciprocityScores(dashboard.world.storage.engine).replace(
+        [
+            ReciprocityScore(giver["member_id"], Platform.YOUTUBE, 0.8, 0.5),
+            ReciprocityScore(giver["member_id"], Platform.TIKTOK, 0.6, 0.5),
+        ],
+        version="test",
+        now=dashboard.world.now,
+    )
+
+    scored = (await client.get(f"{API}/users", headers=BEARER)).json()["items"]
+
+    mine = next(item for item in scored if item["member_id"] == giver["member_id"])
+    assert mine["predicted_reciprocity"] == pytest.approx(0.7)
+
+
+async def test_the_model_card_says_when_there_is_no_model_and_shows_the_one_in_use(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    assert (await client.get(f"{API}/model", headers=BEARER)).json()["version"] is None
+    tasks, members, _ = history(members=40, tasks=2000)
+    trained = train(build_dataset(tasks, members), version="reciprocity-api")
+    directory = dashboard.settings.model_dir
+    artifact.save(trained.model, trained.card, directory)
+    artifact.promote("reciprocity-api", directory)
+
+    card = (await client.get(f"{API}/model", headers=BEARER)).json()
+
+    assert card["version"] == "reciprocity-api"
+    assert card["samples"]["test"] == trained.card["samples"]["test"]
+    assert card["roc_auc"] == pytest.approx(trained.card["roc_auc"])
+    assert card["baseline_auc"] == pytest.approx(trained.card["baseline_auc"])
+    assert sum(point["count"] for point in card["calibration"]) == card["samples"]["test"]

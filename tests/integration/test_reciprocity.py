@@ -110,6 +110,9 @@ class ScriptedLearner:
     def promote(self, version: str) -> None:
         self.promoted.append(version)
 
+    def card(self) -> dict[str, Any] | None:
+        return None
+
     def score_members(self, *, now: object) -> tuple[str, list[ReciprocityScore]]:
         raise AssertionError(f"not asked to score at {now}")
 

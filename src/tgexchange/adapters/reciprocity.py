@@ -96,6 +96,10 @@ class ReciprocityLearner:
         scores = score(test.labels, found[0].predict_many(test.features))
         return {"roc_auc": scores.roc_auc, "brier": scores.brier}
 
+    def card(self) -> dict[str, Any] | None:
+        found = self.current()
+        return None if found is None else found[1]
+
     def promote(self, version: str) -> None:
         artifact.promote(version, self.directory)
 

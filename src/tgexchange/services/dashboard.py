@@ -11,7 +11,7 @@ The views read the DashboardReader port (rollups, not history) and apply the dom
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlencode
@@ -218,6 +218,7 @@ class MemberView:
     reliability: float
     trusted: bool
     roi: float | None
+    predicted_reciprocity: float | None = None
 
 
 def member_view(row: MemberRow) -> MemberView:
@@ -253,7 +254,8 @@ def users(
     """Members by verified feedback given in the period, most first. Raises NotYourCommunity."""
     first_day = period.first_day(today)
     rows = reader.members(viewer.scope(community_id), first_day=first_day, min_tasks=min_interactions, limit=limit)
-    return [member_view(row) for row in rows]
+    predicted = reader.predicted_reciprocity([row.member_id for row in rows])
+    return [replace(member_view(row), predicted_reciprocity=predicted.get(row.member_id)) for row in rows]
 
 
 def platforms(

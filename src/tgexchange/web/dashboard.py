@@ -29,6 +29,7 @@ from tgexchange.web.schemas import (
     ErrorsOut,
     GroupOut,
     GroupsOut,
+    ModelOut,
     OverviewOut,
     PlatformOut,
     PlatformsOut,
@@ -179,6 +180,16 @@ def errors(
         now=now,
     )
     return ErrorsOut.of(view)
+
+
+@router.get("/model", response_model=ModelOut, responses=_AUTH_RESPONSES)
+def model(request: Request, viewer: CurrentViewer) -> ModelOut:
+    """The reciprocity model in use (who gives back), with its test scores and calibration."""
+    del viewer  # any admin may see the model card: it holds no member's data
+    card = container_of(request).reciprocity_learner.card()
+    if card is None:
+        return ModelOut(version=None)
+    return ModelOut.model_validate({k: v for k, v in card.items() if k in ModelOut.model_fields})
 
 
 @router.get("/communities", response_model=CommunitiesOut, responses=_AUTH_RESPONSES)

@@ -153,6 +153,11 @@ class UserOut(_Out):
     reliability: float = Field(description="All time: verified share of decided tasks, smoothed toward 1/2.")
     trusted: bool = Field(description="All time: at least 5 decided tasks and reliability of 0.8 or more; not banned.")
     roi: Ratio = Field(description="feedback_received / feedback_given in the period; null before any was given.")
+    predicted_reciprocity: float | None = Field(
+        default=None,
+        description="The reciprocity model's latest estimate that a task given to this member ends in verified "
+        "feedback (0..1); null before the member was first scored.",
+    )
 
     @classmethod
     def of(cls, view: MemberView) -> UserOut:
@@ -260,3 +265,26 @@ class Readiness(_Out):
     status: Literal["ready", "not_ready"]
     database: bool
     migrations_at_head: bool
+
+
+class CalibrationPointOut(_Out):
+    predicted: float = Field(description="Mean predicted probability in the bin.")
+    observed: float = Field(description="Share of those tasks that ended in verified feedback.")
+    count: int
+
+
+class ModelOut(_Out):
+    """The reciprocity model in use: when it was trained, on how much, and how it did on the newest
+    tasks it never saw, beside the members' own records (the baseline)."""
+
+    version: str | None = Field(description="Null before any model was promoted (matching uses members' records).")
+    trained_at: str | None = None
+    estimator: str | None = None
+    samples: dict[str, int] = Field(default_factory=dict, description="Tasks used to train, calibrate and test.")
+    roc_auc: float | None = None
+    baseline_auc: float | None = Field(default=None, description="The members' own smoothed records, same tasks.")
+    brier: float | None = None
+    baseline_brier: float | None = None
+    ece: float | None = Field(default=None, description="Expected calibration error after calibration.")
+    ece_before_calibration: float | None = None
+    calibration: list[CalibrationPointOut] = Field(default_factory=list)

@@ -4,7 +4,7 @@ which stream."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -72,6 +72,17 @@ class SqlDashboardReader:
             current = connection.execute(epoch).scalar_one_or_none()
             community_ids = frozenset(int(row.community_id) for row in connection.execute(runs))
         return AdminSession(int(current or 0), community_ids)
+
+    def predicted_reciprocity(self, member_ids: Sequence[int]) -> dict[int, float]:
+        if not member_ids:
+            return {}
+        r = tables.reciprocity_scores
+        query = (
+            sa.select(r.c.member_id, sa.func.avg(r.c.probability).label("p"))
+            .where(r.c.member_id.in_(list(member_ids)))
+            .group_by(r.c.member_id)
+        )
+        return {int(row.member_id): float(row.p) for row in self._all(query)}
 
     def community_titles(self, scope: Scope) -> dict[int, str]:
         c = tables.communities

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -96,6 +96,11 @@ TASK_EXPORT_COLUMNS = (
 class DashboardReader(Protocol):
     """Read-only queries for the dashboard, outside any unit of work: they never take a writer's
     lock, and the counts come from the rollups, not from history."""
+
+    def predicted_reciprocity(self, member_ids: Sequence[int]) -> dict[int, float]:
+        """The reciprocity model's latest score of each member (their platforms' mean); members
+        not scored yet are absent."""
+        ...
 
     def admin_session(self, telegram_user_id: int) -> AdminSession:
         """The user's session epoch, and the communities where they are an admin who is not

@@ -25,6 +25,10 @@ class ReciprocityLearner(Protocol):
 
     def promote(self, version: str) -> None: ...
 
+    def card(self) -> dict[str, Any] | None:
+        """The model card of the model in use; None when none is (or it cannot be trusted)."""
+        ...
+
     def score_members(self, *, now: datetime) -> tuple[str, list[ReciprocityScore]]:
         """The version that scored (or the cold start's name) and every member's scores."""
         ...
