@@ -24,15 +24,10 @@ class Chart:
     height: int
 
 
-def chart_title(report: DailyReport) -> str:
-    """The chart's title, which the caption beside it repeats."""
-    first, last = report.days[0].day, report.days[-1].day
-    return f"{report.title}: tasks and verified feedback, {first:%d %b} – {last:%d %b} (UTC)"
-
-
-def render_report_chart(report: DailyReport) -> Chart:
+def render_report_chart(report: DailyReport, *, title: str, series: tuple[str, str] = ("tasks", "verified")) -> Chart:
     """Tasks handed out and verified feedback per day over the report's days, as grouped bars with
-    their numbers on top; the report's own day is drawn darker."""
+    their numbers on top; the report's own day is outlined. ``title`` and the ``series`` names come
+    in the reader's language."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -43,8 +38,8 @@ def render_report_chart(report: DailyReport) -> Chart:
     width = 0.4
     assigned = [d.assigned for d in report.days]
     verified = [d.verified for d in report.days]
-    bars_a = axes.bar([p - width / 2 for p in positions], assigned, width, label="tasks", color=_ASSIGNED)
-    bars_v = axes.bar([p + width / 2 for p in positions], verified, width, label="verified", color=_VERIFIED)
+    bars_a = axes.bar([p - width / 2 for p in positions], assigned, width, label=series[0], color=_ASSIGNED)
+    bars_v = axes.bar([p + width / 2 for p in positions], verified, width, label=series[1], color=_VERIFIED)
     for bars in (bars_a, bars_v):
         axes.bar_label(bars, labels=[str(int(b.get_height())) if b.get_height() else "" for b in bars], fontsize=8)
     bars_a[-1].set_edgecolor("#1f3b57")
@@ -54,7 +49,6 @@ def render_report_chart(report: DailyReport) -> Chart:
     axes.set_ylim(0, max([*assigned, *verified, 1]) * 1.18)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper left", frameon=False)
-    title = chart_title(report)
     axes.set_title(title, fontsize=12)
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -12,6 +12,7 @@ logged.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -25,13 +26,14 @@ import structlog
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from tgexchange.bot import directory, keyboards, steps
+from tgexchange.bot import directory, keyboards, operations, steps
 from tgexchange.bot.keyboards import Keyboard, to_json, to_markup
 from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.domain.errors import ChatTaken
 from tgexchange.services import community as community_service
 from tgexchange.services.community import MoveResult
 from tgexchange.services.ports import DeliveryOutcome, Notice, UnitOfWork
+from tgexchange.services.report import DailyReport
 
 log = structlog.get_logger("tgexchange.bot.notifications")
 
@@ -45,12 +47,18 @@ class Outgoing:
     chat_id: int
     text: str
     keyboard: Keyboard | None = None
+    photo: bytes | None = None
+    """A PNG sent with ``text`` as its caption (sendPhoto) instead of a text message."""
 
 
 def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:
     """The messages a notice becomes: one to the member (with the next step as buttons), plus a
     note in the group for a completed submission. Empty when the member (or what the notice is
     about) no longer exists. ``now`` places deadlines in the member's terms ("in 2 days")."""
+    if notice.kind in operations.KINDS:
+        return _operations_notice(texts, uow, notice)
+    if notice.member_id is None:
+        return []
     to = directory.recipient(uow(), notice.member_id)
     if to is None:
         return []
@@ -83,6 +91,22 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetim
     title = short(view.submission.title, MAX_TITLE)
     text = texts.get(lang, key, title=title, **extra)
     return [Outgoing(to.telegram_user_id, text, keyboard)]
+
+
+def _operations_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoing]:
+    """Alerts, recovery notices and daily reports (bot/operations.py)."""
+    found = operations.language_of(uow, notice)
+    if found is None:
+        return []
+    chat_id, lang = found
+    if notice.kind != "daily_report":
+        return [Outgoing(chat_id, operations.alert_text(texts, uow, notice, lang))]
+    from tgexchange.adapters.report_chart import render_report_chart
+
+    report = DailyReport.from_params(notice.params)
+    title, tasks, verified = operations.chart_labels(texts, report, lang)
+    chart = render_report_chart(report, title=title, series=(tasks, verified))
+    return [Outgoing(chat_id, operations.report_caption(texts, report, lang, chart.title), photo=chart.png)]
 
 
 def _task_notice(
@@ -164,12 +188,17 @@ async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> D
     """Sends one rendered message and says how it went (logged unless sent). With ``uow``, a
     group that became a supergroup is followed (see follow_group) and the message resent there."""
     try:
-        await bot.send_message(
-            outgoing.chat_id,
-            outgoing.text,
-            reply_markup=to_markup(outgoing.keyboard),
-            link_preview_options=NO_PREVIEW,
-        )
+        if outgoing.photo is not None:
+            await bot.send_photo(
+                outgoing.chat_id, outgoing.photo, caption=outgoing.text, reply_markup=to_markup(outgoing.keyboard)
+            )
+        else:
+            await bot.send_message(
+                outgoing.chat_id,
+                outgoing.text,
+                reply_markup=to_markup(outgoing.keyboard),
+                link_preview_options=NO_PREVIEW,
+            )
     except ChatMigrated as error:
         if uow is None:
             log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
@@ -314,6 +343,7 @@ class TelegramNotifier:
     ) -> None:
         self._clock = clock
         self._url = f"{base_url}{token}/sendMessage"
+        self._photo_url = f"{base_url}{token}/sendPhoto"
         self._uow = uow
         self._texts = texts or Texts()
         self._client = client or httpx.Client(timeout=10.0, trust_env=False)
@@ -347,7 +377,7 @@ class TelegramNotifier:
             attempt += 1
             self._pacer.wait(int(payload["chat_id"]))
             try:
-                response = self._client.post(self._url, json=payload)
+                response = self._post(payload, outgoing.photo)
             except httpx.HTTPError as error:
                 log.warning("telegram_unreachable", attempt=attempt, error=str(error))
                 self._sleep(min(2.0**attempt, 30.0))
@@ -379,6 +409,15 @@ class TelegramNotifier:
             return DeliveryOutcome.UNREACHABLE
         log.warning("notice_not_sent", chat_id=outgoing.chat_id, attempts=self._max_attempts)
         return DeliveryOutcome.RETRY
+
+    def _post(self, payload: dict[str, Any], photo: bytes | None) -> httpx.Response:
+        if photo is None:
+            return self._client.post(self._url, json=payload)
+        # sendPhoto with the file itself: multipart, the text as its caption, markup as JSON text.
+        form = {"chat_id": str(payload["chat_id"]), "caption": payload["text"], "parse_mode": "HTML"}
+        if "reply_markup" in payload:
+            form["reply_markup"] = json.dumps(payload["reply_markup"])
+        return self._client.post(self._photo_url, data=form, files={"photo": ("report.png", photo, "image/png")})
 
     def close(self) -> None:
         self._client.close()

@@ -4,7 +4,8 @@ days for a chart. Counts come from the dashboard's rollups (UTC days)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from tgexchange.domain.operations import Anomaly
@@ -45,6 +46,38 @@ class DailyReport:
     """Open anomalies of the community, one line each (the watchdog's summary)."""
     days: list[ReportDay]
     """The last CHART_DAYS days up to ``day``, oldest first (days without tasks included, as 0)."""
+
+    def to_params(self) -> dict[str, object]:
+        """JSON for the notice: the report is a snapshot of when it was built."""
+        return {
+            **{k: v for k, v in asdict(self).items() if k not in {"day", "days", "top_givers"}},
+            "day": self.day.isoformat(),
+            "top_givers": [[g.name, g.verified] for g in self.top_givers],
+            "days": [[d.day.isoformat(), d.assigned, d.verified] for d in self.days],
+        }
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> DailyReport:
+        def ints(name: str) -> int:
+            return int(str(params[name]))
+
+        givers = params.get("top_givers")
+        days = params.get("days")
+        problems = params.get("problems")
+        return cls(
+            community_id=ints("community_id"),
+            title=str(params["title"]),
+            day=date.fromisoformat(str(params["day"])),
+            assigned=ints("assigned"),
+            verified=ints("verified"),
+            rejected=ints("rejected"),
+            expired=ints("expired"),
+            top_givers=[Giver(str(n), int(v)) for n, v in givers] if isinstance(givers, list) else [],
+            problems=[str(p) for p in problems] if isinstance(problems, list) else [],
+            days=[ReportDay(date.fromisoformat(str(d)), int(a), int(v)) for d, a, v in days]
+            if isinstance(days, list)
+            else [],
+        )
 
     @property
     def success_rate(self) -> float | None:
@@ -101,36 +134,44 @@ def build_daily_report(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReportsQueued:
-    communities: list[int]
-    notices: list[int]
-
-
-@retry_on_conflict()
-def queue_daily_reports(uow: UnitOfWork, *, now: datetime) -> ReportsQueued:
-    """For each community whose report hour (UTC) has come today and whose report for yesterday
-    was not yet sent, one ``daily_report`` notice per admin, in one transaction with the mark
-    that it was sent (so two workers never send it twice). A worker that was down at the hour
-    catches up later the same day."""
+def due_reports(uow: UnitOfWork, *, now: datetime) -> list[int]:
+    """Communities whose report hour (UTC) has come today, with admins to tell, whose report for
+    yesterday has not gone out yet. A worker that was down at the hour catches up later that day."""
     yesterday = now.date() - timedelta(days=1)
-    queued: list[int] = []
     with uow:
+        due = []
         for community in uow.communities.list_all():
             hour = community.settings.daily_report_hour
             if hour is None or now.hour < hour or not community.bot_present:
                 continue
-            admins = uow.members.list_admins(community.id)
-            if not admins:
+            if uow.operations.is_report_sent(community.id, yesterday):
                 continue
-            if not uow.operations.claim_daily_report(community.id, yesterday, now=now):
-                continue
-            for admin in admins:
-                uow.notices.add(
-                    Notice(admin.id, "daily_report", {"community_id": community.id, "day": yesterday.isoformat()}),
-                    now=now,
-                    deliver_after=now,
-                )
-            queued.append(community.id)
+            if uow.members.list_admins(community.id):
+                due.append(community.id)
+        return due
+
+
+@retry_on_conflict()
+def queue_report(uow: UnitOfWork, report: DailyReport, *, now: datetime) -> list[int]:
+    """One ``daily_report`` notice per admin of the report's community, in one transaction with
+    the mark that the day's report went out (two workers never send it twice). Returns the
+    notices' ids (none when another worker was first)."""
+    with uow:
+        if not uow.operations.claim_daily_report(report.community_id, report.day, now=now):
+            return []
+        for admin in uow.members.list_admins(report.community_id):
+            uow.notices.add(Notice(admin.id, "daily_report", report.to_params()), now=now, deliver_after=now)
         uow.commit()
-    return ReportsQueued(queued, uow.take_notices())
+    return uow.take_notices()
+
+
+def send_daily_reports(uow_factory: Callable[[], UnitOfWork], reader: DashboardReader, *, now: datetime) -> list[int]:
+    """Every report due now, built and queued; returns the notices' ids."""
+    notices: list[int] = []
+    day = now.date() - timedelta(days=1)
+    for community_id in due_reports(uow_factory(), now=now):
+        with uow_factory() as uow:
+            problems = list(uow.operations.open_anomalies())
+        report = build_daily_report(reader, community_id=community_id, day=day, problems=problems)
+        notices.extend(queue_report(uow_factory(), report, now=now))
+    return notices

@@ -120,12 +120,16 @@ class SqlOperationsRepository:
             return
         anomaly._id = int(self._session.execute(_a.insert().values(**values).returning(_a.c.id)).scalar_one())
 
-    def claim_daily_report(self, community_id: int, day: date, *, now: datetime) -> bool:
+    def is_report_sent(self, community_id: int, day: date) -> bool:
         table = tables.daily_reports
-        exists = self._session.execute(
+        found = self._session.execute(
             sa.select(table.c.day).where(table.c.community_id == community_id, table.c.day == day)
         ).first()
-        if exists is not None:
+        return found is not None
+
+    def claim_daily_report(self, community_id: int, day: date, *, now: datetime) -> bool:
+        table = tables.daily_reports
+        if self.is_report_sent(community_id, day):
             return False
         try:
             with self._session.begin_nested():
