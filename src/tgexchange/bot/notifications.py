@@ -51,7 +51,7 @@ class Outgoing:
     """A PNG sent with ``text`` as its caption (sendPhoto) instead of a text message."""
 
 
-def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:
+def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:  # noqa: PLR0911 - one way out per kind of notice
     """The messages a notice becomes: one to the member (with the next step as buttons), plus a
     note in the group for a completed submission. Empty when the member (or what the notice is
     about) no longer exists. ``now`` places deadlines in the member's terms ("in 2 days")."""

@@ -26,6 +26,7 @@ from tgexchange.services.ports import Clock
 from tgexchange.services.sweep import sweep
 from tgexchange.services.verification import verify_submission
 from tgexchange.worker.locks import ExpiringLock
+from tgexchange.worker.operations import PASS_ERRORS, PASSES, OperationsJobs, register_operations_jobs
 from tgexchange.worker.pacing import VerificationPacer
 from tgexchange.worker.rate_limits import SharedRateLimit
 
@@ -48,6 +49,7 @@ class Jobs:
     deliver_notices: TaskWrapper
     pacer: VerificationPacer
     clock: Clock
+    operations: OperationsJobs
 
     def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
         """The VerificationQueue port: asks for a pass over the submission, paced (see pacing)."""
@@ -111,6 +113,10 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
             later(verify_submission_job, submission_id, token, seconds=LOCKED_RETRY_S)
             return {"deferred": 1}
         deliver_now(container, uow.take_notices())
+        if run.fetched or run.error is not None:  # what the watchdog's error rate counts
+            operations.counters.add(PASSES)
+            if run.error is not None:
+                operations.counters.add(PASS_ERRORS)
         if run.retry_in is not None:
             jobs.enqueue_verification(submission_id, delay_s=run.retry_in.total_seconds())
         log.info(
@@ -140,6 +146,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return {**vars(delivery), "pruned": pruned}
 
     sweep_now_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
+    operations = register_operations_jobs(huey, container)
     jobs = Jobs(
         huey=huey,
         verify=verify_submission_job,
@@ -147,6 +154,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         deliver_notices=deliver_notices_job,
         pacer=pacer,
         clock=container.clock,
+        operations=operations,
     )
     return jobs
 
