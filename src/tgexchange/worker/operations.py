@@ -213,6 +213,23 @@ def register_operations_jobs(huey: Huey, container: Container) -> OperationsJobs
     )
 
 
+def queue_counters(huey: Huey) -> dict[str, float]:
+    """What /metrics exports from the queue's storage (tgexchange_* names)."""
+    counters = OpsCounters(huey)
+    found: dict[str, float] = {
+        "tgexchange_jobs_done": counters.read(JOBS_DONE),
+        "tgexchange_autoscale_up": counters.read("autoscale_up"),
+        "tgexchange_autoscale_down": counters.read("autoscale_down"),
+    }
+    workers = huey.get(f"{huey.name}.ops.autoscale.workers", peek=True)
+    if isinstance(workers, int):
+        found["tgexchange_autoscale_workers"] = workers
+    last = huey.get(f"{huey.name}.ops.watchdog.last", peek=True)
+    if isinstance(last, float):
+        found["tgexchange_watchdog_last_tick_timestamp"] = last
+    return found
+
+
 def _count_jobs(huey: Huey, counters: OpsCounters) -> None:
     """Every job run counted, and every failure by job: what the autoscaler and the watchdog read."""
 
