@@ -48,7 +48,7 @@ def outbox(world: World) -> list[tuple[str, int | None, int | None]]:
     o = tables.outbox
     with world.storage.engine.connect() as connection:
         rows = connection.execute(sa.select(o.c.kind, o.c.member_id, o.c.telegram_user_id).order_by(o.c.id))
-        return [tuple(row) for row in rows if row.kind.startswith("anomaly")]  # type: ignore[misc]
+        return [tuple(row) for row in rows if row.kind.startswith("anomaly")]
 
 
 def tick(world: World, seen: Observations | None = None, policy: WatchdogPolicy = POLICY) -> watchdog.WatchResult:
@@ -75,8 +75,10 @@ def test_a_spam_wave_pauses_that_community_only_with_one_alert_and_one_recovery_
     with world.uow() as uow:
         stored_raided, stored_calm = uow.communities.find(raided.id), uow.communities.find(calm.id)
         assert uow.operations.kill_switch() is None
-    assert stored_raided is not None and stored_calm is not None
-    assert stored_raided.is_paused and f"anomaly #{anomaly.id}" in (stored_raided.pause_reason or "")
+    assert stored_raided is not None
+    assert stored_calm is not None
+    assert stored_raided.is_paused
+    assert f"anomaly #{anomaly.id}" in (stored_raided.pause_reason or "")
     assert not stored_calm.is_paused
     assert outbox(world) == [("anomaly_opened", None, OPERATOR), ("anomaly_opened", admin.id, None)]
 
@@ -91,7 +93,8 @@ def test_a_spam_wave_pauses_that_community_only_with_one_alert_and_one_recovery_
     assert outbox(world)[2:] == [("anomaly_cleared", None, OPERATOR), ("anomaly_cleared", admin.id, None)]
     with world.uow() as uow:
         still = uow.communities.find(raided.id)
-    assert still is not None and still.is_paused  # a human resumes
+    assert still is not None
+    assert still.is_paused  # a human resumes
 
 
 def test_a_quiet_communitys_few_rejections_are_no_wave(world: World) -> None:
@@ -114,7 +117,9 @@ def test_verification_failing_everywhere_pauses_everything_and_tells_every_admin
     assert result.paused_everything
     with world.uow() as uow:
         pause = uow.operations.kill_switch()
-    assert pause is not None and pause.by == "watchdog" and pause.anomaly_id == anomaly.id
+    assert pause is not None
+    assert pause.by == "watchdog"
+    assert pause.anomaly_id == anomaly.id
     told = {member_id for _, member_id, _ in outbox(world) if member_id is not None}
     assert told == {a.id for a in admins}
 
@@ -125,7 +130,8 @@ def test_with_automatic_pauses_off_a_severe_anomaly_only_alerts(world: World) ->
 
     result = tick(world, Observations(passes=40, pass_errors=40), policy)
 
-    assert result.opened and not result.paused_everything
+    assert result.opened
+    assert not result.paused_everything
     with world.uow() as uow:
         assert uow.operations.kill_switch() is None
 
@@ -143,7 +149,8 @@ def test_an_open_breaker_is_an_outage_that_never_pauses_anything(world: World) -
     (anomaly,) = result.opened
     assert (anomaly.kind, anomaly.platform) == (AnomalyKind.PLATFORM_OUTAGE, "youtube")
     assert anomaly.severity < POLICY.pause_severity
-    assert not result.paused_everything and not result.paused_communities
+    assert not result.paused_everything
+    assert not result.paused_communities
 
 
 def test_a_slow_queue_and_a_job_failing_again_and_again_are_found(world: World) -> None:
@@ -201,6 +208,8 @@ def test_an_alert_reads_in_the_admins_language(world: World) -> None:
     )
 
     assert spanish.chat_id == admin.telegram_user_id
-    assert "Una ola de spam" in spanish.text and "Se pausó automáticamente" in spanish.text
+    assert "Una ola de spam" in spanish.text
+    assert "Se pausó automáticamente" in spanish.text
     assert english.chat_id == OPERATOR
-    assert "A wave of spam" in english.text and "12 pieces of feedback" in english.text
+    assert "A wave of spam" in english.text
+    assert "12 pieces of feedback" in english.text
