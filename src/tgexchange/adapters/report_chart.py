@@ -44,7 +44,7 @@ def render_report_chart(report: DailyReport, *, title: str, series: tuple[str, s
         axes.bar_label(bars, labels=[str(int(b.get_height())) if b.get_height() else "" for b in bars], fontsize=8)
     bars_a[-1].set_edgecolor("#1f3b57")
     bars_a[-1].set_linewidth(1.5)
-    axes.set_xticks(positions, [f"{d.day:%d %b}" for d in report.days], rotation=45, ha="right", fontsize=8)
+    axes.set_xticks(positions, [f"{d.day:%d.%m}" for d in report.days], rotation=45, ha="right", fontsize=8)
     axes.set_ylabel("per day")
     axes.set_ylim(0, max([*assigned, *verified, 1]) * 1.18)
     axes.spines[["top", "right"]].set_visible(False)
