@@ -3,17 +3,13 @@ database; alerts go through Apprise to a JSON receiver on loopback."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from huey import MemoryHuey
 
 from tests.fakes import FakeClock, FakeQualityGate, RecordingNotifier
+from tests.integration.conftest import Receiver
 from tests.integration.test_jobs import run_due
 from tests.settings import settings_of
 from tests.world import World
@@ -26,41 +22,6 @@ from tgexchange.worker.jobs import Jobs, register_jobs
 from tgexchange.worker.operations import ALERT_RETRIES, PASS_ERRORS, PASSES, SnapshotRing
 
 OPERATOR = 777_000_001
-
-
-@dataclass
-class Receiver:
-    url: str
-    received: list[dict[str, object]] = field(default_factory=list)
-    fail_next: int = 0
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """An HTTP server on loopback that takes Apprise's json:// posts (or fails the next few)."""
-    state = Receiver(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", 0)))
-            if state.fail_next:
-                state.fail_next -= 1
-                self.send_response(503)
-            else:
-                state.received.append(json.loads(body))
-                self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"json://127.0.0.1:{server.server_address[1]}/alerts"
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

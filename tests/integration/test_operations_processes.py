@@ -9,13 +9,13 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.test_operations_jobs import Receiver
-from tests.integration.test_operations_jobs import receiver as receiver  # noqa: F401 - the fixture
+from tests.integration.conftest import Receiver
 from tests.integration.test_worker_processes import (
     Exchange,
     build_exchange,
@@ -25,7 +25,6 @@ from tests.integration.test_worker_processes import (
     stop,
     wait_for,
 )
-from tests.integration.test_worker_processes import workers as workers  # noqa: F401 - the fixture
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.platforms.recorded import OUTAGE_FILE
 
@@ -41,6 +40,16 @@ def cli(exchange: Exchange, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture
+def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def about_the_outage(receiver: Receiver) -> list[str]:
