@@ -74,7 +74,7 @@ def run(
     registered = register_jobs(huey, Container(settings=settings, storage=storage, clock=SystemClock()))
     result = AutoscaleRun(jobs=jobs, work_s=work_s, minimum=minimum, maximum=maximum)
     log = (scratch / "supervisor.log").open("wb")
-    supervisor = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    supervisor = subprocess.Popen(
         [sys.executable, "-m", "tgexchange.cli", "worker", "--threads", "2", "--autoscale", f"{minimum}-{maximum}"],
         env=env,
         stdout=log,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from bench.autoscale import run
-from tgexchange.worker.autoscale import Autoscaler, AutoscalePolicy, BadRange, Sample, parse_range
+
+from tgexchange.worker.autoscale import AutoscalePolicy, Autoscaler, BadRange, Sample, parse_range
 
 POLICY = AutoscalePolicy(minimum=1, maximum=3, load=0.7, horizon_s=30, up_after=2, idle_after=3)
 
