@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tgexchange.domain.operations import WatchdogPolicy
 from tgexchange.domain.verification import VerificationPolicy
 
 
@@ -47,6 +48,26 @@ class Settings(BaseSettings):
     ml_model_path: Path | None = Field(default=None, validation_alias="ML_MODEL_PATH")
     reciprocity_retrain_every_h: float = Field(default=24.0, gt=0, validation_alias="RECIPROCITY_RETRAIN_EVERY_H")
     reciprocity_scores_every_min: float = Field(default=60.0, gt=0, validation_alias="RECIPROCITY_SCORES_EVERY_MIN")
+    # Operations (issue 18): who operates, where alerts go, the watchdog's thresholds, the autoscaler.
+    operator_telegram_ids: str = Field(default="", validation_alias="OPERATOR_TELEGRAM_IDS")
+    alert_urls: str = Field(default="", validation_alias="ALERT_URLS")
+    watchdog_interval_s: float = Field(default=30.0, ge=5, le=3600, validation_alias="WATCHDOG_INTERVAL_S")
+    watchdog_error_rate: float = Field(default=0.30, gt=0, lt=1, validation_alias="WATCHDOG_ERROR_RATE")
+    watchdog_error_window_s: float = Field(default=900.0, ge=60, le=86400, validation_alias="WATCHDOG_ERROR_WINDOW_S")
+    watchdog_min_passes: int = Field(default=10, ge=1, validation_alias="WATCHDOG_MIN_PASSES")
+    watchdog_read_failures: int = Field(default=5, ge=1, validation_alias="WATCHDOG_READ_FAILURES")
+    watchdog_spam_factor: float = Field(default=5.0, gt=1, validation_alias="WATCHDOG_SPAM_FACTOR")
+    watchdog_spam_min_per_hour: int = Field(default=10, ge=1, validation_alias="WATCHDOG_SPAM_MIN_PER_HOUR")
+    watchdog_backlog_age_s: float = Field(default=300.0, gt=0, validation_alias="WATCHDOG_BACKLOG_AGE_S")
+    watchdog_stuck_after_s: float = Field(default=1800.0, gt=0, validation_alias="WATCHDOG_STUCK_AFTER_S")
+    watchdog_job_failures: int = Field(default=5, ge=1, validation_alias="WATCHDOG_JOB_FAILURES")
+    watchdog_pause_severity: float = Field(default=0.8, gt=0, le=1, validation_alias="WATCHDOG_PAUSE_SEVERITY")
+    watchdog_auto_pause: bool = Field(default=True, validation_alias="WATCHDOG_AUTO_PAUSE")
+    autoscale_load: float = Field(default=0.7, gt=0, le=1, validation_alias="AUTOSCALE_LOAD")
+    autoscale_interval_s: float = Field(default=5.0, ge=0.5, le=300, validation_alias="AUTOSCALE_INTERVAL_S")
+    autoscale_horizon_s: float = Field(default=30.0, gt=0, validation_alias="AUTOSCALE_HORIZON_S")
+    autoscale_up_after: int = Field(default=3, ge=1, validation_alias="AUTOSCALE_UP_AFTER")
+    autoscale_idle_after: int = Field(default=12, ge=1, validation_alias="AUTOSCALE_IDLE_AFTER")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=False, validation_alias="LOG_JSON")
 
@@ -65,6 +86,55 @@ class Settings(BaseSettings):
                 {"minimum": MIN_OPERATOR_TOKEN_LENGTH},
             )
         return SecretStr(text)
+
+    @field_validator("operator_telegram_ids", mode="after")
+    @classmethod
+    def _operator_ids_are_numbers(cls, ids: str) -> str:
+        for part in filter(None, (p.strip() for p in ids.replace(",", " ").split())):
+            if not part.isdigit() or int(part) <= 0:
+                raise PydanticCustomError(
+                    "operator_id",
+                    "must be Telegram user ids (positive numbers) separated by commas, not {part!r}",
+                    {"part": part},
+                )
+        return ids
+
+    @field_validator("alert_urls", mode="after")
+    @classmethod
+    def _alert_urls_have_a_scheme(cls, urls: str) -> str:
+        for url in urls.split():
+            if "://" not in url:
+                raise PydanticCustomError(
+                    "alert_url",
+                    "must be Apprise URLs (scheme://...) separated by spaces, not {url!r}",
+                    {"url": url[:40]},
+                )
+        return urls
+
+    @property
+    def operators(self) -> tuple[int, ...]:
+        """OPERATOR_TELEGRAM_IDS: who may use the bot's operator commands and gets alerts."""
+        return tuple(dict.fromkeys(int(p) for p in self.operator_telegram_ids.replace(",", " ").split()))
+
+    @property
+    def alert_url_list(self) -> tuple[str, ...]:
+        """ALERT_URLS: Apprise URLs (email, Slack, Discord, ntfy, json://, ...), separated by spaces."""
+        return tuple(self.alert_urls.split())
+
+    def watchdog_policy(self) -> WatchdogPolicy:
+        return WatchdogPolicy(
+            error_rate=self.watchdog_error_rate,
+            error_window=timedelta(seconds=self.watchdog_error_window_s),
+            min_passes=self.watchdog_min_passes,
+            read_failures=self.watchdog_read_failures,
+            spam_factor=self.watchdog_spam_factor,
+            spam_min_per_hour=self.watchdog_spam_min_per_hour,
+            backlog_age=timedelta(seconds=self.watchdog_backlog_age_s),
+            stuck_after=timedelta(seconds=self.watchdog_stuck_after_s),
+            job_failures=self.watchdog_job_failures,
+            pause_severity=self.watchdog_pause_severity,
+            auto_pause=self.watchdog_auto_pause,
+        )
 
     def verification_policy(self) -> VerificationPolicy:
         return VerificationPolicy(

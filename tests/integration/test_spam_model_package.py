@@ -28,7 +28,11 @@ TRAINING_MODULES = {
     "tgexchange.ml.metrics",
     "tgexchange.ml.selection",
     "tgexchange.ml.training",
+    "tgexchange.ml.reciprocity_training",
+    "tgexchange.ml.reciprocity_metrics",
 }
+# The reciprocity model's run-time modules: the gate's scoring does not load them either.
+RECIPROCITY_RUNTIME = {"tgexchange.ml.features", "tgexchange.ml.reciprocity", "tgexchange.ml.reciprocity_artifact"}
 
 SCORE_AND_LIST_MODULES = """
 import json, sys
@@ -51,6 +55,7 @@ def test_scoring_at_run_time_imports_no_training_code() -> None:
 
 def test_every_training_module_is_named_in_the_import_check() -> None:
     runtime = {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features", "tgexchange.ml"}
+    runtime |= RECIPROCITY_RUNTIME
     modules = {f"tgexchange.ml.{path.stem}" for path in (PACKAGE / "ml").glob("*.py") if path.stem != "__init__"}
     assert modules - runtime == TRAINING_MODULES
 

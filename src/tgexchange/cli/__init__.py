@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError
 
-from tgexchange.cli import exchange, quality, rollups, run, serve, train, url, worker
+from tgexchange.cli import exchange, operations, quality, rollups, run, serve, train, url, worker
 from tgexchange.cli.console import err
 from tgexchange.cli.metavars import ReadableHelpGroup
 from tgexchange.config import ConfigurationError, Settings
@@ -55,5 +55,8 @@ app.command()(url.url)
 app.command()(worker.worker)
 app.command()(quality.quality)
 app.command()(serve.serve)
+app.command()(operations.pause)
+app.command()(operations.resume)
+app.command()(operations.status)
 app.add_typer(train.app, name="train")
 app.add_typer(rollups.app, name="rollups")

@@ -37,10 +37,27 @@ def queue_depth_of(settings: Settings) -> Callable[[], int]:
     return depth
 
 
+def queue_counters_of(settings: Settings) -> Callable[[], dict[str, float]]:
+    """The counters the workers keep in QUEUE_URL's storage, asked at each /metrics scrape."""
+
+    def counters() -> dict[str, float]:
+        from tgexchange.worker.ops_counters import queue_counters
+        from tgexchange.worker.queue import make_huey
+
+        return queue_counters(make_huey(settings.effective_queue_url))
+
+    return counters
+
+
 def web_app(container: Container, extra_routers: tuple[APIRouter, ...] = ()) -> FastAPI:
     from tgexchange.web.app import create_app
 
-    return create_app(container, extra_routers=extra_routers, queue_depth=queue_depth_of(container.settings))
+    return create_app(
+        container,
+        extra_routers=extra_routers,
+        queue_depth=queue_depth_of(container.settings),
+        queue_counters=queue_counters_of(container.settings),
+    )
 
 
 _TOKEN = re.compile(r"(token=)[^&\s]+")

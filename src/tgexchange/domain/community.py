@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tgexchange.domain.content import Platform
-from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, InvalidSettings
+from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, ExchangePaused, InvalidSettings
 from tgexchange.domain.languages import LANGUAGES
+from tgexchange.domain.operations import ExchangePause
 from tgexchange.domain.stored import Stored
 
 _WHOLE_NUMBER_FIELDS = (
@@ -37,6 +38,8 @@ class CommunitySettings:
     match_by_reciprocity: bool = False
     """Matching prefers owners the reciprocity model expects to give back (off: the original
     factors only)."""
+    daily_report_hour: int | None = 9
+    """The UTC hour at which admins get yesterday's report in private; None: no report."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
@@ -47,6 +50,10 @@ class CommunitySettings:
             raise InvalidSettings("match by reciprocity must be on or off")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
+        if self.daily_report_hour is not None and (
+            type(self.daily_report_hour) is not int or not 0 <= self.daily_report_hour <= 23
+        ):
+            raise InvalidSettings("daily report hour must be a whole hour 0..23 (UTC), or none")
         if self.group_language is not None and self.group_language not in LANGUAGES:
             raise InvalidSettings(f"group language must be one of {', '.join(LANGUAGES)}")
         checks: list[tuple[bool, str]] = [
@@ -88,6 +95,7 @@ class CommunitySettings:
             "default_feedback_per_submission": self.default_feedback_per_submission,
             "group_language": self.group_language,
             "match_by_reciprocity": self.match_by_reciprocity,
+            "daily_report_hour": self.daily_report_hour,
         }
 
     @classmethod
@@ -106,6 +114,9 @@ class CommunitySettings:
             kwargs["group_language"] = stored if stored in LANGUAGES else None
         if "match_by_reciprocity" in raw:  # absent in settings stored before it existed
             kwargs["match_by_reciprocity"] = raw.pop("match_by_reciprocity") is True
+        if "daily_report_hour" in raw:  # absent in settings stored before it existed: the default
+            stored_hour = raw.pop("daily_report_hour")
+            kwargs["daily_report_hour"] = None if stored_hour is None else int(stored_hour)
         for key, value in raw.items():
             if key in defaults.__dataclass_fields__:
                 kwargs[key] = int(value)
@@ -122,16 +133,27 @@ class Community(Stored):
     pause_reason: str | None = None
     paused_at: datetime | None = None
     bot_present: bool = True
+    exchange_pause: ExchangePause | None = field(default=None, compare=False, repr=False)
+    """The global kill switch, when it is on: storage sets it on every community it loads, so that
+    ``is_open`` and ``ensure_open`` below are the one place where "paused" is decided."""
 
     def move_to_chat(self, telegram_chat_id: int) -> None:
         """Telegram gave the group a new chat id (upgraded to a supergroup); the bot came along."""
         self.telegram_chat_id = telegram_chat_id
         self.bot_present = True
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the exchange runs here: neither this community's kill switch nor the global one is on."""
+        return not self.is_paused and self.exchange_pause is None
+
     def ensure_open(self) -> None:
-        """Raises CommunityPaused while the kill switch is on."""
+        """Raises CommunityPaused while this community's kill switch is on, or ExchangePaused (a
+        CommunityPaused too) while the global one is."""
         if self.is_paused:
             raise CommunityPaused(self.id, self.pause_reason)
+        if self.exchange_pause is not None:
+            raise ExchangePaused(self.id)
 
     def pause(self, reason: str, now: datetime) -> None:
         """Turns the kill switch on (idempotent: a second pause only updates the reason)."""
@@ -141,10 +163,15 @@ class Community(Stored):
         self.pause_reason = reason
 
     def resume(self, now: datetime) -> timedelta:
-        """Turns the kill switch off; returns how long it was paused. Raises CommunityNotPaused."""
+        """Turns the kill switch off; returns the time to give back to its tasks (how long it was
+        paused, less what the global switch still holds). Raises CommunityNotPaused."""
         if not self.is_paused:
             raise CommunityNotPaused(self.id)
-        paused_for = now - self.paused_at if self.paused_at else timedelta(0)
+        started = self.paused_at or now
+        # While the global switch is still on, the time since it went on is given back when it
+        # goes off (held_up_by_exchange_pause), not here: nobody gets the same hours twice.
+        until = now if self.exchange_pause is None else max(started, min(now, self.exchange_pause.since))
+        paused_for = until - started
         self.is_paused = False
         self.pause_reason = None
         self.paused_at = None

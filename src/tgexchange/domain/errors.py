@@ -78,6 +78,27 @@ class CommunityPaused(DomainError):
         )
 
 
+class ExchangePaused(CommunityPaused):
+    """The operator's global kill switch is on: every community is paused. Its reason is for the
+    operator's audit, not for members."""
+
+    code = "exchange_paused"
+
+    def __init__(self, community_id: int) -> None:
+        DomainError.__init__(
+            self,
+            "The whole exchange is paused by its operator for now. Nothing is lost: try again later.",
+            community_id=community_id,
+        )
+
+
+class ExchangeNotPaused(DomainError):
+    code = "exchange_not_paused"
+
+    def __init__(self) -> None:
+        super().__init__("The exchange is not paused as a whole.")
+
+
 class CommunityNotPaused(DomainError):
     code = "community_not_paused"
 

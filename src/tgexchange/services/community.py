@@ -14,7 +14,7 @@ from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_admin, get_community
-from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.ports import SwitchChange, UnitOfWork
 from tgexchange.services.task import cancel_assigned_tasks
 
 MAX_REASON_LENGTH = 300
@@ -274,21 +274,56 @@ def pause_community(
     with uow:
         _ensure_admin_of(uow, actor_member_id, community_id)
         community = get_community(uow, community_id)
-        community.pause(clean_reason(reason), now)
-        assigned = uow.tasks.list_in_community(community_id, statuses=frozenset({TaskStatus.ASSIGNED}))
-        cancelled = cancel_assigned_tasks(uow, [t.id for t in assigned], reason="community_paused", now=now)
-        uow.audit.add(
-            AuditEntry(
-                community_id=community_id,
-                action=AuditAction.PAUSE,
-                at=now,
-                actor_member_id=actor_member_id,
-                actor_label=actor_label,
-                detail=community.pause_reason,
-            )
+        cancelled = pause_in(
+            uow, community, reason=reason, now=now, actor_member_id=actor_member_id, actor_label=actor_label
         )
         uow.commit()
         return cancelled
+
+
+def pause_in(
+    uow: UnitOfWork,
+    community: Community,
+    *,
+    reason: str,
+    now: datetime,
+    actor_member_id: int | None = None,
+    actor_label: str | None = None,
+    anomaly_id: int | None = None,
+) -> list[int]:
+    """``pause_community``'s work inside an open unit of work (the watchdog pauses in the same
+    transaction as the anomaly that asks for it). Returns the cancelled task ids."""
+    community_id = community.id
+    community.pause(clean_reason(reason), now)
+    assigned = uow.tasks.list_in_community(community_id, statuses=frozenset({TaskStatus.ASSIGNED}))
+    cancelled = cancel_assigned_tasks(uow, [t.id for t in assigned], reason="community_paused", now=now)
+    uow.audit.add(
+        AuditEntry(
+            community_id=community_id,
+            action=AuditAction.PAUSE,
+            at=now,
+            actor_member_id=actor_member_id,
+            actor_label=actor_label,
+            detail=community.pause_reason,
+        )
+    )
+    uow.operations.log_switch(
+        SwitchChange(
+            now,
+            "pause",
+            community_id,
+            _actor(actor_member_id, actor_label),
+            community.pause_reason,
+            anomaly_id=anomaly_id,
+        )
+    )
+    return cancelled
+
+
+def _actor(actor_member_id: int | None, actor_label: str | None) -> str:
+    if actor_label:
+        return actor_label
+    return f"member {actor_member_id}" if actor_member_id is not None else "operator"
 
 
 @retry_on_conflict()
@@ -306,6 +341,7 @@ def resume_community(
     with uow:
         _ensure_admin_of(uow, actor_member_id, community_id)
         community = get_community(uow, community_id)
+        held_for = now - community.paused_at if community.paused_at else None
         paused_for = community.resume(now)
         in_flight = uow.tasks.list_in_community(
             community_id, statuses=frozenset({TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
@@ -320,6 +356,16 @@ def resume_community(
                 actor_member_id=actor_member_id,
                 actor_label=actor_label,
                 detail=clean_reason(reason) if reason else None,
+            )
+        )
+        uow.operations.log_switch(
+            SwitchChange(
+                now,
+                "resume",
+                community_id,
+                _actor(actor_member_id, actor_label),
+                clean_reason(reason) if reason else None,
+                held_s=int(held_for.total_seconds()) if held_for is not None else None,
             )
         )
         uow.commit()

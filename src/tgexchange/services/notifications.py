@@ -142,8 +142,9 @@ class Delivery:
 
 
 def is_for_actor(notice: Notice, actor_member_id: int | None) -> bool:
-    """The member who did it already reads the outcome in the answer to what they did."""
-    return notice.member_id == actor_member_id and notice.kind not in ALSO_TO_ACTOR
+    """The member who did it already reads the outcome in the answer to what they did (a notice
+    to an operator, who is no member, is never theirs)."""
+    return actor_member_id is not None and notice.member_id == actor_member_id and notice.kind not in ALSO_TO_ACTOR
 
 
 def settle_delivery(

@@ -91,7 +91,7 @@ def close_expired_review(uow: UnitOfWork, *, task_id: int, now: datetime) -> Tas
         task = get_task(uow, task_id, for_update=True)
         if task.status is not TaskStatus.VERIFYING or task.review_until is None or task.review_until > now:
             return None
-        if get_community(uow, task.community_id).is_paused:
+        if not get_community(uow, task.community_id).is_open:
             return None
         if task.review_stage is ReviewStage.OWNER:
             task.verify(now=now)

@@ -61,8 +61,8 @@ def verify_submission(
     policy: VerificationPolicy = VerificationPolicy(),
 ) -> VerificationRun:
     """Decides what it can for every task of the submission that is marked done or verifying and
-    not waiting on a person. Raises SubmissionNotFound. While the community is paused nothing is
-    decided (the kill switch stops verification)."""
+    not waiting on a person. Raises SubmissionNotFound. While the community is paused (its own
+    kill switch or the global one) nothing is decided."""
     return verify_submissions(uow, comments, gate, submission_ids=[submission_id], now=now, policy=policy)[0]
 
 
@@ -150,7 +150,7 @@ def _prepare(
     with uow:
         submission = get_submission(uow, submission_id)
         community = get_community(uow, submission.community_id)
-        if community.is_paused:
+        if not community.is_open:
             waiting = uow.tasks.list_for_submission(submission_id, statuses=_WAITING)
             return submission, [_snapshot(uow, t, submission, policy) for t in waiting], 0, True
         pending: list[_Pending] = []

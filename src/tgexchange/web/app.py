@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import NotYourCommunity
-from tgexchange.web import dashboard, health, page
+from tgexchange.services.operations import Status
+from tgexchange.services.operations import status as status_of
+from tgexchange.web import dashboard, health, operations, page
 from tgexchange.web.auth import Sessions
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
@@ -46,11 +48,16 @@ def _docs_router() -> APIRouter:
     return router
 
 
+def operations_status(container: Container) -> Status:
+    return status_of(container.storage.uow(), now=container.clock.now())
+
+
 def create_app(
     container: Container,
     *,
     extra_routers: Sequence[APIRouter] = (),
     queue_depth: Callable[[], int] | None = None,
+    queue_counters: Callable[[], dict[str, float]] | None = None,
 ) -> FastAPI:
     """The ASGI app over ``container``. ``extra_routers`` are mounted as given (the bot's
     webhook); ``queue_depth`` feeds the queue gauge of /metrics when the caller can tell it."""
@@ -64,11 +71,17 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
-    metrics = Metrics(container.storage.dashboard_reader, queue_depth)
+    metrics = Metrics(
+        container.storage.dashboard_reader,
+        queue_depth,
+        operations_status=lambda: operations_status(container),
+        queue_counters=queue_counters,
+    )
     app.state.metrics = metrics
     app.add_exception_handler(NotYourCommunity, _forbidden)
     app.include_router(health.router)
     app.include_router(dashboard.router)
+    app.include_router(operations.router)
     app.include_router(page.router)
     app.include_router(_docs_router())
     for router in extra_routers:

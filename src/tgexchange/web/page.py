@@ -18,6 +18,7 @@ from tgexchange.services import dashboard as dashboard_service
 from tgexchange.web.auth import container_of, find_viewer
 from tgexchange.web.dashboard import PREFIX
 from tgexchange.web.messages import how_to_log_in, message_page
+from tgexchange.web.operations import csrf_token
 from tgexchange.web.templates import render
 
 STATIC = Path(__file__).parent / "static"
@@ -129,5 +130,6 @@ def dashboard_page(request: Request) -> HTMLResponse:
             "js_url": asset_url("dashboard.js"),
             "style_markers": style_injection_markers(),
             "relogin": how_to_log_in(settings),
+            "csrf_token": csrf_token(request) if viewer.is_operator else "",
         },
     )

@@ -26,6 +26,8 @@ from tgexchange.services.ports import Clock
 from tgexchange.services.sweep import sweep
 from tgexchange.services.verification import verify_submission
 from tgexchange.worker.locks import ExpiringLock
+from tgexchange.worker.operations import OperationsJobs, register_operations_jobs
+from tgexchange.worker.ops_counters import PASS_ERRORS, PASSES
 from tgexchange.worker.pacing import VerificationPacer
 from tgexchange.worker.rate_limits import SharedRateLimit
 from tgexchange.worker.reciprocity import register_reciprocity_jobs
@@ -50,6 +52,7 @@ class Jobs:
     reciprocity: TaskWrapper
     pacer: VerificationPacer
     clock: Clock
+    operations: OperationsJobs
 
     def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
         """The VerificationQueue port: asks for a pass over the submission, paced (see pacing)."""
@@ -113,6 +116,10 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
             later(verify_submission_job, submission_id, token, seconds=LOCKED_RETRY_S)
             return {"deferred": 1}
         deliver_now(container, uow.take_notices())
+        if run.fetched or run.error is not None:  # what the watchdog's error rate counts
+            operations.counters.add(PASSES)
+            if run.error is not None:
+                operations.counters.add(PASS_ERRORS)
         if run.retry_in is not None:
             jobs.enqueue_verification(submission_id, delay_s=run.retry_in.total_seconds())
         log.info(
@@ -142,6 +149,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         return {**vars(delivery), "pruned": pruned}
 
     sweep_now_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
+    operations = register_operations_jobs(huey, container)
     jobs = Jobs(
         huey=huey,
         verify=verify_submission_job,
@@ -150,6 +158,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         reciprocity=register_reciprocity_jobs(huey, container),
         pacer=pacer,
         clock=container.clock,
+        operations=operations,
     )
     return jobs
 

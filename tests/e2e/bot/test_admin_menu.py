@@ -49,7 +49,8 @@ async def test_an_admin_opens_the_settings_from_the_group_and_changes_them_in_pr
     main = await bot.say(ADA, f"/start {start_parameter(pointer, '⚙️ Open settings')}")
     assert f"Settings of {community.title}" in plain(main)
     assert buttons(main) == [
-        "💰 Credits", "📝 Tasks", "📥 Submissions", "🎬 Platforms", "🗣 Group language", "⬅ Back", "✖ Close"
+        "💰 Credits", "📝 Tasks", "📥 Submissions", "🎬 Platforms", "🗣 Group language", "🤝 Matching",
+        "📊 Daily report", "⬅ Back", "✖ Close"
     ]  # fmt: skip
 
     credits = await bot.press(ADA, main, "💰 Credits")

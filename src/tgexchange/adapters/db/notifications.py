@@ -28,6 +28,7 @@ class SqlNoticeRepository:
             _o.insert()
             .values(
                 member_id=notice.member_id,
+                telegram_user_id=notice.telegram_user_id,
                 kind=notice.kind,
                 params=notice.params,
                 created_at=now,
@@ -56,14 +57,19 @@ class SqlOutbox:
             _o.update()
             .where(_o.c.id.in_(chosen.scalar_subquery()), free)
             .values(claimed_until=hold_until, attempts=_o.c.attempts + 1)
-            .returning(_o.c.id, _o.c.member_id, _o.c.kind, _o.c.params, _o.c.attempts)
+            .returning(_o.c.id, _o.c.member_id, _o.c.kind, _o.c.params, _o.c.attempts, _o.c.telegram_user_id)
         )
         if ids is not None and not ids:
             return []
         with self._engine.begin() as connection:
             rows = connection.execute(statement).all()
         return sorted(
-            (PendingNotice(row.id, Notice(row.member_id, row.kind, dict(row.params)), row.attempts) for row in rows),
+            (
+                PendingNotice(
+                    row.id, Notice(row.member_id, row.kind, dict(row.params), row.telegram_user_id), row.attempts
+                )
+                for row in rows
+            ),
             key=lambda pending: pending.id,
         )
 

@@ -4,6 +4,10 @@ A recording is what ``yt-dlp --skip-download --write-info-json --write-comments`
 ``<dir>/<platform>/<content id>.info.json``. It is passed through yt-dlp's own processing (as
 ``yt-dlp --load-info-json`` does) and then through the same mapping as live reads, so demos and
 tests exercise the code that production runs. Nothing here ever opens a network connection.
+
+An outage is simulated by a file named ``OUTAGE`` in a platform's folder: while it is there every
+read of that platform fails as a live platform that does not answer would (PlatformUnavailable),
+and removing it ends the outage.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from tgexchange.adapters.platforms.ytdlp import (
     content_info_from_ytdlp,
 )
 from tgexchange.domain.content import ContentInfo, ContentRef, PublicComment
-from tgexchange.domain.errors import ContentUnavailable
+from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
 
 # Content ids become file names: nothing that could climb out of the directory.
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
+OUTAGE_FILE: Final = "OUTAGE"
 
 
 class OfflineError(RuntimeError):
@@ -59,12 +64,15 @@ class RecordedReader:
 
     def read_comments(self, ref: ContentRef, *, limit: int) -> Sequence[PublicComment]:
         """Up to ``limit`` comments, newest first, times marked as estimates. Raises
-        ContentUnavailable when there is no recording for ``ref``."""
+        ContentUnavailable when there is no recording for ``ref``, PlatformUnavailable during a
+        simulated outage."""
         if limit <= 0 or not ref.platform.has_public_comments:
             return []
         return comments_from_ytdlp(self._load(ref), limit=limit)
 
     def _load(self, ref: ContentRef) -> Mapping[str, object]:
+        if (self._directory / ref.platform.value / OUTAGE_FILE).exists():
+            raise PlatformUnavailable(ref.platform.label, "simulated outage (an OUTAGE file in the recordings)")
         if not _SAFE_ID.fullmatch(ref.content_id):
             raise ContentUnavailable(ref.url, "no recording can have that id")
         path = self._directory / ref.platform.value / f"{ref.content_id}.info.json"

@@ -4,7 +4,8 @@ buttons that change them, [⬅ Back] and [✖ Close]. Every button does somethin
 
 Callback data: ``st:<community>`` (the sections), ``st:<community>:s:<section>``, and the changes
 ``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``,
-``st:<community>:m`` (matching by who gives back, on or off).
+``st:<community>:m`` (matching by who gives back, on or off), ``st:<community>:r:<on|off|+|->`` (the
+daily report's hour).
 Each press asks Telegram again whether the presser is still an admin of that community's group.
 """
 
@@ -29,7 +30,7 @@ from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING = "s", "c", "p", "l", "m"
+SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT = "s", "c", "p", "l", "m", "r"
 # The numeric settings of each section, in the order shown; platforms and the group's language
 # have their own sections.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -39,6 +40,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "platforms": (),
     "language": (),
     "matching": (),
+    "reports": (),
 }
 # How far one tap moves each numeric setting.
 STEPS: dict[str, int] = {
@@ -76,6 +78,7 @@ def settings_main(rt: Runtime, lang: str, community: Community) -> Answer:
         (to("credits"), to("tasks")),
         (to("submissions"), to("platforms")),
         (to("language"), to("matching")),
+        (to("reports"),),
         back_and_close(rt.texts, lang, back=callback(ADMIN_MENU, cid), community_id=cid),
     )
     return rt.texts.get(lang, "settings-title", community=community.title), keyboard
@@ -123,6 +126,29 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
         lines.append(rt.texts.get(lang, "settings-line-match_by_reciprocity", on="yes" if on else "no"))
         label = rt.texts.label(lang, "settings-button-match_by_reciprocity", on="no" if on else "yes")
         rows.append((Button(label, callback_data=callback(SETTINGS, cid, MATCHING)),))
+    if section == "reports":
+        hour = settings.daily_report_hour
+        lines.append(
+            rt.texts.get(lang, "settings-line-daily_report_hour", hour="off" if hour is None else f"{hour:02d}:00")
+        )
+        report = (
+            (
+                Button(
+                    rt.texts.label(lang, "settings-button-report-on"),
+                    callback_data=callback(SETTINGS, cid, REPORT, "on"),
+                ),
+            )
+            if hour is None
+            else (
+                Button("➖ 1 h", callback_data=callback(SETTINGS, cid, REPORT, "-")),
+                Button("➕ 1 h", callback_data=callback(SETTINGS, cid, REPORT, "+")),
+                Button(
+                    rt.texts.label(lang, "settings-button-report-off"),
+                    callback_data=callback(SETTINGS, cid, REPORT, "off"),
+                ),
+            )
+        )
+        rows.append(report)
     rows.append(back_and_close(rt.texts, lang, back=callback(SETTINGS, cid), community_id=cid))
     return "\n".join(lines), tuple(rows)
 
@@ -138,8 +164,8 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
-    if op == MATCHING:
-        return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
+    if op in {MATCHING, REPORT}:
+        return _switch(settings, op, args)
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
     if op != CHANGE or len(args) != 2 or args[0] not in STEPS or args[1] not in {"+", "-"}:
@@ -149,6 +175,18 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     if name == "task_deadline":
         return "tasks", {name: settings.task_deadline + timedelta(hours=step)}
     return _section_of(name), {name: _value(settings, name) + step}
+
+
+def _switch(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
+    """Matching by who gives back (on or off) and the daily report's hour (on, off, an hour later or earlier)."""
+    if op == MATCHING:
+        return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
+    if not args or args[0] not in {"on", "off", "+", "-"}:
+        return None
+    hour = settings.daily_report_hour
+    shift = {"+": 1, "-": -1}.get(args[0], 0)
+    chosen = None if args[0] == "off" else (9 if hour is None else (hour + shift) % 24)
+    return "reports", {"daily_report_hour": chosen}
 
 
 def _limit(rt: Runtime, lang: str, settings: CommunitySettings, args: list[str]) -> str:

@@ -10,10 +10,11 @@ from datetime import datetime
 
 import structlog
 
-from tgexchange.bot import directory, keyboards, steps
+from tgexchange.bot import directory, keyboards, operations, steps
 from tgexchange.bot.keyboards import Button, Keyboard
 from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.services.ports import Notice, UnitOfWork
+from tgexchange.services.report import DailyReport
 
 log = structlog.get_logger("tgexchange.bot.notifications")
 
@@ -27,12 +28,18 @@ class Outgoing:
     chat_id: int
     text: str
     keyboard: Keyboard | None = None
+    photo: bytes | None = None
+    """A PNG sent with ``text`` as its caption (sendPhoto) instead of a text message."""
 
 
-def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:
+def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetime) -> list[Outgoing]:  # noqa: PLR0911 - one way out per kind of notice
     """The messages a notice becomes: one to the member (with the next step as buttons), plus a
     note in the group for a completed submission. Empty when the member (or what the notice is
     about) no longer exists. ``now`` places deadlines in the member's terms ("in 2 days")."""
+    if notice.kind in operations.KINDS:
+        return _operations_notice(texts, uow, notice)
+    if notice.member_id is None:
+        return []
     to = directory.recipient(uow(), notice.member_id)
     if to is None:
         return []
@@ -55,6 +62,22 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetim
     title = short(view.submission.title, MAX_TITLE)
     text = texts.get(lang, key, title=title, **extra)
     return [Outgoing(to.telegram_user_id, text, keyboard)]
+
+
+def _operations_notice(texts: Texts, uow: UowFactory, notice: Notice) -> list[Outgoing]:
+    """Alerts, recovery notices and daily reports (bot/operations.py)."""
+    found = operations.language_of(uow, notice)
+    if found is None:
+        return []
+    chat_id, lang = found
+    if notice.kind != "daily_report":
+        return [Outgoing(chat_id, operations.alert_text(texts, uow, notice, lang))]
+    from tgexchange.adapters.report_chart import render_report_chart
+
+    report = DailyReport.from_params(notice.params)
+    title, tasks, verified = operations.chart_labels(texts, report, lang)
+    chart = render_report_chart(report, title=title, series=(tasks, verified))
+    return [Outgoing(chat_id, operations.report_caption(texts, report, lang, chart.title), photo=chart.png)]
 
 
 def _submission_notice(texts: Texts, uow: UowFactory, notice: Notice, to: directory.Recipient) -> list[Outgoing]:

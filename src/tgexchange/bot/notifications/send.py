@@ -6,6 +6,7 @@ delivery went, so the outbox keeps what failed; neither raises for a member who 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -63,12 +64,17 @@ async def send(bot: Bot, outgoing: Outgoing, uow: UowFactory | None = None) -> D
     """Sends one rendered message and says how it went (logged unless sent). With ``uow``, a
     group that became a supergroup is followed (see follow_group) and the message resent there."""
     try:
-        await bot.send_message(
-            outgoing.chat_id,
-            outgoing.text,
-            reply_markup=to_markup(outgoing.keyboard),
-            link_preview_options=NO_PREVIEW,
-        )
+        if outgoing.photo is not None:
+            await bot.send_photo(
+                outgoing.chat_id, outgoing.photo, caption=outgoing.text, reply_markup=to_markup(outgoing.keyboard)
+            )
+        else:
+            await bot.send_message(
+                outgoing.chat_id,
+                outgoing.text,
+                reply_markup=to_markup(outgoing.keyboard),
+                link_preview_options=NO_PREVIEW,
+            )
     except ChatMigrated as error:
         if uow is None:
             log.warning("notice_not_sent", chat_id=outgoing.chat_id, error=str(error))
@@ -213,6 +219,7 @@ class TelegramNotifier:
     ) -> None:
         self._clock = clock
         self._url = f"{base_url}{token}/sendMessage"
+        self._photo_url = f"{base_url}{token}/sendPhoto"
         self._uow = uow
         self._texts = texts or Texts()
         self._client = client or httpx.Client(timeout=10.0, trust_env=False)
@@ -246,7 +253,7 @@ class TelegramNotifier:
             attempt += 1
             self._pacer.wait(int(payload["chat_id"]))
             try:
-                response = self._client.post(self._url, json=payload)
+                response = self._post(payload, outgoing.photo)
             except httpx.HTTPError as error:
                 log.warning("telegram_unreachable", attempt=attempt, error=str(error))
                 self._sleep(min(2.0**attempt, 30.0))
@@ -278,6 +285,15 @@ class TelegramNotifier:
             return DeliveryOutcome.UNREACHABLE
         log.warning("notice_not_sent", chat_id=outgoing.chat_id, attempts=self._max_attempts)
         return DeliveryOutcome.RETRY
+
+    def _post(self, payload: dict[str, Any], photo: bytes | None) -> httpx.Response:
+        if photo is None:
+            return self._client.post(self._url, json=payload)
+        # sendPhoto with the file itself: multipart, the text as its caption, markup as JSON text.
+        form = {"chat_id": str(payload["chat_id"]), "caption": payload["text"], "parse_mode": "HTML"}
+        if "reply_markup" in payload:
+            form["reply_markup"] = json.dumps(payload["reply_markup"])
+        return self._client.post(self._photo_url, data=form, files={"photo": ("report.png", photo, "image/png")})
 
     def close(self) -> None:
         self._client.close()

@@ -36,6 +36,11 @@ from tgexchange.services.ports.notifications import (
     Outbox,
     PendingNotice,
 )
+from tgexchange.services.ports.operations import (
+    OperationsRepository,
+    SwitchChange,
+    WorkerBeat,
+)
 from tgexchange.services.ports.platforms import (
     CommentReader,
     ContentReader,
@@ -88,6 +93,7 @@ __all__ = [
     "Notice",
     "NoticeRepository",
     "Notifier",
+    "OperationsRepository",
     "Outbox",
     "PendingNotice",
     "PlatformCounts",
@@ -97,8 +103,10 @@ __all__ = [
     "Scope",
     "StatsRepository",
     "SubmissionRepository",
+    "SwitchChange",
     "TaskLine",
     "TaskRepository",
     "UnitOfWork",
     "VerificationQueue",
+    "WorkerBeat",
 ]

@@ -11,11 +11,13 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """Something to tell one member, by ``kind`` (faces pick the words in the member's language)."""
+    """Something to tell one member, by ``kind`` (faces pick the words in the member's language),
+    or, with ``member_id`` None, one Telegram user who need not be a member (an operator)."""
 
-    member_id: int
+    member_id: int | None
     kind: str
     params: dict[str, object]
+    telegram_user_id: int | None = None
 
 
 class DeliveryOutcome(StrEnum):

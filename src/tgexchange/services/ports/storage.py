@@ -20,6 +20,7 @@ from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services.ports.notifications import NoticeRepository
+from tgexchange.services.ports.operations import OperationsRepository
 
 
 class CommunityRepository(Protocol):
@@ -227,6 +228,8 @@ class UnitOfWork(Protocol):
     def login_links(self) -> LoginLinkRepository: ...
     @property
     def notices(self) -> NoticeRepository: ...
+    @property
+    def operations(self) -> OperationsRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -404,17 +404,61 @@
     }
   }
 
+  function showOperations(ops) {
+    const since = ops.since ? ops.since.replace("T", " ").slice(0, 16) : "";
+    setText(
+      "ops-switch",
+      ops.paused
+        ? `⏸ The whole exchange is paused since ${since} UTC${ops.by ? ` by ${ops.by}` : ""}${ops.reason ? `: ${ops.reason}` : ""}.`
+        : "▶ The exchange is running."
+    );
+    const open = ops.items.filter((item) => item.cleared_at === null).length;
+    setText("ops-summary", `(${numbers.format(open)} open, ${numbers.format(ops.items.length - open)} cleared in 24 h)`);
+    const items = ops.items.map((item) => {
+      const li = document.createElement("li");
+      li.className = item.cleared_at === null ? (item.severity >= 0.8 ? "anomaly severe" : "anomaly") : "anomaly cleared";
+      const first = item.first_seen.replace("T", " ").slice(0, 16);
+      const state = item.cleared_at === null ? "open" : `cleared ${item.cleared_at.replace("T", " ").slice(11, 16)}`;
+      const paused = item.paused ? " · paused it" : "";
+      li.textContent = `${item.kind} · ${item.affects} · severity ${item.severity.toFixed(2)} · since ${first} UTC · ${state}${paused} — ${item.summary}`;
+      return li;
+    });
+    if (!items.length) {
+      const li = document.createElement("li");
+      li.className = "anomaly none";
+      li.textContent = "Nothing found in the last 24 hours.";
+      items.push(li);
+    }
+    $("anomalies").replaceChildren(...items);
+  }
+
+  async function useKillSwitch(action) {
+    const token = document.querySelector('meta[name="csrf-token"]');
+    const chosen = $("community").value;
+    const response = await fetch(`${api}/kill-switch`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token ? token.content : "" },
+      body: JSON.stringify({ action, reason: $("ops-reason").value, community_id: chosen ? Number(chosen) : null }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const answer = await response.json().catch(() => ({}));
+    setText("ops-switch", response.ok ? `Done: ${action}.` : `Refused: ${answer.detail || response.status}`);
+    restart();
+  }
+
   let timer = null;
   let stopped = false;
   let generation = 0; // bumped when the filters change, so answers for old filters are dropped
 
   async function refresh(mine) {
     try {
-      const [overview, groups, users, errors] = await Promise.all([
+      const [overview, groups, users, errors, anomalies] = await Promise.all([
         getJSON("overview"),
         getJSON("groups", { limit: 10, sort_by: "interactions" }),
         getJSON("users", { limit: 10 }),
         getJSON("errors", { hours: ERROR_HOURS, limit: ERROR_ROWS, period: null }),
+        getJSON("anomalies", { hours: 24, period: null, community_id: null }),
       ]);
       if (mine !== generation) return;
       showCards(overview);
@@ -423,6 +467,7 @@
       showMembers(users);
       showDaily(overview);
       showErrors(errors);
+      showOperations(anomalies);
       setText("updated", `Updated ${new Date().toLocaleTimeString()} · refreshes every ${refreshMs / 1000} s`);
     } catch (error) {
       if (mine !== generation) return; // a round for old filters: its failure is old news
@@ -453,5 +498,12 @@
   $("community").addEventListener("change", restart);
   $("period").addEventListener("change", restart);
   $("filters").addEventListener("submit", (event) => event.preventDefault());
+  if ($("ops-form")) {
+    $("ops-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      useKillSwitch("pause");
+    });
+    $("ops-resume").addEventListener("click", () => useKillSwitch("resume"));
+  }
   restart();
 })();

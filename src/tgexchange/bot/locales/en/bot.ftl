@@ -302,6 +302,7 @@ settings-section-submissions = 📥 Submissions
 settings-section-platforms = 🎬 Platforms
 settings-section-language = 🗣 Group language
 settings-section-matching = 🤝 Matching
+settings-section-reports = 📊 Daily report
 settings-line-credits_per_feedback = Per feedback: <b>{ $value }</b> credits to the giver
 settings-line-welcome_credits = Welcome credits: <b>{ $value }</b> for each newcomer
 settings-line-max_open_tasks_per_member = Open tasks: <b>{ $value }</b> at once per member
@@ -314,6 +315,11 @@ settings-line-match_by_reciprocity = Prefer members who give back: <b>{ $on ->
        *[no] off
     }</b>
     When on, tasks go first to videos whose owners the model expects to give feedback in return.
+settings-line-daily_report_hour = Daily report: <b>{ $hour ->
+        [off] off
+       *[other] { $hour } UTC
+    }</b>
+    Admins get yesterday's numbers and a chart in private at that hour.
 settings-button-credits_per_feedback = Per feedback
 settings-button-welcome_credits = Welcome credits
 settings-button-max_open_tasks_per_member = Open tasks
@@ -325,6 +331,8 @@ settings-button-match_by_reciprocity = { $on ->
         [yes] Turn on
        *[no] Turn off
     }
+settings-button-report-on = Turn on (09:00 UTC)
+settings-button-report-off = Turn off
 settings-platforms = Members can submit videos from the platforms marked ✅. Tap one to switch it on or off.
 settings-group-language = What I post in the group for everyone (completions, pauses) is in: <b>{ $value }</b>.
 settings-group-language-auto = each person's language
@@ -423,6 +431,7 @@ audit-set-match_by_reciprocity = { $actor } turned { $value ->
         [yes] on
        *[no] off
     } matching by who gives back
+audit-set-daily_report_hour = { $actor } set the daily report to { $value }:00 UTC
 audit-platform-on = { $actor } turned { $platform } on
 audit-platform-off = { $actor } turned { $platform } off
 
@@ -516,3 +525,63 @@ link-why-story = Stories disappear after a day, so they cannot get feedback here
 link-why-live = That is a live page, not a saved video.
 link-why-share_link = That is a share link that hides the post; open it and copy the post's own address.
 link-why-clip = That is a clip of part of a video; send the link of the video itself.
+
+## Operations
+
+error-exchange_paused = ⏸ The whole exchange is paused by its operator for now. Nothing is lost: feedback waiting for verification keeps its time. Try again later.
+error-exchange_not_paused = The exchange as a whole is not paused.
+cancel-reason-exchange_paused = the exchange was paused for everyone.
+anomaly-kind-verification_errors = Verification keeps failing
+anomaly-kind-platform_outage = A platform does not answer
+anomaly-kind-spam_wave = A wave of spam
+anomaly-kind-queue_backlog = Jobs are piling up
+anomaly-kind-stuck_tasks = Tasks are stuck
+anomaly-kind-job_failures = A job keeps failing
+anomaly-detail-verification_errors = { $errors } of { $passes } verification passes failed in { $minutes } min.
+anomaly-detail-platform_outage = { $platform }: { $failures } failed reads in a row; reads are on hold ({ $breaker }).
+anomaly-detail-spam_wave = { $last_hour } pieces of feedback refused by the quality gate in the last hour (normally { $normal_per_hour } an hour).
+anomaly-detail-queue_backlog = Jobs wait { $age_s } s before a worker takes them.
+anomaly-detail-stuck_tasks = { $count } tasks are over { $minutes } min late for their next check.
+anomaly-detail-job_failures = The { $job } job failed { $errors } times in { $minutes } min.
+anomaly-where-everything = the whole exchange
+anomaly-where-community = community “{ $community }”
+anomaly-where-job = the job workers
+notice-anomaly_opened = ⚠️ <b>{ $what }</b> ({ $where })
+    { $detail }
+    Severity: { $severity } of 1.{ $paused ->
+        [yes] {" "}⏸ Paused automatically until someone resumes it.
+       *[no] {""}
+    }
+notice-anomaly_cleared = ✅ Over: <b>{ $what }</b> ({ $where }), after { $lasted }.{ $paused ->
+        [yes] {" "}It stays paused until someone resumes it.
+       *[no] {""}
+    }
+ops-duration-hours = { $hours } h { $minutes } min
+ops-duration-minutes = { $minutes } min
+report-chart-title = { $community }: tasks and verified feedback, { $first }–{ $last } (UTC)
+report-chart-tasks = tasks
+report-chart-verified = verified
+report-caption = 📊 <b>Daily report, { $day }</b>
+    { $chart }
+    Tasks: { $assigned } · verified: { $verified } · rejected: { $rejected } · expired: { $expired }
+    Success rate: { $rate }
+    Top givers: { $givers }
+    Open problems: { $problems }
+report-no-givers = nobody yet
+report-no-problems = none
+operator-only = This command is for the exchange's operators.
+operator-status = { $paused ->
+        [yes] ⏸ <b>The whole exchange is paused</b> since { $since } by { $by }: { $reason }
+       *[no] ▶️ <b>The exchange is running.</b>
+    }
+    Communities: { $communities } ({ $communities_paused } paused)
+    Open problems: { $anomalies }
+    Workers: { $workers }
+operator-status-anomaly = • { $what } ({ $where }), severity { $severity }
+operator-paused-all = ⏸ The whole exchange is paused: { $reason }
+    { $cancelled } tasks not yet done were called off without blame. /operator_resume_all to resume.
+operator-resumed-all = ▶️ The exchange runs again (it was paused for { $lasted }).
+operator-paused-one = ⏸ Community { $community } is paused: { $reason }
+operator-resumed-one = ▶️ Community { $community } runs again.
+operator-usage-pause-all = Say why: /operator_pause_all &lt;reason&gt;
+operator-usage-community = Name the community by its number: /operator_pause &lt;id&gt; &lt;reason&gt; or /operator_resume &lt;id&gt;

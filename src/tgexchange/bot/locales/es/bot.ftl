@@ -301,6 +301,7 @@ settings-section-submissions = 📥 Envíos
 settings-section-platforms = 🎬 Plataformas
 settings-section-language = 🗣 Idioma del grupo
 settings-section-matching = 🤝 Emparejamiento
+settings-section-reports = 📊 Informe diario
 settings-line-credits_per_feedback = Por opinión: <b>{ $value }</b> créditos para quien opina
 settings-line-welcome_credits = Bienvenida: <b>{ $value }</b> créditos por persona nueva
 settings-line-max_open_tasks_per_member = Tareas abiertas: <b>{ $value }</b> a la vez por persona
@@ -313,6 +314,11 @@ settings-line-match_by_reciprocity = Priorizar a quien devuelve opiniones: <b>{ 
        *[no] no
     }</b>
     Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez.
+settings-line-daily_report_hour = Informe diario: <b>{ $hour ->
+        [off] desactivado
+       *[other] { $hour } UTC
+    }</b>
+    Los admins reciben en privado las cifras de ayer y un gráfico a esa hora.
 settings-button-credits_per_feedback = Por opinión
 settings-button-welcome_credits = Bienvenida
 settings-button-max_open_tasks_per_member = Tareas abiertas
@@ -324,6 +330,8 @@ settings-button-match_by_reciprocity = { $on ->
         [yes] Activar
        *[no] Desactivar
     }
+settings-button-report-on = Activar (09:00 UTC)
+settings-button-report-off = Desactivar
 settings-platforms = Se aceptan videos de las plataformas marcadas con ✅. Pulsa una para activarla o desactivarla.
 settings-group-language = Lo que publico en el grupo para todo el mundo (envíos completados, pausas) va en: <b>{ $value }</b>.
 settings-group-language-auto = el idioma de cada persona
@@ -428,6 +436,7 @@ audit-set-match_by_reciprocity = { $actor } { $value ->
         [yes] activó
        *[no] desactivó
     } el emparejamiento por reciprocidad
+audit-set-daily_report_hour = { $actor } fijó el informe diario a las { $value }:00 UTC
 audit-platform-on = { $actor } activó { $platform }
 audit-platform-off = { $actor } desactivó { $platform }
 
@@ -520,3 +529,63 @@ link-why-story = Las historias desaparecen en un día, así que aquí no pueden 
 link-why-live = Es una página en directo, no un video guardado.
 link-why-share_link = Es un enlace para compartir que oculta la publicación; ábrelo y copia la dirección propia de la publicación.
 link-why-clip = Es un clip de una parte de un video; envía el enlace del propio video.
+
+## Operations
+
+error-exchange_paused = ⏸ Quien opera el intercambio lo pausó por completo por ahora. No se pierde nada: los comentarios que esperan verificación conservan su tiempo. Vuelve a intentarlo más tarde.
+error-exchange_not_paused = El intercambio no está pausado por completo.
+cancel-reason-exchange_paused = el intercambio se pausó para todas las personas.
+anomaly-kind-verification_errors = La verificación sigue fallando
+anomaly-kind-platform_outage = Una plataforma no responde
+anomaly-kind-spam_wave = Una ola de spam
+anomaly-kind-queue_backlog = Se acumulan tareas en segundo plano
+anomaly-kind-stuck_tasks = Hay tareas atascadas
+anomaly-kind-job_failures = Un proceso en segundo plano sigue fallando
+anomaly-detail-verification_errors = Fallaron { $errors } de { $passes } pasadas de verificación en { $minutes } min.
+anomaly-detail-platform_outage = { $platform }: { $failures } lecturas fallidas seguidas; las lecturas están en espera ({ $breaker }).
+anomaly-detail-spam_wave = El filtro de calidad rechazó { $last_hour } comentarios en la última hora (lo normal: { $normal_per_hour } por hora).
+anomaly-detail-queue_backlog = Los procesos esperan { $age_s } s antes de que un worker los tome.
+anomaly-detail-stuck_tasks = { $count } tareas llevan más de { $minutes } min de retraso para su próxima revisión.
+anomaly-detail-job_failures = El proceso { $job } falló { $errors } veces en { $minutes } min.
+anomaly-where-everything = todo el intercambio
+anomaly-where-community = la comunidad “{ $community }”
+anomaly-where-job = los workers
+notice-anomaly_opened = ⚠️ <b>{ $what }</b> ({ $where })
+    { $detail }
+    Gravedad: { $severity } de 1.{ $paused ->
+        [yes] {" "}⏸ Se pausó automáticamente hasta que alguien lo reanude.
+       *[no] {""}
+    }
+notice-anomaly_cleared = ✅ Terminó: <b>{ $what }</b> ({ $where }), después de { $lasted }.{ $paused ->
+        [yes] {" "}Sigue en pausa hasta que alguien lo reanude.
+       *[no] {""}
+    }
+ops-duration-hours = { $hours } h { $minutes } min
+ops-duration-minutes = { $minutes } min
+report-chart-title = { $community }: tareas y comentarios verificados, { $first }–{ $last } (UTC)
+report-chart-tasks = tareas
+report-chart-verified = verificados
+report-caption = 📊 <b>Informe diario, { $day }</b>
+    { $chart }
+    Tareas: { $assigned } · verificadas: { $verified } · rechazadas: { $rejected } · vencidas: { $expired }
+    Tasa de éxito: { $rate }
+    Quienes más aportaron: { $givers }
+    Problemas abiertos: { $problems }
+report-no-givers = nadie todavía
+report-no-problems = ninguno
+operator-only = Este comando es para quienes operan el intercambio.
+operator-status = { $paused ->
+        [yes] ⏸ <b>Todo el intercambio está en pausa</b> desde { $since } por { $by }: { $reason }
+       *[no] ▶️ <b>El intercambio está funcionando.</b>
+    }
+    Comunidades: { $communities } ({ $communities_paused } en pausa)
+    Problemas abiertos: { $anomalies }
+    Workers: { $workers }
+operator-status-anomaly = • { $what } ({ $where }), gravedad { $severity }
+operator-paused-all = ⏸ Todo el intercambio está en pausa: { $reason }
+    Se cancelaron sin culpa { $cancelled } tareas sin terminar. Usa /operator_resume_all para reanudarlo.
+operator-resumed-all = ▶️ El intercambio vuelve a funcionar (estuvo en pausa { $lasted }).
+operator-paused-one = ⏸ La comunidad { $community } está en pausa: { $reason }
+operator-resumed-one = ▶️ La comunidad { $community } vuelve a funcionar.
+operator-usage-pause-all = Di el motivo: /operator_pause_all &lt;motivo&gt;
+operator-usage-community = Indica la comunidad por su número: /operator_pause &lt;id&gt; &lt;motivo&gt; o /operator_resume &lt;id&gt;

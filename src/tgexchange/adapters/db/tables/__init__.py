@@ -1,0 +1,69 @@
+"""The schema. Alembic migrations under ``migrations/`` must produce exactly this; one module per
+area, all on one MetaData."""
+
+from tgexchange.adapters.db.tables.dashboard import (
+    MEMBER_DAY_COUNTERS,
+    dashboard_logins,
+    dashboard_sessions,
+    rollup_daily,
+    rollup_member_daily,
+    rollup_rejections,
+    rollup_rejections_all,
+    rollup_totals,
+)
+from tgexchange.adapters.db.tables.exchange import (
+    accounts,
+    audit_log,
+    bot_updates,
+    channels,
+    communities,
+    job_failures,
+    member_stats,
+    members,
+    outbox,
+    ownership_proofs,
+    postings,
+    reciprocity_scores,
+    submissions,
+    tasks,
+)
+from tgexchange.adapters.db.tables.operations import (
+    anomalies,
+    daily_reports,
+    kill_switch,
+    kill_switch_log,
+    workers,
+)
+from tgexchange.adapters.db.tables.schema import BigId, metadata
+
+__all__ = [
+    "MEMBER_DAY_COUNTERS",
+    "BigId",
+    "accounts",
+    "anomalies",
+    "audit_log",
+    "bot_updates",
+    "channels",
+    "communities",
+    "daily_reports",
+    "dashboard_logins",
+    "dashboard_sessions",
+    "job_failures",
+    "kill_switch",
+    "kill_switch_log",
+    "member_stats",
+    "members",
+    "metadata",
+    "outbox",
+    "ownership_proofs",
+    "postings",
+    "reciprocity_scores",
+    "rollup_daily",
+    "rollup_member_daily",
+    "rollup_rejections",
+    "rollup_rejections_all",
+    "rollup_totals",
+    "submissions",
+    "tasks",
+    "workers",
+]

@@ -1,0 +1,138 @@
+"""The dashboard's operations: the watchdog's anomalies (and the global kill switch) for anyone
+who may see the dashboard, and the kill switch's control for the operator alone.
+
+The control is a POST that changes what every member sees, so besides the operator's bearer token
+it wants a CSRF token: a browser (or a proxy that adds the operator's header to every request,
+as it would a cookie) must not be made to pause the exchange by another site. The page gets the
+token in a meta tag (signed with the app's secret, 8 hours); a request from another site carries
+no valid token, and one whose Origin or Sec-Fetch-Site says it came from elsewhere is refused
+before that.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import BaseModel, Field
+
+from tgexchange.domain.errors import DomainError, NotFound
+from tgexchange.services import operations
+from tgexchange.web.auth import CurrentViewer, Operator, container_of, sessions_of
+from tgexchange.web.dashboard import PREFIX
+
+router = APIRouter(prefix=PREFIX, tags=["operations"])
+CSRF_HEADER = "X-CSRF-Token"
+_CSRF_SALT = "tgexchange.dashboard.kill-switch"
+CSRF_MAX_AGE_S = 8 * 3600
+
+
+def csrf_token(request: Request) -> str:
+    return URLSafeTimedSerializer(sessions_of(request).secret, salt=_CSRF_SALT).dumps("operator")
+
+
+def _check_csrf(request: Request, token: str | None) -> None:
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in {"same-origin", "none"}:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Cross-site requests may not use the kill switch.")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Cross-site requests may not use the kill switch.")
+    try:
+        URLSafeTimedSerializer(sessions_of(request).secret, salt=_CSRF_SALT).loads(token or "", max_age=CSRF_MAX_AGE_S)
+    except BadSignature:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=f"Send the page's {CSRF_HEADER} (reload the dashboard)."
+        ) from None
+
+
+class KillSwitchIn(BaseModel):
+    action: Literal["pause", "resume"]
+    reason: str = Field(default="", max_length=300)
+    community_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class KillSwitchOut(BaseModel):
+    action: str
+    community_id: int | None
+    changed: bool
+    cancelled: int
+    held_s: int | None
+
+
+@router.get("/anomalies", responses={401: {"description": "No valid session or operator token."}})
+def anomalies(
+    request: Request,
+    viewer: CurrentViewer,
+    hours: Annotated[int, Query(ge=1, le=168, description="Also those that cleared in the last hours.")] = 24,
+) -> dict[str, object]:
+    """Open anomalies and those cleared lately, newest first; the global kill switch. An admin
+    sees their communities' anomalies and those that affect everyone."""
+    container = container_of(request)
+    now = container.clock.now()
+    with container.storage.uow() as uow:
+        found = uow.operations.recent_anomalies(since=now - timedelta(hours=hours), limit=200)
+        pause = uow.operations.kill_switch()
+    scope = viewer.scope(None)
+    visible = [a for a in found if scope is None or a.community_id is None or a.community_id in scope]
+    return {
+        "paused": pause is not None,
+        "reason": pause.reason if pause is not None and viewer.is_operator else None,
+        "since": pause.since.isoformat() if pause is not None else None,
+        "by": pause.by if pause is not None and viewer.is_operator else None,
+        "is_operator": viewer.is_operator,
+        "items": [operations.anomaly_json(a) for a in visible],
+    }
+
+
+@router.post(
+    "/kill-switch",
+    response_model=KillSwitchOut,
+    responses={
+        401: {"description": "No operator token."},
+        403: {"description": "Not the operator, or no valid CSRF token."},
+        404: {"description": "No such community."},
+        409: {"description": "Nothing to resume."},
+    },
+)
+def kill_switch(
+    request: Request,
+    change: KillSwitchIn,
+    _operator: Operator,
+    x_csrf_token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None,
+) -> KillSwitchOut:
+    """Pause or resume the whole exchange, or one community (operator only; audited)."""
+    _check_csrf(request, x_csrf_token)
+    container = container_of(request)
+    now = container.clock.now()
+    by = "dashboard:operator"
+    try:
+        if change.action == "pause":
+            if not change.reason.strip():
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="A pause needs a reason.")
+            if change.community_id is None:
+                result = operations.pause_exchange(container.storage.uow(), reason=change.reason, by=by, now=now)
+            else:
+                result = operations.pause_one(
+                    container.storage.uow, community_id=change.community_id, reason=change.reason, by=by, now=now
+                )
+        elif change.community_id is None:
+            result = operations.resume_exchange(container.storage.uow(), by=by, now=now, reason=change.reason)
+        else:
+            result = operations.resume_one(
+                container.storage.uow, community_id=change.community_id, by=by, now=now, reason=change.reason
+            )
+    except NotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=error.message) from error
+    except DomainError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=error.message) from error
+    return KillSwitchOut(
+        action=change.action,
+        community_id=change.community_id,
+        changed=result.changed,
+        cancelled=result.cancelled,
+        held_s=int(result.held_for.total_seconds()) if result.held_for is not None else None,
+    )
