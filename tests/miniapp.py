@@ -4,14 +4,19 @@ and the page's address with Telegram's launch parameters in its fragment."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.botapi import TOKEN
+from tests.botapi import TOKEN, BotApi
+from tests.e2e.bot.conftest import BotHarness, build_harness_app
+from tests.fakes import FakeQualityGate, RecordingQueue
 from tests.settings import settings_of
 from tests.world import World
-from tgexchange.bootstrap import Container
+from tgexchange.bootstrap import Container, bootstrap
+from tgexchange.bot.app import start_bot, stop_bot
 from tgexchange.config import Settings
 from tgexchange.web.initdata import sign, user_fields
 
@@ -85,3 +90,22 @@ def app_container(world: World, data_dir: Path, *, public_base_url: str = "http:
     return Container(
         settings=app_settings(data_dir, public_base_url=public_base_url), storage=world.storage, clock=world.clock
     )
+
+
+@asynccontextmanager
+async def bot_with_app(world: World, data_dir: Path, *, public_base_url: str) -> AsyncIterator[BotHarness]:
+    """The bot harness (tests/e2e/bot) on a container whose settings have the bot's token and
+    ``public_base_url``, so that the same container can also serve the Mini App."""
+    url = world.storage.engine.url.render_as_string(hide_password=False)
+    settings = app_settings(data_dir, public_base_url=public_base_url, database_url=url)
+    gate = FakeQualityGate()
+    container = bootstrap(settings, clock=world.clock, readers=(world.platform, world.platform), quality_gate=gate)
+    api, queue = BotApi(), RecordingQueue()
+    app = build_harness_app(container, api, queue)
+    async with app:
+        await start_bot(app)
+        harness = BotHarness(app, api, world, container, queue)
+        harness.gate = gate
+        yield harness
+        await stop_bot(app)
+    container.storage.dispose()

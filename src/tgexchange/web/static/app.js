@@ -13,6 +13,7 @@
   const TELEGRAM_WEB = "https://web.telegram.org";
   const STORED = "tgexchange.launch";
   const REQUEST_TIMEOUT_MS = 10000;
+  const DAY_MS = 86400000;
   const $ = (id) => document.getElementById(id);
   const COLOURS = { verified: "#2e9d5b", rejected: "#d64545", expired: "#e0a030", skipped: "#8a94a6", cancelled: "#c9ced8" };
   const PLATFORM_COLOURS = { youtube: "#e62117", tiktok: "#25a4b0", instagram: "#c13584" };
@@ -238,12 +239,12 @@
 
   function due(iso) {
     const moment = new Date(iso);
-    const clock = new Intl.DateTimeFormat(language, { weekday: "short", hour: "2-digit", minute: "2-digit" }).format(moment);
+    const clock = new Intl.DateTimeFormat(language, { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(moment);
     return `${clock} (${relative(moment.getTime() - serverNow())})`;
   }
 
   function when(iso) {
-    return new Intl.DateTimeFormat(language, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(
+    return new Intl.DateTimeFormat(language, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
       new Date(iso)
     );
   }
@@ -503,28 +504,59 @@
     const config = { responsive: true, displaylogo: false, displayModeBar: false, staticPlot: false };
     const o = view.overview;
     const days = o.verified_per_day;
-    const past = days.filter((d) => !d.partial);
-    const today = days.filter((d) => d.partial);
-    const x = (list) => list.map((d) => d.day);
-    const y = (list) => list.map((d) => d.verified);
+    const done = days.filter((d) => !d.partial);
+    const today = days.find((d) => d.partial);
+    const data = [
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        x: done.map((d) => d.day),
+        y: done.map((d) => d.verified),
+        line: { color: COLOURS.verified },
+        marker: { size: 5 },
+        hovertemplate: "%{x|%b %-d}: %{y}<extra></extra>",
+      },
+    ];
+    if (today) {
+      // Today is not over: drawn apart (dotted, hollow), so its lower count does not read as a drop.
+      const joined = done.length ? [done[done.length - 1], today] : [today];
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        x: joined.map((d) => d.day),
+        y: joined.map((d) => d.verified),
+        line: { color: COLOURS.verified, dash: "dot" },
+        marker: { symbol: ["circle", "circle-open"].slice(-joined.length), size: [5, 10].slice(-joined.length) },
+        hovertemplate: `%{x|%b %-d} (${plotText(t("chart-today"))}): %{y}<extra></extra>`,
+      });
+    }
+    const first = days.length ? Date.parse(days[0].day) : Date.now();
+    const last = days.length ? Date.parse(days[days.length - 1].day) : first;
+    const empty = days.every((d) => d.verified === 0);
+    const xaxis = {
+      type: "date",
+      // Whole days on the axis, never hours, however few days there are.
+      range: [first - DAY_MS / 2, last + DAY_MS / 2],
+      tickformat: "%b %-d",
+      gridcolor: "rgba(127,127,127,0.15)",
+      color: muted,
+      nticks: 5,
+    };
+    if ((last - first) / DAY_MS <= 6) xaxis.dtick = DAY_MS;
+    const most = Math.max(0, ...days.map((d) => d.verified));
+    const yaxis = { rangemode: "tozero", gridcolor: "rgba(127,127,127,0.15)", color: muted, tickformat: ",d" };
+    if (most <= 5) yaxis.dtick = 1;
+    if (empty) yaxis.range = [0, 1];
     Plotly.react(
       $("chart-daily"),
-      [
-        { type: "scatter", mode: "lines+markers", x: x(past), y: y(past), line: { color: COLOURS.verified }, hoverinfo: "x+y" },
-        {
-          type: "scatter",
-          mode: "markers",
-          x: x(today),
-          y: y(today),
-          marker: { color: "rgba(0,0,0,0)", line: { color: COLOURS.verified, width: 2 }, size: 9 },
-          name: plotText(t("chart-today")),
-          hoverinfo: "x+y+name",
-        },
-      ],
+      data,
       {
         ...layout,
-        xaxis: { type: "date", tickformat: "%b %-d", gridcolor: "rgba(127,127,127,0.15)", color: muted },
-        yaxis: { rangemode: "tozero", gridcolor: "rgba(127,127,127,0.15)", color: muted, tickformat: ",d" },
+        xaxis,
+        yaxis,
+        annotations: empty
+          ? [{ text: plotText(t("chart-empty")), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5, font: { color: muted } }]
+          : [],
       },
       config
     );
@@ -541,6 +573,7 @@
             marker: { colors: colours },
             textinfo: "label+value",
             textposition: "outside",
+            automargin: true,
             sort: false,
             hoverinfo: "label+value+percent",
           },
