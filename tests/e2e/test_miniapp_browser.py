@@ -326,3 +326,22 @@ async def test_a_page_elsewhere_cannot_change_a_setting_with_a_form_or_a_script(
     assert (await answered.value).status == 401  # a form carries no init data
     assert live.world.snapshot() == before
     await elsewhere.close()
+
+
+async def test_an_admin_who_joined_another_community_last_gets_the_one_they_run_and_can_switch(live: Live) -> None:
+    world = live.world
+    run, _, _ = await a_busy_member(live)
+    _, boss_user = await an_admin(live, run)
+    elsewhere = world.community(welcome_credits=7)
+    await live.bot.join(boss_user, elsewhere)
+
+    page = await live.open_app(boss_user, query="?tab=admin")
+
+    await expect(page.locator("#community-title")).to_have_text(run.title)
+    await expect(page.locator("#card-tasks")).to_have_text("6")
+    await expect(page.locator("#community-picker")).to_be_visible()
+    await page.select_option("#community", str(elsewhere.id))
+    await expect(page.locator("#balance")).to_have_text("7")
+    await expect(page.locator("#tabs")).to_be_hidden()  # nothing to run there
+    await expect(page.locator("#view-me")).to_be_visible()
+    assert live.errors == []

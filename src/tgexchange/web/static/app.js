@@ -718,13 +718,18 @@
       return;
     }
     const asked = new URLSearchParams(window.location.search);
+    const wantsAdmin = asked.get("tab") === "admin";
     try {
       await loadMember(asked.get("community_id"));
+      // Asked for the admin view (the bot's /dashboard) while looking at a community they do not
+      // run: the first one they do.
+      const run = me.communities.find((c) => c.runs);
+      if (wantsAdmin && !me.community.runs && run && !asked.get("community_id")) await loadMember(run.id);
     } catch (problem) {
       showProblem(problem);
       return;
     }
-    showTab(asked.get("tab") === "admin" ? "admin" : "me");
+    showTab(wantsAdmin ? "admin" : "me");
     $("tabs").addEventListener("click", (event) => {
       const button = event.target.closest("[data-tab]");
       if (button) showTab(button.dataset.tab);
