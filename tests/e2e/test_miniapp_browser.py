@@ -198,7 +198,7 @@ async def test_a_member_sees_the_balance_and_history_the_bot_gives_for_balance_a
 
 
 async def test_an_admin_changes_a_setting_and_the_bot_follows_it_at_once(live: Live) -> None:
-    community, _, ana_user = await a_busy_member(live)
+    community, ana, ana_user = await a_busy_member(live)
     boss, boss_user = await an_admin(live, community)
     before = await live.bot.say(ana_user, "/link")  # the bot caches Ana's membership now
     assert [b["callback_data"] for b in before.buttons] == ["lp:youtube", "lp:tiktok", "lp:instagram"]
@@ -224,6 +224,9 @@ async def test_an_admin_changes_a_setting_and_the_bot_follows_it_at_once(live: L
 
     after = await live.bot.say(ana_user, "/link")
     assert [b["callback_data"] for b in after.buttons] == ["lp:youtube", "lp:instagram"]
+    live.bot.video(ana, "Xk3mRv9TqLw", title="Second cut")
+    asked = await live.bot.say(ana_user, "https://www.youtube.com/watch?v=Xk3mRv9TqLw")
+    assert asked.buttons[0]["text"] == "1 · 11 cr"  # the new price per feedback
     with live.world.uow() as uow:
         stored = uow.communities.find(community.id)
         audited = list(uow.audit.recent(community.id, limit=2))
