@@ -19,6 +19,9 @@ a bench bot token, over loopback:
   admin's cards), to the frame after it (``…-painted``), read from the page's own timeline;
   the first contentful paint (the shell) is shown beside it. Goal: ≤ 1 s.
 
+Generating 10M tasks takes about 20 minutes on a 2-core machine and 7 GB of disk; ``--data-dir``
+keeps the database for the next run (``--prepare-only`` generates it and stops).
+
 Usage: python bench/miniapp.py [--tasks 100000] [--runs 20] [--data-dir DIR (kept and reused)]
        python bench/miniapp.py --tasks 10000000 --data-dir /tmp/tgx-miniapp-10m
 """
@@ -307,10 +310,14 @@ def report(
         "",
         f"Command: `{command}`. {tasks:,} tasks in SQLite (WAL; bench/dashboard.py's data plus the ledger it",
         "implies: see the module docstring), `tgexchange serve` in its own process, loopback HTTP, Debian's",
-        "chromium at 390 × 844. First meaningful paint: navigation start → the page's own mark once the",
-        "member's numbers and lists (or the admin's cards) are in the DOM, plus one animation frame. Cold: a",
-        "fresh browser context per run (nothing cached); warm: the static files cached, as Telegram's web",
-        f"view keeps them. Goal: ≤ {GOAL_MS:.0f} ms.",
+        "chromium at 390 × 844, 20 communities, one member per 100 tasks. First meaningful paint: from",
+        "navigation start to the frame after the member's numbers and lists (or the admin's cards) are in",
+        "the DOM, from the page's own timeline. Cold: a fresh browser context per run (nothing cached);",
+        "warm: the static files cached, as Telegram's web view keeps them. The member's page is the page,",
+        "its script and styles, then `/app/api/me`; the admin's (`/app?tab=admin`) adds",
+        "`/app/api/admin/<community>` after it (Plotly loads after the cards, off this path). The first",
+        "contentful paint is the shell, before any data. The machine is shared: see the load average.",
+        f"Goal: ≤ {GOAL_MS:.0f} ms.",
         "",
         "| page | first meaningful paint, median (ms) | p95 (ms) | max (ms) | first contentful paint, median (ms) | goal |",
         "|---|---|---|---|---|---|",
