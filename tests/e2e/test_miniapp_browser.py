@@ -4,6 +4,7 @@ and /me say, an admin changes a setting and the bot acts on it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -347,4 +348,33 @@ async def test_an_admin_who_joined_another_community_last_gets_the_one_they_run_
     await expect(page.locator("#balance")).to_have_text("7")
     await expect(page.locator("#tabs")).to_be_hidden()  # nothing to run there
     await expect(page.locator("#view-me")).to_be_visible()
+    assert live.errors == []
+
+
+async def test_the_page_tells_telegrams_client_it_is_ready_and_follows_a_theme_change(live: Live) -> None:
+    _, _, user = await a_busy_member(live)
+    # Telegram's Android web view puts this bridge into every page it opens.
+    await live.page.add_init_script("window.TelegramWebviewProxy = {postEvent: (t) => (window.told ||= []).push(t)}")
+
+    page = await live.open_app(user, theme=LIGHT_THEME)
+    await expect(page.locator("#balance")).to_have_text("100")
+    await page.evaluate(
+        "(theme) => window.Telegram.WebView.receiveEvent('theme_changed', {theme_params: theme})", DARK_THEME
+    )
+
+    assert await page.evaluate("window.told") == ["web_app_ready", "web_app_expand"]
+    assert await page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == "rgb(21, 30, 39)"
+    assert live.errors == []
+
+
+async def test_a_telegram_web_app_object_put_there_by_someone_else_is_used_when_present(live: Live) -> None:
+    _, _, user = await a_busy_member(live)
+    data = init_data(user.id, now=live.world.now)
+    web_app = "{initData: DATA, themeParams: {}, ready() { window.readied = true; }, expand() {}, onEvent() {}}"
+    await live.page.add_init_script(f"window.Telegram = {{WebApp: {web_app.replace('DATA', json.dumps(data))}}}")
+
+    await live.page.goto(f"{live.base_url}/app")  # no fragment: the object has the init data
+
+    await expect(live.page.locator("#balance")).to_have_text("100")
+    assert await live.page.evaluate("window.readied") is True
     assert live.errors == []

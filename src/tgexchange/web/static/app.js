@@ -123,7 +123,7 @@
     }
     try {
       if (window.TelegramWebviewProxy && window.TelegramWebviewProxy.postEvent) {
-        window.TelegramWebviewProxy.postEvent(type, data === undefined ? "" : JSON.stringify(data));
+        window.TelegramWebviewProxy.postEvent(type, JSON.stringify(data)); // as telegram-web-app.js sends it
       } else if (window.external && "notify" in window.external) {
         window.external.notify(JSON.stringify({ eventType: type, eventData: data }));
       } else if (window.parent !== window) {
@@ -256,11 +256,14 @@
     );
   }
 
+  // Why a task ended as it did: a rejection's rule or outcome, a cancellation's cause; a reason the
+  // catalogue does not know reads as a plain "rejected" (and says nothing for a cancellation).
   function reasonText(status, reason) {
     if (!reason) return "";
     const key = status === "cancelled" ? `cancel-reason-${reason}` : `reason-${reason}`;
     const text = t(key);
-    return text === key ? t(status === "cancelled" ? "" : "reason-rejected") : text;
+    if (text !== key) return text;
+    return status === "cancelled" ? "" : t("reason-rejected");
   }
 
   // The member -----------------------------------------------------------------------------------
