@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.member_reader import SqlMemberReader
 from tgexchange.adapters.db.migrate import current_revision, head_revision, upgrade
+from tgexchange.adapters.db.miniapp_reader import SqlMiniAppReader
 from tgexchange.adapters.db.notifications import SqlOutbox
 from tgexchange.adapters.db.rollup import update_rollups
 from tgexchange.adapters.db.rollup_reader import SqlDashboardReader
@@ -30,6 +32,7 @@ from tgexchange.services.ports import (
     ContentReader,
     DashboardReader,
     MemberReader,
+    MiniAppReader,
     Notifier,
     Outbox,
     QualityGate,
@@ -61,6 +64,10 @@ class Storage:
     @cached_property
     def member_reader(self) -> MemberReader:
         return SqlMemberReader(self.engine)
+
+    @cached_property
+    def miniapp_reader(self) -> MiniAppReader:
+        return SqlMiniAppReader(self.engine)
 
     @cached_property
     def outbox(self) -> Outbox:
@@ -140,6 +147,7 @@ class Container:
     _readers: tuple[ContentReader, CommentReader] | None = None
     _quality_gate: QualityGate | None = None
     _notifier: Notifier | None = None
+    _community_watchers: list[Callable[[int], None]] = field(default_factory=list)
 
     @cached_property
     def readers(self) -> tuple[ContentReader, CommentReader]:
@@ -197,6 +205,15 @@ class Container:
         once it is built, after the container it needs for its own look-ups."""
         self._notifier = notifier
         self.__dict__.pop("notifier", None)
+
+    def watch_communities(self, watcher: Callable[[int], None]) -> None:
+        """``watcher(community_id)`` runs when another face of this process changes a community
+        (the Mini App's settings): the bot drops what it cached about it."""
+        self._community_watchers.append(watcher)
+
+    def community_changed(self, community_id: int) -> None:
+        for watcher in self._community_watchers:
+            watcher(community_id)
 
     @cached_property
     def update_log(self) -> SqlUpdateLog:

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Signs dashboard session cookies; generated once into the data folder when unset.
     secret_key: SecretStr | None = Field(default=None, validation_alias="SECRET_KEY")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
+    # How old the Mini App's init data may be (Telegram signs it when the app opens).
+    mini_app_max_age_s: int = Field(default=3600, ge=60, le=7 * 86400, validation_alias="MINI_APP_MAX_AGE_S")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")
     # Pacing of verification passes per submission (see worker/pacing.py).
     verify_debounce_s: float = Field(default=120.0, ge=0, validation_alias="VERIFY_DEBOUNCE_S")

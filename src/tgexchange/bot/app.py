@@ -29,7 +29,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from tgexchange.bootstrap import Container
-from tgexchange.bot import deeplinks, keyboards, steps
+from tgexchange.bot import deeplinks, keyboards, miniapp, steps
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
 from tgexchange.bot.handlers import (
@@ -123,7 +123,7 @@ def build_application(
     application = builder.build()
     texts = texts or Texts()
     notifier = BotNotifier(application.bot, texts, container.storage.uow, clock=container.clock.now)
-    application.bot_data[RUNTIME_KEY] = Runtime(
+    rt = Runtime(
         container=container,
         texts=texts,
         queue=queue,
@@ -131,7 +131,11 @@ def build_application(
         link_key=deeplinks.link_key(token),
         flood=flood or FloodGate(),
     )
+    application.bot_data[RUNTIME_KEY] = rt
     container.use_notifier(notifier)
+    # Cached memberships carry their community's settings: a change made in the Mini App of this
+    # process drops them, as the bot's own settings menu does.
+    container.watch_communities(lambda _community_id: rt.memberships.clear())
     add_handlers(application)
     return application
 
@@ -258,8 +262,9 @@ async def on_error(update: object, context: Context) -> None:
 async def start_bot(application: App) -> None:
     """After ``initialize()``: lets the notifier reach the event loop and sets the command menus
     in every language (members' commands in private chats, /exchange in groups, and the
-    namespaced admin commands for group admins). An Application not built by build_application
-    (the benchmark's bare bot) is left as it is."""
+    namespaced admin commands for group admins) and the menu button (the Mini App, when
+    PUBLIC_BASE_URL is https). An Application not built by build_application (the benchmark's
+    bare bot) is left as it is."""
     rt = application.bot_data.get(RUNTIME_KEY)
     if not isinstance(rt, Runtime):
         return
@@ -276,6 +281,7 @@ async def start_bot(application: App) -> None:
         # What people read before they press START, in their language.
         await bot.set_my_description(rt.texts.label(language, "bot-description"), language_code=code)
         await bot.set_my_short_description(rt.texts.label(language, "bot-short-description"), language_code=code)
+    await miniapp.set_menu_button(bot, rt)
 
 
 def _menu(rt: Runtime, language: str, commands: tuple[str, ...]) -> list[BotCommand]:

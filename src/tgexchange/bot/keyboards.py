@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from tgexchange.bot.texts import Texts
 from tgexchange.domain.content import Platform
@@ -21,6 +21,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # a Mini App's https URL, opened inside Telegram (private chats only)
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -61,32 +62,30 @@ def parse_callback(data: str | None) -> tuple[str, list[str]]:
 def to_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=b.callback_data)
-                for b in row
-            ]
-            for row in keyboard
-        ]
-    )
+    return InlineKeyboardMarkup([[_ptb_button(b) for b in row] for row in keyboard])
+
+
+def _ptb_button(b: Button) -> InlineKeyboardButton:
+    if b.web_app:
+        return InlineKeyboardButton(b.text, web_app=WebAppInfo(b.web_app))
+    if b.url:
+        return InlineKeyboardButton(b.text, url=b.url)
+    return InlineKeyboardButton(b.text, callback_data=b.callback_data)
+
+
+def _json_button(b: Button) -> dict[str, Any]:
+    if b.web_app:
+        return {"text": b.text, "web_app": {"url": b.web_app}}
+    if b.url:
+        return {"text": b.text, "url": b.url}
+    return {"text": b.text, "callback_data": b.callback_data}
 
 
 def to_json(keyboard: Keyboard | None) -> dict[str, Any] | None:
     """The Bot API's InlineKeyboardMarkup object."""
     if not keyboard:
         return None
-    return {
-        "inline_keyboard": [
-            [
-                {"text": b.text, "url": b.url} if b.url else {"text": b.text, "callback_data": b.callback_data}
-                for b in row
-            ]
-            for row in keyboard
-        ]
-    }
+    return {"inline_keyboard": [[_json_button(b) for b in row] for row in keyboard]}
 
 
 def task_card(texts: Texts, language: str, *, task_id: int, url: str) -> Keyboard:

@@ -1,5 +1,5 @@
-"""The web face: the admin dashboard (page, JSON API, exports), probes and metrics, and any
-routers other faces bring (the Telegram webhook)."""
+"""The web face: the admin dashboard (page, JSON API, exports), the Mini App (its page and
+API), probes and metrics, and any routers other faces bring (the Telegram webhook)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import NotYourCommunity
 from tgexchange.services.operations import Status
 from tgexchange.services.operations import status as status_of
-from tgexchange.web import dashboard, health, operations, page
+from tgexchange.web import dashboard, health, miniapp, operations, page
 from tgexchange.web.auth import Sessions
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
@@ -83,6 +83,7 @@ def create_app(
     app.include_router(dashboard.router)
     app.include_router(operations.router)
     app.include_router(page.router)
+    app.include_router(miniapp.router)
     app.include_router(_docs_router())
     for router in extra_routers:
         app.include_router(router)

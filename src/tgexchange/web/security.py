@@ -36,10 +36,11 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", STRICT_CSP)
+                if "Content-Security-Policy" not in headers:  # a page with its own policy frames as it says
+                    headers["Content-Security-Policy"] = STRICT_CSP
+                    headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Cache-Control", "no-store")
             await send(message)
 

@@ -6,6 +6,7 @@ from telegram import Update
 
 from tgexchange.bot import steps
 from tgexchange.bot.membership import require_membership
+from tgexchange.bot.miniapp import with_app_button
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
@@ -83,7 +84,8 @@ async def me(update: Update, context: Context) -> None:
             for task in report.recent_tasks
         )
     linked = bool(report.channels)
-    await reply(update, context, "\n".join(lines), steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
+    keyboard = with_app_button(rt, lang, steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
+    await reply(update, context, "\n".join(lines), keyboard)
 
 
 @refusals

@@ -15,6 +15,7 @@ from tgexchange.bot import deeplinks
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.handlers.start import ensure_community
 from tgexchange.bot.keyboards import Button
+from tgexchange.bot.miniapp import app_button
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import Answer, reply, reply_in_group_once, said_in_group
 from tgexchange.bot.runtime import Context, Runtime, runtime
@@ -55,7 +56,11 @@ async def login_link(rt: Runtime, context: Context, user: User) -> Answer:
     text = rt.texts.get(lang, "dashboard-link", url=link.url, minutes=minutes, communities=len(link.community_ids))
     if not link.url.startswith("https://"):  # Telegram refuses buttons to other addresses
         return text, None
-    return text, ((Button(rt.texts.label(lang, "button-open-dashboard"), url=link.url),),)
+    rows: list[tuple[Button, ...]] = [(Button(rt.texts.label(lang, "button-open-dashboard"), url=link.url),)]
+    in_telegram = app_button(rt, lang, admin=True)  # the same, inside Telegram, with no link to spend
+    if in_telegram is not None:
+        rows.insert(0, (in_telegram,))
+    return text, tuple(rows)
 
 
 async def _point_to_private(update: Update, context: Context, chat: Chat, user: User) -> None:

@@ -43,6 +43,9 @@ button-i-am-admin = I'm the admin
 button-close = Close
 button-platform = { $platform }
 button-feedback-count = { $count } · { $credits } cr
+button-open-app = 📊 Open app
+# The Mini App's menu button: one label for every chat (the Bot API sets it without a language).
+menu-button-app = 📊 App
 
 ## Welcome and help
 

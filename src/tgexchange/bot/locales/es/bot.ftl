@@ -42,6 +42,9 @@ button-i-am-admin = Soy admin
 button-close = Cerrar
 button-platform = { $platform }
 button-feedback-count = { $count } · { $credits } cr
+button-open-app = 📊 Abrir la app
+# The Mini App's menu button: one label for every chat (the Bot API sets it without a language).
+menu-button-app = 📊 App
 
 ## Bienvenida y ayuda
 
