@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,6 +20,17 @@ _ms = tables.member_stats
 _t = tables.tasks
 
 
+@functools.cache
+def _open_by_content() -> sa.Select[Any]:
+    """Built once, on first use (Submission is mapped by then): every submission checks it twice."""
+    return sa.select(Submission).where(
+        _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
+        _s.c.platform == sa.bindparam("platform"),
+        _s.c.content_id == sa.bindparam("content_id"),
+        _s.c.status == SubmissionStatus.OPEN,
+    )
+
+
 class SqlSubmissionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -30,9 +43,7 @@ class SqlSubmissionRepository:
 
     def find_open_by_content(self, community_id: int, platform: Platform, content_id: str) -> Submission | None:
         return self._session.scalars(
-            sa.select(Submission).filter_by(
-                community_id=community_id, platform=platform, content_id=content_id, status=SubmissionStatus.OPEN
-            )
+            _open_by_content(), {"community_id": community_id, "platform": platform, "content_id": content_id}
         ).first()
 
     def list_for_owner(self, owner_id: int, *, limit: int = 20) -> Sequence[Submission]:
