@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import matching, tables
+from tgexchange.adapters.db.mapping import find_by_id
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate
 from tgexchange.domain.submission import Submission, SubmissionStatus
@@ -39,7 +40,7 @@ class SqlSubmissionRepository:
         self._session.add(submission)
 
     def find(self, submission_id: int, *, for_update: bool = False) -> Submission | None:
-        return self._session.get(Submission, submission_id, with_for_update=for_update or None)
+        return find_by_id(self._session, Submission, submission_id, for_update=for_update)
 
     def find_open_by_content(self, community_id: int, platform: Platform, content_id: str) -> Submission | None:
         return self._session.scalars(

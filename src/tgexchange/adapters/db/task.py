@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.mapping import find_by_id
 from tgexchange.domain.task import Task, TaskStatus
 
 _t = tables.tasks
@@ -51,7 +52,7 @@ class SqlTaskRepository:
         self._session.add(task)
 
     def find(self, task_id: int, *, for_update: bool = False) -> Task | None:
-        return self._session.get(Task, task_id, with_for_update=for_update or None)
+        return find_by_id(self._session, Task, task_id, for_update=for_update)
 
     def count_open_for_giver(self, giver_id: int) -> int:
         return self._session.scalar(_COUNT_OPEN_FOR_GIVER, {"giver_id": giver_id}) or 0
