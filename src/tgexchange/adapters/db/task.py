@@ -29,6 +29,15 @@ _RECENT_FEEDBACK_TEXTS = (
     .order_by(_t.c.decided_at.desc(), _t.c.id.desc())
     .limit(sa.bindparam("limit", type_=sa.Integer))
 )
+# The same on SQLite, whose planner preferred the dashboard's (status, decided_at) index to skip
+# sorting and then walked every member's verified tasks to find one giver's: 0.3 ms per call
+# after 1,000 verified tasks and growing, against 12 us through the giver's own index (SQLAlchemy
+# renders no table hints for SQLite; PostgreSQL weighs the giver's selectivity by its statistics).
+_RECENT_FEEDBACK_TEXTS_SQLITE = sa.text(
+    "SELECT feedback_text FROM tasks INDEXED BY ix_tasks_giver_status"
+    " WHERE giver_id = :giver_id AND status = :verified AND feedback_text IS NOT NULL"
+    " ORDER BY decided_at DESC, id DESC LIMIT :limit"
+).bindparams(verified=TaskStatus.VERIFIED.value)
 
 
 @functools.cache
@@ -88,7 +97,9 @@ class SqlTaskRepository:
         ).all()
 
     def recent_feedback_texts(self, giver_id: int, *, limit: int) -> Sequence[str]:
-        return self._session.scalars(_RECENT_FEEDBACK_TEXTS, {"giver_id": giver_id, "limit": limit}).all()
+        sqlite = self._session.get_bind().dialect.name == "sqlite"
+        query = _RECENT_FEEDBACK_TEXTS_SQLITE if sqlite else _RECENT_FEEDBACK_TEXTS
+        return self._session.scalars(query, {"giver_id": giver_id, "limit": limit}).all()
 
     def submissions_due_for_check(self, *, now: datetime, limit: int) -> Sequence[int]:
         due = sa.or_(
