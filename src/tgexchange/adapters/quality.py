@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from profanity_check import predict_prob
+from sklearn import config_context
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
 from tgexchange.domain.quality import (
     DEFAULT_THRESHOLDS,
@@ -77,7 +79,11 @@ class ClassifierQualityGate:
         self._num_perm = num_perm
         self._shingle_words = shingle_words
         self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()
+        self._prepared: OrderedDict[str, str] = OrderedDict()
+        self._minhash: Any = None
         self._cache_lock = threading.Lock()
+        # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
+        self._openmp = ThreadpoolController().select(user_api="openmp")
 
     def assess_many(
         self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
@@ -89,10 +95,11 @@ class ClassifierQualityGate:
             raise ValueError("earlier must hold one sequence of texts per text")
         prepared = [prepare(text) for text in texts]
         spam, toxicity = self._model_scores(prepared)
+        previous = [self._prepared_earlier(e) for e in earlier] if earlier is not None else [[] for _ in texts]
+        signatures = self._signatures_of([p for p, e in zip(prepared, previous, strict=True) if e], *previous)
         verdicts = []
-        for index, (text, s, t) in enumerate(zip(prepared, spam, toxicity, strict=True)):
-            previous = earlier[index] if earlier is not None else ()
-            near_copy = self._similarity(text, [prepare(e) for e in previous]) if previous else None
+        for text, s, t, theirs in zip(prepared, spam, toxicity, previous, strict=True):
+            near_copy = _similarity(signatures[text], [signatures[e] for e in theirs]) if theirs else None
             verdicts.append(
                 self._verdict(measure(text), spam=float(s), toxicity=float(t), near_copy=near_copy, min_words=min_words)
             )
@@ -105,45 +112,89 @@ class ClassifierQualityGate:
 
     def near_copy_similarity(self, text: str, earlier: Sequence[str]) -> float:
         """The highest estimated Jaccard similarity between the word shingles of ``text`` and those
-        of any text in ``earlier``; 0.0 when either side has no words. All signatures are built in
-        one ``MinHash.bulk`` call and compared as arrays: with the earlier texts passed on every
-        call there is no index to keep, so an LSH index would only add building cost and its own
-        false negatives."""
-        return self._similarity(prepare(text), [prepare(e) for e in earlier])
+        of any text in ``earlier``; 0.0 when either side has no words. Signatures are built from
+        one set of permutations (as ``MinHash.bulk`` does) and compared as arrays: with the earlier
+        texts passed on every call there is no index to keep, so an LSH index would only add
+        building cost and its own false negatives."""
+        mine, theirs = prepare(text), self._prepared_earlier(earlier)
+        signatures = self._signatures_of([mine], theirs)
+        return _similarity(signatures[mine], [signatures[e] for e in theirs])
 
-    def _similarity(self, prepared: str, earlier_prepared: Sequence[str]) -> float:
-        mine = self._signature(prepared)
-        theirs = [signature for signature in map(self._signature, earlier_prepared) if signature is not None]
-        if mine is None or not theirs:
-            return 0.0
-        return float(np.max(np.mean(np.stack(theirs) == mine, axis=1)))
-
-    def _signature(self, prepared: str) -> NDArray[np.uint64] | None:
-        """The MinHash signature of a text's word shingles (None without words). A member's earlier
-        feedback comes back on every check, so signatures are cached rather than rebuilt."""
+    def _prepared_earlier(self, texts: Sequence[str]) -> list[str]:
+        """``prepare`` of a member's earlier feedback, which comes back on every check of their
+        next feedback: remembered rather than normalised again each time."""
+        known: list[str | None] = []
         with self._cache_lock:
-            if prepared in self._signatures:
-                self._signatures.move_to_end(prepared)
-                return self._signatures[prepared]
-        own = shingles(prepared, size=self._shingle_words)
-        signature: NDArray[np.uint64] | None = None
-        if own:
+            for text in texts:
+                found = self._prepared.get(text)
+                if found is not None:
+                    self._prepared.move_to_end(text)
+                known.append(found)
+        if None not in known:
+            return [k for k in known if k is not None]
+        made = [k if k is not None else prepare(text) for text, k in zip(texts, known, strict=True)]
+        with self._cache_lock:
+            for text, p in zip(texts, made, strict=True):
+                self._prepared[text] = p
+            while len(self._prepared) > _SIGNATURE_CACHE:
+                self._prepared.popitem(last=False)
+        return made
+
+    def _signatures_of(self, *groups: Sequence[str]) -> dict[str, NDArray[np.uint64] | None]:
+        """The MinHash signature of each prepared text's word shingles (None without words). A
+        member's earlier feedback comes back on every check, so signatures are cached rather than
+        rebuilt, and those missing are made from one empty MinHash holding the permutations, as
+        ``MinHash.bulk`` does (the same signatures as built one by one)."""
+        wanted = dict.fromkeys(text for group in groups for text in group)
+        found: dict[str, NDArray[np.uint64] | None] = {}
+        with self._cache_lock:
+            for text in wanted:
+                if text in self._signatures:
+                    self._signatures.move_to_end(text)
+                    found[text] = self._signatures[text]
+        missing = [text for text in wanted if text not in found]
+        if not missing:
+            return found
+        words = {text: shingles(text, size=self._shingle_words) for text in missing}
+        with_words = [text for text in missing if words[text]]
+        made: dict[str, NDArray[np.uint64] | None] = dict.fromkeys(missing)
+        if with_words:
+            empty = self._empty_minhash()
+            for text in with_words:
+                minhash = empty.copy()
+                minhash.update_batch([s.encode("utf-8") for s in words[text]])
+                made[text] = minhash.hashvalues
+        with self._cache_lock:
+            self._signatures.update(made)
+            while len(self._signatures) > _SIGNATURE_CACHE:
+                self._signatures.popitem(last=False)
+        return found | made
+
+    def _empty_minhash(self) -> Any:
+        """An empty MinHash with the gate's permutations, made once and copied for each signature:
+        what ``MinHash.bulk`` does within one call, kept across calls (making the permutations
+        was a sixth of the near-copy rule's time)."""
+        if self._minhash is None:
             from datasketch import MinHash  # only this rule needs it, and it takes ~0.5 s to import
 
-            (minhash,) = MinHash.bulk([[s.encode("utf-8") for s in own]], num_perm=self._num_perm, seed=_MINHASH_SEED)
-            signature = minhash.hashvalues
-        with self._cache_lock:
-            self._signatures[prepared] = signature
-            if len(self._signatures) > _SIGNATURE_CACHE:
-                self._signatures.popitem(last=False)
-        return signature
+            self._minhash = MinHash(num_perm=self._num_perm, seed=_MINHASH_SEED)
+        return self._minhash
 
     def _model_scores(self, prepared: list[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not prepared:
             empty = np.zeros(0, dtype=np.float64)
             return empty, empty
-        spam = self.model.score_prepared(prepared)
-        toxicity: Any = predict_prob(prepared)
+        # One OpenMP thread: the gradient-boosted trees are scored one tree after the other, each
+        # tree a parallel region over the texts, and for the batches the gate sees starting and
+        # joining threads 200 times costs more than it gives: ~5x slower for 500 texts here, and
+        # 10-40x for a handful on a busy machine (the simulator spent a third of its time there).
+        # The limit applies to this thread only (OpenMP keeps it per thread); scores are identical.
+        # scikit-learn's checks of parameters and for NaN and infinity are skipped (the inputs are
+        # our own texts and features, always finite): they are a fixed cost of every call, a
+        # tenth of the gate's time on the handful of texts a verification pass judges.
+        with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
+            spam = self.model.score_prepared(prepared)
+            toxicity: Any = predict_prob(prepared)
         return spam, np.asarray(toxicity, dtype=np.float64)
 
     def _verdict(
@@ -171,3 +222,12 @@ class ClassifierQualityGate:
         if near_copy is not None:
             scores["near_copy"] = near_copy
         return QualityVerdict(accepted=rule is None, rule=None if rule is None else rule.value, scores=scores)
+
+
+def _similarity(mine: NDArray[np.uint64] | None, theirs: Sequence[NDArray[np.uint64] | None]) -> float:
+    """The highest share of equal MinHash values between ``mine`` and any of ``theirs`` (None: a
+    text without words); 0.0 when there is nothing to compare."""
+    compared = [signature for signature in theirs if signature is not None]
+    if mine is None or not compared:
+        return 0.0
+    return float(np.max(np.mean(np.stack(compared) == mine, axis=1)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -10,6 +12,17 @@ from sqlalchemy.orm import Session
 from tgexchange.adapters.db import tables
 from tgexchange.domain.channel import Channel, OwnershipProof
 from tgexchange.domain.content import Platform
+
+
+@functools.cache
+def _of_member() -> sa.Select[Any]:
+    """Built once, on first use (Channel is mapped by then): asking for a task, submitting and every
+    verification pass read a member's channels."""
+    return (
+        sa.select(Channel)
+        .where(tables.channels.c.member_id == sa.bindparam("member_id", type_=sa.BigInteger))
+        .order_by(tables.channels.c.id)
+    )
 
 
 class SqlChannelRepository:
@@ -20,9 +33,7 @@ class SqlChannelRepository:
         self._session.add(channel)
 
     def list_for_member(self, member_id: int) -> Sequence[Channel]:
-        return self._session.scalars(
-            sa.select(Channel).filter_by(member_id=member_id).order_by(tables.channels.c.id)
-        ).all()
+        return self._session.scalars(_of_member(), {"member_id": member_id}).all()
 
     def find_by_platform_id(self, community_id: int, platform: Platform, channel_id: str) -> Channel | None:
         return self._session.scalars(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, registry
+from sqlalchemy.orm.util import identity_key
 
 from tgexchange.adapters.db import tables
 from tgexchange.domain.audit import AuditEntry
@@ -20,6 +21,9 @@ from tgexchange.domain.task import Task
 
 mapper_registry = registry()
 _started = False
+S = TypeVar("S", bound=Stored)
+_VERSIONED: dict[type[Stored], sa.Table] = {Submission: tables.submissions, Task: tables.tasks}
+_BY_ID: dict[type[Stored], sa.Select[Any]] = {}
 
 
 def _give_events_list(target: Any, _context: Any) -> None:
@@ -75,9 +79,32 @@ def start_mappers() -> None:
     )
     for cls, table in plain:
         mapper_registry.map_imperatively(cls, table, properties={"_id": table.c.id})
-    versioned: tuple[tuple[type[Stored], sa.Table], ...] = ((Submission, tables.submissions), (Task, tables.tasks))
-    for cls, table in versioned:
+    for cls, table in _VERSIONED.items():
         mapper_registry.map_imperatively(cls, table, properties={"_id": table.c.id}, version_id_col=table.c.version)
     for cls in (Member, Submission, Task):
         event.listen(cls, "load", _give_events_list)
     event.listen(Community, "load", _give_exchange_pause)
+
+
+def _by_id(cls: type[Stored]) -> sa.Select[Any]:
+    """``SELECT <cls> WHERE id = :id``, built once per class (after mapping)."""
+    statement = _BY_ID.get(cls)
+    if statement is None:
+        statement = _BY_ID[cls] = sa.select(cls).where(_VERSIONED[cls].c.id == sa.bindparam("id", type_=sa.BigInteger))
+    return statement
+
+
+def find_by_id(session: Session, cls: type[S], entity_id: int, *, for_update: bool) -> S | None:
+    """``Session.get`` for the tasks and submissions use cases lock and change, without building
+    its statement on every call (a twelfth of the simulator's time went to these look-ups). On
+    PostgreSQL ``for_update`` locks the row (``SELECT … FOR UPDATE``, read again and its version
+    checked, as ``get`` does). On SQLite every unit of work already holds the database's write
+    lock from its first statement (``BEGIN IMMEDIATE``), so a row cannot change under it: an
+    object this unit of work already loaded is current and is returned without reading it again."""
+    if for_update and session.get_bind().dialect.name != "sqlite":
+        return session.get(cls, entity_id, with_for_update=True)
+    held: S | None = session.identity_map.get(identity_key(cls, entity_id))
+    if held is not None:
+        return held
+    found: S | None = session.scalars(_by_id(cls), {"id": entity_id}).one_or_none()
+    return found

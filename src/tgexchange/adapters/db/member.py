@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -19,6 +20,17 @@ _SET_LANGUAGE = (
 )
 
 
+@functools.cache
+def _with_community() -> sa.Select[Member, Community]:
+    """Built once, on first use (the domain classes are mapped by then): every use case a member
+    starts reads this first, and building the statement cost more than running it."""
+    return (
+        sa.select(Member, Community)
+        .join(Community, tables.communities.c.id == tables.members.c.community_id)
+        .where(tables.members.c.id == sa.bindparam("member_id", type_=sa.BigInteger))
+    )
+
+
 class SqlMemberRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -30,11 +42,7 @@ class SqlMemberRepository:
         return self._session.get(Member, member_id)
 
     def find_with_community(self, member_id: int) -> tuple[Member, Community] | None:
-        row = self._session.execute(
-            sa.select(Member, Community)
-            .join(Community, tables.communities.c.id == tables.members.c.community_id)
-            .where(tables.members.c.id == member_id)
-        ).first()
+        row = self._session.execute(_with_community(), {"member_id": member_id}).first()
         return None if row is None else (row[0], row[1])
 
     def find_by_user(self, community_id: int, telegram_user_id: int) -> Member | None:

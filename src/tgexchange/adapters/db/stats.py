@@ -14,6 +14,13 @@ from tgexchange.services.ports import LeaderboardRow
 
 _ms = tables.member_stats
 _COUNTERS = ("tasks_taken", "verified", "rejected", "expired", "skipped", "feedback_received")
+# Built once, values bound at execution, every counter added (zeros too): each task transition
+# records one or two members' counters, and building an UPDATE for each cost more than running it.
+_ADD = (
+    _ms.update()
+    .where(_ms.c.member_id == sa.bindparam("member"))
+    .values({name: _ms.c[name] + sa.bindparam(f"add_{name}", type_=sa.Integer) for name in _COUNTERS})
+)
 
 
 class SqlStatsRepository:
@@ -50,9 +57,8 @@ class SqlStatsRepository:
             "skipped": skipped,
             "feedback_received": feedback_received,
         }
-        values = {name: _ms.c[name] + delta for name, delta in deltas.items() if delta}
-        if values:
-            self._session.execute(_ms.update().where(_ms.c.member_id == member_id).values(**values))
+        if any(deltas.values()):
+            self._session.execute(_ADD, {"member": member_id, **{f"add_{name}": n for name, n in deltas.items()}})
 
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]:
         m, a = tables.members, tables.accounts

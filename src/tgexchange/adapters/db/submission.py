@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import matching, tables
+from tgexchange.adapters.db.mapping import find_by_id
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate
 from tgexchange.domain.submission import Submission, SubmissionStatus
@@ -18,6 +21,17 @@ _ms = tables.member_stats
 _t = tables.tasks
 
 
+@functools.cache
+def _open_by_content() -> sa.Select[Any]:
+    """Built once, on first use (Submission is mapped by then): every submission checks it twice."""
+    return sa.select(Submission).where(
+        _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
+        _s.c.platform == sa.bindparam("platform"),
+        _s.c.content_id == sa.bindparam("content_id"),
+        _s.c.status == SubmissionStatus.OPEN,
+    )
+
+
 class SqlSubmissionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -26,13 +40,11 @@ class SqlSubmissionRepository:
         self._session.add(submission)
 
     def find(self, submission_id: int, *, for_update: bool = False) -> Submission | None:
-        return self._session.get(Submission, submission_id, with_for_update=for_update or None)
+        return find_by_id(self._session, Submission, submission_id, for_update=for_update)
 
     def find_open_by_content(self, community_id: int, platform: Platform, content_id: str) -> Submission | None:
         return self._session.scalars(
-            sa.select(Submission).filter_by(
-                community_id=community_id, platform=platform, content_id=content_id, status=SubmissionStatus.OPEN
-            )
+            _open_by_content(), {"community_id": community_id, "platform": platform, "content_id": content_id}
         ).first()
 
     def list_for_owner(self, owner_id: int, *, limit: int = 20) -> Sequence[Submission]:
