@@ -22,7 +22,20 @@ from tgexchange.domain.credit import (
 )
 
 DEADLINE = T0 + timedelta(hours=48)
-WORDS = "camera angle lighting pacing intro colour sound music edit cut framing voice".split()
+WORDS = [
+    "camera",
+    "angle",
+    "lighting",
+    "pacing",
+    "intro",
+    "colour",
+    "sound",
+    "music",
+    "edit",
+    "cut",
+    "framing",
+    "voice",
+]
 
 
 def text_of(words: int) -> str:
@@ -114,7 +127,8 @@ def test_a_payout_is_whole_credits_within_the_escrow_and_nothing_is_lost(
 
     split = payout(base=base, escrowed=escrowed, multiplier=multiplier, late=late)
 
-    assert type(split.paid) is int and type(split.returned) is int
+    assert type(split.paid) is int
+    assert type(split.returned) is int
     assert split.paid + split.returned == escrowed
     assert 1 <= split.paid <= base * CAP
     assert abs(split.paid - base * multiplier * (Fraction(1, 2) if late else 1)) <= Fraction(1, 2)

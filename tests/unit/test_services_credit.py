@@ -5,7 +5,6 @@ happens (a property test over random sequences of outcomes)."""
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,20 @@ from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services.stats import is_ledger_balanced
 
-WORDS = "camera angle lighting pacing intro colour sound music edit cut framing voice".split()
+WORDS = [
+    "camera",
+    "angle",
+    "lighting",
+    "pacing",
+    "intro",
+    "colour",
+    "sound",
+    "music",
+    "edit",
+    "cut",
+    "framing",
+    "voice",
+]
 BASE = 10
 
 
@@ -106,7 +118,9 @@ def test_the_offer_counts_what_the_member_can_hold_at_the_cap(world: World) -> N
     community = world.community(credit_by_substance=True, welcome_credits=50)
     owner = world.member(community)
 
-    offer = submission_service.offer_submission(world.uow(), world.platform, member_id=owner.id, ref=world.content(owner))
+    offer = submission_service.offer_submission(
+        world.uow(), world.platform, member_id=owner.id, ref=world.content(owner)
+    )
 
     assert (offer.credits_per_feedback, offer.most) == (20, 2)
 
@@ -127,6 +141,7 @@ OUTCOME = st.tuples(
     base=st.integers(1, 15),
 )
 def test_credits_balance_across_tiers_and_partial_refunds_for_any_sequence(
+    *,
     tmp_path_factory: pytest.TempPathFactory,
     sqlite_template: Path,
     outcomes: list[tuple[str, int, bool]],

@@ -61,7 +61,8 @@ def test_a_mark_can_change_within_24_hours_and_not_after(world: World) -> None:
         rate(world, owner, task, S, 5)
 
     rating = rating_service.find_rating(world.uow(), task_id=task.id)
-    assert rating is not None and rating.specific == 4
+    assert rating is not None
+    assert rating.specific == 4
 
 
 def test_only_verified_feedback_is_rated(world: World) -> None:

@@ -31,12 +31,19 @@ def rate_buttons(texts: Texts, language: str, uow: UnitOfWork, submission_id: in
     chosen = unrated[:MOST_RATE_BUTTONS]
     names = directory.names(uow, [t.giver_id for t in chosen])
     return tuple(
-        (Button(texts.label(language, "button-rate", giver=names.get(t.giver_id, "?")), callback_data=callback(RATE, t.id)),)
+        (
+            Button(
+                texts.label(language, "button-rate", giver=names.get(t.giver_id, "?")),
+                callback_data=callback(RATE, t.id),
+            ),
+        )
         for t in chosen
     )
 
 
-def card(texts: Texts, language: str, view: directory.TaskView, rating: Rating | None, *, now: datetime) -> tuple[str, Keyboard]:
+def card(
+    texts: Texts, language: str, view: directory.TaskView, rating: Rating | None, *, now: datetime
+) -> tuple[str, Keyboard]:
     """The card: whose feedback, what it said, a line per statement with its mark, and until when
     the marks may change; a row of 1–5 per statement, then the next steps."""
     marks = rating.marks if rating is not None else dict.fromkeys(Statement)
@@ -53,7 +60,9 @@ def card(texts: Texts, language: str, view: directory.TaskView, rating: Rating |
         mark = marks[statement]
         lines.append(texts.get(language, f"rating-{statement.value}", mark=0 if mark is None else mark))
     if rating is not None and rating.is_complete:
-        lines.append(texts.get(language, "rating-thanks", until=texts.until(language, rating.rated_at + CHANGE_WINDOW, now=now)))
+        lines.append(
+            texts.get(language, "rating-thanks", until=texts.until(language, rating.rated_at + CHANGE_WINDOW, now=now))
+        )
     rows: list[tuple[Button, ...]] = []
     for letter, statement in LETTERS.items():
         rows.append(

@@ -30,7 +30,12 @@ def settle_task(uow: UnitOfWork, *, task: Task, submission: Submission, now: dat
         if returned:
             # task_id stays empty: postings.task_id is unique, and the key already names the task.
             rest = Posting(
-                escrow, AccountKey.member(submission.owner_id), returned, PostingKind.REFUND, rest_key_for_task(task.id), now
+                escrow,
+                AccountKey.member(submission.owner_id),
+                returned,
+                PostingKind.REFUND,
+                rest_key_for_task(task.id),
+                now,
             )
             uow.ledger.transfer(rest, community_id=task.community_id)
         uow.stats.record(task.giver_id, verified=1)

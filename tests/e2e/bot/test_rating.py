@@ -55,7 +55,8 @@ async def verified_feedback(bot: BotHarness, community: Community, language: str
 
 def toasts(bot: BotHarness) -> list[tuple[str, bool]]:
     return [
-        (str(c.params.get("text") or ""), bool(c.params.get("show_alert"))) for c in bot.api.sent(method="answerCallbackQuery")
+        (str(c.params.get("text") or ""), bool(c.params.get("show_alert")))
+        for c in bot.api.sent(method="answerCallbackQuery")
     ]
 
 
@@ -97,7 +98,7 @@ async def test_someone_other_than_the_recipient_is_refused_politely_and_sees_not
     bot: BotHarness, community: Community, language: str
 ) -> None:
     said = SAID[language]
-    olga, gus, notice = await verified_feedback(bot, community, language)
+    _olga, gus, notice = await verified_feedback(bot, community, language)
     task_id = notice.button("rt:")["callback_data"].split(":")[1]
     stranger = TgUser(9999, "Eve", language_code=language)  # not even in the community
     sent_before = len(bot.api.sent())
@@ -129,4 +130,5 @@ async def test_a_rating_cannot_be_changed_after_24_hours(bot: BotHarness, commun
     assert toasts(bot)[-1][0].startswith(said["locked"])
     assert toasts(bot)[-1][1] is True
     rating = stored(bot, notice)
-    assert rating is not None and rating.specific == 3
+    assert rating is not None
+    assert rating.specific == 3

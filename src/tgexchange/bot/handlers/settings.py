@@ -169,10 +169,8 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
-    if op in {MATCHING, REPORT}:
+    if op in {MATCHING, REPORT, SUBSTANCE}:
         return _switch(settings, op, args)
-    if op == SUBSTANCE:
-        return "credits", {"credit_by_substance": not settings.credit_by_substance}
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
     if op != CHANGE or len(args) != 2 or args[0] not in STEPS or args[1] not in {"+", "-"}:
@@ -185,7 +183,10 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
 
 
 def _switch(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
-    """Matching by who gives back (on or off) and the daily report's hour (on, off, an hour later or earlier)."""
+    """Matching by who gives back and credit by substance (on or off), and the daily report's hour
+    (on, off, an hour later or earlier)."""
+    if op == SUBSTANCE:
+        return "credits", {"credit_by_substance": not settings.credit_by_substance}
     if op == MATCHING:
         return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
     if not args or args[0] not in {"on", "off", "+", "-"}:
