@@ -144,7 +144,10 @@ submission-status-cancelled = ⚪
 ## Tasks
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> credits
+    🎬 <b>{ $title }</b> ({ $platform }) · { $up_to ->
+        [yes] up to <b>{ $credits }</b>
+       *[no] <b>{ $credits }</b>
+    } credits
     Watch it, comment <b>from your own account</b>, then tap Done.
     Due { $deadline }
 task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.

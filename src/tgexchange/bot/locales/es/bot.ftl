@@ -143,7 +143,10 @@ submission-status-cancelled = ⚪
 ## Tareas
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> créditos
+    🎬 <b>{ $title }</b> ({ $platform }) · { $up_to ->
+        [yes] hasta <b>{ $credits }</b>
+       *[no] <b>{ $credits }</b>
+    } créditos
     Míralo, comenta <b>desde tu propia cuenta</b> y pulsa Hecho.
     Plazo: { $deadline }
 task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
