@@ -336,7 +336,7 @@ settings-line-credit_by_substance = Credit by substance: <b>{ $on ->
         [yes] on
        *[no] off
     }</b>
-    When on, longer feedback earns more (1×, 1.5× from twice the minimum words, 2× from four times) and late feedback half; a video holds 2× per feedback and gets back what is not earned.
+    Longer feedback earns up to 2×, late ½; the owner gets the rest back.
 settings-line-max_open_tasks_per_member = Open tasks: <b>{ $value }</b> at once per member
 settings-line-task_deadline = Deadline: <b>{ $value } h</b> to give the feedback
 settings-line-min_words = Minimum words: <b>{ $value }</b> per feedback

@@ -335,7 +335,7 @@ settings-line-credit_by_substance = Créditos según la sustancia: <b>{ $on ->
         [yes] sí
        *[no] no
     }</b>
-    Si está activo, una opinión más completa gana más (1×, 1,5× desde el doble del mínimo de palabras, 2× desde el cuádruple) y una tardía, la mitad; cada video reserva 2× por opinión y recupera lo que no se gana.
+    Más extensa gana hasta 2×, tardía ½; el resto vuelve a quien pidió.
 settings-line-max_open_tasks_per_member = Tareas abiertas: <b>{ $value }</b> a la vez por persona
 settings-line-task_deadline = Plazo: <b>{ $value } h</b> para dar la opinión
 settings-line-min_words = Mínimo de palabras: <b>{ $value }</b> por opinión
