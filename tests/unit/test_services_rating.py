@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.bootstrap import storage_on
-from tgexchange.domain.community import Community
+from tgexchange.domain.community import Community, CommunitySettings
+from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import IllegalTransition
 from tgexchange.domain.member import Member
 from tgexchange.domain.rating import InvalidMark, NotTheRecipient, RatingLocked, Statement
@@ -139,3 +140,35 @@ def test_nobody_but_the_recipient_can_make_or_change_a_rating(
         assert (None if rating is None else rating.specific) == expected
     finally:
         storage.dispose()
+
+
+def test_matching_reads_an_owners_published_rating_as_a_giver(world: World) -> None:
+    community = world.community(welcome_credits=100)
+    owner, third = world.member(community), world.member(community)
+    for _ in range(5):  # the owner gives feedback five times and is rated 5 on every statement
+        other = world.member(community)
+        task = verified_task(world, community, other, owner)
+        for statement in Statement:
+            rate(world, other, task, statement, 5)
+    world.submission(owner, wanted=1)
+
+    with world.uow() as uow:
+        stats = uow.stats.get(owner.id)
+        (candidate,) = [
+            c
+            for c in uow.submissions.candidates(
+                community_id=community.id, giver_id=third.id, platforms=frozenset({Platform.YOUTUBE}), limit=50
+            )
+            if c.owner_id == owner.id
+        ]
+
+    assert candidate.owner_reliability == pytest.approx(with_ratings(stats.reliability, 5.0))
+    assert candidate.owner_reliability > stats.reliability
+
+
+def test_settings_stored_before_credit_by_substance_existed_read_it_as_off() -> None:
+    stored = CommunitySettings().to_json()
+    stored.pop("credit_by_substance")
+
+    assert CommunitySettings.from_json(stored).credit_by_substance is False
+    assert CommunitySettings.from_json({**stored, "credit_by_substance": True}).credit_by_substance is True
