@@ -172,3 +172,17 @@ def test_settings_stored_before_credit_by_substance_existed_read_it_as_off() -> 
 
     assert CommunitySettings.from_json(stored).credit_by_substance is False
     assert CommunitySettings.from_json({**stored, "credit_by_substance": True}).credit_by_substance is True
+
+
+def test_a_first_mark_racing_another_is_a_conflict_the_use_case_retries(world: World) -> None:
+    from tgexchange.services.conflicts import ConcurrencyConflict
+
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    task = verified_task(world, community, owner, giver)
+    rate(world, owner, task, S, 3)
+    rating = rating_service.find_rating(world.uow(), task_id=task.id)
+    assert rating is not None
+
+    with world.uow() as uow, pytest.raises(ConcurrencyConflict):
+        uow.ratings.save(rating, new=True)  # what the loser of the race would do

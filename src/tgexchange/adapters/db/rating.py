@@ -6,10 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.domain.rating import Rating, RatingSummary
+from tgexchange.services.conflicts import ConcurrencyConflict
 
 _r = tables.ratings
 _rs = tables.rating_summaries
@@ -68,7 +71,7 @@ class SqlRatingRepository:
             "changed_at": rating.changed_at,
         }
         if new:
-            self._session.execute(
+            self._insert(
                 _r.insert().values(
                     task_id=rating.task_id,
                     community_id=rating.community_id,
@@ -102,7 +105,16 @@ class SqlRatingRepository:
         }
         updated = self._session.execute(_rs.update().where(_rs.c.member_id == giver_id).values(**values))
         if not getattr(updated, "rowcount", 0):
-            self._session.execute(_rs.insert().values(member_id=giver_id, **values))
+            self._insert(_rs.insert().values(member_id=giver_id, **values))
+
+    def _insert(self, statement: sa.Insert) -> None:
+        try:
+            self._session.execute(statement)
+        except IntegrityError as error:
+            # A concurrent transaction inserted the same row first: the use case's retry re-reads it.
+            if is_unique_violation(error):
+                raise ConcurrencyConflict(str(error)) from error
+            raise
 
     def summary(self, member_id: int) -> RatingSummary:
         row = self._session.execute(_SUMMARY, {"member_id": member_id}).first()
