@@ -42,6 +42,7 @@ from tgexchange.bot.handlers import (
     menu,
     operator,
     private_text,
+    rating,
     review,
     settings,
     start,
@@ -197,6 +198,7 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.ANONYMOUS_ADMIN: admin.anonymous_admin_button,
         keyboards.CANCEL: cancel.cancel,
         keyboards.SUBMIT_COUNT: submit.choose_count,
+        keyboards.RATE: rating.rate,
         steps.GO: go,
     }
     handlers: list[CallbackQueryHandler[Any, Any]] = [

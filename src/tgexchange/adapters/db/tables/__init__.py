@@ -34,6 +34,7 @@ from tgexchange.adapters.db.tables.operations import (
     kill_switch_log,
     workers,
 )
+from tgexchange.adapters.db.tables.rating import rating_summaries, ratings
 from tgexchange.adapters.db.tables.schema import BigId, metadata
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "outbox",
     "ownership_proofs",
     "postings",
+    "rating_summaries",
+    "ratings",
     "reciprocity_scores",
     "rollup_daily",
     "rollup_member_daily",
