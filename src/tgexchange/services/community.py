@@ -12,6 +12,7 @@ from tgexchange.domain.errors import ChatTaken, MemberNotFound, NotAnAdmin
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
+from tgexchange.services.admission import admit
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_admin, get_community
 from tgexchange.services.ports import SwitchChange, UnitOfWork
@@ -126,7 +127,7 @@ def join_community(
     is_admin: bool = False,
 ) -> JoinResult:
     """Adds the user as a member with the welcome credits, or returns their existing membership
-    (refreshing name and role). Raises CommunityNotFound or MemberBanned."""
+    (refreshing name and role). Raises CommunityNotFound, MemberBanned or AdmissionClosed."""
     with uow:
         joined = _join(
             uow,
@@ -162,6 +163,7 @@ def _join(
         if is_admin:
             member.role = MemberRole.ADMIN
         return JoinResult(member, community, is_new=False, welcome_credits=0)
+    admit(uow, community, telegram_user_id=telegram_user_id, is_admin=is_admin, now=now)  # the admission cap
     member = Member(
         community_id=community_id,
         telegram_user_id=telegram_user_id,
@@ -321,9 +323,7 @@ def pause_in(
 
 
 def _actor(actor_member_id: int | None, actor_label: str | None) -> str:
-    if actor_label:
-        return actor_label
-    return f"member {actor_member_id}" if actor_member_id is not None else "operator"
+    return actor_label or (f"member {actor_member_id}" if actor_member_id is not None else "operator")
 
 
 @retry_on_conflict()

@@ -13,6 +13,7 @@ from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import SUPPORTED
 from tgexchange.domain.community import Community
+from tgexchange.domain.health import AdmissionClosed
 from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
@@ -99,17 +100,23 @@ async def _join(update: Update, context: Context, payload: str) -> None:
     if status not in _IN_GROUP:
         await reply(update, context, rt.texts.get(lang, "start-not-in-group"))
         return
-    joined = await rt.run(
-        community_service.join_community,
-        rt.uow(),
-        community_id=community.id,
-        telegram_user_id=user.id,
-        display_name=user.full_name,
-        username=user.username,
-        language=lang,
-        is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
-        now=rt.now(),
-    )
+    try:
+        joined = await rt.run(
+            community_service.join_community,
+            rt.uow(),
+            community_id=community.id,
+            telegram_user_id=user.id,
+            display_name=user.full_name,
+            username=user.username,
+            language=lang,
+            is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
+            now=rt.now(),
+        )
+    except AdmissionClosed as refused:  # the admission cap: when to come back, in their terms
+        when = rt.texts.until(lang, refused.reopens_at, now=rt.now())
+        text = rt.texts.get(lang, "admission-closed", community=community.title, when=when)
+        await reply(update, context, text, steps.after(rt.texts, lang, "admission-closed"))
+        return
     rt.memberships.forget(user.id)
     member = joined.member
     if context.user_data is not None:

@@ -19,6 +19,7 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.ports.fair_play import FairPlayRepository
 from tgexchange.services.ports.notifications import NoticeRepository
 from tgexchange.services.ports.operations import OperationsRepository
 
@@ -230,6 +231,8 @@ class UnitOfWork(Protocol):
     def notices(self) -> NoticeRepository: ...
     @property
     def operations(self) -> OperationsRepository: ...
+    @property
+    def fair_play(self) -> FairPlayRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
