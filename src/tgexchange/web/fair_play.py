@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 from pydantic import BaseModel, Field
@@ -23,7 +23,7 @@ from tgexchange.web.dashboard import PREFIX
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
 router = APIRouter(prefix=PREFIX, tags=["fair play"])
-_AUTH = {401: {"description": "No valid session or operator token."}}
+_AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "No valid session or operator token."}}
 
 
 class DecisionIn(BaseModel):
