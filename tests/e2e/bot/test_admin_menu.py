@@ -50,7 +50,7 @@ async def test_an_admin_opens_the_settings_from_the_group_and_changes_them_in_pr
     assert f"Settings of {community.title}" in plain(main)
     assert buttons(main) == [
         "💰 Credits", "📝 Tasks", "📥 Submissions", "🎬 Platforms", "🗣 Group language", "🤝 Matching",
-        "📊 Daily report", "⬅ Back", "✖ Close"
+        "📊 Daily report", "⚖️ Fair play", "⬅ Back", "✖ Close"
     ]  # fmt: skip
 
     credits = await bot.press(ADA, main, "💰 Credits")
