@@ -16,7 +16,7 @@ from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.domain.community import Community
-from tgexchange.domain.penalty import AppealNotFound
+from tgexchange.domain.penalty import AppealAlreadyDecided, AppealNotFound
 from tgexchange.services import appeal as appeal_service
 
 APPEAL_COMMAND = "exchange_appeal"
@@ -100,13 +100,24 @@ async def decide_button(update: Update, context: Context) -> None:
         return
     upheld = parts[1] == fair_play.UPHOLD
     uow = rt.uow()
-    await rt.run(
-        appeal_service.decide_appeal, uow, appeal_id=appeal_id, upheld=upheld, now=rt.now(), actor_member_id=admin.id
-    )
+    lang = admin.language
+    try:
+        await rt.run(
+            appeal_service.decide_appeal,
+            uow,
+            appeal_id=appeal_id,
+            upheld=upheld,
+            now=rt.now(),
+            actor_member_id=admin.id,
+        )
+    except AppealAlreadyDecided as error:  # another admin (or this one, on an older message) was first
+        await answer(update)
+        text, keyboard = await _queue(rt, admin.id, lang, community)
+        await edit(update, context, f"{rt.texts.error(lang, error)}\n\n{text}", keyboard)
+        return
     await rt.deliver(uow, actor_member_id=admin.id)  # the member is told, in their language
     rt.memberships.clear()  # a lifted ban changes what the member may do
     await answer(update)
-    lang = admin.language
     done = rt.texts.get(
         lang,
         "appeal-decided-admin",

@@ -604,7 +604,7 @@ me-health = Health: <b>{ $percent }%</b>{ $low ->
     }
 me-penalties = <b>Penalties in force</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
-        [yes] {" "}(until { $until })
+        [yes] {" "}· until { $until }
        *[no] {""}
     } · rule { $rule }{ $has_tasks ->
         [yes] , tasks { $tasks }

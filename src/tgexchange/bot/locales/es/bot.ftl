@@ -608,7 +608,7 @@ me-health = Reputación: <b>{ $percent } %</b>{ $low ->
     }
 me-penalties = <b>Sanciones vigentes</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
-        [yes] {" "}(hasta { $until })
+        [yes] {" "}· hasta { $until }
        *[no] {""}
     } · regla { $rule }{ $has_tasks ->
         [yes] , tareas { $tasks }
