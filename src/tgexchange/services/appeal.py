@@ -10,7 +10,7 @@ from datetime import datetime
 import structlog
 
 from tgexchange.domain.audit import AuditAction, AuditEntry
-from tgexchange.domain.errors import MemberNotFound, NotAnAdmin
+from tgexchange.domain.errors import MemberNotFound
 from tgexchange.domain.events import AppealDecided, AppealFiled
 from tgexchange.domain.member import Member, clean_display_name
 from tgexchange.domain.penalty import (
@@ -162,7 +162,7 @@ def _actor(uow: UnitOfWork, appeal: Appeal, member_id: int | None, telegram_user
     if member_id is None and telegram_user_id is not None:
         found = uow.members.find_by_user(appeal.community_id, telegram_user_id)
         if found is None:
-            raise NotAnAdmin(0)
+            raise AppealNotFound(appeal.id)  # not their community: to them the appeal does not exist
         member_id = found.id
     if member_id is None:
         return None
