@@ -254,7 +254,7 @@ admin-anonymous = You are posting anonymously as the group. Tap the button so I 
 admin-anonymous-expired = That request has expired. Send the command again.
 admin-group-only = Use that command in the group (or in private after joining its exchange).
 admin-help =
-    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_penalize (the ladder's next step), /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason; #12 names task 12 as evidence), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. In private: /exchange_appeals (appeals waiting).
 button-admin-menu = 🛠 Admin menu
 button-settings = ⚙️ Settings
 button-stats = 📊 Stats

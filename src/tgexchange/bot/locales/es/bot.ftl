@@ -253,7 +253,7 @@ admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el b
 admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
 admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
 admin-help =
-    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_penalize (el siguiente paso de la escala), /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo; #12 cita la tarea 12 como prueba), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. En privado: /exchange_appeals (apelaciones pendientes).
 button-admin-menu = 🛠 Menú de admin
 button-settings = ⚙️ Ajustes
 button-stats = 📊 Estadísticas
