@@ -201,6 +201,7 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.CANCEL: cancel.cancel,
         keyboards.SUBMIT_COUNT: submit.choose_count,
         fair_play.APPEAL_DECIDE: appeal.decide_button,
+        fair_play.APPEAL_QUEUE: appeal.queue_button,
         steps.GO: go,
     }
     handlers: list[CallbackQueryHandler[Any, Any]] = [

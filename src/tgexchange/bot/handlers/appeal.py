@@ -128,3 +128,22 @@ async def decide_button(update: Update, context: Context) -> None:
     )
     text, keyboard = await _queue(rt, admin.id, lang, community)
     await edit(update, context, f"{done}\n\n{text}", keyboard)
+
+
+@refusals
+async def queue_button(update: Update, context: Context) -> None:
+    """[📨 Appeals] in the admin menu: the queue, once Telegram confirms the presser is an admin."""
+    rt = runtime(context)
+    user = update.effective_user
+    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
+    community_id = parse_id(parts[0]) if parts else None
+    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
+    if user is None or community is None:
+        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
+        return
+    admin = await admin_member(rt, context, community, user)
+    if admin is None:
+        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
+        return
+    await answer(update)
+    await edit(update, context, *await _queue(rt, admin.id, admin.language, community))
