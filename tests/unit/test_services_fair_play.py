@@ -29,6 +29,7 @@ from tgexchange.services import appeal as appeal_service
 from tgexchange.services import community as community_service
 from tgexchange.services import penalty as penalty_service
 from tgexchange.services.health import fair_play_record
+from tgexchange.services.joining import Joiner, join_many
 from tgexchange.services.ports import ADMISSION_REFUSED, COOLDOWN_STARTED
 
 
@@ -286,3 +287,31 @@ def test_a_banned_member_stays_banned_for_requests(world: World) -> None:
         world.submission(bob)
     with world.storage.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(tables.penalties)).scalar_one() == 1
+
+
+def test_a_join_burst_past_the_cap_admits_the_room_left_with_one_count(world: World) -> None:
+    community = world.community(admission_cap_per_day=3)
+    world.member(community, link=None)
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    joiners = [Joiner(9000 + n, f"burst {n}") for n in range(4)] + [Joiner(9100, "an admin", is_admin=True)]
+    sa.event.listen(world.storage.engine, "before_cursor_execute", seen)
+    try:
+        outcomes = join_many(world.uow(), community_id=community.id, joiners=joiners, now=world.now)
+    finally:
+        sa.event.remove(world.storage.engine, "before_cursor_execute", seen)
+
+    assert [type(o).__name__ for o in outcomes] == [
+        "JoinResult",
+        "JoinResult",
+        "AdmissionClosed",
+        "AdmissionClosed",
+        "JoinResult",  # admins run the group: never capped
+    ]
+    assert len([s for s in statements if "count(" in s.lower() and "members" in s]) == 1
+    with world.uow() as uow:
+        refused = uow.fair_play.recent_events([community.id], since=world.now - timedelta(hours=1), limit=10)
+    assert sorted(e.telegram_user_id or 0 for e in refused) == [9002, 9003]

@@ -134,9 +134,9 @@ def build_application(
     )
     application.bot_data[RUNTIME_KEY] = rt
     container.use_notifier(notifier)
-    # Cached memberships carry their community's settings: a change made in the Mini App of this
-    # process drops them, as the bot's own settings menu does.
-    container.watch_communities(lambda _community_id: rt.memberships.clear())
+    # Cached communities and memberships carry their community's settings: a change made in the
+    # Mini App of this process drops them, as the bot's own settings menu does.
+    container.watch_communities(lambda _community_id: rt.forget_communities())
     add_handlers(application)
     return application
 

@@ -8,10 +8,10 @@ import asyncio
 import functools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ParamSpec, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 import structlog
 from telegram import Bot, ChatMember, User
@@ -21,17 +21,22 @@ from telegram.ext import ContextTypes
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task
+from tgexchange.services import joining
 from tgexchange.services import task as task_service
+from tgexchange.services.joining import Joiner, Outcome
 from tgexchange.services.notifications import HOLD, is_for_actor, settle_delivery
 from tgexchange.services.ports import DeliveryOutcome, UnitOfWork, VerificationQueue
 
 P = ParamSpec("P")
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
 
 log = structlog.get_logger("tgexchange.bot")
 
@@ -87,35 +92,42 @@ class AdminCache:
         self._seen = {k: v for k, v in self._seen.items() if k[0] != chat_id}
 
 
-class MembershipCache:
-    """Each user's memberships, kept briefly: nearly every update needs them."""
+class Recent(Generic[K, V]):
+    """Values kept briefly (``ttl_s``), then asked for again; bounded by clearing when full."""
 
-    def __init__(self, ttl_s: float = MEMBERSHIP_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic, *, max_size: int = 100_000) -> None:
         self._ttl = ttl_s
         self._clock = clock
-        self._found: dict[int, tuple[float, list[tuple[Member, Community]]]] = {}
+        self._max_size = max_size
+        self._found: dict[K, tuple[float, V]] = {}
 
-    def get(self, user_id: int) -> list[tuple[Member, Community]] | None:
-        found = self._found.get(user_id)
+    def get(self, key: K) -> V | None:
+        found = self._found.get(key)
         if found is None or self._clock() - found[0] >= self._ttl:
             return None
         return found[1]
 
-    def put(self, user_id: int, memberships: list[tuple[Member, Community]]) -> None:
-        if len(self._found) > 100_000:
+    def put(self, key: K, value: V) -> None:
+        if len(self._found) >= self._max_size:
             self._found.clear()
-        self._found[user_id] = (self._clock(), memberships)
+        self._found[key] = (self._clock(), value)
 
-    def forget(self, user_id: int) -> None:
-        self._found.pop(user_id, None)
+    def forget(self, key: K) -> None:
+        self._found.pop(key, None)
 
     def clear(self) -> None:
-        """Forgets everyone: a community changed in a way every cached membership carries."""
         self._found.clear()
+
+
+class MembershipCache(Recent[int, list[tuple[Member, Community]]]):
+    """Each user's memberships, kept briefly: nearly every update needs them."""
+
+    def __init__(self, ttl_s: float = MEMBERSHIP_CACHE_S, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(ttl_s, clock)
 
     def set_language(self, user_id: int, language: str) -> None:
         """Keeps the cached memberships in step with a language this process just stored."""
-        for member, _ in self._found.get(user_id, (0.0, []))[1]:
+        for member, _ in self.get(user_id) or []:
             member.language = language
 
 
@@ -129,6 +141,31 @@ class Runtime:
     admins: AdminCache = field(default_factory=AdminCache)
     flood: FloodGate = field(default_factory=FloodGate)
     memberships: MembershipCache = field(default_factory=MembershipCache)
+    # Communities by id, for the join link (every newcomer's first update): they change rarely,
+    # and forget_communities() drops them when this process changes one.
+    communities: Recent[int, Community] = field(default_factory=lambda: Recent(MEMBERSHIP_CACHE_S))
+
+    @functools.cached_property
+    def joins(self) -> JoinBatcher:
+        return JoinBatcher(self._write_joins)
+
+    async def _write_joins(self, community_id: int, joiners: Sequence[Joiner]) -> list[Outcome]:
+        return await self.run(joining.join_many, self.uow(), community_id=community_id, joiners=joiners, now=self.now())
+
+    async def community(self, community_id: int) -> Community | None:
+        """The community (cached briefly, see ``communities``)."""
+        found = self.communities.get(community_id)
+        if found is None:
+            found = await self.run(directory.community, self.uow(), community_id)
+            if found is not None:
+                self.communities.put(community_id, found)
+        return found
+
+    def forget_communities(self) -> None:
+        """A community changed (settings, its chat, the bot's presence): what this process cached
+        about communities, and the memberships that carry them, is read again."""
+        self.communities.clear()
+        self.memberships.clear()
 
     def uow(self) -> UnitOfWork:
         return self.container.storage.uow()

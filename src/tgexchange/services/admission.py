@@ -1,5 +1,6 @@
 """The admission cap (anti-raid): at most N newcomers per community per UTC day; the rest are told
-when the next day starts. Called by ``services.community._join`` inside the join's transaction."""
+when the next day starts. Used by ``services.joining.add_joiners`` inside the join's transaction:
+one count per batch of joiners, and none at all when the cap is off or nobody new asks."""
 
 from __future__ import annotations
 
@@ -18,18 +19,21 @@ def day_start(now: datetime) -> datetime:
     return datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
 
 
-def admit(uow: UnitOfWork, community: Community, *, telegram_user_id: int, is_admin: bool, now: datetime) -> None:
-    """Returns when a newcomer may join: no cap set, an admin (they run the group), or room left
-    today (ONE indexed count: ``ix_members_community_joined``). Otherwise records the refusal,
-    commits it (the join's transaction has changed nothing else by then) and raises
-    AdmissionClosed with when the next UTC day starts."""
+def room_today(uow: UnitOfWork, community: Community, *, now: datetime) -> int | None:
+    """How many more newcomers the community takes today; None when it has no cap. ONE indexed
+    count (``ix_members_community_joined (community_id, joined_at)``, a covering index: the count
+    reads at most today's joins, which the cap bounds)."""
     cap = community.settings.admission_cap_per_day
-    if not cap or is_admin:
-        return
-    today = day_start(now)
-    if uow.fair_play.count_joined_since(community.id, today) < cap:
-        return
-    reopens_at = today + timedelta(days=1)
+    if not cap:
+        return None
+    return max(0, cap - uow.fair_play.count_joined_since(community.id, day_start(now)))
+
+
+def refuse(uow: UnitOfWork, community: Community, *, telegram_user_id: int, now: datetime) -> AdmissionClosed:
+    """Records a newcomer turned away (the dashboard counts them) and returns the refusal, with
+    when the next UTC day starts; it commits with the join's transaction."""
+    cap = community.settings.admission_cap_per_day
+    reopens_at = day_start(now) + timedelta(days=1)
     uow.fair_play.log_event(
         FairPlayEvent(
             community_id=community.id,
@@ -39,6 +43,5 @@ def admit(uow: UnitOfWork, community: Community, *, telegram_user_id: int, is_ad
             until=reopens_at,
         )
     )
-    uow.commit()
     log.info("admission_refused", community_id=community.id, telegram_user_id=telegram_user_id, cap=cap)
-    raise AdmissionClosed(reopens_at, cap)
+    return AdmissionClosed(reopens_at, cap)

@@ -9,24 +9,16 @@ from typing import Any
 from tgexchange.domain.audit import AuditAction, AuditEntry, setting_changes
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.errors import ChatTaken, MemberNotFound, NotAnAdmin
-from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
+from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
-from tgexchange.services.admission import admit
 from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.joining import Joiner, JoinResult, add_joiners, join_many
 from tgexchange.services.lookup import get_admin, get_community
 from tgexchange.services.ports import SwitchChange, UnitOfWork
 from tgexchange.services.task import cancel_assigned_tasks
 
 MAX_REASON_LENGTH = 300
-
-
-@dataclass(frozen=True, slots=True)
-class JoinResult:
-    member: Member
-    community: Community
-    is_new: bool
-    welcome_credits: int
 
 
 def clean_reason(reason: str) -> str:
@@ -114,7 +106,6 @@ def move_to_chat(uow: UnitOfWork, *, from_chat_id: int, to_chat_id: int, now: da
         return MoveResult(community, replaced=placeholder is not None)
 
 
-@retry_on_conflict()
 def join_community(
     uow: UnitOfWork,
     *,
@@ -127,72 +118,13 @@ def join_community(
     is_admin: bool = False,
 ) -> JoinResult:
     """Adds the user as a member with the welcome credits, or returns their existing membership
-    (refreshing name and role). Raises CommunityNotFound, MemberBanned or AdmissionClosed."""
-    with uow:
-        joined = _join(
-            uow,
-            community_id=community_id,
-            telegram_user_id=telegram_user_id,
-            display_name=display_name,
-            now=now,
-            username=username,
-            language=language,
-            is_admin=is_admin,
-        )
-        uow.commit()
-        return joined
-
-
-def _join(
-    uow: UnitOfWork,
-    *,
-    community_id: int,
-    telegram_user_id: int,
-    display_name: str,
-    now: datetime,
-    username: str | None,
-    language: str | None,
-    is_admin: bool,
-) -> JoinResult:
-    community = get_community(uow, community_id)
-    member = uow.members.find_by_user(community_id, telegram_user_id)
-    if member is not None:
-        member.ensure_can_act()
-        member.display_name = clean_display_name(display_name)
-        member.username = username
-        if is_admin:
-            member.role = MemberRole.ADMIN
-        return JoinResult(member, community, is_new=False, welcome_credits=0)
-    admit(uow, community, telegram_user_id=telegram_user_id, is_admin=is_admin, now=now)  # the admission cap
-    member = Member(
-        community_id=community_id,
-        telegram_user_id=telegram_user_id,
-        display_name=clean_display_name(display_name),
-        username=username,
-        language=language or "en",
-        role=MemberRole.ADMIN if is_admin else MemberRole.MEMBER,
-        joined_at=now,
-    )
-    uow.members.add(member)
-    uow.flush()
-    member_id = member.id
-    wallet = AccountKey.member(member_id)
-    uow.ledger.open_account(wallet, community_id=community_id)
-    uow.stats.open(member_id, community_id=community_id)
-    welcome = community.settings.welcome_credits
-    if welcome:
-        uow.ledger.transfer(
-            Posting(
-                AccountKey.issuance(community_id),
-                wallet,
-                welcome,
-                PostingKind.WELCOME,
-                f"welcome:{member_id}",
-                now,
-            ),
-            community_id=community_id,
-        )
-    return JoinResult(member, community, is_new=True, welcome_credits=welcome)
+    (refreshing name and role). Raises CommunityNotFound, MemberBanned or AdmissionClosed (the
+    refusal is recorded all the same)."""
+    joiner = Joiner(telegram_user_id, display_name, username=username, language=language, is_admin=is_admin)
+    (outcome,) = join_many(uow, community_id=community_id, joiners=[joiner], now=now)
+    if not isinstance(outcome, JoinResult):
+        raise outcome
+    return outcome
 
 
 @retry_on_conflict()
@@ -232,16 +164,13 @@ def mirror_admin_role(
         if member is None:
             if not is_admin or display_name is None:
                 return AdminRole(None, changed=False)
-            joined = _join(
+            (joined,) = add_joiners(
                 uow,
                 community_id=community_id,
-                telegram_user_id=telegram_user_id,
-                display_name=display_name,
+                joiners=[Joiner(telegram_user_id, display_name, username=username, language=language, is_admin=True)],
                 now=now,
-                username=username,
-                language=language,
-                is_admin=True,
             )
+            assert isinstance(joined, JoinResult)  # nobody was a member (not banned), and admins are not capped
             uow.commit()
             return AdminRole(joined.member, changed=True)
         changed = member.is_admin != is_admin
@@ -323,7 +252,9 @@ def pause_in(
 
 
 def _actor(actor_member_id: int | None, actor_label: str | None) -> str:
-    return actor_label or (f"member {actor_member_id}" if actor_member_id is not None else "operator")
+    if actor_label:
+        return actor_label
+    return f"member {actor_member_id}" if actor_member_id is not None else "operator"
 
 
 @retry_on_conflict()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from structlog.testing import capture_logs
+
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
 from tgexchange.domain.community import Community
@@ -164,3 +168,43 @@ async def test_the_group_hears_at_most_one_answer_a_minute_from_each_person(
     for command in ("/start", "/help", "/start", "/task"):
         await bot.feed(bot.updates.group(community.telegram_chat_id, alice, command))
     assert len(bot.api.sent(community.telegram_chat_id)) == 1
+
+
+async def test_a_join_burst_welcomes_everyone_in_their_language_and_writes_the_joins_together(
+    bot: BotHarness, community: Community
+) -> None:
+    """Forty members tap the join button at once (a banned one among them): each hears what
+    joining alone would say, and the joins are written in a few transactions, not forty."""
+    banned_member, banned_user = await bot.member(community, "Banned")
+    bot.world.ban(community, banned_member)
+    people = [TgUser(3000 + i, f"Person {i}", language_code="es" if i % 2 else "en") for i in range(40)]
+    for person in [*people, banned_user]:
+        bot.api.statuses[(community.telegram_chat_id, person.id)] = "member"
+    payload = bot.payload(community)
+
+    with capture_logs() as logs:
+        await asyncio.gather(*(bot.feed(bot.updates.private(p, f"/start {payload}")) for p in [*people, banned_user]))
+
+    for person in people:
+        welcome = bot.api.last(person.id).text
+        assert ("Te damos la bienvenida" if person.language_code == "es" else "Welcome to the exchange") in welcome
+        assert bot.world.balance(bot.find_member(community, person)) == 30
+    assert "You are banned from this exchange" in bot.api.last(banned_user.id).text
+    batches = [entry["joins"] for entry in logs if entry["event"] == "joins_written_together"]
+    assert sum(batches) >= 30
+    assert len(batches) <= 5
+    with bot.world.uow() as uow:
+        assert uow.ledger.is_balanced(community.id)
+
+
+async def test_a_newcomer_after_the_bot_was_removed_hears_it_even_right_after_a_join(
+    bot: BotHarness, community: Community
+) -> None:
+    """The community the join link read (kept briefly for the next newcomers) is read again once
+    the bot leaves the group."""
+    alice, bob = TgUser(1001, "Alice"), TgUser(1002, "Bob")
+    assert "Welcome to the exchange" in (await bot.join(alice, community)).text
+
+    await bot.feed(bot.updates.bot_status(community.telegram_chat_id, TgUser(1011, "Admin"), "member", "left"))
+
+    assert "no longer in that group" in (await bot.join(bob, community)).text

@@ -31,6 +31,15 @@ def _with_community() -> sa.Select[Member, Community]:
     )
 
 
+@functools.cache
+def _by_users() -> sa.Select[Member]:
+    members = tables.members
+    return sa.select(Member).where(
+        members.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
+        members.c.telegram_user_id.in_(sa.bindparam("users", expanding=True)),
+    )
+
+
 class SqlMemberRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -46,9 +55,13 @@ class SqlMemberRepository:
         return None if row is None else (row[0], row[1])
 
     def find_by_user(self, community_id: int, telegram_user_id: int) -> Member | None:
+        found = self.find_by_users(community_id, [telegram_user_id])
+        return found[0] if found else None
+
+    def find_by_users(self, community_id: int, telegram_user_ids: Sequence[int]) -> Sequence[Member]:
         return self._session.scalars(
-            sa.select(Member).filter_by(community_id=community_id, telegram_user_id=telegram_user_id)
-        ).one_or_none()
+            _by_users(), {"community_id": community_id, "users": list(telegram_user_ids)}
+        ).all()
 
     def find_by_username(self, community_id: int, username: str) -> Member | None:
         return self._session.scalars(

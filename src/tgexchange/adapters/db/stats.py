@@ -22,15 +22,19 @@ _ADD = (
     .values({name: _ms.c[name] + sa.bindparam(f"add_{name}", type_=sa.Integer) for name in _COUNTERS})
 )
 
+_OPEN = _ms.insert()
+
 
 class SqlStatsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def open(self, member_id: int, *, community_id: int) -> None:
-        self._session.execute(
-            _ms.insert().values(member_id=member_id, community_id=community_id, **dict.fromkeys(_COUNTERS, 0))
-        )
+        self.open_many([member_id], community_id=community_id)
+
+    def open_many(self, member_ids: Sequence[int], *, community_id: int) -> None:
+        zeros = dict.fromkeys(_COUNTERS, 0)
+        self._session.execute(_OPEN, [{"member_id": m, "community_id": community_id, **zeros} for m in member_ids])
 
     def get(self, member_id: int) -> MemberStats:
         row = self._session.execute(

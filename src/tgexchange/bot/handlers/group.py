@@ -39,6 +39,7 @@ async def bot_membership_changed(update: Update, context: Context) -> None:
     chat = change.chat
     was, now = change.old_chat_member.status, change.new_chat_member.status
     rt.admins.forget(chat.id)
+    rt.forget_communities()  # whether the bot is present is part of every cached community
     if now in _GONE:
         await rt.run(community_service.mark_bot_removed, rt.uow(), telegram_chat_id=chat.id)
         return
@@ -93,7 +94,7 @@ async def group_migrated(update: Update, context: Context) -> None:
     moved = await rt.run(follow_group, rt.uow, old, new, noticed_by="notice", now=rt.now())
     rt.admins.forget(old)
     rt.admins.forget(new)
-    rt.memberships.clear()  # every cached membership of that community carries the old chat id
+    rt.forget_communities()  # what was cached about that community carries the old chat id
     if moved is not None and moved.replaced:
         # The welcome posted when the bot was announced in the new chat invited to the removed
         # community: post one that invites to the community that moved.

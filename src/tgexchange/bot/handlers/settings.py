@@ -269,7 +269,7 @@ async def settings_button(update: Update, context: Context) -> None:
         return
     # Cached memberships carry the community and its settings (a pause from the private chat
     # reads its group language there); settings change rarely, so forget them all.
-    rt.memberships.clear()
+    rt.forget_communities()
     await answer(update, rt.texts.label(lang, "settings-saved"))
     fresh = await rt.run(directory.community, rt.uow(), community.id)
     await edit(update, context, *section_view(rt, lang, fresh or community, section))

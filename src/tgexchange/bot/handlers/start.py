@@ -17,6 +17,7 @@ from tgexchange.domain.health import AdmissionClosed
 from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
+from tgexchange.services.joining import Joiner
 
 _IN_GROUP = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED})
 
@@ -86,7 +87,7 @@ async def _join(update: Update, context: Context, payload: str) -> None:
     assert user is not None
     lang = rt.language(user, None, context)
     community_id = deeplinks.read_payload(rt.link_key, payload)
-    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
+    community = None if community_id is None else await rt.community(community_id)
     if community is None:
         await reply(update, context, rt.texts.get(lang, "start-bad-link"))
         return
@@ -100,25 +101,22 @@ async def _join(update: Update, context: Context, payload: str) -> None:
     if status not in _IN_GROUP:
         await reply(update, context, rt.texts.get(lang, "start-not-in-group"))
         return
+    joiner = Joiner(
+        user.id,
+        user.full_name,
+        username=user.username,
+        language=lang,
+        is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
+    )
     try:
-        joined = await rt.run(
-            community_service.join_community,
-            rt.uow(),
-            community_id=community.id,
-            telegram_user_id=user.id,
-            display_name=user.full_name,
-            username=user.username,
-            language=lang,
-            is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
-            now=rt.now(),
-        )
+        joined = await rt.joins.join(community.id, joiner)
     except AdmissionClosed as refused:  # the admission cap: when to come back, in their terms
         when = rt.texts.until(lang, refused.reopens_at, now=rt.now())
         text = rt.texts.get(lang, "admission-closed", community=community.title, when=when)
         await reply(update, context, text, steps.after(rt.texts, lang, "admission-closed"))
         return
     rt.memberships.forget(user.id)
-    member = joined.member
+    member, community = joined.member, joined.community
     if context.user_data is not None:
         context.user_data["community_id"] = community.id
         context.user_data["language"] = member.language
