@@ -36,6 +36,7 @@ def notice_kinds(world: World) -> set[str]:
         "occurred_at": T, "assigned_at": T, "task_id": 1, "submission_id": 1, "community_id": community.id,
         "giver_id": 1, "owner_id": 2, "platform": Platform.TIKTOK, "credits": 1, "reason": "too_short",
         "feedback_text": "x", "refunded": 0, "looking_until": T, "member_id": 1, "action": "warn", "warnings": 1,
+        "penalty_id": 1, "until": T, "appeal_id": 1, "upheld": True, "kind": "warn",
     }  # fmt: skip
     events: list[Event] = []
     for cls in all_subclasses(Event):
@@ -89,7 +90,7 @@ def sample_of(cls: type[errors.DomainError]) -> errors.DomainError:
     """An instance built from the constructor's own signature, with ordinary values."""
     if cls is errors.UnsupportedLink:
         return errors.UnsupportedLink(sorted(errors.UnsupportedLink.REASONS)[0])
-    by_annotation = {"int": 5, "str": "x", "object": 7, "float": 1.5, "bool": True}
+    by_annotation = {"int": 5, "str": "x", "object": 7, "float": 1.5, "bool": True, "datetime": T}
     args: list[object] = []
     for parameter in inspect.signature(cls).parameters.values():
         if parameter.kind in {parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD}:

@@ -677,7 +677,17 @@ def test_a_penalty_writes_the_members_notice_with_the_reason_in_its_own_transact
         rows = [dict(row._mapping) for row in connection.execute(tables.outbox.select())]
     assert [row["id"] for row in rows] == uow.take_notices()
     assert [(row["member_id"], row["kind"], row["params"]) for row in rows] == [
-        (member.id, "penalty", {"action": "warn", "reason": "copy-paste feedback", "warnings": 1})
+        (
+            member.id,
+            "penalty",
+            {
+                "action": "warn",
+                "reason": "copy-paste feedback",
+                "warnings": 1,
+                "penalty_id": 1,  # the stored penalty, which an appeal names
+                "until": (world.now + timedelta(days=30)).isoformat(),  # the warning expires (the default)
+            },
+        )
     ]
 
 

@@ -29,12 +29,13 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from tgexchange.bootstrap import Container
-from tgexchange.bot import deeplinks, keyboards, miniapp, steps
+from tgexchange.bot import deeplinks, fair_play, keyboards, miniapp, steps
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
 from tgexchange.bot.handlers import (
     account,
     admin,
+    appeal,
     cancel,
     dashboard,
     group,
@@ -168,6 +169,8 @@ def add_handlers(application: App) -> None:
             CommandHandler("leaderboard", account.leaderboard, filters=private),
             CommandHandler("language", start.language_command, filters=private),
             CommandHandler("cancel", cancel.cancel, filters=private),
+            CommandHandler(appeal.APPEAL_COMMAND, appeal.appeal_command, filters=private),
+            CommandHandler(appeal.QUEUE_COMMAND, appeal.appeals_command, filters=private),
             CommandHandler(list(MEMBER_COMMANDS), group.member_command_in_group, filters=groups),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
             MessageHandler(private, unknown),
@@ -199,6 +202,8 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.CANCEL: cancel.cancel,
         keyboards.SUBMIT_COUNT: submit.choose_count,
         keyboards.RATE: rating.rate,
+        fair_play.APPEAL_DECIDE: appeal.decide_button,
+        fair_play.APPEAL_QUEUE: appeal.queue_button,
         steps.GO: go,
     }
     handlers: list[CallbackQueryHandler[Any, Any]] = [

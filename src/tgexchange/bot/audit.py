@@ -74,7 +74,7 @@ def _settings(texts: Texts, lang: str, detail: str | None, who: str) -> list[str
     return said or [texts.get(lang, "audit-settings", actor=who)]
 
 
-def _setting(texts: Texts, lang: str, change: SettingChange, who: str) -> list[str]:
+def _setting(texts: Texts, lang: str, change: SettingChange, who: str) -> list[str]:  # noqa: PLR0911 - one way out per kind of setting
     """Empty when the change cannot be told (a setting this version does not know)."""
     if change.name == "allowed_platforms":
         if not isinstance(change.before, list) or not isinstance(change.after, list):
@@ -90,6 +90,9 @@ def _setting(texts: Texts, lang: str, change: SettingChange, who: str) -> list[s
         shown = texts.label(lang, f"settings-group-language-{change.after or 'auto'}")
         return [texts.get(lang, "audit-set-group_language", actor=who, value=shown)]
     key = f"audit-set-{change.name}"
+    if change.name == "penalty_ladder" and isinstance(change.after, list):
+        steps = " → ".join(texts.label(lang, "penalty-kind", kind=str(step)) for step in change.after)
+        return [texts.get(lang, key, actor=who, value=steps)]
     if not isinstance(change.after, int) or not texts.has(lang, key):
         return []
     value: object = change.after // 3600 if change.name == "task_deadline_s" else change.after

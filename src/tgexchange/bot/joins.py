@@ -14,12 +14,10 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 
-from tgexchange.domain.errors import MemberBanned
-from tgexchange.services.joining import Joiner, JoinResult
+from tgexchange.services.joining import Joiner, JoinResult, Outcome
 
 log = structlog.get_logger("tgexchange.bot")
 
-Outcome = JoinResult | MemberBanned
 WriteJoins = Callable[[int, Sequence[Joiner]], Awaitable[list[Outcome]]]
 # A bound on one transaction: a burst larger than this is written in several.
 MAX_BATCH = 200
@@ -33,14 +31,14 @@ class JoinBatcher:
 
     async def join(self, community_id: int, joiner: Joiner) -> JoinResult:
         """The joiner's membership. Raises what the use case raises (CommunityNotFound,
-        MemberBanned, a storage error)."""
+        MemberBanned, AdmissionClosed, a storage error)."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Outcome] = loop.create_future()
         self._waiting.setdefault(community_id, []).append((joiner, waiter))
         if self._writer is None or self._writer.done():
             self._writer = loop.create_task(self._write_all())
         outcome = await waiter
-        if isinstance(outcome, MemberBanned):
+        if not isinstance(outcome, JoinResult):
             raise outcome
         return outcome
 

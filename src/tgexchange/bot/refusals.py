@@ -15,6 +15,7 @@ from tgexchange.bot.replies import answer, reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.bot.texts import error_key
 from tgexchange.domain.errors import DomainError, UnsupportedLink
+from tgexchange.domain.health import CooldownActive
 
 log = structlog.get_logger("tgexchange.bot")
 
@@ -33,6 +34,10 @@ async def refusal_text(update: Update, context: Context, error: DomainError) -> 
         membership = await rt.membership(user, context)
         allowed = membership[1].settings.allowed_platforms if membership else None
     keyboard = steps.after(rt.texts, lang, error_key(error.code)) if private else ()
+    if isinstance(error, CooldownActive):  # when it ends, in the member's terms ("in 5 hours")
+        until = rt.texts.until(lang, error.until, now=rt.now())
+        percent = round((error.score or 0) * 100)
+        return rt.texts.get(lang, "cooldown-refused", cause=error.cause, until=until, percent=percent), keyboard
     return rt.texts.error(lang, error, allowed=allowed), keyboard
 
 

@@ -25,12 +25,11 @@ from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
-from tgexchange.domain.errors import MemberBanned
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task
 from tgexchange.services import joining
 from tgexchange.services import task as task_service
-from tgexchange.services.joining import Joiner, JoinResult
+from tgexchange.services.joining import Joiner, Outcome
 from tgexchange.services.notifications import HOLD, is_for_actor, settle_delivery
 from tgexchange.services.ports import DeliveryOutcome, UnitOfWork, VerificationQueue
 
@@ -150,7 +149,7 @@ class Runtime:
     def joins(self) -> JoinBatcher:
         return JoinBatcher(self._write_joins)
 
-    async def _write_joins(self, community_id: int, joiners: Sequence[Joiner]) -> list[JoinResult | MemberBanned]:
+    async def _write_joins(self, community_id: int, joiners: Sequence[Joiner]) -> list[Outcome]:
         return await self.run(joining.join_many, self.uow(), community_id=community_id, joiners=joiners, now=self.now())
 
     async def community(self, community_id: int) -> Community | None:

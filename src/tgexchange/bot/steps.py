@@ -107,6 +107,18 @@ STEP_ENDS: dict[str, tuple[Step, ...]] = {
     "error-content_unavailable": (Step.HELP,),
     "error-channel_already_linked": (Step.HELP,),
     "error-proof_not_found": (Step.HELP,),
+    # Fair play (bot/fair_play.py, handlers/appeal.py)
+    "error-cooldown_active": (Step.TASK, Step.ME),
+    "cooldown-refused": (Step.TASK, Step.ME),
+    "error-admission_closed": (Step.HELP,),
+    "admission-closed": (Step.HELP,),
+    "appeal-filed": (Step.ME, Step.TASK),
+    "appeal-usage": (Step.ME,),
+    "notice-appeal_decided": (Step.ME, Step.TASK),
+    "error-penalty_not_found": (Step.ME,),
+    "error-nothing_to_appeal": (Step.ME, Step.TASK),
+    "error-appeal_already_filed": (Step.ME,),
+    "error-appeal_text_missing": (Step.ME,),
 }
 
 

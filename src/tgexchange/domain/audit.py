@@ -22,6 +22,10 @@ class AuditAction(StrEnum):
     UNBAN = "unban"
     SETTINGS = "settings"
     MOVED = "moved"  # the group was upgraded to a supergroup (a new chat id); done by Telegram
+    COOLDOWN = "cooldown"  # a penalty: no feedback may be requested for a while
+    APPEAL = "appeal"  # a member appealed a penalty (the actor is the member)
+    APPEAL_UPHELD = "appeal_upheld"  # the penalty was lifted
+    APPEAL_REJECTED = "appeal_rejected"  # the penalty stands
 
 
 @dataclass(eq=False, kw_only=True)

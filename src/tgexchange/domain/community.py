@@ -10,6 +10,7 @@ from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import CommunityNotPaused, CommunityPaused, ExchangePaused, InvalidSettings
 from tgexchange.domain.languages import LANGUAGES
 from tgexchange.domain.operations import ExchangePause
+from tgexchange.domain.penalty import DEFAULT_LADDER, PenaltyKind, parse_ladder
 from tgexchange.domain.stored import Stored
 
 _WHOLE_NUMBER_FIELDS = (
@@ -19,6 +20,10 @@ _WHOLE_NUMBER_FIELDS = (
     "welcome_credits",
     "max_feedback_per_submission",
     "default_feedback_per_submission",
+    "penalty_cooldown_hours",
+    "warning_expiry_days",
+    "health_threshold_pct",
+    "admission_cap_per_day",
 )
 
 
@@ -44,6 +49,14 @@ class CommunitySettings:
     """Verified feedback earns by its length and timeliness (``domain.credit``: 1×, 1.5×, 2×, half
     when late) and the escrow holds the 2× cap per feedback, the rest going back to the owner.
     Off by default: turning it on doubles what asking for feedback holds, so admins choose it."""
+    # Fair play (issue 19 §3-4; defaults and why: docs/DESIGN-NOTES.md, "Fair play").
+    penalty_ladder: tuple[PenaltyKind, ...] = DEFAULT_LADDER
+    penalty_cooldown_hours: int = 24
+    warning_expiry_days: int = 30
+    health_threshold_pct: int = 30
+    """Below this health (in hundredths) a member waits before requesting feedback; 0: never."""
+    admission_cap_per_day: int = 0
+    """New members per UTC day at most (anti-raid); 0: no cap."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
@@ -77,6 +90,11 @@ class CommunitySettings:
                 1 <= self.default_feedback_per_submission <= self.max_feedback_per_submission,
                 "default feedback per submission must be between 1 and the maximum",
             ),
+            (1 <= self.penalty_cooldown_hours <= 24 * 14, "a cooldown penalty must last 1 hour to 14 days"),
+            (1 <= self.warning_expiry_days <= 365, "warnings must expire after 1..365 days"),
+            (0 <= self.health_threshold_pct <= 90, "the health threshold must be 0..90 (hundredths)"),
+            (0 <= self.admission_cap_per_day <= 100_000, "the admission cap must be 0..100000 a day"),
+            (_is_ladder(self.penalty_ladder), "the penalty ladder must be 1..6 steps of warn, cooldown or ban"),
         ]
         for ok, detail in checks:
             if not ok:
@@ -103,6 +121,11 @@ class CommunitySettings:
             "match_by_reciprocity": self.match_by_reciprocity,
             "daily_report_hour": self.daily_report_hour,
             "credit_by_substance": self.credit_by_substance,
+            "penalty_ladder": [step.value for step in self.penalty_ladder],
+            "penalty_cooldown_hours": self.penalty_cooldown_hours,
+            "warning_expiry_days": self.warning_expiry_days,
+            "health_threshold_pct": self.health_threshold_pct,
+            "admission_cap_per_day": self.admission_cap_per_day,
         }
 
     @classmethod
@@ -126,10 +149,23 @@ class CommunitySettings:
         if "daily_report_hour" in raw:  # absent in settings stored before it existed: the default
             stored_hour = raw.pop("daily_report_hour")
             kwargs["daily_report_hour"] = None if stored_hour is None else int(stored_hour)
+        if "penalty_ladder" in raw:  # absent in settings stored before it existed
+            stored_ladder = raw.pop("penalty_ladder")
+            try:
+                kwargs["penalty_ladder"] = parse_ladder(stored_ladder)
+            except ValueError:  # a step this version no longer knows: the default, not a crash
+                kwargs["penalty_ladder"] = DEFAULT_LADDER
         for key, value in raw.items():
             if key in defaults.__dataclass_fields__:
                 kwargs[key] = int(value)
         return replace(defaults, **kwargs)
+
+
+def _is_ladder(ladder: object) -> bool:
+    try:
+        return isinstance(ladder, tuple) and parse_ladder(ladder) == ladder
+    except ValueError:
+        return False
 
 
 @dataclass(eq=False, kw_only=True)

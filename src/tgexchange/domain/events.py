@@ -109,3 +109,25 @@ class PenaltyApplied(Event):
     action: str  # a PenaltyAction value
     reason: str  # "" when none was given
     warnings: int  # the member's warnings so far, this one included
+    penalty_id: int | None = None  # the stored penalty (None for an unban): what an appeal names
+    until: datetime | None = None  # when a cooldown ends or a warning expires
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppealFiled(Event):
+    """A member appealed one of their penalties: the community's admins are asked to decide."""
+
+    appeal_id: int
+    member_id: int
+    community_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppealDecided(Event):
+    """An admin (or the operator) decided an appeal: the member is told."""
+
+    appeal_id: int
+    member_id: int
+    community_id: int
+    upheld: bool
+    kind: str  # the penalty's kind

@@ -74,3 +74,9 @@ class Member(Stored):
 
     def unban(self) -> None:
         self.status = MemberStatus.WARNED if self.warnings else MemberStatus.ACTIVE
+
+    def lift_warning(self) -> None:
+        """A warning withdrawn on appeal: it no longer counts, as if never given."""
+        self.warnings = max(0, self.warnings - 1)
+        if self.status is MemberStatus.WARNED and not self.warnings:
+            self.status = MemberStatus.ACTIVE

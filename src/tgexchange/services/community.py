@@ -8,7 +8,7 @@ from typing import Any
 
 from tgexchange.domain.audit import AuditAction, AuditEntry, setting_changes
 from tgexchange.domain.community import Community, CommunitySettings
-from tgexchange.domain.errors import ChatTaken, MemberBanned, MemberNotFound, NotAnAdmin
+from tgexchange.domain.errors import ChatTaken, MemberNotFound, NotAnAdmin
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.domain.task import TaskStatus
@@ -118,10 +118,11 @@ def join_community(
     is_admin: bool = False,
 ) -> JoinResult:
     """Adds the user as a member with the welcome credits, or returns their existing membership
-    (refreshing name and role). Raises CommunityNotFound or MemberBanned."""
+    (refreshing name and role). Raises CommunityNotFound, MemberBanned or AdmissionClosed (the
+    refusal is recorded all the same)."""
     joiner = Joiner(telegram_user_id, display_name, username=username, language=language, is_admin=is_admin)
     (outcome,) = join_many(uow, community_id=community_id, joiners=[joiner], now=now)
-    if isinstance(outcome, MemberBanned):
+    if not isinstance(outcome, JoinResult):
         raise outcome
     return outcome
 
@@ -169,7 +170,7 @@ def mirror_admin_role(
                 joiners=[Joiner(telegram_user_id, display_name, username=username, language=language, is_admin=True)],
                 now=now,
             )
-            assert not isinstance(joined, MemberBanned)  # nobody was a member: nobody is banned
+            assert isinstance(joined, JoinResult)  # nobody was a member (not banned), and admins are not capped
             uow.commit()
             return AdminRole(joined.member, changed=True)
         changed = member.is_admin != is_admin

@@ -13,8 +13,10 @@ from datetime import datetime
 
 from tgexchange.domain.community import Community
 from tgexchange.domain.errors import MemberBanned
+from tgexchange.domain.health import AdmissionClosed
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
+from tgexchange.services import admission
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_community
 from tgexchange.services.ports import UnitOfWork
@@ -39,13 +41,15 @@ class JoinResult:
     welcome_credits: int
 
 
+Outcome = JoinResult | MemberBanned | AdmissionClosed
+
+
 @retry_on_conflict()
-def join_many(
-    uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner], now: datetime
-) -> list[JoinResult | MemberBanned]:
+def join_many(uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner], now: datetime) -> list[Outcome]:
     """Each joiner's outcome, in order: a new member with the welcome credits, or their existing
     membership (name, username and admin role refreshed), or MemberBanned for a banned member
-    (the others still join). The same person twice in one call joins once; the second outcome is
+    (the others still join), or AdmissionClosed for a newcomer past the community's daily cap
+    (admins are never capped; the refusal is recorded for the dashboard). The same person twice in one call joins once; the second outcome is
     their membership. Raises CommunityNotFound for everyone."""
     with uow:
         outcomes = add_joiners(uow, community_id=community_id, joiners=joiners, now=now)
@@ -53,9 +57,7 @@ def join_many(
         return outcomes
 
 
-def add_joiners(
-    uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner], now: datetime
-) -> list[JoinResult | MemberBanned]:
+def add_joiners(uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner], now: datetime) -> list[Outcome]:
     """``join_many`` inside a unit of work the caller opened and commits."""
     community = get_community(uow, community_id)
     known = {
@@ -63,11 +65,22 @@ def add_joiners(
         for m in uow.members.find_by_users(community_id, sorted({j.telegram_user_id for j in joiners}))
     }
     welcome = community.settings.welcome_credits
-    outcomes: list[JoinResult | MemberBanned] = []
+    outcomes: list[Outcome] = []
     created: list[Member] = []
+    # The admission cap: one count for the whole batch, made only if a capped newcomer asks.
+    room: int | None = -1
     for joiner in joiners:
         member = known.get(joiner.telegram_user_id)
         if member is None:
+            if not joiner.is_admin:
+                if room == -1:
+                    room = admission.room_today(uow, community, now=now)
+                if room is not None:
+                    if room <= 0:
+                        refused = admission.refuse(uow, community, telegram_user_id=joiner.telegram_user_id, now=now)
+                        outcomes.append(refused)
+                        continue
+                    room -= 1
             member = Member(
                 community_id=community_id,
                 telegram_user_id=joiner.telegram_user_id,

@@ -50,6 +50,10 @@ SETTING_STEPS: dict[str, int] = {
     "welcome_credits": 10,
     "max_feedback_per_submission": 1,
     "default_feedback_per_submission": 1,
+    "penalty_cooldown_hours": 6,
+    "warning_expiry_days": 5,
+    "health_threshold_pct": 5,
+    "admission_cap_per_day": 10,
 }
 
 

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 import structlog
 
 from tgexchange.domain.events import (
+    AppealDecided,
+    AppealFiled,
     Event,
     FeedbackDenied,
     FeedbackDisputed,
@@ -46,7 +48,7 @@ RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 15, 30, 60, 120, 24
 KEEP_CLOSED = timedelta(days=7)
 
 
-def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
+def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:  # noqa: PLR0912 - one branch per kind of event
     """The notices the events call for, in order. Reads admins for disputes through ``uow``,
     which must be open."""
     notices: list[Notice] = []
@@ -92,8 +94,23 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:
                 Notice(
                     event.member_id,
                     "penalty",
-                    {"action": event.action, "reason": event.reason, "warnings": event.warnings},
+                    {
+                        "action": event.action,
+                        "reason": event.reason,
+                        "warnings": event.warnings,
+                        "penalty_id": event.penalty_id,
+                        "until": event.until.isoformat() if event.until else None,
+                    },
                 )
+            )
+        elif isinstance(event, AppealFiled):
+            notices.extend(
+                Notice(admin.id, "appeal_opened", {"appeal_id": event.appeal_id})
+                for admin in uow.members.list_admins(event.community_id)
+            )
+        elif isinstance(event, AppealDecided):
+            notices.append(
+                Notice(event.member_id, "appeal_decided", {"appeal_id": event.appeal_id, "upheld": event.upheld})
             )
     return _one_per_submission(notices)
 

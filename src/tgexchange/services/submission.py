@@ -21,6 +21,7 @@ from tgexchange.domain.member import clean_display_name
 from tgexchange.domain.submission import MAX_TITLE_LENGTH, Submission
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.health import ensure_can_request_feedback
 from tgexchange.services.ledger import settle_task
 from tgexchange.services.lookup import get_acting_member, get_member, get_submission
 from tgexchange.services.ports import ContentReader, UnitOfWork
@@ -37,9 +38,11 @@ def submit_content(
     feedback_wanted: int | None = None,
 ) -> Submission:
     """Offers the member's own content for feedback and moves its full price into escrow.
-    Raises MemberBanned, CommunityPaused, PlatformNotAllowed, NoChannelLinked, NotYourContent,
-    DuplicateSubmission, InvalidFeedbackCount, InsufficientCredits, ContentUnavailable or
-    PlatformUnavailable; on any of them nothing is stored."""
+    Raises MemberBanned, CommunityPaused, CooldownActive, PlatformNotAllowed, NoChannelLinked,
+    NotYourContent, DuplicateSubmission, InvalidFeedbackCount, InsufficientCredits,
+    ContentUnavailable or PlatformUnavailable; on any of them no submission is stored (a health
+    cooldown that starts is: see ensure_can_request_feedback)."""
+    ensure_can_request_feedback(uow, member_id=member_id, now=now)
     with uow:
         _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted)
     info = content_reader.read_content(ref)
@@ -117,11 +120,14 @@ class SubmissionOffer:
 
 
 def offer_submission(
-    uow: UnitOfWork, content_reader: ContentReader, *, member_id: int, ref: ContentRef
+    uow: UnitOfWork, content_reader: ContentReader, *, member_id: int, ref: ContentRef, now: datetime | None = None
 ) -> SubmissionOffer:
-    """Checks everything ``submit_content`` would (the content read, the member's ownership) and
-    says how much feedback they can pay for, storing nothing. Raises what submit_content raises;
-    InsufficientCredits when not even one piece of feedback is affordable."""
+    """Checks everything ``submit_content`` would (the content read, the member's ownership; the
+    cooldowns when ``now`` is given) and says how much feedback they can pay for, storing nothing
+    but a health cooldown that starts. Raises what submit_content raises; InsufficientCredits
+    when not even one piece of feedback is affordable."""
+    if now is not None:
+        ensure_can_request_feedback(uow, member_id=member_id, now=now)
     with uow:
         _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
     info = content_reader.read_content(ref)

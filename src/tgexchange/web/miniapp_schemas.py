@@ -254,6 +254,10 @@ class SettingsIn(BaseModel):
     welcome_credits: StrictInt | None = None
     max_feedback_per_submission: StrictInt | None = None
     default_feedback_per_submission: StrictInt | None = None
+    penalty_cooldown_hours: StrictInt | None = None
+    warning_expiry_days: StrictInt | None = None
+    health_threshold_pct: StrictInt | None = Field(default=None, description="Hundredths; 0: no health cooldown.")
+    admission_cap_per_day: StrictInt | None = Field(default=None, description="Newcomers a UTC day; 0: no cap.")
     allowed_platforms: list[Platform] | None = None
     group_language: Literal["auto", "en", "es"] | None = Field(default=None, description="auto: each person's own.")
 

@@ -50,7 +50,7 @@ async def test_an_admin_opens_the_settings_from_the_group_and_changes_them_in_pr
     assert f"Settings of {community.title}" in plain(main)
     assert buttons(main) == [
         "💰 Credits", "📝 Tasks", "📥 Submissions", "🎬 Platforms", "🗣 Group language", "🤝 Matching",
-        "📊 Daily report", "⬅ Back", "✖ Close"
+        "📊 Daily report", "⚖️ Fair play", "⬅ Back", "✖ Close"
     ]  # fmt: skip
 
     credits = await bot.press(ADA, main, "💰 Credits")
@@ -217,7 +217,7 @@ async def test_exchange_in_the_group_shows_each_person_the_right_way_in(bot: Bot
 
     menu = await bot.say(ADA, f"/start {start_parameter(admin, '🛠 Admin menu')}")
     assert plain(menu) == f"🛠 {community.title} · admin menu\n▶️ The exchange is running."
-    assert buttons(menu) == ["⚙️ Settings", "📊 Stats", "🧾 Audit", "📈 Dashboard", "⏸ Pause", "✖ Close"]
+    assert buttons(menu) == ["⚙️ Settings", "📊 Stats", "🧾 Audit", "📈 Dashboard", "⏸ Pause", "📨 Appeals", "✖ Close"]
     how = await bot.press(ADA, menu, "⏸ Pause")
     assert "/exchange_pause spam wave, back tonight" in plain(how)
     assert buttons(how) == ["⬅ Back", "✖ Close"]

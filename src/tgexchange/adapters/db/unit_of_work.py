@@ -18,6 +18,7 @@ from tgexchange.adapters.db.community import SqlCommunityRepository
 from tgexchange.adapters.db.dashboard import SqlLoginLinkRepository
 from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.adapters.db.failures import SqlFailureRepository
+from tgexchange.adapters.db.fair_play import SqlFairPlayRepository
 from tgexchange.adapters.db.ledger import SqlLedgerRepository
 from tgexchange.adapters.db.mapping import start_mappers
 from tgexchange.adapters.db.member import SqlMemberRepository
@@ -99,6 +100,7 @@ class SqlAlchemyUnitOfWork:
         self.notices = SqlNoticeRepository(session)
         self.operations = SqlOperationsRepository(session)
         self.ratings = SqlRatingRepository(session)
+        self.fair_play = SqlFairPlayRepository(session)
         return self
 
     def __exit__(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from tgexchange.bot import steps
+from tgexchange.bot import fair_play, steps
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.miniapp import with_app_button
 from tgexchange.bot.refusals import refusals
@@ -13,6 +13,7 @@ from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import Texts
 from tgexchange.domain.rating import PUBLISH_EVERY, Statement
 from tgexchange.domain.reliability import ENOUGH_HISTORY
+from tgexchange.services import health as health_service
 from tgexchange.services import rating as rating_service
 from tgexchange.services import stats as stats_service
 
@@ -86,6 +87,10 @@ async def me(update: Update, context: Context) -> None:
             )
             for task in report.recent_tasks
         )
+    record = await rt.run(health_service.fair_play_record, rt.uow(), member_id=member.id, now=rt.now())
+    percent = round(record.health * 100)
+    lines.append(rt.texts.get(lang, "me-health", percent=percent, low=record.health < record.threshold))
+    lines.extend(fair_play.penalty_lines(rt.texts, lang, record.penalties, appealed=record.appealed, now=rt.now()))
     linked = bool(report.channels)
     keyboard = with_app_button(rt, lang, steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
     await reply(update, context, "\n".join(lines), keyboard)

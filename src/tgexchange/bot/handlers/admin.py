@@ -38,11 +38,11 @@ from tgexchange.domain.member import Member
 from tgexchange.domain.penalty import PenaltyAction
 from tgexchange.services import penalty as penalty_service
 
-ACTIONS = ("settings", "pause", "resume", "warn", "ban", "unban", "stats", "audit")
+ACTIONS = ("settings", "pause", "resume", "warn", "penalize", "ban", "unban", "stats", "audit")
 PREFIX = "exchange_"
 COMMANDS = tuple(PREFIX + action for action in ACTIONS)  # act wherever they are sent
 GENERIC = ACTIONS  # the same without the prefix: only as /ban@<bot> in groups, or in private
-REASON_REQUIRED = frozenset({"warn", "ban"})  # the member is told why
+REASON_REQUIRED = frozenset({"warn", "penalize", "ban"})  # the member is told why
 ANONYMOUS_ADMIN_BOT_ID = 1087968824  # "GroupAnonymousBot", the sender Telegram shows for them
 PENDING_TTL_S = 300.0
 
@@ -195,10 +195,28 @@ async def _sanction(
         return rt.texts.get(lang, "sanction-usage", command=request.action), False
     if target is None:
         return rt.texts.get(lang, "sanction-unknown-target"), False
-    reason = " ".join(args).strip()
+    # "#12" names a task as evidence; the rest is the reason the member reads.
+    evidence = [task_id for word in args if word.startswith("#") and (task_id := parse_id(word[1:])) is not None]
+    reason = " ".join(word for word in args if not (word.startswith("#") and parse_id(word[1:]) is not None)).strip()
     if not reason and request.action in REASON_REQUIRED:
         return rt.texts.get(lang, "sanction-needs-reason", name=target.display_name, command=request.action), False
     uow = rt.uow()
+    said = (community.settings.group_language or lang) if in_group else lang  # in the group, everyone reads it
+    if request.action == "penalize":
+        changed, step = await rt.run(
+            penalty_service.penalize,
+            uow,
+            actor_member_id=member.id,
+            target_member_id=target.id,
+            reason=reason,
+            now=rt.now(),
+            task_ids=evidence,
+        )
+        await rt.deliver(uow, actor_member_id=member.id)
+        hours = community.settings.penalty_cooldown_hours
+        return rt.texts.get(
+            said, "penalized", kind=step.value, name=changed.display_name, reason=reason, hours=hours
+        ), True
     changed = await rt.run(
         penalty_service.apply_penalty,
         uow,
@@ -207,10 +225,10 @@ async def _sanction(
         target_member_id=target.id,
         reason=reason,
         now=rt.now(),
+        task_ids=evidence,
     )
     await rt.deliver(uow, actor_member_id=member.id)  # the member is told, with the reason
     key = {"warn": "warned", "ban": "banned", "unban": "unbanned"}[request.action]
-    said = (community.settings.group_language or lang) if in_group else lang  # in the group, everyone reads it
     return rt.texts.get(said, key, name=changed.display_name, warnings=changed.warnings, reason=reason), True
 
 

@@ -21,6 +21,7 @@ from tgexchange.bot import deeplinks, directory
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.audit import line
 from tgexchange.bot.commands import parse_id
+from tgexchange.bot.fair_play import APPEAL_QUEUE
 from tgexchange.bot.handlers.dashboard import login_link
 from tgexchange.bot.handlers.settings import settings_main
 from tgexchange.bot.handlers.start import start as start_command
@@ -82,7 +83,7 @@ def menu_view(rt: Runtime, lang: str, community: Community) -> Answer:
             Button(rt.texts.label(lang, "button-audit"), callback_data=callback(ADMIN_MENU, cid, AUDIT, 0)),
             Button(rt.texts.label(lang, "button-dashboard"), callback_data=callback(ADMIN_MENU, cid, DASHBOARD)),
         ),
-        (switch,),
+        (switch, Button(rt.texts.label(lang, "button-appeals"), callback_data=callback(APPEAL_QUEUE, cid))),
         (Button(rt.texts.label(lang, "button-close-menu"), callback_data=callback(ADMIN_MENU, cid, CLOSE)),),
     )
     text = rt.texts.get(

@@ -27,10 +27,11 @@ from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import DomainError, InvalidSettings
 from tgexchange.domain.member import Member
+from tgexchange.domain.penalty import LADDER_PRESETS, PenaltyKind
 from tgexchange.services import community as community_service
 
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT, SUBSTANCE = "s", "c", "p", "l", "m", "r", "b"
+SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT, SUBSTANCE, LADDER = "s", "c", "p", "l", "m", "r", "b", "f"
 # The numeric settings of each section, in the order shown; platforms and the group's language
 # have their own sections.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "language": (),
     "matching": (),
     "reports": (),
+    "fairplay": ("penalty_cooldown_hours", "warning_expiry_days", "health_threshold_pct", "admission_cap_per_day"),
 }
 # How far one tap moves each numeric setting.
 STEPS: dict[str, int] = {
@@ -51,6 +53,10 @@ STEPS: dict[str, int] = {
     "min_words": 1,
     "max_feedback_per_submission": 1,
     "default_feedback_per_submission": 1,
+    "penalty_cooldown_hours": 6,
+    "warning_expiry_days": 5,
+    "health_threshold_pct": 5,
+    "admission_cap_per_day": 10,
 }
 
 
@@ -78,7 +84,7 @@ def settings_main(rt: Runtime, lang: str, community: Community) -> Answer:
         (to("credits"), to("tasks")),
         (to("submissions"), to("platforms")),
         (to("language"), to("matching")),
-        (to("reports"),),
+        (to("reports"), to("fairplay")),
         back_and_close(rt.texts, lang, back=callback(ADMIN_MENU, cid), community_id=cid),
     )
     return rt.texts.get(lang, "settings-title", community=community.title), keyboard
@@ -95,6 +101,10 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
     )
     lines = [title]
     rows: list[tuple[Button, ...]] = []
+    if section == "fairplay":  # the ladder first: one tap moves to the next shape (LADDER_PRESETS)
+        lines.append(rt.texts.get(lang, "settings-line-penalty_ladder", value=ladder_words(rt, lang, settings)))
+        label = rt.texts.label(lang, "settings-button-penalty_ladder")
+        rows.append((Button(label, callback_data=callback(SETTINGS, cid, LADDER)),))
     for name in SECTIONS[section]:
         lines.append(rt.texts.get(lang, f"settings-line-{name}", value=_value(settings, name)))
         label = rt.texts.label(lang, f"settings-button-{name}")
@@ -165,11 +175,21 @@ def _language_button(rt: Runtime, lang: str, cid: int, code: str, chosen: str) -
     return (Button(("✅ " if code == chosen else "") + label, callback_data=callback(SETTINGS, cid, LANGUAGE, code)),)
 
 
+def ladder_words(rt: Runtime, lang: str, settings: CommunitySettings) -> str:
+    return " → ".join(rt.texts.label(lang, "penalty-kind", kind=step.value) for step in settings.penalty_ladder)
+
+
+def _next_ladder(settings: CommunitySettings) -> tuple[PenaltyKind, ...]:
+    shapes = list(LADDER_PRESETS)
+    at = shapes.index(settings.penalty_ladder) if settings.penalty_ladder in shapes else -1
+    return shapes[(at + 1) % len(shapes)]
+
+
 def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
-    if op in {MATCHING, REPORT, SUBSTANCE}:
+    if op in {MATCHING, REPORT, SUBSTANCE, LADDER}:
         return _switch(settings, op, args)
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
@@ -189,6 +209,8 @@ def _switch(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
         return "credits", {"credit_by_substance": not settings.credit_by_substance}
     if op == MATCHING:
         return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
+    if op == LADDER:
+        return "fairplay", {"penalty_ladder": _next_ladder(settings)}
     if not args or args[0] not in {"on", "off", "+", "-"}:
         return None
     hour = settings.daily_report_hour

@@ -13,6 +13,7 @@ from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import SUPPORTED
 from tgexchange.domain.community import Community
+from tgexchange.domain.health import AdmissionClosed
 from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 from tgexchange.services import stats as stats_service
@@ -107,7 +108,13 @@ async def _join(update: Update, context: Context, payload: str) -> None:
         language=lang,
         is_admin=status in {ChatMember.ADMINISTRATOR, ChatMember.OWNER},
     )
-    joined = await rt.joins.join(community.id, joiner)
+    try:
+        joined = await rt.joins.join(community.id, joiner)
+    except AdmissionClosed as refused:  # the admission cap: when to come back, in their terms
+        when = rt.texts.until(lang, refused.reopens_at, now=rt.now())
+        text = rt.texts.get(lang, "admission-closed", community=community.title, when=when)
+        await reply(update, context, text, steps.after(rt.texts, lang, "admission-closed"))
+        return
     rt.memberships.forget(user.id)
     member, community = joined.member, joined.community
     if context.user_data is not None:

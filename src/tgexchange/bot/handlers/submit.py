@@ -74,6 +74,7 @@ async def submit_link(
                 rt.container.content_reader,
                 member_id=member.id,
                 ref=ref,
+                now=rt.now(),
             )
             if offer.most > 1:
                 if context.user_data is not None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import structlog
 
-from tgexchange.bot import directory, keyboards, operations, rating, steps
+from tgexchange.bot import directory, fair_play, keyboards, operations, rating, steps
 from tgexchange.bot.keyboards import Button, Keyboard
 from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.services.ports import Notice, UnitOfWork
@@ -48,7 +48,10 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetim
     kind = notice.kind
     key = f"notice-{kind}"
     if kind == "penalty":
-        return [Outgoing(to.telegram_user_id, *_penalty(texts, lang, to, params))]
+        return [Outgoing(to.telegram_user_id, *_penalty(texts, lang, to, params, now=now))]
+    if kind in fair_play.KINDS:
+        told = fair_play.render_notice(texts, uow, notice, lang=lang, community=to.community_title)
+        return [] if told is None else [Outgoing(to.telegram_user_id, *told)]
     if kind in {"submission_completed", "feedback_received"}:
         return _submission_notice(texts, uow, notice, to)
     view = directory.task_view(uow(), int(str(params["task_id"])))
@@ -143,11 +146,13 @@ def _task_notice(
 
 
 def _penalty(
-    texts: Texts, lang: str, to: directory.Recipient, params: dict[str, object]
+    texts: Texts, lang: str, to: directory.Recipient, params: dict[str, object], *, now: datetime
 ) -> tuple[str, Keyboard | None]:
-    """A warning, a ban or its end, told to the member with the admins' reason; the next step
-    for someone let back in is a task."""
+    """A warning, a cooldown, a ban or its end, told to the member with the admins' reason and,
+    for a penalty, how to appeal it; the next step is /me (the penalty and why), or a task for
+    someone let back in."""
     action, reason = str(params.get("action") or ""), str(params.get("reason") or "")
+    until = params.get("until")
     text = texts.get(
         lang,
         "notice-penalty",
@@ -156,7 +161,10 @@ def _penalty(
         reason=reason,
         has_reason=bool(reason),
         warnings=int(str(params.get("warnings") or 0)),
+        until=texts.until(lang, datetime.fromisoformat(until), now=now) if isinstance(until, str) else "",
     )
     if action != "unban":
-        return text, None
+        if params.get("penalty_id"):
+            text += "\n" + texts.get(lang, "penalty-appeal-hint", penalty=int(str(params["penalty_id"])))
+        return text, steps.buttons(texts, lang, steps.Step.ME)
     return text, ((Button(texts.label(lang, "button-get-task"), callback_data=keyboards.callback("go", "task")),),)

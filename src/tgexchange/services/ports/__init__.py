@@ -18,6 +18,12 @@ from tgexchange.services.ports.dashboard_reader import (
     PlatformCounts,
     Scope,
 )
+from tgexchange.services.ports.fair_play import (
+    ADMISSION_REFUSED,
+    COOLDOWN_STARTED,
+    FairPlayEvent,
+    FairPlayRepository,
+)
 from tgexchange.services.ports.jobs import (
     VerificationQueue,
 )
@@ -76,6 +82,8 @@ from tgexchange.services.ports.storage import (
 )
 
 __all__ = [
+    "ADMISSION_REFUSED",
+    "COOLDOWN_STARTED",
     "TASK_EXPORT_COLUMNS",
     "AdminSession",
     "AppMembership",
@@ -94,6 +102,8 @@ __all__ = [
     "FailureCount",
     "FailureRepository",
     "FailureRow",
+    "FairPlayEvent",
+    "FairPlayRepository",
     "GivenLine",
     "LeaderboardRow",
     "LedgerRepository",

@@ -20,6 +20,7 @@ from tgexchange.domain.rating import Rating, RatingSummary
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.services.ports.fair_play import FairPlayRepository
 from tgexchange.services.ports.notifications import NoticeRepository
 from tgexchange.services.ports.operations import OperationsRepository
 
@@ -252,6 +253,8 @@ class UnitOfWork(Protocol):
     def operations(self) -> OperationsRepository: ...
     @property
     def ratings(self) -> RatingRepository: ...
+    @property
+    def fair_play(self) -> FairPlayRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

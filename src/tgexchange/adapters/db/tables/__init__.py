@@ -27,6 +27,7 @@ from tgexchange.adapters.db.tables.exchange import (
     submissions,
     tasks,
 )
+from tgexchange.adapters.db.tables.fair_play import appeals, fair_play_events, penalties
 from tgexchange.adapters.db.tables.operations import (
     anomalies,
     daily_reports,
@@ -42,6 +43,7 @@ __all__ = [
     "BigId",
     "accounts",
     "anomalies",
+    "appeals",
     "audit_log",
     "bot_updates",
     "channels",
@@ -49,6 +51,7 @@ __all__ = [
     "daily_reports",
     "dashboard_logins",
     "dashboard_sessions",
+    "fair_play_events",
     "job_failures",
     "kill_switch",
     "kill_switch_log",
@@ -57,6 +60,7 @@ __all__ = [
     "metadata",
     "outbox",
     "ownership_proofs",
+    "penalties",
     "postings",
     "rating_summaries",
     "ratings",

@@ -278,7 +278,7 @@ admin-anonymous = You are posting anonymously as the group. Tap the button so I 
 admin-anonymous-expired = That request has expired. Send the command again.
 admin-group-only = Use that command in the group (or in private after joining its exchange).
 admin-help =
-    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_penalize (the ladder's next step), /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason; #12 names task 12 as evidence), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. In private: /exchange_appeals (appeals waiting).
 button-admin-menu = 🛠 Admin menu
 button-settings = ⚙️ Settings
 button-stats = 📊 Stats
@@ -404,7 +404,9 @@ notice-penalty = { $action ->
         [warn] ⚠️ An admin of <b>{ $community }</b> gave you a warning in its exchange: { $reason }
             You are still in the group and in the exchange (warnings so far: { $warnings }).
         [ban] ⛔ Your access to the exchange of <b>{ $community }</b> is suspended: { $reason }
-            You are still in the group; only the exchange is affected. If you think this is a mistake, ask the group's admins.
+            You are still in the group; only the exchange is affected.
+        [cooldown] ⏳ An admin of <b>{ $community }</b> paused your requests for feedback until { $until }: { $reason }
+            You can still give feedback, which is how your standing recovers.
        *[unban] ✅ Your access to the exchange of <b>{ $community }</b> is back{ $has_reason ->
                 [yes] : { $reason }
                *[no] .
@@ -628,3 +630,92 @@ operator-paused-one = ⏸ Community { $community } is paused: { $reason }
 operator-resumed-one = ▶️ Community { $community } runs again.
 operator-usage-pause-all = Say why: /operator_pause_all &lt;reason&gt;
 operator-usage-community = Name the community by its number: /operator_pause &lt;id&gt; &lt;reason&gt; or /operator_resume &lt;id&gt;
+
+## Fair play (issue 19 §3-4): penalties with reasons, appeals, health, cooldowns, admission
+penalty-appeal-hint = If you think this is a mistake, you may appeal once: <code>/exchange_appeal { $penalty } your reasons</code>
+penalty-kind = { $kind ->
+        [warn] warning
+        [cooldown] cooldown
+       *[ban] suspension
+    }
+me-health = Health: <b>{ $percent }%</b>{ $low ->
+        [yes] {" "}(low: requests for feedback wait a while; verified feedback raises it)
+       *[no] {""}
+    }
+me-penalties = <b>Penalties in force</b>
+me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
+        [yes] {" "}· until { $until }
+       *[no] {""}
+    } · rule { $rule }{ $has_tasks ->
+        [yes] , tasks { $tasks }
+       *[no] {""}
+    }{ $appealed ->
+        [yes] {" "}· appealed
+       *[no] {""}
+    }
+me-penalties-appeal = To appeal one, once: <code>/exchange_appeal number your reasons</code>
+appeal-usage = Tell the admins why the penalty should be lifted, in one message: <code>/exchange_appeal your reasons</code> (or <code>/exchange_appeal number your reasons</code> for one penalty of /me).
+appeal-filed = 📨 Your appeal about the { $kind } (#{ $penalty }) went to the admins of <b>{ $community }</b>. You will hear their decision here.
+notice-appeal_opened =
+    📨 Appeal in <b>{ $community }</b> from { $name } about their { $kind } (#{ $penalty }: { $reason }):
+    <blockquote>{ $text }</blockquote>
+notice-appeal_decided = { $upheld ->
+        [yes] ✅ The admins of <b>{ $community }</b> accepted your appeal: your { $kind } is lifted.
+       *[no] ❌ The admins of <b>{ $community }</b> declined your appeal: your { $kind } stands.
+    }
+appeals-title = 📨 <b>{ $community }</b> · appeals waiting: { $count }
+appeals-empty = 📨 <b>{ $community }</b>: no appeals waiting.
+appeals-item = #{ $appeal } · { $name } · { $kind } ({ $reason }): “{ $text }”
+appeal-decided-admin = { $upheld ->
+        [yes] ✅ Appeal #{ $appeal } of { $name } accepted: the { $kind } is lifted and { $name } is told.
+       *[no] ❌ Appeal #{ $appeal } of { $name } declined: the { $kind } stands and { $name } is told.
+    }
+button-appeal-uphold = ✅ Lift #{ $appeal }
+button-appeal-reject = ❌ Keep #{ $appeal }
+button-appeals = 📨 Appeals
+cooldown-refused = { $cause ->
+        [penalty] ⏳ An admin paused your requests for feedback: you can ask again { $until }.
+       *[health] ⏳ Your health in this exchange is low ({ $percent }%), so requests for feedback wait: you can ask again { $until }.
+    } Meanwhile, giving feedback raises your standing.
+admission-closed = 🚧 <b>{ $community }</b> has taken in as many newcomers as it does in a day. Come back { $when }.
+penalized = { $kind ->
+        [warn] ⚠️ { $name } got a warning (the ladder's next step): { $reason }
+        [cooldown] ⏳ { $name } may not request feedback for { $hours } h (the ladder's next step): { $reason }
+       *[ban] ⛔ { $name } can no longer take part in the exchange (the ladder's last step): { $reason }
+    }
+cmd-exchange_penalize = Next penalty of the ladder, with a reason (admins)
+cmd-exchange_appeals = Appeals waiting for a decision, in private (admins)
+error-cooldown_active = ⏳ You cannot request feedback just yet. Giving feedback meanwhile raises your standing.
+error-admission_closed = 🚧 This community has taken in as many newcomers as it does in a day. Come back tomorrow.
+error-penalty_not_found = There is no penalty with that number in force for you. See /me.
+error-nothing_to_appeal = You have no penalty in force to appeal.
+error-appeal_already_filed = You already appealed that penalty: each penalty may be appealed once.
+error-appeal_not_found = That appeal does not exist (or is not your community's).
+error-appeal_already_decided = That appeal was already decided.
+error-appeal_text_missing = Say in a few words why the penalty should be lifted: <code>/exchange_appeal your reasons</code>
+audit-cooldown = { $actor } paused { $target }'s requests{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-appeal = { $actor } appealed a penalty{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-appeal_upheld = { $actor } accepted { $target }'s appeal
+audit-appeal_rejected = { $actor } declined { $target }'s appeal
+audit-set-penalty_cooldown_hours = { $actor } set cooldown penalties to { $value } h
+audit-set-warning_expiry_days = { $actor } set warnings to expire after { $value } days
+audit-set-health_threshold_pct = { $actor } set the health threshold to { $value }%
+audit-set-admission_cap_per_day = { $actor } set the newcomers cap to { $value } a day (0: none)
+audit-set-penalty_ladder = { $actor } set the penalty ladder to { $value }
+settings-section-fairplay = ⚖️ Fair play
+settings-line-penalty_ladder = Ladder: <b>{ $value }</b> (each penalty in force moves one step up)
+settings-button-penalty_ladder = 🔁 Next ladder
+settings-line-penalty_cooldown_hours = Cooldown penalty: <b>{ $value }</b> h without requesting feedback
+settings-line-warning_expiry_days = Warnings expire after <b>{ $value }</b> days
+settings-line-health_threshold_pct = Health threshold: <b>{ $value }%</b> (below it, requests wait up to 24 h; 0: off)
+settings-line-admission_cap_per_day = Newcomers: at most <b>{ $value }</b> a day (0: no cap)
+settings-button-penalty_cooldown_hours = Cooldown
+settings-button-warning_expiry_days = Expiry
+settings-button-health_threshold_pct = Health
+settings-button-admission_cap_per_day = Newcomers

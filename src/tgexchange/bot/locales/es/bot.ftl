@@ -277,7 +277,7 @@ admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el b
 admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
 admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
 admin-help =
-    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard.
+    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_penalize (el siguiente paso de la escala), /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo; #12 cita la tarea 12 como prueba), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. En privado: /exchange_appeals (apelaciones pendientes).
 button-admin-menu = 🛠 Menú de admin
 button-settings = ⚙️ Ajustes
 button-stats = 📊 Estadísticas
@@ -403,7 +403,9 @@ notice-penalty = { $action ->
         [warn] ⚠️ Recibiste una advertencia en el intercambio de <b>{ $community }</b>: { $reason }
             Sigues en el grupo y en el intercambio (advertencias hasta ahora: { $warnings }).
         [ban] ⛔ Tu acceso al intercambio de <b>{ $community }</b> está suspendido: { $reason }
-            Sigues en el grupo; solo se ve afectado el intercambio. Si crees que es un error, habla con quienes administran el grupo.
+            Sigues en el grupo; solo se ve afectado el intercambio.
+        [cooldown] ⏳ Un admin de <b>{ $community }</b> pausó tus pedidos de opiniones hasta { $until }: { $reason }
+            Puedes seguir dando opiniones: así se recupera tu reputación.
        *[unban] ✅ Recuperaste el acceso al intercambio de <b>{ $community }</b>{ $has_reason ->
                 [yes] : { $reason }
                *[no] .
@@ -632,3 +634,92 @@ operator-paused-one = ⏸ La comunidad { $community } está en pausa: { $reason 
 operator-resumed-one = ▶️ La comunidad { $community } vuelve a funcionar.
 operator-usage-pause-all = Di el motivo: /operator_pause_all &lt;motivo&gt;
 operator-usage-community = Indica la comunidad por su número: /operator_pause &lt;id&gt; &lt;motivo&gt; o /operator_resume &lt;id&gt;
+
+## Juego limpio (issue 19 §3-4): sanciones con motivo, apelaciones, reputación, pausas, admisión
+penalty-appeal-hint = Si crees que es un error, puedes apelar una vez: <code>/exchange_appeal { $penalty } tus motivos</code>
+penalty-kind = { $kind ->
+        [warn] advertencia
+        [cooldown] pausa
+       *[ban] suspensión
+    }
+me-health = Reputación: <b>{ $percent } %</b>{ $low ->
+        [yes] {" "}(baja: tus pedidos de opiniones esperan un tiempo; las opiniones verificadas la suben)
+       *[no] {""}
+    }
+me-penalties = <b>Sanciones vigentes</b>
+me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
+        [yes] {" "}· hasta { $until }
+       *[no] {""}
+    } · regla { $rule }{ $has_tasks ->
+        [yes] , tareas { $tasks }
+       *[no] {""}
+    }{ $appealed ->
+        [yes] {" "}· apelada
+       *[no] {""}
+    }
+me-penalties-appeal = Para apelar una, una sola vez: <code>/exchange_appeal número tus motivos</code>
+appeal-usage = Explica a los admins en un mensaje por qué debería levantarse la sanción: <code>/exchange_appeal tus motivos</code> (o <code>/exchange_appeal número tus motivos</code> para una sanción de /me).
+appeal-filed = 📨 Tu apelación sobre la { $kind } (#{ $penalty }) llegó a los admins de <b>{ $community }</b>. Aquí recibirás su decisión.
+notice-appeal_opened =
+    📨 Apelación en <b>{ $community }</b> de { $name } sobre su { $kind } (#{ $penalty }: { $reason }):
+    <blockquote>{ $text }</blockquote>
+notice-appeal_decided = { $upheld ->
+        [yes] ✅ Los admins de <b>{ $community }</b> aceptaron tu apelación: tu { $kind } queda sin efecto.
+       *[no] ❌ Los admins de <b>{ $community }</b> rechazaron tu apelación: tu { $kind } se mantiene.
+    }
+appeals-title = 📨 <b>{ $community }</b> · apelaciones pendientes: { $count }
+appeals-empty = 📨 <b>{ $community }</b>: no hay apelaciones pendientes.
+appeals-item = #{ $appeal } · { $name } · { $kind } ({ $reason }): “{ $text }”
+appeal-decided-admin = { $upheld ->
+        [yes] ✅ Apelación #{ $appeal } de { $name } aceptada: la { $kind } queda sin efecto y { $name } recibe el aviso.
+       *[no] ❌ Apelación #{ $appeal } de { $name } rechazada: la { $kind } se mantiene y { $name } recibe el aviso.
+    }
+button-appeal-uphold = ✅ Levantar #{ $appeal }
+button-appeal-reject = ❌ Mantener #{ $appeal }
+button-appeals = 📨 Apelaciones
+cooldown-refused = { $cause ->
+        [penalty] ⏳ Un admin pausó tus pedidos de opiniones: podrás pedir de nuevo { $until }.
+       *[health] ⏳ Tu reputación en este intercambio es baja ({ $percent } %), así que tus pedidos de opiniones esperan: podrás pedir de nuevo { $until }.
+    } Mientras tanto, dar opiniones mejora tu reputación.
+admission-closed = 🚧 <b>{ $community }</b> ya recibió hoy a todas las personas nuevas que admite por día. Vuelve { $when }.
+penalized = { $kind ->
+        [warn] ⚠️ { $name } recibió una advertencia (siguiente paso de la escala): { $reason }
+        [cooldown] ⏳ { $name } no puede pedir opiniones durante { $hours } h (siguiente paso de la escala): { $reason }
+       *[ban] ⛔ { $name } ya no puede participar en el intercambio (último paso de la escala): { $reason }
+    }
+cmd-exchange_penalize = Siguiente sanción de la escala, con un motivo (admins)
+cmd-exchange_appeals = Apelaciones por decidir, en privado (admins)
+error-cooldown_active = ⏳ Aún no puedes pedir opiniones. Mientras tanto, dar opiniones mejora tu reputación.
+error-admission_closed = 🚧 Esta comunidad ya recibió hoy a todas las personas nuevas que admite por día. Vuelve mañana.
+error-penalty_not_found = No tienes ninguna sanción vigente con ese número. Consulta /me.
+error-nothing_to_appeal = No tienes ninguna sanción vigente que apelar.
+error-appeal_already_filed = Ya apelaste esa sanción: cada sanción se puede apelar una sola vez.
+error-appeal_not_found = Esa apelación no existe (o no es de tu comunidad).
+error-appeal_already_decided = Esa apelación ya se decidió.
+error-appeal_text_missing = Explica en pocas palabras por qué debería levantarse la sanción: <code>/exchange_appeal tus motivos</code>
+audit-cooldown = { $actor } pausó los pedidos de { $target }{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-appeal = { $actor } apeló una sanción{ $has_reason ->
+        [yes] : { $reason }
+       *[no] {""}
+    }
+audit-appeal_upheld = { $actor } aceptó la apelación de { $target }
+audit-appeal_rejected = { $actor } rechazó la apelación de { $target }
+audit-set-penalty_cooldown_hours = { $actor } fijó las pausas en { $value } h
+audit-set-warning_expiry_days = { $actor } hizo que las advertencias caduquen a los { $value } días
+audit-set-health_threshold_pct = { $actor } fijó el umbral de reputación en { $value } %
+audit-set-admission_cap_per_day = { $actor } limitó a { $value } las personas nuevas por día (0: sin límite)
+audit-set-penalty_ladder = { $actor } fijó la escala de sanciones en { $value }
+settings-section-fairplay = ⚖️ Juego limpio
+settings-line-penalty_ladder = Escala: <b>{ $value }</b> (cada sanción vigente sube un paso)
+settings-button-penalty_ladder = 🔁 Otra escala
+settings-line-penalty_cooldown_hours = Pausa como sanción: <b>{ $value }</b> h sin pedir opiniones
+settings-line-warning_expiry_days = Las advertencias caducan a los <b>{ $value }</b> días
+settings-line-health_threshold_pct = Umbral de reputación: <b>{ $value } %</b> (por debajo, los pedidos esperan hasta 24 h; 0: desactivado)
+settings-line-admission_cap_per_day = Personas nuevas: como máximo <b>{ $value }</b> por día (0: sin límite)
+settings-button-penalty_cooldown_hours = Pausa
+settings-button-warning_expiry_days = Caducidad
+settings-button-health_threshold_pct = Reputación
+settings-button-admission_cap_per_day = Nuevas

@@ -1,0 +1,180 @@
+"""Stored fair play: penalties, appeals and events (Core statements inside the unit of work's
+transaction; decisions are guarded UPDATEs, so two admins deciding at once decide once)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.penalty import Appeal, AppealStatus, Penalty, PenaltyKind
+from tgexchange.services.ports import FairPlayEvent
+
+_p = tables.penalties
+_a = tables.appeals
+_e = tables.fair_play_events
+_m = tables.members
+
+
+def _penalty(row: Any) -> Penalty:
+    return Penalty(
+        id=row.id,
+        community_id=row.community_id,
+        member_id=row.member_id,
+        kind=PenaltyKind(row.kind),
+        reason=row.reason,
+        rule=row.rule,
+        task_ids=tuple(int(t) for t in row.task_ids or ()),
+        actor_member_id=row.actor_member_id,
+        created_at=row.created_at,
+        ends_at=row.ends_at,
+        lifted_at=row.lifted_at,
+        lifted_by=row.lifted_by,
+    )
+
+
+def _appeal(row: Any) -> Appeal:
+    return Appeal(
+        id=row.id,
+        penalty_id=row.penalty_id,
+        community_id=row.community_id,
+        member_id=row.member_id,
+        text=row.text,
+        created_at=row.created_at,
+        status=AppealStatus(row.status),
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        note=row.note,
+    )
+
+
+def _event(row: Any) -> FairPlayEvent:
+    return FairPlayEvent(
+        community_id=row.community_id,
+        kind=row.kind,
+        at=row.at,
+        member_id=row.member_id,
+        telegram_user_id=row.telegram_user_id,
+        until=row.until,
+        score=row.score,
+    )
+
+
+class SqlFairPlayRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_penalty(self, penalty: Penalty) -> Penalty:
+        inserted = self._session.execute(
+            _p.insert()
+            .values(
+                community_id=penalty.community_id,
+                member_id=penalty.member_id,
+                kind=penalty.kind.value,
+                reason=penalty.reason[:300],
+                rule=penalty.rule[:64],
+                task_ids=list(penalty.task_ids),
+                actor_member_id=penalty.actor_member_id,
+                created_at=penalty.created_at,
+                ends_at=penalty.ends_at,
+                lifted_at=penalty.lifted_at,
+                lifted_by=penalty.lifted_by,
+            )
+            .returning(_p.c.id)
+        ).scalar_one()
+        return Penalty(**{**_fields(penalty), "id": int(inserted)})
+
+    def find_penalty(self, penalty_id: int) -> Penalty | None:
+        row = self._session.execute(sa.select(_p).where(_p.c.id == penalty_id)).first()
+        return None if row is None else _penalty(row)
+
+    def penalties_of(self, member_id: int, *, limit: int = 20) -> Sequence[Penalty]:
+        query = sa.select(_p).where(_p.c.member_id == member_id).order_by(_p.c.created_at.desc(), _p.c.id.desc())
+        return [_penalty(row) for row in self._session.execute(query.limit(limit))]
+
+    def lift_penalty(self, penalty_id: int, *, now: datetime, by: str) -> bool:
+        done = self._session.execute(
+            _p.update().where(_p.c.id == penalty_id, _p.c.lifted_at.is_(None)).values(lifted_at=now, lifted_by=by)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    def add_appeal(self, appeal: Appeal) -> Appeal:
+        inserted = self._session.execute(
+            _a.insert()
+            .values(
+                penalty_id=appeal.penalty_id,
+                community_id=appeal.community_id,
+                member_id=appeal.member_id,
+                text=appeal.text[:1000],
+                created_at=appeal.created_at,
+                status=appeal.status.value,
+            )
+            .returning(_a.c.id)
+        ).scalar_one()
+        return Appeal(**{**_fields(appeal), "id": int(inserted)})
+
+    def find_appeal(self, appeal_id: int) -> Appeal | None:
+        row = self._session.execute(sa.select(_a).where(_a.c.id == appeal_id)).first()
+        return None if row is None else _appeal(row)
+
+    def appeal_of(self, penalty_id: int) -> Appeal | None:
+        row = self._session.execute(sa.select(_a).where(_a.c.penalty_id == penalty_id)).first()
+        return None if row is None else _appeal(row)
+
+    def decide_appeal(self, decided: Appeal) -> bool:
+        done = self._session.execute(
+            _a.update()
+            .where(_a.c.id == decided.id, _a.c.status == AppealStatus.PENDING.value)
+            .values(
+                status=decided.status.value,
+                decided_at=decided.decided_at,
+                decided_by=(decided.decided_by or "")[:128],
+                note=decided.note[:300] if decided.note else None,
+            )
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    def pending_appeals(self, community_ids: Collection[int] | None, *, limit: int) -> Sequence[Appeal]:
+        query = sa.select(_a).where(_a.c.status == AppealStatus.PENDING.value)
+        if community_ids is not None:
+            query = query.where(_a.c.community_id.in_(list(community_ids)))
+        query = query.order_by(_a.c.created_at, _a.c.id).limit(limit)
+        return [_appeal(row) for row in self._session.execute(query)]
+
+    def log_event(self, event: FairPlayEvent) -> None:
+        self._session.execute(_e.insert().values(**_fields(event)))
+
+    def last_event(self, member_id: int, kind: str) -> FairPlayEvent | None:
+        row = self._session.execute(
+            sa.select(_e)
+            .where(_e.c.member_id == member_id, _e.c.kind == kind)
+            .order_by(_e.c.at.desc(), _e.c.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _event(row)
+
+    def recent_events(
+        self, community_ids: Collection[int] | None, *, since: datetime, limit: int
+    ) -> Sequence[FairPlayEvent]:
+        query = sa.select(_e).where(_e.c.at >= since)
+        if community_ids is not None:
+            query = query.where(_e.c.community_id.in_(list(community_ids)))
+        query = query.order_by(_e.c.at.desc(), _e.c.id.desc()).limit(limit)
+        return [_event(row) for row in self._session.execute(query)]
+
+    def count_joined_since(self, community_id: int, since: datetime) -> int:
+        return int(
+            self._session.execute(
+                sa.select(sa.func.count())
+                .select_from(_m)
+                .where(_m.c.community_id == community_id, _m.c.joined_at >= since)
+            ).scalar_one()
+        )
+
+
+def _fields(value: Penalty | Appeal | FairPlayEvent) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in value.__dataclass_fields__}

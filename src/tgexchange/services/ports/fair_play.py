@@ -1,0 +1,65 @@
+"""Storage for fair play: penalties, appeals, and the cooldown and admission events."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from tgexchange.domain.penalty import Appeal, Penalty
+
+COOLDOWN_STARTED = "cooldown_started"
+ADMISSION_REFUSED = "admission_refused"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FairPlayEvent:
+    community_id: int
+    kind: str  # COOLDOWN_STARTED | ADMISSION_REFUSED
+    at: datetime
+    member_id: int | None = None
+    telegram_user_id: int | None = None
+    until: datetime | None = None
+    score: float | None = None
+
+
+class FairPlayRepository(Protocol):
+    def add_penalty(self, penalty: Penalty) -> Penalty:
+        """The penalty as stored, with its id."""
+        ...
+
+    def find_penalty(self, penalty_id: int) -> Penalty | None: ...
+    def penalties_of(self, member_id: int, *, limit: int = 20) -> Sequence[Penalty]:
+        """Newest first."""
+        ...
+
+    def lift_penalty(self, penalty_id: int, *, now: datetime, by: str) -> bool:
+        """Lifts it unless it was lifted already; whether this call lifted it."""
+        ...
+
+    def add_appeal(self, appeal: Appeal) -> Appeal:
+        """Raises ConcurrencyConflict (on commit) if the penalty was appealed at the same time."""
+        ...
+
+    def find_appeal(self, appeal_id: int) -> Appeal | None: ...
+    def appeal_of(self, penalty_id: int) -> Appeal | None: ...
+    def decide_appeal(self, decided: Appeal) -> bool:
+        """Stores the decision unless the appeal was decided already; whether this call did."""
+        ...
+
+    def pending_appeals(self, community_ids: Collection[int] | None, *, limit: int) -> Sequence[Appeal]:
+        """Oldest first; every community's when ``community_ids`` is None."""
+        ...
+
+    def log_event(self, event: FairPlayEvent) -> None: ...
+    def last_event(self, member_id: int, kind: str) -> FairPlayEvent | None: ...
+    def recent_events(
+        self, community_ids: Collection[int] | None, *, since: datetime, limit: int
+    ) -> Sequence[FairPlayEvent]:
+        """Newest first."""
+        ...
+
+    def count_joined_since(self, community_id: int, since: datetime) -> int:
+        """Members who joined the community at or after ``since`` (one indexed count)."""
+        ...
