@@ -227,6 +227,7 @@ reason-spam = it looks like spam.
 reason-toxic = it is insulting. Blunt critique is welcome; insults are not.
 reason-generic_praise = it is generic praise (“nice video!”). Mention something specific.
 reason-near_copy = it is almost the same as feedback you wrote before. Write something new for each video.
+reason-off_topic = it is not about this video: it could be about any video, or about another one. Mention what you saw or heard in it.
 reason-not_found = I could not find your comment under the video before the deadline.
 reason-content_unavailable = the video is no longer publicly available (this does not count against you).
 reason-platform_unavailable = the platform could not be read for a week after the deadline, so it could not be checked (this does not count against you).

@@ -226,6 +226,7 @@ reason-spam = parece spam.
 reason-toxic = es insultante. La crítica directa es bienvenida; los insultos no.
 reason-generic_praise = es un elogio genérico («¡buen video!»). Menciona algo concreto.
 reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada video.
+reason-off_topic = no trata de este video: serviría para cualquier video, o habla de otro. Menciona algo que viste o escuchaste en él.
 reason-not_found = no encontré tu comentario en el video antes del plazo.
 reason-content_unavailable = el video ya no está disponible públicamente (no cuenta en tu contra).
 reason-platform_unavailable = la plataforma no se pudo leer durante una semana después del plazo, así que no se pudo comprobar (no cuenta en tu contra).
