@@ -40,6 +40,9 @@ class CommunitySettings:
     factors only)."""
     daily_report_hour: int | None = 9
     """The UTC hour at which admins get yesterday's report in private; None: no report."""
+    check_relevance: bool = False
+    """Feedback must be about the content it was written for (the ``off_topic`` quality rule, from
+    the content's public metadata). Off by default: see docs/DESIGN-NOTES.md, "Relevance"."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
@@ -48,6 +51,8 @@ class CommunitySettings:
                 raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
         if type(self.match_by_reciprocity) is not bool:
             raise InvalidSettings("match by reciprocity must be on or off")
+        if type(self.check_relevance) is not bool:
+            raise InvalidSettings("the relevance check must be on or off")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
         if self.daily_report_hour is not None and (
@@ -96,6 +101,7 @@ class CommunitySettings:
             "group_language": self.group_language,
             "match_by_reciprocity": self.match_by_reciprocity,
             "daily_report_hour": self.daily_report_hour,
+            "check_relevance": self.check_relevance,
         }
 
     @classmethod
@@ -114,6 +120,8 @@ class CommunitySettings:
             kwargs["group_language"] = stored if stored in LANGUAGES else None
         if "match_by_reciprocity" in raw:  # absent in settings stored before it existed
             kwargs["match_by_reciprocity"] = raw.pop("match_by_reciprocity") is True
+        if "check_relevance" in raw:  # absent in settings stored before it existed
+            kwargs["check_relevance"] = raw.pop("check_relevance") is True
         if "daily_report_hour" in raw:  # absent in settings stored before it existed: the default
             stored_hour = raw.pop("daily_report_hour")
             kwargs["daily_report_hour"] = None if stored_hour is None else int(stored_hour)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from tgexchange.domain.content import ContentInfo
 from tgexchange.domain.errors import UnsupportedLink
@@ -74,6 +75,32 @@ class ContentTopic:
             channel_name=info.channel_name,
             content_id=info.ref.content_id,
             duration_s=info.duration_s,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "description": self.description[:DESCRIPTION_CHARACTERS],
+            "tags": list(self.tags),
+            "chapters": list(self.chapters),
+            "category": self.category,
+            "channel_name": self.channel_name,
+            "content_id": self.content_id,
+            "duration_s": self.duration_s,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ContentTopic:
+        duration = data.get("duration_s")
+        return cls(
+            title=str(data.get("title") or ""),
+            description=str(data.get("description") or ""),
+            tags=tuple(str(tag) for tag in data.get("tags") or ()),
+            chapters=tuple(str(chapter) for chapter in data.get("chapters") or ()),
+            category=data.get("category"),
+            channel_name=data.get("channel_name"),
+            content_id=data.get("content_id"),
+            duration_s=None if duration is None else int(duration),
         )
 
 
