@@ -5,7 +5,7 @@ buttons that change them, [⬅ Back] and [✖ Close]. Every button does somethin
 Callback data: ``st:<community>`` (the sections), ``st:<community>:s:<section>``, and the changes
 ``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``,
 ``st:<community>:m`` (matching by who gives back, on or off), ``st:<community>:r:<on|off|+|->`` (the
-daily report's hour).
+daily report's hour), ``st:<community>:q`` (the relevance check, on or off; in the tasks section).
 Each press asks Telegram again whether the presser is still an admin of that community's group.
 """
 
@@ -30,7 +30,7 @@ from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT = "s", "c", "p", "l", "m", "r"
+SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT, RELEVANCE = "s", "c", "p", "l", "m", "r", "q"
 # The numeric settings of each section, in the order shown; platforms and the group's language
 # have their own sections.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -104,6 +104,11 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
                 Button(f"➕ {label}", callback_data=callback(SETTINGS, cid, CHANGE, name, "+")),
             )
         )
+    if section == "tasks":
+        on = settings.check_relevance
+        lines.append(rt.texts.get(lang, "settings-line-check_relevance", on="yes" if on else "no"))
+        label = rt.texts.label(lang, "settings-button-check_relevance", on="no" if on else "yes")
+        rows.append((Button(label, callback_data=callback(SETTINGS, cid, RELEVANCE)),))
     if section == "platforms":
         lines.append(rt.texts.get(lang, "settings-platforms"))
         rows.append(
@@ -164,7 +169,7 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
-    if op in {MATCHING, REPORT}:
+    if op in {MATCHING, REPORT, RELEVANCE}:
         return _switch(settings, op, args)
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
@@ -178,9 +183,12 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
 
 
 def _switch(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
-    """Matching by who gives back (on or off) and the daily report's hour (on, off, an hour later or earlier)."""
+    """Matching by who gives back and the relevance check (on or off), and the daily report's hour
+    (on, off, an hour later or earlier)."""
     if op == MATCHING:
         return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
+    if op == RELEVANCE:
+        return "tasks", {"check_relevance": not settings.check_relevance}
     if not args or args[0] not in {"on", "off", "+", "-"}:
         return None
     hour = settings.daily_report_hour

@@ -319,6 +319,11 @@ settings-line-match_by_reciprocity = Prefer members who give back: <b>{ $on ->
        *[no] off
     }</b>
     When on, tasks go first to videos whose owners the model expects to give feedback in return.
+settings-line-check_relevance = Feedback must be about the video: <b>{ $on ->
+        [yes] on
+       *[no] off
+    }</b>
+    When on, feedback that would fit any video, or is about another one, is rejected (compared with the video's title, tags, chapters and description).
 settings-line-daily_report_hour = Daily report: <b>{ $hour ->
         [off] off
        *[other] { $hour } UTC
@@ -334,6 +339,10 @@ settings-button-default_feedback_per_submission = Usual feedback
 settings-button-match_by_reciprocity = { $on ->
         [yes] Turn on
        *[no] Turn off
+    }
+settings-button-check_relevance = { $on ->
+        [yes] Check relevance
+       *[no] Stop checking relevance
     }
 settings-button-report-on = Turn on (09:00 UTC)
 settings-button-report-off = Turn off
@@ -435,6 +444,10 @@ audit-set-match_by_reciprocity = { $actor } turned { $value ->
         [yes] on
        *[no] off
     } matching by who gives back
+audit-set-check_relevance = { $actor } turned { $value ->
+        [yes] on
+       *[no] off
+    } the check that feedback is about the video
 audit-set-daily_report_hour = { $actor } set the daily report to { $value }:00 UTC
 audit-platform-on = { $actor } turned { $platform } on
 audit-platform-off = { $actor } turned { $platform } off

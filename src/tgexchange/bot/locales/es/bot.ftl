@@ -318,6 +318,11 @@ settings-line-match_by_reciprocity = Priorizar a quien devuelve opiniones: <b>{ 
        *[no] no
     }</b>
     Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez.
+settings-line-check_relevance = La opinión debe tratar del video: <b>{ $on ->
+        [yes] sí
+       *[no] no
+    }</b>
+    Si está activado, se rechaza la opinión que serviría para cualquier video o que habla de otro (se compara con el título, las etiquetas, los capítulos y la descripción del video).
 settings-line-daily_report_hour = Informe diario: <b>{ $hour ->
         [off] desactivado
        *[other] { $hour } UTC
@@ -333,6 +338,10 @@ settings-button-default_feedback_per_submission = Habitual
 settings-button-match_by_reciprocity = { $on ->
         [yes] Activar
        *[no] Desactivar
+    }
+settings-button-check_relevance = { $on ->
+        [yes] Comprobar que trate del video
+       *[no] Dejar de comprobarlo
     }
 settings-button-report-on = Activar (09:00 UTC)
 settings-button-report-off = Desactivar
@@ -440,6 +449,10 @@ audit-set-match_by_reciprocity = { $actor } { $value ->
         [yes] activó
        *[no] desactivó
     } el emparejamiento por reciprocidad
+audit-set-check_relevance = { $actor } { $value ->
+        [yes] activó
+       *[no] desactivó
+    } la comprobación de que la opinión trate del video
 audit-set-daily_report_hour = { $actor } fijó el informe diario a las { $value }:00 UTC
 audit-platform-on = { $actor } activó { $platform }
 audit-platform-off = { $actor } desactivó { $platform }
