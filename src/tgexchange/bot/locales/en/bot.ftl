@@ -323,7 +323,6 @@ settings-line-check_relevance = Feedback must be about the video: <b>{ $on ->
         [yes] on
        *[no] off
     }</b>
-    When on, feedback that would fit any video, or is about another one, is rejected (compared with the video's title, tags, chapters and description).
 settings-line-daily_report_hour = Daily report: <b>{ $hour ->
         [off] off
        *[other] { $hour } UTC

@@ -322,7 +322,6 @@ settings-line-check_relevance = La opinión debe tratar del video: <b>{ $on ->
         [yes] sí
        *[no] no
     }</b>
-    Si está activado, se rechaza la opinión que serviría para cualquier video o que habla de otro (se compara con el título, las etiquetas, los capítulos y la descripción del video).
 settings-line-daily_report_hour = Informe diario: <b>{ $hour ->
         [off] desactivado
        *[other] { $hour } UTC
