@@ -22,6 +22,9 @@ class AuditAction(StrEnum):
     UNBAN = "unban"
     SETTINGS = "settings"
     MOVED = "moved"  # the group was upgraded to a supergroup (a new chat id); done by Telegram
+    # The owner said a comment not found publicly is held for their review on YouTube: the task
+    # was verified on their word, not on public data.
+    OWNER_CONFIRMED = "owner_confirmed"
 
 
 @dataclass(eq=False, kw_only=True)

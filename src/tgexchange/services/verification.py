@@ -317,6 +317,11 @@ def _decide_from_comments(
                 else:
                     task.reject(reason=best.rule or "low_quality", now=now, comment_id=best.comment.comment_id)
                     rejected += 1
+            elif now >= item.deadline and not plan.unavailable and policy.ask_owner_when_not_found:
+                # Not public, but maybe held for the owner's review: ask before rejecting.
+                task.ask_owner_about_held(now=now, until=now + policy.held_timeout)
+                waiting += 1
+                continue
             elif now >= item.deadline:
                 reason = RejectionReason.CONTENT_UNAVAILABLE if plan.unavailable else RejectionReason.NOT_FOUND
                 task.reject(reason=reason.value, now=now)

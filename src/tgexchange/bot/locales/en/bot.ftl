@@ -36,6 +36,8 @@ button-withdraw-yes = Yes, withdraw
 button-keep = Keep it
 button-confirm = Yes, it's there ✅
 button-not-there = I can't find it ❌
+button-held-yes = Yes, it's held ✅
+button-held-no = Not there ❌
 button-dispute = Dispute
 button-verify = Verify ✅
 button-reject = Reject ❌
@@ -159,6 +161,7 @@ task-closed = This task is closed.
 ## Review (platforms without public comments)
 
 review-confirmed = ✅ Confirmed. Thanks!
+review-held-denied = Noted: { $giver }'s comment counts as not found.
 review-denied = Noted. { $giver } can dispute it until { $until }; an admin then decides.
 review-disputed = Your dispute is with the admins now. I will tell you what they decide.
 review-resolved-verified = ✅ Verified. The member gets their credits.
@@ -210,6 +213,9 @@ notice-confirm_feedback =
     📝 { $giver } says they commented on your “{ $title }”:
     <blockquote>{ $text }</blockquote>
     Open it: is the comment there? No answer by { $until } counts as yes.
+notice-held_comment =
+    🔎 { $giver } says they commented on your “{ $title }” from <b>{ $channel }</b>, but I can't see it publicly. YouTube sometimes holds real comments for your review.
+    Please check YouTube Studio → Comments → Held for review: is it there? No answer by { $until } counts as no.
 notice-feedback_denied = The owner of “{ $title }” says your comment is not there. If it is, tap Dispute by { $until } and an admin will check.
 notice-dispute_opened =
     ⚖️ Dispute in <b>{ $community }</b>: { $giver } says they commented on { $owner }'s <a href="{ $url }">{ $title }</a>; the owner says it is not there.
@@ -417,6 +423,7 @@ audit-ban = { $actor } suspended { $target }{ $has_reason ->
        *[no] {""}
     }
 audit-unban = { $actor } let { $target } back in
+audit-owner_confirmed = { $actor } confirmed { $target }'s comment held for review
 audit-moved = { $actor } moved the group to its new chat
 audit-settings = { $actor } changed the settings
 audit-set-credits_per_feedback = { $actor } set { $value ->

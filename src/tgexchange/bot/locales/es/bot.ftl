@@ -35,6 +35,8 @@ button-withdraw-yes = Sí, retirar
 button-keep = Mantener
 button-confirm = Sí, está ✅
 button-not-there = No lo encuentro ❌
+button-held-yes = Sí, está retenido ✅
+button-held-no = No está ❌
 button-dispute = Reclamar
 button-verify = Verificar ✅
 button-reject = Rechazar ❌
@@ -158,6 +160,7 @@ task-closed = Esta tarea está cerrada.
 ## Revisión (plataformas sin comentarios públicos)
 
 review-confirmed = ✅ Confirmado. ¡Gracias!
+review-held-denied = Anotado: el comentario de { $giver } cuenta como no encontrado.
 review-denied = Anotado. { $giver } puede reclamar hasta { $until }; entonces decide un admin.
 review-disputed = Tu reclamación está ahora en manos de los admins. Te diré lo que decidan.
 review-resolved-verified = ✅ Verificado. La persona recibe sus créditos.
@@ -209,6 +212,9 @@ notice-confirm_feedback =
     📝 { $giver } dice que comentó en tu «{ $title }»:
     <blockquote>{ $text }</blockquote>
     Ábrelo: ¿ves el comentario publicado? Si no respondes antes de { $until }, cuenta como un sí.
+notice-held_comment =
+    🔎 { $giver } dice que comentó en tu «{ $title }» desde <b>{ $channel }</b>, pero no lo veo publicado. A veces YouTube retiene comentarios reales para que los revises.
+    Mira en YouTube Studio → Comentarios → Retenidos para revisión: ¿está ahí? Si no respondes antes de { $until }, cuenta como un no.
 notice-feedback_denied = Quien publicó «{ $title }» dice que no encuentra tu comentario. Si lo publicaste, pulsa Reclamar antes de { $until } y un admin lo comprobará.
 notice-dispute_opened =
     ⚖️ Reclamación en <b>{ $community }</b>: { $giver } dice que comentó en <a href="{ $url }">{ $title }</a> de { $owner }; quien lo publicó dice que no está.
@@ -416,6 +422,7 @@ audit-ban = { $actor } suspendió a { $target }{ $has_reason ->
        *[no] {""}
     }
 audit-unban = { $actor } readmitió a { $target }
+audit-owner_confirmed = { $actor } confirmó el comentario retenido de { $target }
 audit-moved = { $actor } movió el grupo a su nuevo chat
 audit-settings = { $actor } cambió los ajustes
 audit-set-credits_per_feedback = { $actor } fijó { $value ->
