@@ -35,7 +35,7 @@ def notice_kinds(world: World) -> set[str]:
     values: dict[str, Any] = {
         "occurred_at": T, "assigned_at": T, "task_id": 1, "submission_id": 1, "community_id": community.id,
         "giver_id": 1, "owner_id": 2, "platform": Platform.TIKTOK, "credits": 1, "reason": "too_short",
-        "feedback_text": "x", "refunded": 0, "looking_until": T, "member_id": 1, "action": "warn", "warnings": 1,
+        "feedback_text": "x", "refunded": 0, "looking_until": T, "until": T, "member_id": 1, "action": "warn", "warnings": 1,
     }  # fmt: skip
     events: list[Event] = []
     for cls in all_subclasses(Event):
@@ -61,6 +61,7 @@ def test_every_notice_kind_has_a_text(language: str, world: World) -> None:
     kinds = notice_kinds(world)
     assert "confirm_feedback" in kinds
     assert "dispute_opened" in kinds
+    assert "held_comment" in kinds
     assert {f"notice-{kind}" for kind in kinds} <= message_ids(language)
 
 
