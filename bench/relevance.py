@@ -279,7 +279,8 @@ def main() -> None:
             *collection,
             "",
             f"Speed, `assess_many` on {n_texts * 25} texts, median of {args.runs} runs: {plain:,.0f} texts/s without",
-            f"metadata, {with_topic:,.0f} texts/s with it ({with_topic / plain:.2f}×).",
+            f"metadata, {with_topic:,.0f} texts/s with it ({with_topic / plain:.2f}×; the ratio is what to read: both rates",
+            "come from the same run, on a machine whose two cores other jobs share).",
         ]
     )
     print(body)
