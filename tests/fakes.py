@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
 from tgexchange.domain.errors import ContentUnavailable, DomainError
+from tgexchange.domain.quality import ContentTopic
 from tgexchange.services.ports import DeliveryOutcome, Notice, QualityVerdict
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -98,9 +99,14 @@ class FakeQualityGate:
 
     def __init__(self) -> None:
         self.assessed: list[str] = []
+        self.topics: list[ContentTopic | None] = []
 
-    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+    def assess(
+        self, text: str, *, min_words: int, earlier: Sequence[str] = (), content: ContentTopic | None = None
+    ) -> QualityVerdict:
+        """``off_topic`` when a topic is given and the text shares no word with its title."""
         self.assessed.append(text)
+        self.topics.append(content)
         words = len(text.split())
         rule = None
         if "http" in text or "sub4sub" in text:
@@ -109,13 +115,25 @@ class FakeQualityGate:
             rule = "too_short"
         elif text in earlier:
             rule = "near_copy"
+        elif content is not None and not set(text.lower().split()) & set(content.title.lower().split()):
+            rule = "off_topic"
         return QualityVerdict(rule is None, rule, {"words": float(words)})
 
     def assess_many(
-        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        min_words: int,
+        earlier: Sequence[Sequence[str]] | None = None,
+        content: Sequence[ContentTopic | None] | None = None,
     ) -> list[QualityVerdict]:
         return [
-            self.assess(text, min_words=min_words, earlier=earlier[i] if earlier else ())
+            self.assess(
+                text,
+                min_words=min_words,
+                earlier=earlier[i] if earlier else (),
+                content=content[i] if content else None,
+            )
             for i, text in enumerate(texts)
         ]
 

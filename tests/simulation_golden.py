@@ -30,6 +30,7 @@ from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import Platform
+from tgexchange.domain.quality import ContentTopic
 from tgexchange.services.ports import QualityGate
 from tgexchange.simulation.runner import Simulation
 
@@ -95,7 +96,7 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, StrEnum):
         return value.value
-    if isinstance(value, CommunitySettings):
+    if isinstance(value, CommunitySettings | ContentTopic):
         return json.dumps(value.to_json(), sort_keys=True, default=str)
     if value is None or isinstance(value, int | float | str | bool):
         return value

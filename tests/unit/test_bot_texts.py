@@ -62,6 +62,7 @@ def test_every_notice_kind_has_a_text(language: str, world: World) -> None:
     kinds = notice_kinds(world)
     assert "confirm_feedback" in kinds
     assert "dispute_opened" in kinds
+    assert "held_comment" in kinds
     assert {f"notice-{kind}" for kind in kinds} <= message_ids(language)
 
 

@@ -56,6 +56,7 @@ def test_rules_apply_in_the_documented_order() -> None:
         "toxic",
         "generic_praise",
         "near_copy",
+        "off_topic",
     ]
 
 

@@ -98,14 +98,22 @@ def test_a_missing_comment_waits_with_backoff_and_is_verified_when_it_appears(
     assert world.task_row(task.id).verification_attempts == 3
 
 
-def test_a_comment_still_missing_after_the_deadline_is_rejected_as_not_found(
+def test_a_comment_still_missing_after_the_deadline_is_rejected_as_not_found_when_the_owner_is_not_asked(
     world: World, gate: FakeQualityGate
 ) -> None:
+    # By default the owner is asked first (held for review): tests/unit/test_held_for_review.py.
     _, (giver,), submission, (task,) = setup(world)
     world.done(task)
     world.clock.advance(hours=49)
 
-    run = verify(world, gate, submission)
+    run = verification.verify_submission(
+        world.uow(),
+        world.platform,
+        gate,
+        submission_id=submission.id,
+        now=world.now,
+        policy=VerificationPolicy(ask_owner_when_not_found=False),
+    )
 
     assert run.rejected == 1
     stored = world.task_row(task.id)

@@ -16,10 +16,14 @@ from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  
 
 from tgexchange.domain.quality import (
     DEFAULT_THRESHOLDS,
+    ContentTopic,
     TextMeasures,
     first_broken_rule,
     measure,
+    relevance,
     shingles,
+    topic_terms,
+    without_own_links,
 )
 from tgexchange.ml.artifact import load_spam_model
 from tgexchange.ml.spam_model import SpamModel, prepare
@@ -30,6 +34,7 @@ DEFAULT_SHINGLE_WORDS = 2
 # A fixed seed: MinHash signatures are only comparable when made with the same permutations.
 _MINHASH_SEED = 1
 _SIGNATURE_CACHE = 50_000
+_TOPIC_CACHE = 1_000
 
 
 class ClassifierQualityGate:
@@ -45,12 +50,14 @@ class ClassifierQualityGate:
     - ``near_copy_threshold``: estimated Jaccard similarity of word ``shingle_words``-grams with one
       of the member's earlier feedback texts, from MinHash signatures of ``num_perm`` permutations
       (the estimate's standard error at 0.7 is about 0.04 with 128).
+    - ``relevance_threshold``: the relevance score below which feedback is off topic (only when the
+      content's metadata is passed).
 
     The model is loaded once, here (from the packaged artifact unless ``model`` is given); raises
     ModelArtifactError if it cannot be trusted. Scores in each verdict: ``spam``, ``toxicity``,
-    ``words``, ``letters``, ``generic_share``, the 0/1 flags ``spanish`` and ``spanish_insult``
-    and, when there was earlier feedback, ``near_copy``.
-    Thread-safe: assessing changes no state but a bounded cache of MinHash signatures.
+    ``words``, ``letters``, ``generic_share``, the 0/1 flags ``spanish`` and ``spanish_insult``,
+    when there was earlier feedback ``near_copy``, and when the content was given ``relevance``.
+    Thread-safe: assessing changes no state but bounded caches (MinHash signatures, topic terms).
     """
 
     def __init__(
@@ -61,6 +68,7 @@ class ClassifierQualityGate:
         toxicity_threshold: float | None = None,
         generic_share_threshold: float | None = None,
         near_copy_threshold: float | None = None,
+        relevance_threshold: float | None = None,
         num_perm: int = DEFAULT_NUM_PERM,
         shingle_words: int = DEFAULT_SHINGLE_WORDS,
     ) -> None:
@@ -74,6 +82,7 @@ class ClassifierQualityGate:
             "toxicity": toxicity_threshold,
             "generic_share": generic_share_threshold,
             "near_copy": near_copy_threshold,
+            "relevance": relevance_threshold,
         }
         self.thresholds = replace(DEFAULT_THRESHOLDS, **{name: v for name, v in given.items() if v is not None})
         self._num_perm = num_perm
@@ -81,34 +90,77 @@ class ClassifierQualityGate:
         self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()
         self._prepared: OrderedDict[str, str] = OrderedDict()
         self._minhash: Any = None
+        self._topics: OrderedDict[ContentTopic, dict[str, float]] = OrderedDict()
         self._cache_lock = threading.Lock()
         # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
         self._openmp = ThreadpoolController().select(user_api="openmp")
 
     def assess_many(
-        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        min_words: int,
+        earlier: Sequence[Sequence[str]] | None = None,
+        content: Sequence[ContentTopic | None] | None = None,
     ) -> list[QualityVerdict]:
         """Verdicts for ``texts``, in order. The classifier and the profanity model are each called
         once for the whole batch. With ``earlier`` (one sequence per text: its author's previous
-        feedback) the near-copy rule applies too."""
+        feedback) the near-copy rule applies too; with ``content`` (one per text: the metadata of
+        the content it was written for, or None) the off-topic rule, and a link to that content
+        itself is not self-promotion (it is read as the moment it points at)."""
         if earlier is not None and len(earlier) != len(texts):
             raise ValueError("earlier must hold one sequence of texts per text")
+        if content is not None and len(content) != len(texts):
+            raise ValueError("content must hold one topic (or None) per text")
+        topics = list(content) if content is not None else [None] * len(texts)
         prepared = [prepare(text) for text in texts]
+        scores = [
+            None if t is None else relevance(p, t, self._terms(t), normalized=True)
+            for p, t in zip(prepared, topics, strict=True)
+        ]
+        # A link to the judged content itself is read as the moment it points at, not as a link.
+        prepared = [
+            prepare(without_own_links(text, t)) if t is not None and about is not None and about.own_links else p
+            for text, p, t, about in zip(texts, prepared, topics, scores, strict=True)
+        ]
         spam, toxicity = self._model_scores(prepared)
         previous = [self._prepared_earlier(e) for e in earlier] if earlier is not None else [[] for _ in texts]
         signatures = self._signatures_of([p for p, e in zip(prepared, previous, strict=True) if e], *previous)
         verdicts = []
-        for text, s, t, theirs in zip(prepared, spam, toxicity, previous, strict=True):
+        for text, s, t, theirs, about in zip(prepared, spam, toxicity, previous, scores, strict=True):
             near_copy = _similarity(signatures[text], [signatures[e] for e in theirs]) if theirs else None
-            verdicts.append(
-                self._verdict(measure(text), spam=float(s), toxicity=float(t), near_copy=near_copy, min_words=min_words)
+            verdict = self._verdict(
+                measure(text),
+                spam=float(s),
+                toxicity=float(t),
+                near_copy=near_copy,
+                relevance=None if about is None else about.score,
+                min_words=min_words,
             )
+            verdicts.append(verdict)
         return verdicts
 
-    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+    def assess(
+        self, text: str, *, min_words: int, earlier: Sequence[str] = (), content: ContentTopic | None = None
+    ) -> QualityVerdict:
         """The verdict for one text, including the near-copy rule against ``earlier`` (the same
-        member's previous feedback). Agrees with ``assess_many``."""
-        return self.assess_many([text], min_words=min_words, earlier=[earlier])[0]
+        member's previous feedback) and, with ``content``, the off-topic rule. Agrees with
+        ``assess_many``."""
+        return self.assess_many([text], min_words=min_words, earlier=[earlier], content=[content])[0]
+
+    def _terms(self, topic: ContentTopic) -> dict[str, float]:
+        """``topic_terms`` of a content, remembered: every feedback on one submission shares them."""
+        with self._cache_lock:
+            found = self._topics.get(topic)
+            if found is not None:
+                self._topics.move_to_end(topic)
+                return found
+        made = topic_terms(topic)
+        with self._cache_lock:
+            self._topics[topic] = made
+            while len(self._topics) > _TOPIC_CACHE:
+                self._topics.popitem(last=False)
+        return made
 
     def near_copy_similarity(self, text: str, earlier: Sequence[str]) -> float:
         """The highest estimated Jaccard similarity between the word shingles of ``text`` and those
@@ -198,7 +250,14 @@ class ClassifierQualityGate:
         return spam, np.asarray(toxicity, dtype=np.float64)
 
     def _verdict(
-        self, measures: TextMeasures, *, spam: float, toxicity: float, near_copy: float | None, min_words: int
+        self,
+        measures: TextMeasures,
+        *,
+        spam: float,
+        toxicity: float,
+        near_copy: float | None,
+        relevance: float | None,
+        min_words: int,
     ) -> QualityVerdict:
         rule = first_broken_rule(
             measures,
@@ -206,6 +265,7 @@ class ClassifierQualityGate:
             spam=spam,
             toxicity=toxicity,
             near_copy=near_copy,
+            relevance=relevance,
             thresholds=self.thresholds,
         )
         scores = {
@@ -221,6 +281,8 @@ class ClassifierQualityGate:
         }
         if near_copy is not None:
             scores["near_copy"] = near_copy
+        if relevance is not None:
+            scores["relevance"] = relevance
         return QualityVerdict(accepted=rule is None, rule=None if rule is None else rule.value, scores=scores)
 
 

@@ -110,6 +110,18 @@ def owner_review(texts: Texts, language: str, *, task_id: int, url: str) -> Keyb
     )
 
 
+def held_review(texts: Texts, language: str, *, task_id: int, url: str) -> Keyboard:
+    """A comment YouTube may hold for the owner's review: the same answers as ``owner_review``
+    (the same handler decides by the task's stage), worded for the held comments."""
+    return (
+        (Button(texts.label(language, "button-open"), url=url),),
+        (
+            Button(texts.label(language, "button-held-yes"), callback_data=callback(OWNER_REVIEW, task_id, 1)),
+            Button(texts.label(language, "button-held-no"), callback_data=callback(OWNER_REVIEW, task_id, 0)),
+        ),
+    )
+
+
 def dispute(texts: Texts, language: str, *, task_id: int) -> Keyboard:
     return ((Button(texts.label(language, "button-dispute"), callback_data=callback(DISPUTE, task_id)),),)
 

@@ -75,6 +75,7 @@ STEP_ENDS: dict[str, tuple[Step, ...]] = {
     "task-done-owner": (Step.TASK, Step.SUBMISSIONS),
     "review-confirmed": (Step.TASK, Step.SUBMISSIONS),
     "review-denied": (Step.TASK, Step.SUBMISSIONS),
+    "review-held-denied": (Step.TASK, Step.SUBMISSIONS),
     "review-disputed": (Step.TASK, Step.ME),
     "balance": (Step.TASK, Step.SUBMIT),
     "rating-card": (Step.TASK, Step.SUBMISSIONS),

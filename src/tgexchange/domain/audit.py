@@ -26,6 +26,9 @@ class AuditAction(StrEnum):
     APPEAL = "appeal"  # a member appealed a penalty (the actor is the member)
     APPEAL_UPHELD = "appeal_upheld"  # the penalty was lifted
     APPEAL_REJECTED = "appeal_rejected"  # the penalty stands
+    # The owner said a comment not found publicly is held for their review on YouTube: the task
+    # was verified on their word, not on public data.
+    OWNER_CONFIRMED = "owner_confirmed"
 
 
 @dataclass(eq=False, kw_only=True)

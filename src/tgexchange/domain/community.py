@@ -57,6 +57,9 @@ class CommunitySettings:
     """Below this health (in hundredths) a member waits before requesting feedback; 0: never."""
     admission_cap_per_day: int = 0
     """New members per UTC day at most (anti-raid); 0: no cap."""
+    check_relevance: bool = False
+    """Feedback must be about the content it was written for (the ``off_topic`` quality rule, from
+    the content's public metadata). Off by default: see docs/DESIGN-NOTES.md, "Relevance"."""
 
     def __post_init__(self) -> None:
         # Counts and credits are whole numbers (credits are never floats, and True is not 1).
@@ -67,6 +70,8 @@ class CommunitySettings:
             raise InvalidSettings("match by reciprocity must be on or off")
         if type(self.credit_by_substance) is not bool:
             raise InvalidSettings("credit by substance must be on or off")
+        if type(self.check_relevance) is not bool:
+            raise InvalidSettings("the relevance check must be on or off")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
         if self.daily_report_hour is not None and (
@@ -126,6 +131,7 @@ class CommunitySettings:
             "warning_expiry_days": self.warning_expiry_days,
             "health_threshold_pct": self.health_threshold_pct,
             "admission_cap_per_day": self.admission_cap_per_day,
+            "check_relevance": self.check_relevance,
         }
 
     @classmethod
@@ -146,6 +152,8 @@ class CommunitySettings:
             kwargs["match_by_reciprocity"] = raw.pop("match_by_reciprocity") is True
         if "credit_by_substance" in raw:  # absent in settings stored before it existed
             kwargs["credit_by_substance"] = raw.pop("credit_by_substance") is True
+        if "check_relevance" in raw:  # absent in settings stored before it existed
+            kwargs["check_relevance"] = raw.pop("check_relevance") is True
         if "daily_report_hour" in raw:  # absent in settings stored before it existed: the default
             stored_hour = raw.pop("daily_report_hour")
             kwargs["daily_report_hour"] = None if stored_hour is None else int(stored_hour)

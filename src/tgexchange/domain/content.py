@@ -46,7 +46,8 @@ class ContentRef:
 
 @dataclass(frozen=True, slots=True)
 class ContentInfo:
-    """Public metadata of one piece of content."""
+    """Public metadata of one piece of content. ``tags``, ``chapters`` (chapter titles) and
+    ``category`` (a YouTube category name) say what it is about: the relevance rule reads them."""
 
     ref: ContentRef
     title: str
@@ -58,6 +59,9 @@ class ContentInfo:
     comment_count: int | None = None
     uploaded_at: datetime | None = None
     description: str | None = None
+    tags: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

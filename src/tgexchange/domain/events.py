@@ -69,6 +69,14 @@ class OwnerConfirmationRequested(TaskEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HeldCommentQuestionAsked(TaskEvent):
+    """The comment was not found by the deadline: the owner is asked whether YouTube holds it for
+    their review, until ``until``."""
+
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedbackNotFoundYet(TaskEvent):
     """The first look found no comment; verification keeps looking until ``looking_until``."""
 

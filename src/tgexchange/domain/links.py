@@ -22,7 +22,7 @@ from tgexchange.domain.content import ContentRef
 from tgexchange.domain.errors import UnsupportedLink
 from tgexchange.domain.link_address import MAX_LINK_LENGTH, LinkAddress, read_address
 
-__all__ = ["MAX_LINK_LENGTH", "find_link", "parse_link"]
+__all__ = ["MAX_LINK_LENGTH", "find_link", "find_links", "parse_link"]
 
 _READERS: dict[frozenset[str], Callable[[LinkAddress], ContentRef]] = {
     youtube_links.HOSTS | youtube_links.KIDS_HOSTS: youtube_links.parse_youtube,
@@ -107,3 +107,10 @@ def _is_within_two_edits(left: str, right: str) -> bool:
             return False
         previous = current
     return previous[-1] <= 2
+
+
+def find_links(message: str) -> list[str]:
+    """Every URL-looking token in ``message`` (as ``find_link`` reads the first), in order: the
+    relevance rule looks for links to the judged content itself."""
+    found = (match.group().rstrip(_TRAILING_PUNCTUATION) for match in _URL_IN_TEXT.finditer(message))
+    return [link for link in found if link]

@@ -9,6 +9,7 @@ from enum import StrEnum
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.errors import NotYourSubmission, SubmissionClosed
 from tgexchange.domain.events import Event, SubmissionCancelled, SubmissionCompleted
+from tgexchange.domain.quality import ContentTopic
 from tgexchange.domain.stored import Stored
 from tgexchange.domain.task import TaskStatus
 
@@ -45,6 +46,9 @@ class Submission(Stored):
     """What the escrow holds per feedback, fixed when submitted: the base, or its cap when the
     community scales credit by substance (``domain.credit``); None (rows from before it was
     stored): the base."""
+    topic: ContentTopic | None = None
+    """The content's public metadata when it was submitted: what the off-topic rule compares its
+    feedback with (None for submissions stored before it was kept)."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 

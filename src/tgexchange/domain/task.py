@@ -14,6 +14,7 @@ from tgexchange.domain.events import (
     FeedbackDenied,
     FeedbackDisputed,
     FeedbackNotFoundYet,
+    HeldCommentQuestionAsked,
     OwnerConfirmationRequested,
     TaskAssigned,
     TaskCancelled,
@@ -77,10 +78,12 @@ NO_FAULT_REASONS = frozenset({RejectionReason.CONTENT_UNAVAILABLE.value, Rejecti
 
 
 class ReviewStage(StrEnum):
-    """Where a verifying task waits on platforms without public comments: for the submission's
-    owner to confirm, for the giver to dispute the owner's "not there", or for an admin."""
+    """Where a verifying task waits on a person: on platforms without public comments, for the
+    submission's owner to confirm, for the giver to dispute the owner's "not there", or for an
+    admin; on YouTube, for the owner to say whether a comment not found is held for their review."""
 
     OWNER = "owner"
+    HELD = "held"
     DISPUTE_WINDOW = "dispute_window"
     ADMIN = "admin"
 
@@ -194,6 +197,16 @@ class Task(Stored):
         self.review_until = until
         self._record(OwnerConfirmationRequested, now, feedback_text=self.feedback_text or "")
 
+    def ask_owner_about_held(self, *, now: datetime, until: datetime) -> None:
+        """The comment was not found by the deadline: before rejecting it, the submission's owner
+        says whether it waits among the comments YouTube held for their review."""
+        if self.status is not TaskStatus.VERIFYING or self.review_stage is not None:
+            raise IllegalTransition(self.id, self.review_stage or self.status.value, ReviewStage.HELD.value)
+        self.review_stage = ReviewStage.HELD
+        self.review_until = until
+        self.next_check_at = None
+        self._record(HeldCommentQuestionAsked, now, until=until)
+
     def owner_denies(self, *, member_id: int, now: datetime, until: datetime) -> None:
         """The owner says the feedback is not there; the giver may dispute until ``until``."""
         if member_id != self.owner_id:
@@ -212,9 +225,11 @@ class Task(Stored):
         self._record(FeedbackDisputed, now)
 
     def ensure_owner_review(self, member_id: int) -> None:
+        """The owner may answer: the task waits on their confirmation or their held comments."""
         if member_id != self.owner_id:
             raise NotYourTask(self.id)
-        self._ensure_review(ReviewStage.OWNER)
+        if self.review_stage is not ReviewStage.HELD:
+            self._ensure_review(ReviewStage.OWNER)
 
     def ensure_admin_review(self) -> None:
         self._ensure_review(ReviewStage.ADMIN)

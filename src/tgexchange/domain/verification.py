@@ -31,6 +31,12 @@ class VerificationPolicy:
     # blame for the giver; its escrow slot goes back to the submission (or to the owner, closed).
     outage_limit: timedelta = timedelta(days=7)
     owner_timeout: timedelta = timedelta(hours=72)
+    # YouTube holds some real comments for the channel owner's review, and they are not public.
+    # A comment still not found at the deadline is not rejected yet: the submission's owner is
+    # asked whether they see it among their held comments, and has this long to answer (silence
+    # is a "no": unlike a pasted text, nothing shows that a held comment exists).
+    ask_owner_when_not_found: bool = True
+    held_timeout: timedelta = timedelta(hours=48)
     dispute_window: timedelta = timedelta(hours=24)
     admin_timeout: timedelta = timedelta(days=7)
     paused_recheck: timedelta = timedelta(minutes=10)

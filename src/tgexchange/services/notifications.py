@@ -24,6 +24,7 @@ from tgexchange.domain.events import (
     FeedbackDenied,
     FeedbackDisputed,
     FeedbackNotFoundYet,
+    HeldCommentQuestionAsked,
     OwnerConfirmationRequested,
     PenaltyApplied,
     SubmissionCompleted,
@@ -70,6 +71,14 @@ def notices_for(events: Iterable[Event], uow: UnitOfWork) -> list[Notice]:  # no
                     event.owner_id,
                     "confirm_feedback",
                     {"task_id": event.task_id, "submission_id": event.submission_id, "text": event.feedback_text},
+                )
+            )
+        elif isinstance(event, HeldCommentQuestionAsked):
+            notices.append(
+                Notice(
+                    event.owner_id,
+                    "held_comment",
+                    {"task_id": event.task_id, "submission_id": event.submission_id, "until": event.until.isoformat()},
                 )
             )
         elif isinstance(event, FeedbackNotFoundYet):

@@ -18,6 +18,7 @@ from tgexchange.domain.errors import (
 )
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import clean_display_name
+from tgexchange.domain.quality import ContentTopic
 from tgexchange.domain.submission import MAX_TITLE_LENGTH, Submission
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
@@ -66,6 +67,7 @@ def submit_content(
             ),
             created_at=now,
             waiting_since=now,
+            topic=ContentTopic.of(info),
         )
         uow.submissions.add(submission)
         uow.flush()

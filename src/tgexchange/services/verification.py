@@ -6,11 +6,12 @@ us never causes a rejection: the task waits."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tgexchange.domain.content import ContentRef, PublicComment
 from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
+from tgexchange.domain.quality import ContentTopic
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import RejectionReason, Task, TaskStatus
 from tgexchange.domain.verification import Judged, VerificationPolicy, best_feedback, comments_by
@@ -76,6 +77,8 @@ class _Plan:
     min_words: int
     comments: list[PublicComment] | None
     unavailable: bool = False
+    topic: ContentTopic | None = None
+    """What feedback must be about, when the community checks relevance (else None: not checked)."""
 
 
 def verify_submissions(
@@ -94,7 +97,7 @@ def verify_submissions(
     plans: list[_Plan] = []
     for submission_id in submission_ids:
         prepared = _prepare(uow, submission_id=submission_id, now=now, policy=policy)
-        submission, pending, min_words, paused = prepared
+        submission, pending, min_words, paused, topic = prepared
         if paused:
             runs[submission_id] = VerificationRun(
                 submission_id, paused=True, waiting=len(pending), retry_in=policy.paused_recheck
@@ -102,7 +105,7 @@ def verify_submissions(
         elif not pending:
             runs[submission_id] = VerificationRun(submission_id)
         elif not submission.platform.has_public_comments:
-            plans.append(_Plan(submission, pending, min_words, None))
+            plans.append(_Plan(submission, pending, min_words, None, topic=topic))
         else:
             plan = _fetch(
                 uow, comments, submission=submission, pending=pending, min_words=min_words, now=now, policy=policy
@@ -110,7 +113,7 @@ def verify_submissions(
             if isinstance(plan, VerificationRun):
                 runs[submission_id] = plan
             else:
-                plans.append(plan)
+                plans.append(replace(plan, topic=topic))
     verdicts = _judge_all(gate, plans, now=now)
     for plan in plans:
         submission_id = plan.submission.id
@@ -145,14 +148,16 @@ def _fetch(
 @retry_on_conflict()
 def _prepare(
     uow: UnitOfWork, *, submission_id: int, now: datetime, policy: VerificationPolicy
-) -> tuple[Submission, list[_Pending], int, bool]:
-    """Moves tasks marked done to verifying and snapshots what the decision needs."""
+) -> tuple[Submission, list[_Pending], int, bool, ContentTopic | None]:
+    """Moves tasks marked done to verifying and snapshots what the decision needs: the tasks, the
+    community's minimum of words, whether it is paused and, when it checks relevance, the topic."""
     with uow:
         submission = get_submission(uow, submission_id)
         community = get_community(uow, submission.community_id)
+        topic = submission.topic if community.settings.check_relevance else None
         if not community.is_open:
             waiting = uow.tasks.list_for_submission(submission_id, statuses=_WAITING)
-            return submission, [_snapshot(uow, t, submission, policy) for t in waiting], 0, True
+            return submission, [_snapshot(uow, t, submission, policy) for t in waiting], 0, True, topic
         pending: list[_Pending] = []
         for listed in uow.tasks.list_for_submission(submission_id, statuses=_WAITING):
             task = uow.tasks.find(listed.id, for_update=True)
@@ -165,7 +170,7 @@ def _prepare(
             task.next_check_at = now + policy.stuck_after
             pending.append(_snapshot(uow, task, submission, policy))
         uow.commit()
-        return submission, pending, community.settings.min_words, False
+        return submission, pending, community.settings.min_words, False, topic
 
 
 def _snapshot(uow: UnitOfWork, task: Task, submission: Submission, policy: VerificationPolicy) -> _Pending:
@@ -249,6 +254,7 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
     earlier: list[Sequence[str]] = []
     comment_of: dict[tuple[int, str | None], PublicComment | None] = {}
     min_words: list[int] = []
+    topics: list[ContentTopic | None] = []
     for plan in plans:
         for item in plan.pending:
             if plan.comments is None:
@@ -266,11 +272,17 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
                 earlier.append(item.earlier)
                 comment_of[key] = comment
                 min_words.append(plan.min_words)
+                topics.append(plan.topic)
     judged: dict[tuple[int, str | None], Judged] = {}
     # Communities may differ in their minimum: one call per distinct minimum (usually one).
     for minimum in sorted(set(min_words)):
         chosen = [i for i, m in enumerate(min_words) if m == minimum]
-        verdicts = gate.assess_many([texts[i] for i in chosen], min_words=minimum, earlier=[earlier[i] for i in chosen])
+        verdicts = gate.assess_many(
+            [texts[i] for i in chosen],
+            min_words=minimum,
+            earlier=[earlier[i] for i in chosen],
+            content=[topics[i] for i in chosen],
+        )
         for i, verdict in zip(chosen, verdicts, strict=True):
             judged[keys[i]] = Judged(comment_of[keys[i]], verdict.accepted, verdict.rule)
     return judged
@@ -305,6 +317,11 @@ def _decide_from_comments(
                 else:
                     task.reject(reason=best.rule or "low_quality", now=now, comment_id=best.comment.comment_id)
                     rejected += 1
+            elif now >= item.deadline and not plan.unavailable and policy.ask_owner_when_not_found:
+                # Not public, but maybe held for the owner's review: ask before rejecting.
+                task.ask_owner_about_held(now=now, until=now + policy.held_timeout)
+                waiting += 1
+                continue
             elif now >= item.deadline:
                 reason = RejectionReason.CONTENT_UNAVAILABLE if plan.unavailable else RejectionReason.NOT_FOUND
                 task.reject(reason=reason.value, now=now)

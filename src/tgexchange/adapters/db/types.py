@@ -11,6 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from tgexchange.domain.community import CommunitySettings
+from tgexchange.domain.quality import ContentTopic
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -45,6 +46,19 @@ class SettingsJSON(TypeDecorator[CommunitySettings]):
 
     def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> CommunitySettings | None:  # noqa: ARG002 - SQLAlchemy's signature
         return None if value is None else CommunitySettings.from_json(value)
+
+
+class TopicJSON(TypeDecorator[ContentTopic]):
+    """A submission's ``ContentTopic`` (what its feedback should be about) as a JSON object."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: ContentTopic | None, dialect: Dialect) -> dict[str, Any] | None:  # noqa: ARG002 - SQLAlchemy's signature
+        return None if value is None else value.to_json()
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> ContentTopic | None:  # noqa: ARG002 - SQLAlchemy's signature
+        return None if value is None else ContentTopic.from_json(value)
 
 
 def enum_column_type(enum: type[StrEnum]) -> sa.Enum:

@@ -154,7 +154,9 @@ def video_info(item: Mapping[str, object], ref: ContentRef) -> ContentInfo:
     """ContentInfo from one ``youtube#video`` resource.
 
     Counts arrive as decimal strings and are absent when hidden (likes) or turned off
-    (comments); those become None. Raises PlatformUnavailable when no channel is named.
+    (comments); those become None. ``snippet.tags`` and ``snippet.categoryId`` (a number, which the
+    relevance rule maps to its name) are kept; the API has no chapters (the description's
+    timestamps are read as chapters instead). Raises PlatformUnavailable when no channel is named.
     """
     snippet = _object(item, "snippet")
     statistics = _object(item, "statistics")
@@ -173,6 +175,10 @@ def video_info(item: Mapping[str, object], ref: ContentRef) -> ContentInfo:
         comment_count=_count(statistics.get("commentCount")),
         uploaded_at=_timestamp(snippet.get("publishedAt")),
         description=_text(snippet, "description"),
+        tags=tuple(tag for tag in tags if isinstance(tag, str))
+        if isinstance(tags := snippet.get("tags"), list)
+        else (),
+        category=_text(snippet, "categoryId"),
     )
 
 

@@ -214,7 +214,9 @@ def content_info_from_ytdlp(info: Mapping[str, object], ref: ContentRef) -> Cont
     ``uploader_id`` (Instagram gives only the account's numeric id); ``channel``, else ``uploader``
     as the name; ``duration`` (seconds, rounded; zero or less is unknown); ``view_count``,
     ``like_count``, ``comment_count``; ``timestamp``, else ``upload_date`` (midnight UTC) as the
-    upload time; ``description``. Raises PlatformUnavailable when no channel is named: without it
+    upload time; ``description``; ``tags`` (strings), ``chapters`` (their ``title``s; YouTube's
+    extractor reads them from the description's timestamps too) and the first of ``categories``.
+    Raises PlatformUnavailable when no channel is named: without it
     nothing can be verified, and an extractor that loses it is broken, not the content gone.
     """
     channel_id = _text(info, "channel_id") or _text(info, "uploader_id")
@@ -231,7 +233,24 @@ def content_info_from_ytdlp(info: Mapping[str, object], ref: ContentRef) -> Cont
         comment_count=_count(info.get("comment_count")),
         uploaded_at=_uploaded_at(info),
         description=_text(info, "description"),
+        tags=_strings(info.get("tags")),
+        chapters=_chapter_titles(info.get("chapters")),
+        category=next(iter(_strings(info.get("categories"))), None),
     )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """The non-empty strings of a list (yt-dlp's ``tags``, ``categories``); none for anything else."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str) and item)
+
+
+def _chapter_titles(value: object) -> tuple[str, ...]:
+    """The titles of yt-dlp's ``chapters`` (dicts with ``start_time``, ``end_time``, ``title``)."""
+    if not isinstance(value, list):
+        return ()
+    return _strings([chapter.get("title") for chapter in value if isinstance(chapter, dict)])
 
 
 def comments_from_ytdlp(info: Mapping[str, object], *, limit: int) -> list[PublicComment]:

@@ -1,5 +1,6 @@
 """Where comments are not public (TikTok, Instagram): the owner confirms, the giver may dispute a
-denial, and an admin of the community settles the dispute."""
+denial, and an admin of the community settles the dispute. On YouTube the owner answers, with the
+same buttons, whether a comment not found is held for their review."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.errors import NotAnAdmin
+from tgexchange.domain.task import TaskStatus
 from tgexchange.services import review
 
 
@@ -35,6 +37,8 @@ async def owner_review(update: Update, context: Context) -> None:
     lang = member.language
     if confirmed:
         line, key = rt.texts.get(lang, "review-confirmed"), "review-confirmed"
+    elif answered.status is TaskStatus.REJECTED:  # a held comment the owner does not see
+        line, key = rt.texts.get(lang, "review-held-denied", giver=view.giver_name), "review-held-denied"
     else:
         until = rt.texts.until(lang, answered.review_until or rt.now(), now=rt.now())
         line, key = rt.texts.get(lang, "review-denied", giver=view.giver_name, until=until), "review-denied"

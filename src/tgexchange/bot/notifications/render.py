@@ -128,6 +128,11 @@ def _task_notice(
         extra["text"] = short(str(params.get("text") or task.feedback_text or ""), MAX_QUOTE)
         extra["until"] = texts.until(lang, task.review_until or now, now=now)
         keyboard = keyboards.owner_review(texts, lang, task_id=task.id, url=view.submission.url)
+    elif kind == "held_comment":
+        extra["giver"] = view.giver_name
+        extra["channel"] = directory.channel_name(uow(), task.giver_id, task.platform) or view.giver_name
+        extra["until"] = texts.until(lang, datetime.fromisoformat(str(params["until"])), now=now)
+        keyboard = keyboards.held_review(texts, lang, task_id=task.id, url=view.submission.url)
     elif kind == "feedback_denied":
         extra["until"] = texts.until(lang, task.review_until or now, now=now)
         keyboard = keyboards.dispute(texts, lang, task_id=task.id)

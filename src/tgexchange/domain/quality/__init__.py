@@ -1,8 +1,9 @@
 """The quality gate's rules: what makes a piece of feedback acceptable, in the order they apply.
 
-Pure Python, in four parts: ``text`` (how a text is normalised, folded and cut into words),
-``phrases`` (self-promotion, engagement bait, scams), ``lexicon`` (word lists) and ``rules`` (the
-thresholds, the measures of one text and the first rule it breaks). Texts may be English or
+Pure Python, in six parts: ``text`` (how a text is normalised, folded and cut into words),
+``phrases`` (self-promotion, engagement bait, scams), ``lexicon`` (word lists), ``rules`` (the
+thresholds, the measures of one text and the first rule it breaks), and for ``off_topic``,
+``relevance`` (how much a text is about the content's metadata) with its word lists ``topics``. Texts may be English or
 Spanish: word counting is Unicode-aware and matching ignores case and accents ("Suscríbete"
 matches "suscribete"). The names below are the package's interface; callers import from here.
 """
@@ -17,6 +18,14 @@ from tgexchange.domain.quality.lexicon import (
 )
 from tgexchange.domain.quality.normalization import normalize
 from tgexchange.domain.quality.phrases import has_scam_phrase, is_engagement_bait, is_self_promotion
+from tgexchange.domain.quality.relevance import (
+    ContentTopic,
+    Relevance,
+    own_link_count,
+    relevance,
+    topic_terms,
+    without_own_links,
+)
 from tgexchange.domain.quality.rules import (
     DEFAULT_THRESHOLDS,
     RULE_ORDER,
@@ -35,8 +44,10 @@ __all__ = [
     "GENERIC_WORDS",
     "RULE_ORDER",
     "SPANISH_INSULTS",
+    "ContentTopic",
     "QualityRule",
     "QualityThresholds",
+    "Relevance",
     "TextMeasures",
     "count_words",
     "first_broken_rule",
@@ -49,6 +60,10 @@ __all__ = [
     "is_spanish",
     "measure",
     "normalize",
+    "own_link_count",
+    "relevance",
     "shingles",
+    "topic_terms",
+    "without_own_links",
     "words",
 ]

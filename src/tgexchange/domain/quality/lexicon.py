@@ -24,6 +24,10 @@ _SPANISH_MARKERS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+# Function words of either language: never evidence of what a text is about (relevance).
+LANGUAGE_MARKERS: frozenset[str] = _ENGLISH_MARKERS | _SPANISH_MARKERS
+
+
 def is_spanish(text: str) -> bool:
     """Whether ``text`` reads as Spanish: more Spanish-only than English-only function words.
     Text with neither counts as not Spanish."""

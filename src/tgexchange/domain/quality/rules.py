@@ -26,6 +26,7 @@ class QualityRule(StrEnum):
     TOXIC = "toxic"
     GENERIC_PRAISE = "generic_praise"
     NEAR_COPY = "near_copy"
+    OFF_TOPIC = "off_topic"
 
 
 RULE_ORDER: tuple[QualityRule, ...] = tuple(QualityRule)
@@ -40,6 +41,9 @@ class QualityThresholds:
     probability; 0.9 lets blunt critique through ("the audio sucks here" scores ~0.82) while insults
     score ~1.0. ``generic_share``: the share of words that are generic praise or filler.
     ``near_copy``: estimated Jaccard similarity of word shingles with an earlier feedback.
+    ``relevance``: the relevance score (``relevance.relevance``) *below* which feedback is off
+    topic, when the content's metadata is given; chosen by grouped cross-validation on
+    tests/fixtures/relevance (bench/relevance.py).
     ``letters_per_word``: the character minimum is ``letters_per_word * min_words`` letters, so
     eight one-letter "words" do not pass for eight words. Raises ValueError for values out of range.
     """
@@ -49,6 +53,7 @@ class QualityThresholds:
     generic_share: float = 0.75
     near_copy: float = 0.7
     letters_per_word: float = 3.0
+    relevance: float = 0.7
 
     def __post_init__(self) -> None:
         for name in ("spam", "toxicity", "generic_share", "near_copy"):
@@ -57,6 +62,8 @@ class QualityThresholds:
                 raise ValueError(f"the {name.replace('_', ' ')} threshold must be in (0, 1], not {value}")
         if not 0.0 <= self.letters_per_word <= 20.0:
             raise ValueError(f"letters per word must be in [0, 20], not {self.letters_per_word}")
+        if not 0.0 < self.relevance <= 20.0:
+            raise ValueError(f"the relevance threshold must be in (0, 20], not {self.relevance}")
 
 
 def shingles(text: str, *, size: int = 2) -> frozenset[str]:
@@ -119,13 +126,17 @@ def first_broken_rule(
     spam: float,
     toxicity: float,
     near_copy: float | None = None,
+    relevance: float | None = None,
     thresholds: QualityThresholds = DEFAULT_THRESHOLDS,
 ) -> QualityRule | None:
     """The first rule (in ``RULE_ORDER``) that the feedback breaks, or None when it passes them all.
 
     ``spam`` and ``toxicity`` are model probabilities in [0, 1]; ``near_copy`` is the highest
     similarity to the member's earlier feedback, or None when there is nothing to compare with.
-    ``min_words`` is the community's minimum; it also sets the character minimum.
+    ``min_words`` is the community's minimum; it also sets the character minimum. ``relevance``
+    is the text's relevance score to the content it was written for, or None when the content's
+    metadata is not known (then ``off_topic`` does not apply). ``off_topic`` comes last, so every
+    verdict given without metadata is unchanged.
 
     The spam classifier and the toxicity model were trained on English, so for Spanish text the
     spam probability is not used (scam phrases still break ``spam``) and Spanish insults break
@@ -142,5 +153,6 @@ def first_broken_rule(
         (QualityRule.TOXIC, toxicity >= thresholds.toxicity or measures.spanish_insult),
         (QualityRule.GENERIC_PRAISE, measures.generic_share >= thresholds.generic_share),
         (QualityRule.NEAR_COPY, near_copy is not None and near_copy >= thresholds.near_copy),
+        (QualityRule.OFF_TOPIC, relevance is not None and relevance < thresholds.relevance),
     )
     return next((rule for rule, is_broken in broken if is_broken), None)

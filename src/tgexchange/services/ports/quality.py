@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from tgexchange.domain.quality import ContentTopic
+
 
 @dataclass(frozen=True, slots=True)
 class QualityVerdict:
@@ -15,14 +17,23 @@ class QualityVerdict:
 
 
 class QualityGate(Protocol):
-    def assess(self, text: str, *, min_words: int, earlier: Sequence[str] = ()) -> QualityVerdict:
+    def assess(
+        self, text: str, *, min_words: int, earlier: Sequence[str] = (), content: ContentTopic | None = None
+    ) -> QualityVerdict:
         """Judges one piece of feedback against the community's rules; ``earlier`` is the same
-        member's previous feedback (for the near-copy rule)."""
+        member's previous feedback (for the near-copy rule); ``content`` the public metadata of
+        the content it was written for (for the off-topic rule, which without it does not apply)."""
         ...
 
     def assess_many(
-        self, texts: Sequence[str], *, min_words: int, earlier: Sequence[Sequence[str]] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        min_words: int,
+        earlier: Sequence[Sequence[str]] | None = None,
+        content: Sequence[ContentTopic | None] | None = None,
     ) -> list[QualityVerdict]:
-        """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``,
-        when given, holds each text's author's previous feedback, in the same order as ``texts``."""
+        """The same rules for many texts at once (classifiers pay per call, so batch). ``earlier``
+        and ``content``, when given, hold each text's author's previous feedback and the metadata
+        of the content it was written for, in the same order as ``texts``."""
         ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tgexchange.adapters.db.tables.schema import BigId, metadata
-from tgexchange.adapters.db.types import SettingsJSON, UTCDateTime, enum_column_type
+from tgexchange.adapters.db.types import SettingsJSON, TopicJSON, UTCDateTime, enum_column_type
 from tgexchange.domain.audit import AuditAction
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.ledger import AccountKind, PostingKind
@@ -106,6 +106,9 @@ submissions = sa.Table(
     # What the escrow holds per feedback (the cap under credit by substance; domain.credit).
     sa.Column("held_per_feedback", sa.Integer),
     sa.Column("version", sa.Integer, nullable=False),
+    # What its feedback should be about (title, tags, chapters, the start of the description), read
+    # when it was submitted; NULL for submissions made before the relevance rule existed.
+    sa.Column("topic", TopicJSON),
     sa.CheckConstraint("tasks_open >= 0 AND tasks_verified >= 0", name="counts_not_negative"),
     sa.CheckConstraint("tasks_verified + tasks_open <= feedback_wanted", name="slots_not_overbooked"),
 )

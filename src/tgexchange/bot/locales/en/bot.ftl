@@ -37,6 +37,8 @@ button-keep = Keep it
 button-confirm = Yes, it's there ✅
 button-rate = ⭐ Rate { $giver }'s feedback
 button-not-there = I can't find it ❌
+button-held-yes = Yes, it's held ✅
+button-held-no = Not there ❌
 button-dispute = Dispute
 button-verify = Verify ✅
 button-reject = Reject ❌
@@ -181,6 +183,7 @@ rating-respectful = 🤝 Respectful: <b>{ $mark ->
     }</b>
 rating-thanks = ✅ Thanks! Your rating is saved; you can change it until { $until }.
 rating-saved = ✅ Saved
+review-held-denied = Noted: { $giver }'s comment counts as not found.
 review-denied = Noted. { $giver } can dispute it until { $until }; an admin then decides.
 review-disputed = Your dispute is with the admins now. I will tell you what they decide.
 review-resolved-verified = ✅ Verified. The member gets their credits.
@@ -234,6 +237,9 @@ notice-confirm_feedback =
     📝 { $giver } says they commented on your “{ $title }”:
     <blockquote>{ $text }</blockquote>
     Open it: is the comment there? No answer by { $until } counts as yes.
+notice-held_comment =
+    🔎 { $giver } says they commented on your “{ $title }” from <b>{ $channel }</b>, but I can't see it publicly. YouTube sometimes holds real comments for your review.
+    Please check YouTube Studio → Comments → Held for review: is it there? No answer by { $until } counts as no.
 notice-feedback_denied = The owner of “{ $title }” says your comment is not there. If it is, tap Dispute by { $until } and an admin will check.
 notice-dispute_opened =
     ⚖️ Dispute in <b>{ $community }</b>: { $giver } says they commented on { $owner }'s <a href="{ $url }">{ $title }</a>; the owner says it is not there.
@@ -251,6 +257,7 @@ reason-spam = it looks like spam.
 reason-toxic = it is insulting. Blunt critique is welcome; insults are not.
 reason-generic_praise = it is generic praise (“nice video!”). Mention something specific.
 reason-near_copy = it is almost the same as feedback you wrote before. Write something new for each video.
+reason-off_topic = it is not about this video: it could be about any video, or about another one. Mention what you saw or heard in it.
 reason-not_found = I could not find your comment under the video before the deadline.
 reason-content_unavailable = the video is no longer publicly available (this does not count against you).
 reason-platform_unavailable = the platform could not be read for a week after the deadline, so it could not be checked (this does not count against you).
@@ -347,6 +354,10 @@ settings-line-match_by_reciprocity = Prefer members who give back: <b>{ $on ->
        *[no] off
     }</b>
     When on, tasks go first to videos whose owners the model expects to give feedback in return.
+settings-line-check_relevance = Feedback must be about the video: <b>{ $on ->
+        [yes] on
+       *[no] off
+    }</b>
 settings-line-daily_report_hour = Daily report: <b>{ $hour ->
         [off] off
        *[other] { $hour } UTC
@@ -366,6 +377,10 @@ settings-button-default_feedback_per_submission = Usual feedback
 settings-button-match_by_reciprocity = { $on ->
         [yes] Turn on
        *[no] Turn off
+    }
+settings-button-check_relevance = { $on ->
+        [yes] Check relevance
+       *[no] Stop checking relevance
     }
 settings-button-report-on = Turn on (09:00 UTC)
 settings-button-report-off = Turn off
@@ -443,6 +458,7 @@ audit-ban = { $actor } suspended { $target }{ $has_reason ->
        *[no] {""}
     }
 audit-unban = { $actor } let { $target } back in
+audit-owner_confirmed = { $actor } confirmed { $target }'s comment held for review
 audit-moved = { $actor } moved the group to its new chat
 audit-settings = { $actor } changed the settings
 audit-set-credits_per_feedback = { $actor } set { $value ->
@@ -473,6 +489,10 @@ audit-set-credit_by_substance = { $actor } turned { $value ->
         [yes] on
        *[no] off
     } credit by substance
+audit-set-check_relevance = { $actor } turned { $value ->
+        [yes] on
+       *[no] off
+    } the check that feedback is about the video
 audit-set-daily_report_hour = { $actor } set the daily report to { $value }:00 UTC
 audit-platform-on = { $actor } turned { $platform } on
 audit-platform-off = { $actor } turned { $platform } off

@@ -36,6 +36,8 @@ button-keep = Mantener
 button-confirm = Sí, está ✅
 button-rate = ⭐ Calificar la opinión de { $giver }
 button-not-there = No lo encuentro ❌
+button-held-yes = Sí, está retenido ✅
+button-held-no = No está ❌
 button-dispute = Reclamar
 button-verify = Verificar ✅
 button-reject = Rechazar ❌
@@ -180,6 +182,7 @@ rating-respectful = 🤝 Respetuosa: <b>{ $mark ->
     }</b>
 rating-thanks = ✅ ¡Gracias! Tu calificación quedó guardada; puedes cambiarla hasta { $until }.
 rating-saved = ✅ Guardado
+review-held-denied = Anotado: el comentario de { $giver } cuenta como no encontrado.
 review-denied = Anotado. { $giver } puede reclamar hasta { $until }; entonces decide un admin.
 review-disputed = Tu reclamación está ahora en manos de los admins. Te diré lo que decidan.
 review-resolved-verified = ✅ Verificado. La persona recibe sus créditos.
@@ -233,6 +236,9 @@ notice-confirm_feedback =
     📝 { $giver } dice que comentó en tu «{ $title }»:
     <blockquote>{ $text }</blockquote>
     Ábrelo: ¿ves el comentario publicado? Si no respondes antes de { $until }, cuenta como un sí.
+notice-held_comment =
+    🔎 { $giver } dice que comentó en tu «{ $title }» desde <b>{ $channel }</b>, pero no lo veo publicado. A veces YouTube retiene comentarios reales para que los revises.
+    Mira en YouTube Studio → Comentarios → Retenidos para revisión: ¿está ahí? Si no respondes antes de { $until }, cuenta como un no.
 notice-feedback_denied = Quien publicó «{ $title }» dice que no encuentra tu comentario. Si lo publicaste, pulsa Reclamar antes de { $until } y un admin lo comprobará.
 notice-dispute_opened =
     ⚖️ Reclamación en <b>{ $community }</b>: { $giver } dice que comentó en <a href="{ $url }">{ $title }</a> de { $owner }; quien lo publicó dice que no está.
@@ -250,6 +256,7 @@ reason-spam = parece spam.
 reason-toxic = es insultante. La crítica directa es bienvenida; los insultos no.
 reason-generic_praise = es un elogio genérico («¡buen video!»). Menciona algo concreto.
 reason-near_copy = es casi igual a una opinión que ya escribiste. Escribe algo nuevo para cada video.
+reason-off_topic = no trata de este video: serviría para cualquier video, o habla de otro. Menciona algo que viste o escuchaste en él.
 reason-not_found = no encontré tu comentario en el video antes del plazo.
 reason-content_unavailable = el video ya no está disponible públicamente (no cuenta en tu contra).
 reason-platform_unavailable = la plataforma no se pudo leer durante una semana después del plazo, así que no se pudo comprobar (no cuenta en tu contra).
@@ -346,6 +353,10 @@ settings-line-match_by_reciprocity = Priorizar a quien devuelve opiniones: <b>{ 
        *[no] no
     }</b>
     Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez.
+settings-line-check_relevance = La opinión debe tratar del video: <b>{ $on ->
+        [yes] sí
+       *[no] no
+    }</b>
 settings-line-daily_report_hour = Informe diario: <b>{ $hour ->
         [off] desactivado
        *[other] { $hour } UTC
@@ -365,6 +376,10 @@ settings-button-default_feedback_per_submission = Habitual
 settings-button-match_by_reciprocity = { $on ->
         [yes] Activar
        *[no] Desactivar
+    }
+settings-button-check_relevance = { $on ->
+        [yes] Comprobar que trate del video
+       *[no] Dejar de comprobarlo
     }
 settings-button-report-on = Activar (09:00 UTC)
 settings-button-report-off = Desactivar
@@ -442,6 +457,7 @@ audit-ban = { $actor } suspendió a { $target }{ $has_reason ->
        *[no] {""}
     }
 audit-unban = { $actor } readmitió a { $target }
+audit-owner_confirmed = { $actor } confirmó el comentario retenido de { $target }
 audit-moved = { $actor } movió el grupo a su nuevo chat
 audit-settings = { $actor } cambió los ajustes
 audit-set-credits_per_feedback = { $actor } fijó { $value ->
@@ -478,6 +494,10 @@ audit-set-credit_by_substance = { $actor } { $value ->
         [yes] activó
        *[no] desactivó
     } los créditos según la sustancia
+audit-set-check_relevance = { $actor } { $value ->
+        [yes] activó
+       *[no] desactivó
+    } la comprobación de que la opinión trate del video
 audit-set-daily_report_hour = { $actor } fijó el informe diario a las { $value }:00 UTC
 audit-platform-on = { $actor } activó { $platform }
 audit-platform-off = { $actor } desactivó { $platform }
