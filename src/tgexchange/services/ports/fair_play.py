@@ -63,3 +63,10 @@ class FairPlayRepository(Protocol):
     def count_joined_since(self, community_id: int, since: datetime) -> int:
         """Members who joined the community at or after ``since`` (one indexed count)."""
         ...
+
+
+class FairPlayReader(Protocol):
+    def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
+        """The member's penalties not lifted (expired ones too: the caller knows the time), newest
+        first, each with whether it was appealed."""
+        ...
