@@ -9,11 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import SINGLE_STATEMENT
-from tgexchange.domain.penalty import Appeal, AppealStatus, Penalty, PenaltyKind
+from tgexchange.adapters.db.errors import is_unique_violation
+from tgexchange.domain.penalty import Appeal, AppealAlreadyFiled, AppealStatus, Penalty, PenaltyKind
 from tgexchange.services.ports import FairPlayEvent
 
 _p = tables.penalties
@@ -105,6 +107,15 @@ class SqlFairPlayRepository:
         return bool(getattr(done, "rowcount", 0))
 
     def add_appeal(self, appeal: Appeal) -> Appeal:
+        try:
+            inserted = self._insert_appeal(appeal)
+        except IntegrityError as error:  # appealed at the same moment by another request
+            if not is_unique_violation(error):
+                raise
+            raise AppealAlreadyFiled(appeal.penalty_id) from error
+        return Appeal(**{**_fields(appeal), "id": int(inserted)})
+
+    def _insert_appeal(self, appeal: Appeal) -> int:
         inserted = self._session.execute(
             _a.insert()
             .values(
@@ -117,7 +128,7 @@ class SqlFairPlayRepository:
             )
             .returning(_a.c.id)
         ).scalar_one()
-        return Appeal(**{**_fields(appeal), "id": int(inserted)})
+        return int(inserted)
 
     def find_appeal(self, appeal_id: int) -> Appeal | None:
         row = self._session.execute(sa.select(_a).where(_a.c.id == appeal_id)).first()

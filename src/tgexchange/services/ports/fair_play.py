@@ -39,7 +39,8 @@ class FairPlayRepository(Protocol):
         ...
 
     def add_appeal(self, appeal: Appeal) -> Appeal:
-        """Raises ConcurrencyConflict (on commit) if the penalty was appealed at the same time."""
+        """Raises AppealAlreadyFiled if the penalty was appealed already (the unique penalty_id, also
+        when two appeals race)."""
         ...
 
     def find_appeal(self, appeal_id: int) -> Appeal | None: ...
