@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tgexchange.bot.joins import MAX_BATCH, JoinBatcher, Outcome
+from tgexchange.bot.joins import MAX_BATCH, JoinBatcher
 from tgexchange.domain.community import Community
 from tgexchange.domain.errors import CommunityNotFound, MemberBanned
 from tgexchange.domain.member import Member
-from tgexchange.services.joining import Joiner, JoinResult
+from tgexchange.services.joining import Joiner, JoinResult, Outcome
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 BANNED = 666

@@ -85,7 +85,7 @@ def test_the_ladder_and_the_fair_play_settings_round_trip_and_are_checked() -> N
     assert settings.to_json()["penalty_ladder"] == ["warn", "ban"]
     for bad in ({"penalty_ladder": ()}, {"penalty_ladder": ("warn", "kick")}, {"health_threshold_pct": 95}):
         with pytest.raises(InvalidSettings):
-            CommunitySettings(**bad)  # type: ignore[arg-type]
+            CommunitySettings(**bad)
     # Settings stored before these existed read as the defaults.
     stored = settings.to_json()
     for key in ("penalty_ladder", "admission_cap_per_day", "health_threshold_pct"):

@@ -14,7 +14,7 @@ from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.joining import Joiner, JoinResult, join_many
 
 
-def joined(outcome: JoinResult | MemberBanned) -> JoinResult:
+def joined(outcome: object) -> JoinResult:
     assert isinstance(outcome, JoinResult), outcome
     return outcome
 

@@ -45,6 +45,7 @@ SUBMIT_COUNT = "sb"
 MOST_COUNT_BUTTONS = 5
 ADMIN_MENU = "am"
 CLOSE = "x"  # ADMIN_MENU's argument that closes any admin menu
+RATE = "rt"
 
 
 def callback(action: str, *parts: object) -> str:

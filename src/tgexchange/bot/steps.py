@@ -77,6 +77,7 @@ STEP_ENDS: dict[str, tuple[Step, ...]] = {
     "review-denied": (Step.TASK, Step.SUBMISSIONS),
     "review-disputed": (Step.TASK, Step.ME),
     "balance": (Step.TASK, Step.SUBMIT),
+    "rating-card": (Step.TASK, Step.SUBMISSIONS),
     "leaderboard-empty": (Step.TASK,),
     "unknown-text": (Step.SUBMIT, Step.TASK, Step.HELP),
     "notice-task_verified": (Step.TASK, Step.SUBMIT),

@@ -45,6 +45,10 @@ class CommunitySettings:
     factors only)."""
     daily_report_hour: int | None = 9
     """The UTC hour at which admins get yesterday's report in private; None: no report."""
+    credit_by_substance: bool = False
+    """Verified feedback earns by its length and timeliness (``domain.credit``: 1×, 1.5×, 2×, half
+    when late) and the escrow holds the 2× cap per feedback, the rest going back to the owner.
+    Off by default: turning it on doubles what asking for feedback holds, so admins choose it."""
     # Fair play (issue 19 §3-4; defaults and why: docs/DESIGN-NOTES.md, "Fair play").
     penalty_ladder: tuple[PenaltyKind, ...] = DEFAULT_LADDER
     penalty_cooldown_hours: int = 24
@@ -61,6 +65,8 @@ class CommunitySettings:
                 raise InvalidSettings(f"{name.replace('_', ' ')} must be a whole number")
         if type(self.match_by_reciprocity) is not bool:
             raise InvalidSettings("match by reciprocity must be on or off")
+        if type(self.credit_by_substance) is not bool:
+            raise InvalidSettings("credit by substance must be on or off")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
         if self.daily_report_hour is not None and (
@@ -114,6 +120,7 @@ class CommunitySettings:
             "group_language": self.group_language,
             "match_by_reciprocity": self.match_by_reciprocity,
             "daily_report_hour": self.daily_report_hour,
+            "credit_by_substance": self.credit_by_substance,
             "penalty_ladder": [step.value for step in self.penalty_ladder],
             "penalty_cooldown_hours": self.penalty_cooldown_hours,
             "warning_expiry_days": self.warning_expiry_days,
@@ -137,6 +144,8 @@ class CommunitySettings:
             kwargs["group_language"] = stored if stored in LANGUAGES else None
         if "match_by_reciprocity" in raw:  # absent in settings stored before it existed
             kwargs["match_by_reciprocity"] = raw.pop("match_by_reciprocity") is True
+        if "credit_by_substance" in raw:  # absent in settings stored before it existed
+            kwargs["credit_by_substance"] = raw.pop("credit_by_substance") is True
         if "daily_report_hour" in raw:  # absent in settings stored before it existed: the default
             stored_hour = raw.pop("daily_report_hour")
             kwargs["daily_report_hour"] = None if stored_hour is None else int(stored_hour)

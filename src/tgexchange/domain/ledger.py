@@ -67,6 +67,12 @@ def posting_key_for_task(task_id: int) -> str:
     return f"task:{task_id}"
 
 
+def rest_key_for_task(task_id: int) -> str:
+    """The key of what a verified task did not earn going back to its owner (credit by
+    substance): a second, fixed key, so it too moves at most once."""
+    return f"task:{task_id}:rest"
+
+
 def check_amount(amount: int) -> None:
     """Raises InvalidAmount unless ``amount`` is a positive int (credits are never floats)."""
     if type(amount) is not int or amount <= 0:

@@ -35,3 +35,20 @@ class MemberStats:
         """Verified feedback given per feedback received (with one of each added, so a newcomer
         is at 1.0 and a pure taker falls toward 0)."""
         return (self.verified + 1) / (self.feedback_received + 1)
+
+
+# How much a member's published rating (domain.rating) moves their reliability: at most ±20%,
+# neutral at the scale's middle (3 of 5). Small on purpose: ratings are one person's opinion, and
+# a retaliating owner should not be able to sink a giver whose feedback keeps being verified.
+RATING_WEIGHT = 0.2
+_RATING_MIDDLE = 3.0
+_RATING_HALF_RANGE = 2.0
+
+
+def with_ratings(reliability: float, rating: float | None, *, weight: float = RATING_WEIGHT) -> float:
+    """``reliability`` scaled by the member's published average rating (1–5), within [0, 1];
+    unchanged while nothing is published."""
+    if rating is None:
+        return reliability
+    factor = 1 + weight * (rating - _RATING_MIDDLE) / _RATING_HALF_RANGE
+    return min(1.0, max(0.0, reliability * factor))

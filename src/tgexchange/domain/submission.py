@@ -23,7 +23,7 @@ class SubmissionStatus(StrEnum):
 
 @dataclass(eq=False, kw_only=True)
 class Submission(Stored):
-    """Escrow invariant: while open, the escrow holds ``credits_per_feedback`` for every
+    """Escrow invariant: while open, the escrow holds ``escrow_per_feedback`` for every
     feedback not yet verified; once cancelled, only for tasks still being verified."""
 
     community_id: int
@@ -41,12 +41,26 @@ class Submission(Stored):
     tasks_open: int = 0
     tasks_verified: int = 0
     closed_at: datetime | None = None
+    held_per_feedback: int | None = None
+    """What the escrow holds per feedback, fixed when submitted: the base, or its cap when the
+    community scales credit by substance (``domain.credit``); None (rows from before it was
+    stored): the base."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 
     @property
+    def escrow_per_feedback(self) -> int:
+        return self.credits_per_feedback if self.held_per_feedback is None else self.held_per_feedback
+
+    @property
+    def is_credit_by_substance(self) -> bool:
+        """Submitted under credit by substance (it escrowed more than the base): verified feedback
+        is paid by its tier whatever the setting says now, so terms never change under a task."""
+        return self.escrow_per_feedback > self.credits_per_feedback
+
+    @property
     def escrow_total(self) -> int:
-        return self.feedback_wanted * self.credits_per_feedback
+        return self.feedback_wanted * self.escrow_per_feedback
 
     @property
     def free_slots(self) -> int:
@@ -94,7 +108,7 @@ class Submission(Stored):
                 )
             return 0
         if self.status is SubmissionStatus.CANCELLED:
-            return self.credits_per_feedback
+            return self.escrow_per_feedback
         return 0
 
     def cancel(self, *, member_id: int, now: datetime) -> int:
@@ -104,7 +118,7 @@ class Submission(Stored):
         self.ensure_open()
         self.status = SubmissionStatus.CANCELLED
         self.closed_at = now
-        refund = (self.feedback_wanted - self.tasks_verified - self.tasks_open) * self.credits_per_feedback
+        refund = (self.feedback_wanted - self.tasks_verified - self.tasks_open) * self.escrow_per_feedback
         self.events.append(
             SubmissionCancelled(
                 occurred_at=now,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -93,6 +93,7 @@ class Task(Stored):
     owner_id: int
     platform: Platform
     credits: int
+    """What the task pays: the most it may pay until verified, then what it paid."""
     assigned_at: datetime
     deadline_at: datetime
     status: TaskStatus = TaskStatus.ASSIGNED
@@ -106,6 +107,9 @@ class Task(Stored):
     review_stage: ReviewStage | None = None
     review_until: datetime | None = None
     next_check_at: datetime | None = None
+    escrowed: int | None = None
+    """What the submission's escrow holds for this task, fixed when it was given (None: rows from
+    before it was stored, which held ``credits``)."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 
@@ -233,6 +237,19 @@ class Task(Stored):
         self.comment_id = comment_id
         self.reason = None
         self._record(TaskVerified, now, credits=self.credits)
+
+    def pay(self, credits: int) -> None:
+        """Fixes what the verified task pays (credit by substance decides it while settling), and
+        says so in the TaskVerified event not yet published. Raises IllegalTransition unless
+        verified, ValueError beyond what was escrowed."""
+        if self.status is not TaskStatus.VERIFIED:
+            raise IllegalTransition(self.id, self.status.value, "paid")
+        if not 0 <= credits <= (self.credits if self.escrowed is None else self.escrowed):
+            raise ValueError(f"task {self.id} cannot pay {credits} credits")
+        self.credits = credits
+        self.events = [
+            replace(event, credits=credits) if isinstance(event, TaskVerified) else event for event in self.events
+        ]
 
     def reject(self, *, reason: str, now: datetime, comment_id: str | None = None) -> None:
         self._move(TaskStatus.REJECTED)

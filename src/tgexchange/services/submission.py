@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef
+from tgexchange.domain.credit import escrow_per_feedback
 from tgexchange.domain.errors import (
     ChannelIsNotContent,
     DuplicateSubmission,
@@ -60,6 +61,9 @@ def submit_content(
             title=clean_display_name(info.title or ref.url, max_length=MAX_TITLE_LENGTH),
             feedback_wanted=wanted,
             credits_per_feedback=settings.credits_per_feedback,
+            held_per_feedback=escrow_per_feedback(
+                settings.credits_per_feedback, by_substance=settings.credit_by_substance
+            ),
             created_at=now,
             waiting_since=now,
         )
@@ -109,7 +113,7 @@ class SubmissionOffer:
 
     ref: ContentRef
     title: str
-    credits_per_feedback: int
+    credits_per_feedback: int  # what one feedback holds in escrow (the cap under credit by substance)
     balance: int
     most: int  # the most feedback they may ask for and can pay for now (at least 1)
     default: int
@@ -133,7 +137,7 @@ def offer_submission(
         _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
         _check_owns(uow, member_id=member_id, info=info)
         balance = uow.ledger.balance(AccountKey.member(member_id))
-    price = settings.credits_per_feedback
+    price = escrow_per_feedback(settings.credits_per_feedback, by_substance=settings.credit_by_substance)
     affordable = balance // price if price else settings.max_feedback_per_submission
     if affordable < 1:
         raise InsufficientCredits(price, balance)

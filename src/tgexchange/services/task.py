@@ -62,7 +62,8 @@ def request_task(
             giver_id=member_id,
             owner_id=submission.owner_id,
             platform=submission.platform,
-            credits=submission.credits_per_feedback,
+            credits=submission.escrow_per_feedback,
+            escrowed=submission.escrow_per_feedback,
             assigned_at=now,
             deadline_at=now + settings.task_deadline,
         )

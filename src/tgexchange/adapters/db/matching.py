@@ -13,7 +13,7 @@ from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate, Ineligible
 from tgexchange.domain.member import MemberStatus
-from tgexchange.domain.reliability import MemberStats
+from tgexchange.domain.reliability import MemberStats, with_ratings
 from tgexchange.domain.submission import SubmissionStatus
 
 _s = tables.submissions
@@ -21,6 +21,7 @@ _m = tables.members
 _ms = tables.member_stats
 _t = tables.tasks
 _r = tables.reciprocity_scores
+_rs = tables.rating_summaries
 
 
 def candidates(
@@ -43,12 +44,19 @@ def candidates(
                 platform=row.platform,
                 waiting_since=row.waiting_since,
                 free_slots=row.free,
-                owner_reliability=stats.reliability,
+                owner_reliability=with_ratings(stats.reliability, _rating_of(row)),
                 owner_reciprocity=stats.reciprocity_ratio,
                 predicted_reciprocity=row.predicted,
             )
         )
     return result
+
+
+def _rating_of(row: Any) -> float | None:
+    """The owner's published average rating as a giver, None before their 5th rating."""
+    if not row.marks:
+        return None
+    return float(row.rated) / float(row.marks)
 
 
 _FREE = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
@@ -87,10 +95,13 @@ def _candidates_query() -> sa.Select[Any]:
             _ms.c.expired,
             _ms.c.feedback_received,
             _r.c.probability.label("predicted"),
+            (_rs.c.specific_sum + _rs.c.actionable_sum + _rs.c.respectful_sum).label("rated"),
+            (_rs.c.specific_count + _rs.c.actionable_count + _rs.c.respectful_count).label("marks"),
         )
         .join(_m, _m.c.id == _s.c.owner_id)
         .join(_ms, _ms.c.member_id == _s.c.owner_id)
         .outerjoin(_r, sa.and_(_r.c.member_id == _s.c.owner_id, _r.c.platform == _s.c.platform))
+        .outerjoin(_rs, _rs.c.member_id == _s.c.owner_id)
         .where(
             _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
             _s.c.status == SubmissionStatus.OPEN,

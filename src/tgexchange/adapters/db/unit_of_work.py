@@ -24,6 +24,7 @@ from tgexchange.adapters.db.mapping import start_mappers
 from tgexchange.adapters.db.member import SqlMemberRepository
 from tgexchange.adapters.db.notifications import SqlNoticeRepository
 from tgexchange.adapters.db.operations import SqlOperationsRepository
+from tgexchange.adapters.db.rating import SqlRatingRepository
 from tgexchange.adapters.db.stats import SqlStatsRepository
 from tgexchange.adapters.db.submission import SqlSubmissionRepository
 from tgexchange.adapters.db.task import SqlTaskRepository
@@ -98,6 +99,7 @@ class SqlAlchemyUnitOfWork:
         self.login_links = SqlLoginLinkRepository(session)
         self.notices = SqlNoticeRepository(session)
         self.operations = SqlOperationsRepository(session)
+        self.ratings = SqlRatingRepository(session)
         self.fair_play = SqlFairPlayRepository(session)
         return self
 

@@ -9,10 +9,12 @@ from tgexchange.bot.membership import require_membership
 from tgexchange.bot.miniapp import with_app_button
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
-from tgexchange.bot.runtime import Context, runtime
+from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import Texts
+from tgexchange.domain.rating import PUBLISH_EVERY, Statement
 from tgexchange.domain.reliability import ENOUGH_HISTORY
 from tgexchange.services import health as health_service
+from tgexchange.services import rating as rating_service
 from tgexchange.services import stats as stats_service
 
 LEADERBOARD_SIZE = 10
@@ -66,6 +68,7 @@ async def me(update: Update, context: Context) -> None:
             ),
         )
     ]
+    lines.extend(await _ratings_line(rt, lang, member.id))
     if report.channels:
         channels = ", ".join(f"{c.name or c.channel_id} ({c.platform.label})" for c in report.channels)
         lines.append(rt.texts.get(lang, "me-channels", channels=channels))
@@ -99,6 +102,18 @@ async def me(update: Update, context: Context) -> None:
     linked = bool(report.channels)
     keyboard = with_app_button(rt, lang, steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
     await reply(update, context, "\n".join(lines), keyboard)
+
+
+async def _ratings_line(rt: Runtime, lang: str, member_id: int) -> list[str]:
+    """What the member may see of the ratings their feedback got: the average as of their latest
+    5th, 10th, … rating, and how many more until it is refreshed (nothing before any rating)."""
+    summary, to_go = await rt.run(rating_service.published_ratings, rt.uow(), member_id=member_id)
+    if summary.ratings:
+        shown = {s.value: f"{summary.average(s) or 0:.1f}" for s in Statement}
+        return [rt.texts.get(lang, "me-ratings", count=summary.ratings, to_go=to_go, **shown)]
+    if to_go < PUBLISH_EVERY:
+        return [rt.texts.get(lang, "me-ratings-soon", to_go=to_go)]
+    return []
 
 
 @refusals

@@ -5,7 +5,7 @@ buttons that change them, [⬅ Back] and [✖ Close]. Every button does somethin
 Callback data: ``st:<community>`` (the sections), ``st:<community>:s:<section>``, and the changes
 ``st:<community>:c:<setting>:<+|->``, ``st:<community>:p:<platform>``, ``st:<community>:l:<language>``,
 ``st:<community>:m`` (matching by who gives back, on or off), ``st:<community>:r:<on|off|+|->`` (the
-daily report's hour).
+daily report's hour), ``st:<community>:b`` (credit by substance, on or off).
 Each press asks Telegram again whether the presser is still an admin of that community's group.
 """
 
@@ -31,7 +31,7 @@ from tgexchange.domain.penalty import LADDER_PRESETS, PenaltyKind
 from tgexchange.services import community as community_service
 
 AUTO_LANGUAGE = "auto"  # group posts in the language of whoever's action it is
-SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT, LADDER = "s", "c", "p", "l", "m", "r", "f"
+SECTION, CHANGE, PLATFORM, LANGUAGE, MATCHING, REPORT, SUBSTANCE, LADDER = "s", "c", "p", "l", "m", "r", "b", "f"
 # The numeric settings of each section, in the order shown; platforms and the group's language
 # have their own sections.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -114,6 +114,11 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
                 Button(f"➕ {label}", callback_data=callback(SETTINGS, cid, CHANGE, name, "+")),
             )
         )
+    if section == "credits":
+        on = settings.credit_by_substance
+        lines.append(rt.texts.get(lang, "settings-line-credit_by_substance", on="yes" if on else "no"))
+        label = rt.texts.label(lang, "settings-button-credit_by_substance", on="no" if on else "yes")
+        rows.append((Button(label, callback_data=callback(SETTINGS, cid, SUBSTANCE)),))
     if section == "platforms":
         lines.append(rt.texts.get(lang, "settings-platforms"))
         rows.append(
@@ -184,7 +189,7 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
     """(the section to show, the changes), or None for anything this menu does not offer."""
     if op == LANGUAGE and args and (args[0] == AUTO_LANGUAGE or args[0] in SUPPORTED):
         return "language", {"group_language": None if args[0] == AUTO_LANGUAGE else args[0]}
-    if op in {MATCHING, REPORT, LADDER}:
+    if op in {MATCHING, REPORT, SUBSTANCE, LADDER}:
         return _switch(settings, op, args)
     if op == PLATFORM and args and args[0] in {p.value for p in Platform}:
         return "platforms", {"allowed_platforms": settings.allowed_platforms ^ {Platform(args[0])}}
@@ -198,7 +203,10 @@ def _change(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str,
 
 
 def _switch(settings: CommunitySettings, op: str, args: list[str]) -> tuple[str, dict[str, object]] | None:
-    """Matching by who gives back (on or off) and the daily report's hour (on, off, an hour later or earlier)."""
+    """Matching by who gives back and credit by substance (on or off), and the daily report's hour
+    (on, off, an hour later or earlier)."""
+    if op == SUBSTANCE:
+        return "credits", {"credit_by_substance": not settings.credit_by_substance}
     if op == MATCHING:
         return "matching", {"match_by_reciprocity": not settings.match_by_reciprocity}
     if op == LADDER:

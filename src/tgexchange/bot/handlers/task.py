@@ -56,6 +56,8 @@ async def send_card(update: Update, context: Context, lang: str, view: directory
         title=short(view.submission.title, MAX_TITLE),
         platform=task.platform.label,
         credits=task.credits,
+        # Under credit by substance the card shows the most the task may pay.
+        up_to="yes" if view.submission.is_credit_by_substance else "no",
         deadline=rt.texts.until(lang, task.deadline_at, now=rt.now()),
     )
     await reply(update, context, text, task_card(rt.texts, lang, task_id=task.id, url=view.submission.url))

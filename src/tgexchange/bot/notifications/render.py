@@ -10,7 +10,7 @@ from datetime import datetime
 
 import structlog
 
-from tgexchange.bot import directory, fair_play, keyboards, operations, steps
+from tgexchange.bot import directory, fair_play, keyboards, operations, rating, steps
 from tgexchange.bot.keyboards import Button, Keyboard
 from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.services.ports import Notice, UnitOfWork
@@ -91,9 +91,9 @@ def _submission_notice(texts: Texts, uow: UowFactory, notice: Notice, to: direct
     lang, key = to.language, f"notice-{notice.kind}"
     title = short(submission.title, MAX_TITLE)
     count = int(str(notice.params.get("count", 1)))
-    messages = [
-        Outgoing(to.telegram_user_id, texts.get(lang, key, title=title, count=count), steps.after(texts, lang, key))
-    ]
+    # The owner may rate each verified feedback (issue 19 §1): its buttons come first.
+    keyboard = rating.rate_buttons(texts, lang, uow(), submission.id) + steps.after(texts, lang, key)
+    messages = [Outgoing(to.telegram_user_id, texts.get(lang, key, title=title, count=count), keyboard)]
     if notice.kind == "submission_completed" and to.bot_present:
         note = texts.get(to.group_language or lang, "group-submission-completed", owner=to.display_name, title=title)
         messages.append(Outgoing(to.chat_id, note))

@@ -35,6 +35,7 @@ from tgexchange.adapters.db.tables.operations import (
     kill_switch_log,
     workers,
 )
+from tgexchange.adapters.db.tables.rating import rating_summaries, ratings
 from tgexchange.adapters.db.tables.schema import BigId, metadata
 
 __all__ = [
@@ -61,6 +62,8 @@ __all__ = [
     "ownership_proofs",
     "penalties",
     "postings",
+    "rating_summaries",
+    "ratings",
     "reciprocity_scores",
     "rollup_daily",
     "rollup_member_daily",

@@ -103,6 +103,8 @@ submissions = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("waiting_since", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
+    # What the escrow holds per feedback (the cap under credit by substance; domain.credit).
+    sa.Column("held_per_feedback", sa.Integer),
     sa.Column("version", sa.Integer, nullable=False),
     sa.CheckConstraint("tasks_open >= 0 AND tasks_verified >= 0", name="counts_not_negative"),
     sa.CheckConstraint("tasks_verified + tasks_open <= feedback_wanted", name="slots_not_overbooked"),
@@ -147,6 +149,7 @@ tasks = sa.Table(
     sa.Column("review_stage", enum_column_type(ReviewStage)),
     sa.Column("review_until", UTCDateTime),
     sa.Column("next_check_at", UTCDateTime),
+    sa.Column("escrowed", sa.Integer),  # what the escrow holds for this task, fixed when given
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),

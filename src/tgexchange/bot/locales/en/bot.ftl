@@ -35,6 +35,7 @@ button-withdraw = Withdraw
 button-withdraw-yes = Yes, withdraw
 button-keep = Keep it
 button-confirm = Yes, it's there ✅
+button-rate = ⭐ Rate { $giver }'s feedback
 button-not-there = I can't find it ❌
 button-dispute = Dispute
 button-verify = Verify ✅
@@ -143,7 +144,10 @@ submission-status-cancelled = ⚪
 ## Tasks
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> credits
+    🎬 <b>{ $title }</b> ({ $platform }) · { $up_to ->
+        [yes] up to <b>{ $credits }</b>
+       *[no] <b>{ $credits }</b>
+    } credits
     Watch it, comment <b>from your own account</b>, then tap Done.
     Due { $deadline }
 task-done-auto = 👍 Thanks! I will check the public comments in a few minutes and tell you the outcome.
@@ -159,6 +163,24 @@ task-closed = This task is closed.
 ## Review (platforms without public comments)
 
 review-confirmed = ✅ Confirmed. Thanks!
+rating-card =
+    ⭐ <b>Rate { $giver }'s feedback</b> on “{ $title }”
+    <i>{ $text }</i>
+    One tap per line, 1 (not at all) to 5 (very). You can change a mark for 24 h.
+rating-specific = 🎯 Specific, about this video: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-actionable = 🛠 Actionable, I know what to try: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-respectful = 🤝 Respectful: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-thanks = ✅ Thanks! Your rating is saved; you can change it until { $until }.
+rating-saved = ✅ Saved
 review-denied = Noted. { $giver } can dispute it until { $until }; an admin then decides.
 review-disputed = Your dispute is with the admins now. I will tell you what they decide.
 review-resolved-verified = ✅ Verified. The member gets their credits.
@@ -179,6 +201,8 @@ reliability-new = { $decided ->
 reliability-percent = { $percent }%
 me-channels = Channels: { $channels }
 me-no-channels = No channel linked yet.
+me-ratings = ⭐ Ratings of your feedback ({ $count }): 🎯 { $specific } · 🛠 { $actionable } · 🤝 { $respectful }, updated every 5 ratings ({ $to_go } to go)
+me-ratings-soon = ⭐ Ratings of your feedback show after every 5 ({ $to_go } to go).
 me-history = <b>Recent tasks</b>
 me-history-item = { $status } task #{ $task } · { $when }
 leaderboard-title = 🏆 <b>Top feedback givers in { $community }</b>
@@ -308,6 +332,11 @@ settings-section-matching = 🤝 Matching
 settings-section-reports = 📊 Daily report
 settings-line-credits_per_feedback = Per feedback: <b>{ $value }</b> credits to the giver
 settings-line-welcome_credits = Welcome credits: <b>{ $value }</b> for each newcomer
+settings-line-credit_by_substance = Credit by substance: <b>{ $on ->
+        [yes] on
+       *[no] off
+    }</b>
+    Longer feedback earns up to 2×, late ½; the owner gets the rest back.
 settings-line-max_open_tasks_per_member = Open tasks: <b>{ $value }</b> at once per member
 settings-line-task_deadline = Deadline: <b>{ $value } h</b> to give the feedback
 settings-line-min_words = Minimum words: <b>{ $value }</b> per feedback
@@ -325,6 +354,10 @@ settings-line-daily_report_hour = Daily report: <b>{ $hour ->
     Admins get yesterday's numbers and a chart in private at that hour.
 settings-button-credits_per_feedback = Per feedback
 settings-button-welcome_credits = Welcome credits
+settings-button-credit_by_substance = { $on ->
+        [yes] Turn on credit by substance
+       *[no] Turn off credit by substance
+    }
 settings-button-max_open_tasks_per_member = Open tasks
 settings-button-task_deadline = Deadline
 settings-button-min_words = Minimum words
@@ -436,6 +469,10 @@ audit-set-match_by_reciprocity = { $actor } turned { $value ->
         [yes] on
        *[no] off
     } matching by who gives back
+audit-set-credit_by_substance = { $actor } turned { $value ->
+        [yes] on
+       *[no] off
+    } credit by substance
 audit-set-daily_report_hour = { $actor } set the daily report to { $value }:00 UTC
 audit-platform-on = { $actor } turned { $platform } on
 audit-platform-off = { $actor } turned { $platform } off
@@ -488,6 +525,9 @@ error-proof_not_started = Link your channel first: I will give you a code to pos
 error-proof_expired = That code has expired. Get a new one:
 error-proof_not_found = I did not find the code <code>{ $proof_code }</code> there yet. It must be posted from the video's own channel (or in your post's caption). Check, then send the link again.
 error-not_your_task = That task is not yours.
+error-not_the_recipient = Only the person who received this feedback can rate it. Thanks for caring, though!
+error-rating_locked = This rating is fixed now: marks can be changed for 24 hours after the first one.
+error-invalid_mark = A mark is a number from 1 to 5.
 error-illegal_transition = That cannot be done any more: it has already moved on.
 error-task_deadline_passed = ⌛ This task's deadline has passed.
 error-too_many_open_tasks = You already have { $open_tasks } open tasks (the limit is { $maximum }). Finish or skip one first.

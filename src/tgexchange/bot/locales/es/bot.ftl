@@ -34,6 +34,7 @@ button-withdraw = Retirar
 button-withdraw-yes = Sí, retirar
 button-keep = Mantener
 button-confirm = Sí, está ✅
+button-rate = ⭐ Calificar la opinión de { $giver }
 button-not-there = No lo encuentro ❌
 button-dispute = Reclamar
 button-verify = Verificar ✅
@@ -142,7 +143,10 @@ submission-status-cancelled = ⚪
 ## Tareas
 
 task-card =
-    🎬 <b>{ $title }</b> ({ $platform }) · <b>{ $credits }</b> créditos
+    🎬 <b>{ $title }</b> ({ $platform }) · { $up_to ->
+        [yes] hasta <b>{ $credits }</b>
+       *[no] <b>{ $credits }</b>
+    } créditos
     Míralo, comenta <b>desde tu propia cuenta</b> y pulsa Hecho.
     Plazo: { $deadline }
 task-done-auto = 👍 ¡Gracias! Revisaré los comentarios públicos en unos minutos y te diré el resultado.
@@ -158,6 +162,24 @@ task-closed = Esta tarea está cerrada.
 ## Revisión (plataformas sin comentarios públicos)
 
 review-confirmed = ✅ Confirmado. ¡Gracias!
+rating-card =
+    ⭐ <b>Califica la opinión de { $giver }</b> sobre “{ $title }”
+    <i>{ $text }</i>
+    Un toque por línea, de 1 (nada) a 5 (mucho). Puedes cambiar una marca durante 24 h.
+rating-specific = 🎯 Concreta, sobre este video: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-actionable = 🛠 Útil, sé qué probar: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-respectful = 🤝 Respetuosa: <b>{ $mark ->
+        [0] —
+       *[other] { $mark }
+    }</b>
+rating-thanks = ✅ ¡Gracias! Tu calificación quedó guardada; puedes cambiarla hasta { $until }.
+rating-saved = ✅ Guardado
 review-denied = Anotado. { $giver } puede reclamar hasta { $until }; entonces decide un admin.
 review-disputed = Tu reclamación está ahora en manos de los admins. Te diré lo que decidan.
 review-resolved-verified = ✅ Verificado. La persona recibe sus créditos.
@@ -178,6 +200,8 @@ reliability-new = { $decided ->
 reliability-percent = { $percent } %
 me-channels = Canales: { $channels }
 me-no-channels = Aún no vinculaste ningún canal.
+me-ratings = ⭐ Calificaciones de tus opiniones ({ $count }): 🎯 { $specific } · 🛠 { $actionable } · 🤝 { $respectful }, se actualizan cada 5 (faltan { $to_go })
+me-ratings-soon = ⭐ Las calificaciones de tus opiniones se muestran cada 5 (faltan { $to_go }).
 me-history = <b>Tareas recientes</b>
 me-history-item = { $status } tarea n.º { $task } · { $when }
 leaderboard-title = 🏆 <b>Quién más opina en { $community }</b>
@@ -307,6 +331,11 @@ settings-section-matching = 🤝 Emparejamiento
 settings-section-reports = 📊 Informe diario
 settings-line-credits_per_feedback = Por opinión: <b>{ $value }</b> créditos para quien opina
 settings-line-welcome_credits = Bienvenida: <b>{ $value }</b> créditos por persona nueva
+settings-line-credit_by_substance = Créditos según la sustancia: <b>{ $on ->
+        [yes] sí
+       *[no] no
+    }</b>
+    Más extensa gana hasta 2×, tardía ½; el resto vuelve a quien pidió.
 settings-line-max_open_tasks_per_member = Tareas abiertas: <b>{ $value }</b> a la vez por persona
 settings-line-task_deadline = Plazo: <b>{ $value } h</b> para dar la opinión
 settings-line-min_words = Mínimo de palabras: <b>{ $value }</b> por opinión
@@ -324,6 +353,10 @@ settings-line-daily_report_hour = Informe diario: <b>{ $hour ->
     Los admins reciben en privado las cifras de ayer y un gráfico a esa hora.
 settings-button-credits_per_feedback = Por opinión
 settings-button-welcome_credits = Bienvenida
+settings-button-credit_by_substance = { $on ->
+        [yes] Activar créditos según la sustancia
+       *[no] Desactivar créditos según la sustancia
+    }
 settings-button-max_open_tasks_per_member = Tareas abiertas
 settings-button-task_deadline = Plazo
 settings-button-min_words = Mínimo de palabras
@@ -441,6 +474,10 @@ audit-set-match_by_reciprocity = { $actor } { $value ->
         [yes] activó
        *[no] desactivó
     } el emparejamiento por reciprocidad
+audit-set-credit_by_substance = { $actor } { $value ->
+        [yes] activó
+       *[no] desactivó
+    } los créditos según la sustancia
 audit-set-daily_report_hour = { $actor } fijó el informe diario a las { $value }:00 UTC
 audit-platform-on = { $actor } activó { $platform }
 audit-platform-off = { $actor } desactivó { $platform }
@@ -493,6 +530,9 @@ error-proof_not_started = Primero vincula tu canal: te daré un código para pub
 error-proof_expired = Ese código caducó. Pide uno nuevo:
 error-proof_not_found = Aún no encuentro el código <code>{ $proof_code }</code> ahí. Debe publicarse desde el propio canal del video (o en el texto de tu publicación). Compruébalo y vuelve a enviar el enlace.
 error-not_your_task = Esa tarea no es tuya.
+error-not_the_recipient = Solo quien recibió esta opinión puede calificarla. ¡Gracias por el interés!
+error-rating_locked = Esta calificación ya es definitiva: se puede cambiar durante 24 horas después de la primera marca.
+error-invalid_mark = Una marca es un número del 1 al 5.
 error-illegal_transition = Eso ya no se puede hacer: ya ha avanzado.
 error-task_deadline_passed = ⌛ El plazo de esta tarea ya pasó.
 error-too_many_open_tasks = Ya tienes { $open_tasks } tareas abiertas (el límite es { $maximum }). Termina u omite una primero.

@@ -13,7 +13,7 @@ from alembic import op
 import tgexchange.adapters.db.types as types
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""The recipient rates verified feedback; givers' published averages are refreshed every 5th."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tgexchange.domain.rating import PUBLISH_EVERY, Rating, RatingSummary, Statement, is_publication_due
+from tgexchange.domain.task import TaskStatus
+from tgexchange.services.conflicts import retry_on_conflict
+from tgexchange.services.lookup import get_member, get_task
+from tgexchange.services.ports import UnitOfWork
+
+
+@retry_on_conflict()
+def rate_feedback(
+    uow: UnitOfWork, *, member_id: int, task_id: int, statement: Statement, mark: int, now: datetime
+) -> Rating:
+    """``member_id`` marks one statement about a task's verified feedback. Raises TaskNotFound,
+    NotTheRecipient (anyone but the submission's owner), IllegalTransition (not verified),
+    InvalidMark or RatingLocked (more than 24 h after the first mark). On the giver's every 5th
+    rating their published summary is refreshed, in the same transaction."""
+    with uow:
+        task = get_task(uow, task_id)
+        get_member(uow, member_id)
+        rating = uow.ratings.find(task_id)
+        new = rating is None
+        if rating is None:
+            rating = Rating.start(
+                task_id=task.id,
+                community_id=task.community_id,
+                giver_id=task.giver_id,
+                owner_id=task.owner_id,
+                verified=task.status is TaskStatus.VERIFIED,
+                member_id=member_id,
+                now=now,
+            )
+        rating.mark(member_id=member_id, statement=statement, mark=mark, now=now)
+        uow.ratings.save(rating, new=new)
+        if new:
+            received = uow.ratings.count_for_giver(task.giver_id)
+            if is_publication_due(received):
+                counted = uow.ratings.first_for_giver(task.giver_id, limit=received)
+                uow.ratings.publish(
+                    task.giver_id, community_id=task.community_id, summary=RatingSummary.of(counted), now=now
+                )
+        uow.commit()
+        return rating
+
+
+def find_rating(uow: UnitOfWork, *, task_id: int) -> Rating | None:
+    with uow:
+        return uow.ratings.find(task_id)
+
+
+def published_ratings(uow: UnitOfWork, *, member_id: int) -> tuple[RatingSummary, int]:
+    """What the giver may see of their ratings (as of their latest multiple of 5), and how many
+    more ratings until it is refreshed."""
+    with uow:
+        summary = uow.ratings.summary(member_id)
+        received = uow.ratings.count_for_giver(member_id)
+    return summary, PUBLISH_EVERY - received % PUBLISH_EVERY
