@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import FakeClock, FakePlatform
@@ -52,7 +52,15 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("appeal-properties")
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(
+    max_examples=50,
+    deadline=None,
+    # Each example copies a migrated SQLite file: slow on a loaded machine, which is no bug.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # As in test_exchange_properties: the explain phase traces every line through SQLAlchemy.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
 @given(ops=OPS)
 def test_appeals_restore_standing_once_and_never_touch_the_ledger(
     ops: list[tuple[Any, ...]], sqlite_template: Path, workdir: Path

@@ -197,7 +197,9 @@ def poor_health(world: World, community: Community, name: str = "Rex") -> Member
 def test_low_health_starts_a_scaled_cooldown_once_and_logs_it(world: World) -> None:
     community = world.community()
     rex = poor_health(world, community)
-    record = fair_play_record(world.uow(), member_id=rex.id, now=world.now)
+    record = fair_play_record(
+        world.storage.fair_play_reader, member_id=rex.id, stats=world.stats(rex), now=world.now, threshold=0.3
+    )
     assert record.health < 0.3
 
     with pytest.raises(CooldownActive) as refused:

@@ -17,9 +17,10 @@ from tgexchange.domain.health import (
     health,
 )
 from tgexchange.domain.penalty import Penalty, PenaltyKind
+from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_acting_member, get_member
-from tgexchange.services.ports import COOLDOWN_STARTED, FairPlayEvent, UnitOfWork
+from tgexchange.services.ports import COOLDOWN_STARTED, FairPlayEvent, FairPlayReader, UnitOfWork
 
 log = structlog.get_logger("tgexchange.fair_play")
 
@@ -99,12 +100,24 @@ class FairPlayRecord:
     appealed: set[int]
 
 
-def fair_play_record(uow: UnitOfWork, *, member_id: int, now: datetime, rating: float | None = None) -> FairPlayRecord:
-    """Raises MemberNotFound."""
-    with uow:
-        member = get_member(uow, member_id)
-        community = uow.communities.find(member.community_id)
-        in_force = [p for p in uow.fair_play.penalties_of(member_id, limit=50) if p.is_active(now)]
-        appealed = {p.id for p in in_force if p.id is not None and uow.fair_play.appeal_of(p.id) is not None}
-        threshold = community.settings.health_threshold_pct / 100 if community else 0.0
-        return FairPlayRecord(health(_inputs(uow, member_id, now, rating)), threshold, in_force, appealed)
+def fair_play_record(
+    reader: FairPlayReader,
+    *,
+    member_id: int,
+    stats: MemberStats,
+    now: datetime,
+    threshold: float,
+    rating: float | None = None,
+) -> FairPlayRecord:
+    """What ``/me`` shows, from the member's ``stats`` (which /me read already) and one read of
+    their penalties; ``threshold``: the community's, from the settings the caller holds."""
+    found = [(p, appealed) for p, appealed in reader.penalties(member_id) if p.is_active(now)]
+    in_force = [p for p, _ in found]
+    inputs = HealthInputs(
+        stats=stats,
+        active_warnings=sum(p.kind is PenaltyKind.WARN for p in in_force),
+        active_cooldowns=sum(p.kind is PenaltyKind.COOLDOWN for p in in_force),
+        rating=rating,
+    )
+    appealed = {p.id for p, was in found if was and p.id is not None}
+    return FairPlayRecord(health(inputs), threshold, in_force, appealed)

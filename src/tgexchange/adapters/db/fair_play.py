@@ -8,10 +8,14 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
-from tgexchange.domain.penalty import Appeal, AppealStatus, Penalty, PenaltyKind
+from tgexchange.adapters.db.engine import SINGLE_STATEMENT
+from tgexchange.adapters.db.errors import is_unique_violation
+from tgexchange.domain.penalty import Appeal, AppealAlreadyFiled, AppealStatus, Penalty, PenaltyKind
 from tgexchange.services.ports import FairPlayEvent
 
 _p = tables.penalties
@@ -103,6 +107,15 @@ class SqlFairPlayRepository:
         return bool(getattr(done, "rowcount", 0))
 
     def add_appeal(self, appeal: Appeal) -> Appeal:
+        try:
+            inserted = self._insert_appeal(appeal)
+        except IntegrityError as error:  # appealed at the same moment by another request
+            if not is_unique_violation(error):
+                raise
+            raise AppealAlreadyFiled(appeal.penalty_id) from error
+        return Appeal(**{**_fields(appeal), "id": int(inserted)})
+
+    def _insert_appeal(self, appeal: Appeal) -> int:
         inserted = self._session.execute(
             _a.insert()
             .values(
@@ -115,7 +128,7 @@ class SqlFairPlayRepository:
             )
             .returning(_a.c.id)
         ).scalar_one()
-        return Appeal(**{**_fields(appeal), "id": int(inserted)})
+        return int(inserted)
 
     def find_appeal(self, appeal_id: int) -> Appeal | None:
         row = self._session.execute(sa.select(_a).where(_a.c.id == appeal_id)).first()
@@ -178,3 +191,28 @@ class SqlFairPlayRepository:
 
 def _fields(value: Penalty | Appeal | FairPlayEvent) -> dict[str, Any]:
     return {name: getattr(value, name) for name in value.__dataclass_fields__}
+
+
+# /me's read: the member's penalties with whether each was appealed, one statement built once.
+_MEMBER: sa.BindParameter[int] = sa.bindparam("member_id", type_=sa.BigInteger)
+_PENALTIES_WITH_APPEALS = (
+    sa.select(_p, _a.c.id.label("appeal_id"))
+    .select_from(_p.outerjoin(_a, _a.c.penalty_id == _p.c.id))
+    .where(_p.c.member_id == _MEMBER, _p.c.lifted_at.is_(None))
+    .order_by(_p.c.created_at.desc(), _p.c.id.desc())
+    .limit(50)
+)
+
+
+class SqlFairPlayReader:
+    """Implements the FairPlayReader port with Core on one connection, as the MemberReader does:
+    ``/me`` runs it on every call, and a unit of work would take SQLite's write lock for a read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
+        with self._engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin=SINGLE_STATEMENT)
+            rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
+        return [(_penalty(row), row.appeal_id is not None) for row in rows]

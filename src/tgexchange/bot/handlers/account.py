@@ -87,7 +87,15 @@ async def me(update: Update, context: Context) -> None:
             )
             for task in report.recent_tasks
         )
-    record = await rt.run(health_service.fair_play_record, rt.uow(), member_id=member.id, now=rt.now())
+    threshold = community.settings.health_threshold_pct / 100
+    record = await rt.run(
+        health_service.fair_play_record,
+        rt.container.storage.fair_play_reader,
+        member_id=member.id,
+        stats=stats,
+        now=rt.now(),
+        threshold=threshold,
+    )
     percent = round(record.health * 100)
     lines.append(rt.texts.get(lang, "me-health", percent=percent, low=record.health < record.threshold))
     lines.extend(fair_play.penalty_lines(rt.texts, lang, record.penalties, appealed=record.appealed, now=rt.now()))

@@ -22,6 +22,7 @@ from tgexchange.services.ports.fair_play import (
     ADMISSION_REFUSED,
     COOLDOWN_STARTED,
     FairPlayEvent,
+    FairPlayReader,
     FairPlayRepository,
 )
 from tgexchange.services.ports.jobs import (
@@ -103,6 +104,7 @@ __all__ = [
     "FailureRepository",
     "FailureRow",
     "FairPlayEvent",
+    "FairPlayReader",
     "FairPlayRepository",
     "GivenLine",
     "LeaderboardRow",

@@ -39,7 +39,8 @@ class FairPlayRepository(Protocol):
         ...
 
     def add_appeal(self, appeal: Appeal) -> Appeal:
-        """Raises ConcurrencyConflict (on commit) if the penalty was appealed at the same time."""
+        """Raises AppealAlreadyFiled if the penalty was appealed already (the unique penalty_id, also
+        when two appeals race)."""
         ...
 
     def find_appeal(self, appeal_id: int) -> Appeal | None: ...
@@ -62,4 +63,11 @@ class FairPlayRepository(Protocol):
 
     def count_joined_since(self, community_id: int, since: datetime) -> int:
         """Members who joined the community at or after ``since`` (one indexed count)."""
+        ...
+
+
+class FairPlayReader(Protocol):
+    def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
+        """The member's penalties not lifted (expired ones too: the caller knows the time), newest
+        first, each with whether it was appealed."""
         ...
