@@ -22,6 +22,8 @@ class AuditAction(StrEnum):
     UNBAN = "unban"
     SETTINGS = "settings"
     MOVED = "moved"  # the group was upgraded to a supergroup (a new chat id); done by Telegram
+    RING_CLEARED = "ring_cleared"  # an admin cleared a flagged group (domain/ring.py)
+    RING_CONFIRMED = "ring_confirmed"
 
 
 @dataclass(eq=False, kw_only=True)

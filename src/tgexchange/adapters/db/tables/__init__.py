@@ -34,6 +34,7 @@ from tgexchange.adapters.db.tables.operations import (
     kill_switch_log,
     workers,
 )
+from tgexchange.adapters.db.tables.rings import ring_members, rings
 from tgexchange.adapters.db.tables.schema import BigId, metadata
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "ownership_proofs",
     "postings",
     "reciprocity_scores",
+    "ring_members",
+    "rings",
     "rollup_daily",
     "rollup_member_daily",
     "rollup_rejections",
