@@ -87,6 +87,7 @@ def _summary_table(result: SimulationResult) -> Table:
 
 
 def simulate(
+    *,
     members: Annotated[int, typer.Option(min=2, max=100_000, help="How many simulated members.")] = 200,
     days: Annotated[int, typer.Option(min=1, max=3650, help="How many simulated days.")] = 30,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same community.")] = 7,

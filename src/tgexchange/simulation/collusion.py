@@ -8,15 +8,21 @@ detection sees only what any community would, the exchange graph, its timing and
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from tgexchange.simulation.profiles import PAIR_SIZE, RING_SIZES, Profile
 
-# How a colluding person works their accounts. Most sessions they look only for their partners'
-# content and hand back anything else (at most MAX_LOOKS offers a session, as a person clicking
-# "another one" would); now and then they serve an outsider, so the accounts do not look idle.
+# How a colluding person works their accounts. While one account's content is fresh (submitted
+# within PARTNER_CONTENT_FRESH), the others look only for it and hand back anything else (at most
+# MAX_LOOKS offers a session, as a person clicking "another one" would). Otherwise they serve
+# whoever matching offers, as anyone does: they need the credits, and it makes them look active.
 MAX_LOOKS = 8
-CAMOUFLAGE = 0.25
+PARTNER_CONTENT_FRESH = timedelta(hours=24)
+
+
+def is_partner_content_fresh(submitted_at: Sequence[datetime | None], *, now: datetime) -> bool:
+    return any(at is not None and now - at < PARTNER_CONTENT_FRESH for at in submitted_at)
 
 
 def assign_groups(profiles: Sequence[Profile]) -> list[int | None]:

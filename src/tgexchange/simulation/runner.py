@@ -48,6 +48,7 @@ class SimMember:
     # People who just saw "nothing to do" or "not enough credits" do not ask again at once.
     quiet_until: datetime = SIM_START
     saving_until: datetime = SIM_START
+    submitted_at: datetime | None = None
     channels: dict[Platform, str] = field(default_factory=dict)
 
 
@@ -247,14 +248,17 @@ class Simulation:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         self._refs[submission.id] = ref
+        sim.submitted_at = self.now
         return True
 
     def _take_task(self, sim: SimMember) -> None:
         if self.now < sim.quiet_until:
             return
         behaviour = BEHAVIOURS[sim.profile]
-        # A colluder mostly looks only for their partners' content (see collusion).
-        picky = sim.ring is not None and self.rng.random() >= collusion.CAMOUFLAGE
+        # A colluder looks only for their partners' content while some is fresh (see collusion).
+        picky = sim.ring is not None and collusion.is_partner_content_fresh(
+            [p.submitted_at for p in self.partners[sim.ring] if p is not sim], now=self.now
+        )
         for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
                 task = task_service.request_task(
