@@ -3,9 +3,15 @@ each other, matching then keeps the pair apart, and an admin's decision is audit
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from huey import MemoryHuey
+
+from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.settings import settings_of
 from tests.world import World
+from tgexchange.bootstrap import Container
 from tgexchange.domain.audit import AuditAction
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
@@ -13,6 +19,7 @@ from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
 from tgexchange.domain.ring import RingAlreadyDecided, RingNotFound, RingStatus
 from tgexchange.services import ring as ring_service
+from tgexchange.worker.jobs import register_jobs
 
 
 def serve(world: World, owner: Member, giver: Member) -> None:
@@ -134,3 +141,27 @@ def test_only_an_admin_of_the_rings_community_decides(world: World) -> None:
             now=world.now,
         )
     assert world.storage.rings.rings_in(None)[0].status is RingStatus.FLAGGED
+
+
+def test_the_worker_detects_when_due_and_not_before(world: World, tmp_path: Path) -> None:
+    community, first, second, _ = pair_in_a_crowd(world)
+    container = Container(
+        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RING_DETECTION_EVERY_H="6"),
+        storage=world.storage,
+        clock=world.clock,
+        _readers=(world.platform, world.platform),
+        _quality_gate=FakeQualityGate(),
+        _notifier=RecordingNotifier(),
+    )
+    jobs = register_jobs(MemoryHuey(utc=True), container)
+
+    first_run = jobs.huey.execute(jobs.detect_rings.s())
+    again = jobs.huey.execute(jobs.detect_rings.s())
+    world.clock.advance(hours=6)
+    later = jobs.huey.execute(jobs.detect_rings.s())
+
+    assert (first_run["found"], first_run["flagged"]) == (1, 1)
+    assert again == {"due": False}
+    assert (later["flagged"], later["refreshed"]) == (0, 1)
+    (ring,) = world.storage.rings.rings_in([community.id])
+    assert ring.member_ids == (first.id, second.id)

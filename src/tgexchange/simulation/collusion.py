@@ -28,7 +28,8 @@ def is_partner_content_fresh(submitted_at: Sequence[datetime | None], *, now: da
 def assign_groups(profiles: Sequence[Profile]) -> list[int | None]:
     """The group id of each account (None outside rings and pairs): consecutive ring accounts
     form groups of RING_SIZES in turn, consecutive pair accounts groups of two. A lone account
-    left at the end (too few for a group) joins the previous group of its kind."""
+    left at the end (too few for a group) joins the previous group of its kind, or stays alone
+    (and honest in all but its name) when there is none."""
     groups: list[int | None] = [None] * len(profiles)
     next_id = 0
     for profile, sizes in ((Profile.RING, RING_SIZES), (Profile.PAIR, (PAIR_SIZE,))):
@@ -37,8 +38,8 @@ def assign_groups(profiles: Sequence[Profile]) -> list[int | None]:
         while start < len(indexes):
             size = sizes[turn % len(sizes)]
             chunk = indexes[start : start + size]
-            if len(chunk) == 1 and start > 0:
-                groups[chunk[0]] = next_id - 1
+            if len(chunk) == 1:  # one account is no group: it joins the previous one, if any
+                groups[chunk[0]] = next_id - 1 if start > 0 else None
             else:
                 for index in chunk:
                     groups[index] = next_id

@@ -283,8 +283,7 @@ class Simulation:
         style = BEHAVIOURS[sim.profile].style
         if style == "spam":
             return texts.promotional(self.rng) if self.rng.random() < 0.5 else texts.generic(self.rng)
-        if style == "crafted":
-            assert sim.ring is not None  # only rings and pairs write crafted feedback
+        if style == "crafted" and sim.ring is not None:  # a lone colluder writes as anyone does
             return texts.crafted(self.rng, self.voices[sim.ring])
         if style == "padding":
             return texts.padding(self.rng)
