@@ -103,8 +103,8 @@ def test_a_one_way_stream_is_not_a_ring() -> None:
 
 def test_a_pair_with_too_few_exchanges_is_not_flagged_until_it_has_enough() -> None:
     crowd = background(range(100, 200), per_member=20)
-    few = crowd + serving(1, 2, 2) + serving(2, 1, 2)
-    enough = crowd + serving(1, 2, 4) + serving(2, 1, 4)
+    few = crowd + serving(1, 2, 1) + serving(2, 1, 1) + serving(1, 150, 4) + serving(2, 160, 4)
+    enough = crowd + serving(1, 2, 2) + serving(2, 1, 2) + serving(1, 150, 4) + serving(2, 160, 4)
 
     assert find_rings(few) == []
     assert [f.member_ids for f in find_rings(enough)] == [(1, 2)]

@@ -7,11 +7,12 @@ Pure Python (no graph library: the graphs are a community's members over a windo
 edges at most). The rule, in order:
 
 1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times and
-   for whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges: a hub who
-   serves everyone has many ties that are each a sliver of its own work, so it has none.
+   for whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of
+   whom has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a
+   sliver of its own work, so it has none.
 2. Groups are the connected parts of the tie graph; a part larger than ``max_size`` loses its
    weakest tie until its parts fit (or fall apart).
-3. A group is flagged when its members give *and* receive inside it, it holds at least
+3. A group keeps the members who give *and* receive inside it; it is flagged when it holds at least
    ``min_internal`` exchanges, its internal share (exchange ends inside the group over all of its
    members' exchange ends) is at least ``min_share``, and that share is at least ``min_lift``
    times what random matching would give a group of that size in that community
@@ -73,11 +74,12 @@ class RingThresholds:
 
     min_size: int = 2
     max_size: int = 6
-    min_tie: int = 3
-    min_tie_share: float = 0.08
-    min_internal: int = 6
-    min_share: float = 0.4
-    min_lift: float = 8.0
+    min_exchanges: int = 6  # a member's own, before any tie of theirs counts (new members are noisy)
+    min_tie: int = 2
+    min_tie_share: float = 0.1
+    min_internal: int = 3
+    min_share: float = 0.15
+    min_lift: float = 10.0
 
     def __post_init__(self) -> None:
         if not 2 <= self.min_size <= self.max_size:
@@ -122,7 +124,9 @@ class _Graph:
         return {
             pair: strength
             for pair, count in self.undirected.items()
-            if count >= t.min_tie and (strength := self.tie_strength(*pair)) >= t.min_tie_share
+            if count >= t.min_tie
+            and min(self.total[pair[0]], self.total[pair[1]]) >= t.min_exchanges
+            and (strength := self.tie_strength(*pair)) >= t.min_tie_share
         }
 
     def internal(self, group: Iterable[int]) -> dict[str, Any]:
@@ -197,9 +201,10 @@ def _mean_similarity(pairs: Iterable[tuple[frozenset[str], frozenset[str]]]) -> 
 def _text_evidence(group: set[int], exchanges: Sequence[Exchange]) -> dict[str, float | None]:
     """Mean word-bigram Jaccard similarity of feedback written by different members of the group
     (``across_members``) and between their feedback and outsiders' (``with_outsiders``)."""
-    by_writer = [(e.giver_id, shingles(e.text)) for e in exchanges if e.text and e.giver_id in group]
-    mine = by_writer[-MAX_TEXTS_PER_GROUP:]
-    outsiders = [shingles(e.text) for e in exchanges if e.text and e.giver_id not in group][-MAX_OUTSIDER_TEXTS:]
+    written = [(e.giver_id, e.text) for e in exchanges if e.text and e.giver_id in group][-MAX_TEXTS_PER_GROUP:]
+    others = [e.text for e in exchanges if e.text and e.giver_id not in group][-MAX_OUTSIDER_TEXTS:]
+    mine = [(writer, shingles(text)) for writer, text in written]
+    outsiders = [shingles(text) for text in others]
     across = ((a, b) for (wa, a), (wb, b) in itertools.combinations(mine, 2) if wa != wb)
     return {
         "across_members": _mean_similarity(across),
@@ -218,6 +223,17 @@ def _timing_evidence(group: set[int], exchanges: Sequence[Exchange]) -> dict[str
     }
 
 
+def _mutual_core(graph: _Graph, group: set[int]) -> set[int]:
+    """The members who both give and receive inside the group, repeated until it holds: someone
+    tied to a pair only by serving one of them (or only by being served) is not one of them."""
+    while True:
+        inside = graph.internal(group)
+        core = {m for m in group if inside["given"][m] > 0 and inside["received"][m] > 0}
+        if core == group:
+            return group
+        group = core
+
+
 def find_rings(
     exchanges: Sequence[Exchange], *, thresholds: RingThresholds = DEFAULT_RING_THRESHOLDS
 ) -> list[RingFinding]:
@@ -226,14 +242,15 @@ def find_rings(
     graph = _Graph(exchanges)
     active = len(graph.total)
     findings = []
-    for group in _small_groups(graph.ties(thresholds), thresholds):
+    for part in _small_groups(graph.ties(thresholds), thresholds):
+        group = _mutual_core(graph, part)
+        if len(group) < thresholds.min_size:
+            continue
         inside = graph.internal(group)
         expected = (len(group) - 1) / max(1, active - 1)
         lift = inside["share"] / expected if expected else 0.0
-        mutual = all(inside["given"][m] > 0 and inside["received"][m] > 0 for m in group)
         if not (
-            mutual
-            and inside["internal_exchanges"] >= thresholds.min_internal
+            inside["internal_exchanges"] >= thresholds.min_internal
             and inside["share"] >= thresholds.min_share
             and lift >= thresholds.min_lift
         ):
