@@ -75,7 +75,7 @@ class RingThresholds:
     min_size: int = 2
     max_size: int = 6
     min_exchanges: int = 6  # a member's own, before any tie of theirs counts (new members are noisy)
-    min_tie: int = 2
+    min_tie: int = 3
     min_tie_share: float = 0.1
     min_internal: int = 3
     min_share: float = 0.15
@@ -311,9 +311,10 @@ def plan_rings(stored: Sequence[Ring], findings: Sequence[RingFinding]) -> RingP
 
     - the very same members as a stored group: its evidence is refreshed, unless an admin cleared
       it (their decision stands: the same group is not flagged again);
-    - members overlapping a group still flagged (the group grew or lost a member): that group
-      takes the new members and evidence, so an admin sees one entry per group;
-    - otherwise a new flag.
+    - all the members of a group still flagged and more (the group grew): that group takes the
+      new members and evidence, so an admin sees one entry per group;
+    - otherwise a new flag (a group that overlaps another one without containing it is shown
+      beside it: replacing the older one would unflag members the evidence still points at).
     """
     new: list[RingFinding] = []
     refreshed: list[tuple[int, RingFinding]] = []
@@ -330,7 +331,7 @@ def plan_rings(stored: Sequence[Ring], findings: Sequence[RingFinding]) -> RingP
                 refreshed.append((same.id, finding))
             continue
         overlapping = next(
-            (r for r in stored if r.status is RingStatus.FLAGGED and r.id not in taken and members & set(r.member_ids)),
+            (r for r in stored if r.status is RingStatus.FLAGGED and r.id not in taken and members > set(r.member_ids)),
             None,
         )
         if overlapping is not None:
