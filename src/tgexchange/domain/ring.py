@@ -354,8 +354,8 @@ class RingAlreadyDecided(DomainError):
 
     code: ClassVar[str] = "ring_already_decided"
 
-    def __init__(self, ring_id: int, status: RingStatus) -> None:
-        super().__init__(f"Ring {ring_id} is already {status.value}.", ring_id=ring_id, status=status.value)
+    def __init__(self, ring_id: int, status: str) -> None:
+        super().__init__(f"Ring {ring_id} is already {status}.", ring_id=ring_id, status=status)
         self.ring_id = ring_id
         self.status = status
 
@@ -366,5 +366,5 @@ def decide(ring: Ring, verdict: RingStatus) -> RingStatus:
     if verdict is RingStatus.FLAGGED:
         raise ValueError("an admin clears or confirms a ring")
     if ring.status is not RingStatus.FLAGGED:
-        raise RingAlreadyDecided(ring.id, ring.status)
+        raise RingAlreadyDecided(ring.id, ring.status.value)
     return verdict
