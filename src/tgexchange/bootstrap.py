@@ -40,6 +40,7 @@ from tgexchange.services.ports import (
     QualityGate,
 )
 from tgexchange.services.ports.reciprocity import ReciprocityLearner, ReciprocityScores
+from tgexchange.services.ports.rings import RingStore
 
 if TYPE_CHECKING:
     from tgexchange.adapters.db.updates import SqlUpdateLog
@@ -78,6 +79,12 @@ class Storage:
     @cached_property
     def outbox(self) -> Outbox:
         return SqlOutbox(self.engine)
+
+    @cached_property
+    def rings(self) -> RingStore:
+        from tgexchange.adapters.db.ring import SqlRingStore
+
+        return SqlRingStore(self.engine)
 
     def without_notices(self) -> Storage:
         """The same database, writing no notices: for simulated members, whom nobody can tell."""

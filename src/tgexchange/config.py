@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     ml_model_path: Path | None = Field(default=None, validation_alias="ML_MODEL_PATH")
     reciprocity_retrain_every_h: float = Field(default=24.0, gt=0, validation_alias="RECIPROCITY_RETRAIN_EVERY_H")
     reciprocity_scores_every_min: float = Field(default=60.0, gt=0, validation_alias="RECIPROCITY_SCORES_EVERY_MIN")
+    ring_detection_every_h: float = Field(default=6.0, gt=0, validation_alias="RING_DETECTION_EVERY_H")
     # Operations (issue 18): who operates, where alerts go, the watchdog's thresholds, the autoscaler.
     operator_telegram_ids: str = Field(default="", validation_alias="OPERATOR_TELEGRAM_IDS")
     alert_urls: str = Field(default="", validation_alias="ALERT_URLS")

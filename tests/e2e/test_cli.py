@@ -51,9 +51,17 @@ def test_simulate_json_ends_with_one_summary_object(tmp_path: Path) -> None:
     assert summary["days"] == 3
     assert summary["seed"] == 3
     assert summary["ledger_balanced"] is True
-    assert set(summary["profiles"]) == {"honest", "slow", "leecher", "spammer", "ring"}
+    assert set(summary["profiles"]) == {"honest", "slow", "leecher", "spammer", "ring", "pair", "padder"}
     assert sum(p["members"] for p in summary["profiles"].values()) == 24
     assert set(summary["outcomes"]) == {"verified", "rejected", "expired"}
+    assert set(summary["rings"]) == {
+        "precision",
+        "recall",
+        "true_accounts",
+        "flagged_accounts",
+        "true_groups",
+        "flagged_groups",
+    }
     assert summary["outcomes"]["verified"] > 0
     assert not (tmp_path / "tgexchange.db").exists()  # a simulation never touches the real database
 

@@ -7,10 +7,12 @@ import sqlalchemy as sa
 
 from tests.world import World
 from tgexchange.adapters.db import tables
+from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate, Giver, Ineligible, is_eligible, why_ineligible
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.penalty import PenaltyAction
+from tgexchange.domain.ring import RingFinding, RingStatus
 from tgexchange.domain.submission import SubmissionStatus
 from tgexchange.services import task as task_service
 from tgexchange.services.penalty import apply_penalty
@@ -27,6 +29,8 @@ def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[
             .where(s.c.community_id == community_id, s.c.status == SubmissionStatus.OPEN)
         ).all()
         served = set(conn.scalars(sa.select(t.c.submission_id).where(t.c.giver_id == giver_id)))
+    rings = world.storage.rings.rings_in([community_id])
+    kept_apart = {m for r in rings if r.status.keeps_apart and giver_id in r.member_ids for m in r.member_ids}
     return [
         Candidate(
             submission_id=row.id,
@@ -38,6 +42,7 @@ def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[
             owner_reciprocity=1.0,
             served_by_giver=row.id in served,
             owner_banned=row.owner_status == MemberStatus.BANNED,
+            owner_in_giver_ring=row.owner_id in kept_apart,
         )
         for row in rows
     ]
@@ -58,6 +63,20 @@ def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_wor
     world.submission(tiktoker, platform=Platform.TIKTOK)
     banned_owner = world.member(community)
     world.submission(banned_owner)
+    partner, former_partner = world.member(community), world.member(community)
+    world.submission(partner)  # flagged in a ring with the giver
+    cleared_partners = world.submission(former_partner)  # an admin cleared that ring
+    _, cleared = world.storage.rings.save(
+        community.id,
+        new=[RingFinding((giver.id, partner.id), {}), RingFinding((giver.id, former_partner.id), {})],
+        refreshed=[],
+        now=world.now,
+    )
+    world.storage.rings.decide(
+        cleared,
+        status=RingStatus.CLEARED,
+        audit=AuditEntry(community_id=community.id, action=AuditAction.RING_CLEARED, at=world.now),
+    )
     admin = world.member(community, admin=True, link=None)
     apply_penalty(
         world.uow(),
@@ -78,6 +97,6 @@ def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_wor
     # Every rule is broken by some submission here, so a rule missing from the SQL would show.
     assert {why_ineligible(giver_view, c) for c in pool} == set(Ineligible) | {None}
     assert {c.submission_id for c in offered} == {c.submission_id for c in pool if is_eligible(giver_view, c)}
-    assert {c.submission_id for c in offered} == {s.id for s in plain}
+    assert {c.submission_id for c in offered} == {s.id for s in plain} | {cleared_partners.id}
     assert served.id not in {c.submission_id for c in offered}
     assert full.id not in {c.submission_id for c in offered}

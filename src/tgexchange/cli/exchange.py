@@ -87,6 +87,7 @@ def _summary_table(result: SimulationResult) -> Table:
 
 
 def simulate(
+    *,
     members: Annotated[int, typer.Option(min=2, max=100_000, help="How many simulated members.")] = 200,
     days: Annotated[int, typer.Option(min=1, max=3650, help="How many simulated days.")] = 30,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same community.")] = 7,
@@ -94,10 +95,14 @@ def simulate(
         str | None, typer.Option(help="Where to store it; default: a throwaway SQLite file.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary as the last line.")] = False,
+    ring_detection: Annotated[
+        bool, typer.Option(help="Run the ring detection once a simulated day (off: the exchange without it).")
+    ] = True,
 ) -> None:
     """Simulate a synthetic community through the real rules and summarise it.
 
-    Members follow behaviour profiles (honest, slow, leecher, spammer, ring). The data is synthetic.
+    Members follow behaviour profiles (honest, slow, leecher, spammer, ring, pair, padder). The
+    data is synthetic.
     """
     import tempfile
 
@@ -106,7 +111,12 @@ def simulate(
         storage = build_storage(url)
         started = time.perf_counter()
         result = _run_simulation(
-            storage, members=members, days=days, seed=seed, quiet=as_json and not sys.stderr.isatty()
+            storage,
+            members=members,
+            days=days,
+            seed=seed,
+            quiet=as_json and not sys.stderr.isatty(),
+            detect_rings=ring_detection,
         )
         elapsed = time.perf_counter() - started
         storage.dispose()
@@ -121,6 +131,12 @@ def simulate(
         f"Task outcomes: {outcomes['verified']} verified, {outcomes['rejected']} rejected, "
         f"{outcomes['expired']} expired. Ledger balanced: {result.ledger_balanced}. ({elapsed:.1f} s)"
     )
+    if result.rings:
+        rings = result.rings
+        out.print(
+            f"Rings and pairs: {rings['flagged_accounts']} accounts flagged of {rings['true_accounts']} "
+            f"(precision {rings['precision']:.2f}, recall {rings['recall']:.2f})."
+        )
 
 
 def demo(

@@ -29,6 +29,8 @@ class AuditAction(StrEnum):
     # The owner said a comment not found publicly is held for their review on YouTube: the task
     # was verified on their word, not on public data.
     OWNER_CONFIRMED = "owner_confirmed"
+    RING_CLEARED = "ring_cleared"  # an admin cleared a flagged group (domain/ring.py)
+    RING_CONFIRMED = "ring_confirmed"
 
 
 @dataclass(eq=False, kw_only=True)

@@ -1,7 +1,8 @@
 """Which submission a member should serve next.
 
 Hard rules filter (``Ineligible``: never your own, never one you already served, only platforms
-where you have a linked channel, only submissions with a free slot, never a banned owner's); one
+where you have a linked channel, only submissions with a free slot, never a banned owner's, never
+one of a member of a ring you are flagged in with them); one
 score orders the rest. The candidate query in storage is built from the same ``Ineligible`` list,
 one SQL condition per rule, so the two cannot drift apart. The
 score multiplies named factors, so each weight is an exponent and a factor at 1.0 is neutral:
@@ -49,6 +50,8 @@ class Candidate:
     served_by_giver: bool = False
     """The giver already had a task on this submission (whatever became of it)."""
     owner_banned: bool = False
+    owner_in_giver_ring: bool = False
+    """The owner and the giver are in one flagged (or confirmed) ring (domain.ring)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Ineligible(StrEnum):
     PLATFORM = "platform"
     FULL = "full"
     OWNER_BANNED = "owner_banned"
+    SAME_RING = "same_ring"
 
 
 def why_ineligible(giver: Giver, candidate: Candidate) -> Ineligible | None:
@@ -75,6 +79,7 @@ def why_ineligible(giver: Giver, candidate: Candidate) -> Ineligible | None:
         Ineligible.PLATFORM: candidate.platform not in giver.platforms,
         Ineligible.FULL: candidate.free_slots <= 0,
         Ineligible.OWNER_BANNED: candidate.owner_banned,
+        Ineligible.SAME_RING: candidate.owner_in_giver_ring,
     }
     return next((rule for rule in Ineligible if broken[rule]), None)
 

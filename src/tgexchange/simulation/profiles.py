@@ -12,6 +12,8 @@ class Profile(StrEnum):
     LEECHER = "leecher"
     SPAMMER = "spammer"
     RING = "ring"
+    PAIR = "pair"  # two accounts of one person serving each other
+    PADDER = "padder"  # long feedback with nothing in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,18 +30,24 @@ BEHAVIOURS: dict[Profile, Behaviour] = {
     Profile.SLOW: Behaviour(0.8, 0.8, (12.0, 70.0), "substantive", 0.25),
     Profile.LEECHER: Behaviour(0.3, 0.0, (0.0, 0.0), "none", 0.6),
     Profile.SPAMMER: Behaviour(2.0, 1.0, (0.1, 1.0), "spam", 0.5),
-    Profile.RING: Behaviour(1.5, 1.0, (0.2, 3.0), "ring", 0.5),
+    Profile.RING: Behaviour(1.5, 1.0, (0.2, 3.0), "crafted", 0.5),
+    Profile.PAIR: Behaviour(1.5, 1.0, (0.2, 3.0), "crafted", 0.5),
+    Profile.PADDER: Behaviour(2.0, 0.95, (0.2, 2.0), "padding", 0.4),
 }
 
-# Shares of the population; rings are groups of RING_SIZE accounts of one person.
+# Shares of the population; rings are groups of accounts of one person, of RING_SIZES in turn
+# (the last one may be smaller), pairs two accounts of one person.
 MIX: dict[Profile, float] = {
-    Profile.HONEST: 0.5,
+    Profile.HONEST: 0.46,
     Profile.SLOW: 0.15,
-    Profile.LEECHER: 0.15,
-    Profile.SPAMMER: 0.1,
-    Profile.RING: 0.1,
+    Profile.LEECHER: 0.12,
+    Profile.SPAMMER: 0.08,
+    Profile.RING: 0.08,
+    Profile.PAIR: 0.06,
+    Profile.PADDER: 0.05,
 }
-RING_SIZE = 4
+RING_SIZES = (3, 4, 5)
+PAIR_SIZE = 2
 
 
 def assign_profiles(members: int) -> list[Profile]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import random
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,13 +18,14 @@ from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
 from tgexchange.services import review, verification
+from tgexchange.services import ring as ring_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
-from tgexchange.simulation import texts
+from tgexchange.simulation import collusion, summary, texts
 from tgexchange.simulation.platform import SimulatedPlatform
-from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assign_profiles
+from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 SIM_CHAT_ID = -1_000_000_000_001
@@ -34,6 +34,7 @@ _QUIET_AFTER_NOTHING = timedelta(hours=4)
 _SAVING_FOR = timedelta(hours=12)
 # Where comments are not public the submission's owner confirms in Telegram, which takes a while.
 _OWNER_ANSWERS_AFTER = timedelta(hours=6)
+_MEANS = ("credits", "received", "given", "rejected")
 
 
 @dataclass
@@ -42,11 +43,12 @@ class SimMember:
     profile: Profile
     member_id: int
     channel_id: str
-    ring: int | None
+    ring: int | None  # the group of accounts (a ring or a pair) of one person, if any
     videos: int = 0
     # People who just saw "nothing to do" or "not enough credits" do not ask again at once.
     quiet_until: datetime = SIM_START
     saving_until: datetime = SIM_START
+    submitted_at: datetime | None = None
     channels: dict[Platform, str] = field(default_factory=dict)
 
 
@@ -59,6 +61,7 @@ class SimulationResult:
     ledger_balanced: bool
     profiles: dict[str, dict[str, float]]
     outcomes: dict[str, int]
+    rings: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class SimulationResult:
             "ledger_balanced": self.ledger_balanced,
             "profiles": self.profiles,
             "outcomes": self.outcomes,
+            "rings": self.rings,
         }
 
 
@@ -93,8 +97,8 @@ class Simulation:
     By default it is the YouTube-only community that ``tgexchange simulate`` reports on. The demo
     adds a start time, platforms (members link them all; each submission picks one; where comments
     are not public the member pastes their text and the owner confirms it) and an outage rate (a
-    share of comment reads fail). Each draws random numbers only when used, so the default run,
-    and its random sequence, stay exactly as they were.
+    share of comment reads fail). Each draws random numbers only when used. ``detect_rings`` runs
+    the exchange's ring detection once a simulated day (off: what the exchange did without it).
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class Simulation:
         start: datetime = SIM_START,
         platforms: Sequence[Platform] = (Platform.YOUTUBE,),
         outage_rate: float = 0.0,
+        detect_rings: bool = True,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
@@ -127,7 +132,10 @@ class Simulation:
         self.chat_id = chat_id
         self.title = title
         self.now = start
+        self.detect_rings = detect_rings
         self.members: list[SimMember] = []
+        self.partners: dict[int, list[SimMember]] = {}  # group id -> its accounts
+        self.voices: dict[int, texts.Voice] = {}  # group id -> how its person writes
         self.by_member_id: dict[int, SimMember] = {}
         self.community_id = 0
         # Snapshots of the tasks handed out (as returned by request_task) and their content, so the
@@ -151,20 +159,12 @@ class Simulation:
         )
         self.community_id = community.id
         profiles = assign_profiles(self.member_count)
-        ring_counter = 0
-        ring_fill = 0
-        for index, profile in enumerate(profiles):
-            ring = None
-            if profile is Profile.RING:
-                ring = ring_counter
-                ring_fill += 1
-                if ring_fill == RING_SIZE:
-                    ring_counter, ring_fill = ring_counter + 1, 0
+        for index, (profile, ring) in enumerate(zip(profiles, collusion.assign_groups(profiles), strict=True)):
             joined = community_service.join_community(
                 self.storage.uow(),
                 community_id=self.community_id,
                 telegram_user_id=10_000 + index,
-                display_name=f"{profile.value}-{index:03d}",
+                display_name=f"member-{index:03d}",  # the profile is the simulator's secret
                 now=self.now,
             )
             member_id = joined.member.id
@@ -173,6 +173,9 @@ class Simulation:
                 self._link_channel(sim, platform)
             self.members.append(sim)
             self.by_member_id[member_id] = sim
+            if ring is not None:
+                self.partners.setdefault(ring, []).append(sim)
+        self.voices = {group: texts.voice(self.rng) for group in sorted(self.partners)}
 
     def _link_channel(self, sim: SimMember, platform: Platform) -> None:
         channel_id = sim.channel_id if platform is Platform.YOUTUBE else f"{platform.value}-sim{sim.index:06d}"
@@ -214,18 +217,26 @@ class Simulation:
         self._answer_owners()
         if self.now.hour == 0:
             task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
+            if self.detect_rings and self.partners:
+                ring_service.detect_rings(self.storage.rings, now=self.now)
 
     def _session(self, sim: SimMember) -> None:
         behaviour = BEHAVIOURS[sim.profile]
         if self.rng.random() < behaviour.submits_per_day / max(behaviour.sessions_per_day, 0.01):
-            self._maybe_submit(sim)
+            submitted = self._maybe_submit(sim)
+            if submitted and sim.ring is not None:
+                # One person: having submitted with one account, they log in with the others to
+                # take it at once.
+                for partner in self.partners[sim.ring]:
+                    if partner is not sim:
+                        self._take_task(partner)
         if sim.profile is Profile.LEECHER and self.rng.random() < 0.7:
             return
         self._take_task(sim)
 
-    def _maybe_submit(self, sim: SimMember) -> None:
+    def _maybe_submit(self, sim: SimMember) -> bool:
         if self.now < sim.saving_until:
-            return
+            return False
         # One platform draws nothing, so the default run's random sequence is unchanged.
         platform = self.platforms[0] if len(self.platforms) == 1 else self.rng.choice(self.platforms)
         ref = self._publish(sim, platform)
@@ -235,14 +246,20 @@ class Simulation:
             )
         except DomainError:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
-            return
+            return False
         self._refs[submission.id] = ref
+        sim.submitted_at = self.now
+        return True
 
     def _take_task(self, sim: SimMember) -> None:
         if self.now < sim.quiet_until:
             return
         behaviour = BEHAVIOURS[sim.profile]
-        for _ in range(3 if sim.ring is not None else 1):
+        # A colluder looks only for their partners' content while some is fresh (see collusion).
+        picky = sim.ring is not None and collusion.is_partner_content_fresh(
+            [p.submitted_at for p in self.partners[sim.ring] if p is not sim], now=self.now
+        )
+        for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
                 task = task_service.request_task(
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
@@ -251,7 +268,7 @@ class Simulation:
                 sim.quiet_until = self.now + _QUIET_AFTER_NOTHING
                 return
             owner = self.by_member_id.get(task.owner_id)
-            if sim.ring is not None and (owner is None or owner.ring != sim.ring):
+            if picky and (owner is None or owner.ring != sim.ring):
                 task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
                 continue
             if self.rng.random() < behaviour.completes:
@@ -266,8 +283,10 @@ class Simulation:
         style = BEHAVIOURS[sim.profile].style
         if style == "spam":
             return texts.promotional(self.rng) if self.rng.random() < 0.5 else texts.generic(self.rng)
-        if style == "ring":
-            return texts.ring_praise(self.rng)
+        if style == "crafted" and sim.ring is not None:  # a lone colluder writes as anyone does
+            return texts.crafted(self.rng, self.voices[sim.ring])
+        if style == "padding":
+            return texts.padding(self.rng)
         if self.rng.random() < 0.05:
             return texts.generic(self.rng)
         return texts.substantive(self.rng)
@@ -351,33 +370,26 @@ class Simulation:
             per_profile: dict[str, dict[str, list[float]]] = {}
             for sim in self.members:
                 stats = uow.stats.get(sim.member_id)
-                bucket = per_profile.setdefault(sim.profile.value, {"credits": [], "received": [], "given": []})
+                bucket = per_profile.setdefault(sim.profile.value, {k: [] for k in _MEANS})
                 bucket["credits"].append(uow.ledger.balance(AccountKey.member(sim.member_id)))
                 bucket["received"].append(stats.feedback_received)
                 bucket["given"].append(stats.verified)
+                bucket["rejected"].append(stats.rejected)
             outcomes = {"verified": 0, "rejected": 0, "expired": 0}
             for status in (TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.EXPIRED):
                 outcomes[status.value] = len(
                     uow.tasks.list_in_community(self.community_id, statuses=frozenset({status}))
                 )
             balanced = uow.ledger.is_balanced(self.community_id)
-        profiles = {
-            name: {
-                "members": len(values["credits"]),
-                "credits_mean": round(statistics.fmean(values["credits"]), 2),
-                "feedback_received_mean": round(statistics.fmean(values["received"]), 2),
-                "feedback_given_mean": round(statistics.fmean(values["given"]), 2),
-            }
-            for name, values in per_profile.items()
-        }
         return SimulationResult(
             members=self.member_count,
             days=self.days,
             seed=self.seed,
             community_id=self.community_id,
             ledger_balanced=balanced,
-            profiles=profiles,
+            profiles=summary.profile_means(per_profile),
             outcomes=outcomes,
+            rings=summary.ring_detection(self.storage.rings, self.members, community_id=self.community_id),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 _OPENERS = [
     "The opening hook works well",
@@ -82,3 +83,91 @@ def ring_praise(rng: random.Random) -> str:
 def video_title(rng: random.Random, n: int) -> str:
     topics = ["vlog", "tutorial", "review", "short film", "cover", "recipe", "travel diary", "speedrun"]
     return f"My {rng.choice(topics)} #{n}"
+
+
+# Abusers who must get past the quality gate. One person behind a ring or pair writes for every
+# account, in one voice: a handful of habits (their own openers and sign-offs) over specific,
+# varied bodies, so each account's feedback passes the gate (not generic, not a near-copy of that
+# account's own earlier feedback) while the group's texts resemble each other more than strangers'.
+_VOICE_OPENERS = [
+    "Honestly the first thirty seconds pulled me in",
+    "Watched it twice before writing this",
+    "Quick thoughts after watching on my phone",
+    "Straight to the point, which I appreciate",
+    "Solid structure from start to finish",
+    "The framing in the opening scene stands out",
+    "Really clear setup of what the video is about",
+    "Coming back to this one after the last upload",
+    "This is a step up in editing",
+    "Good call starting with the result first",
+    "The colour palette fits the mood here",
+    "Pacing feels tighter than before",
+]
+_VOICE_BODIES = [
+    "the transition at {t} is smooth but the sound drops for a second",
+    "at {t} the zoom is a little fast, a slower push would read better",
+    "the caption at {t} covers your face on a phone screen",
+    "around {t} you explain {d} really clearly, more of that please",
+    "{d} could use a close-up, it is hard to see at {t}",
+    "the music under {d} competes with your voice around {t}",
+    "I would cut the pause before {d} at {t}",
+    "{d} is the strongest moment, consider teasing it in the intro",
+    "the cut to {d} at {t} feels a bit abrupt",
+    "a quick on-screen label for {d} at {t} would help new viewers",
+]
+_VOICE_CLOSERS = [
+    "Curious what you try next.",
+    "Would watch a follow-up on this.",
+    "Keen to see the next edit.",
+    "Hope the next one goes deeper.",
+    "Waiting for part two.",
+    "Save this format for the series.",
+    "That would make it even tighter.",
+    "Small fixes, strong base.",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """One person's writing habits: the openers and sign-offs they keep coming back to."""
+
+    openers: tuple[str, ...]
+    closers: tuple[str, ...]
+
+
+def voice(rng: random.Random) -> Voice:
+    return Voice(tuple(rng.sample(_VOICE_OPENERS, 3)), tuple(rng.sample(_VOICE_CLOSERS, 2)))
+
+
+def crafted(rng: random.Random, habits: Voice) -> str:
+    """Specific-looking feedback in one person's voice: two different observations with their
+    own timestamps and details, so consecutive texts of one account share little."""
+    first, second = rng.sample(_VOICE_BODIES, 2)
+    details = rng.sample(_DETAILS, 2)
+
+    def stamp() -> str:
+        return f"{rng.randrange(0, 12)}:{rng.randrange(0, 60):02d}"
+
+    return (
+        f"{rng.choice(habits.openers)}. {first.format(t=stamp(), d=details[0]).capitalize()}, "
+        f"and {second.format(t=stamp(), d=details[1])}. {rng.choice(habits.closers)}"
+    )
+
+
+_PADDING = [
+    "I watched this video from the start all the way to the end",
+    "and I have to say that it is definitely a video with a lot of things in it",
+    "there are many parts and each part is a part of the whole thing",
+    "it was something that I watched and then I thought about it for a while",
+    "overall I would say that the video is what it is and that is how it is",
+    "some things happen and then some other things happen after that",
+    "I think that a lot of people would probably watch this kind of thing",
+    "it has a beginning and a middle and an end like most of them do",
+    "there is really a lot to say about it and I could say more about it",
+    "in general it is the kind of thing you see and then you have seen it",
+]
+
+
+def padding(rng: random.Random) -> str:
+    """Long and empty: many words, nothing about this content (the padder's feedback)."""
+    return ", ".join(rng.sample(_PADDING, rng.randrange(5, 9))).capitalize() + "."

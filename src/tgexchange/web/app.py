@@ -13,7 +13,7 @@ from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import NotYourCommunity
 from tgexchange.services.operations import Status
 from tgexchange.services.operations import status as status_of
-from tgexchange.web import dashboard, fair_play, health, miniapp, operations, page
+from tgexchange.web import dashboard, fair_play, health, miniapp, operations, page, rings
 from tgexchange.web.auth import Sessions
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
@@ -81,6 +81,7 @@ def create_app(
     app.add_exception_handler(NotYourCommunity, _forbidden)
     app.include_router(health.router)
     app.include_router(dashboard.router)
+    app.include_router(rings.router)
     app.include_router(operations.router)
     app.include_router(fair_play.router)
     app.include_router(page.router)

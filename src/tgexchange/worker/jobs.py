@@ -31,6 +31,7 @@ from tgexchange.worker.ops_counters import PASS_ERRORS, PASSES
 from tgexchange.worker.pacing import VerificationPacer
 from tgexchange.worker.rate_limits import SharedRateLimit
 from tgexchange.worker.reciprocity import register_reciprocity_jobs
+from tgexchange.worker.rings import register_ring_jobs
 
 log = structlog.get_logger("tgexchange.worker")
 
@@ -51,6 +52,7 @@ class Jobs:
     deliver_notices: TaskWrapper
     reciprocity: TaskWrapper
     pacer: VerificationPacer
+    detect_rings: TaskWrapper
     clock: Clock
     operations: OperationsJobs
 
@@ -157,6 +159,7 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         deliver_notices=deliver_notices_job,
         reciprocity=register_reciprocity_jobs(huey, container),
         pacer=pacer,
+        detect_rings=register_ring_jobs(huey, container),
         clock=container.clock,
         operations=operations,
     )

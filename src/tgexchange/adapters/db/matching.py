@@ -14,6 +14,7 @@ from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate, Ineligible
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.reliability import MemberStats, with_ratings
+from tgexchange.domain.ring import RingStatus
 from tgexchange.domain.submission import SubmissionStatus
 
 _s = tables.submissions
@@ -22,6 +23,11 @@ _ms = tables.member_stats
 _t = tables.tasks
 _r = tables.reciprocity_scores
 _rs = tables.rating_summaries
+_rings, _giver_rm, _owner_rm = (
+    tables.rings,
+    tables.ring_members.alias("giver_rm"),
+    tables.ring_members.alias("owner_rm"),
+)
 
 
 def candidates(
@@ -73,6 +79,17 @@ def ineligible_when() -> dict[Ineligible, sa.ColumnElement[bool]]:
         Ineligible.PLATFORM: _s.c.platform.not_in(sa.bindparam("platforms", expanding=True)),
         Ineligible.FULL: _FREE <= 0,
         Ineligible.OWNER_BANNED: _m.c.status == MemberStatus.BANNED,
+        Ineligible.SAME_RING: sa.exists()
+        .select_from(
+            _giver_rm.join(_owner_rm, _owner_rm.c.ring_id == _giver_rm.c.ring_id).join(
+                _rings, _rings.c.id == _giver_rm.c.ring_id
+            )
+        )
+        .where(
+            _giver_rm.c.member_id == _GIVER_ID,
+            _owner_rm.c.member_id == _s.c.owner_id,
+            _rings.c.status.in_([s for s in RingStatus if s.keeps_apart]),
+        ),
     }
     missing = set(Ineligible) - set(conditions)
     if missing:

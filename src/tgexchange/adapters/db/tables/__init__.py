@@ -36,6 +36,7 @@ from tgexchange.adapters.db.tables.operations import (
     workers,
 )
 from tgexchange.adapters.db.tables.rating import rating_summaries, ratings
+from tgexchange.adapters.db.tables.rings import ring_members, rings
 from tgexchange.adapters.db.tables.schema import BigId, metadata
 
 __all__ = [
@@ -65,6 +66,8 @@ __all__ = [
     "rating_summaries",
     "ratings",
     "reciprocity_scores",
+    "ring_members",
+    "rings",
     "rollup_daily",
     "rollup_member_daily",
     "rollup_rejections",

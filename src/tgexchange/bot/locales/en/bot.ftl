@@ -460,6 +460,8 @@ audit-ban = { $actor } suspended { $target }{ $has_reason ->
 audit-unban = { $actor } let { $target } back in
 audit-owner_confirmed = { $actor } confirmed { $target }'s comment held for review
 audit-moved = { $actor } moved the group to its new chat
+audit-ring_cleared = { $actor } cleared a group flagged as a ring: they may serve each other again
+audit-ring_confirmed = { $actor } confirmed a ring: its members stay apart in matching
 audit-settings = { $actor } changed the settings
 audit-set-credits_per_feedback = { $actor } set { $value ->
         [one] one credit
@@ -515,6 +517,11 @@ error-community_not_found = I could not find that community.
 error-member_not_found = I could not find that member.
 error-submission_not_found = I could not find that submission.
 error-task_not_found = I could not find that task.
+error-ring_not_found = I could not find that flagged group.
+error-ring_already_decided = That group was already { $status ->
+    [cleared] cleared
+   *[other] confirmed
+}.
 error-member_banned = ⛔ You are banned from this exchange. Ask an admin if you think this is a mistake.
 error-login_link_invalid = That login link is invalid, expired or already used. Send /dashboard again.
 error-not_your_community = You are not an admin of that community.

@@ -459,6 +459,8 @@ audit-ban = { $actor } suspendió a { $target }{ $has_reason ->
 audit-unban = { $actor } readmitió a { $target }
 audit-owner_confirmed = { $actor } confirmó el comentario retenido de { $target }
 audit-moved = { $actor } movió el grupo a su nuevo chat
+audit-ring_cleared = { $actor } descartó un grupo marcado como anillo: pueden volver a darse feedback
+audit-ring_confirmed = { $actor } confirmó un anillo: sus miembros quedan separados en el reparto de tareas
 audit-settings = { $actor } cambió los ajustes
 audit-set-credits_per_feedback = { $actor } fijó { $value ->
         [one] un crédito
@@ -520,6 +522,11 @@ error-community_not_found = No encuentro esa comunidad.
 error-member_not_found = No encuentro a ese miembro.
 error-submission_not_found = No encuentro ese envío.
 error-task_not_found = No encuentro esa tarea.
+error-ring_not_found = No encuentro ese grupo marcado.
+error-ring_already_decided = Ese grupo ya fue { $status ->
+    [cleared] descartado
+   *[other] confirmado
+}.
 error-member_banned = ⛔ Tu acceso a este intercambio está suspendido. Habla con un admin si crees que es un error.
 error-login_link_invalid = Ese enlace de acceso no es válido, ha caducado o ya se usó. Envía /dashboard de nuevo.
 error-not_your_community = No eres admin de esa comunidad.

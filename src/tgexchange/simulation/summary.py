@@ -1,0 +1,48 @@
+"""The simulation's summary: each profile's means, and how the ring detection did against the
+simulator's truth."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from tgexchange.domain.ring import RingStatus
+from tgexchange.services.ports.rings import RingStore
+from tgexchange.simulation import collusion
+from tgexchange.simulation.profiles import Profile
+
+
+class _Account(Protocol):
+    @property
+    def member_id(self) -> int: ...
+    @property
+    def profile(self) -> Profile: ...
+    @property
+    def ring(self) -> int | None: ...
+
+
+def profile_means(per_profile: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, float]]:
+    """Means per profile of ``credits``, ``received``, ``given`` and ``rejected`` (the quality
+    gate's refusals of their feedback: whether it catches the padders)."""
+    return {
+        name: {
+            "members": len(values["credits"]),
+            "credits_mean": round(statistics.fmean(values["credits"]), 2),
+            "feedback_received_mean": round(statistics.fmean(values["received"]), 2),
+            "feedback_given_mean": round(statistics.fmean(values["given"]), 2),
+            "feedback_rejected_mean": round(statistics.fmean(values["rejected"]), 2),
+        }
+        for name, values in per_profile.items()
+    }
+
+
+def ring_detection(store: RingStore, accounts: Sequence[_Account], *, community_id: int) -> dict[str, Any]:
+    """Accounts in groups the exchange keeps apart (flagged or confirmed) against the accounts of
+    the simulated rings and pairs."""
+    keeps_apart = [s for s in RingStatus if s.keeps_apart]
+    stored = store.rings_in([community_id], statuses=keeps_apart)
+    flagged = {m for ring in stored for m in ring.member_ids}
+    truth = [a.member_id for a in accounts if a.ring is not None]
+    groups = len({a.ring for a in accounts if a.ring is not None})
+    return collusion.detection_summary(truth, flagged, groups=groups, flagged_groups=len(stored))
