@@ -12,8 +12,8 @@ from typing import Any
 
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
-from tgexchange.domain.content import ContentRef, Platform, PublicComment
-from tgexchange.domain.errors import DomainError, PlatformUnavailable
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.errors import DomainError
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
@@ -24,7 +24,8 @@ from tgexchange.services import task as task_service
 from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import texts
-from tgexchange.simulation.platform import SimulatedPlatform
+from tgexchange.simulation.latent import Drift, LatentGiveBack
+from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
 from tgexchange.simulation.profiles import BEHAVIOURS, RING_SIZE, Profile, assign_profiles
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -59,6 +60,7 @@ class SimulationResult:
     ledger_balanced: bool
     profiles: dict[str, dict[str, float]]
     outcomes: dict[str, int]
+    latent: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,22 +71,8 @@ class SimulationResult:
             "ledger_balanced": self.ledger_balanced,
             "profiles": self.profiles,
             "outcomes": self.outcomes,
+            "latent_give_back": self.latent,
         }
-
-
-class _FlakyComments:
-    """The simulated platform's comments, except that a share of reads on platforms with public
-    comments fail as outages do (the verification records them and retries)."""
-
-    def __init__(self, platform: SimulatedPlatform, rng: random.Random, outage_rate: float) -> None:
-        self._platform = platform
-        self._rng = rng
-        self._outage_rate = outage_rate
-
-    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
-        if self._rng.random() < self._outage_rate:
-            raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
-        return self._platform.read_comments(ref, limit=limit, fresh=fresh)
 
 
 class Simulation:
@@ -95,6 +83,11 @@ class Simulation:
     are not public the member pastes their text and the owner confirms it) and an outage rate (a
     share of comment reads fail). Each draws random numbers only when used, so the default run,
     and its random sequence, stay exactly as they were.
+
+    A member does a task they took with their latent give-back probability (simulation/latent.py),
+    kept in memory only: ``give_back`` holds it per task id when taken (0 if skipped), the oracle
+    of the reciprocity model. ``match_by_reciprocity`` turns that setting on; ``daily`` is called
+    at the start of each day after the first (e.g. to retrain the model and refresh the scores).
     """
 
     def __init__(
@@ -110,6 +103,9 @@ class Simulation:
         start: datetime = SIM_START,
         platforms: Sequence[Platform] = (Platform.YOUTUBE,),
         outage_rate: float = 0.0,
+        match_by_reciprocity: bool = False,
+        daily: Callable[[Simulation], None] | None = None,
+        drift: Drift | None = None,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
@@ -120,13 +116,13 @@ class Simulation:
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
         self.platforms = tuple(platforms)
-        self.comments = _FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
+        self.comments = FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
         self.seed = seed
         self.days = days
         self.member_count = members
         self.chat_id = chat_id
         self.title = title
-        self.now = start
+        self.now = self.start = start
         self.members: list[SimMember] = []
         self.by_member_id: dict[int, SimMember] = {}
         self.community_id = 0
@@ -139,6 +135,11 @@ class Simulation:
         self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
+        self.match_by_reciprocity = match_by_reciprocity
+        self.daily = daily
+        self.drift = drift or Drift()
+        self.latent = LatentGiveBack((), seed=seed, drift=self.drift)  # the population's, once set up
+        self.give_back: dict[int, float] = {}  # task id → the giver's latent probability then
 
     # setup -------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -147,10 +148,13 @@ class Simulation:
             telegram_chat_id=self.chat_id,
             title=self.title,
             now=self.now,
-            settings=CommunitySettings(allowed_platforms=frozenset(self.platforms)),
+            settings=CommunitySettings(
+                allowed_platforms=frozenset(self.platforms), match_by_reciprocity=self.match_by_reciprocity
+            ),
         )
         self.community_id = community.id
         profiles = assign_profiles(self.member_count)
+        self.latent = LatentGiveBack([BEHAVIOURS[p].completes for p in profiles], seed=self.seed, drift=self.drift)
         ring_counter = 0
         ring_fill = 0
         for index, profile in enumerate(profiles):
@@ -205,6 +209,10 @@ class Simulation:
 
     # one hour ----------------------------------------------------------------------------
     def _hour(self) -> None:
+        if self.now.hour == 0 and self.now > self.start:
+            self.latent.advance_day()
+            if self.daily is not None:
+                self.daily(self)
         for sim in self.members:
             behaviour = BEHAVIOURS[sim.profile]
             if self.rng.random() < behaviour.sessions_per_day / 24:
@@ -242,6 +250,7 @@ class Simulation:
         if self.now < sim.quiet_until:
             return
         behaviour = BEHAVIOURS[sim.profile]
+        give_back = self.latent.probability(sim.index)
         for _ in range(3 if sim.ring is not None else 1):
             try:
                 task = task_service.request_task(
@@ -253,8 +262,10 @@ class Simulation:
             owner = self.by_member_id.get(task.owner_id)
             if sim.ring is not None and (owner is None or owner.ring != sim.ring):
                 task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
+                self.give_back[task.id] = 0.0
                 continue
-            if self.rng.random() < behaviour.completes:
+            self.give_back[task.id] = give_back
+            if self.rng.random() < give_back:
                 low, high = behaviour.delay_hours
                 due = self.now + timedelta(hours=self.rng.uniform(low, high))
                 self._seq += 1
@@ -361,6 +372,9 @@ class Simulation:
                     uow.tasks.list_in_community(self.community_id, statuses=frozenset({status}))
                 )
             balanced = uow.ledger.is_balanced(self.community_id)
+        groups: dict[str, list[int]] = {}
+        for sim in self.members:
+            groups.setdefault(sim.profile.value, []).append(sim.index)
         profiles = {
             name: {
                 "members": len(values["credits"]),
@@ -378,6 +392,7 @@ class Simulation:
             ledger_balanced=balanced,
             profiles=profiles,
             outcomes=outcomes,
+            latent=self.latent.summary(groups),
         )
 
 
