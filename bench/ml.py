@@ -26,6 +26,9 @@ the reliable members (honest and slow).
 
 ``--write FILE...``: the section of docs/BENCHMARKS.md from saved ``--json`` outputs of the modes.
 
+On a machine whose cores are all busy, run it with ``OMP_NUM_THREADS=1``: scikit-learn's OpenMP
+threads wait actively for each other, and with oversubscribed cores training slows tenfold.
+
 Usage: python bench/ml.py [--seed 7] [--members 300] [--days 45] [--json] [--effect] [--speed]
                           [--estimator hgb] [--write FILE...]
 """
