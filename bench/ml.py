@@ -60,7 +60,6 @@ from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.simulation.runner import Simulation
 
 SEED = 7
-OTHER_SEEDS = (3, 11, 19)
 MEMBERS = 300
 DAYS = 45
 EFFECT_MEMBERS = 200  # each simulated day retrains: smaller, so a run takes minutes
