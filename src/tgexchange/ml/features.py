@@ -22,6 +22,10 @@ Each feature, in one line (the original design's eight first):
 - ``expired_share``: the share of the member's judged tasks that expired.
 - ``account_age_days``: days since the member joined, capped at 365.
 - ``history``: log(1 + the member's judged tasks): how much the others can be trusted.
+- ``recent_reliability``: the verified share of the member's judged tasks, each older one weighing
+  ``RECENT_TASK_DECAY`` times the next (about their last seven), Beta(1, 1): people change.
+- ``recent_week_reliability``: the same with weights halving every ``RECENT_HALF_LIFE_DAYS`` days
+  of time before the moment (a busy week shows here first).
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ RECENCY_CAP_DAYS = 60.0
 RECIPROCITY_CAP = 5.0
 STREAK_CAP = 20
 AGE_CAP_DAYS = 365.0
+RECENT_TASK_DECAY = 0.85
+RECENT_HALF_LIFE_DAYS = 7.0
+_DAY_S = 86400.0
 _QUALITY_RULES = frozenset(rule.value for rule in QualityRule)
 _KINDS = (ContentKind.VIDEO, ContentKind.SHORT, ContentKind.POST, ContentKind.REEL)
 
@@ -63,6 +70,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "expired_share",
     "account_age_days",
     "history",
+    "recent_reliability",
+    "recent_week_reliability",
 )
 
 
@@ -82,6 +91,27 @@ class _Member:
     last_verified_at: datetime | None = None
     toxicity_sum: float = 0.0
     toxicity_n: int = 0
+    recent_verified: float = 0.0  # decayed per judged task
+    recent_judged: float = 0.0
+    week_verified: float = 0.0  # decayed in time, as of ``week_at``
+    week_judged: float = 0.0
+    week_at: datetime | None = None
+
+    def judge(self, verified: bool, at: datetime | None) -> None:
+        """Adds one judged outcome to the decayed windows."""
+        self.recent_verified = self.recent_verified * RECENT_TASK_DECAY + verified
+        self.recent_judged = self.recent_judged * RECENT_TASK_DECAY + 1
+        if at is not None:
+            fade = self.week_fade(at)
+            self.week_verified = self.week_verified * fade + verified
+            self.week_judged = self.week_judged * fade + 1
+            self.week_at = at if self.week_at is None else max(self.week_at, at)
+
+    def week_fade(self, at: datetime) -> float:
+        if self.week_at is None:
+            return 1.0
+        days = max(0.0, (at - self.week_at).total_seconds() / _DAY_S)
+        return float(0.5 ** (days / RECENT_HALF_LIFE_DAYS))
 
     @property
     def judged(self) -> int:
@@ -136,9 +166,11 @@ class HistoryReplay:
                 giver.toxicity_n += 1
             self._member(record.owner_id, record.community_id).received += 1
             self._community(record.community_id).verified += 1
+            giver.judge(True, record.decided_at)
         elif status is TaskStatus.SKIPPED:
             giver.skipped += 1
         elif label_of(record) == 0:
+            giver.judge(False, record.decided_at)
             giver.failed += 1
             giver.streak = 0
             if status is TaskStatus.EXPIRED:
@@ -166,6 +198,7 @@ def _vector(member: _Member, community: _Community, platform: Platform, kind: Co
     )
     age = 0.0 if member.joined_at is None else min(AGE_CAP_DAYS, (at - member.joined_at).total_seconds() / 86400)
     hour = (at.hour + at.minute / 60) / 24 * 2 * math.pi
+    fade = member.week_fade(at)
     return [
         _beta(community.verified, community.assigned),
         _beta(member.verified, judged),
@@ -183,6 +216,8 @@ def _vector(member: _Member, community: _Community, platform: Platform, kind: Co
         member.expired / judged if judged else 0.0,
         max(0.0, age),
         math.log1p(judged),
+        (member.recent_verified + 1) / (member.recent_judged + 2),
+        (member.week_verified * fade + 1) / (member.week_judged * fade + 2),
     ]
 
 
@@ -204,6 +239,7 @@ class Dataset:
     assigned_at: list[datetime]
     giver_ids: NDArray[np.int64]
     baseline: NDArray[np.float64]  # the giver's Beta-smoothed success rate then: what to beat
+    task_ids: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -215,7 +251,12 @@ class Dataset:
 
     def _rows(self, rows: slice) -> Dataset:
         return Dataset(
-            self.features[rows], self.labels[rows], self.assigned_at[rows], self.giver_ids[rows], self.baseline[rows]
+            self.features[rows],
+            self.labels[rows],
+            self.assigned_at[rows],
+            self.giver_ids[rows],
+            self.baseline[rows],
+            self.task_ids[rows],
         )
 
 
@@ -230,6 +271,7 @@ def build_dataset(
     labels: list[int] = []
     times: list[datetime] = []
     givers: list[int] = []
+    task_ids: list[int] = []
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
     for at, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
@@ -245,6 +287,7 @@ def build_dataset(
             labels.append(label)
             times.append(at)
             givers.append(record.giver_id)
+            task_ids.append(record.task_id)
             baseline.append(row[reliability])
         replay.assign(record)
         if callable(progress):
@@ -255,6 +298,7 @@ def build_dataset(
         times,
         np.asarray(givers, dtype=np.int64),
         np.asarray(baseline, dtype=np.float64),
+        np.asarray(task_ids, dtype=np.int64),
     )
 
 

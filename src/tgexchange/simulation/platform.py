@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
-from tgexchange.domain.errors import ContentUnavailable
+from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable
 
 
 @dataclass
@@ -77,3 +78,18 @@ class SimulatedPlatform:
     def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:  # noqa: ARG002 - no cache to skip
         self.reads += 1
         return list(reversed(self._video(ref).comments[-limit:]))
+
+
+class FlakyComments:
+    """The simulated platform's comments, except that a share of reads on platforms with public
+    comments fail as outages do (the verification records them and retries)."""
+
+    def __init__(self, platform: SimulatedPlatform, rng: random.Random, outage_rate: float) -> None:
+        self._platform = platform
+        self._rng = rng
+        self._outage_rate = outage_rate
+
+    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
+        if self._rng.random() < self._outage_rate:
+            raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
+        return self._platform.read_comments(ref, limit=limit, fresh=fresh)

@@ -11,8 +11,8 @@ from typing import Any
 
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
-from tgexchange.domain.content import ContentRef, Platform, PublicComment
-from tgexchange.domain.errors import DomainError, PlatformUnavailable
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.errors import DomainError
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.services import channel as channel_service
@@ -24,7 +24,8 @@ from tgexchange.services import task as task_service
 from tgexchange.services.ports import QualityGate
 from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import collusion, summary, texts
-from tgexchange.simulation.platform import SimulatedPlatform
+from tgexchange.simulation.latent import Drift, LatentGiveBack
+from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
 from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -62,6 +63,7 @@ class SimulationResult:
     profiles: dict[str, dict[str, float]]
     outcomes: dict[str, int]
     rings: dict[str, Any] = field(default_factory=dict)
+    latent: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,22 +75,8 @@ class SimulationResult:
             "profiles": self.profiles,
             "outcomes": self.outcomes,
             "rings": self.rings,
+            "latent_give_back": self.latent,
         }
-
-
-class _FlakyComments:
-    """The simulated platform's comments, except that a share of reads on platforms with public
-    comments fail as outages do (the verification records them and retries)."""
-
-    def __init__(self, platform: SimulatedPlatform, rng: random.Random, outage_rate: float) -> None:
-        self._platform = platform
-        self._rng = rng
-        self._outage_rate = outage_rate
-
-    def read_comments(self, ref: ContentRef, *, limit: int, fresh: bool = False) -> Sequence[PublicComment]:
-        if self._rng.random() < self._outage_rate:
-            raise PlatformUnavailable(ref.platform.label, "simulated outage (synthetic)")
-        return self._platform.read_comments(ref, limit=limit, fresh=fresh)
 
 
 class Simulation:
@@ -99,7 +87,11 @@ class Simulation:
     are not public the member pastes their text and the owner confirms it) and an outage rate (a
     share of comment reads fail). Each draws random numbers only when used. ``detect_rings`` runs
     the exchange's ring detection once a simulated day (off: what the exchange did without it).
-    """
+
+    A member does a task they took with their latent give-back probability (simulation/latent.py),
+    kept in memory only: ``give_back`` holds it per task id when taken (0 if skipped), the oracle
+    of the reciprocity model. ``match_by_reciprocity`` turns that setting on; ``daily`` is called
+    at the start of each day after the first (e.g. to retrain the model and refresh the scores)."""
 
     def __init__(
         self,
@@ -115,6 +107,9 @@ class Simulation:
         platforms: Sequence[Platform] = (Platform.YOUTUBE,),
         outage_rate: float = 0.0,
         detect_rings: bool = True,
+        match_by_reciprocity: bool = False,
+        daily: Callable[[Simulation], None] | None = None,
+        drift: Drift | None = None,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
@@ -125,13 +120,13 @@ class Simulation:
         self.platform = SimulatedPlatform()
         self.rng = random.Random(seed)
         self.platforms = tuple(platforms)
-        self.comments = _FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
+        self.comments = FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
         self.seed = seed
         self.days = days
         self.member_count = members
         self.chat_id = chat_id
         self.title = title
-        self.now = start
+        self.now = self.start = start
         self.detect_rings = detect_rings
         self.members: list[SimMember] = []
         self.partners: dict[int, list[SimMember]] = {}  # group id -> its accounts
@@ -147,6 +142,11 @@ class Simulation:
         self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
+        self.match_by_reciprocity = match_by_reciprocity
+        self.daily = daily
+        self.drift = drift or Drift()
+        self.latent = LatentGiveBack((), seed=seed, drift=self.drift)  # the population's, once set up
+        self.give_back: dict[int, float] = {}  # task id → the giver's latent probability then
 
     # setup -------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -155,10 +155,13 @@ class Simulation:
             telegram_chat_id=self.chat_id,
             title=self.title,
             now=self.now,
-            settings=CommunitySettings(allowed_platforms=frozenset(self.platforms)),
+            settings=CommunitySettings(
+                allowed_platforms=frozenset(self.platforms), match_by_reciprocity=self.match_by_reciprocity
+            ),
         )
         self.community_id = community.id
         profiles = assign_profiles(self.member_count)
+        self.latent = LatentGiveBack([BEHAVIOURS[p].completes for p in profiles], seed=self.seed, drift=self.drift)
         for index, (profile, ring) in enumerate(zip(profiles, collusion.assign_groups(profiles), strict=True)):
             joined = community_service.join_community(
                 self.storage.uow(),
@@ -208,6 +211,10 @@ class Simulation:
 
     # one hour ----------------------------------------------------------------------------
     def _hour(self) -> None:
+        if self.now.hour == 0 and self.now > self.start:
+            self.latent.advance_day()
+            if self.daily is not None:
+                self.daily(self)
         for sim in self.members:
             behaviour = BEHAVIOURS[sim.profile]
             if self.rng.random() < behaviour.sessions_per_day / 24:
@@ -255,6 +262,7 @@ class Simulation:
         if self.now < sim.quiet_until:
             return
         behaviour = BEHAVIOURS[sim.profile]
+        give_back = self.latent.probability(sim.index)
         # A colluder looks only for their partners' content while some is fresh (see collusion).
         picky = sim.ring is not None and collusion.is_partner_content_fresh(
             [p.submitted_at for p in self.partners[sim.ring] if p is not sim], now=self.now
@@ -270,26 +278,16 @@ class Simulation:
             owner = self.by_member_id.get(task.owner_id)
             if picky and (owner is None or owner.ring != sim.ring):
                 task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
+                self.give_back[task.id] = 0.0
                 continue
-            if self.rng.random() < behaviour.completes:
+            self.give_back[task.id] = give_back
+            if self.rng.random() < give_back:
                 low, high = behaviour.delay_hours
                 due = self.now + timedelta(hours=self.rng.uniform(low, high))
                 self._seq += 1
                 self._tasks[task.id] = task
                 heapq.heappush(self._pending, (due, self._seq, task.id))
             return
-
-    def _comment_text(self, sim: SimMember) -> str:
-        style = BEHAVIOURS[sim.profile].style
-        if style == "spam":
-            return texts.promotional(self.rng) if self.rng.random() < 0.5 else texts.generic(self.rng)
-        if style == "crafted" and sim.ring is not None:  # a lone colluder writes as anyone does
-            return texts.crafted(self.rng, self.voices[sim.ring])
-        if style == "padding":
-            return texts.padding(self.rng)
-        if self.rng.random() < 0.05:
-            return texts.generic(self.rng)
-        return texts.substantive(self.rng)
 
     def _finish_due_work(self) -> None:
         while self._pending and self._pending[0][0] <= self.now:
@@ -299,7 +297,11 @@ class Simulation:
             if task.is_overdue(due):
                 del self._tasks[task_id]
                 continue  # too late: the expiry sweep takes it
-            text = self._comment_text(sim)
+            text = texts.comment(
+                self.rng,
+                BEHAVIOURS[sim.profile].style,
+                self.voices.get(sim.ring, None) if sim.ring is not None else None,
+            )
             self.platform.comment(
                 self._refs[task.submission_id], author_channel_id=sim.channels[task.platform], text=text, now=due
             )
@@ -390,6 +392,7 @@ class Simulation:
             profiles=summary.profile_means(per_profile),
             outcomes=outcomes,
             rings=summary.ring_detection(self.storage.rings, self.members, community_id=self.community_id),
+            latent=self.latent.summary(summary.indexes_by_profile(self.members)),
         )
 
 

@@ -20,6 +20,16 @@ class _Account(Protocol):
     def profile(self) -> Profile: ...
     @property
     def ring(self) -> int | None: ...
+    @property
+    def index(self) -> int: ...
+
+
+def indexes_by_profile(accounts: Sequence[_Account]) -> dict[str, list[int]]:
+    """Each profile's simulated members, by their index (the latent probabilities' key)."""
+    groups: dict[str, list[int]] = {}
+    for account in accounts:
+        groups.setdefault(account.profile.value, []).append(account.index)
+    return groups
 
 
 def profile_means(per_profile: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, float]]:

@@ -171,3 +171,17 @@ _PADDING = [
 def padding(rng: random.Random) -> str:
     """Long and empty: many words, nothing about this content (the padder's feedback)."""
     return ", ".join(rng.sample(_PADDING, rng.randrange(5, 9))).capitalize() + "."
+
+
+def comment(rng: random.Random, style: str, group_voice: Voice | None) -> str:
+    """What a simulated member writes, by their profile's style; a colluder in their group's voice
+    (a lone colluder, without a group, writes as anyone does)."""
+    if style == "spam":
+        return promotional(rng) if rng.random() < 0.5 else generic(rng)
+    if style == "crafted" and group_voice is not None:
+        return crafted(rng, group_voice)
+    if style == "padding":
+        return padding(rng)
+    if rng.random() < 0.05:
+        return generic(rng)
+    return substantive(rng)
