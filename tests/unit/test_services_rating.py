@@ -21,6 +21,7 @@ from tgexchange.domain.rating import InvalidMark, NotTheRecipient, RatingLocked,
 from tgexchange.domain.reliability import with_ratings
 from tgexchange.domain.task import Task
 from tgexchange.services import rating as rating_service
+from tgexchange.services.health import fair_play_record, member_health
 
 S, A, R = Statement.SPECIFIC, Statement.ACTIONABLE, Statement.RESPECTFUL
 
@@ -93,8 +94,10 @@ def test_what_the_giver_sees_changes_only_at_every_fifth_rating(world: World) ->
         owner = world.member(community)
         task = verified_task(world, community, owner, giver)
         rate(world, owner, task, S, 1 if n <= 5 else 5)
-        summary, to_go = rating_service.published_ratings(world.uow(), member_id=giver.id)
-        seen.append((summary.ratings, summary.average(S), to_go))
+        record = fair_play_record(
+            world.storage.fair_play_reader, member_id=giver.id, stats=world.stats(giver), now=world.now, threshold=0.3
+        )
+        seen.append((record.ratings.ratings, record.ratings.average(S), record.ratings_to_go))
 
     assert seen[:4] == [(0, None, 4), (0, None, 3), (0, None, 2), (0, None, 1)]
     assert seen[4] == (5, 1.0, 5)
@@ -186,3 +189,26 @@ def test_a_first_mark_racing_another_is_a_conflict_the_use_case_retries(world: W
 
     with world.uow() as uow, pytest.raises(ConcurrencyConflict):
         uow.ratings.save(rating, new=True)  # what the loser of the race would do
+
+
+def test_published_ratings_weigh_on_health_in_me_and_in_the_cooldown_check_alike(world: World) -> None:
+    community = world.community(welcome_credits=100)
+    giver = world.member(community)
+
+    def health_now() -> tuple[float, float]:
+        record = fair_play_record(
+            world.storage.fair_play_reader, member_id=giver.id, stats=world.stats(giver), now=world.now, threshold=0.3
+        )
+        return record.health, member_health(world.uow(), member_id=giver.id, now=world.now)
+
+    for n in range(1, 6):
+        owner = world.member(community)
+        task = verified_task(world, community, owner, giver)
+        before = health_now()
+        rate(world, owner, task, S, 1)
+        if n < 5:
+            assert health_now() == before  # nothing published yet: neutral
+    low = health_now()
+
+    assert low[0] == low[1]
+    assert low[0] < before[0]

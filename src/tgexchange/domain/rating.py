@@ -132,6 +132,12 @@ class RatingSummary:
         marks = sum(self.counts)
         return sum(self.sums) / marks if marks else None
 
+    @property
+    def scaled(self) -> float | None:
+        """``overall`` on [0, 1] (1 → 0, 5 → 1), as member health reads it; None before any."""
+        overall = self.overall
+        return None if overall is None else (overall - 1) / 4
+
 
 def is_publication_due(ratings_received: int) -> bool:
     """Whether the giver's published average is refreshed now: at every ``PUBLISH_EVERY``th rating."""

@@ -4,7 +4,7 @@ feedback is never blocked: it is how health recovers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
@@ -17,6 +17,7 @@ from tgexchange.domain.health import (
     health,
 )
 from tgexchange.domain.penalty import Penalty, PenaltyKind
+from tgexchange.domain.rating import PUBLISH_EVERY, RatingSummary
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_acting_member, get_member
@@ -31,13 +32,13 @@ def _inputs(uow: UnitOfWork, member_id: int, now: datetime, rating: float | None
         stats=uow.stats.get(member_id),
         active_warnings=sum(p.kind is PenaltyKind.WARN for p in in_force),
         active_cooldowns=sum(p.kind is PenaltyKind.COOLDOWN for p in in_force),
-        rating=rating,
+        rating=rating if rating is not None else uow.ratings.summary(member_id).scaled,
     )
 
 
 def member_health(uow: UnitOfWork, *, member_id: int, now: datetime, rating: float | None = None) -> float:
-    """The member's health in [0, 1]. ``rating``: the hook for recipients' ratings (issue 19 §1),
-    their average scaled to [0, 1]; None (no ratings) is neutral. Raises MemberNotFound."""
+    """The member's health in [0, 1]. ``rating``: their published ratings' average scaled to
+    [0, 1]; None reads it (no ratings published yet: neutral). Raises MemberNotFound."""
     with uow:
         get_member(uow, member_id)
         return health(_inputs(uow, member_id, now, rating))
@@ -92,32 +93,31 @@ def _end(penalty: Penalty, now: datetime) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class FairPlayRecord:
-    """What ``/me`` shows of fair play: health, the penalties in force, which were appealed."""
+    """What ``/me`` shows of fair play: health, the penalties in force, which were appealed, the
+    giver's published ratings and how many more ratings until they are published again."""
 
     health: float
     threshold: float
     penalties: list[Penalty]
     appealed: set[int]
+    ratings: RatingSummary = field(default_factory=RatingSummary)
+    ratings_to_go: int = PUBLISH_EVERY
 
 
 def fair_play_record(
-    reader: FairPlayReader,
-    *,
-    member_id: int,
-    stats: MemberStats,
-    now: datetime,
-    threshold: float,
-    rating: float | None = None,
+    reader: FairPlayReader, *, member_id: int, stats: MemberStats, now: datetime, threshold: float
 ) -> FairPlayRecord:
-    """What ``/me`` shows, from the member's ``stats`` (which /me read already) and one read of
-    their penalties; ``threshold``: the community's, from the settings the caller holds."""
-    found = [(p, appealed) for p, appealed in reader.penalties(member_id) if p.is_active(now)]
+    """What ``/me`` shows, from the member's ``stats`` (which /me read already) and one snapshot of
+    their penalties and ratings; ``threshold``: the community's, from the settings the caller holds."""
+    penalties, ratings, received = reader.standing(member_id)
+    found = [(p, appealed) for p, appealed in penalties if p.is_active(now)]
     in_force = [p for p, _ in found]
     inputs = HealthInputs(
         stats=stats,
         active_warnings=sum(p.kind is PenaltyKind.WARN for p in in_force),
         active_cooldowns=sum(p.kind is PenaltyKind.COOLDOWN for p in in_force),
-        rating=rating,
+        rating=ratings.scaled,
     )
     appealed = {p.id for p, was in found if was and p.id is not None}
-    return FairPlayRecord(health(inputs), threshold, in_force, appealed)
+    to_go = PUBLISH_EVERY - received % PUBLISH_EVERY
+    return FairPlayRecord(health(inputs), threshold, in_force, appealed, ratings, to_go)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tgexchange.domain.rating import PUBLISH_EVERY, Rating, RatingSummary, Statement, is_publication_due
+from tgexchange.domain.rating import Rating, RatingSummary, Statement, is_publication_due
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_member, get_task
@@ -50,12 +50,3 @@ def rate_feedback(
 def find_rating(uow: UnitOfWork, *, task_id: int) -> Rating | None:
     with uow:
         return uow.ratings.find(task_id)
-
-
-def published_ratings(uow: UnitOfWork, *, member_id: int) -> tuple[RatingSummary, int]:
-    """What the giver may see of their ratings (as of their latest multiple of 5), and how many
-    more ratings until it is refreshed."""
-    with uow:
-        summary = uow.ratings.summary(member_id)
-        received = uow.ratings.count_for_giver(member_id)
-    return summary, PUBLISH_EVERY - received % PUBLISH_EVERY

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import SINGLE_STATEMENT
 from tgexchange.adapters.db.errors import is_unique_violation
+from tgexchange.adapters.db.rating import summary_of
 from tgexchange.domain.penalty import Appeal, AppealAlreadyFiled, AppealStatus, Penalty, PenaltyKind
+from tgexchange.domain.rating import RatingSummary
 from tgexchange.services.ports import FairPlayEvent
 
 _p = tables.penalties
@@ -204,6 +206,10 @@ _PENALTIES_WITH_APPEALS = (
 )
 
 
+_PUBLISHED_RATINGS = sa.select(tables.rating_summaries).where(tables.rating_summaries.c.member_id == _MEMBER)
+_RATINGS_RECEIVED = sa.select(sa.func.count()).select_from(tables.ratings).where(tables.ratings.c.giver_id == _MEMBER)
+
+
 class SqlFairPlayReader:
     """Implements the FairPlayReader port with Core on one connection, as the MemberReader does:
     ``/me`` runs it on every call, and a unit of work would take SQLite's write lock for a read."""
@@ -216,3 +222,13 @@ class SqlFairPlayReader:
             connection = opened.execution_options(sqlite_begin=SINGLE_STATEMENT)
             rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
         return [(_penalty(row), row.appeal_id is not None) for row in rows]
+
+    def standing(self, member_id: int) -> tuple[list[tuple[Penalty, bool]], RatingSummary, int]:
+        params = {"member_id": member_id}
+        with self._engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin="DEFERRED")  # one snapshot, no write lock
+            rows = connection.execute(_PENALTIES_WITH_APPEALS, params).all()
+            published = connection.execute(_PUBLISHED_RATINGS, params).first()
+            received = connection.scalar(_RATINGS_RECEIVED, params)
+        penalties = [(_penalty(row), row.appeal_id is not None) for row in rows]
+        return penalties, RatingSummary() if published is None else summary_of(published), int(received or 0)

@@ -11,10 +11,9 @@ from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, Runtime, runtime
 from tgexchange.bot.texts import Texts
-from tgexchange.domain.rating import PUBLISH_EVERY, Statement
+from tgexchange.domain.rating import PUBLISH_EVERY, RatingSummary, Statement
 from tgexchange.domain.reliability import ENOUGH_HISTORY
 from tgexchange.services import health as health_service
-from tgexchange.services import rating as rating_service
 from tgexchange.services import stats as stats_service
 
 LEADERBOARD_SIZE = 10
@@ -51,6 +50,15 @@ async def me(update: Update, context: Context) -> None:
     lang = member.language
     report = await rt.run(stats_service.member_report, rt.container.storage.member_reader, member_id=member.id)
     stats = report.stats
+    threshold = community.settings.health_threshold_pct / 100
+    record = await rt.run(
+        health_service.fair_play_record,
+        rt.container.storage.fair_play_reader,
+        member_id=member.id,
+        stats=stats,
+        now=rt.now(),
+        threshold=threshold,
+    )
     lines = [
         rt.texts.get(
             lang,
@@ -68,7 +76,7 @@ async def me(update: Update, context: Context) -> None:
             ),
         )
     ]
-    lines.extend(await _ratings_line(rt, lang, member.id))
+    lines.extend(_ratings_lines(rt, lang, record.ratings, record.ratings_to_go))
     if report.channels:
         channels = ", ".join(f"{c.name or c.channel_id} ({c.platform.label})" for c in report.channels)
         lines.append(rt.texts.get(lang, "me-channels", channels=channels))
@@ -87,15 +95,6 @@ async def me(update: Update, context: Context) -> None:
             )
             for task in report.recent_tasks
         )
-    threshold = community.settings.health_threshold_pct / 100
-    record = await rt.run(
-        health_service.fair_play_record,
-        rt.container.storage.fair_play_reader,
-        member_id=member.id,
-        stats=stats,
-        now=rt.now(),
-        threshold=threshold,
-    )
     percent = round(record.health * 100)
     lines.append(rt.texts.get(lang, "me-health", percent=percent, low=record.health < record.threshold))
     lines.extend(fair_play.penalty_lines(rt.texts, lang, record.penalties, appealed=record.appealed, now=rt.now()))
@@ -104,10 +103,9 @@ async def me(update: Update, context: Context) -> None:
     await reply(update, context, "\n".join(lines), keyboard)
 
 
-async def _ratings_line(rt: Runtime, lang: str, member_id: int) -> list[str]:
+def _ratings_lines(rt: Runtime, lang: str, summary: RatingSummary, to_go: int) -> list[str]:
     """What the member may see of the ratings their feedback got: the average as of their latest
     5th, 10th, … rating, and how many more until it is refreshed (nothing before any rating)."""
-    summary, to_go = await rt.run(rating_service.published_ratings, rt.uow(), member_id=member_id)
     if summary.ratings:
         shown = {s.value: f"{summary.average(s) or 0:.1f}" for s in Statement}
         return [rt.texts.get(lang, "me-ratings", count=summary.ratings, to_go=to_go, **shown)]

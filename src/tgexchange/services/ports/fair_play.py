@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from tgexchange.domain.penalty import Appeal, Penalty
+from tgexchange.domain.rating import RatingSummary
 
 COOLDOWN_STARTED = "cooldown_started"
 ADMISSION_REFUSED = "admission_refused"
@@ -70,4 +71,9 @@ class FairPlayReader(Protocol):
     def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
         """The member's penalties not lifted (expired ones too: the caller knows the time), newest
         first, each with whether it was appealed."""
+        ...
+
+    def standing(self, member_id: int) -> tuple[list[tuple[Penalty, bool]], RatingSummary, int]:
+        """In one snapshot: ``penalties``, the member's published ratings as a giver, and how
+        many ratings their feedback has received in all."""
         ...
