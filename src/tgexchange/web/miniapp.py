@@ -230,17 +230,7 @@ def app_asset_url(name: str) -> str:
 
 @router.get(f"{STATIC_PATH}/{{name}}", include_in_schema=False)
 def app_static_file(request: Request, name: str) -> Response:
-    try:
-        found = app_asset(name)
-    except KeyError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND) from None
-    etag = f'"{found.version}"'
-    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag, "Vary": "Accept-Encoding"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(found.gzipped, media_type=found.media_type, headers={**headers, "Content-Encoding": "gzip"})
-    return Response(found.body, media_type=found.media_type, headers=headers)
+    return page.asset_response(request, app_asset, name)
 
 
 @cache

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import importlib.util
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,8 +90,14 @@ def asset_url(name: str) -> str:
 
 @router.get(f"{STATIC_PATH}/{{name}}")
 def static_file(request: Request, name: str) -> Response:
+    return asset_response(request, asset, name)
+
+
+def asset_response(request: Request, find: Callable[[str], Asset], name: str) -> Response:
+    """A versioned static file (the dashboard's or the Mini App's): cached for a year (its URL
+    changes with its content), 304 on a matching ETag, gzipped when the browser accepts it."""
     try:
-        found = asset(name)
+        found = find(name)
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND) from None
     etag = f'"{found.version}"'
