@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fluent.runtime import FluentResource
 
 from tests.world import World
-from tgexchange.bot.texts import SUPPORTED, Texts, error_key, language_for, message_ids, plain
+from tgexchange.bot.texts import SUPPORTED, Texts, _Bundle, _display, error_key, language_for, message_ids, plain
 from tgexchange.domain import errors
 from tgexchange.domain.content import Platform
 from tgexchange.domain.events import Event, SubmissionCancelled
@@ -174,3 +175,28 @@ def test_dates_are_written_for_the_reader() -> None:
     texts = Texts()
     assert texts.when("en", T) == "2 Mar, 00:00 UTC"
     assert texts.when("es", T) == "2 mar, 00:00 UTC"
+
+
+def test_numbers_are_written_the_way_each_language_writes_them_every_time() -> None:
+    texts = Texts(strict=True)
+    # Twice each: the second time the remembered text is used, and it must be the same.
+    for _ in range(2):
+        assert "<b>12,345</b>" in texts.get("en", "balance", balance=12345, community="X")
+        assert "<b>12.345</b>" in texts.get("es", "balance", balance=12345, community="X")
+        assert "<b>-3</b>" in texts.get("en", "balance", balance=-3, community="X")
+
+
+def test_remembered_numbers_still_choose_the_plural_form() -> None:
+    texts = Texts(strict=True)
+    assert texts.get("en", "reliability-new", decided=0, verified=0) == "new"
+    assert texts.get("en", "reliability-new", decided=3, verified=2) == "new, 2/3 ✅"
+
+
+def test_a_number_with_options_in_the_catalogue_is_not_taken_from_what_was_remembered() -> None:
+    bundle = _Bundle(["en"], use_isolating=False)
+    bundle.add_resource(FluentResource("plain = { $n }\nbare = { NUMBER($n, useGrouping: 0) }\n"))
+    for key, expected in (("plain", "12,345"), ("bare", "12345"), ("plain", "12,345")):
+        pattern = bundle.get_message(key).value
+        assert pattern is not None
+        text, errors = bundle.format_pattern(pattern, {"n": _display(12345)})
+        assert (text, errors) == (expected, [])

@@ -12,11 +12,16 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
+from babel import Locale
 from babel.dates import format_datetime, format_timedelta
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.resolver import CurrentEnvironment, Pattern, ResolverEnvironment
+from fluent.runtime.types import FluentInt, FluentNone, FluentType
+from fluent.runtime.utils import native_to_fluent
 from fluent.syntax import ast as ftl
 
 from tgexchange.domain.content import Platform
@@ -58,6 +63,44 @@ def language_for(code: str | None) -> str:
     return DEFAULT
 
 
+@lru_cache(maxsize=8192)
+def _formatted_int(value: int, locale: Locale) -> str:
+    return FluentInt.format(FluentInt(value), locale)
+
+
+class _Int(FluentInt):
+    """An integer whose text is remembered per language. Fluent runs Babel's number pattern on
+    every count and balance of every message (six in /me: most of formatting it, half of what
+    Babel's pattern costs is rounding an int); the text of 12 in English never changes. Plural
+    selection still sees the number."""
+
+    def format(self, locale: Locale) -> str:
+        if self.options is not self.default_number_format_options:
+            return super().format(locale)  # NUMBER() with options in the catalogue
+        return _formatted_int(int(self), locale)
+
+
+class _Bundle(FluentBundle):
+    """fluent.runtime 0.4's bundle, except that arguments that are Fluent values already stay as
+    they are (its ``format_pattern`` would turn an ``_Int`` back into a plain ``FluentInt``)."""
+
+    def format_pattern(
+        self, pattern: Pattern, args: dict[str, Any] | None = None
+    ) -> tuple[str | FluentNone, list[Exception]]:
+        fluent_args = {
+            name: value if isinstance(value, FluentType) else native_to_fluent(value)
+            for name, value in (args or {}).items()
+        }
+        errors: list[Exception] = []
+        env = ResolverEnvironment(context=self, current=CurrentEnvironment(args=fluent_args), errors=errors)
+        try:
+            result = pattern(env)
+        except ValueError as error:  # as fluent.runtime does: a message too long or too deep
+            errors.append(error)
+            result = "{???}"
+        return result, errors
+
+
 def _load(language: str) -> FluentBundle:
     source = (LOCALES / language / "bot.ftl").read_text(encoding="utf-8")
     resource = FluentResource(source)
@@ -65,7 +108,7 @@ def _load(language: str) -> FluentBundle:
     if broken:
         raise CatalogueError(f"{language}/bot.ftl does not parse near: {(broken[0].content or '')[:80]!r}")
     # No bidi isolation marks around values: Telegram renders them and they would break links.
-    bundle = FluentBundle([language], use_isolating=False)
+    bundle = _Bundle([language], use_isolating=False)
     bundle.add_resource(resource)
     return bundle
 
@@ -82,7 +125,9 @@ def message_ids(language: str) -> frozenset[str]:
 def _display(value: object) -> Value:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int):
+        return _Int(value)
+    if isinstance(value, float | Decimal):
         return value
     if value is None:
         return ""

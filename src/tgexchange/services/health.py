@@ -21,7 +21,7 @@ from tgexchange.domain.rating import PUBLISH_EVERY, RatingSummary
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_acting_member, get_member
-from tgexchange.services.ports import COOLDOWN_STARTED, FairPlayEvent, FairPlayReader, UnitOfWork
+from tgexchange.services.ports import COOLDOWN_STARTED, FairPlayEvent, FairPlayReader, FairPlayStanding, UnitOfWork
 
 log = structlog.get_logger("tgexchange.fair_play")
 
@@ -107,10 +107,17 @@ class FairPlayRecord:
 def fair_play_record(
     reader: FairPlayReader, *, member_id: int, stats: MemberStats, now: datetime, threshold: float
 ) -> FairPlayRecord:
-    """What ``/me`` shows, from the member's ``stats`` (which /me read already) and one snapshot of
-    their penalties and ratings; ``threshold``: the community's, from the settings the caller holds."""
-    penalties, ratings, received = reader.standing(member_id)
-    found = [(p, appealed) for p, appealed in penalties if p.is_active(now)]
+    """What ``/me`` shows, from the member's ``stats`` and one snapshot of their penalties and
+    ratings; ``threshold``: the community's, from the settings the caller holds."""
+    return fair_play_record_of(reader.standing(member_id), stats=stats, now=now, threshold=threshold)
+
+
+def fair_play_record_of(
+    standing: FairPlayStanding, *, stats: MemberStats, now: datetime, threshold: float
+) -> FairPlayRecord:
+    """The same from a standing already read (/me reads it with the member's own numbers)."""
+    ratings, received = standing.ratings, standing.ratings_received
+    found = [(p, appealed) for p, appealed in standing.penalties if p.is_active(now)]
     in_force = [p for p, _ in found]
     inputs = HealthInputs(
         stats=stats,

@@ -24,9 +24,10 @@ def member_standing(reader: MemberReader, *, member_id: int) -> MemberStanding:
     return standing
 
 
-def member_report(reader: MemberReader, *, member_id: int, history: int = 5) -> MemberReport:
-    """Raises MemberNotFound."""
-    report = reader.report(member_id, history=history)
+def member_report(reader: MemberReader, *, member_id: int, history: int = 5, fair_play: bool = False) -> MemberReport:
+    """With ``fair_play``, the report carries the member's fair-play standing read in the same
+    snapshot. Raises MemberNotFound."""
+    report = reader.report(member_id, history=history, fair_play=fair_play)
     if report is None:
         raise MemberNotFound(member_id)
     return report

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.adapters.db.rating import summary_of
 from tgexchange.domain.penalty import Appeal, AppealAlreadyFiled, AppealStatus, Penalty, PenaltyKind
 from tgexchange.domain.rating import RatingSummary
-from tgexchange.services.ports import FairPlayEvent
+from tgexchange.services.ports import FairPlayEvent, FairPlayStanding
 
 _p = tables.penalties
 _a = tables.appeals
@@ -223,12 +223,20 @@ class SqlFairPlayReader:
             rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
         return [(_penalty(row), row.appeal_id is not None) for row in rows]
 
-    def standing(self, member_id: int) -> tuple[list[tuple[Penalty, bool]], RatingSummary, int]:
-        params = {"member_id": member_id}
+    def standing(self, member_id: int) -> FairPlayStanding:
         with self._engine.connect() as opened:
-            connection = opened.execution_options(sqlite_begin="DEFERRED")  # one snapshot, no write lock
-            rows = connection.execute(_PENALTIES_WITH_APPEALS, params).all()
-            published = connection.execute(_PUBLISHED_RATINGS, params).first()
-            received = connection.scalar(_RATINGS_RECEIVED, params)
-        penalties = [(_penalty(row), row.appeal_id is not None) for row in rows]
-        return penalties, RatingSummary() if published is None else summary_of(published), int(received or 0)
+            return read_standing(opened.execution_options(sqlite_begin="DEFERRED"), member_id)
+
+
+def read_standing(connection: Connection, member_id: int) -> FairPlayStanding:
+    """The member's fair-play standing, read on ``connection`` (in the caller's snapshot: /me reads
+    it together with the member's own numbers, see ``SqlMemberReader.report``)."""
+    params = {"member_id": member_id}
+    rows = connection.execute(_PENALTIES_WITH_APPEALS, params).all()
+    published = connection.execute(_PUBLISHED_RATINGS, params).first()
+    received = connection.scalar(_RATINGS_RECEIVED, params)
+    return FairPlayStanding(
+        penalties=[(_penalty(row), row.appeal_id is not None) for row in rows],
+        ratings=RatingSummary() if published is None else summary_of(published),
+        ratings_received=int(received or 0),
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import SINGLE_STATEMENT
+from tgexchange.adapters.db.fair_play import read_standing
 from tgexchange.domain.ledger import AccountKind
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.ports import ChannelLine, MemberReport, MemberStanding, TaskLine
@@ -71,7 +72,7 @@ class SqlMemberReader:
             linked = frozenset(connection.execute(_LINKED, {"member_id": member_id}).scalars())
         return MemberStanding(balance=int(found.balance or 0), linked=linked)
 
-    def report(self, member_id: int, *, history: int) -> MemberReport | None:
+    def report(self, member_id: int, *, history: int, fair_play: bool = False) -> MemberReport | None:
         with self._engine.connect() as opened:
             connection = opened.execution_options(sqlite_begin="DEFERRED")
             found = connection.execute(_BALANCE_AND_STATS, {"member_id": member_id}).first()
@@ -79,6 +80,7 @@ class SqlMemberReader:
                 return None
             channels = connection.execute(_CHANNELS, {"member_id": member_id}).all()
             tasks = connection.execute(_RECENT_TASKS, {"member_id": member_id, "history": history}).all()
+            standing = read_standing(connection, member_id) if fair_play else None
         return MemberReport(
             balance=int(found.balance or 0),
             stats=MemberStats(**{name: int(getattr(found, name) or 0) for name in _STATS}),
@@ -86,4 +88,5 @@ class SqlMemberReader:
             recent_tasks=[
                 TaskLine(id=t.id, status=t.status, assigned_at=t.assigned_at, decided_at=t.decided_at) for t in tasks
             ],
+            fair_play=standing,
         )

@@ -48,16 +48,15 @@ async def me(update: Update, context: Context) -> None:
         return
     member, community = membership
     lang = member.language
-    report = await rt.run(stats_service.member_report, rt.container.storage.member_reader, member_id=member.id)
+    # One snapshot on one connection for the member's numbers and their fair play alike: /me is
+    # among the most frequent updates (bench/bot.py's mix).
+    report = await rt.run(
+        stats_service.member_report, rt.container.storage.member_reader, member_id=member.id, fair_play=True
+    )
     stats = report.stats
-    threshold = community.settings.health_threshold_pct / 100
-    record = await rt.run(
-        health_service.fair_play_record,
-        rt.container.storage.fair_play_reader,
-        member_id=member.id,
-        stats=stats,
-        now=rt.now(),
-        threshold=threshold,
+    assert report.fair_play is not None  # asked for above
+    record = health_service.fair_play_record_of(
+        report.fair_play, stats=stats, now=rt.now(), threshold=community.settings.health_threshold_pct / 100
     )
     lines = [
         rt.texts.get(

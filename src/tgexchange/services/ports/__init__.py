@@ -24,6 +24,7 @@ from tgexchange.services.ports.fair_play import (
     FairPlayEvent,
     FairPlayReader,
     FairPlayRepository,
+    FairPlayStanding,
 )
 from tgexchange.services.ports.jobs import (
     VerificationQueue,
@@ -106,6 +107,7 @@ __all__ = [
     "FairPlayEvent",
     "FairPlayReader",
     "FairPlayRepository",
+    "FairPlayStanding",
     "GivenLine",
     "LeaderboardRow",
     "LedgerRepository",

@@ -25,6 +25,19 @@ class FairPlayEvent:
     score: float | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FairPlayStanding:
+    """What ``/me`` shows of a member's fair play, read in one snapshot."""
+
+    penalties: list[tuple[Penalty, bool]]
+    """Not lifted (expired ones too: the caller knows the time), newest first, each with whether
+    it was appealed."""
+    ratings: RatingSummary
+    """The member's published ratings as a giver."""
+    ratings_received: int
+    """How many ratings their feedback has received in all."""
+
+
 class FairPlayRepository(Protocol):
     def add_penalty(self, penalty: Penalty) -> Penalty:
         """The penalty as stored, with its id."""
@@ -73,7 +86,7 @@ class FairPlayReader(Protocol):
         first, each with whether it was appealed."""
         ...
 
-    def standing(self, member_id: int) -> tuple[list[tuple[Penalty, bool]], RatingSummary, int]:
+    def standing(self, member_id: int) -> FairPlayStanding:
         """In one snapshot: ``penalties``, the member's published ratings as a giver, and how
         many ratings their feedback has received in all."""
         ...

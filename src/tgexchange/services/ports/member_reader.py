@@ -9,6 +9,7 @@ from typing import Protocol
 from tgexchange.domain.content import Platform
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.task import TaskStatus
+from tgexchange.services.ports.fair_play import FairPlayStanding
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class MemberReport:
     channels: list[ChannelLine]
     recent_tasks: list[TaskLine]
     """Newest first."""
+    fair_play: FairPlayStanding | None = None
+    """Read in the same snapshot when asked for (/me shows both)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,8 @@ class MemberReader(Protocol):
         """The member's wallet and linked platforms; None when there is no such member."""
         ...
 
-    def report(self, member_id: int, *, history: int) -> MemberReport | None:
-        """Balance, counters, linked channels and the ``history`` latest tasks taken; None when
-        there is no such member."""
+    def report(self, member_id: int, *, history: int, fair_play: bool = False) -> MemberReport | None:
+        """Balance, counters, linked channels and the ``history`` latest tasks taken, and with
+        ``fair_play`` the member's fair-play standing, all in one snapshot; None when there is no
+        such member."""
         ...
