@@ -427,7 +427,7 @@ tgexchange {1000 / med(bot_runs, "updates_per_s"):.2f} against {mix_cost:.2f} ms
 shared by the updates in flight), by similar amounts, which weigh more on the cheaper bot.
 The bot's own machinery (redelivery claim, flood limit, per-member ordering, membership
 look-up, texts) is the `/help` row, {costs[list(costs)[1]] - costs["bare echo"]:.2f} ms over the echo; the rest is each command's
-own work: `/balance` one indexed read, `/me` three reads in one snapshot and a longer text, the
+own work: `/balance` one indexed read, `/me` six reads in one snapshot (its numbers, channels, tasks, penalties, ratings) and a longer text, the
 language button a committed UPDATE and two Bot API calls (answering the tap, editing the menu)
 where the echo makes one.
 """
