@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import T0
+from tests.feedback_texts import text_of
 from tgexchange.domain.credit import (
     CAP,
     escrow_per_feedback,
@@ -22,24 +23,6 @@ from tgexchange.domain.credit import (
 )
 
 DEADLINE = T0 + timedelta(hours=48)
-WORDS = [
-    "camera",
-    "angle",
-    "lighting",
-    "pacing",
-    "intro",
-    "colour",
-    "sound",
-    "music",
-    "edit",
-    "cut",
-    "framing",
-    "voice",
-]
-
-
-def text_of(words: int) -> str:
-    return " ".join(WORDS[i % len(WORDS)] for i in range(words))
 
 
 @pytest.mark.parametrize(
@@ -113,6 +96,26 @@ def test_the_tier_is_read_from_the_words_of_the_feedback_itself() -> None:
         ).paid  # fmt: skip
 
     assert [paid(8), paid(16), paid(40), paid(40, late=True)] == [10, 15, 20, 10]
+
+
+def test_repeated_words_and_filler_add_no_substance() -> None:
+    def paid(text: str) -> int:
+        return payout_for_text(
+            text, base=10, escrowed=20, min_words=8, assigned_at=T0, deadline_at=DEADLINE, handed_in_at=T0
+        ).paid
+
+    twelve = text_of(12)
+    assert paid(twelve) == 10
+    assert paid(" ".join([twelve] * 4)) == 10  # 48 words, the same 12 said four times
+    assert paid(text_of(40)) == 20
+    padding = (
+        "I watched this video from the start all the way to the end and I have to say that it is "
+        "definitely a video with a lot of things in it, overall I would say that the video is what "
+        "it is and that is how it is, there is really a lot to say about it and I could say more "
+        "about it, it has a beginning and a middle and an end like most of them do, some things "
+        "happen and then some other things happen after that"
+    )
+    assert paid(padding) == 10  # 85 words, mostly filler: the base, not 2x
 
 
 @given(

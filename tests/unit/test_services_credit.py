@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.feedback_texts import text_of
 from tests.outcomes import record_verification_outcome
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
@@ -23,25 +24,7 @@ from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services.stats import is_ledger_balanced
 
-WORDS = [
-    "camera",
-    "angle",
-    "lighting",
-    "pacing",
-    "intro",
-    "colour",
-    "sound",
-    "music",
-    "edit",
-    "cut",
-    "framing",
-    "voice",
-]
 BASE = 10
-
-
-def text_of(words: int) -> str:
-    return " ".join(WORDS[i % len(WORDS)] for i in range(words))
 
 
 def hand_in(world: World, task: Task, words: int) -> Task:

@@ -53,8 +53,12 @@ PAID = {
     "en": ("up to <b>20</b> credits", "was verified: <b>+15</b> credits"),
     "es": ("hasta <b>20</b> créditos", "está verificada: <b>+15</b> créditos"),
 }
-# 20 words against the minimum of 8: from twice the minimum, 1.5× the 10 credits per feedback.
-GOOD = "The colour grade in the second half is lovely, but the voice is too quiet under the music at 2:10."
+# 20 different specific words against the minimum of 8: from twice the minimum, 1.5× the 10
+# credits per feedback.
+GOOD = (
+    "The colour grade in the second half is lovely, but the voice is too quiet under the music at "
+    "2:10; a softer backing track, slower cuts and brighter captions would help the ending land."
+)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

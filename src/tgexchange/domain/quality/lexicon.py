@@ -118,6 +118,13 @@ def generic_share(text: str) -> float:
     return generic_share_of(words_of_folded(fold_normalized(normalized)), normalized)
 
 
+def substantive_words(text: str) -> int:
+    """How many different words of ``text`` are neither generic praise nor filler: what it says,
+    counted once (saying "the video is what it is" ten times adds nothing)."""
+    tokens = words_of_folded(fold_normalized(normalize(text)))
+    return len({token for token in tokens if token not in _GENERIC_OR_FILLER})
+
+
 def generic_share_of(tokens: list[str], normalized: str) -> float:
     total = len(tokens) + len(TIMESTAMP.findall(normalized))
     if total == 0:
