@@ -46,6 +46,8 @@ FINGERPRINTED = (
     tables.accounts,
     tables.postings,
     tables.job_failures,
+    tables.ratings,
+    tables.rating_summaries,
     tables.rollup_daily,
     tables.rollup_totals,
     tables.rollup_rejections,
@@ -76,6 +78,7 @@ class Case:
             gate=gate,
             platforms=self.platforms,
             outage_rate=self.outage_rate,
+            **self.options,
         )
         summary = simulation.run().to_json()
         return {"summary": summary, "fingerprint": fingerprint(storage)}
@@ -85,6 +88,14 @@ CASES = (
     Case("youtube-40x5-seed3", members=40, days=5, seed=3),
     Case("youtube-40x5-seed7", members=40, days=5, seed=7),
     Case("youtube-40x5-seed11", members=40, days=5, seed=11),
+    # The exchange without fair play (credit by substance, cooldowns, ratings, ring detection).
+    Case(
+        "youtube-40x5-seed7-no-fair-play",
+        members=40,
+        days=5,
+        seed=7,
+        options={"fair_play": False, "detect_rings": False},
+    ),
     Case("every-platform-outages-30x4-seed8", members=30, days=4, seed=8, platforms=tuple(Platform), outage_rate=0.15),
 )
 

@@ -51,7 +51,9 @@ def test_simulate_json_ends_with_one_summary_object(tmp_path: Path) -> None:
     assert summary["days"] == 3
     assert summary["seed"] == 3
     assert summary["ledger_balanced"] is True
-    assert set(summary["profiles"]) == {"honest", "slow", "leecher", "spammer", "ring", "pair", "padder"}
+    assert set(summary["profiles"]) == {
+        "honest", "slow", "leecher", "spammer", "ring", "pair", "padder", "retaliator",
+    }  # fmt: skip
     assert sum(p["members"] for p in summary["profiles"].values()) == 24
     assert set(summary["outcomes"]) == {"verified", "rejected", "expired"}
     assert set(summary["rings"]) == {
@@ -63,6 +65,9 @@ def test_simulate_json_ends_with_one_summary_object(tmp_path: Path) -> None:
         "flagged_groups",
     }
     assert summary["outcomes"]["verified"] > 0
+    assert summary["fair_play"] is True
+    assert set(summary["ratings"]) == {"mean_mark_by_giver_profile", "grudge_ratings"}
+    assert summary["ratings"]["mean_mark_by_giver_profile"]  # owners rated verified feedback
     assert not (tmp_path / "tgexchange.db").exists()  # a simulation never touches the real database
 
 

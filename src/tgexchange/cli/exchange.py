@@ -17,7 +17,8 @@ from tgexchange.cli.console import err, out, progress_bar
 from tgexchange.cli.serve import DEFAULT_HOST, DEFAULT_PORT
 from tgexchange.config import Settings
 from tgexchange.domain.content import Platform
-from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation, SimulationResult
+from tgexchange.simulation.runner import SIM_CHAT_ID, Simulation
+from tgexchange.simulation.summary import SimulationResult
 
 if TYPE_CHECKING:
     from tgexchange.services.ports import QualityGate
@@ -98,11 +99,18 @@ def simulate(
     ring_detection: Annotated[
         bool, typer.Option(help="Run the ring detection once a simulated day (off: the exchange without it).")
     ] = True,
+    fair_play: Annotated[
+        bool,
+        typer.Option(
+            help="Credit by substance, the health cooldown and owners' ratings (off: the exchange without "
+            "them; add --no-ring-detection for none of fair play)."
+        ),
+    ] = True,
 ) -> None:
     """Simulate a synthetic community through the real rules and summarise it.
 
-    Members follow behaviour profiles (honest, slow, leecher, spammer, ring, pair, padder). The
-    data is synthetic.
+    Members follow behaviour profiles (honest, slow, leecher, spammer, ring, pair, padder,
+    retaliator). The data is synthetic.
     """
     import tempfile
 
@@ -117,6 +125,7 @@ def simulate(
             seed=seed,
             quiet=as_json and not sys.stderr.isatty(),
             detect_rings=ring_detection,
+            fair_play=fair_play,
         )
         elapsed = time.perf_counter() - started
         storage.dispose()

@@ -14,6 +14,7 @@ class Profile(StrEnum):
     RING = "ring"
     PAIR = "pair"  # two accounts of one person serving each other
     PADDER = "padder"  # long feedback with nothing in it
+    RETALIATOR = "retaliator"  # gives real feedback, rates low whoever (they think) rated them low
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +34,20 @@ BEHAVIOURS: dict[Profile, Behaviour] = {
     Profile.RING: Behaviour(1.5, 1.0, (0.2, 3.0), "crafted", 0.5),
     Profile.PAIR: Behaviour(1.5, 1.0, (0.2, 3.0), "crafted", 0.5),
     Profile.PADDER: Behaviour(2.0, 0.95, (0.2, 2.0), "padding", 0.4),
+    Profile.RETALIATOR: Behaviour(2.0, 0.95, (0.5, 8.0), "substantive", 0.35),
 }
 
 # Shares of the population; rings are groups of accounts of one person, of RING_SIZES in turn
 # (the last one may be smaller), pairs two accounts of one person.
 MIX: dict[Profile, float] = {
-    Profile.HONEST: 0.46,
+    Profile.HONEST: 0.43,
     Profile.SLOW: 0.15,
     Profile.LEECHER: 0.12,
     Profile.SPAMMER: 0.08,
     Profile.RING: 0.08,
     Profile.PAIR: 0.06,
     Profile.PADDER: 0.05,
+    Profile.RETALIATOR: 0.03,
 }
 RING_SIZES = (3, 4, 5)
 PAIR_SIZE = 2

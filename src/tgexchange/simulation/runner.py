@@ -7,11 +7,11 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.credit import escrow_per_feedback
 from tgexchange.domain.errors import DomainError
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task, TaskStatus
@@ -21,12 +21,14 @@ from tgexchange.services import review, verification
 from tgexchange.services import ring as ring_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
+from tgexchange.services.lookup import get_community
 from tgexchange.services.ports import QualityGate
-from tgexchange.services.stats import is_ledger_balanced
 from tgexchange.simulation import collusion, summary, texts
 from tgexchange.simulation.latent import Drift, LatentGiveBack
 from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
 from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
+from tgexchange.simulation.ratings import OwnerRatings
+from tgexchange.simulation.summary import SimulationResult
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
 SIM_CHAT_ID = -1_000_000_000_001
@@ -53,32 +55,6 @@ class SimMember:
     channels: dict[Platform, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SimulationResult:
-    members: int
-    days: int
-    seed: int
-    community_id: int
-    ledger_balanced: bool
-    profiles: dict[str, dict[str, float]]
-    outcomes: dict[str, int]
-    rings: dict[str, Any] = field(default_factory=dict)
-    latent: dict[str, dict[str, float]] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "members": self.members,
-            "days": self.days,
-            "seed": self.seed,
-            "synthetic": True,
-            "ledger_balanced": self.ledger_balanced,
-            "profiles": self.profiles,
-            "outcomes": self.outcomes,
-            "rings": self.rings,
-            "latent_give_back": self.latent,
-        }
-
-
 class Simulation:
     """A synthetic community of ``members`` over ``days``; deterministic for a seed.
 
@@ -87,6 +63,9 @@ class Simulation:
     are not public the member pastes their text and the owner confirms it) and an outage rate (a
     share of comment reads fail). Each draws random numbers only when used. ``detect_rings`` runs
     the exchange's ring detection once a simulated day (off: what the exchange did without it).
+    ``fair_play`` (on by default) turns on credit by substance and the health cooldown, and has
+    owners rate the feedback they get (simulation/ratings.py); off, the exchange as it was before
+    issue 19, against which fair play is measured (ring detection is switched by its own flag).
 
     A member does a task they took with their latent give-back probability (simulation/latent.py),
     kept in memory only: ``give_back`` holds it per task id when taken (0 if skipped), the oracle
@@ -107,6 +86,7 @@ class Simulation:
         platforms: Sequence[Platform] = (Platform.YOUTUBE,),
         outage_rate: float = 0.0,
         detect_rings: bool = True,
+        fair_play: bool = True,
         match_by_reciprocity: bool = False,
         daily: Callable[[Simulation], None] | None = None,
         drift: Drift | None = None,
@@ -147,16 +127,23 @@ class Simulation:
         self.drift = drift or Drift()
         self.latent = LatentGiveBack((), seed=seed, drift=self.drift)  # the population's, once set up
         self.give_back: dict[int, float] = {}  # task id → the giver's latent probability then
+        self.fair_play = fair_play
+        self.ratings = OwnerRatings(self.storage, self.rng, self.by_member_id.get) if fair_play else None
 
     # setup -------------------------------------------------------------------------------
     def _setup(self) -> None:
+        # Off, nobody is cooled down for low health, as before issue 19.
+        health = CommunitySettings().health_threshold_pct if self.fair_play else 0
         community = community_service.register_community(
             self.storage.uow(),
             telegram_chat_id=self.chat_id,
             title=self.title,
             now=self.now,
             settings=CommunitySettings(
-                allowed_platforms=frozenset(self.platforms), match_by_reciprocity=self.match_by_reciprocity
+                allowed_platforms=frozenset(self.platforms),
+                match_by_reciprocity=self.match_by_reciprocity,
+                credit_by_substance=self.fair_play,
+                health_threshold_pct=health,
             ),
         )
         self.community_id = community.id
@@ -244,19 +231,32 @@ class Simulation:
     def _maybe_submit(self, sim: SimMember) -> bool:
         if self.now < sim.saving_until:
             return False
+        wanted = self._affordable(sim)
+        if not wanted:
+            sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
+            return False
         # One platform draws nothing, so the default run's random sequence is unchanged.
         platform = self.platforms[0] if len(self.platforms) == 1 else self.rng.choice(self.platforms)
         ref = self._publish(sim, platform)
         try:
             submission = submission_service.submit_content(
-                self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now
-            )
+                self.storage.uow(), self.platform, member_id=sim.member_id, ref=ref, now=self.now,
+                feedback_wanted=wanted,
+            )  # fmt: skip
         except DomainError:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         self._refs[submission.id] = ref
         sim.submitted_at = self.now
         return True
+
+    def _affordable(self, sim: SimMember) -> int:
+        """As many feedbacks as their credits hold in escrow (domain/credit.py), up to the default."""
+        with self.storage.uow() as uow:
+            balance = uow.ledger.balance(AccountKey.member(sim.member_id))
+            settings = get_community(uow, self.community_id).settings
+        each = escrow_per_feedback(settings.credits_per_feedback, by_substance=settings.credit_by_substance)
+        return min(settings.default_feedback_per_submission, balance // each)
 
     def _take_task(self, sim: SimMember) -> None:
         if self.now < sim.quiet_until:
@@ -337,6 +337,8 @@ class Simulation:
             for task_id in self._awaiting_owner.pop(submission_id, {}):
                 self._seq += 1
                 heapq.heappush(self._owner_reviews, (self.now + _OWNER_ANSWERS_AFTER, self._seq, task_id))
+        if self.ratings is not None:
+            self.ratings.rate(sorted(due), now=self.now)
 
     def _answer_owners(self) -> None:
         """Owners confirm feedback they find under their post (the simulated members comment
@@ -393,8 +395,6 @@ class Simulation:
             outcomes=outcomes,
             rings=summary.ring_detection(self.storage.rings, self.members, community_id=self.community_id),
             latent=self.latent.summary(summary.indexes_by_profile(self.members)),
+            fair_play=self.fair_play,
+            ratings=self.ratings.summary() if self.ratings is not None else {},
         )
-
-
-def check_ledger(storage: Storage, community_id: int) -> bool:
-    return is_ledger_balanced(storage.uow(), community_id=community_id)

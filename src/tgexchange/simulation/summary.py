@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tgexchange.domain.ring import RingStatus
@@ -56,3 +57,33 @@ def ring_detection(store: RingStore, accounts: Sequence[_Account], *, community_
     truth = [a.member_id for a in accounts if a.ring is not None]
     groups = len({a.ring for a in accounts if a.ring is not None})
     return collusion.detection_summary(truth, flagged, groups=groups, flagged_groups=len(stored))
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    members: int
+    days: int
+    seed: int
+    community_id: int
+    ledger_balanced: bool
+    profiles: dict[str, dict[str, float]]
+    outcomes: dict[str, int]
+    rings: dict[str, Any] = field(default_factory=dict)
+    latent: dict[str, dict[str, float]] = field(default_factory=dict)
+    fair_play: bool = True
+    ratings: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "members": self.members,
+            "days": self.days,
+            "seed": self.seed,
+            "synthetic": True,
+            "ledger_balanced": self.ledger_balanced,
+            "profiles": self.profiles,
+            "outcomes": self.outcomes,
+            "rings": self.rings,
+            "latent_give_back": self.latent,
+            "fair_play": self.fair_play,
+            "ratings": self.ratings,
+        }
