@@ -24,10 +24,14 @@ from playwright.sync_api import (
 
 from tests.e2e.conftest import Dashboard
 from tests.outcomes import record_verification_outcome
+from tests.reciprocity_history import history
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
+from tgexchange.ml import reciprocity_artifact as artifact
+from tgexchange.ml.features import build_dataset
+from tgexchange.ml.reciprocity_training import train
 from tgexchange.services import community as community_service
 
 pytestmark = pytest.mark.browser
@@ -501,3 +505,29 @@ def test_a_used_link_gets_a_styled_page_that_says_how_to_get_a_new_one_in_the_de
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"link-used-{size}.png"), full_page=True)
     assert [e for e in watched.errors if "status of 401" not in e] == []  # the page itself is a 401
+
+
+def test_the_model_panel_says_there_is_none_then_shows_the_card_and_its_calibration(
+    live_dashboard: Dashboard, watched: Watched
+) -> None:
+    first, second = two_busy_communities(live_dashboard.world)
+    page = log_in(watched, live_dashboard, first, second)
+    expect(page.locator("#model-card")).to_contain_text("No model yet: matching uses members' own records")
+    expect(page.locator("#model-figure")).to_be_hidden()
+
+    tasks, members, _ = history(members=40, tasks=2000)
+    trained = train(build_dataset(tasks, members), version="reciprocity-browser")
+    artifact.save(trained.model, trained.card, live_dashboard.settings.model_dir)
+    artifact.promote("reciprocity-browser", live_dashboard.settings.model_dir)
+    page.reload()
+
+    card = trained.card
+    expect(page.locator("#model-card")).to_contain_text(f"tested on the newest {card['samples']['test']:,}.")
+    expect(page.locator("#model-card")).to_contain_text(
+        f"AUC {card['roc_auc']:.2f} against {card['baseline_auc']:.2f} for members' own records"
+    )
+    expect(page.locator("#chart-calibration .main-svg").first).to_be_visible()
+    # The diagonal and the model's line, one marker per calibration bin.
+    assert page.locator("#chart-calibration .scatterlayer .trace").count() == 2
+    assert page.locator("#chart-calibration .scatterlayer .trace:last-child .point").count() == len(card["calibration"])
+    assert watched.errors == []

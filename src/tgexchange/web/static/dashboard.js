@@ -352,6 +352,75 @@
     setText("daily-range", first === last ? `(${dayLabel(first)})` : `(${dayLabel(first)} – ${dayLabel(last)})`);
   }
 
+  // The reciprocity model -------------------------------------------------------------------------
+
+  const MODEL_EVERY_MS = 600000; // the worker retrains daily: no need to ask every refresh
+  let modelAskedAt = 0;
+
+  function showModel(card) {
+    if (!card.version) {
+      setText("model-card", "No model yet: matching uses members' own records. The worker trains one once a day when there is enough history.");
+      $("model-figure").hidden = true;
+      return;
+    }
+    const samples = card.samples || {};
+    const when = card.trained_at ? new Date(card.trained_at).toLocaleString("en", { timeZone: "UTC" }) + " UTC" : "–";
+    const parts = [
+      `Trained ${when} (${card.estimator || "–"}) on ${numbers.format(samples.train || 0)} tasks, tested on the newest ${numbers.format(samples.test || 0)}.`,
+      `AUC ${ratio(card.roc_auc)} against ${ratio(card.baseline_auc)} for members' own records;`,
+      `Brier ${card.brier === null || card.brier === undefined ? "–" : card.brier.toFixed(3)} against ${card.baseline_brier === null || card.baseline_brier === undefined ? "–" : card.baseline_brier.toFixed(3)} (lower is better);`,
+      `calibration error ${percent(card.ece)}.`,
+    ];
+    setText("model-card", parts.join(" "));
+    const points = card.calibration || [];
+    $("model-figure").hidden = points.length === 0;
+    if (!points.length) return;
+    const largest = Math.max(...points.map((p) => p.count));
+    draw(
+      "chart-calibration",
+      [
+        {
+          type: "scatter",
+          mode: "lines",
+          x: [0, 1],
+          y: [0, 1],
+          line: { color: "#8a94a6", dash: "dot" },
+          name: "perfectly calibrated",
+          hoverinfo: "skip",
+        },
+        {
+          type: "scatter",
+          mode: "lines+markers",
+          x: points.map((p) => p.predicted),
+          y: points.map((p) => p.observed),
+          marker: { color: TRUSTED, size: points.map((p) => 6 + 10 * Math.sqrt(p.count / largest)) },
+          line: { color: TRUSTED },
+          name: "the model",
+          customdata: points.map((p) => numbers.format(p.count)),
+          hovertemplate: "predicted %{x:.0%}, came true %{y:.0%} (%{customdata} tasks)<extra></extra>",
+        },
+      ],
+      {
+        xaxis: { range: [0, 1], tickformat: ".0%", title: { text: "predicted" }, automargin: true },
+        yaxis: { range: [0, 1], tickformat: ".0%", title: { text: "came true" }, automargin: true },
+        showlegend: true,
+        legend: TOP_LEGEND,
+        margin: { t: 28, r: 8, b: 44, l: 8 },
+      }
+    );
+  }
+
+  async function refreshModel() {
+    if (Date.now() - modelAskedAt < MODEL_EVERY_MS) return;
+    modelAskedAt = Date.now();
+    try {
+      showModel(await getJSON("model", { community_id: null, period: null }));
+    } catch (error) {
+      modelAskedAt = 0; // ask again at the next refresh
+      if (!(error instanceof SessionEnded)) console.warn("model card failed", error);
+    }
+  }
+
   // Errors --------------------------------------------------------------------------------------
 
   function cell(label, text) {
@@ -482,7 +551,7 @@
   }
 
   async function loop(mine) {
-    await refresh(mine);
+    await Promise.all([refresh(mine), refreshModel()]);
     if (!stopped && mine === generation) timer = setTimeout(() => loop(mine), refreshMs);
   }
 
