@@ -41,7 +41,7 @@ def _duration(lang: str, hours: object) -> str | None:
     """ "6 minutes", "2 hours", in the admin's language; a wait under a minute reads as one."""
     if not isinstance(hours, int | float):
         return None
-    return format_timedelta(timedelta(hours=max(float(hours), 1 / 60)), threshold=1.5, locale=lang)
+    return format_timedelta(timedelta(hours=max(float(hours), 1 / 60)), locale=lang)
 
 
 def evidence_lines(texts: Texts, lang: str, evidence: Mapping[str, Any]) -> list[str]:

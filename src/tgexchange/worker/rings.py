@@ -58,7 +58,7 @@ def register_ring_jobs(huey: Huey, container: Container) -> TaskWrapper:
             "flagged": len(run.flagged),
             "refreshed": run.refreshed,
             "left_cleared": run.left_cleared,
-            "admins_told": len(told),
+            "notices": len(told),
         }
         log.info("rings_detected", **done)
         return done

@@ -752,7 +752,10 @@ rings-title = 🕸 <b>{ $community }</b> · groups that mostly serve each other:
 rings-explain = While a group is flagged, matching does not give its members each other's content. Clear it if they are honest; confirm it if they are a ring (they stay apart).
 rings-empty = 🕸 <b>{ $community }</b>: no group waits for a decision (confirmed rings: { $confirmed }).
 rings-item = <b>#{ $ring }</b> · { $names } · flagged { $when }
-rings-share = • <b>{ $share }%</b> of their exchanges were with each other ({ $inside } inside the group); matching alone would give about { $expected }%
+rings-share = • <b>{ $share }%</b> of their exchanges were with each other ({ $inside ->
+        [one] { $inside } exchange
+       *[other] { $inside } exchanges
+    } inside the group); matching alone would give about { $expected }%
 rings-timing = • they took each other's content after { $inside } (usual in the community: { $usual })
 rings-texts = • their feedback to each other shares { $across }% of its word pairs{ $has_outsiders ->
         [yes] {" "}(with others' feedback: { $outsiders }%)

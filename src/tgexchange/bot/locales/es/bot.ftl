@@ -752,11 +752,20 @@ settings-button-health_threshold_pct = Reputación
 settings-button-admission_cap_per_day = Nuevas
 
 ## Anillos (issue 19 §5): grupos que se dan opiniones sobre todo entre sí, para admins en privado
-rings-title = 🕸 <b>{ $community }</b> · grupos que se dan opiniones sobre todo entre sí: { $flagged } marcados, { $confirmed } confirmados
+rings-title = 🕸 <b>{ $community }</b> · grupos que se dan opiniones sobre todo entre sí: { $flagged ->
+        [one] { $flagged } marcado
+       *[other] { $flagged } marcados
+    }, { $confirmed ->
+        [one] { $confirmed } confirmado
+       *[other] { $confirmed } confirmados
+    }
 rings-explain = Mientras un grupo está marcado, el reparto de tareas no da a sus miembros el contenido de los otros. Descártalo si son honestos; confírmalo si son un anillo (quedan separados).
 rings-empty = 🕸 <b>{ $community }</b>: ningún grupo espera una decisión (anillos confirmados: { $confirmed }).
 rings-item = <b>#{ $ring }</b> · { $names } · marcado el { $when }
-rings-share = • el <b>{ $share } %</b> de sus intercambios fue entre ellos ({ $inside } dentro del grupo); el reparto por sí solo daría cerca del { $expected } %
+rings-share = • el <b>{ $share } %</b> de sus intercambios fue entre ellos ({ $inside ->
+        [one] { $inside } intercambio
+       *[other] { $inside } intercambios
+    } dentro del grupo); el reparto por sí solo daría cerca del { $expected } %
 rings-timing = • tomaron el contenido de los otros tras { $inside } (lo habitual en la comunidad: { $usual })
 rings-texts = • sus opiniones entre ellos comparten el { $across } % de sus pares de palabras{ $has_outsiders ->
         [yes] {" "}(con las opiniones de otros: { $outsiders } %)
