@@ -165,3 +165,21 @@ def test_the_worker_detects_when_due_and_not_before(world: World, tmp_path: Path
     assert (later["flagged"], later["refreshed"]) == (0, 1)
     (ring,) = world.storage.rings.rings_in([community.id])
     assert ring.member_ids == (first.id, second.id)
+
+
+def test_a_run_that_flags_groups_tells_each_admin_once_and_a_refresh_tells_nobody(world: World) -> None:
+    community, *_ = pair_in_a_crowd(world)
+    admins = [world.member(community, name, admin=True, link=None) for name in ("admin", "other admin")]
+    quiet = world.community()
+    world.member(quiet, "admin elsewhere", admin=True, link=None)
+
+    run = ring_service.detect_rings(world.storage.rings, now=world.now)
+    told = ring_service.tell_admins(world.uow(), run, now=world.now)
+    again = ring_service.detect_rings(world.storage.rings, now=world.now)
+
+    assert len(told) == len(admins)
+    pending = world.storage.outbox.claim(now=world.now, hold_until=world.now, ids=told)
+    assert sorted(p.notice.member_id or 0 for p in pending) == [a.id for a in admins]
+    assert {p.notice.kind for p in pending} == {ring_service.RINGS_FLAGGED}
+    assert pending[0].notice.params == {"community_id": community.id, "count": 1, "rings": run.flagged}
+    assert ring_service.tell_admins(world.uow(), again, now=world.now) == []

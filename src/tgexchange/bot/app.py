@@ -29,7 +29,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from tgexchange.bootstrap import Container
-from tgexchange.bot import deeplinks, fair_play, keyboards, miniapp, steps
+from tgexchange.bot import deeplinks, fair_play, keyboards, miniapp, rings, steps
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.guards import drop_redelivered, limit_floods, refuse_huge_texts
 from tgexchange.bot.handlers import (
@@ -45,6 +45,7 @@ from tgexchange.bot.handlers import (
     private_text,
     rating,
     review,
+    ring,
     settings,
     start,
     submit,
@@ -171,6 +172,7 @@ def add_handlers(application: App) -> None:
             CommandHandler("cancel", cancel.cancel, filters=private),
             CommandHandler(appeal.APPEAL_COMMAND, appeal.appeal_command, filters=private),
             CommandHandler(appeal.QUEUE_COMMAND, appeal.appeals_command, filters=private),
+            CommandHandler(ring.RINGS_COMMAND, ring.rings_command, filters=private),
             CommandHandler(list(MEMBER_COMMANDS), group.member_command_in_group, filters=groups),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_text.private_text),
             MessageHandler(private, unknown),
@@ -204,6 +206,8 @@ def _callbacks() -> list[CallbackQueryHandler[Any, Any]]:
         keyboards.RATE: rating.rate,
         fair_play.APPEAL_DECIDE: appeal.decide_button,
         fair_play.APPEAL_QUEUE: appeal.queue_button,
+        rings.RING_DECIDE: ring.decide_button,
+        rings.RING_LIST: ring.list_button,
         steps.GO: go,
     }
     handlers: list[CallbackQueryHandler[Any, Any]] = [

@@ -2,7 +2,9 @@
 last 30 days of verified tasks and stores what it finds, one run at a time across every worker.
 
 A periodic job looks every five minutes whether a run is due; when the last one ran is kept in the
-queue's storage, so every worker agrees and a restart does not run it again at once.
+queue's storage, so every worker agrees and a restart does not run it again at once. A run that
+flags new groups in a community tells its admins once (``rings_flagged``, with a button to the
+list); refreshed groups tell nobody again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from huey.exceptions import TaskLockedException
 
 from tgexchange.bootstrap import Container
 from tgexchange.services import ring as ring_service
+from tgexchange.services.notifications import deliver_notices
 from tgexchange.worker.locks import ExpiringLock
 
 log = structlog.get_logger("tgexchange.worker.rings")
@@ -43,8 +46,11 @@ def register_ring_jobs(huey: Huey, container: Container) -> TaskWrapper:
                     return {"due": False}
                 huey.put(DETECTED_AT, now.timestamp())  # an attempt counts: a failing one waits a period
                 run = ring_service.detect_rings(container.storage.rings, now=now)
+                told = ring_service.tell_admins(container.storage.uow(), run, now=now)
         except TaskLockedException:
             return {"skipped": "another worker is on it"}
+        if told:  # what fails waits in the outbox for the delivery job
+            deliver_notices(container.storage.outbox, container.notifier, now=now, ids=told)
         done: dict[str, object] = {
             "due": True,
             "communities": run.communities,
@@ -52,6 +58,7 @@ def register_ring_jobs(huey: Huey, container: Container) -> TaskWrapper:
             "flagged": len(run.flagged),
             "refreshed": run.refreshed,
             "left_cleared": run.left_cleared,
+            "notices": len(told),
         }
         log.info("rings_detected", **done)
         return done

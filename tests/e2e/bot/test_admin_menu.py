@@ -217,7 +217,16 @@ async def test_exchange_in_the_group_shows_each_person_the_right_way_in(bot: Bot
 
     menu = await bot.say(ADA, f"/start {start_parameter(admin, '🛠 Admin menu')}")
     assert plain(menu) == f"🛠 {community.title} · admin menu\n▶️ The exchange is running."
-    assert buttons(menu) == ["⚙️ Settings", "📊 Stats", "🧾 Audit", "📈 Dashboard", "⏸ Pause", "📨 Appeals", "✖ Close"]
+    assert buttons(menu) == [
+        "⚙️ Settings",
+        "📊 Stats",
+        "🧾 Audit",
+        "📈 Dashboard",
+        "⏸ Pause",
+        "📨 Appeals",
+        "🕸 Rings",
+        "✖ Close",
+    ]
     how = await bot.press(ADA, menu, "⏸ Pause")
     assert "/exchange_pause spam wave, back tonight" in plain(how)
     assert buttons(how) == ["⬅ Back", "✖ Close"]

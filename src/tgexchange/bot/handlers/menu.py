@@ -1,5 +1,5 @@
 """The admin menu, in the admin's private chat: the exchange's state, [Settings], [Stats],
-[Audit], [Dashboard], [Pause] or [Resume], and [✖ Close]; each view has [⬅ Back] and [✖ Close].
+[Audit], [Dashboard], [Pause] or [Resume], [📨 Appeals], [🕸 Rings] and [✖ Close]; each view has [⬅ Back] and [✖ Close].
 
 Admins reach it from the group by a button (a deep link ``t.me/<bot>?start=<view><id>-<mac>``,
 ``deeplinks.make_admin_payload``), which also starts the bot for an admin who never wrote to it.
@@ -17,7 +17,7 @@ import structlog
 from telegram import Chat, Message, Update, User
 from telegram.error import TelegramError
 
-from tgexchange.bot import deeplinks, directory
+from tgexchange.bot import deeplinks, directory, rings
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.audit import line
 from tgexchange.bot.commands import parse_id
@@ -84,7 +84,10 @@ def menu_view(rt: Runtime, lang: str, community: Community) -> Answer:
             Button(rt.texts.label(lang, "button-dashboard"), callback_data=callback(ADMIN_MENU, cid, DASHBOARD)),
         ),
         (switch, Button(rt.texts.label(lang, "button-appeals"), callback_data=callback(APPEAL_QUEUE, cid))),
-        (Button(rt.texts.label(lang, "button-close-menu"), callback_data=callback(ADMIN_MENU, cid, CLOSE)),),
+        (
+            rings.list_button(rt.texts, lang, cid),
+            Button(rt.texts.label(lang, "button-close-menu"), callback_data=callback(ADMIN_MENU, cid, CLOSE)),
+        ),
     )
     text = rt.texts.get(
         lang,

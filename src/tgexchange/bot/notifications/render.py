@@ -10,7 +10,7 @@ from datetime import datetime
 
 import structlog
 
-from tgexchange.bot import directory, fair_play, keyboards, operations, rating, steps
+from tgexchange.bot import directory, fair_play, keyboards, operations, rating, rings, steps
 from tgexchange.bot.keyboards import Button, Keyboard
 from tgexchange.bot.texts import MAX_TITLE, Raw, Texts, short
 from tgexchange.services.ports import Notice, UnitOfWork
@@ -49,6 +49,11 @@ def render_notice(texts: Texts, uow: UowFactory, notice: Notice, *, now: datetim
     key = f"notice-{kind}"
     if kind == "penalty":
         return [Outgoing(to.telegram_user_id, *_penalty(texts, lang, to, params, now=now))]
+    if kind in rings.KINDS:
+        shown = rings.render_notice(
+            texts, lang, community_id=to.community_id, community_title=to.community_title, params=params
+        )
+        return [Outgoing(to.telegram_user_id, *shown)]
     if kind in fair_play.KINDS:
         told = fair_play.render_notice(texts, uow, notice, lang=lang, community=to.community_title)
         return [] if told is None else [Outgoing(to.telegram_user_id, *told)]

@@ -285,7 +285,7 @@ admin-anonymous = You are posting anonymously as the group. Tap the button so I 
 admin-anonymous-expired = That request has expired. Send the command again.
 admin-group-only = Use that command in the group (or in private after joining its exchange).
 admin-help =
-    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_penalize (the ladder's next step), /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason; #12 names task 12 as evidence), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. In private: /exchange_appeals (appeals waiting).
+    <b>For admins</b>: /exchange in the group opens your admin menu in private. There, or in the group: /exchange_pause <i>reason</i>, /exchange_resume, /exchange_warn, /exchange_penalize (the ladder's next step), /exchange_ban, /exchange_unban (reply to a message or give @username, then the reason; #12 names task 12 as evidence), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. In private: /exchange_appeals (appeals waiting), /exchange_rings (groups that mostly serve each other).
 button-admin-menu = 🛠 Admin menu
 button-settings = ⚙️ Settings
 button-stats = 📊 Stats
@@ -746,3 +746,31 @@ settings-button-penalty_cooldown_hours = Cooldown
 settings-button-warning_expiry_days = Expiry
 settings-button-health_threshold_pct = Health
 settings-button-admission_cap_per_day = Newcomers
+
+## Rings (issue 19 §5): groups that mostly serve each other, for admins in private
+rings-title = 🕸 <b>{ $community }</b> · groups that mostly serve each other: { $flagged } flagged, { $confirmed } confirmed
+rings-explain = While a group is flagged, matching does not give its members each other's content. Clear it if they are honest; confirm it if they are a ring (they stay apart).
+rings-empty = 🕸 <b>{ $community }</b>: no group waits for a decision (confirmed rings: { $confirmed }).
+rings-item = <b>#{ $ring }</b> · { $names } · flagged { $when }
+rings-share = • <b>{ $share }%</b> of their exchanges were with each other ({ $inside ->
+        [one] { $inside } exchange
+       *[other] { $inside } exchanges
+    } inside the group); matching alone would give about { $expected }%
+rings-timing = • they took each other's content after { $inside } (usual in the community: { $usual })
+rings-texts = • their feedback to each other shares { $across }% of its word pairs{ $has_outsiders ->
+        [yes] {" "}(with others' feedback: { $outsiders }%)
+       *[no] {""}
+    }
+rings-more = …and { $count } more: see them all on the dashboard.
+ring-decided-admin = { $status ->
+        [cleared] ✅ Group #{ $ring } ({ $names }) cleared: matching may give them each other's content again.
+       *[other] ⛔ Group #{ $ring } ({ $names }) confirmed as a ring: they stay apart in matching. Penalties are still your call (/exchange_warn, /exchange_ban).
+    }
+notice-rings_flagged = 🕸 <b>{ $community }</b>: { $count ->
+        [one] a group of members was
+       *[other] { $count } groups of members were
+    } flagged as mostly serving each other. Matching keeps them apart until an admin clears or confirms.
+button-ring-clear = ✅ Clear #{ $ring }
+button-ring-confirm = ⛔ Confirm #{ $ring }
+button-rings = 🕸 Rings
+cmd-exchange_rings = Groups that mostly serve each other, in private (admins)

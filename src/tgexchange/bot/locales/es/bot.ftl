@@ -284,7 +284,7 @@ admin-anonymous = Estás escribiendo de forma anónima como el grupo. Pulsa el b
 admin-anonymous-expired = Esa petición ha caducado. Vuelve a enviar el comando.
 admin-group-only = Usa ese comando en el grupo (o en privado, después de unirte a su intercambio).
 admin-help =
-    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_penalize (el siguiente paso de la escala), /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo; #12 cita la tarea 12 como prueba), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. En privado: /exchange_appeals (apelaciones pendientes).
+    <b>Para admins</b>: /exchange en el grupo abre tu menú de admin en privado. Allí, o en el grupo: /exchange_pause <i>motivo</i>, /exchange_resume, /exchange_warn, /exchange_penalize (el siguiente paso de la escala), /exchange_ban, /exchange_unban (responde a un mensaje o indica @usuario, y luego el motivo; #12 cita la tarea 12 como prueba), /exchange_settings, /exchange_stats, /exchange_audit, /dashboard. En privado: /exchange_appeals (apelaciones pendientes), /exchange_rings (grupos que se dan opiniones sobre todo entre sí).
 button-admin-menu = 🛠 Menú de admin
 button-settings = ⚙️ Ajustes
 button-stats = 📊 Estadísticas
@@ -750,3 +750,37 @@ settings-button-penalty_cooldown_hours = Pausa
 settings-button-warning_expiry_days = Caducidad
 settings-button-health_threshold_pct = Reputación
 settings-button-admission_cap_per_day = Nuevas
+
+## Anillos (issue 19 §5): grupos que se dan opiniones sobre todo entre sí, para admins en privado
+rings-title = 🕸 <b>{ $community }</b> · grupos que se dan opiniones sobre todo entre sí: { $flagged ->
+        [one] { $flagged } marcado
+       *[other] { $flagged } marcados
+    }, { $confirmed ->
+        [one] { $confirmed } confirmado
+       *[other] { $confirmed } confirmados
+    }
+rings-explain = Mientras un grupo está marcado, el reparto de tareas no da a sus miembros el contenido de los otros. Descártalo si son honestos; confírmalo si son un anillo (quedan separados).
+rings-empty = 🕸 <b>{ $community }</b>: ningún grupo espera una decisión (anillos confirmados: { $confirmed }).
+rings-item = <b>#{ $ring }</b> · { $names } · marcado el { $when }
+rings-share = • el <b>{ $share } %</b> de sus intercambios fue entre ellos ({ $inside ->
+        [one] { $inside } intercambio
+       *[other] { $inside } intercambios
+    } dentro del grupo); el reparto por sí solo daría cerca del { $expected } %
+rings-timing = • tomaron el contenido de los otros tras { $inside } (lo habitual en la comunidad: { $usual })
+rings-texts = • sus opiniones entre ellos comparten el { $across } % de sus pares de palabras{ $has_outsiders ->
+        [yes] {" "}(con las opiniones de otros: { $outsiders } %)
+       *[no] {""}
+    }
+rings-more = …y { $count } más: los ves todos en el panel.
+ring-decided-admin = { $status ->
+        [cleared] ✅ Grupo #{ $ring } ({ $names }) descartado: el reparto de tareas puede volver a darles el contenido de los otros.
+       *[other] ⛔ Grupo #{ $ring } ({ $names }) confirmado como anillo: quedan separados en el reparto de tareas. Las sanciones siguen siendo decisión tuya (/exchange_warn, /exchange_ban).
+    }
+notice-rings_flagged = 🕸 <b>{ $community }</b>: { $count ->
+        [one] se marcó un grupo de miembros que se dan
+       *[other] se marcaron { $count } grupos de miembros que se dan
+    } opiniones sobre todo entre sí. El reparto de tareas los mantiene separados hasta que un admin los descarte o confirme.
+button-ring-clear = ✅ Descartar #{ $ring }
+button-ring-confirm = ⛔ Confirmar #{ $ring }
+button-rings = 🕸 Anillos
+cmd-exchange_rings = Grupos que se dan opiniones sobre todo entre sí, en privado (admins)
