@@ -7,7 +7,7 @@ community's `match_by_reciprocity` off and on; in each, a block of members never
 before sends `/task` (matching ranks the candidates, a task is stored, the card is sent). Reported:
 process CPU per `/task` and updates/s, medians over rounds, and the ratio on ÷ off.
 
-    python bench/task_path.py [--owners 240] [--block 120] [--rounds 3] [--in-flight 8] [--no-write]
+    python bench/task_path.py [--owners 400] [--block 120] [--rounds 3] [--in-flight 8] [--no-write]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def set_matching(url: str, community_id: int, *, by_reciprocity: bool) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--owners", type=int, default=240, help="members with an open submission")
+    parser.add_argument("--owners", type=int, default=400, help="members with an open submission")
     parser.add_argument("--block", type=int, default=120, help="members sending /task in each round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per setting (off and on alternate)")
     parser.add_argument("--in-flight", type=int, default=8, help="members waiting for their card at once")
