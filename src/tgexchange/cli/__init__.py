@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError
 
-from tgexchange.cli import exchange, operations, quality, rollups, run, serve, train, url, worker
+from tgexchange.cli import doctor, exchange, operations, quality, rollups, run, serve, train, url, worker
 from tgexchange.cli.console import err
 from tgexchange.cli.metavars import ReadableHelpGroup
 from tgexchange.config import ConfigurationError, Settings
@@ -24,8 +24,17 @@ app = typer.Typer(
 
 
 @app.callback()
-def main(log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "") -> None:
-    settings = Settings()
+def main(
+    ctx: typer.Context, log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = ""
+) -> None:
+    try:
+        settings = Settings()
+    except ValidationError:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        # Doctor reports the settings that do not load, one line each, rather than stopping here.
+        configure_logging(level=log_level or "WARNING", json=False)
+        return
     configure_logging(level=log_level or settings.log_level, json=settings.log_json)
 
 
@@ -58,5 +67,6 @@ app.command()(serve.serve)
 app.command()(operations.pause)
 app.command()(operations.resume)
 app.command()(operations.status)
+app.command()(doctor.doctor)
 app.add_typer(train.app, name="train")
 app.add_typer(rollups.app, name="rollups")

@@ -50,3 +50,13 @@ def current_revision(engine: Engine) -> str | None:
         # probes call this every few seconds).
         connection.execution_options(sqlite_begin="DEFERRED")
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def revisions_behind(current: str | None) -> int:
+    """How many migrations a database at ``current`` (None: an empty one) lacks to reach the head.
+    Raises ``alembic.script.revision.ResolutionError`` for a revision this code does not know (a
+    newer release migrated the database)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return sum(1 for _ in script.iterate_revisions("heads", current))
