@@ -17,19 +17,20 @@ import typer
 from pydantic import ValidationError
 from rich.markup import escape
 
-from tgexchange.cli.console import out
+from tgexchange.cli.console import err, out
 from tgexchange.cli.doctor_checks import (
     Finding,
     Probe,
     Status,
     check_configuration,
-    check_database,
     check_models,
-    check_queue,
+    problem,
     secrets_of,
     settings_findings,
+    warn,
 )
 from tgexchange.cli.doctor_network import check_platforms, check_telegram
+from tgexchange.cli.doctor_storage import check_database, check_queue
 from tgexchange.config import Settings
 
 Check = Callable[[Settings, Probe], list[Finding]]
@@ -53,13 +54,19 @@ def _guarded(name: str, check: Check, settings: Settings, probe: Probe) -> list[
         return check(settings, probe)
     except Exception as error:  # whatever it was, it is one line of the report, not a traceback
         text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-        return [Finding(name, Status.PROBLEM, f"check {name} failed: {type(error).__name__}: {text}",
-                        "Report this with the line above if the cause is not clear from it.")]  # fmt: skip
+        what = f"check {name} failed: {type(error).__name__}: {text}"
+        return [problem(name, what, "Report this line if the cause is not clear from it.")]
 
 
-def examine(settings: Settings, probe: Probe, *, deadline_s: float = DEADLINE_S) -> list[Finding]:
-    """Every check's findings, in the order of CHECKS. Each check runs in a daemon thread: one
-    that hangs past the deadline is reported and left behind (it cannot keep the process alive)."""
+def examine(
+    settings: Settings,
+    probe: Probe,
+    *,
+    checks: tuple[tuple[str, Check], ...] = CHECKS,
+    deadline_s: float = DEADLINE_S,
+) -> list[Finding]:
+    """The checks' findings, in the order given. Each check runs in a daemon thread: one that
+    hangs past the deadline is reported and left behind (it cannot keep the process alive)."""
     results: dict[str, list[Finding]] = {}
 
     def run(name: str, check: Check) -> None:
@@ -67,19 +74,18 @@ def examine(settings: Settings, probe: Probe, *, deadline_s: float = DEADLINE_S)
 
     threads = {
         name: threading.Thread(target=run, args=(name, check), name=f"doctor-{name}", daemon=True)
-        for name, check in CHECKS
+        for name, check in checks
     }
     for thread in threads.values():
         thread.start()
     ends = time.monotonic() + deadline_s
     for thread in threads.values():
         thread.join(max(0.0, ends - time.monotonic()))
+    hanging = "Something it waits for accepts connections but does not answer; see the other lines."
     found: list[Finding] = []
-    for name, _check in CHECKS:
+    for name, _check in checks:
         found.extend(
-            results.get(name)
-            or [Finding(name, Status.PROBLEM, f"check {name} did not finish within {deadline_s:.0f} s.",
-                        "A server accepts connections but does not answer: see the other lines.")]  # fmt: skip
+            results.get(name) or [problem(name, f"check {name} did not finish within {deadline_s:g} s.", hanging)]
         )
     return found
 
@@ -98,10 +104,7 @@ def redacted(findings: list[Finding], secrets: list[str]) -> list[Finding]:
 def summary(findings: list[Finding]) -> str:
     problems = sum(f.status is Status.PROBLEM for f in findings)
     warnings = sum(f.status is Status.WARN for f in findings)
-    if problems:
-        verdict = f"{problems} problem{'s' if problems != 1 else ''}"
-    else:
-        verdict = "healthy"
+    verdict = f"{problems} problem{'s' if problems != 1 else ''}" if problems else "healthy"
     return f"{verdict}, {warnings} warning{'s' if warnings != 1 else ''} ({len(findings)} findings)"
 
 
@@ -117,7 +120,13 @@ def _print_lines(findings: list[Finding]) -> None:
 
 
 def doctor(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check", metavar="NAME", help=f"Run only this check (repeatable): {', '.join(n for n, _ in CHECKS)}."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of lines.")] = False,
     platform_url: Annotated[
         list[str] | None, typer.Option(hidden=True, help="A platform page to reach instead of the real ones.")
     ] = None,
@@ -130,18 +139,24 @@ def doctor(
     Prints what is wrong and how to fix it; exits 0 when nothing is a problem (warnings
     allowed), 1 otherwise. Secrets are never printed. Run it after every change.
     """
+    unknown = sorted(set(only or ()) - {name for name, _ in CHECKS})
+    if unknown:
+        err.print(f"unknown check {', '.join(unknown)}: choose from {', '.join(n for n, _ in CHECKS)}", markup=False)
+        raise typer.Exit(code=2)
+    checks = tuple((name, check) for name, check in CHECKS if not only or name in only)
     try:
         settings: Settings | None = Settings()
     except ValidationError as error:
         settings = None
         findings = settings_findings(error)
-        findings.append(Finding("doctor", Status.WARN, "the other checks need the settings to load first.",
-                                "Fix the lines above and run doctor again."))  # fmt: skip
+        findings.append(warn("doctor", "the other checks need the settings to load first.", "Fix the lines above."))
     if settings is not None:
         probe = Probe(timeout_s=timeout, spam_model_dir=spam_model_dir)
         if platform_url:
             probe = replace(probe, platform_urls=tuple(platform_url))
-        findings = redacted(examine(settings, probe, deadline_s=max(DEADLINE_S, 3 * timeout)), secrets_of(settings))
+        findings = redacted(
+            examine(settings, probe, checks=checks, deadline_s=max(DEADLINE_S, 3 * timeout)), secrets_of(settings)
+        )
     healthy = not any(f.status is Status.PROBLEM for f in findings)
     if as_json:
         payload = {

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tgexchange.cli.doctor_checks import Finding, Probe, Status, is_webhook_mode
+from tgexchange.cli.doctor_checks import Finding, Probe, Status, is_webhook_mode, ok, problem, warn
 from tgexchange.config import Settings
 
 USER_AGENT = "tgexchange-doctor/0.1"
@@ -42,32 +42,38 @@ def _bot_api(client: httpx.Client, base_url: str, token: str, method: str) -> tu
 def check_telegram(settings: Settings, probe: Probe) -> list[Finding]:
     """getMe proves the token; getWebhookInfo shows whether Telegram's delivery fits the mode."""
     if settings.telegram_bot_token is None:
-        return [Finding("telegram", Status.OK, "TELEGRAM_BOT_TOKEN unset: no Bot API to ask")]
+        return [ok("telegram", "TELEGRAM_BOT_TOKEN unset: no Bot API to ask")]
     token = settings.telegram_bot_token.get_secret_value()
     base = settings.telegram_api_base_url
-    host = urlsplit(base).netloc or base
     with _client(probe) as client:
         try:
-            code, me = _bot_api(client, base, token, "getMe")
+            me = _bot_api(client, base, token, "getMe")
+            found = _identity(me, token)
+            if found.status is not Status.OK:
+                return [found]
+            info = _bot_api(client, base, token, "getWebhookInfo")
         except httpx.HTTPError as error:
-            return [Finding("telegram", Status.PROBLEM, f"the Bot API at {host} does not answer ({_why(error)}).",
-                            "Check this machine's outbound HTTPS, or TELEGRAM_API_BASE_URL.")]  # fmt: skip
-        if code in {401, 404}:
-            return [Finding("telegram", Status.PROBLEM,
-                            f"TELEGRAM_BOT_TOKEN ({masked(token)}): token rejected by Telegram ({code} {me.get('description', '')}).",
-                            "Copy the token again from @BotFather (/mybots → API Token).")]  # fmt: skip
-        if code != 200 or not me.get("ok"):
-            return [Finding("telegram", Status.PROBLEM, f"getMe answered {code} {me.get('description', '')}.",
-                            "Try again later; if it persists, check TELEGRAM_API_BASE_URL.")]  # fmt: skip
-        user = me.get("result") or {}
-        found = [Finding("telegram", Status.OK, f"token {masked(token)} is @{user.get('username')} (id {user.get('id')})")]
-        try:
-            code, info = _bot_api(client, base, token, "getWebhookInfo")
-        except httpx.HTTPError as error:
-            return [*found, Finding("telegram", Status.WARN, f"getWebhookInfo failed ({_why(error)}).", "Run doctor again.")]
-    if code != 200 or not isinstance(info.get("result"), dict):
-        return [*found, Finding("telegram", Status.WARN, f"getWebhookInfo answered {code}.", "Run doctor again.")]
-    return found + _webhook_findings(settings, info["result"])
+            what = f"the Bot API at {urlsplit(base).netloc or base} does not answer ({_why(error)})."
+            return [problem("telegram", what, "Check this machine's outbound HTTPS, or TELEGRAM_API_BASE_URL.")]
+    code, body = info
+    if code != 200 or not isinstance(body.get("result"), dict):
+        return [
+            found,
+            warn("telegram", f"getWebhookInfo answered {code} {body.get('description', '')}.", "Run doctor again."),
+        ]
+    return [found, *_webhook_findings(settings, body["result"])]
+
+
+def _identity(answer: tuple[int, dict[str, Any]], token: str) -> Finding:
+    code, me = answer
+    if code in {401, 404}:  # Telegram answers 404 for a token that is not even well formed
+        what = f"TELEGRAM_BOT_TOKEN ({masked(token)}): token rejected by Telegram ({code} {me.get('description', '')})."
+        return problem("telegram", what, "Copy the token again from @BotFather (/mybots, API Token).")
+    if code != 200 or not me.get("ok"):
+        what = f"getMe answered {code} {me.get('description', '')}."
+        return problem("telegram", what, "Try again later; if it lasts, check TELEGRAM_API_BASE_URL.")
+    user = me.get("result") or {}
+    return ok("telegram", f"token {masked(token)} is @{user.get('username')} (id {user.get('id')})")
 
 
 def _webhook_findings(settings: Settings, info: dict[str, Any]) -> list[Finding]:
@@ -79,27 +85,31 @@ def _webhook_findings(settings: Settings, info: dict[str, Any]) -> list[Finding]
     if is_webhook_mode(settings):
         expected = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
         if not registered:
-            found.append(Finding("telegram", Status.WARN, f"no webhook is registered yet ({pending} updates waiting).",
-                                 f"Start `tgexchange serve`: it registers {expected}."))  # fmt: skip
+            what = f"no webhook is registered yet ({pending} updates waiting)."
+            found.append(warn("telegram", what, f"Start `tgexchange serve`: it registers {expected}."))
         elif registered != expected:
-            found.append(Finding("telegram", Status.PROBLEM,
-                                 f"the webhook is registered at {registered}, not {expected}: updates go elsewhere.",
-                                 "Fix PUBLIC_BASE_URL and restart `tgexchange serve` (it registers the webhook again)."))  # fmt: skip
+            what = f"the webhook is registered at {registered}, not {expected}: updates go elsewhere."
+            fix = "Fix PUBLIC_BASE_URL and restart `tgexchange serve` (it registers the webhook again)."
+            found.append(problem("telegram", what, fix))
         else:
-            found.append(Finding("telegram", Status.OK, f"webhook registered at {registered} ({pending} updates waiting)"))
+            found.append(ok("telegram", f"webhook registered at {registered} ({pending} updates waiting)"))
     elif registered:
-        found.append(Finding("telegram", Status.PROBLEM,
-                             f"a webhook is registered at {registered} but this configuration polls: getUpdates conflicts with it.",
-                             "Set TELEGRAM_WEBHOOK_SECRET and run `tgexchange serve`, or stop what serves that URL "
-                             "(`tgexchange run` deletes the webhook when it starts)."))  # fmt: skip
+        what = f"a webhook is registered at {registered} but this configuration polls: getUpdates conflicts with it."
+        fix = (
+            "Set TELEGRAM_WEBHOOK_SECRET and run `tgexchange serve`, or stop what serves that URL"
+            " (`tgexchange run` deletes the webhook when it starts)."
+        )
+        found.append(problem("telegram", what, fix))
     else:
-        found.append(Finding("telegram", Status.OK, f"no webhook registered: long polling can run ({pending} updates waiting)"))
+        found.append(ok("telegram", f"no webhook registered: long polling can run ({pending} updates waiting)"))
     error = str(info.get("last_error_message") or "")
     if error:
         when = info.get("last_error_date")
         at = datetime.fromtimestamp(int(when), UTC).strftime("%Y-%m-%d %H:%M UTC") if when else "recently"
-        found.append(Finding("telegram", Status.WARN, f"Telegram's last delivery to the webhook failed ({at}): {error}.",
-                             "Check the reverse proxy, its TLS certificate and that `tgexchange serve` answers."))  # fmt: skip
+        what = f"Telegram's last delivery to the webhook failed ({at}): {error}."
+        found.append(
+            warn("telegram", what, "Check the reverse proxy, its TLS certificate and that `tgexchange serve` answers.")
+        )
     return found
 
 
@@ -115,18 +125,20 @@ def check_platforms(settings: Settings, probe: Probe) -> list[Finding]:
     if source.startswith(RECORDED_PREFIX):
         directory = Path(source.removeprefix(RECORDED_PREFIX)).expanduser()
         if not directory.is_dir():
-            return [Finding("platforms", Status.PROBLEM, f"PLATFORM_SOURCE: {directory} is not a folder of recordings.",
-                            "Fix the path after recorded:, or set PLATFORM_SOURCE=live.")]  # fmt: skip
+            what = f"PLATFORM_SOURCE: {directory} is not a folder of recordings."
+            return [problem("platforms", what, "Fix the path after recorded:, or set PLATFORM_SOURCE=live.")]
         count = sum(1 for _ in directory.rglob("*.info.json"))
-        status = Status.OK if count else Status.WARN
-        return [Finding("platforms", status, f"{count} recordings in {directory} (no platform is asked)",
-                        "" if count else "Put <platform>/<id>.info.json files there.")]  # fmt: skip
+        if not count:
+            return [warn("platforms", f"no recordings in {directory}.", "Put <platform>/<id>.info.json files there.")]
+        return [ok("platforms", f"{count} recordings in {directory} (no platform is asked)")]
     if source != "live":
-        return [Finding("platforms", Status.PROBLEM, f"PLATFORM_SOURCE {source!r} is neither live nor recorded:<folder>.",
-                        "Set PLATFORM_SOURCE=live.")]  # fmt: skip
+        what = f"PLATFORM_SOURCE {source!r} is neither live nor recorded:<folder>."
+        return [problem("platforms", what, "Set PLATFORM_SOURCE=live.")]
     results: dict[str, Finding] = {}
     with _client(probe) as client:
-        threads = [threading.Thread(target=_reach, args=(client, url, results), daemon=True) for url in probe.platform_urls]
+        threads = [
+            threading.Thread(target=_reach, args=(client, url, results), daemon=True) for url in probe.platform_urls
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -142,12 +154,12 @@ def _reach(client: httpx.Client, url: str, results: dict[str, Finding]) -> None:
         return
     host = urlsplit(url).netloc
     if response.status_code == 429 or response.status_code >= 500:
-        results[url] = Finding("platforms", Status.WARN, f"{host} answers {response.status_code}.",
-                               "Verification of that platform waits and retries; nothing to do unless it lasts.")  # fmt: skip
+        fix = "Verification of that platform waits and retries; nothing to do unless it lasts."
+        results[url] = warn("platforms", f"{host} answers {response.status_code}.", fix)
     else:
-        results[url] = Finding("platforms", Status.OK, f"{host} reachable ({response.status_code})")
+        results[url] = ok("platforms", f"{host} reachable ({response.status_code})")
 
 
 def _unreachable(url: str, why: str) -> Finding:
-    return Finding("platforms", Status.WARN, f"{urlsplit(url).netloc} unreachable ({why}).",
-                   "Verification waits and retries; check this machine's outbound HTTPS if it lasts.")  # fmt: skip
+    fix = "Verification waits and retries; check this machine's outbound HTTPS if it lasts."
+    return warn("platforms", f"{urlsplit(url).netloc} unreachable ({why}).", fix)
