@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH
 from tgexchange.config import ConfigurationError, Settings
@@ -59,9 +59,15 @@ def problem(check: str, what: str, fix: str) -> Finding:
     return Finding(check, Status.PROBLEM, what, fix)
 
 
+def secret(value: SecretStr | None) -> str:
+    """A secret setting's value as the commands use it; empty when unset (``NAME=`` in a file
+    means unset to ``tgexchange serve`` and ``run`` too)."""
+    return value.get_secret_value() if value is not None else ""
+
+
 def is_webhook_mode(settings: Settings) -> bool:
     """``tgexchange serve`` mounts the webhook when the webhook secret is set (with the token)."""
-    return settings.telegram_webhook_secret is not None
+    return bool(secret(settings.telegram_webhook_secret))
 
 
 def queue_scheme(settings: Settings) -> str:
@@ -132,7 +138,7 @@ def check_configuration(settings: Settings, _probe: Probe) -> list[Finding]:
 
     found: list[Finding] = []
     shared = is_shared(settings)
-    key = settings.secret_key.get_secret_value().strip() if settings.secret_key else ""
+    key = secret(settings.secret_key).strip()  # as bootstrap.session_secret reads it
     if key and len(key) < MIN_SECRET_KEY_LENGTH:
         found.append(
             problem("configuration", f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters.", NEW_SECRET_KEY)
@@ -142,7 +148,7 @@ def check_configuration(settings: Settings, _probe: Probe) -> list[Finding]:
         found.append(problem("configuration", what, NEW_SECRET_KEY))
     if is_webhook_mode(settings):
         found.extend(_webhook_settings(settings))
-    elif settings.telegram_bot_token is None:
+    elif not secret(settings.telegram_bot_token):
         fix = "Create a bot with @BotFather and set TELEGRAM_BOT_TOKEN."
         found.append(warn("configuration", "TELEGRAM_BOT_TOKEN is unset: there is no bot to run.", fix))
     try:
@@ -165,14 +171,14 @@ def check_configuration(settings: Settings, _probe: Probe) -> list[Finding]:
 
 def _webhook_settings(settings: Settings) -> list[Finding]:
     found: list[Finding] = []
-    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else ""
-    if settings.telegram_bot_token is None:
+    given = secret(settings.telegram_webhook_secret)
+    if not secret(settings.telegram_bot_token):
         what = "TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_BOT_TOKEN is not: no webhook is served."
         found.append(problem("configuration", what, "Set TELEGRAM_BOT_TOKEN to the token from @BotFather."))
-    if not _WEBHOOK_SECRET.fullmatch(secret):
+    if not _WEBHOOK_SECRET.fullmatch(given):
         what = "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -."
         found.append(problem("configuration", what, NEW_WEBHOOK_SECRET))
-    elif len(secret) < 16:
+    elif len(given) < 16:
         found.append(
             warn("configuration", "TELEGRAM_WEBHOOK_SECRET is short enough to be guessed.", NEW_WEBHOOK_SECRET)
         )

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tgexchange.cli.doctor_checks import Finding, Probe, Status, is_webhook_mode, ok, problem, warn
+from tgexchange.cli.doctor_checks import Finding, Probe, Status, is_webhook_mode, ok, problem, secret, warn
 from tgexchange.config import Settings
 
 USER_AGENT = "tgexchange-doctor/0.1"
@@ -41,9 +41,9 @@ def _bot_api(client: httpx.Client, base_url: str, token: str, method: str) -> tu
 
 def check_telegram(settings: Settings, probe: Probe) -> list[Finding]:
     """getMe proves the token; getWebhookInfo shows whether Telegram's delivery fits the mode."""
-    if settings.telegram_bot_token is None:
+    token = secret(settings.telegram_bot_token)
+    if not token:
         return [ok("telegram", "TELEGRAM_BOT_TOKEN unset: no Bot API to ask")]
-    token = settings.telegram_bot_token.get_secret_value()
     base = settings.telegram_api_base_url
     with _client(probe) as client:
         try:
