@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -382,3 +383,24 @@ def test_a_check_that_raises_or_hangs_becomes_one_problem_line_and_doctor_moves_
     ]  # fmt: skip
     assert found[0].what == "check raising failed: RuntimeError: the disk is on fire"
     assert found[1].what == "check hanging did not finish within 0.5 s."
+
+
+def test_a_database_from_a_newer_release_or_not_a_database_at_all_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrated(tmp_path / "data")
+    database = tmp_path / "data" / "tgexchange.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    connection.close()
+    newer = doctor(tmp_path, monkeypatch, "--check", "database")
+    database.write_bytes(b"this is not a database file, not even close" * 100)
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    garbage = doctor(tmp_path, monkeypatch, "--check", "database")
+
+    assert newer.exit_code == 1, newer.output
+    assert "at revision 0099_from_the_future, which this release does not know" in newer.output
+    assert garbage.exit_code == 1, garbage.output
+    assert "cannot be read (file is not a database)" in garbage.output
+    assert "Traceback" not in newer.output + garbage.output

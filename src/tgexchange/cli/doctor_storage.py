@@ -51,6 +51,9 @@ def check_database(settings: Settings, probe: Probe) -> list[Finding]:
     try:
         current = current_revision(engine)
     except sa.exc.SQLAlchemyError as error:
+        if backend == "sqlite":
+            what = f"the SQLite database {parsed.database} cannot be read ({reason(error)})."
+            return [problem("database", what, "Restore it from a backup, or fix TGEXCHANGE_DATA_DIR or DATABASE_URL.")]
         where = f" on {parsed.host}:{parsed.port or 5432}" if parsed.host else ""
         server = "PostgreSQL" if backend == "postgresql" else "the database server"
         what = f"DATABASE_URL: cannot connect{where} ({reason(error)})."
