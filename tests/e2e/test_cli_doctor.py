@@ -85,7 +85,7 @@ def bot_api() -> Iterator[FakeBotApi]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     yield fake
     server.shutdown()
@@ -404,3 +404,18 @@ def test_a_database_from_a_newer_release_or_not_a_database_at_all_is_a_problem(
     assert garbage.exit_code == 1, garbage.output
     assert "cannot be read (file is not a database)" in garbage.output
     assert "Traceback" not in newer.output + garbage.output
+
+
+@pytest.mark.postgres
+def test_a_migrated_postgresql_database_and_queue_are_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    queue = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+    result = doctor(tmp_path, monkeypatch, "--json", "--check", "configuration", "--check", "database",
+                    "--check", "queue", DATABASE_URL=postgres_url, QUEUE_URL=queue, SECRET_KEY=SECRET_KEY)  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    found = {f["check"]: f for f in findings(result) if f["status"] == "ok"}
+    assert found["database"]["what"].startswith("connected, migrations at head")
+    assert found["queue"]["what"].startswith("PostgreSQL answers")
