@@ -105,7 +105,8 @@ def summary(findings: list[Finding]) -> str:
     problems = sum(f.status is Status.PROBLEM for f in findings)
     warnings = sum(f.status is Status.WARN for f in findings)
     verdict = f"{problems} problem{'s' if problems != 1 else ''}" if problems else "healthy"
-    return f"{verdict}, {warnings} warning{'s' if warnings != 1 else ''} ({len(findings)} findings)"
+    count = len(findings)
+    return f"{verdict}, {warnings} warning{'s' if warnings != 1 else ''} ({count} finding{'s' if count != 1 else ''})"
 
 
 def _print_lines(findings: list[Finding]) -> None:
