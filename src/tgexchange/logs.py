@@ -9,12 +9,12 @@ import structlog
 
 from tgexchange.config import ConfigurationError
 
-_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
-    if level.upper() not in _LEVELS:
-        raise ConfigurationError(f"LOG_LEVEL {level!r} is not one of {', '.join(_LEVELS)}")
+    if level.upper() not in LEVELS:
+        raise ConfigurationError(f"LOG_LEVEL {level!r} is not one of {', '.join(LEVELS)}")
     processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,

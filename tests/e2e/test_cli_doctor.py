@@ -314,6 +314,15 @@ def test_settings_that_do_not_load_are_named_one_by_one_without_their_values(
     assert "Traceback" not in result.output
 
 
+def test_a_log_level_every_other_command_refuses_is_a_problem_doctor_still_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = doctor(tmp_path, monkeypatch, "--check", "configuration", LOG_LEVEL="chatty")
+
+    assert result.exit_code == 1, result.output
+    assert "LOG_LEVEL 'chatty' is not a level" in result.output
+
+
 def test_everything_down_or_hanging_is_reported_in_bounded_time_without_a_traceback(
     tmp_path: Path, blackhole: int
 ) -> None:

@@ -13,7 +13,7 @@ from tgexchange.cli import doctor, exchange, operations, quality, rollups, run, 
 from tgexchange.cli.console import err
 from tgexchange.cli.metavars import ReadableHelpGroup
 from tgexchange.config import ConfigurationError, Settings
-from tgexchange.logs import configure_logging
+from tgexchange.logs import LEVELS, configure_logging
 
 app = typer.Typer(
     help="tgexchange: a fair, verified feedback exchange for creators on Telegram.",
@@ -29,13 +29,12 @@ def main(
 ) -> None:
     try:
         settings = Settings()
-    except ValidationError:
+        configure_logging(level=log_level or settings.log_level, json=settings.log_json)
+    except Exception:
         if ctx.invoked_subcommand != "doctor":
             raise
         # Doctor reports the settings that do not load, one line each, rather than stopping here.
-        configure_logging(level=log_level or "WARNING", json=False)
-        return
-    configure_logging(level=log_level or settings.log_level, json=settings.log_json)
+        configure_logging(level=log_level if log_level.upper() in LEVELS else "WARNING", json=False)
 
 
 def main_entry() -> None:

@@ -147,9 +147,13 @@ def doctor(
     checks = tuple((name, check) for name, check in CHECKS if not only or name in only)
     try:
         settings: Settings | None = Settings()
-    except ValidationError as error:
+    except Exception as error:  # a ValidationError names each setting; anything else (.env unreadable) is one line
         settings = None
-        findings = settings_findings(error)
+        findings = (
+            settings_findings(error)
+            if isinstance(error, ValidationError)
+            else [problem("configuration", f"the settings cannot be read: {error}.", "Check the environment and .env.")]
+        )
         findings.append(warn("doctor", "the other checks need the settings to load first.", "Fix the lines above."))
     if settings is not None:
         probe = Probe(timeout_s=timeout, spam_model_dir=spam_model_dir)

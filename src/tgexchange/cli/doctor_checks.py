@@ -16,6 +16,7 @@ from pydantic import SecretStr, ValidationError
 
 from tgexchange.bootstrap import MIN_SECRET_KEY_LENGTH
 from tgexchange.config import ConfigurationError, Settings
+from tgexchange.logs import LEVELS
 
 # Telegram's rule for setWebhook's secret_token (the webhook route refuses anything else).
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -151,6 +152,9 @@ def check_configuration(settings: Settings, _probe: Probe) -> list[Finding]:
     elif not secret(settings.telegram_bot_token):
         fix = "Create a bot with @BotFather and set TELEGRAM_BOT_TOKEN."
         found.append(warn("configuration", "TELEGRAM_BOT_TOKEN is unset: there is no bot to run.", fix))
+    if settings.log_level.upper() not in LEVELS:
+        what = f"LOG_LEVEL {settings.log_level!r} is not a level: every other command refuses to start."
+        found.append(problem("configuration", what, f"Set LOG_LEVEL to one of {', '.join(LEVELS)}."))
     try:
         settings.rate_limits()
     except ConfigurationError as error:
