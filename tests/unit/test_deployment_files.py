@@ -154,7 +154,8 @@ def test_compose_runs_the_scale_out_topology_with_real_probes() -> None:
     assert "/readyz" in webhook_probe
     assert "/readyz" in routes
     assert "/healthz" in routes
-    assert "health_uri /healthz" in (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "dynamic a webhook 8080" in (ROOT / "deploy" / "Caddyfile").read_text()
+    assert services["webhook"]["expose"] == ["8080"]
     assert services["webhook"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-2}"
     assert services["webhook"]["deploy"]["replicas"] == "${WEBHOOK_REPLICAS:-2}"
