@@ -143,14 +143,14 @@ def test_a_migrated_embedded_install_is_healthy(
 def test_a_database_that_does_not_answer_is_a_problem_with_its_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot_api: FakeBotApi
 ) -> None:
-    url = f"postgresql+psycopg://tgx:db-password-9876@127.0.0.1:{free_port()}/tgx"
+    url = f"postgresql+psycopg://tgx:db-pass%40word-9876@127.0.0.1:{free_port()}/tgx"
 
     result = doctor(tmp_path, monkeypatch, "--check", "database", DATABASE_URL=url, SECRET_KEY=SECRET_KEY)
 
     assert result.exit_code == 1, result.output
     assert "DATABASE_URL: cannot connect on 127.0.0.1" in result.output
     assert "Start PostgreSQL or fix DATABASE_URL." in result.output
-    assert "db-password-9876" not in result.output
+    assert "word-9876" not in result.output
     assert "Traceback" not in result.output
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import SecretStr, ValidationError
 
@@ -108,9 +108,10 @@ def secrets_of(settings: Settings) -> list[str]:
     found.append(token.partition(":")[2])
     for url in (settings.database_url or "", settings.queue_url or ""):
         try:
-            found.append(urlsplit(url).password or "")
+            password = urlsplit(url).password or ""
         except ValueError:
             continue
+        found.extend((password, unquote(password)))  # drivers may quote either form
     return [s for s in found if len(s) >= 4]
 
 
