@@ -137,6 +137,8 @@ def dashboard_page(request: Request) -> HTMLResponse:
             "js_url": asset_url("dashboard.js"),
             "style_markers": style_injection_markers(),
             "relogin": how_to_log_in(settings),
-            "csrf_token": csrf_token(request) if viewer.is_operator else "",
+            # Admins too: deciding appeals and rings wants it (the kill switch also wants the
+            # operator, so the token alone gives an admin nothing more).
+            "csrf_token": csrf_token(request),
         },
     )

@@ -21,10 +21,13 @@ from tgexchange.services.ports.dashboard_reader import (
 from tgexchange.services.ports.fair_play import (
     ADMISSION_REFUSED,
     COOLDOWN_STARTED,
+    FairPlayDashboard,
     FairPlayEvent,
     FairPlayReader,
     FairPlayRepository,
     FairPlayStanding,
+    NamedEvent,
+    QueuedAppeal,
 )
 from tgexchange.services.ports.jobs import (
     VerificationQueue,
@@ -105,6 +108,7 @@ __all__ = [
     "FailureRepository",
     "FailureRow",
     "FairPlayEvent",
+    "FairPlayDashboard",
     "FairPlayReader",
     "FairPlayRepository",
     "FairPlayStanding",
@@ -119,6 +123,7 @@ __all__ = [
     "MemberRow",
     "MemberStanding",
     "MiniAppReader",
+    "NamedEvent",
     "Notice",
     "NoticeRepository",
     "Notifier",
@@ -130,6 +135,7 @@ __all__ = [
     "ProofRepository",
     "QualityGate",
     "QualityVerdict",
+    "QueuedAppeal",
     "ReceivedFeedbackLine",
     "ReceivedLine",
     "Scope",
