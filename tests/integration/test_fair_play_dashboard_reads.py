@@ -81,13 +81,17 @@ def test_events_come_named_newest_first_and_counted_per_kind(any_world: World) -
                 FairPlayEvent(community_id=ours.id, kind=COOLDOWN_STARTED, at=at, member_id=member.id, score=0.4)
             )
         uow.fair_play.log_event(
-            FairPlayEvent(community_id=ours.id, kind=ADMISSION_REFUSED, at=start + timedelta(minutes=5), telegram_user_id=777)
+            FairPlayEvent(
+                community_id=ours.id, kind=ADMISSION_REFUSED, at=start + timedelta(minutes=5), telegram_user_id=777
+            )
         )
         uow.fair_play.log_event(
             FairPlayEvent(community_id=theirs.id, kind=COOLDOWN_STARTED, at=start, member_id=other.id, score=0.3)
         )
         uow.fair_play.log_event(  # before the window
-            FairPlayEvent(community_id=ours.id, kind=COOLDOWN_STARTED, at=start - timedelta(days=2), member_id=member.id)
+            FairPlayEvent(
+                community_id=ours.id, kind=COOLDOWN_STARTED, at=start - timedelta(days=2), member_id=member.id
+            )
         )
         uow.commit()
     reads = world.storage.fair_play_dashboard

@@ -59,9 +59,7 @@ class SqlFairPlayDashboard:
             for row in self._rows(query.limit(limit))
         ]
 
-    def recent_events(
-        self, community_ids: Collection[int] | None, *, since: datetime, limit: int
-    ) -> list[NamedEvent]:
+    def recent_events(self, community_ids: Collection[int] | None, *, since: datetime, limit: int) -> list[NamedEvent]:
         query = _EVENTS.where(_e.c.at >= since)
         if community_ids is not None:
             query = query.where(_e.c.community_id.in_(sorted(community_ids)))
