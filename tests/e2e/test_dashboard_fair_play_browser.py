@@ -130,7 +130,8 @@ def test_an_admin_lifts_an_appeal_and_confirms_a_flagged_group(live_dashboard: D
         member = uow.members.find(bob.id)
         (penalty,) = uow.fair_play.penalties_of(bob.id)
         audited = {e.action for e in uow.audit.recent(community.id, limit=20)}
-    assert member is not None and member.status is MemberStatus.ACTIVE
+    assert member is not None
+    assert member.status is MemberStatus.ACTIVE
     assert penalty.lifted_at is not None
     assert {AuditAction.APPEAL_UPHELD, AuditAction.RING_CONFIRMED} <= audited
     assert world.storage.rings.rings_in([community.id])[0].status is RingStatus.CONFIRMED
