@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, expect, sync_playwright
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 XSS_NAME = "<img src=x onerror=alert(1)>"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +111,9 @@ def test_an_admin_lifts_an_appeal_and_confirms_a_flagged_group(live_dashboard: D
     appeal = page.locator("#appeals-list .fp-item")
     expect(appeal).to_have_count(1)
     expect(appeal.locator(".fp-head")).to_have_text(f"{XSS_NAME} · ban: spam")
+    expect(appeal.locator(".fp-evidence")).to_have_text(
+        f"Evidence: given by an admin · on {world.now:%Y-%m-%d %H:%M} UTC · no end"
+    )
     expect(appeal.locator(".fp-quote")).to_have_text("that was my own channel")
     assert page.locator("#appeals-list img").count() == 0
     ring = page.locator("#rings-list .fp-item")
@@ -118,6 +123,8 @@ def test_an_admin_lifts_an_appeal_and_confirms_a_flagged_group(live_dashboard: D
         + f"{world.storage.rings.rings_in([community.id])[0].evidence['expected_share'] * 100:.1f}%"
     )
     expect(page.locator("#rings-summary")).to_have_text("(1 flagged, 0 confirmed)")
+    ARTIFACTS.mkdir(exist_ok=True)  # for a person to look at: the three panels before deciding
+    page.locator("section.fair-play").screenshot(path=str(ARTIFACTS / "dashboard-fair-play.png"))
 
     appeal.get_by_role("button", name="Lift").click()
     expect(page.locator("#appeals-said")).to_have_text(f"Lifted {XSS_NAME}'s ban; they are told.")

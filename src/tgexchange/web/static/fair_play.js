@@ -87,9 +87,10 @@
 
   function penaltyEvidence(penalty) {
     const parts = [];
-    if (penalty.rule) parts.push(`rule ${penalty.rule}`);
+    // "admin": an admin gave it by hand (/exchange_penalize); any other rule is the check that fired.
+    if (penalty.rule) parts.push(penalty.rule === "admin" ? "given by an admin" : `rule ${penalty.rule}`);
     if (penalty.task_ids.length) parts.push(`tasks ${penalty.task_ids.map((t) => `#${t}`).join(", ")}`);
-    parts.push(`given ${utc(penalty.created_at)}`);
+    parts.push(`on ${utc(penalty.created_at)}`);
     parts.push(penalty.ends_at ? `until ${utc(penalty.ends_at)}` : "no end");
     return `Evidence: ${parts.join(" · ")}`;
   }
