@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tgexchange.adapters.clock import SystemClock
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.fair_play import SqlFairPlayReader
+from tgexchange.adapters.db.fair_play_dashboard import SqlFairPlayDashboard
 from tgexchange.adapters.db.member_reader import SqlMemberReader
 from tgexchange.adapters.db.migrate import current_revision, head_revision, upgrade
 from tgexchange.adapters.db.miniapp_reader import SqlMiniAppReader
@@ -32,6 +33,7 @@ from tgexchange.services.ports import (
     CommentReader,
     ContentReader,
     DashboardReader,
+    FairPlayDashboard,
     FairPlayReader,
     MemberReader,
     MiniAppReader,
@@ -71,6 +73,10 @@ class Storage:
     @cached_property
     def fair_play_reader(self) -> FairPlayReader:
         return SqlFairPlayReader(self.engine)
+
+    @cached_property
+    def fair_play_dashboard(self) -> FairPlayDashboard:
+        return SqlFairPlayDashboard(self.engine)
 
     @cached_property
     def miniapp_reader(self) -> MiniAppReader:

@@ -1,5 +1,6 @@
 """The dashboard's rings over HTTP (ASGI): admins see their community's flagged groups with the
-evidence, and clear or confirm them once, audited under their own member id."""
+evidence and the members' names, and clear or confirm them once (with the CSRF token the list
+hands out), audited under their own member id."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ API = "/exchange/dashboard/rings"
 
 async def log_in(client: httpx.AsyncClient, dashboard: Dashboard, telegram_user_id: int) -> None:
     await client.get(dashboard.login_url(telegram_user_id))
+
+
+async def csrf(client: httpx.AsyncClient, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """The header a state-changing request needs, as the list hands it out."""
+    token = (await client.get(API, headers=headers)).json()["csrf_token"]
+    return {**(headers or {}), "X-CSRF-Token": token}
 
 
 def flagged_pair(dashboard: Dashboard) -> tuple[int, int, tuple[int, int]]:
@@ -39,10 +46,13 @@ async def test_an_admin_sees_their_communitys_flagged_pair_with_the_evidence(
     assert response.status_code == 200
     (item,) = response.json()["items"]
     assert (item["id"], item["status"], item["member_ids"]) == (ring_id, "flagged", list(pair))
+    with dashboard.world.uow() as uow:
+        names = [member.display_name for m in pair if (member := uow.members.find(m)) is not None]
+    assert item["member_names"] == names
     evidence = item["evidence"]
     assert evidence["internal_share"] == 1.0
     assert set(evidence) >= {"lift", "expected_share", "members", "timing", "text_similarity"}
-    assert (await client.get(API, params={"status": "cleared"})).json() == {"items": []}
+    assert (await client.get(API, params={"status": "cleared"})).json()["items"] == []
 
 
 async def test_an_admin_of_another_community_sees_none_and_cannot_decide(
@@ -53,9 +63,9 @@ async def test_an_admin_of_another_community_sees_none_and_cannot_decide(
 
     listed = await client.get(API)
     asked = await client.get(API, params={"community_id": community_id})
-    cleared = await client.post(f"{API}/{ring_id}/clear")
+    cleared = await client.post(f"{API}/{ring_id}/clear", headers=await csrf(client))
 
-    assert listed.json() == {"items": []}
+    assert listed.json()["items"] == []
     assert asked.status_code == 403
     assert cleared.status_code == 404
     assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"
@@ -71,8 +81,12 @@ async def test_an_admin_confirms_once_audited_under_their_member_id(
     telegram_user_id = dashboard.admin(community)
     await log_in(client, dashboard, telegram_user_id)
 
-    confirmed = await client.post(f"{API}/{ring_id}/confirm")
-    again = await client.post(f"{API}/{ring_id}/clear")
+    without_token = await client.post(f"{API}/{ring_id}/confirm")
+    headers = await csrf(client)
+    confirmed = await client.post(f"{API}/{ring_id}/confirm", headers=headers)
+    again = await client.post(f"{API}/{ring_id}/clear", headers=headers)
+
+    assert without_token.status_code == 403
 
     assert confirmed.status_code == 200
     with dashboard.world.uow() as uow:
@@ -91,7 +105,7 @@ async def test_the_operator_clears_a_ring_audited_as_the_operator(
 ) -> None:
     community_id, ring_id, _ = flagged_pair(dashboard)
 
-    cleared = await client.post(f"{API}/{ring_id}/clear", headers=BEARER)
+    cleared = await client.post(f"{API}/{ring_id}/clear", headers=await csrf(client, BEARER))
 
     assert cleared.status_code == 200
     assert (cleared.json()["status"], cleared.json()["decided_by_label"]) == ("cleared", "operator")
@@ -107,5 +121,5 @@ async def test_without_a_session_rings_answer_401_and_nothing_changes(
 
     assert (await client.get(API)).status_code == 401
     assert (await client.post(f"{API}/{ring_id}/confirm")).status_code == 401
-    assert (await client.post(f"{API}/0/confirm", headers=BEARER)).status_code == 422
+    assert (await client.post(f"{API}/0/confirm", headers=await csrf(client, BEARER))).status_code == 422
     assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"

@@ -27,7 +27,7 @@ from tgexchange.domain.penalty import (
 from tgexchange.services.community import clean_reason
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.lookup import get_admin, get_member
-from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.ports import FairPlayDashboard, UnitOfWork
 
 log = structlog.get_logger("tgexchange.fair_play")
 
@@ -197,6 +197,12 @@ def pending_appeals(uow: UnitOfWork, *, community_ids: Collection[int] | None, l
             if penalty is not None:
                 views.append(AppealView(appeal, penalty, member.display_name if member else "?"))
         return views
+
+
+def appeal_queue(reader: FairPlayDashboard, *, community_ids: Collection[int] | None, limit: int) -> list[AppealView]:
+    """The dashboard's queue: as ``pending_appeals``, read in one statement outside any unit of
+    work (the page asks every 30 s for every admin who has it open)."""
+    return [AppealView(q.appeal, q.penalty, q.member_name) for q in reader.pending_appeals(community_ids, limit=limit)]
 
 
 def admin_queue(uow: UnitOfWork, *, actor_member_id: int, limit: int = 10) -> list[AppealView]:

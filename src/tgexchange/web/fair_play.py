@@ -7,7 +7,6 @@ returns (same-origin pages can read it; another site cannot), checked as the kil
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -18,8 +17,9 @@ from tgexchange.domain.errors import DomainError, NotAnAdmin
 from tgexchange.domain.penalty import AppealAlreadyDecided, AppealNotFound
 from tgexchange.services import appeal as appeal_service
 from tgexchange.services.appeal import AppealView
+from tgexchange.services.ports import ADMISSION_REFUSED, COOLDOWN_STARTED
 from tgexchange.web.auth import CurrentViewer, container_of
-from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.dashboard import PREFIX, CommunityId
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
 router = APIRouter(prefix=PREFIX, tags=["fair play"])
@@ -57,11 +57,14 @@ def _appeal_json(view: AppealView) -> dict[str, object]:
 def appeals(
     request: Request,
     viewer: CurrentViewer,
+    community_id: CommunityId = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, object]:
     """Appeals waiting for a decision, oldest first, with the penalty each is about."""
     container = container_of(request)
-    views = appeal_service.pending_appeals(container.storage.uow(), community_ids=viewer.scope(None), limit=limit)
+    views = appeal_service.appeal_queue(
+        container.storage.fair_play_dashboard, community_ids=viewer.scope(community_id), limit=limit
+    )
     return {"items": [_appeal_json(v) for v in views], "csrf_token": csrf_token(request)}
 
 
@@ -114,28 +117,33 @@ def decide(
 def fair_play_events(
     request: Request,
     viewer: CurrentViewer,
+    community_id: CommunityId = None,
     hours: Annotated[int, Query(ge=1, le=24 * 30, description="How far back.")] = 24 * 7,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, object]:
     """Cooldowns started by low health and newcomers refused by the admission cap: counts per kind
-    over the period, and the latest events."""
+    over the period (counted by the database, not by reading every event), and the latest
+    events with the member's name (a refused newcomer is no member: their Telegram id)."""
     container = container_of(request)
     since = container.clock.now() - timedelta(hours=hours)
-    with container.storage.uow() as uow:
-        events = list(uow.fair_play.recent_events(viewer.scope(None), since=since, limit=10_000))
-    counts = Counter(e.kind for e in events)
+    scope = viewer.scope(community_id)
+    reads = container.storage.fair_play_dashboard
+    counts = reads.event_counts(scope, since=since)
+    events = reads.recent_events(scope, since=since, limit=limit)
     return {
         "since": since.isoformat(),
-        "counts": {"cooldown_started": counts["cooldown_started"], "admission_refused": counts["admission_refused"]},
+        "counts": {kind: counts.get(kind, 0) for kind in (COOLDOWN_STARTED, ADMISSION_REFUSED)},
         "items": [
             {
-                "kind": e.kind,
-                "community_id": e.community_id,
-                "at": e.at.isoformat(),
-                "member_id": e.member_id,
-                "until": e.until.isoformat() if e.until else None,
-                "health": e.score,
+                "kind": named.event.kind,
+                "community_id": named.event.community_id,
+                "at": named.event.at.isoformat(),
+                "member_id": named.event.member_id,
+                "member_name": named.member_name,
+                "telegram_user_id": named.event.telegram_user_id if named.event.member_id is None else None,
+                "until": named.event.until.isoformat() if named.event.until else None,
+                "health": named.event.score,
             }
-            for e in events[:limit]
+            for named in events
         ],
     }

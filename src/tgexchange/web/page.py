@@ -60,6 +60,7 @@ _CSS = "text/css; charset=utf-8"
 _SOURCES = {
     "plotly.min.js": (plotly_bundle, _JS),
     "dashboard.js": (lambda: STATIC / "dashboard.js", _JS),
+    "fair_play.js": (lambda: STATIC / "fair_play.js", _JS),
     "dashboard.css": (lambda: STATIC / "dashboard.css", _CSS),
     "plotly.css": (lambda: STATIC / "plotly.css", _CSS),
     "swagger-ui-bundle.js": (lambda: swagger_ui_file("swagger-ui-bundle.js"), _JS),
@@ -135,8 +136,11 @@ def dashboard_page(request: Request) -> HTMLResponse:
             "plotly_css_url": asset_url("plotly.css"),
             "plotly_url": asset_url("plotly.min.js"),
             "js_url": asset_url("dashboard.js"),
+            "fair_play_js_url": asset_url("fair_play.js"),
             "style_markers": style_injection_markers(),
             "relogin": how_to_log_in(settings),
-            "csrf_token": csrf_token(request) if viewer.is_operator else "",
+            # Admins too: deciding appeals and rings wants it (the kill switch also wants the
+            # operator, so the token alone gives an admin nothing more).
+            "csrf_token": csrf_token(request),
         },
     )

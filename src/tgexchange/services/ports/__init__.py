@@ -21,10 +21,13 @@ from tgexchange.services.ports.dashboard_reader import (
 from tgexchange.services.ports.fair_play import (
     ADMISSION_REFUSED,
     COOLDOWN_STARTED,
+    FairPlayDashboard,
     FairPlayEvent,
     FairPlayReader,
     FairPlayRepository,
     FairPlayStanding,
+    NamedEvent,
+    QueuedAppeal,
 )
 from tgexchange.services.ports.jobs import (
     VerificationQueue,
@@ -104,6 +107,7 @@ __all__ = [
     "FailureCount",
     "FailureRepository",
     "FailureRow",
+    "FairPlayDashboard",
     "FairPlayEvent",
     "FairPlayReader",
     "FairPlayRepository",
@@ -119,6 +123,7 @@ __all__ = [
     "MemberRow",
     "MemberStanding",
     "MiniAppReader",
+    "NamedEvent",
     "Notice",
     "NoticeRepository",
     "Notifier",
@@ -130,6 +135,7 @@ __all__ = [
     "ProofRepository",
     "QualityGate",
     "QualityVerdict",
+    "QueuedAppeal",
     "ReceivedFeedbackLine",
     "ReceivedLine",
     "Scope",

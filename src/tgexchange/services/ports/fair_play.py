@@ -90,3 +90,41 @@ class FairPlayReader(Protocol):
         """In one snapshot: ``penalties``, the member's published ratings as a giver, and how
         many ratings their feedback has received in all."""
         ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueuedAppeal:
+    """A pending appeal as the dashboard lists it: with its penalty and who appealed."""
+
+    appeal: Appeal
+    penalty: Penalty
+    member_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NamedEvent:
+    event: FairPlayEvent
+    member_name: str | None
+    """None for a newcomer the cap refused (no member yet: the event has their Telegram id)."""
+
+
+class FairPlayDashboard(Protocol):
+    """The dashboard's fair-play reads, each a statement or two outside any unit of work: 200
+    admins refreshing at once must neither queue behind SQLite's write lock nor read one row per
+    item."""
+
+    def pending_appeals(self, community_ids: Collection[int] | None, *, limit: int) -> list[QueuedAppeal]:
+        """Oldest first; every community's when ``community_ids`` is None."""
+        ...
+
+    def recent_events(self, community_ids: Collection[int] | None, *, since: datetime, limit: int) -> list[NamedEvent]:
+        """Newest first."""
+        ...
+
+    def event_counts(self, community_ids: Collection[int] | None, *, since: datetime) -> dict[str, int]:
+        """Events per kind since then (kinds with none are absent)."""
+        ...
+
+    def member_names(self, member_ids: Collection[int]) -> dict[int, str]:
+        """Display names of those members that exist."""
+        ...

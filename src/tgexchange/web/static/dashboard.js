@@ -551,6 +551,8 @@
   }
 
   async function loop(mine) {
+    // fair_play.js refreshes its lists on this cycle (every third round, or at once for new filters).
+    document.dispatchEvent(new CustomEvent("dashboard:refresh", { detail: { generation: mine } }));
     await Promise.all([refresh(mine), refreshModel()]);
     if (!stopped && mine === generation) timer = setTimeout(() => loop(mine), refreshMs);
   }

@@ -46,6 +46,8 @@ appeals = sa.Table(
     sa.Column("note", sa.String(300)),
 )
 sa.Index("ix_appeals_community_status", appeals.c.community_id, appeals.c.status)
+# The operator's queue on the dashboard (every community, oldest first): the pending ones in order.
+sa.Index("ix_appeals_status_created", appeals.c.status, appeals.c.created_at)
 
 # Cooldowns started by low health and newcomers refused by the admission cap, for the dashboard
 # and for "at most one health cooldown a day" (read per member, newest first).
@@ -63,6 +65,9 @@ fair_play_events = sa.Table(
 )
 sa.Index("ix_fair_play_events_community_at", fair_play_events.c.community_id, fair_play_events.c.at)
 sa.Index("ix_fair_play_events_member_at", fair_play_events.c.member_id, fair_play_events.c.at)
+# The operator's dashboard reads every community's events by time: the latest (walked backwards)
+# and the counts per kind since then (covered by the index, no table row read).
+sa.Index("ix_fair_play_events_at_kind", fair_play_events.c.at, fair_play_events.c.kind)
 
 # The admission cap counts today's newcomers of one community: one range scan of this index.
 sa.Index("ix_members_community_joined", members.c.community_id, members.c.joined_at)
