@@ -72,7 +72,9 @@ def run(
     except Exception as error:  # the failure is the report
         if raise_failures:
             raise
-        tally.failures.append("".join(traceback.format_exception_only(error)).strip()[:2000])
+        found = error.exceptions if isinstance(error, BaseExceptionGroup) else (error,)
+        for one in found:
+            tally.failures.append("".join(traceback.format_exception_only(one)).strip()[:3000])
     return tally
 
 
