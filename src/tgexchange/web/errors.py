@@ -1,0 +1,38 @@
+"""JSON answers that any Python string can be written into.
+
+JSON may carry a lone surrogate (``"\\ud800"``); Python decodes it to a ``str`` that UTF-8 cannot
+encode, and a 422 that echoes the input back (FastAPI's validation errors do) failed with
+UnicodeEncodeError, a 500 (found by bench/fuzz.py). Here such a character is written as the same
+JSON escape it came in as; every other character is written as before."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+_NO_BODY = {204, 304}
+
+
+class SafeJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+        # After json.dumps only a surrogate can fail to encode; "\ud800" is its JSON escape.
+        return text.encode("utf-8", "backslashreplace")
+
+
+async def validation_failed(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    return SafeJSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+
+
+async def http_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code in _NO_BODY:
+        return Response(status_code=error.status_code, headers=error.headers)
+    return SafeJSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)

@@ -1,0 +1,90 @@
+"""Fuzzing the webhook route and the settings input (tests/fuzzing/web.py), fixed slices: the long
+run is bench/fuzz.py. And the bugs the long run found, each pinned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.fuzzing import run
+from tests.fuzzing.web import (
+    OPERATOR_TOKEN,
+    WebUnderFuzz,
+    settings_api_bodies,
+    use_case_changes,
+    webhook_cases,
+)
+from tests.world import World
+from tgexchange.domain.community import CommunitySettings
+from tgexchange.domain.errors import InvalidSettings
+
+
+@pytest.fixture
+def web(world: World, tmp_path: Path) -> Iterator[WebUnderFuzz]:
+    web = WebUnderFuzz(world, tmp_path)
+    yield web
+    web.client.close()
+
+
+def test_the_webhook_answers_200_400_or_403_to_anything(web: WebUnderFuzz) -> None:
+    tally = run("webhook", webhook_cases(), web.check_webhook, cases=300)
+    assert set(tally.outcomes) == {"200", "400", "403"}, tally.outcomes
+
+
+def test_the_settings_api_refuses_garbage_with_422_and_keeps_valid_settings(web: WebUnderFuzz) -> None:
+    tally = run("settings api", settings_api_bodies(), web.check_settings_api, cases=250)
+    assert tally.outcomes["422"] > 100, tally.outcomes
+
+
+def test_the_settings_use_case_changes_or_refuses_and_keeps_valid_settings(web: WebUnderFuzz) -> None:
+    tally = run("settings use case", use_case_changes(), web.check_update_settings, cases=300)
+    assert tally.outcomes["refused"] and tally.outcomes["changed"], tally.outcomes
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "auth"),
+    [
+        ("/app/api/admin/{cid}/settings", '"\\ud800"', "tma"),
+        ("/app/api/admin/{cid}/settings", '{"group_language": "\\udcff"}', "tma"),
+        ("/exchange/dashboard/kill-switch", '{"action": "\\ud800"}', "bearer"),
+    ],
+)
+def test_a_lone_surrogate_in_json_is_refused_with_422_not_a_500(
+    web: WebUnderFuzz, path: str, body: str, auth: str
+) -> None:
+    # JSON's "\ud800" becomes a str UTF-8 cannot encode; echoing it in the 422 raised (a 500).
+    headers = web.admin_auth() if auth == "tma" else {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    reply = web.client.post(
+        path.format(cid=web.community.id), content=body, headers={**headers, "content-type": "application/json"}
+    )
+    assert reply.status_code == 422
+    assert "\\ud" in reply.text or "\\udcff" in reply.text  # the input, as the JSON escape it came as
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"allowed_platforms": None},  # TypeError from len() before
+        {"allowed_platforms": frozenset({"youtube"})},  # AttributeError from to_json before
+        {"penalty_ladder": ("warn",)},  # AttributeError from to_json before
+        {"task_deadline": 48},
+    ],
+)
+def test_settings_of_the_wrong_type_are_refused_as_invalid(changes: dict[str, object]) -> None:
+    with pytest.raises(InvalidSettings):
+        CommunitySettings().with_changes(**changes)
+
+
+def test_settings_of_the_right_type_are_still_taken() -> None:
+    from tgexchange.domain.content import Platform
+    from tgexchange.domain.penalty import PenaltyKind
+
+    changed = CommunitySettings().with_changes(
+        allowed_platforms=frozenset({Platform.YOUTUBE}),
+        penalty_ladder=(PenaltyKind.WARN, PenaltyKind.BAN),
+        task_deadline=timedelta(hours=6),
+    )
+    assert changed.allowed_platforms == {Platform.YOUTUBE}
