@@ -42,7 +42,7 @@ async def test_an_admin_sees_their_communitys_flagged_pair_with_the_evidence(
     evidence = item["evidence"]
     assert evidence["internal_share"] == 1.0
     assert set(evidence) >= {"lift", "expected_share", "members", "timing", "text_similarity"}
-    assert (await client.get(API, params={"status": "cleared"})).json() == {"items": []}
+    assert (await client.get(API, params={"status": "cleared"})).json()["items"] == []
 
 
 async def test_an_admin_of_another_community_sees_none_and_cannot_decide(
@@ -53,9 +53,9 @@ async def test_an_admin_of_another_community_sees_none_and_cannot_decide(
 
     listed = await client.get(API)
     asked = await client.get(API, params={"community_id": community_id})
-    cleared = await client.post(f"{API}/{ring_id}/clear")
+    cleared = await client.post(f"{API}/{ring_id}/clear", headers=await csrf(client))
 
-    assert listed.json() == {"items": []}
+    assert listed.json()["items"] == []
     assert asked.status_code == 403
     assert cleared.status_code == 404
     assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"
@@ -71,8 +71,9 @@ async def test_an_admin_confirms_once_audited_under_their_member_id(
     telegram_user_id = dashboard.admin(community)
     await log_in(client, dashboard, telegram_user_id)
 
-    confirmed = await client.post(f"{API}/{ring_id}/confirm")
-    again = await client.post(f"{API}/{ring_id}/clear")
+    token = await csrf(client)
+    confirmed = await client.post(f"{API}/{ring_id}/confirm", headers=token)
+    again = await client.post(f"{API}/{ring_id}/clear", headers=token)
 
     assert confirmed.status_code == 200
     with dashboard.world.uow() as uow:
@@ -91,7 +92,7 @@ async def test_the_operator_clears_a_ring_audited_as_the_operator(
 ) -> None:
     community_id, ring_id, _ = flagged_pair(dashboard)
 
-    cleared = await client.post(f"{API}/{ring_id}/clear", headers=BEARER)
+    cleared = await client.post(f"{API}/{ring_id}/clear", headers={**BEARER, **await csrf(client, BEARER)})
 
     assert cleared.status_code == 200
     assert (cleared.json()["status"], cleared.json()["decided_by_label"]) == ("cleared", "operator")
@@ -108,4 +109,27 @@ async def test_without_a_session_rings_answer_401_and_nothing_changes(
     assert (await client.get(API)).status_code == 401
     assert (await client.post(f"{API}/{ring_id}/confirm")).status_code == 401
     assert (await client.post(f"{API}/0/confirm", headers=BEARER)).status_code == 422
+    assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"
+
+
+async def csrf(client: httpx.AsyncClient, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """The CSRF header a decision wants, from the listing."""
+    return {"X-CSRF-Token": (await client.get(API, headers=headers)).json()["csrf_token"]}
+
+
+async def test_a_decision_without_the_csrf_token_or_from_another_site_is_refused(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    community_id, ring_id, _ = flagged_pair(dashboard)
+    with dashboard.world.uow() as uow:
+        community = uow.communities.find(community_id)
+    assert community is not None
+    await log_in(client, dashboard, dashboard.admin(community))
+    token = await csrf(client)
+
+    bare = await client.post(f"{API}/{ring_id}/confirm")
+    forged = await client.post(f"{API}/{ring_id}/confirm", headers={"X-CSRF-Token": token["X-CSRF-Token"] + "x"})
+    foreign = await client.post(f"{API}/{ring_id}/confirm", headers={**token, "Origin": "https://evil.example"})
+
+    assert [r.status_code for r in (bare, forged, foreign)] == [403, 403, 403]
     assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"

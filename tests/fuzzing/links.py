@@ -66,7 +66,11 @@ def mutated_form(draw: st.DrawFn) -> str:
         at = draw(st.integers(0, len(text)))
         how = draw(st.sampled_from(["insert", "delete", "replace", "repeat", "case", "percent", "cut"]))
         if how == "insert":
-            text = text[:at] + draw(st.text(st.sampled_from(HOSTILE) | st.characters(), min_size=1, max_size=3)) + text[at:]
+            text = (
+                text[:at]
+                + draw(st.text(st.sampled_from(HOSTILE) | st.characters(), min_size=1, max_size=3))
+                + text[at:]
+            )
         elif how == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 8)) :]
         elif how == "replace" and at < len(text):
@@ -111,9 +115,12 @@ def check_link(text: str) -> str:
         again = parse_link(ref.url)
     except Exception as error:
         raise AssertionError(f"the canonical url {ref.url!r} of {text!r} does not parse: {error!r}") from error
-    assert (again.platform, again.kind, again.content_id, again.url) == (ref.platform, ref.kind, ref.content_id, ref.url), (
-        f"{text!r} → {ref} but its url reads as {again}"
-    )
+    assert (again.platform, again.kind, again.content_id, again.url) == (
+        ref.platform,
+        ref.kind,
+        ref.content_id,
+        ref.url,
+    ), f"{text!r} → {ref} but its url reads as {again}"
     return f"parsed: {ref.platform.value} {ref.kind.value}"
 
 

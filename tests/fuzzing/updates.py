@@ -113,17 +113,27 @@ def updates(draw: st.DrawFn, cast: Cast) -> tuple[dict[str, Any], bool]:
     send it (False once a value has the wrong type or an id is beyond Telegram's 52 bits)."""
     maker = Updates(date=draw(st.sampled_from([1_772_452_800, 0, 2**31])))
     maker.ids = iter_from(draw(st.integers(1, 2**40)))  # type: ignore[assignment]
-    user = draw(st.sampled_from([cast.admin, cast.member, cast.stranger]) | st.builds(_someone, st.integers(-(2**52), 2**52), words()))
+    user = draw(
+        st.sampled_from([cast.admin, cast.member, cast.stranger])
+        | st.builds(_someone, st.integers(-(2**52), 2**52), words())
+    )
     kind = draw(st.sampled_from(["private", "private", "command", "command", "group", "press", "press", "status"]))
     if kind in {"private", "command"}:
         text = draw(words()) if kind == "private" else _command(draw(st.sampled_from(COMMANDS)), draw(arguments(cast)))
         update = maker.private(user, text)
     elif kind == "group":
         command = _command(draw(st.sampled_from(COMMANDS)), draw(arguments(cast)))
-        update = maker.group(cast.community.telegram_chat_id, user, draw(st.sampled_from([command, command + "@tgx_test_bot"])))
+        update = maker.group(
+            cast.community.telegram_chat_id, user, draw(st.sampled_from([command, command + "@tgx_test_bot"]))
+        )
     elif kind == "press":
         chat = draw(st.sampled_from([user.id, cast.community.telegram_chat_id]))
-        message = {"message_id": draw(st.integers(1, 10**6)), "date": maker.date, "text": "a menu", "chat": {"id": chat}}
+        message = {
+            "message_id": draw(st.integers(1, 10**6)),
+            "date": maker.date,
+            "text": "a menu",
+            "chat": {"id": chat},
+        }
         call_result = message if draw(st.booleans()) else None
         update = maker.press(user, _Sent(chat, call_result), draw(callback_data(cast)))
     else:

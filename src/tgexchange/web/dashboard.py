@@ -20,6 +20,7 @@ from tgexchange.web.auth import (
     CurrentViewer,
     container_of,
     is_secure,
+    refuse_cross_site,
     sessions_of,
 )
 from tgexchange.web.messages import message_page
@@ -277,6 +278,9 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
 def logout(request: Request) -> Response:
     """Ends every session of the cookie's user (a copy of the cookie stops working too) and
     forgets the cookie."""
+    # A form on another site must not log an admin out: the cookie is SameSite=Lax, and a browser
+    # says where a POST came from. (The page's own form has no CSRF token to send.)
+    refuse_cross_site(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     session = sessions_of(request).read(cookie) if cookie else None
     if session is not None:

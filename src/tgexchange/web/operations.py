@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -21,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
-from tgexchange.web.auth import CurrentViewer, Operator, container_of, sessions_of
+from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
 from tgexchange.web.dashboard import PREFIX
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
@@ -35,12 +34,7 @@ def csrf_token(request: Request) -> str:
 
 
 def _check_csrf(request: Request, token: str | None) -> None:
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in {"same-origin", "none"}:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Cross-site requests may not use the kill switch.")
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Cross-site requests may not use the kill switch.")
+    refuse_cross_site(request)
     try:
         URLSafeTimedSerializer(sessions_of(request).secret, salt=_CSRF_SALT).loads(token or "", max_age=CSRF_MAX_AGE_S)
     except BadSignature:

@@ -1,17 +1,22 @@
 """The dashboard's rings: groups the detection flagged, with their evidence, and the admin's
-clear or confirm (audited). Thin endpoints over services/ring.py."""
+clear or confirm (audited). Thin endpoints over services/ring.py.
+
+A decision changes who matching keeps apart, so, like an appeal's decision, it wants the CSRF
+token the listing hands out (``X-CSRF-Token``): a session cookie alone, which a browser adds to a
+forged request by itself, is not enough."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 
 from tgexchange.domain.ring import Ring, RingAlreadyDecided, RingNotFound, RingStatus
 from tgexchange.services import ring as ring_service
 from tgexchange.web.auth import CurrentViewer, container_of
 from tgexchange.web.dashboard import MAX_ID, PREFIX, CommunityId
+from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 from tgexchange.web.schemas import _Out
 
 router = APIRouter(prefix=f"{PREFIX}/rings", tags=["dashboard"])
@@ -22,6 +27,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 _DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid session or operator token."},
+    403: {"description": "No valid CSRF token (the listing's csrf_token), or a cross-site request."},
     404: {"description": "No such ring that you may see."},
     409: {"description": "Already cleared or confirmed."},
 }
@@ -57,6 +63,7 @@ class RingOut(_Out):
 
 class RingsOut(_Out):
     items: list[RingOut]
+    csrf_token: str  # for X-CSRF-Token on a decision
 
 
 RingId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -76,10 +83,14 @@ def rings(
     found = ring_service.rings_for(
         container_of(request).storage.rings, viewer=viewer, community_id=community_id, status=status_
     )
-    return RingsOut(items=[RingOut.of(ring) for ring in found])
+    return RingsOut(items=[RingOut.of(ring) for ring in found], csrf_token=csrf_token(request))
 
 
-def _decide(request: Request, viewer: Any, ring_id: int, verdict: RingStatus) -> RingOut:
+CsrfToken = Annotated[str | None, Header(alias=CSRF_HEADER)]
+
+
+def _decide(request: Request, viewer: Any, ring_id: int, verdict: RingStatus, token: str | None) -> RingOut:
+    _check_csrf(request, token)
     container = container_of(request)
     try:
         ring = ring_service.decide_ring_as_viewer(
@@ -98,12 +109,12 @@ def _decide(request: Request, viewer: Any, ring_id: int, verdict: RingStatus) ->
 
 
 @router.post("/{ring_id}/clear", response_model=RingOut, responses=_DECISION_RESPONSES)
-def clear(request: Request, viewer: CurrentViewer, ring_id: RingId) -> RingOut:
+def clear(request: Request, viewer: CurrentViewer, ring_id: RingId, x_csrf_token: CsrfToken = None) -> RingOut:
     """Not a ring: the group may be matched together again (audited)."""
-    return _decide(request, viewer, ring_id, RingStatus.CLEARED)
+    return _decide(request, viewer, ring_id, RingStatus.CLEARED, x_csrf_token)
 
 
 @router.post("/{ring_id}/confirm", response_model=RingOut, responses=_DECISION_RESPONSES)
-def confirm(request: Request, viewer: CurrentViewer, ring_id: RingId) -> RingOut:
+def confirm(request: Request, viewer: CurrentViewer, ring_id: RingId, x_csrf_token: CsrfToken = None) -> RingOut:
     """A ring: its members stay apart in matching (audited); penalties are the admin's next step."""
-    return _decide(request, viewer, ring_id, RingStatus.CONFIRMED)
+    return _decide(request, viewer, ring_id, RingStatus.CONFIRMED, x_csrf_token)
