@@ -76,7 +76,9 @@ def secret_comparisons(modules: Iterable[Module] | None = None) -> list[Found]:
 
 
 SQL_CALLS = frozenset({"text", "exec_driver_sql", "execute", "executescript", "executemany"})
-SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WHERE|VACUUM|ANALYZE|TRUNCATE)\b", re.I)
+SQL_WORDS = re.compile(
+    r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WHERE|VACUUM|ANALYZE|TRUNCATE)\b", re.I
+)
 
 
 def _is_built(node: ast.expr) -> bool:

@@ -59,7 +59,7 @@ def test_sql_values_go_through_bound_parameters() -> None:
     )
 
 
-BAD = '''
+BAD = """
 import hmac, sqlalchemy as sa
 
 def check(request, settings, member_id, name):
@@ -76,7 +76,7 @@ def check(request, settings, member_id, name):
     query = "DELETE FROM tasks WHERE name = '%s'" % name
     connection.exec_driver_sql(query)
     connection.execute(sa.text("SELECT 1 WHERE id = :id"), {"id": member_id})
-'''
+"""
 
 
 def test_the_scanners_find_what_they_look_for() -> None:

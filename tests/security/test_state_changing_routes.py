@@ -112,7 +112,9 @@ def test_the_webhook_without_its_secret_is_refused(web: WebUnderFuzz) -> None:
     body = b'"not an update"'
     assert web.client.post("/telegram/webhook", content=body).status_code == 403
     assert web.client.post("/telegram/webhook", content=body, headers={SECRET_HEADER: "nope"}).status_code == 403
-    assert web.client.post("/telegram/webhook", content=body, headers={SECRET_HEADER: WEBHOOK_SECRET}).status_code == 400
+    assert (
+        web.client.post("/telegram/webhook", content=body, headers={SECRET_HEADER: WEBHOOK_SECRET}).status_code == 400
+    )
 
 
 def test_the_mini_apps_settings_without_init_data_or_from_another_site_are_refused(web: WebUnderFuzz) -> None:
@@ -120,7 +122,9 @@ def test_the_mini_apps_settings_without_init_data_or_from_another_site_are_refus
     before = web.client.get(f"/app/api/admin/{web.community.id}", headers=web.admin_auth()).json()["settings"]
     bare = web.client.post(path, json={"min_words": 3})
     cookie_only = web.client.post(path, json={"min_words": 3}, headers=BEARER)
-    foreign = web.client.post(path, json={"min_words": 3}, headers={**web.admin_auth(), "Origin": "https://evil.example"})
+    foreign = web.client.post(
+        path, json={"min_words": 3}, headers={**web.admin_auth(), "Origin": "https://evil.example"}
+    )
     form = web.client.post(path, data={"min_words": "3"}, headers=web.admin_auth())
     assert [r.status_code for r in (bare, cookie_only, foreign, form)] == [401, 401, 403, 415]
     after = web.client.get(f"/app/api/admin/{web.community.id}", headers=web.admin_auth()).json()["settings"]
