@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -22,7 +23,7 @@ def redact(text: str) -> str:
     return _BOT_TOKEN.sub(REDACTED, text)
 
 
-def _redact_values(_logger: object, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+def _redact_values(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """The structlog processor: every text value with a bot token in it, the rendered exception
     included, gets the token cut out."""
     return {key: redact(value) if isinstance(value, str) else value for key, value in event.items()}

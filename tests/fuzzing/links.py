@@ -155,7 +155,8 @@ def check_cli_answer(text: str) -> str:
             raise unexpected(error, text) from error
     assert answer["input"] == text
     if "error" in answer:
-        assert answer["error"].strip() and answer["code"], answer
+        assert answer["error"].strip(), answer
+        assert answer["code"], answer
         assert "Traceback" not in printed
         return f"refused: {answer['code']}"
     assert set(answer) == {"input", "platform", "kind", "content_id", "url"}, answer

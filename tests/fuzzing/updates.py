@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from structlog.testing import capture_logs
 from telegram import Update
 
-from tests.botapi import BOT_ID, BotApi, TgUser, Updates, parse_html
+from tests.botapi import BOT_ID, BotApi, Call, TgUser, Updates, parse_html
 from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for
 from tests.fakes import RecordingQueue
 from tests.fuzzing import unexpected
@@ -135,7 +135,8 @@ def updates(draw: st.DrawFn, cast: Cast) -> tuple[dict[str, Any], bool]:
             "chat": {"id": chat},
         }
         call_result = message if draw(st.booleans()) else None
-        update = maker.press(user, _Sent(chat, call_result), draw(callback_data(cast)))
+        sent = Call("sendMessage", {"chat_id": chat}, call_result)
+        update = maker.press(user, sent, draw(callback_data(cast)))
     else:
         old, new = draw(st.sampled_from(STATUSES)), draw(st.sampled_from(STATUSES))
         bot = TgUser(BOT_ID, "Exchange", username="tgx_test_bot")
@@ -202,15 +203,6 @@ def iter_from(start: int) -> Iterator[int]:
         n += 1
 
 
-@dataclass
-class _Sent:
-    """What Updates.press needs of a message the bot sent."""
-
-    chat_id: int
-    result: dict[str, Any] | None
-    text: str = "a menu"
-
-
 def _someone(user_id: int, name: str) -> TgUser:
     return TgUser(user_id, name or "x", language_code=None)
 
@@ -223,7 +215,7 @@ def _command(name: str, args: list[str]) -> str:
 class Leaks:
     """Error-level logs, from structlog and from the logging module, while updates run."""
 
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[MutableMapping[str, Any]] = field(default_factory=list)
     records: list[logging.LogRecord] = field(default_factory=list)
 
 

@@ -148,15 +148,13 @@ class WebUnderFuzz:
 
 
 def webhook_cases() -> st.SearchStrategy[tuple[str, bytes, str]]:
-    from tests.fuzzing.updates import ODD_VALUES as odd
-
     json_values = st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
         max_leaves=12,
     )
     update_like = st.fixed_dictionaries(
-        {"update_id": st.integers() | st.sampled_from(odd)},
+        {"update_id": st.integers() | st.sampled_from(ODD_VALUES)},
         optional={
             "message": json_values,
             "callback_query": json_values,

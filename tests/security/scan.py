@@ -88,9 +88,9 @@ def _is_built(node: ast.expr) -> bool:
         return any(isinstance(part, ast.FormattedValue) for part in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
         return True
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"format", "join"}:
-        return True
-    return False
+    return bool(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"format", "join"}
+    )
 
 
 def built_sql(modules: Iterable[Module] | None = None) -> list[Found]:

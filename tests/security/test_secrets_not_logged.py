@@ -20,7 +20,7 @@ import pytest
 import structlog
 from telegram.request import HTTPXRequest
 
-from tests.botapi import Updates, TgUser
+from tests.botapi import TgUser, Updates
 from tests.fakes import RecordingQueue
 from tests.settings import settings_of
 from tests.world import World
@@ -91,7 +91,8 @@ def test_settings_show_no_secret_however_they_are_printed(tmp_path: Path) -> Non
     loaded = settings(tmp_path)
     shown = "\n".join([repr(loaded), str(loaded), loaded.model_dump_json(), json.dumps(loaded.model_dump(mode="json"))])
     assert leaked(shown) == []
-    assert loaded.telegram_bot_token is not None and loaded.telegram_bot_token.get_secret_value() == BOT_TOKEN
+    assert loaded.telegram_bot_token is not None
+    assert loaded.telegram_bot_token.get_secret_value() == BOT_TOKEN
 
 
 def telegram(request: httpx.Request) -> httpx.Response:
@@ -183,5 +184,6 @@ def test_the_youtube_reader_logs_and_raises_no_api_key(
         errors.append(f"{raised.value} {raised.value.message} {raised.value.params}")
     structlog.get_logger("tgexchange.test").error("read_failed", errors=errors)
     text = logs.text() + "\n".join(errors)
-    assert "read_failed" in text and "videos" in text  # the errors were written out...
+    assert "read_failed" in text
+    assert "videos" in text
     assert leaked(text) == []  # ...without the key

@@ -64,7 +64,7 @@ def state_changing(web: WebUnderFuzz) -> list[tuple[str, str]]:
     return sorted(
         (method, route.path)
         for route in api_routes(web.app.routes)
-        for method in route.methods - {"GET", "HEAD", "OPTIONS"}
+        for method in (route.methods or set()) - {"GET", "HEAD", "OPTIONS"}
     )
 
 

@@ -30,25 +30,21 @@ def test_the_settings_menu_keeps_valid_settings_whatever_is_pressed(world: World
         from tests.fuzzing.updates import callback_data
 
         presses = callback_data(cast).filter(lambda data: data.startswith("st:"))
-        from tests.botapi import Updates
+        from tests.botapi import Call, Updates
 
         maker = Updates()
 
         def press(data: str) -> str:
             chat = {"id": cast.admin.id, "type": "private", "first_name": cast.admin.first_name}
             message = {"message_id": 1, "date": maker.date, "text": "Settings", "chat": chat}
-            label = bot.feed((maker.press(cast.admin, _Message(cast.admin.id, message), data), True))
+            sent = Call("sendMessage", {"chat_id": cast.admin.id, "text": "Settings"}, message)
+            label = bot.feed((maker.press(cast.admin, sent, data), True))
             stored = bot.stored_settings()
             assert CommunitySettings.from_json(stored.to_json()) == stored
             return label
 
         tally = run("bot settings", presses, press, cases=120)
     assert tally.outcomes["callback_query: answered"] >= 100
-
-
-class _Message:
-    def __init__(self, chat_id: int, result: dict[str, object]) -> None:
-        self.chat_id, self.result, self.text = chat_id, result, "Settings"
 
 
 @pytest.mark.parametrize(
