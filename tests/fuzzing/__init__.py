@@ -69,12 +69,13 @@ def run(
         fuzz = seed(rng_seed)(fuzz)
     try:
         fuzz()
-    except Exception as error:  # the failure is the report
+    except (Exception, BaseExceptionGroup) as error:  # the failure is the report (schemathesis' is a group)
         if raise_failures:
             raise
         found = error.exceptions if isinstance(error, BaseExceptionGroup) else (error,)
         for one in found:
-            tally.failures.append("".join(traceback.format_exception_only(one)).strip()[:3000])
+            note = "\n".join(getattr(one, "__notes__", []))
+            tally.failures.append(("".join(traceback.format_exception_only(one)).strip() + "\n" + note)[:3000])
     return tally
 
 

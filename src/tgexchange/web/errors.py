@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 _NO_BODY = {204, 304}
@@ -36,3 +37,18 @@ async def http_error(_request: Request, error: Exception) -> Response:
     if error.status_code in _NO_BODY:
         return Response(status_code=error.status_code, headers=error.headers)
     return SafeJSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+class Problem(BaseModel):
+    """A refusal: FastAPI's list of what was wrong with the input, or one sentence from a rule
+    the schema cannot state (a pause needs a reason, a setting's bounds)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+NOT_JSON: dict[int | str, dict[str, Any]] = {400: {"description": "The body could not be read as JSON."}}
+
+
+def refused(description: str) -> dict[int | str, dict[str, Any]]:
+    """A 422 that may carry either kind of ``Problem``."""
+    return {422: {"model": Problem, "description": description}}

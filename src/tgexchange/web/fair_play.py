@@ -20,6 +20,7 @@ from tgexchange.services import appeal as appeal_service
 from tgexchange.services.appeal import AppealView
 from tgexchange.web.auth import CurrentViewer, container_of
 from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.errors import NOT_JSON
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
 router = APIRouter(prefix=PREFIX, tags=["fair play"])
@@ -72,6 +73,7 @@ def appeals(
         403: {"description": "Not an admin of that appeal's community, or no valid CSRF token."},
         404: {"description": "No such appeal."},
         409: {"description": "Already decided."},
+        **NOT_JSON,
     },
 )
 def decide(

@@ -35,6 +35,7 @@ from tgexchange.services import miniapp as miniapp_service
 from tgexchange.services.miniapp import NotAMember
 from tgexchange.web import page
 from tgexchange.web.auth import container_of
+from tgexchange.web.errors import NOT_JSON, refused
 from tgexchange.web.initdata import InitData, InitDataInvalid, validate
 from tgexchange.web.miniapp_schemas import AdminOut, MeOut, SettingsIn, SettingsOut
 from tgexchange.web.security import STRICT_CSP
@@ -178,17 +179,18 @@ def admin(request: Request, user: TelegramUser, community_id: int, period: Perio
         **_ADMIN_RESPONSES,
         403: {"description": "Not an admin of that community (now), or a foreign Origin."},
         415: {"description": "The body is not JSON."},
-        422: {"description": "A value the community's settings do not allow (the same bounds as the bot's menu)."},
+        **NOT_JSON,
+        **refused("A value the community's settings do not allow (the same bounds as the bot's menu)."),
     },
 )
 def change_settings(request: Request, user: TelegramUser, community_id: int, changes: SettingsIn) -> SettingsOut:
     """Changes the community's settings, as the bot's settings menu does (the same use case, the
     same audit entry)."""
     container = container_of(request)
-    wanted = changes.changes()
-    if not wanted:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="Nothing to change.")
     try:
+        wanted = changes.changes()
+        if not wanted:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="Nothing to change.")
         settings = miniapp_service.change_settings(
             container.storage.uow(),
             container.storage.miniapp_reader,

@@ -22,6 +22,7 @@ from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
 from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
 from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.errors import NOT_JSON, refused
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
 CSRF_HEADER = "X-CSRF-Token"
@@ -43,10 +44,21 @@ def _check_csrf(request: Request, token: str | None) -> None:
         ) from None
 
 
-class KillSwitchIn(BaseModel):
-    action: Literal["pause", "resume"]
+class PauseIn(BaseModel):
+    action: Literal["pause"]
+    # A pause needs a reason (members are told it): something besides spaces, said in the schema
+    # so that a client learns it from there (schemathesis took the old optional reason at its word).
+    reason: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    community_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class ResumeIn(BaseModel):
+    action: Literal["resume"]
     reason: str = Field(default="", max_length=300)
     community_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+KillSwitchIn = Annotated[PauseIn | ResumeIn, Field(discriminator="action")]
 
 
 class KillSwitchOut(BaseModel):
@@ -90,6 +102,8 @@ def anomalies(
         403: {"description": "Not the operator, or no valid CSRF token."},
         404: {"description": "No such community."},
         409: {"description": "Nothing to resume."},
+        **NOT_JSON,
+        **refused("Not a pause with a reason or a resume."),
     },
 )
 def kill_switch(
