@@ -18,6 +18,8 @@ from tests.fuzzing.web import (
     webhook_cases,
 )
 from tests.world import World
+
+BEARER = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.errors import InvalidSettings
 
@@ -80,6 +82,18 @@ def test_a_pause_without_a_reason_is_refused_by_the_schema(web: WebUnderFuzz) ->
     schema = web.client.get("/openapi.json").json()["components"]["schemas"]
     assert "reason" in schema["PauseIn"]["required"]
     assert schema["PauseIn"]["properties"]["reason"]["pattern"] == "\\S"
+
+
+def test_id_bounds_are_said_in_numbers_a_json_schema_reads_exactly(web: WebUnderFuzz) -> None:
+    # "maximum: 2**63 - 1" reads as 2**63 in a double, so schemathesis sent 2**63 as valid and the
+    # API refused it; the bound is now "exclusiveMaximum: 2**63", exact as a double.
+    text = web.client.get("/openapi.json").text
+    assert "9223372036854775807" not in text
+    assert '"exclusiveMaximum":9223372036854775808' in text
+    reply = web.client.post(
+        "/exchange/dashboard/kill-switch", json={"action": "resume", "community_id": 2**63}, headers=BEARER
+    )
+    assert reply.status_code == 422
 
 
 @pytest.mark.parametrize(

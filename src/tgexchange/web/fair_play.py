@@ -19,7 +19,7 @@ from tgexchange.domain.penalty import AppealAlreadyDecided, AppealNotFound
 from tgexchange.services import appeal as appeal_service
 from tgexchange.services.appeal import AppealView
 from tgexchange.web.auth import CurrentViewer, container_of
-from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.dashboard import ID_BOUND, PREFIX
 from tgexchange.web.errors import NOT_JSON
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
@@ -80,7 +80,7 @@ def decide(
     request: Request,
     decision: DecisionIn,
     viewer: CurrentViewer,
-    appeal_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    appeal_id: Annotated[int, Path(ge=1, lt=ID_BOUND)],
     x_csrf_token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None,
 ) -> dict[str, object]:
     """Lift (``upheld``) or keep the penalty; audited, and the member is told in their language."""

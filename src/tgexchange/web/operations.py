@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
 from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
-from tgexchange.web.dashboard import PREFIX
+from tgexchange.web.dashboard import ID_BOUND, PREFIX
 from tgexchange.web.errors import NOT_JSON, refused
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
@@ -49,13 +49,13 @@ class PauseIn(BaseModel):
     # A pause needs a reason (members are told it): something besides spaces, said in the schema
     # so that a client learns it from there (schemathesis took the old optional reason at its word).
     reason: str = Field(min_length=1, max_length=300, pattern=r"\S")
-    community_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    community_id: int | None = Field(default=None, ge=1, lt=ID_BOUND)
 
 
 class ResumeIn(BaseModel):
     action: Literal["resume"]
     reason: str = Field(default="", max_length=300)
-    community_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    community_id: int | None = Field(default=None, ge=1, lt=ID_BOUND)
 
 
 KillSwitchIn = Annotated[PauseIn | ResumeIn, Field(discriminator="action")]
