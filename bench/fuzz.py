@@ -144,6 +144,7 @@ PARTS = {
     "texts": ("links", "messages", "url command", "normalization", "quality gate"),
     "bot": ("bot updates", "bot settings", "webhook", "settings use case", "settings api"),
     "api": ("api positive", "api negative"),
+    "atheris": (),  # atheris alone, as long as --minutes allows
 }
 
 
@@ -254,14 +255,14 @@ def main() -> None:
     args = parser.parse_args()
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     deadline = time.monotonic() + args.minutes * 60
-    wanted = set(args.only or PARTS.get(args.part or "", ()) or [t.name for t in TARGETS])
+    wanted = set(args.only or PARTS.get(args.part or "", ()) or ([] if args.part else [t.name for t in TARGETS]))
     chosen = [t for t in TARGETS if t.name in wanted]
     results: list[Result] = []
     columns = (TextColumn("{task.description:>18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with quiet(), Progress(*columns, console=console) as progress:
         for target in chosen:
             results.append(run_target(target, max(1, round(args.cases * target.share)), args.seed, deadline, progress))
-    if args.atheris_runs and not args.only and args.part in {None, "texts"}:
+    if args.atheris_runs and not args.only and args.part in {None, "texts", "atheris"}:
         console.print(f"atheris: {args.atheris_runs:,} runs…")
         results.append(run_atheris(args.atheris_runs, seconds=max(60, int(deadline - time.monotonic()))))
     table = Table("target", "cases", "failures", "seconds")

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
@@ -47,9 +47,17 @@ def _check_csrf(request: Request, token: str | None) -> None:
 class PauseIn(BaseModel):
     action: Literal["pause"]
     # A pause needs a reason (members are told it): something besides spaces, said in the schema
-    # so that a client learns it from there (schemathesis took the old optional reason at its word).
-    reason: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    # so that a client learns it from there (schemathesis took the old optional reason at its word),
+    # and refused in a sentence the page can show.
+    reason: str = Field(max_length=300, json_schema_extra={"pattern": r"\S"})
     community_id: int | None = Field(default=None, ge=1, lt=ID_BOUND)
+
+    @field_validator("reason")
+    @classmethod
+    def _has_words(cls, reason: str) -> str:
+        if not reason.strip():
+            raise ValueError("A pause needs a reason.")
+        return reason
 
 
 class ResumeIn(BaseModel):
