@@ -41,11 +41,12 @@ from tgexchange.web.schemas import (
 PREFIX = "/exchange/dashboard"
 router = APIRouter(prefix=PREFIX, tags=["dashboard"])
 
-# Ids are int64, so below 2**63. Said as "< 2**63", not "<= 2**63 - 1": a JSON schema's numbers
-# are read as doubles, where 2**63 - 1 is 2**63, and schemathesis then sent 2**63 as valid.
-ID_BOUND = 2**63
+# Ids a client of this JSON API can hold exactly: JavaScript's (and any double's) largest safe
+# integer. A bound of 2**63 - 1 is 2**63 once read as a double, and schemathesis sent 2**63 (and
+# bound - 1, computed in doubles) as valid; the database's ids are nowhere near either.
+MAX_ID = 2**53 - 1
 CommunityId = Annotated[
-    int | None, Query(ge=1, lt=ID_BOUND, description="One community; default: every community you may see.")
+    int | None, Query(ge=1, le=MAX_ID, description="One community; default: every community you may see.")
 ]
 PeriodParam = Annotated[Period, Query(description="UTC days: today, the last 7, the last 30, or all time.")]
 Limit = Annotated[int, Query(ge=1, le=500)]

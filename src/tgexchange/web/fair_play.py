@@ -12,14 +12,14 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tgexchange.domain.errors import DomainError, NotAnAdmin
 from tgexchange.domain.penalty import AppealAlreadyDecided, AppealNotFound
 from tgexchange.services import appeal as appeal_service
 from tgexchange.services.appeal import AppealView
 from tgexchange.web.auth import CurrentViewer, container_of
-from tgexchange.web.dashboard import ID_BOUND, PREFIX
+from tgexchange.web.dashboard import MAX_ID, PREFIX
 from tgexchange.web.errors import NOT_JSON
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
@@ -28,6 +28,8 @@ _AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "No valid session
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON's 1 or "yes" is no decision
+
     upheld: bool
     note: str = Field(default="", max_length=300)
 
@@ -80,7 +82,7 @@ def decide(
     request: Request,
     decision: DecisionIn,
     viewer: CurrentViewer,
-    appeal_id: Annotated[int, Path(ge=1, lt=ID_BOUND)],
+    appeal_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     x_csrf_token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None,
 ) -> dict[str, object]:
     """Lift (``upheld``) or keep the penalty; audited, and the member is told in their language."""

@@ -35,7 +35,7 @@ from tgexchange.services import miniapp as miniapp_service
 from tgexchange.services.miniapp import NotAMember
 from tgexchange.web import page
 from tgexchange.web.auth import container_of
-from tgexchange.web.dashboard import ID_BOUND
+from tgexchange.web.dashboard import MAX_ID
 from tgexchange.web.errors import NOT_JSON, refused
 from tgexchange.web.initdata import InitData, InitDataInvalid, validate
 from tgexchange.web.miniapp_schemas import AdminOut, MeOut, SettingsIn, SettingsOut
@@ -120,7 +120,7 @@ def json_body(request: Request) -> None:
 
 
 TelegramUser = Annotated[InitData, Depends(telegram_user)]
-CommunityQuery = Annotated[int | None, Query(ge=1, lt=ID_BOUND, description="Default: the one joined last.")]
+CommunityQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Default: the one joined last.")]
 PeriodQuery = Annotated[Period, Query(description="UTC days: today, the last 7, the last 30, or all time.")]
 
 

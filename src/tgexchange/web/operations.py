@@ -16,12 +16,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
 from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
-from tgexchange.web.dashboard import ID_BOUND, PREFIX
+from tgexchange.web.dashboard import MAX_ID, PREFIX
 from tgexchange.web.errors import NOT_JSON, refused
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
@@ -44,26 +44,38 @@ def _check_csrf(request: Request, token: str | None) -> None:
         ) from None
 
 
+# JavaScript's white space (what "\\S" in a JSON schema's pattern means); Python's str.isspace()
+# also counts U+001C-U+001F and U+0085, and then refused a reason the schema allowed.
+_JS_SPACE = frozenset(
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
 class PauseIn(BaseModel):
+    # Strict: JSON's true is no community id (a lax int took it as 1).
+    model_config = ConfigDict(strict=True)
+
     action: Literal["pause"]
     # A pause needs a reason (members are told it): something besides spaces, said in the schema
     # so that a client learns it from there (schemathesis took the old optional reason at its word),
     # and refused in a sentence the page can show.
     reason: str = Field(max_length=300, json_schema_extra={"pattern": r"\S"})
-    community_id: int | None = Field(default=None, ge=1, lt=ID_BOUND)
+    community_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("reason")
     @classmethod
     def _has_words(cls, reason: str) -> str:
-        if not reason.strip():
+        if all(char in _JS_SPACE for char in reason):
             raise ValueError("A pause needs a reason.")
         return reason
 
 
 class ResumeIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     action: Literal["resume"]
     reason: str = Field(default="", max_length=300)
-    community_id: int | None = Field(default=None, ge=1, lt=ID_BOUND)
+    community_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 KillSwitchIn = Annotated[PauseIn | ResumeIn, Field(discriminator="action")]
@@ -127,8 +139,6 @@ def kill_switch(
     by = "dashboard:operator"
     try:
         if change.action == "pause":
-            if not change.reason.strip():
-                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="A pause needs a reason.")
             if change.community_id is None:
                 result = operations.pause_exchange(container.storage.uow(), reason=change.reason, by=by, now=now)
             else:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, stat
 from tgexchange.domain.ring import Ring, RingAlreadyDecided, RingNotFound, RingStatus
 from tgexchange.services import ring as ring_service
 from tgexchange.web.auth import CurrentViewer, container_of
-from tgexchange.web.dashboard import ID_BOUND, PREFIX, CommunityId
+from tgexchange.web.dashboard import MAX_ID, PREFIX, CommunityId
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 from tgexchange.web.schemas import _Out
 
@@ -66,7 +66,7 @@ class RingsOut(_Out):
     csrf_token: str  # for X-CSRF-Token on a decision
 
 
-RingId = Annotated[int, Path(ge=1, lt=ID_BOUND)]
+RingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("", response_model=RingsOut, responses=_RESPONSES)
