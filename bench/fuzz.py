@@ -251,6 +251,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="run only these targets (names as in the report); print only")
     parser.add_argument("--part", choices=sorted(PARTS), help="one part (atheris comes with texts), its own section")
     parser.add_argument("--atheris-runs", type=int, default=100_000, help="0: no atheris")
+    parser.add_argument("--section", help="with --only: write into the section fuzz-SECTION")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/RELIABILITY.md alone")
     args = parser.parse_args()
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
@@ -270,11 +271,11 @@ def main() -> None:
         table.add_row(r.target, f"{r.tally.cases:,}", str(len(r.tally.failures)), f"{r.seconds:,.0f}")
     console.print(table)
     command = "python -m bench.fuzz " + " ".join(sys.argv[1:])
-    body = report(results, command.strip(), load, args.part)
-    if args.no_write or args.only:
+    body = report(results, command.strip(), load, args.section or args.part)
+    if args.no_write or (args.only and not args.section):
         console.print(body)
         return
-    section = f"fuzz-{args.part}" if args.part else "fuzz"
+    section = f"fuzz-{args.section or args.part}" if (args.section or args.part) else "fuzz"
     with (RELIABILITY.parent / ".RELIABILITY.md.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the parts may finish at once
         write_section(section, body, document=RELIABILITY, header=RELIABILITY_HEADER)

@@ -67,6 +67,16 @@ def test_a_lone_surrogate_in_json_is_refused_with_422_not_a_500(
     assert "\\ud" in reply.text or "\\udcff" in reply.text  # the input, as the JSON escape it came as
 
 
+@pytest.mark.parametrize("body", ["Infinity", "-Infinity", "NaN", '{"min_words": NaN}'])
+def test_infinity_or_nan_in_a_body_is_refused_with_422_not_a_500(web: WebUnderFuzz, body: str) -> None:
+    # Python's JSON reader takes them as floats, which the 422 that echoes them could not write
+    # (found by bench/fuzz.py).
+    path = f"/app/api/admin/{web.community.id}/settings"
+    reply = web.client.post(path, content=body, headers={**web.admin_auth(), "content-type": "application/json"})
+    assert reply.status_code == 422
+    assert reply.json()["detail"]
+
+
 @pytest.mark.parametrize("hours", [10**12, -(10**12)])
 def test_a_task_deadline_beyond_any_date_is_refused_with_422_not_a_500(web: WebUnderFuzz, hours: int) -> None:
     # timedelta(hours=10**12) raised OverflowError in the API (found by bench/fuzz.py's schemathesis run).

@@ -8,6 +8,7 @@ JSON escape it came in as; every other character is written as before."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from fastapi import Request
@@ -22,9 +23,22 @@ _NO_BODY = {204, 304}
 
 class SafeJSONResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
-        text = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+        text = json.dumps(_finite(content), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
         # After json.dumps only a surrogate can fail to encode; "\ud800" is its JSON escape.
         return text.encode("utf-8", "backslashreplace")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with infinities and NaN as text: Python reads a body of ``Infinity`` or ``NaN``
+    as a float, which no JSON can carry back in the 422 that echoes it (a 500, found by
+    bench/fuzz.py)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 async def validation_failed(_request: Request, error: Exception) -> Response:
