@@ -207,8 +207,9 @@ def run_atheris(runs: int, seconds: int) -> Result:
     )
     tally.cases = int(found.group(1)) if found else 0
     tally.outcomes["executed"] = tally.cases
-    if done.returncode != 0:
-        tally.failures.append(done.stderr[-3000:])
+    if done.returncode != 0:  # the Python exception and libFuzzer's summary, where they are
+        at = done.stderr.find("=== Uncaught Python exception")
+        tally.failures.append(done.stderr[at : at + 3000] if at >= 0 else done.stderr[-3000:])
     what = "atheris (libFuzzer, coverage-guided) on `parse_link`, `find_link` and normalization, seeded with the link forms"
     return Result("atheris links+texts", what, tally, time.monotonic() - started)
 
