@@ -106,7 +106,7 @@ def test_id_bounds_are_numbers_a_json_client_holds_exactly(web: WebUnderFuzz) ->
 
 
 def test_the_kill_switch_reads_its_body_as_the_schema_says(web: WebUnderFuzz) -> None:
-    # JSON's true was taken as community 1; a reason of U+0085 (not white space in a JSON schema's
+    # JSON's true was taken as community 1 (and, read strictly, 1.0 was refused); a reason of U+0085 (not white space in a JSON schema's
     # pattern, white space to Python) was refused (both found by bench/fuzz.py's schemathesis run).
     url = "/exchange/dashboard/kill-switch"
     token = web.client.get("/exchange/dashboard/appeals", headers=BEARER).json()["csrf_token"]
@@ -114,7 +114,9 @@ def test_the_kill_switch_reads_its_body_as_the_schema_says(web: WebUnderFuzz) ->
     as_bool = web.client.post(url, json={"action": "pause", "reason": "x", "community_id": True}, headers=headers)
     blank = web.client.post(url, json={"action": "pause", "reason": " \t\u3000"}, headers=headers)
     odd = web.client.post(url, json={"action": "pause", "reason": "\x85"}, headers=headers)
+    as_float = web.client.post(url, json={"action": "resume", "community_id": 1.0}, headers=headers)
     assert (as_bool.status_code, blank.status_code, odd.status_code) == (422, 422, 200)
+    assert as_float.status_code == 409  # read as community 1 (a JSON integer), which is not paused
     assert blank.json()["detail"][0]["msg"] == "Value error, A pause needs a reason."
 
 

@@ -16,12 +16,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
 from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
-from tgexchange.web.dashboard import MAX_ID, PREFIX
+from tgexchange.web.dashboard import MAX_ID, PREFIX, JsonInt
 from tgexchange.web.errors import NOT_JSON, refused
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
@@ -52,15 +52,12 @@ _JS_SPACE = frozenset(
 
 
 class PauseIn(BaseModel):
-    # Strict: JSON's true is no community id (a lax int took it as 1).
-    model_config = ConfigDict(strict=True)
-
     action: Literal["pause"]
     # A pause needs a reason (members are told it): something besides spaces, said in the schema
     # so that a client learns it from there (schemathesis took the old optional reason at its word),
     # and refused in a sentence the page can show.
     reason: str = Field(max_length=300, json_schema_extra={"pattern": r"\S"})
-    community_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    community_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("reason")
     @classmethod
@@ -71,11 +68,9 @@ class PauseIn(BaseModel):
 
 
 class ResumeIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     action: Literal["resume"]
     reason: str = Field(default="", max_length=300)
-    community_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    community_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 KillSwitchIn = Annotated[PauseIn | ResumeIn, Field(discriminator="action")]
