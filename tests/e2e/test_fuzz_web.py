@@ -117,6 +117,10 @@ def test_the_kill_switch_reads_its_body_as_the_schema_says(web: WebUnderFuzz) ->
     as_float = web.client.post(url, json={"action": "resume", "community_id": 1.0}, headers=headers)
     assert (as_bool.status_code, blank.status_code, odd.status_code) == (422, 422, 200)
     assert as_float.status_code == 409  # read as community 1 (a JSON integer), which is not paused
+    zero = web.client.post(url, json={"action": "resume", "community_id": 0}, headers=headers)
+    assert zero.status_code == 422
+    schema = web.client.get("/openapi.json").json()["components"]["schemas"]["ResumeIn"]
+    assert schema["properties"]["community_id"]["anyOf"][0]["minimum"] == 1  # said in the schema too
     assert blank.json()["detail"][0]["msg"] == "Value error, A pause needs a reason."
 
 

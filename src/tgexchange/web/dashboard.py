@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from tgexchange.domain.dashboard import LoginLinkInvalid, Period
 from tgexchange.services import dashboard as dashboard_service
@@ -54,9 +54,9 @@ def _not_a_bool(value: object) -> object:
     return value
 
 
-# A JSON integer as a JSON schema means it: 1 and 1.0, never true (a lax int read true as 1,
+# An id in a JSON body as a JSON schema means it: 1 and 1.0, never true (a lax int read true as 1,
 # a strict one refused 1.0; both found by bench/fuzz.py's schemathesis run).
-JsonInt = Annotated[int, BeforeValidator(_not_a_bool)]
+JsonId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_not_a_bool)]
 CommunityId = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="One community; default: every community you may see.")
 ]

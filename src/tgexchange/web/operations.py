@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
 from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
-from tgexchange.web.dashboard import MAX_ID, PREFIX, JsonInt
+from tgexchange.web.dashboard import PREFIX, JsonId
 from tgexchange.web.errors import NOT_JSON, refused
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
@@ -57,7 +57,7 @@ class PauseIn(BaseModel):
     # so that a client learns it from there (schemathesis took the old optional reason at its word),
     # and refused in a sentence the page can show.
     reason: str = Field(max_length=300, json_schema_extra={"pattern": r"\S"})
-    community_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID)
+    community_id: JsonId | None = None
 
     @field_validator("reason")
     @classmethod
@@ -70,7 +70,7 @@ class PauseIn(BaseModel):
 class ResumeIn(BaseModel):
     action: Literal["resume"]
     reason: str = Field(default="", max_length=300)
-    community_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID)
+    community_id: JsonId | None = None
 
 
 KillSwitchIn = Annotated[PauseIn | ResumeIn, Field(discriminator="action")]
