@@ -123,3 +123,21 @@ async def test_without_a_session_rings_answer_401_and_nothing_changes(
     assert (await client.post(f"{API}/{ring_id}/confirm")).status_code == 401
     assert (await client.post(f"{API}/0/confirm", headers=await csrf(client, BEARER))).status_code == 422
     assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"
+
+
+async def test_a_decision_without_the_csrf_token_or_from_another_site_is_refused(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    community_id, ring_id, _ = flagged_pair(dashboard)
+    with dashboard.world.uow() as uow:
+        community = uow.communities.find(community_id)
+    assert community is not None
+    await log_in(client, dashboard, dashboard.admin(community))
+    token = await csrf(client)
+
+    bare = await client.post(f"{API}/{ring_id}/confirm")
+    forged = await client.post(f"{API}/{ring_id}/confirm", headers={"X-CSRF-Token": token["X-CSRF-Token"] + "x"})
+    foreign = await client.post(f"{API}/{ring_id}/confirm", headers={**token, "Origin": "https://evil.example"})
+
+    assert [r.status_code for r in (bare, forged, foreign)] == [403, 403, 403]
+    assert dashboard.world.storage.rings.rings_in(None)[0].status.value == "flagged"

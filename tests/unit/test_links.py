@@ -638,3 +638,12 @@ def test_find_link_never_raises_and_returns_part_of_the_message(message: str) ->
 )
 def test_a_link_between_plain_words_is_found_whole(before: str, link: str, after: str) -> None:
     assert find_link(f"{before} {link} {after}") == link.rstrip(".")
+
+
+@pytest.mark.parametrize(
+    "text", ["YouTube.com/watch?v#//]sZ", "https://www.youtube.com/watch#//[::1", "youtube.com/#//]"]
+)
+def test_a_fragment_that_reads_as_a_broken_host_is_refused_not_raised(text: str) -> None:
+    # urlsplit raised ValueError ("Invalid IPv6 URL") out of parse_link (found by atheris, bench/fuzz.py).
+    with pytest.raises(UnsupportedLink):
+        parse_link(text)

@@ -110,6 +110,14 @@ def test_a_link_to_the_video_itself_counts_and_is_read_as_its_moment() -> None:
     assert without_own_links(watch, LAMP) == "See 1:05 please"
 
 
+def test_a_short_link_that_needs_a_lookup_is_just_a_link() -> None:
+    # Raised ShortLinkNeedsLookup out of the quality gate before (found by bench/fuzz.py).
+    text = "Look at VM.TIKTOK.COM/ZMabcdef and vt.tiktok.com/ZSxyz/ for the same trick."
+    assert own_link_count(text, LAMP) == 0
+    assert without_own_links(text, LAMP) == text
+    assert relevance(text, LAMP).own_links == 0
+
+
 def test_a_link_to_another_video_stays_a_link() -> None:
     text = "Look at https://youtu.be/aaaaaaaaaaa?t=95 where the shadow gets harsh."
     assert own_link_count(text, LAMP) == 0

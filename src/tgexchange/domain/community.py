@@ -72,6 +72,10 @@ class CommunitySettings:
             raise InvalidSettings("credit by substance must be on or off")
         if type(self.check_relevance) is not bool:
             raise InvalidSettings("the relevance check must be on or off")
+        if not isinstance(self.allowed_platforms, frozenset) or not all(
+            isinstance(p, Platform) for p in self.allowed_platforms
+        ):  # None here raised TypeError from len() below (found by bench/fuzz.py)
+            raise InvalidSettings("allowed platforms must be a set of platforms")
         if not isinstance(self.task_deadline, timedelta):
             raise InvalidSettings("task deadline must be a duration")
         if self.daily_report_hour is not None and (
@@ -171,7 +175,13 @@ class CommunitySettings:
 
 def _is_ladder(ladder: object) -> bool:
     try:
-        return isinstance(ladder, tuple) and parse_ladder(ladder) == ladder
+        # Steps are PenaltyKinds, not their names: "warn" == PenaltyKind.WARN, but only the
+        # member has .value (a ladder of names failed later, in to_json; found by bench/fuzz.py).
+        return (
+            isinstance(ladder, tuple)
+            and all(isinstance(step, PenaltyKind) for step in ladder)
+            and parse_ladder(ladder) == ladder
+        )
     except ValueError:
         return False
 

@@ -147,7 +147,10 @@ def _watch_page(address: LinkAddress) -> ContentRef:
 def _query_in_fragment(fragment: str) -> dict[str, list[str]]:
     if not fragment.startswith("/"):
         return query_parameters(fragment.removeprefix("!"))
-    page = urlsplit(fragment)
+    try:
+        page = urlsplit(fragment)
+    except ValueError:  # "#//]x" reads as an unclosed IPv6 host (found by atheris, bench/fuzz.py)
+        return {}
     segments = path_segments(page.path)
     if len(segments) > 1 or (segments and segments[0].lower() not in _WATCH_PAGES):
         return {}

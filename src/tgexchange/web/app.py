@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import version
 
 from fastapi import APIRouter, FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
 
 from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import NotYourCommunity
@@ -15,6 +17,7 @@ from tgexchange.services.operations import Status
 from tgexchange.services.operations import status as status_of
 from tgexchange.web import dashboard, fair_play, health, miniapp, operations, page, rings
 from tgexchange.web.auth import Sessions
+from tgexchange.web.errors import SafeJSONResponse, http_error, validation_failed
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
 from tgexchange.web.templates import render
@@ -68,6 +71,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=OPENAPI_URL,
+        default_response_class=SafeJSONResponse,
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
@@ -79,6 +83,8 @@ def create_app(
     )
     app.state.metrics = metrics
     app.add_exception_handler(NotYourCommunity, _forbidden)
+    app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(HTTPException, http_error)
     app.include_router(health.router)
     app.include_router(dashboard.router)
     app.include_router(rings.router)

@@ -120,6 +120,17 @@ def current_viewer(request: Request) -> Viewer:
     return viewer
 
 
+def refuse_cross_site(request: Request) -> None:
+    """403 for a request whose Sec-Fetch-Site or Origin says another site sent it (a browser sets
+    both on a POST; a client that is no browser sends neither and is judged by what it proves)."""
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    if (site is not None and site not in {"same-origin", "none"}) or (
+        origin is not None and urlsplit(origin).netloc != request.url.netloc
+    ):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Cross-site requests are refused here.")
+
+
 def operator_only(request: Request) -> Viewer:
     viewer = current_viewer(request)
     if not viewer.is_operator:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tgexchange.domain.errors import DomainError, NotAnAdmin
 from tgexchange.domain.penalty import AppealAlreadyDecided, AppealNotFound
@@ -19,7 +19,8 @@ from tgexchange.services import appeal as appeal_service
 from tgexchange.services.appeal import AppealView
 from tgexchange.services.ports import ADMISSION_REFUSED, COOLDOWN_STARTED
 from tgexchange.web.auth import CurrentViewer, container_of
-from tgexchange.web.dashboard import PREFIX, CommunityId
+from tgexchange.web.dashboard import MAX_ID, PREFIX, CommunityId
+from tgexchange.web.errors import NOT_JSON
 from tgexchange.web.operations import CSRF_HEADER, _check_csrf, csrf_token
 
 router = APIRouter(prefix=PREFIX, tags=["fair play"])
@@ -27,6 +28,8 @@ _AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "No valid session
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON's 1 or "yes" is no decision
+
     upheld: bool
     note: str = Field(default="", max_length=300)
 
@@ -75,13 +78,14 @@ def appeals(
         403: {"description": "Not an admin of that appeal's community, or no valid CSRF token."},
         404: {"description": "No such appeal."},
         409: {"description": "Already decided."},
+        **NOT_JSON,
     },
 )
 def decide(
     request: Request,
     decision: DecisionIn,
     viewer: CurrentViewer,
-    appeal_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    appeal_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     x_csrf_token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None,
 ) -> dict[str, object]:
     """Lift (``upheld``) or keep the penalty; audited, and the member is told in their language."""

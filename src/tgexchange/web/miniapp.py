@@ -35,6 +35,8 @@ from tgexchange.services import miniapp as miniapp_service
 from tgexchange.services.miniapp import NotAMember
 from tgexchange.web import page
 from tgexchange.web.auth import container_of
+from tgexchange.web.dashboard import MAX_ID
+from tgexchange.web.errors import NOT_JSON, refused
 from tgexchange.web.initdata import InitData, InitDataInvalid, validate
 from tgexchange.web.miniapp_schemas import AdminOut, MeOut, SettingsIn, SettingsOut
 from tgexchange.web.security import STRICT_CSP
@@ -118,7 +120,7 @@ def json_body(request: Request) -> None:
 
 
 TelegramUser = Annotated[InitData, Depends(telegram_user)]
-CommunityQuery = Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Default: the one joined last.")]
+CommunityQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Default: the one joined last.")]
 PeriodQuery = Annotated[Period, Query(description="UTC days: today, the last 7, the last 30, or all time.")]
 
 
@@ -178,17 +180,18 @@ def admin(request: Request, user: TelegramUser, community_id: int, period: Perio
         **_ADMIN_RESPONSES,
         403: {"description": "Not an admin of that community (now), or a foreign Origin."},
         415: {"description": "The body is not JSON."},
-        422: {"description": "A value the community's settings do not allow (the same bounds as the bot's menu)."},
+        **NOT_JSON,
+        **refused("A value the community's settings do not allow (the same bounds as the bot's menu)."),
     },
 )
 def change_settings(request: Request, user: TelegramUser, community_id: int, changes: SettingsIn) -> SettingsOut:
     """Changes the community's settings, as the bot's settings menu does (the same use case, the
     same audit entry)."""
     container = container_of(request)
-    wanted = changes.changes()
-    if not wanted:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="Nothing to change.")
     try:
+        wanted = changes.changes()
+        if not wanted:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="Nothing to change.")
         settings = miniapp_service.change_settings(
             container.storage.uow(),
             container.storage.miniapp_reader,

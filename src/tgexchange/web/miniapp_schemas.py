@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import Platform
 from tgexchange.domain.dashboard import Period
+from tgexchange.domain.errors import InvalidSettings
 from tgexchange.domain.languages import LANGUAGES
 from tgexchange.domain.ledger import PostingKind
 from tgexchange.domain.member import MemberStatus
@@ -265,7 +266,10 @@ class SettingsIn(BaseModel):
         """The use case's keyword arguments (update_settings)."""
         given = self.model_dump(exclude_none=True)
         if "task_deadline" in given:
-            given["task_deadline"] = timedelta(hours=given["task_deadline"])
+            try:
+                given["task_deadline"] = timedelta(hours=given["task_deadline"])
+            except OverflowError:  # beyond timedelta (a billion days): a 500 before (found by bench/fuzz.py)
+                raise InvalidSettings("task deadline must be between 1 hour and 30 days") from None
         if "allowed_platforms" in given:
             given["allowed_platforms"] = frozenset(Platform(p) for p in given["allowed_platforms"])
         if "group_language" in given:

@@ -26,7 +26,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 _DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid session or operator token."},
-    403: {"description": "No valid CSRF token."},
+    403: {"description": "No valid CSRF token (the listing's csrf_token), or a cross-site request."},
     404: {"description": "No such ring that you may see."},
     409: {"description": "Already cleared or confirmed."},
 }

@@ -512,7 +512,9 @@
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const answer = await response.json().catch(() => ({}));
-    setText("ops-switch", response.ok ? `Done: ${action}.` : `Refused: ${answer.detail || response.status}`);
+    // A refusal's detail is a sentence, or FastAPI's list of what was wrong with the input.
+    const detail = Array.isArray(answer.detail) ? answer.detail.map((d) => String(d.msg).replace(/^Value error, /, "")).join(" ") : answer.detail;
+    setText("ops-switch", response.ok ? `Done: ${action}.` : `Refused: ${detail || response.status}`);
     restart();
   }
 
