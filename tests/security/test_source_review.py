@@ -14,6 +14,10 @@ COMPARISONS_REVIEWED = {
         ".where(_links.c.token_digest == token_digest, _links.c.used_at.is_(None), _links.c.expires_at > now)",
     ): "SQL, not Python: the database looks up the sha256 of a login token; timing reveals nothing about the token.",
     (
+        "cli/doctor_network.py",
+        "elif registered != expected:",
+    ): "The webhook URL Telegram has against the one configured: public addresses, not secrets.",
+    (
         "ml/artifact.py",
         'if sha256_of(data) != card.get("sha256"):',
     ): "Integrity of a model file against its public card; neither side is a secret.",
