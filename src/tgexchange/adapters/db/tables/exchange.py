@@ -234,6 +234,21 @@ bot_updates = sa.Table(
 )
 sa.Index("ix_bot_updates_received_at", bot_updates.c.received_at)
 
+# Telegram updates the webhook accepted: stored before Telegram is answered 200, so an accepted
+# update outlives a crash of the process that took it (adapters/db/inbox.py). ``claimed_until`` is
+# the lease of the process working on it; ``done_at`` is set once its handlers have run.
+webhook_inbox = sa.Table(
+    "webhook_inbox",
+    metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_until", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("done_at", UTCDateTime),
+)
+sa.Index("ix_webhook_inbox_pending", webhook_inbox.c.done_at, webhook_inbox.c.claimed_until)
+
 # The outbox (adapters/db/notifications.py): notices written in the transaction of the decision
 # they announce, delivered afterwards and marked, so a crash or a Telegram outage loses none.
 outbox = sa.Table(
