@@ -44,7 +44,9 @@ class SqlWebhookInbox:
         insert = (postgresql.insert(_i) if dialect == "postgresql" else sqlite.insert(_i)).on_conflict_do_nothing(
             index_elements=[_i.c.update_id]
         )
-        self._insert = insert
+        # RETURNING says whether the row went in: a rowcount is not reliable for INSERT … ON
+        # CONFLICT through every driver.
+        self._insert = insert.returning(_i.c.update_id)
         self._sqlite_insert = _sqlite_inserter(engine, insert) if dialect == "sqlite" else None
 
     def accept(self, update_id: int, body: str, *, now: datetime, lease_until: datetime) -> bool:
@@ -57,7 +59,7 @@ class SqlWebhookInbox:
             stored = self._sqlite_insert(values)
         else:
             with self._engine.begin() as connection:
-                stored = bool(connection.execute(self._insert, values).rowcount)
+                stored = connection.execute(self._insert, values).first() is not None
         if stored:
             self._accepted += 1
             if self._accepted % self._prune_every == 0:

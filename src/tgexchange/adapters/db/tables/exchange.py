@@ -153,11 +153,14 @@ tasks = sa.Table(
     sa.Column("review_until", UTCDateTime),
     sa.Column("next_check_at", UTCDateTime),
     sa.Column("escrowed", sa.Integer),  # what the escrow holds for this task, fixed when given
+    sa.Column("update_id", sa.BigInteger),  # the Telegram update that asked for it (/task)
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
 )
 sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
+# One task per update: a re-run of an update after a crash cannot take a second one.
+sa.Index("uq_tasks_update_id", tasks.c.update_id, unique=True)
 sa.Index("ix_tasks_giver_id", tasks.c.giver_id, tasks.c.id)  # a member's latest tasks (/me)
 sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
 sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)

@@ -1,4 +1,5 @@
-"""webhook inbox: updates stored before Telegram is answered, leased while handled, marked done
+"""webhook inbox: updates stored before Telegram is answered, leased while handled, marked done;
+the update that asked for a task, so that handling it twice takes one task
 
 Revision ID: 0014
 Revises: 0013
@@ -30,9 +31,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_inbox_pending', ['done_at', 'claimed_until'], unique=False)
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('update_id', sa.BigInteger(), nullable=True))
+        batch_op.create_index('uq_tasks_update_id', ['update_id'], unique=True)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('uq_tasks_update_id')
+        batch_op.drop_column('update_id')
     with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_inbox_pending')
     op.drop_table('webhook_inbox')
