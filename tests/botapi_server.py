@@ -38,12 +38,19 @@ class LoggedBotApi(BotApi):
         self.everyone = everyone
         self._log = log
         self.lock = threading.Lock()
+        self._dates: dict[tuple[int, int], int] = {}
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
             self.statuses.setdefault(key, self.everyone)
-        return super().answer(method, params)
+        result = super().answer(method, params)
+        if isinstance(result, dict) and "message_id" in result and "date" in result:
+            # Real time, as Telegram dates a message when it is sent (an edit keeps that date):
+            # the bot tells a fresh question from a stale one by it.
+            sent = (int(result["chat"]["id"]), int(result["message_id"]))
+            result["date"] = self._dates.setdefault(sent, int(time.time()))
+        return result
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
         """One call, answered and logged under the lock (the stand-in's state is shared)."""

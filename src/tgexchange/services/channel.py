@@ -28,6 +28,18 @@ def start_channel_proof(uow: UnitOfWork, *, member_id: int, platform: Platform, 
         return proof
 
 
+def cancel_channel_proof(uow: UnitOfWork, *, member_id: int, now: datetime) -> bool:
+    """Ends the member's latest code now, so that no process takes their next link as a proof;
+    whether one was still usable."""
+    with uow:
+        proof = uow.proofs.find_latest(member_id)
+        if proof is None or proof.is_expired(now):
+            return False
+        proof.expires_at = now
+        uow.commit()
+        return True
+
+
 @retry_on_conflict()
 def confirm_channel_proof(
     uow: UnitOfWork,
