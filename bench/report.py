@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+RELIABILITY = BENCHMARKS.parent / "RELIABILITY.md"
 HEADER = """# Benchmarks
 
 Each section is written by the benchmark named in it (`python bench/<name>.py`); re-run it to
@@ -36,13 +37,22 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def write_section(name: str, body: str) -> None:
-    """Replaces (or appends) the section between this benchmark's markers."""
-    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
-    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else HEADER
+RELIABILITY_HEADER = """# Reliability
+
+Each section says what was tested, the command that reproduces it and what it measured; sections
+written by a benchmark are replaced when it runs again.
+"""
+
+
+def write_section(name: str, body: str, *, document: Path = BENCHMARKS) -> None:
+    """Replaces (or appends) the section between this benchmark's markers in ``document``
+    (docs/BENCHMARKS.md unless told otherwise)."""
+    document.parent.mkdir(parents=True, exist_ok=True)
+    header = RELIABILITY_HEADER if document == RELIABILITY else HEADER
+    text = document.read_text() if document.exists() else header
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = f"{start}\n{body.rstrip()}\n\n_Measured {stamp} on {machine()}._\n{end}"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
-    BENCHMARKS.write_text(text)
+    document.write_text(text)

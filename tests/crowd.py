@@ -29,6 +29,8 @@ from tests.recordings import RecordedComment, write_youtube_recording
 
 CODE = re.compile(r"TGX-[A-Z0-9]{6}")
 JOIN_LINK = re.compile(r"start=(c\d+-[A-Za-z0-9_-]+)")
+# The bot's answers to /task when it gives no task (English).
+NO_TASK = ("Nothing is waiting for feedback", "open tasks (the limit")
 VIDEO = re.compile(r"(?:v=|youtu\.be/)([A-Za-z0-9_-]{11})")
 
 
@@ -73,8 +75,11 @@ class Delivery:
     kind: str
     user_id: int
     answers: list[str] = field(default_factory=list)  # status codes, or the connection error's name
+    times: list[float] = field(default_factory=list)  # when each answer came (time.time())
     first_at: float = 0.0
     accepted_at: float | None = None
+    query_id: str | None = None  # a button press: its callback query, which the bot answers
+    data: str | None = None  # and the button's data
 
     @property
     def accepted(self) -> bool:
@@ -139,27 +144,36 @@ class Telegram:
         """POSTs ``update`` until the webhook answers 2xx, waiting longer after each failure
         (Telegram's retries, shortened)."""
         delivery = Delivery(int(update["update_id"]), kind, user_id, first_at=time.time())
+        if "callback_query" in update:
+            delivery.query_id = str(update["callback_query"]["id"])
+            delivery.data = str(update["callback_query"]["data"])
         self.deliveries.append(delivery)
         wait = 0.2
         while True:
             try:
                 response = await self.client.post(self.webhook_url, json=update, headers=self.headers)
                 delivery.answers.append(str(response.status_code))
+                delivery.times.append(time.time())
                 if 200 <= response.status_code < 300:
                     delivery.accepted_at = time.time()
                     return delivery
             except httpx.HTTPError as error:
                 delivery.answers.append(type(error).__name__)
+                delivery.times.append(time.time())
             await asyncio.sleep(wait)
             wait = min(wait * 1.5, 2.0)
 
-    async def reply(self, chat_id: int, since: int, *, contains: str = "", button: str = "") -> Call | None:
+    async def reply(
+        self, chat_id: int, since: int, *, contains: str = "", button: str = "", or_contains: tuple[str, ...] = ()
+    ) -> Call | None:
         """The first message to ``chat_id`` after position ``since`` of the log whose text has
         ``contains`` and that has a button starting with ``button``; None after patience_s."""
         deadline = time.monotonic() + self.patience_s
         while time.monotonic() < deadline:
             for call in self.log.messages_to(chat_id, since):
-                if contains in call.text and (not button or _has_button(call, button)):
+                if (contains in call.text and (not button or _has_button(call, button))) or any(
+                    text in call.text for text in or_contains
+                ):
                     return call
             await asyncio.sleep(0.05)
             self.log.refresh()
@@ -168,17 +182,36 @@ class Telegram:
     def mark(self) -> int:
         return len(self.log.refresh())
 
-    async def say(self, user: TgUser, text: str, kind: str, *, contains: str = "", button: str = "") -> Call | None:
+    async def say(
+        self,
+        user: TgUser,
+        text: str,
+        kind: str,
+        *,
+        contains: str = "",
+        button: str = "",
+        or_contains: tuple[str, ...] = (),
+    ) -> Call | None:
         since = self.mark()
         await self.deliver(self.updates.private(user, text), kind, user.id)
-        return await self.reply(user.id, since, contains=contains, button=button)
+        return await self.reply(user.id, since, contains=contains, button=button, or_contains=or_contains)
 
     async def press(
-        self, user: TgUser, call: Call, data: str, kind: str, *, contains: str = "", button: str = ""
+        self,
+        user: TgUser,
+        call: Call,
+        data: str,
+        kind: str,
+        *,
+        contains: str = "",
+        button: str = "",
+        or_contains: tuple[str, ...] = (),
     ) -> Call | None:
         since = self.mark()
         await self.deliver(self.updates.press(user, call, data), kind, user.id)
-        return await self.reply(call.chat_id or user.id, since, contains=contains, button=button)
+        return await self.reply(
+            call.chat_id or user.id, since, contains=contains, button=button, or_contains=or_contains
+        )
 
     async def add_bot_to_group(self, admin: TgUser, chat_id: int) -> str | None:
         """The admin adds the bot to the group; returns the join link's payload from the welcome."""
@@ -211,7 +244,7 @@ class Member:
     steps: list[str] = field(default_factory=list)
 
     async def join(self, payload: str) -> Call | None:
-        return await self.tg.say(self.user, f"/start {payload}", "join", button="")
+        return await self.tg.say(self.user, f"/start {payload}", "join", contains="Welcome")
 
     async def link_channel(self) -> bool:
         menu = await self.tg.say(self.user, "/link", "link", button="lp:youtube")
@@ -247,8 +280,8 @@ class Member:
 
     async def take_task(self) -> tuple[Call, str] | None:
         """The task card and the video it is about."""
-        card = await self.tg.say(self.user, "/task", "task", button="td:")
-        if card is None:
+        card = await self.tg.say(self.user, "/task", "task", button="td:", or_contains=NO_TASK)
+        if card is None or not _has_button(card, "td:"):
             return None
         for b in card.buttons:
             found = VIDEO.search(str(b.get("url", "")))
@@ -263,16 +296,17 @@ class Member:
         return answer is not None
 
     async def balance(self) -> bool:
-        return await self.tg.say(self.user, "/balance", "balance") is not None
+        return await self.tg.say(self.user, "/balance", "balance", contains="💰 You have") is not None
 
     async def me(self) -> bool:
-        return await self.tg.say(self.user, "/me", "me") is not None
+        return await self.tg.say(self.user, "/me", "me", contains="Feedback verified:") is not None
 
     async def language(self, language: str) -> bool:
         menu = await self.tg.say(self.user, "/language", "language", button="lg:")
         if menu is None:
             return False
-        return await self.tg.press(self.user, menu, f"lg:{language}", "language_tap") is not None
+        done = await self.tg.press(self.user, menu, f"lg:{language}", "language_tap", or_contains=("✅",))
+        return done is not None
 
 
 def admin_user(chat_id: int) -> TgUser:
