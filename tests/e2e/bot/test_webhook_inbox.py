@@ -40,7 +40,7 @@ class Served:
         response = await self.client.post(WEBHOOK_PATH, json=update, headers=HEADERS)
         return response.status_code
 
-    async def until(self, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    async def until(self, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
         async with asyncio.timeout(timeout_s):
             while not condition():  # noqa: ASYNC110 - the recorded transport has no event to wait on
                 await asyncio.sleep(0.02)
@@ -150,3 +150,25 @@ async def test_a_task_request_handled_again_after_a_crash_takes_no_second_task(
 @pytest.fixture
 def community(world: World) -> Community:
     return world.community(max_open_tasks_per_member=5)
+
+
+async def test_an_update_whose_handlers_failed_on_storage_is_handled_again_once_it_is_back(
+    served: Served, world: World, community: Community
+) -> None:
+    member = world.member(community)
+    user = TgUser(member.telegram_user_id, "Dora")
+    update = Updates().private(user, "/balance")
+    engine = served.container.storage.engine
+    with engine.begin() as connection:  # the handlers cannot read members; the inbox still works
+        connection.exec_driver_sql("ALTER TABLE members RENAME TO members_away")
+    assert await served.post(update) == 200
+    await served.until(lambda: len(served.api.sent(user.id)) == 1)  # the apology
+    await asyncio.sleep(0.3)
+    assert served.inbox_rows()[0].done_at is None
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE members_away RENAME TO members")
+    world.clock.advance(seconds=6)  # the lease runs out
+    await served.until(lambda: len(served.api.sent(user.id)) == 2)
+    await served.until(lambda: served.inbox_rows()[0].done_at is not None)
+    assert "credits" in served.api.sent(user.id)[-1].text
+    assert served.inbox_rows()[0].attempts == 2
