@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -302,6 +303,7 @@ def main() -> None:
     args = parser.parse_args()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="tgx-faults-") as scratch:
         tmp = Path(scratch)
         tmp.chmod(0o755)  # PostgreSQL runs as its own user below it
@@ -325,10 +327,10 @@ def main() -> None:
         f"--kills {args.kills} --seed {args.seed}" + (" --no-restarts" if args.no_restarts else "")
     )
     if not args.no_write:
-        write_section("faults", report(run, command), document=RELIABILITY)
+        write_section("faults", report(run, command, (load_before, os.getloadavg()[0])), document=RELIABILITY)
 
 
-def report(run: FaultRun, command: str) -> str:
+def report(run: FaultRun, command: str, load: tuple[float, float]) -> str:
     v = run.verdict
     goal = "**met**" if v.ok and not v.lost and not v.doubled else "**missed**"
     rows = "\n".join(f"- {line}" for line in summary(run) + describe(v))
@@ -345,6 +347,8 @@ update_id) until it is.
 Goals: 0 lost, 0 doubled — {goal}: lost **{len(v.lost)}**, doubled **{len(v.doubled)}**.
 
 {rows}
+- machine load average (1 min) at start and end: {load[0]:.1f}, {load[1]:.1f} (2 cores; other work on
+  the machine slows every process, which lengthens waits but should not change lost or doubled)
 """
 
 

@@ -24,7 +24,8 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.ledger import PostingKind
 from tgexchange.worker.queue import make_huey
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+# Both multi-process tests in one xdist group: run side by side they would starve each other.
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("cluster")]
 
 GROUP = -100_777_001
 

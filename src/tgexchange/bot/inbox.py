@@ -116,7 +116,9 @@ class Inbox:
             log.error("inbox_updates_given_up", update_ids=given_up, attempts=MAX_ATTEMPTS)
             await self._run(self._store.mark_done, given_up, now=now)
         for row in taken:
-            if row.attempts > MAX_ATTEMPTS:
+            if row.attempts > MAX_ATTEMPTS or row.update_id in self.held:
+                # Still queued or running here (its lease ran out while storage was away): the
+                # take only renewed it.
                 continue
             update = decode(row.body)
             if update is None:
