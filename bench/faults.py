@@ -82,29 +82,41 @@ class Budget:
         return len(tg.deliveries) < self.updates and time.monotonic() < self.until
 
 
+async def give(member: Member, rng: random.Random, pause: float) -> bool | None:
+    """Takes a task, comments on the video (in the recordings) and presses Done. None when there
+    was no task to take, False when the bot did not answer Done."""
+    taken = await member.take_task()
+    if taken is None:
+        return None
+    await asyncio.sleep(rng.uniform(0.2, pause))
+    text = feedback_text(rng, member.user.id * 1000 + rng.randrange(1000))
+    return await member.comment_and_press_done(*taken, text)
+
+
 async def life(member: Member, payload: str, *, owner: bool, budget: Budget, rng: random.Random, pause: float) -> None:
-    """One member's steps: join, link, (submit), then tasks and questions until the budget ends.
-    A step the bot never answered (within the patience) ends the member's script."""
-    tg = member.tg
+    """One member's steps: join, link, (submit), give feedback once, then tasks and questions until
+    the budget ends. A step the bot never answered (within the patience) ends the member's script."""
     await asyncio.sleep(rng.uniform(0, pause * 4))
     if not await member.join(payload) or not await member.link_channel():
         return
     if owner and not await member.submit(3):
         return
-    n = 0
-    while budget.left(tg):
+    # Everyone gives feedback at least once, however short the run: tasks are what the kills must
+    # not break. (Other members' videos may not be there yet: a few tries.)
+    for _ in range(3):
+        gave = await give(member, rng, pause)
+        if gave is False:
+            return
+        if gave:
+            break
+        await asyncio.sleep(rng.uniform(pause, pause * 2))
+    while budget.left(member.tg):
         # People pause between steps; the bot's flood limit (12 at once, then one per 2 s) is
         # never what stops them.
         await asyncio.sleep(rng.uniform(pause, pause * 2))
         action = rng.choices(["task", "balance", "me", "language"], weights=[4, 2, 2, 1])[0]
         if action == "task":
-            taken = await member.take_task()
-            if taken is not None:
-                await asyncio.sleep(rng.uniform(0.2, pause))
-                n += 1
-                ok = await member.comment_and_press_done(*taken, feedback_text(rng, member.user.id * 100 + n))
-            else:
-                ok = True  # nothing to do right now is an answer too
+            ok = await give(member, rng, pause) is not False  # nothing to take is an answer too
         elif action == "balance":
             ok = await member.balance()
         elif action == "me":
