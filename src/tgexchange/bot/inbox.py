@@ -53,6 +53,7 @@ class Inbox:
         self.every_s = every_s
         self.held: set[int] = set()  # stored or taken here, handlers not finished
         self.failed: set[int] = set()  # storage failed while handling: left for a later take
+        self.again: set[int] = set()  # taken again here after a lease ran out, handlers not finished
         self._done: list[int] = []
         self._flush: asyncio.Task[None] | None = None
         self._loop: asyncio.Task[None] | None = None
@@ -77,6 +78,7 @@ class Inbox:
             return
         update_id = update.update_id
         self.held.discard(update_id)
+        self.again.discard(update_id)
         if update_id in self.failed:
             # Its lease runs out and a recovery pass takes it again (here or elsewhere).
             self.failed.discard(update_id)
@@ -126,6 +128,7 @@ class Inbox:
                 continue
             log.info("inbox_update_recovered", update_id=row.update_id, attempts=row.attempts)
             self.held.add(row.update_id)
+            self.again.add(row.update_id)
             await put(update)
         return len(taken)
 

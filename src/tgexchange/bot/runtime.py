@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Generic, ParamSpec, TypeVar
 
 import structlog
-from telegram import Bot, ChatMember, User
+from telegram import Bot, ChatMember, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -169,6 +169,11 @@ class Runtime:
         about communities, and the memberships that carry them, is read again."""
         self.communities.clear()
         self.memberships.clear()
+
+    def handled_again(self, update: Update) -> bool:
+        """Whether this update is being handled a second time, after the process that had it died
+        (or its handlers failed on storage): its effect may already be committed."""
+        return self.inbox is not None and update.update_id in self.inbox.again
 
     def uow(self) -> UnitOfWork:
         return self.container.storage.uow()

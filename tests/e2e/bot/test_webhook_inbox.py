@@ -25,16 +25,20 @@ from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_router
 from tgexchange.config import Settings
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
+from tgexchange.services import submission as submission_service
 
 SECRET = "inbox-secret"
+VIDEO_ID = "Xk3mRv9TqLw"
 HEADERS = {SECRET_HEADER: SECRET}
 
 
 class Served:
-    def __init__(self, client: httpx.AsyncClient, api: BotApi, container: Container) -> None:
+    def __init__(self, client: httpx.AsyncClient, api: BotApi, container: Container, queue: RecordingQueue) -> None:
         self.client = client
         self.api = api
         self.container = container
+        self.queue = queue
 
     async def post(self, update: dict[str, object]) -> int:
         response = await self.client.post(WEBHOOK_PATH, json=update, headers=HEADERS)
@@ -60,15 +64,15 @@ async def served(world: World, tmp_path: Path) -> AsyncIterator[Served]:
     )
     container = bootstrap(settings, clock=world.clock, readers=(world.platform, world.platform),
                           quality_gate=FakeQualityGate())  # fmt: skip
-    api = BotApi()
+    api, queue = BotApi(), RecordingQueue()
     application = build_application(
-        container, token=TOKEN, queue=RecordingQueue(), request=api, polling=False, rate_limit=False,
+        container, token=TOKEN, queue=queue, request=api, polling=False, rate_limit=False,
         flood=FloodGate(burst=100),
     )  # fmt: skip
     app = FastAPI()
     app.include_router(webhook_router(application, SECRET))
     async for client in serve(app):
-        yield Served(client, api, container)
+        yield Served(client, api, container, queue)
     container.storage.dispose()
 
 
@@ -145,6 +149,64 @@ async def test_a_task_request_handled_again_after_a_crash_takes_no_second_task(
         assert uow.tasks.count_open_for_giver(giver.id) == 1
     # The card shown again is the same task's.
     assert served.api.sent(user.id)[-1].buttons == first_card.buttons
+
+
+async def handled_again_after_a_crash(served: Served, world: World, update_id: int) -> None:
+    """As when the process died after the update's effect, before its done mark: the row's lease
+    runs out un-done, and the recovery loop hands the update to the handlers again."""
+    i = tables.webhook_inbox
+    await served.until(lambda: any(r.update_id == update_id and r.done_at for r in served.inbox_rows()))
+    with served.container.storage.engine.begin() as connection:
+        connection.execute(
+            i.update()
+            .where(i.c.update_id == update_id)
+            .values(done_at=None, claimed_until=world.now - timedelta(seconds=1))
+        )
+    await served.until(
+        lambda: any(r.update_id == update_id and r.attempts == 2 and r.done_at for r in served.inbox_rows())
+    )
+
+
+async def test_a_count_button_handled_again_after_a_crash_makes_no_second_submission(
+    served: Served, world: World, community: Community
+) -> None:
+    owner = world.member(community)
+    user = TgUser(owner.telegram_user_id, "Olga")
+    world.platform.publish(channel_id=world.channel_of[owner.id], platform=Platform.YOUTUBE, content_id=VIDEO_ID)
+    updates = Updates()
+    assert await served.post(updates.private(user, f"https://youtu.be/{VIDEO_ID}")) == 200
+    await served.until(lambda: "sb:2" in str(served.api.texts(user.id) and served.api.last(user.id).buttons))
+    question = served.api.last(user.id)
+    press = updates.press(user, question, "sb:2")
+    assert await served.post(press) == 200
+    await served.until(lambda: "Submitted" in served.api.last(user.id).text)
+    with world.uow() as uow:
+        (first,) = uow.submissions.list_for_owner(owner.id)
+    # The owner withdraws it: the same video could now be submitted again.
+    submission_service.cancel_submission(world.uow(), member_id=owner.id, submission_id=first.id, now=world.now)
+    await handled_again_after_a_crash(served, world, press["update_id"])
+    with world.uow() as uow:
+        assert [s.id for s in uow.submissions.list_for_owner(owner.id)] == [first.id]
+    assert world.balance(owner) == 30  # paid once, refunded once
+
+
+async def test_a_done_handled_again_after_a_crash_asks_for_its_verification_again(
+    served: Served, world: World, community: Community
+) -> None:
+    world.submission(world.member(community), wanted=2)
+    giver = world.member(community)
+    user = TgUser(giver.telegram_user_id, "Gus")
+    updates = Updates()
+    assert await served.post(updates.private(user, "/task")) == 200
+    await served.until(lambda: bool(served.api.sent(user.id)))
+    press = updates.press(user, served.api.last(user.id), served.api.last(user.id).button("td:")["callback_data"])
+    assert await served.post(press) == 200
+    await served.until(lambda: len(served.queue.enqueued) == 1)
+    # The crash came between the commit of Done and the queueing of its verification.
+    served.queue.enqueued.clear()
+    await handled_again_after_a_crash(served, world, press["update_id"])
+    assert len(served.queue.enqueued) == 1
+    assert "already moved on" not in served.api.last(user.id).text
 
 
 @pytest.fixture

@@ -95,14 +95,15 @@ async def submit_link(
                 await progress.finish(text, counts)
                 return
             wanted = 1
-        submission = await _submit(rt, member, ref, wanted)
+        submission = await _submit(rt, member, ref, wanted, update)
     except DomainError as error:
         await progress.refuse(error)
         return
     await progress.finish(*_submitted(rt, lang, submission))
 
 
-async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int) -> Submission:
+async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int, update: Update) -> Submission:
+    # Keyed by the update: handled again after a crash, it shows the same submission (bot/inbox.py).
     return await rt.run_slow(
         submission_service.submit_content,
         rt.uow(),
@@ -111,6 +112,7 @@ async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int) -> 
         ref=ref,
         now=rt.now(),
         feedback_wanted=wanted,
+        update_id=update.update_id,
     )
 
 
@@ -162,7 +164,7 @@ async def choose_count(update: Update, context: Context) -> None:
     stop_choosing(context)
     progress = Progress(update, context, question)
     try:
-        submission = await _submit(rt, member, ref, wanted)
+        submission = await _submit(rt, member, ref, wanted, update)
     except DomainError as error:
         await progress.refuse(error)
         return

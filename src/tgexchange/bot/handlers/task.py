@@ -129,7 +129,15 @@ async def done(update: Update, context: Context) -> None:
             )
             await reply(update, context, ask, keyboards.cancel(rt.texts, lang))
             return
-        marked = await rt.run(task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now())
+        if task.status is TaskStatus.SUBMITTED and rt.handled_again(update):
+            # This Done was recorded before a crash, which may have come between the commit and
+            # the queueing of its verification: ask again (passes are paced per submission). A
+            # second tap, a new update, is refused as before.
+            marked = task
+        else:
+            marked = await rt.run(
+                task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now()
+            )
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return

@@ -109,6 +109,7 @@ submissions = sa.Table(
     # What its feedback should be about (title, tags, chapters, the start of the description), read
     # when it was submitted; NULL for submissions made before the relevance rule existed.
     sa.Column("topic", TopicJSON),
+    sa.Column("update_id", sa.BigInteger),  # the Telegram update that made it (the count button)
     sa.CheckConstraint("tasks_open >= 0 AND tasks_verified >= 0", name="counts_not_negative"),
     sa.CheckConstraint("tasks_verified + tasks_open <= feedback_wanted", name="slots_not_overbooked"),
 )
@@ -122,6 +123,8 @@ sa.Index(
     sqlite_where=submissions.c.status == "open",
     postgresql_where=submissions.c.status == "open",
 )
+# One submission per update: handled again after a crash, an update cannot make a second one.
+sa.Index("uq_submissions_update_id", submissions.c.update_id, unique=True)
 sa.Index(
     "ix_submissions_matching",
     submissions.c.community_id,

@@ -1,5 +1,5 @@
 """webhook inbox: updates stored before Telegram is answered, leased while handled, marked done;
-the update that asked for a task, so that handling it twice takes one task
+the update that took a task or made a submission, so that handling it twice does it once
 
 Revision ID: 0014
 Revises: 0013
@@ -34,9 +34,15 @@ def upgrade() -> None:
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('update_id', sa.BigInteger(), nullable=True))
         batch_op.create_index('uq_tasks_update_id', ['update_id'], unique=True)
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('update_id', sa.BigInteger(), nullable=True))
+        batch_op.create_index('uq_submissions_update_id', ['update_id'], unique=True)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index('uq_submissions_update_id')
+        batch_op.drop_column('update_id')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('uq_tasks_update_id')
         batch_op.drop_column('update_id')
