@@ -31,21 +31,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_inbox_pending', ['done_at', 'claimed_until'], unique=False)
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('update_id', sa.BigInteger(), nullable=True))
-        batch_op.create_index('uq_tasks_update_id', ['update_id'], unique=True)
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('update_id', sa.BigInteger(), nullable=True))
-        batch_op.create_index('uq_submissions_update_id', ['update_id'], unique=True)
+    # Nullable columns: added in place on every database (no table copy on SQLite).
+    for table in ('tasks', 'submissions'):
+        op.add_column(table, sa.Column('update_id', sa.BigInteger(), nullable=True))
+        op.create_index(f'uq_{table}_update_id', table, ['update_id'], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
-        batch_op.drop_index('uq_submissions_update_id')
-        batch_op.drop_column('update_id')
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.drop_index('uq_tasks_update_id')
-        batch_op.drop_column('update_id')
+    # SQLite (3.35+) drops a column in place; a batch copy would have to drop "tasks" and
+    # "submissions", which other tables' foreign keys refuse once there is data.
+    for table in ('submissions', 'tasks'):
+        op.drop_index(f'uq_{table}_update_id', table_name=table)
+        if op.get_context().dialect.name == 'sqlite':
+            op.execute(f'ALTER TABLE {table} DROP COLUMN update_id')
+        else:
+            op.drop_column(table, 'update_id')
     with op.batch_alter_table('webhook_inbox', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_inbox_pending')
     op.drop_table('webhook_inbox')
