@@ -42,18 +42,12 @@ from tests.fuzzing.texts import check_judgement, check_normalization, comment_te
 from tests.fuzzing.updates import BotUnderFuzz, callback_data, structlog_is_quiet, updates
 from tests.world import World
 
-from bench.report import write_section
+from bench.report import RELIABILITY, write_section
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
 from tgexchange.bootstrap import storage_on
 
 ROOT = Path(__file__).resolve().parent.parent
-RELIABILITY = ROOT / "docs" / "RELIABILITY.md"
-RELIABILITY_HEADER = """# Reliability
-
-How the exchange was tried against bad input, load and faults, and what it did: each section
-names its tests, the command that reproduces them and the result measured.
-"""
 CHUNK = 1000
 console = Console()
 
@@ -279,7 +273,7 @@ def main() -> None:
     section = f"fuzz-{args.section or args.part}" if (args.section or args.part) else "fuzz"
     with (RELIABILITY.parent / ".RELIABILITY.md.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the parts may finish at once
-        write_section(section, body, document=RELIABILITY, header=RELIABILITY_HEADER)
+        write_section(section, body, document=RELIABILITY)
     console.print(f"written to {RELIABILITY.relative_to(ROOT)}")
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+RELIABILITY = BENCHMARKS.parent / "RELIABILITY.md"
 HEADER = """# Benchmarks
 
 Each section is written by the benchmark named in it (`python bench/<name>.py`); re-run it to
@@ -36,10 +37,21 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def write_section(name: str, body: str, *, document: Path = BENCHMARKS, header: str = HEADER) -> None:
+RELIABILITY_HEADER = """# Reliability
+
+How the exchange was tried against bad input, load and faults, and what it did: each section
+names its tests, the command that reproduces them and the result measured; sections written by a
+benchmark are replaced when it runs again.
+"""
+
+
+def write_section(name: str, body: str, *, document: Path = BENCHMARKS, header: str | None = None) -> None:
     """Replaces (or appends) the section between this benchmark's markers in ``document``
-    (docs/BENCHMARKS.md unless told; ``header`` starts a document that does not exist yet)."""
+    (docs/BENCHMARKS.md unless told; ``header`` starts a document that does not exist yet, by
+    default the one of BENCHMARKS.md or RELIABILITY.md)."""
     document.parent.mkdir(parents=True, exist_ok=True)
+    if header is None:
+        header = RELIABILITY_HEADER if document == RELIABILITY else HEADER
     text = document.read_text() if document.exists() else header
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -349,3 +349,22 @@ def test_a_retry_after_adding_the_code_is_not_refused_from_the_cache(world: Worl
     assert platform.reads == 2
     reader.read_content(ref)  # other reads still use the cache, now holding the fresh copy
     assert platform.reads == 2
+
+
+def test_asking_again_for_a_code_gives_the_code_already_given_while_it_can_be_used(world: World) -> None:
+    # The same tap handled twice after a crash (bot/inbox.py) must not replace the code the member
+    # may already have posted.
+    member = world.member(world.community(), link=None)
+    first = start(world, member)
+    world.clock.advance(minutes=30)
+    assert start(world, member).code == first.code
+    world.clock.advance(minutes=31)  # expired: a fresh one
+    assert start(world, member).code != first.code
+
+
+def test_a_cancelled_code_is_replaced_by_a_fresh_one(world: World) -> None:
+    member = world.member(world.community(), link=None)
+    first = start(world, member)
+    assert channel_service.cancel_channel_proof(world.uow(), member_id=member.id, now=world.now)
+    assert not channel_service.cancel_channel_proof(world.uow(), member_id=member.id, now=world.now)
+    assert start(world, member).code != first.code

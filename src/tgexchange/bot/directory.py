@@ -164,3 +164,12 @@ def channel_name(uow: UnitOfWork, member_id: int, platform: Platform) -> str | N
             if channel.platform is platform:
                 return channel.name or channel.channel_id
     return None
+
+
+def awaited_proof(uow: UnitOfWork, member_id: int, now: datetime) -> Platform | None:
+    """The platform of the member's latest code while it can still be used: their next link on
+    that platform is the proof. The wait is kept in the database because the link may reach
+    another webhook process than the /link before it."""
+    with uow:
+        proof = uow.proofs.find_latest(member_id)
+    return proof.platform if proof is not None and not proof.is_expired(now) else None

@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Generic, ParamSpec, TypeVar
 
 import structlog
-from telegram import Bot, ChatMember, User
+from telegram import Bot, ChatMember, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.inbox import Inbox
 from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
@@ -144,6 +145,8 @@ class Runtime:
     # Communities by id, for the join link (every newcomer's first update): they change rarely,
     # and forget_communities() drops them when this process changes one.
     communities: Recent[int, Community] = field(default_factory=lambda: Recent(MEMBERSHIP_CACHE_S))
+    # Set by the webhook router: updates arrive already stored and leased (bot/inbox.py).
+    inbox: Inbox | None = None
 
     @functools.cached_property
     def joins(self) -> JoinBatcher:
@@ -166,6 +169,11 @@ class Runtime:
         about communities, and the memberships that carry them, is read again."""
         self.communities.clear()
         self.memberships.clear()
+
+    def handled_again(self, update: Update) -> bool:
+        """Whether this update is being handled a second time, after the process that had it died
+        (or its handlers failed on storage): its effect may already be committed."""
+        return self.inbox is not None and update.update_id in self.inbox.again
 
     def uow(self) -> UnitOfWork:
         return self.container.storage.uow()

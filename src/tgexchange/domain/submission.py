@@ -49,6 +49,10 @@ class Submission(Stored):
     topic: ContentTopic | None = None
     """The content's public metadata when it was submitted: what the off-topic rule compares its
     feedback with (None for submissions stored before it was kept)."""
+    update_id: int | None = None
+    """The Telegram update that made it: handled again after a crash (bot/inbox.py), that update
+    finds this submission instead of making a second one (once the first has completed, the
+    content could be submitted again)."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 

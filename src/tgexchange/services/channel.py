@@ -16,16 +16,33 @@ PROOF_COMMENTS_TO_READ = 200
 
 @retry_on_conflict()
 def start_channel_proof(uow: UnitOfWork, *, member_id: int, platform: Platform, now: datetime) -> OwnershipProof:
-    """A fresh one-time code for ``platform`` (any earlier unused code stays valid until it
-    expires). Raises MemberBanned, CommunityPaused or PlatformNotAllowed."""
+    """The member's one-time code for ``platform``: the one already given while it can still be
+    used (asked twice, or the same update handled again after a crash, the member keeps the code
+    they may already have posted), else a fresh one. Raises MemberBanned, CommunityPaused or
+    PlatformNotAllowed."""
     with uow:
         _, community = get_acting_member(uow, member_id)
         if platform not in community.settings.allowed_platforms:
             raise PlatformNotAllowed(platform.value, sorted(p.value for p in community.settings.allowed_platforms))
+        given = uow.proofs.find_latest(member_id, platform)
+        if given is not None and not given.is_expired(now):
+            return given
         proof = OwnershipProof.start(member_id=member_id, platform=platform, now=now)
         uow.proofs.add(proof)
         uow.commit()
         return proof
+
+
+def cancel_channel_proof(uow: UnitOfWork, *, member_id: int, now: datetime) -> bool:
+    """Ends the member's latest code now, so that no process takes their next link as a proof;
+    whether one was still usable."""
+    with uow:
+        proof = uow.proofs.find_latest(member_id)
+        if proof is None or proof.is_expired(now):
+            return False
+        proof.expires_at = now
+        uow.commit()
+        return True
 
 
 @retry_on_conflict()

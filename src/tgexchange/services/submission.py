@@ -37,12 +37,18 @@ def submit_content(
     ref: ContentRef,
     now: datetime,
     feedback_wanted: int | None = None,
+    update_id: int | None = None,
 ) -> Submission:
-    """Offers the member's own content for feedback and moves its full price into escrow.
-    Raises MemberBanned, CommunityPaused, CooldownActive, PlatformNotAllowed, NoChannelLinked,
+    """Offers the member's own content for feedback and moves its full price into escrow. With
+    ``update_id`` (the Telegram update asking), a second call for the same update returns the
+    submission the first one made, unchanged. Raises MemberBanned, CommunityPaused, CooldownActive, PlatformNotAllowed, NoChannelLinked,
     NotYourContent, DuplicateSubmission, InvalidFeedbackCount, InsufficientCredits,
     ContentUnavailable or PlatformUnavailable; on any of them no submission is stored (a health
     cooldown that starts is: see ensure_can_request_feedback)."""
+    with uow:
+        made = uow.submissions.find_by_update(update_id) if update_id is not None else None
+    if made is not None:
+        return made
     ensure_can_request_feedback(uow, member_id=member_id, now=now)
     with uow:
         _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted)
@@ -68,6 +74,7 @@ def submit_content(
             created_at=now,
             waiting_since=now,
             topic=ContentTopic.of(info),
+            update_id=update_id,
         )
         uow.submissions.add(submission)
         uow.flush()

@@ -47,6 +47,9 @@ class SqlSubmissionRepository:
             _open_by_content(), {"community_id": community_id, "platform": platform, "content_id": content_id}
         ).first()
 
+    def find_by_update(self, update_id: int) -> Submission | None:
+        return self._session.scalars(sa.select(Submission).where(_s.c.update_id == update_id)).first()
+
     def list_for_owner(self, owner_id: int, *, limit: int = 20) -> Sequence[Submission]:
         return self._session.scalars(
             sa.select(Submission).filter_by(owner_id=owner_id).order_by(_s.c.id.desc()).limit(limit)

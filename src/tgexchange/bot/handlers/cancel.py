@@ -7,13 +7,13 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import steps
-from tgexchange.bot.handlers.link import stop_waiting_for_proof
 from tgexchange.bot.handlers.submit import stop_choosing
 from tgexchange.bot.handlers.task import stop_waiting_for_text
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, runtime
+from tgexchange.services import channel as channel_service
 
 
 @refusals
@@ -25,7 +25,12 @@ async def cancel(update: Update, context: Context) -> None:
         return
     member, _ = membership
     # Every wait is ended, not just the first found: a member who cancels means all of it.
-    stopped = [stop_waiting_for_proof(context), stop_waiting_for_text(context), stop_choosing(context)]
+    # The code's wait is kept in the database (another process may take the next message).
+    stopped = [
+        await rt.run(channel_service.cancel_channel_proof, rt.uow(), member_id=member.id, now=rt.now()),
+        stop_waiting_for_text(context),
+        stop_choosing(context, cancelled_at=rt.now()),
+    ]
     key = "cancelled" if any(stopped) else "nothing-to-cancel"
     lang = member.language
     text, keyboard = rt.texts.get(lang, key), steps.after(rt.texts, lang, "cancelled")

@@ -9,8 +9,6 @@ never meets the code's errors. /cancel, or the [Cancel] button under the code, e
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 
 from tgexchange.bot import keyboards, steps
@@ -21,15 +19,11 @@ from tgexchange.bot.progress import Progress
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, reply
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.domain.channel import PROOF_TTL
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.errors import DomainError
 from tgexchange.domain.links import find_link, parse_link
 from tgexchange.domain.member import Member
 from tgexchange.services import channel as channel_service
-
-AWAITING = "awaiting"
-AWAITING_PROOF = "proof"
 
 
 @refusals
@@ -68,26 +62,9 @@ async def _start(update: Update, context: Context, member: Member, platform: Pla
     proof = await rt.run(
         channel_service.start_channel_proof, rt.uow(), member_id=member.id, platform=platform, now=rt.now()
     )
-    if context.user_data is not None:
-        context.user_data[AWAITING] = (AWAITING_PROOF, rt.now() + PROOF_TTL, platform.value)
     key = "link-code-youtube" if platform.has_public_comments else "link-code-caption"
     text = rt.texts.get(member.language, key, code=proof.code, platform=platform.label)
     await reply(update, context, text, keyboards.cancel(rt.texts, member.language))
-
-
-def awaited_proof(context: Context, now: datetime) -> Platform | None:
-    """The platform of the code the member asked for (within its lifetime) and has not used yet:
-    the next link they send on that platform is their proof."""
-    state = context.user_data.get(AWAITING) if context.user_data is not None else None
-    if not isinstance(state, tuple) or len(state) != 3 or state[0] != AWAITING_PROOF:
-        return None
-    expires_at: datetime = state[1]
-    return Platform(state[2]) if expires_at > now else None
-
-
-def stop_waiting_for_proof(context: Context) -> bool:
-    """Forgets a code's wait; whether there was one."""
-    return context.user_data is not None and context.user_data.pop(AWAITING, None) is not None
 
 
 async def confirm_proof(update: Update, context: Context, member: Member, ref: ContentRef) -> None:
@@ -108,7 +85,6 @@ async def confirm_proof(update: Update, context: Context, member: Member, ref: C
     except DomainError as error:
         await progress.refuse(error)
         return
-    stop_waiting_for_proof(context)
     text = rt.texts.get(
         lang, "link-linked", channel=channel.name or channel.channel_id, platform=channel.platform.label
     )

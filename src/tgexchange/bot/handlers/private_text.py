@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import directory, steps
-from tgexchange.bot.handlers.link import awaited_proof, confirm_proof
+from tgexchange.bot.handlers.link import confirm_proof
 from tgexchange.bot.handlers.submit import submit_link
 from tgexchange.bot.handlers.task import awaited_task, feedback_text, send_card
 from tgexchange.bot.membership import require_membership
@@ -57,7 +57,9 @@ async def private_text(update: Update, context: Context) -> None:
         await feedback_text(update, context, member, task_id, text)
         return
     ref = parse_link(link or text)
-    if awaited_proof(context, rt.now()) is ref.platform:
+    # Whether a code waits is read from the database, not this process's memory: the /link
+    # before, or the proof that used the code, may have reached another webhook process.
+    if await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now()) is ref.platform:
         await confirm_proof(update, context, member, ref)
     else:
         await submit_link(update, context, member, ref)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from telegram import Message, Update
+from telegram import Message, MessageEntity, Update
 
 from tgexchange.bot import keyboards, steps
 from tgexchange.bot.commands import args_text, parse_id
@@ -28,9 +28,11 @@ MAX_LISTED = 10
 CHOICE_TTL = timedelta(hours=1)
 
 
-# The content a member is choosing how much feedback to pay for (in this process's memory: after
-# a restart the count buttons say they expired, and the member sends the link again).
+# The content a member is choosing how much feedback to pay for, in this process's memory; a press
+# that reaches another process (or comes after a restart) reads the link in the question itself.
 CHOOSING = "choosing_count"
+# When this process last heard the member cancel: questions asked before then stay refused.
+CANCELLED_AT = "choice_cancelled_at"
 
 
 @refusals
@@ -83,6 +85,9 @@ async def submit_link(
                     lang,
                     "submit-choose",
                     title=short(offer.title, MAX_TITLE),
+                    # The link rides in the question, so a press that reaches another webhook
+                    # process (without this one's memory) still knows what to submit.
+                    url=ref.url,
                     price=offer.credits_per_feedback,
                     balance=offer.balance,
                 )
@@ -90,14 +95,15 @@ async def submit_link(
                 await progress.finish(text, counts)
                 return
             wanted = 1
-        submission = await _submit(rt, member, ref, wanted)
+        submission = await _submit(rt, member, ref, wanted, update)
     except DomainError as error:
         await progress.refuse(error)
         return
     await progress.finish(*_submitted(rt, lang, submission))
 
 
-async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int) -> Submission:
+async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int, update: Update) -> Submission:
+    # Keyed by the update: handled again after a crash, it shows the same submission (bot/inbox.py).
     return await rt.run_slow(
         submission_service.submit_content,
         rt.uow(),
@@ -106,6 +112,7 @@ async def _submit(rt: Runtime, member: Member, ref: ContentRef, wanted: int) -> 
         ref=ref,
         now=rt.now(),
         feedback_wanted=wanted,
+        update_id=update.update_id,
     )
 
 
@@ -120,9 +127,14 @@ def _submitted(rt: Runtime, lang: str, submission: Submission) -> tuple[str, Key
     return text, steps.after(rt.texts, lang, "submit-done")
 
 
-def stop_choosing(context: Context) -> bool:
-    """Forgets a count being chosen; whether there was one."""
-    return context.user_data is not None and context.user_data.pop(CHOOSING, None) is not None
+def stop_choosing(context: Context, *, cancelled_at: datetime | None = None) -> bool:
+    """Forgets a count being chosen; whether there was one. With ``cancelled_at`` (the member
+    cancelled), the buttons of questions asked before then are refused from now on."""
+    if context.user_data is None:
+        return False
+    if cancelled_at is not None:
+        context.user_data[CANCELLED_AT] = cancelled_at
+    return context.user_data.pop(CHOOSING, None) is not None
 
 
 @refusals
@@ -137,18 +149,40 @@ async def choose_count(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, _ = membership
-    if wanted is None or not isinstance(state, tuple) or state[1] <= rt.now():
+    pressed_on = update.callback_query.message if update.callback_query else None
+    question = pressed_on if isinstance(pressed_on, Message) else None
+    cancelled_at = context.user_data.get(CANCELLED_AT) if context.user_data is not None else None
+    if isinstance(state, tuple) and state[1] > rt.now():
+        ref: ContentRef | None = state[0]
+    elif question is not None and isinstance(cancelled_at, datetime) and question.date <= cancelled_at:
+        ref = None
+    else:
+        ref = _asked_about(question, rt.now())
+    if wanted is None or ref is None:
         await edit(update, context, rt.texts.get(member.language, "submit-choice-expired"))
         return
     stop_choosing(context)
-    pressed_on = update.callback_query.message if update.callback_query else None
-    progress = Progress(update, context, pressed_on if isinstance(pressed_on, Message) else None)
+    progress = Progress(update, context, question)
     try:
-        submission = await _submit(rt, member, state[0], wanted)
+        submission = await _submit(rt, member, ref, wanted, update)
     except DomainError as error:
         await progress.refuse(error)
         return
     await edit(update, context, *_submitted(rt, member.language, submission))
+
+
+def _asked_about(question: Message | None, now: datetime) -> ContentRef | None:
+    """The content a count question was about, from the link in its text, while the question is
+    fresh; None otherwise."""
+    if question is None or question.date + CHOICE_TTL <= now:
+        return None
+    for entity in question.entities:
+        if entity.type == MessageEntity.TEXT_LINK and entity.url:
+            try:
+                return parse_link(entity.url)
+            except DomainError:
+                return None
+    return None
 
 
 @refusals

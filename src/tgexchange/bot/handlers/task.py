@@ -41,7 +41,8 @@ async def task_command(update: Update, context: Context) -> None:
         return
     member, _ = membership
     uow = rt.uow()
-    task = await rt.run(task_service.request_task, uow, member_id=member.id, now=rt.now())
+    # Keyed by the update: handled again after a crash, it shows the same task (bot/inbox.py).
+    task = await rt.run(task_service.request_task, uow, member_id=member.id, now=rt.now(), update_id=update.update_id)
     view = await rt.run(directory.task_view, rt.uow(), task.id)
     assert view is not None
     await send_card(update, context, member.language, view)
@@ -128,7 +129,15 @@ async def done(update: Update, context: Context) -> None:
             )
             await reply(update, context, ask, keyboards.cancel(rt.texts, lang))
             return
-        marked = await rt.run(task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now())
+        if task.status is TaskStatus.SUBMITTED and rt.handled_again(update):
+            # This Done was recorded before a crash, which may have come between the commit and
+            # the queueing of its verification: ask again (passes are paced per submission). A
+            # second tap, a new update, is refused as before.
+            marked = task
+        else:
+            marked = await rt.run(
+                task_service.mark_task_done, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now()
+            )
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return

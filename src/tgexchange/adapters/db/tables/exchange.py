@@ -109,6 +109,7 @@ submissions = sa.Table(
     # What its feedback should be about (title, tags, chapters, the start of the description), read
     # when it was submitted; NULL for submissions made before the relevance rule existed.
     sa.Column("topic", TopicJSON),
+    sa.Column("update_id", sa.BigInteger),  # the Telegram update that made it (the count button)
     sa.CheckConstraint("tasks_open >= 0 AND tasks_verified >= 0", name="counts_not_negative"),
     sa.CheckConstraint("tasks_verified + tasks_open <= feedback_wanted", name="slots_not_overbooked"),
 )
@@ -122,6 +123,8 @@ sa.Index(
     sqlite_where=submissions.c.status == "open",
     postgresql_where=submissions.c.status == "open",
 )
+# One submission per update: handled again after a crash, an update cannot make a second one.
+sa.Index("uq_submissions_update_id", submissions.c.update_id, unique=True)
 sa.Index(
     "ix_submissions_matching",
     submissions.c.community_id,
@@ -153,11 +156,14 @@ tasks = sa.Table(
     sa.Column("review_until", UTCDateTime),
     sa.Column("next_check_at", UTCDateTime),
     sa.Column("escrowed", sa.Integer),  # what the escrow holds for this task, fixed when given
+    sa.Column("update_id", sa.BigInteger),  # the Telegram update that asked for it (/task)
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
 )
 sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
+# One task per update: a re-run of an update after a crash cannot take a second one.
+sa.Index("uq_tasks_update_id", tasks.c.update_id, unique=True)
 sa.Index("ix_tasks_giver_id", tasks.c.giver_id, tasks.c.id)  # a member's latest tasks (/me)
 sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
 sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)
@@ -233,6 +239,21 @@ bot_updates = sa.Table(
     sa.Column("received_at", UTCDateTime, nullable=False),
 )
 sa.Index("ix_bot_updates_received_at", bot_updates.c.received_at)
+
+# Telegram updates the webhook accepted: stored before Telegram is answered 200, so an accepted
+# update outlives a crash of the process that took it (adapters/db/inbox.py). ``claimed_until`` is
+# the lease of the process working on it; ``done_at`` is set once its handlers have run.
+webhook_inbox = sa.Table(
+    "webhook_inbox",
+    metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_until", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("done_at", UTCDateTime),
+)
+sa.Index("ix_webhook_inbox_pending", webhook_inbox.c.done_at, webhook_inbox.c.claimed_until)
 
 # The outbox (adapters/db/notifications.py): notices written in the transaction of the decision
 # they announce, delivered afterwards and marked, so a crash or a Telegram outage loses none.

@@ -120,7 +120,7 @@ submit-usage = Send me a link to one of your own videos, for example <code>/subm
 submit-how = Send me a link to { $forms }. Members will watch it and give you feedback.
 submit-checking = 🔎 Checking your link…
 submit-choose =
-    “{ $title }”: how many members should give you feedback?
+    “<a href="{ $url }">{ $title }</a>”: how many members should give you feedback?
     Each costs <b>{ $price }</b> credits; you have <b>{ $balance }</b>.
 submit-choice-expired = That choice has expired. Send me the link again.
 submit-done =

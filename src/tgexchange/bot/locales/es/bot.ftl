@@ -119,7 +119,7 @@ submit-usage = Envíame el enlace de uno de tus propios videos, por ejemplo <cod
 submit-how = Envíame el enlace de { $forms }. Otras personas lo verán y te darán su opinión.
 submit-checking = 🔎 Comprobando tu enlace…
 submit-choose =
-    «{ $title }»: ¿cuántas personas quieres que te den su opinión?
+    «<a href="{ $url }">{ $title }</a>»: ¿cuántas personas quieres que te den su opinión?
     Cada opinión cuesta <b>{ $price }</b> créditos; tienes <b>{ $balance }</b>.
 submit-choice-expired = Esa elección ya no sirve. Vuelve a enviarme el enlace.
 submit-done =
