@@ -36,13 +36,14 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def write_section(name: str, body: str) -> None:
-    """Replaces (or appends) the section between this benchmark's markers."""
-    BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
-    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else HEADER
+def write_section(name: str, body: str, *, document: Path = BENCHMARKS, header: str = HEADER) -> None:
+    """Replaces (or appends) the section between this benchmark's markers in ``document``
+    (docs/BENCHMARKS.md unless told; the load tests write docs/RELIABILITY.md)."""
+    document.parent.mkdir(parents=True, exist_ok=True)
+    text = document.read_text() if document.exists() else header
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = f"{start}\n{body.rstrip()}\n\n_Measured {stamp} on {machine()}._\n{end}"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
-    BENCHMARKS.write_text(text)
+    document.write_text(text)
