@@ -43,6 +43,7 @@ from tgexchange.services.ports.reciprocity import ReciprocityLearner, Reciprocit
 from tgexchange.services.ports.rings import RingStore
 
 if TYPE_CHECKING:
+    from tgexchange.adapters.db.inbox import SqlWebhookInbox
     from tgexchange.adapters.db.updates import SqlUpdateLog
     from tgexchange.adapters.platforms.circuit_breaker import BreakerStore
 
@@ -234,6 +235,13 @@ class Container:
         from tgexchange.adapters.db.updates import SqlUpdateLog
 
         return SqlUpdateLog(self.storage.engine)
+
+    @cached_property
+    def webhook_inbox(self) -> SqlWebhookInbox:
+        """The updates the webhook accepted, until their handlers have run."""
+        from tgexchange.adapters.db.inbox import SqlWebhookInbox
+
+        return SqlWebhookInbox(self.storage.engine)
 
 
 def bootstrap(

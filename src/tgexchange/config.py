@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL")
     telegram_webhook_secret: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
+    # The webhook's inbox (bot/inbox.py): how long a process's hold on an accepted update lasts
+    # without renewal (a dead process's updates are taken again after it), and how often each
+    # process renews its holds and looks for updates whose hold ran out.
+    webhook_lease_s: float = Field(default=30.0, ge=1, le=3600, validation_alias="WEBHOOK_LEASE_S")
+    webhook_recovery_every_s: float = Field(default=3.0, gt=0, le=600, validation_alias="WEBHOOK_RECOVERY_EVERY_S")
     youtube_api_key: SecretStr | None = Field(default=None, validation_alias="YOUTUBE_API_KEY")
     platform_source: str = Field(default="live", validation_alias="PLATFORM_SOURCE")
     operator_token: SecretStr | None = Field(default=None, validation_alias="OPERATOR_TOKEN")

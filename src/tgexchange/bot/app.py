@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from tgexchange.adapters.db.errors import is_storage_unavailable
 from tgexchange.bootstrap import Container
 from tgexchange.bot import deeplinks, fair_play, keyboards, miniapp, steps
 from tgexchange.bot.flood import FloodGate
@@ -263,6 +264,9 @@ async def on_error(update: object, context: Context) -> None:
         }
     log.error("handler_failed", error=repr(context.error), exc_info=context.error, **who)
     if isinstance(update, Update):
+        rt = runtime(context)
+        if rt.inbox is not None and context.error is not None and is_storage_unavailable(context.error):
+            rt.inbox.storage_failed(update.update_id)  # handled again once storage is back
         await apologise(update, context)
 
 

@@ -36,12 +36,16 @@ def is_actionable(update: Update) -> bool:
 
 async def drop_redelivered(update: Update, context: Context) -> None:
     """An update already taken on (same update_id; also by another process, or before a restart)
-    stops here, before any handler. Claiming first makes delivery at most once: a crash in
-    between loses the update rather than applying it twice, and use cases are transactions, so
-    a lost update leaves no half-done state."""
+    stops here, before any handler. With long polling, claiming first makes delivery at most once
+    (getUpdates' offset already is: a crash in between loses the update rather than applying it
+    twice, and use cases are transactions, so a lost update leaves no half-done state). Through
+    the webhook the update arrives already claimed: stored and leased in the inbox, whose lease is
+    the claim (bot/inbox.py)."""
     if not is_actionable(update):
         raise ApplicationHandlerStop
     rt = runtime(context)
+    if rt.inbox is not None:
+        return
     try:
         claimed = await rt.run(rt.container.update_log.claim, update.update_id, now=rt.now())
     except Exception:

@@ -5,7 +5,7 @@ follows it)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -32,8 +32,17 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        # Told of each update once its handlers have run (the webhook's inbox marks it done).
+        self.finished: Callable[[object], None] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_order(update, coroutine)
+        finally:
+            if self.finished is not None:
+                self.finished(update)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = sender_key(update)
         if key is None:
             await coroutine

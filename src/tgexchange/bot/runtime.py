@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 from tgexchange.bootstrap import Container
 from tgexchange.bot import directory
 from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.inbox import Inbox
 from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
@@ -144,6 +145,8 @@ class Runtime:
     # Communities by id, for the join link (every newcomer's first update): they change rarely,
     # and forget_communities() drops them when this process changes one.
     communities: Recent[int, Community] = field(default_factory=lambda: Recent(MEMBERSHIP_CACHE_S))
+    # Set by the webhook router: updates arrive already stored and leased (bot/inbox.py).
+    inbox: Inbox | None = None
 
     @functools.cached_property
     def joins(self) -> JoinBatcher:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 import signal
+import socket
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -89,15 +90,38 @@ def _stopped(_signum: int, _frame: FrameType | None) -> None:
     """uvicorn has already shut down gracefully when it raises the stop signal again."""
 
 
-def run_server(app: FastAPI, *, host: str, port: int, log_level: str = "info") -> None:
+def shared_socket(host: str, port: int) -> socket.socket:
+    """A socket bound with SO_REUSEPORT, so that several ``serve`` processes share one address and
+    the kernel spreads connections among them (as under systemd, without a proxy). It is bound but
+    not listening: asyncio listens once uvicorn has started the app, so no connection is queued
+    on a process that is still starting. Raises OSError when the port is held without
+    SO_REUSEPORT (or by another user)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def run_server(
+    app: FastAPI, *, host: str, port: int, log_level: str = "info", sock: socket.socket | None = None
+) -> None:
     """Serves until SIGINT or SIGTERM: uvicorn finishes the requests in flight (and the webhook's
-    updates), then the process exits 0, as ``tgexchange run`` does."""
+    updates), then the process exits 0, as ``tgexchange run`` does. With ``sock`` (see
+    ``shared_socket``) uvicorn serves on it instead of binding ``host``:``port`` itself."""
     import uvicorn
 
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, _stopped) for sig in stop_signals}
     try:
-        uvicorn.Server(_config(app, host=host, port=port, log_level=log_level)).run()
+        uvicorn.Server(_config(app, host=host, port=port, log_level=log_level)).run(
+            sockets=[sock] if sock is not None else None
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -141,16 +165,27 @@ def webhook_routers(container: Container) -> tuple[APIRouter, ...]:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+    reuse_port: Annotated[
+        bool, typer.Option(help="Share the port with other `serve` processes (SO_REUSEPORT; Linux, BSD).")
+    ] = False,
 ) -> None:
     """Serve the admin dashboard and its API (docs at /docs) until Ctrl-C.
 
     Admins log in with the link the bot sends for /dashboard; the operator sends
     "Authorization: Bearer $OPERATOR_TOKEN". PUBLIC_BASE_URL is the address admins reach. With
     TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET set, the bot's webhook is served at
-    /telegram/webhook too (run `tgexchange worker` for the jobs).
+    /telegram/webhook too (run `tgexchange worker` for the jobs). With --reuse-port, several
+    processes serve one address and the kernel balances connections among them.
     """
     from tgexchange.bootstrap import bootstrap
 
+    sock = None
+    if reuse_port:
+        try:
+            sock = shared_socket(host, port)
+        except OSError as error:
+            err.print(f"cannot share {host}:{port}: {error.strerror}", markup=False)
+            raise typer.Exit(code=2) from error
     settings = Settings()
     container = bootstrap(settings)
     try:
@@ -163,5 +198,5 @@ def serve(
         + ("; Telegram webhook at /telegram/webhook" if routers else "")
         + "; Ctrl-C to stop"
     )
-    run_server(web_app(container, routers), host=host, port=port, log_level=settings.log_level)
+    run_server(web_app(container, routers), host=host, port=port, log_level=settings.log_level, sock=sock)
     container.storage.dispose()

@@ -113,6 +113,9 @@ class Task(Stored):
     escrowed: int | None = None
     """What the submission's escrow holds for this task, fixed when it was given (None: rows from
     before it was stored, which held ``credits``)."""
+    update_id: int | None = None
+    """The Telegram update that asked for it: a second run of that update (after a crash, see
+    bot/inbox.py) finds this task instead of taking another."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 

@@ -28,10 +28,15 @@ def request_task(
     now: datetime,
     weights: MatchWeights = MatchWeights(),
     seed: int = 0,
+    update_id: int | None = None,
 ) -> Task:
-    """Assigns the member the best-matching submission (see domain.matching). Raises
-    MemberBanned, CommunityPaused, NoChannelLinked, TooManyOpenTasks or NoTaskAvailable."""
+    """Assigns the member the best-matching submission (see domain.matching). With
+    ``update_id`` (the Telegram update asking), a second call for the same update returns the
+    task the first one took, unchanged. Raises MemberBanned, CommunityPaused, NoChannelLinked,
+    TooManyOpenTasks or NoTaskAvailable."""
     with uow:
+        if update_id is not None and (taken := uow.tasks.find_by_update(update_id)) is not None:
+            return taken
         member, community = get_acting_member(uow, member_id)
         settings = community.settings
         if settings.match_by_reciprocity and not weights.predicted_reciprocity:
@@ -66,6 +71,7 @@ def request_task(
             escrowed=submission.escrow_per_feedback,
             assigned_at=now,
             deadline_at=now + settings.task_deadline,
+            update_id=update_id,
         )
         uow.tasks.add(task)
         uow.flush()

@@ -63,6 +63,9 @@ class SqlTaskRepository:
     def find(self, task_id: int, *, for_update: bool = False) -> Task | None:
         return find_by_id(self._session, Task, task_id, for_update=for_update)
 
+    def find_by_update(self, update_id: int) -> Task | None:
+        return self._session.scalars(sa.select(Task).where(_t.c.update_id == update_id)).first()
+
     def count_open_for_giver(self, giver_id: int) -> int:
         return self._session.scalar(_COUNT_OPEN_FOR_GIVER, {"giver_id": giver_id}) or 0
 

@@ -41,7 +41,8 @@ async def task_command(update: Update, context: Context) -> None:
         return
     member, _ = membership
     uow = rt.uow()
-    task = await rt.run(task_service.request_task, uow, member_id=member.id, now=rt.now())
+    # Keyed by the update: handled again after a crash, it shows the same task (bot/inbox.py).
+    task = await rt.run(task_service.request_task, uow, member_id=member.id, now=rt.now(), update_id=update.update_id)
     view = await rt.run(directory.task_view, rt.uow(), task.id)
     assert view is not None
     await send_card(update, context, member.language, view)

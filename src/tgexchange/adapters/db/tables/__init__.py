@@ -26,6 +26,7 @@ from tgexchange.adapters.db.tables.exchange import (
     reciprocity_scores,
     submissions,
     tasks,
+    webhook_inbox,
 )
 from tgexchange.adapters.db.tables.fair_play import appeals, fair_play_events, penalties
 from tgexchange.adapters.db.tables.operations import (
@@ -75,5 +76,6 @@ __all__ = [
     "rollup_totals",
     "submissions",
     "tasks",
+    "webhook_inbox",
     "workers",
 ]

@@ -153,11 +153,14 @@ tasks = sa.Table(
     sa.Column("review_until", UTCDateTime),
     sa.Column("next_check_at", UTCDateTime),
     sa.Column("escrowed", sa.Integer),  # what the escrow holds for this task, fixed when given
+    sa.Column("update_id", sa.BigInteger),  # the Telegram update that asked for it (/task)
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
 )
 sa.Index("ix_tasks_giver_status", tasks.c.giver_id, tasks.c.status)
+# One task per update: a re-run of an update after a crash cannot take a second one.
+sa.Index("uq_tasks_update_id", tasks.c.update_id, unique=True)
 sa.Index("ix_tasks_giver_id", tasks.c.giver_id, tasks.c.id)  # a member's latest tasks (/me)
 sa.Index("ix_tasks_status_deadline", tasks.c.status, tasks.c.deadline_at)
 sa.Index("ix_tasks_submission_status", tasks.c.submission_id, tasks.c.status)
@@ -233,6 +236,21 @@ bot_updates = sa.Table(
     sa.Column("received_at", UTCDateTime, nullable=False),
 )
 sa.Index("ix_bot_updates_received_at", bot_updates.c.received_at)
+
+# Telegram updates the webhook accepted: stored before Telegram is answered 200, so an accepted
+# update outlives a crash of the process that took it (adapters/db/inbox.py). ``claimed_until`` is
+# the lease of the process working on it; ``done_at`` is set once its handlers have run.
+webhook_inbox = sa.Table(
+    "webhook_inbox",
+    metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_until", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("done_at", UTCDateTime),
+)
+sa.Index("ix_webhook_inbox_pending", webhook_inbox.c.done_at, webhook_inbox.c.claimed_until)
 
 # The outbox (adapters/db/notifications.py): notices written in the transaction of the decision
 # they announce, delivered afterwards and marked, so a crash or a Telegram outage loses none.

@@ -1,0 +1,152 @@
+"""Webhook delivery is durable and its effects happen once: 200 only for a stored update, 503
+when it cannot be stored, a redelivery does nothing, an update a dead process left behind is
+handled by another, and an update handled twice (a crash before its done mark) takes one task."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from tests.botapi import TOKEN, BotApi, TgUser, Updates
+from tests.e2e.bot.test_webhook import serve
+from tests.fakes import FakeQualityGate, RecordingQueue
+from tests.world import World
+from tgexchange.adapters.db import tables
+from tgexchange.bootstrap import Container, bootstrap
+from tgexchange.bot.app import build_application
+from tgexchange.bot.flood import FloodGate
+from tgexchange.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_router
+from tgexchange.config import Settings
+from tgexchange.domain.community import Community
+
+SECRET = "inbox-secret"
+HEADERS = {SECRET_HEADER: SECRET}
+
+
+class Served:
+    def __init__(self, client: httpx.AsyncClient, api: BotApi, container: Container) -> None:
+        self.client = client
+        self.api = api
+        self.container = container
+
+    async def post(self, update: dict[str, object]) -> int:
+        response = await self.client.post(WEBHOOK_PATH, json=update, headers=HEADERS)
+        return response.status_code
+
+    async def until(self, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+        async with asyncio.timeout(timeout_s):
+            while not condition():  # noqa: ASYNC110 - the recorded transport has no event to wait on
+                await asyncio.sleep(0.02)
+
+    def inbox_rows(self) -> list[sa.Row[tuple[int, int, object]]]:
+        i = tables.webhook_inbox
+        with self.container.storage.engine.connect() as connection:
+            return list(connection.execute(sa.select(i.c.update_id, i.c.attempts, i.c.done_at).order_by(i.c.update_id)))
+
+
+@pytest.fixture
+async def served(world: World, tmp_path: Path) -> AsyncIterator[Served]:
+    url = world.storage.engine.url.render_as_string(hide_password=False)
+    # A quick recovery loop and short leases, so that a test sees a lease run out.
+    settings = Settings(  # type: ignore[call-arg]
+        DATABASE_URL=url, TGEXCHANGE_DATA_DIR=str(tmp_path), WEBHOOK_LEASE_S=5, WEBHOOK_RECOVERY_EVERY_S=0.1
+    )
+    container = bootstrap(settings, clock=world.clock, readers=(world.platform, world.platform),
+                          quality_gate=FakeQualityGate())  # fmt: skip
+    api = BotApi()
+    application = build_application(
+        container, token=TOKEN, queue=RecordingQueue(), request=api, polling=False, rate_limit=False,
+        flood=FloodGate(burst=100),
+    )  # fmt: skip
+    app = FastAPI()
+    app.include_router(webhook_router(application, SECRET))
+    async for client in serve(app):
+        yield Served(client, api, container)
+    container.storage.dispose()
+
+
+async def test_a_redelivered_update_is_answered_200_and_handled_once(served: Served) -> None:
+    user = TgUser(1001, "Alice")
+    update = Updates().private(user, "/help")
+    assert [await served.post(update) for _ in range(3)] == [200, 200, 200]
+    await served.until(lambda: bool(served.inbox_rows()) and served.inbox_rows()[0].done_at is not None)
+    await asyncio.sleep(0.3)
+    assert len(served.api.sent(user.id)) == 1
+    assert [(r.update_id, r.attempts) for r in served.inbox_rows()] == [(update["update_id"], 1)]
+
+
+async def test_an_update_that_cannot_be_stored_is_answered_503_and_not_handled(served: Served) -> None:
+    user = TgUser(1002, "Bob")
+    update = Updates().private(user, "/help")
+    engine = served.container.storage.engine
+    with engine.begin() as connection:  # storage refuses every write to the inbox
+        connection.exec_driver_sql("ALTER TABLE webhook_inbox RENAME TO webhook_inbox_away")
+    assert await served.post(update) == 503
+    await asyncio.sleep(0.3)
+    assert served.api.sent(user.id) == []
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox")
+    assert served.inbox_rows() == []
+    # Telegram delivers it again; now it is stored and handled.
+    assert await served.post(update) == 200
+    await served.until(lambda: len(served.api.sent(user.id)) == 1)
+
+
+async def test_an_update_left_by_a_dead_process_is_taken_and_handled_once(served: Served, world: World) -> None:
+    user = TgUser(1003, "Carol")
+    update = Updates().private(user, "/help")
+    body = httpx.Request("POST", "http://x", json=update).content.decode()
+    # As a process that stored it and died before handling it leaves it: leased, lease run out.
+    with served.container.storage.engine.begin() as connection:
+        connection.execute(
+            tables.webhook_inbox.insert().values(
+                update_id=update["update_id"], body=body, received_at=world.now - timedelta(seconds=60),
+                claimed_until=world.now - timedelta(seconds=30), attempts=1,
+            )
+        )  # fmt: skip
+    await served.until(lambda: len(served.api.sent(user.id)) == 1)
+    await served.until(lambda: served.inbox_rows()[0].done_at is not None)
+    await asyncio.sleep(0.3)
+    assert len(served.api.sent(user.id)) == 1
+    assert served.inbox_rows()[0].attempts == 2
+    # Telegram never got an answer from the dead process, so it delivers again: nothing more.
+    assert await served.post(update) == 200
+    await asyncio.sleep(0.3)
+    assert len(served.api.sent(user.id)) == 1
+
+
+async def test_a_task_request_handled_again_after_a_crash_takes_no_second_task(
+    served: Served, world: World, community: Community
+) -> None:
+    owners = [world.member(community) for _ in range(3)]
+    for owner in owners:
+        world.submission(owner, wanted=2)
+    giver = world.member(community)
+    user = TgUser(giver.telegram_user_id, "Giver")
+    update = Updates().private(user, "/task")
+    assert await served.post(update) == 200
+    await served.until(lambda: bool(served.inbox_rows()) and served.inbox_rows()[0].done_at is not None)
+    first_card = served.api.sent(user.id)[-1]
+    # The process died after the task was taken and the card sent, before its done mark landed.
+    with served.container.storage.engine.begin() as connection:
+        connection.execute(
+            tables.webhook_inbox.update().values(done_at=None, claimed_until=world.now - timedelta(seconds=1))
+        )
+    await served.until(lambda: len(served.api.sent(user.id)) == 2)
+    await served.until(lambda: served.inbox_rows()[0].done_at is not None)
+    with world.uow() as uow:
+        assert uow.tasks.count_open_for_giver(giver.id) == 1
+    # The card shown again is the same task's.
+    assert served.api.sent(user.id)[-1].buttons == first_card.buttons
+
+
+@pytest.fixture
+def community(world: World) -> Community:
+    return world.community(max_open_tasks_per_member=5)
