@@ -16,6 +16,7 @@ import argparse
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import load_dashboard
+from bench import load_dashboard, load_webhook
 from bench.load_common import Postgres
 from bench.report import write_section
 
@@ -92,6 +93,44 @@ def dashboard(args: argparse.Namespace) -> None:
     publish("load-dashboard", load_dashboard.report(results, command_line()), write=not args.no_write)
 
 
+def webhook(args: argparse.Namespace) -> None:
+    results = []
+    for database in databases(args.database):
+        with postgres_server(database, args.postgres_url) as pg_url:
+            for processes in args.processes:
+                with (
+                    tempfile.TemporaryDirectory(prefix="tgx-load-webhook-") as scratch,
+                    bar(f"webhook on {database}, {processes} process(es): updates sent", args.updates) as progress,
+                ):
+                    results.append(
+                        load_webhook.throughput(
+                            Path(scratch),
+                            database,
+                            pg_url,
+                            webhooks=processes,
+                            senders=args.senders,
+                            updates=args.updates,
+                            seconds=args.seconds,
+                            progress=progress,
+                        )
+                    )
+    lines = load_webhook.throughput_report(results, command_line(), senders=args.senders)
+    publish("load-webhook", lines, write=not args.no_write)
+
+
+def soak(args: argparse.Namespace) -> None:
+    database = "postgres" if args.database == "postgres" else "sqlite"
+    with (
+        postgres_server(database, args.postgres_url) as pg_url,
+        tempfile.TemporaryDirectory(prefix="tgx-load-soak-") as scratch,
+        bar(f"soak on {database}: updates sent", int(args.rate * args.soak_seconds)) as progress,
+    ):
+        result = load_webhook.soak(
+            Path(scratch), database, pg_url, rate=args.rate, seconds=args.soak_seconds, progress=progress
+        )
+    publish("load-soak", load_webhook.soak_report(result, command_line()), write=not args.no_write)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres-url", default=os.environ.get("TGEXCHANGE_TEST_POSTGRES_URL"))
@@ -109,6 +148,18 @@ def main() -> None:
         help="Also run the crowd, first, against a server from this source tree (e.g. ../main/src): before/after.",
     )
     board.set_defaults(run=dashboard)
+
+    hooks = commands.add_parser("webhook", help="Updates/s and latency with 1 and 2 webhook processes.")
+    hooks.add_argument("--updates", type=int, default=3000, help="At most this many updates per run.")
+    hooks.add_argument("--seconds", type=float, default=60.0, help="At most this long per run.")
+    hooks.add_argument("--senders", type=int, default=32, help="Updates in flight at once.")
+    hooks.add_argument("--processes", type=lambda text: [int(n) for n in text.split(",")], default=[1, 2])
+    hooks.set_defaults(run=webhook)
+
+    steady = commands.add_parser("soak", help="A steady rate for a while: memory growth, errors, p99 over time.")
+    steady.add_argument("--soak-seconds", type=float, default=120.0, help="600 for the 10-minute soak.")
+    steady.add_argument("--rate", type=float, default=15.0, help="Updates per second (below capacity).")
+    steady.set_defaults(run=soak)
 
     args = parser.parse_args()
     args.run(args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,12 +23,11 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from tests.botapi import TOKEN
+from tests.cluster import WEBHOOK, WORKER, Cluster, start_cluster
 
 from bench.dashboard import percentile
-from bench.load_common import ensure_loopback, machine_state
-from tests.botapi import TOKEN
-from tests.botapi_server import read_calls
-from tests.cluster import WEBHOOK, WORKER, Cluster, start_cluster
+from bench.load_common import ensure_loopback, machine_state, rss_kib
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.bootstrap import storage_on
 from tgexchange.bot import deeplinks
@@ -81,7 +81,7 @@ class Plan:
     members: int
     payloads: list[str]
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    turn: Iterator[int] = field(default_factory=lambda: itertools.count())
+    turn: Iterator[int] = field(default_factory=itertools.count)
     newcomers: Iterator[int] = field(default_factory=lambda: itertools.count(FIRST_NEWCOMER))
 
     def next(self) -> tuple[int, int, str, dict[str, Any]]:
@@ -138,7 +138,9 @@ class Sender:
         self.sent.append(record)
         started = time.perf_counter()
         try:
-            response = await client.post(self.cluster.webhook_url, json=body, headers={SECRET_HEADER: self.cluster.secret})
+            response = await client.post(
+                self.cluster.webhook_url, json=body, headers={SECRET_HEADER: self.cluster.secret}
+            )
             record.status = response.status_code
         except httpx.HTTPError:
             record.status = None
@@ -308,8 +310,9 @@ def running(
 ) -> Iterator[tuple[Cluster, Plan]]:
     with (
         database_for(kind, scratch, postgres_url) as (database_url, queue_url),
-        start_cluster(scratch / "cluster", database_url=database_url, queue_url=queue_url, webhooks=webhooks, workers=1)
-        as cluster,
+        start_cluster(
+            scratch / "cluster", database_url=database_url, queue_url=queue_url, webhooks=webhooks, workers=1
+        ) as cluster,
     ):
         ensure_loopback(cluster.url)
         yield cluster, Plan(members, seed(database_url, members=members))
@@ -339,3 +342,188 @@ def throughput(
         asyncio.run(sender.closed_loop(senders=senders, updates=updates, seconds=seconds))
         settle(cluster, sender.sent)
         return summarize(kind, webhooks, sender.sent[measured_from:], f"{before}; after: {machine_state()}")
+
+
+@dataclass
+class Soak:
+    database: str
+    rate: float
+    seconds: float
+    window_s: float
+    every_s: float
+    sent: int
+    failed: int
+    server_errors: int
+    unanswered: int
+    rss: dict[str, list[tuple[float, int]]]  # process → (seconds since start, KiB)
+    windows: list[dict[str, float]]  # per sampling window: sent, failed, ack p99, answer p99
+    load: str
+
+    def growth(self, name: str) -> tuple[float, float, float]:
+        """(mean KiB of the first window after warm-up, mean KiB of the last window, growth %)."""
+        samples = self.rss[name]
+        first = [kib for at, kib in samples if self.window_s <= at < 2 * self.window_s]
+        last = [kib for at, kib in samples if at >= self.seconds - self.window_s]
+        if not first or not last:
+            return 0.0, 0.0, 0.0
+        a, b = sum(first) / len(first), sum(last) / len(last)
+        return a, b, 100 * (b - a) / a
+
+
+def soak(
+    scratch: Path,
+    kind: str,
+    postgres_url: str | None,
+    *,
+    rate: float,
+    seconds: float,
+    every_s: float | None = None,
+    members: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> Soak:
+    """One webhook process and one worker under ``rate`` updates/s for ``seconds``; resident memory
+    of each process every ``every_s``. Memory growth compares the last window (a minute, or a
+    fifth of a shorter run) with the first window after a warm-up of the same length."""
+    # Every 10 s; a short trial run samples more often, so that each window has samples.
+    every_s = every_s or min(10.0, max(1.0, seconds / 30))
+    with running(scratch, kind, postgres_url, webhooks=1, members=members) as (cluster, plan):
+        sender = Sender(cluster, plan)
+        if progress is not None:
+            sender.tick = progress
+        pids = {
+            "webhook": cluster.processes[WEBHOOK][0].pid,
+            "worker": cluster.processes[WORKER][0].pid,
+            "Bot API stand-in": cluster.processes["botapi"][0].pid,
+        }
+        rss: dict[str, list[tuple[float, int]]] = {name: [] for name in pids}
+        stop = threading.Event()
+        started = time.monotonic()
+
+        def sample() -> None:
+            while True:
+                for name, pid in pids.items():
+                    kib = rss_kib(pid)
+                    if kib is not None:
+                        rss[name].append((time.monotonic() - started, kib))
+                if stop.wait(every_s):
+                    return
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        before = machine_state()
+        sampler.start()
+        try:
+            asyncio.run(sender.steady(rate=rate, seconds=seconds))
+        finally:
+            stop.set()
+            sampler.join()
+        after = machine_state()
+        settle(cluster, sender.sent)
+    sent = sender.sent
+    t0 = min(r.at for r in sent)
+    windows = []
+    for start in range(0, int(seconds), max(1, int(every_s))):
+        inside = [r for r in sent if start <= r.at - t0 < start + every_s]
+        if not inside:
+            continue
+        acks = [r.ack_ms for r in inside if r.status == 200 and r.ack_ms is not None]
+        answers = [r.answer_ms for r in inside if r.answer_ms is not None]
+        windows.append({
+            "at": float(start),
+            "sent": float(len(inside)),
+            "failed": float(sum(1 for r in inside if r.status != 200) + sum(1 for r in inside if r.answer_ms is None)),
+            "ack_p99": quantiles(acks)["p99"],
+            "answer_p99": quantiles(answers)["p99"],
+        })  # fmt: skip
+    return Soak(
+        database=kind,
+        rate=rate,
+        seconds=seconds,
+        window_s=min(60.0, seconds / 5),
+        every_s=every_s,
+        sent=len(sent),
+        failed=sum(1 for r in sent if r.status != 200),
+        server_errors=sum(1 for r in sent if r.status is not None and r.status >= 500),
+        unanswered=sum(1 for r in sent if r.answer_ms is None),
+        rss=rss,
+        windows=windows,
+        load=f"{before}; after: {after}",
+    )
+
+
+def throughput_report(results: list[Throughput], command: str, *, senders: int) -> list[str]:
+    lines = [
+        "### Webhook: updates per second, 1 and 2 processes",
+        "",
+        f"Command: `{command}`. `tests.cluster` starts M `tgexchange serve --reuse-port` processes on one",
+        "loopback port, one `tgexchange worker` and the Bot API stand-in (`tests.botapi_server`, its own",
+        f"process). {senders} senders post the members' mix (`/balance`, `/me`, a language tap; one newcomer",
+        "joining with a community's link in every ten updates) to the webhook, each posting its next update",
+        "when the last was answered; after 100 updates of warm-up. *Acked*: the webhook's 200 (the update is",
+        "in the inbox). *Answered*: the answer reached the Bot API stand-in (`sendMessage` in the member's",
+        "chat, `answerCallbackQuery` for a tap), matched from its log.",
+        "",
+        "| database | webhook processes | updates | acked/s | ack p50 / p99 ms | answered/s | answer p50 / p99 ms "
+        "| 5xx | not acked | not answered |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.database} | {r.webhooks} | {r.sent} | {r.acked_per_s:.0f} | {r.ack['p50']:.0f} / {r.ack['p99']:.0f} "
+            f"| {r.answered_per_s:.1f} | {r.answer['p50']:.0f} / {r.answer['p99']:.0f} | {r.server_errors} "
+            f"| {r.failed} | {r.unanswered} |"
+        )
+    lines.append("")
+    for database in dict.fromkeys(r.database for r in results):
+        by = {r.webhooks: r for r in results if r.database == database}
+        if 1 in by and 2 in by:
+            lines.append(
+                f"- {database}: 2 processes ÷ 1 process: acked/s {by[2].acked_per_s / by[1].acked_per_s:.2f}, "
+                f"answered/s {by[2].answered_per_s / by[1].answered_per_s:.2f}."
+            )
+    lines += ["", "Machine during each run:", ""]
+    lines += [f"- {r.database}, {r.webhooks} process(es): {r.load}." for r in results]
+    return lines
+
+
+def soak_report(result: Soak, command: str, *, goal_pct: float = 10.0) -> list[str]:
+    span = f"{result.seconds / 60:.0f} min" if result.seconds >= 120 else f"{result.seconds:.0f} s"
+    lines = [
+        f"### Soak: {result.rate:.0f} updates/s for {span}, 1 webhook process + 1 worker",
+        "",
+        f"Command: `{command}`. The same mix as above, sent at a steady {result.rate:.0f} updates/s (open loop: one",
+        "update every 1/rate s whatever the answers do), on the cluster harness with one webhook process and",
+        f"one worker; resident memory (VmRSS) of each process sampled every {result.every_s:.0f} s. Growth: the mean"
+        " of the last",
+        f"{result.window_s:.0f} s against the mean of the first {result.window_s:.0f} s after a warm-up of as long.",
+        f"Machine: {result.load}.",
+        "",
+        f"Sent {result.sent:,} updates: {result.failed} not acked ({result.server_errors} 5xx), {result.unanswered}"
+        f" not answered: error rate {100 * (result.failed + result.unanswered) / max(result.sent, 1):.3f}%.",
+        "",
+        "| process | RSS first window MiB | RSS last window MiB | growth | goal ≤ 10% |",
+        "|---|---|---|---|---|",
+    ]
+    for name in result.rss:
+        first, last, growth = result.growth(name)
+        if not first:
+            lines.append(f"| {name} | – | – | – (no samples in a window) | – |")
+            continue
+        verdict = "–" if name == "Bot API stand-in" else ("met" if growth <= goal_pct else "**missed**")
+        lines.append(f"| {name} | {first / 1024:.1f} | {last / 1024:.1f} | {growth:+.1f}% | {verdict} |")
+    lines += [
+        "",
+        "p99 over time (each row: updates sent in that minute):",
+        "",
+        "| minute | sent | not acked or not answered | ack p99 ms | answer p99 ms |",
+        "|---|---|---|---|---|",
+    ]
+    per_minute: dict[int, list[dict[str, float]]] = {}
+    for window in result.windows:
+        per_minute.setdefault(int(window["at"] // 60), []).append(window)
+    for minute, windows in sorted(per_minute.items()):
+        lines.append(
+            f"| {minute + 1} | {sum(w['sent'] for w in windows):.0f} | {sum(w['failed'] for w in windows):.0f} "
+            f"| {max(w['ack_p99'] for w in windows):.0f} | {max(w['answer_p99'] for w in windows):.0f} |"
+        )
+    lines += ["", "(A minute's p99 is the highest of its 10-second windows' p99s.)"]
+    return lines
