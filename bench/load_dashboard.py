@@ -312,12 +312,17 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
     lines = [
         "### Dashboard: admins refreshing at once",
         "",
-        f"Command: `{command}`. Each admin redeems their own login link (`GET {API}/login`), loads the page and",
-        "its static files, then refreshes exactly what `web/static/dashboard.js` refreshes (overview, groups,",
-        "users, errors, anomalies: five requests in parallel) and again 10 s after each round finished; admins",
-        "start at random moments within the first 10 s. One `httpx.AsyncClient` per admin (own cookies, up to",
-        "six connections), all in one load process; `tgexchange serve` in its own process. Latency is",
-        "measured by the client, so it includes the load generator's own scheduling on the same 2 cores.",
+        f"Command: `{command}`. Data: `bench/dashboard.py`'s generator (20 communities, a year of history),",
+        "the first N members made admins (ten per community for 200). Each admin redeems their own login link",
+        f"(`GET {API}/login`, issued by the use case the bot's `/dashboard` calls), loads the page and its static",
+        "files (as sent, gzipped: a browser with an empty cache), then refreshes exactly what",
+        "`web/static/dashboard.js` refreshes (overview, groups, users, errors, anomalies: five requests in",
+        "parallel), the next round the page's interval after the last one finished (10 s, ± the spread the page",
+        "gives its script where it has one); admins open the page at random moments within the first 10 s.",
+        "One `httpx.AsyncClient` per admin (own cookies, up to six connections; a GET on a kept-alive",
+        "connection the server had closed is sent again once, as browsers do), all in one load process;",
+        "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
+        "generator's own scheduling on the same two cores.",
     ]
     for result in results:
         title = "SQLite (WAL file)" if result.database == "sqlite" else "PostgreSQL 15"
@@ -340,4 +345,7 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
             )
             + ".",
         ]
+        kinds = {name: book.failures for name, book in result.books.items() if book.failures}
+        if kinds:
+            lines += ["", "Retried or failed, by kind: " + "; ".join(f"`{n}` {k}" for n, k in kinds.items()) + "."]
     return lines
