@@ -198,11 +198,39 @@ class DashboardResult:
     server_cpu: float  # the server's CPU seconds per second of the test (1.0 = one core busy)
     client_cpu: float  # the same for this load generator
     starved: float  # the server's threads' seconds runnable but waiting for a CPU, per second run
+    elapsed: float  # seconds the crowd ran
+    cost: dict[str, float]  # server CPU ms per request of each refresh endpoint, one at a time
     label: str = ""
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The server's CPU time over every request it answered: what a request costs, whatever
+        else the machine was doing (waiting for a core is not counted)."""
+        requests = sum(len(book.times) for book in self.books.values())
+        return 1000 * self.server_cpu * self.elapsed / max(requests, 1)
 
     @property
     def errors(self) -> int:
         return sum(book.errors for book in self.books.values())
+
+
+def cpu_cost(server: Server, link: str, *, requests: int = 100) -> dict[str, float]:
+    """The server's CPU milliseconds per request of each refresh endpoint, one request at a time
+    by one admin (after a warm-up): what a refresh costs whatever else the machine is doing, since
+    time spent waiting for a core is not CPU time."""
+    pid = server.process.pid
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        client.get(f"{API}/login?token={link}")
+        for path in ROUND.values():
+            for _ in range(5):
+                client.get(path).raise_for_status()
+        cost = {}
+        for name, path in ROUND.items():
+            before = cpu_seconds(pid)
+            for _ in range(requests):
+                client.get(path).raise_for_status()
+            cost[name] = 1000 * (cpu_seconds(pid) - before) / requests
+    return cost
 
 
 def measure(
@@ -233,6 +261,7 @@ def measure(
             tick = progress
             crowd.tick = lambda: tick(crowd.rounds)
         links = prepared.login_links()[:admins]
+        cost = cpu_cost(server, prepared.login_links()[0])
         before = machine_state()
         cpu, wall, mine = cpu_seconds(server.process.pid), time.perf_counter(), time.process_time()
         ran, waited = schedstat(server.process.pid)
@@ -261,6 +290,8 @@ def measure(
         server_cpu,
         client_cpu,
         starved,
+        elapsed,
+        cost,
         label,
     )
 
@@ -334,7 +365,8 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
             f"Machine before: {result.before}; after: {result.after}. Refresh rounds: {result.rounds}; errors:"
             f" {result.errors}; CPU used (cores busy, mean): server {result.server_cpu:.2f},"
             f" load generator {result.client_cpu:.2f}; the server's threads waited {result.starved:.2f} s for a CPU"
-            " (runnable, the cores busy elsewhere) per second they ran.",
+            " (runnable, the cores busy elsewhere) per second they ran. Server CPU per request (all kinds):"
+            f" {result.cpu_ms_per_request:.2f} ms.",
             "",
             *endpoint_table(result.books, dict.fromkeys(ROUND, P95_GOAL_MS)),
             "",
@@ -344,6 +376,14 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
                 for name in ROUND
             )
             + ".",
+        ]
+        round_ms = sum(result.cost.values())
+        lines += [
+            "",
+            "Server CPU per request, one at a time before the crowd (100 each, after a warm-up): "
+            + "; ".join(f"`{name}` {ms:.2f} ms" for name, ms in result.cost.items())
+            + f". A refresh round: {round_ms:.1f} ms of CPU, so {result.admins} admins every"
+            f" {REFRESH_S:.0f} s need {result.admins / REFRESH_S * round_ms / 10:.0f}% of one core.",
         ]
         kinds = {name: book.failures for name, book in result.books.items() if book.failures}
         if kinds:

@@ -27,7 +27,7 @@ from tests.botapi import TOKEN
 from tests.cluster import WEBHOOK, WORKER, Cluster, start_cluster
 
 from bench.dashboard import percentile
-from bench.load_common import ensure_loopback, machine_state, rss_kib
+from bench.load_common import cpu_seconds, ensure_loopback, machine_state, rss_kib
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.bootstrap import storage_on
 from tgexchange.bot import deeplinks
@@ -46,9 +46,9 @@ ANSWERS = {"sendMessage", "editMessageText", "answerCallbackQuery"}
 def update_json(update_id: int, user_id: int, text: str) -> dict[str, Any]:
     sender = {"id": user_id, "is_bot": False, "first_name": f"user {user_id}", "language_code": "en"}
     if text == "lg":  # a tap on the /language menu's buttons, alternating
-        message = {"message_id": 1, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "Choose"}
+        menu = {"message_id": 1, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "Choose"}
         data = f"lg:{'es' if update_id % 2 else 'en'}"
-        query = {"id": str(update_id), "from": sender, "chat_instance": "1", "message": message, "data": data}
+        query = {"id": str(update_id), "from": sender, "chat_instance": "1", "message": menu, "data": data}
         return {"update_id": update_id, "callback_query": query}
     message: dict[str, Any] = {
         "message_id": update_id,
@@ -188,15 +188,15 @@ def match_answers(sent: list[Sent], log: Path) -> None:
     the user's chat at or after the POST, each answer used once."""
     by_query: dict[str, float] = {}
     by_chat: dict[int, list[float]] = {}
-    for call in read_calls_timed(log):
-        method, params, at = call
+    for method, params, logged_at in read_calls_timed(log):
         if method == "answerCallbackQuery":
-            by_query.setdefault(str(params.get("callback_query_id")), at)
+            by_query.setdefault(str(params.get("callback_query_id")), logged_at)
         elif method in ANSWERS and "chat_id" in params:
-            by_chat.setdefault(int(str(params["chat_id"])), []).append(at)
+            by_chat.setdefault(int(str(params["chat_id"])), []).append(logged_at)
     used: dict[int, int] = {}
     for record in sorted(sent, key=lambda r: r.at):
         record.answer_ms = None
+        at: float | None
         if record.kind == "lg":
             at = by_query.get(str(record.update_id))
         else:
@@ -356,8 +356,15 @@ class Soak:
     server_errors: int
     unanswered: int
     rss: dict[str, list[tuple[float, int]]]  # process → (seconds since start, KiB)
+    cpu: dict[str, list[tuple[float, float]]]  # process → (seconds since start, CPU seconds used so far)
     windows: list[dict[str, float]]  # per sampling window: sent, failed, ack p99, answer p99
     load: str
+
+    def cpu_ms_per_update(self, name: str, start: float, sent: float) -> str:
+        inside = [(at, used) for at, used in self.cpu[name] if start <= at <= start + 60.0 + self.every_s / 2]
+        if len(inside) < 2 or not sent:
+            return "–"
+        return f"{1000 * (inside[-1][1] - inside[0][1]) / sent * 60.0 / max(inside[-1][0] - inside[0][0], 1e-9):.1f}"
 
     def growth(self, name: str) -> tuple[float, float, float]:
         """(mean KiB of the first window after warm-up, mean KiB of the last window, growth %)."""
@@ -396,6 +403,7 @@ def soak(
             "Bot API stand-in": cluster.processes["botapi"][0].pid,
         }
         rss: dict[str, list[tuple[float, int]]] = {name: [] for name in pids}
+        cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in pids}
         stop = threading.Event()
         started = time.monotonic()
 
@@ -405,6 +413,7 @@ def soak(
                     kib = rss_kib(pid)
                     if kib is not None:
                         rss[name].append((time.monotonic() - started, kib))
+                        cpu[name].append((time.monotonic() - started, cpu_seconds(pid)))
                 if stop.wait(every_s):
                     return
 
@@ -445,6 +454,7 @@ def soak(
         server_errors=sum(1 for r in sent if r.status is not None and r.status >= 500),
         unanswered=sum(1 for r in sent if r.answer_ms is None),
         rss=rss,
+        cpu=cpu,
         windows=windows,
         load=f"{before}; after: {after}",
     )
@@ -514,16 +524,23 @@ def soak_report(result: Soak, command: str, *, goal_pct: float = 10.0) -> list[s
         "",
         "p99 over time (each row: updates sent in that minute):",
         "",
-        "| minute | sent | not acked or not answered | ack p99 ms | answer p99 ms |",
-        "|---|---|---|---|---|",
+        "| minute | sent | not acked or not answered | ack p99 ms | answer p99 ms | webhook CPU ms per update |",
+        "|---|---|---|---|---|---|",
     ]
     per_minute: dict[int, list[dict[str, float]]] = {}
     for window in result.windows:
         per_minute.setdefault(int(window["at"] // 60), []).append(window)
     for minute, windows in sorted(per_minute.items()):
+        sent = sum(w["sent"] for w in windows)
         lines.append(
-            f"| {minute + 1} | {sum(w['sent'] for w in windows):.0f} | {sum(w['failed'] for w in windows):.0f} "
-            f"| {max(w['ack_p99'] for w in windows):.0f} | {max(w['answer_p99'] for w in windows):.0f} |"
+            f"| {minute + 1} | {sent:.0f} | {sum(w['failed'] for w in windows):.0f} "
+            f"| {max(w['ack_p99'] for w in windows):.0f} | {max(w['answer_p99'] for w in windows):.0f} "
+            f"| {result.cpu_ms_per_update('webhook', minute * 60.0, sent)} |"
         )
-    lines += ["", "(A minute's p99 is the highest of its 10-second windows' p99s.)"]
+    lines += [
+        "",
+        "(A minute's p99 is the highest of its 10-second windows' p99s. CPU per update: the webhook process's",
+        "CPU time in that minute over the updates sent in it; if it stays flat while the p99 climbs, the",
+        "process was waiting for a core, not doing more work.)",
+    ]
     return lines
