@@ -200,6 +200,7 @@ class DashboardResult:
     starved: float  # the server's threads' seconds runnable but waiting for a CPU, per second run
     elapsed: float  # seconds the crowd ran
     cost: dict[str, float]  # server CPU ms per request of each refresh endpoint, one at a time
+    cost_requests: int
     label: str = ""
 
     @property
@@ -222,7 +223,7 @@ def cpu_cost(server: Server, link: str, *, requests: int = 100) -> dict[str, flo
     with httpx.Client(base_url=server.url, timeout=60) as client:
         client.get(f"{API}/login?token={link}")
         for path in ROUND.values():
-            for _ in range(5):
+            for _ in range(min(5, requests)):
                 client.get(path).raise_for_status()
         cost = {}
         for name, path in ROUND.items():
@@ -244,6 +245,7 @@ def measure(
     env: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     label: str = "",
+    cost_requests: int = 100,
 ) -> DashboardResult:
     server = Server.start(
         {
@@ -261,7 +263,7 @@ def measure(
             tick = progress
             crowd.tick = lambda: tick(crowd.rounds)
         links = prepared.login_links()[:admins]
-        cost = cpu_cost(server, prepared.login_links()[0])
+        cost = cpu_cost(server, prepared.login_links()[0], requests=cost_requests)
         before = machine_state()
         cpu, wall, mine = cpu_seconds(server.process.pid), time.perf_counter(), time.process_time()
         ran, waited = schedstat(server.process.pid)
@@ -292,6 +294,7 @@ def measure(
         starved,
         elapsed,
         cost,
+        cost_requests,
         label,
     )
 
@@ -305,6 +308,7 @@ def run(
     seconds: float,
     baseline_src: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    cost_requests: int = 100,
 ) -> list[DashboardResult]:
     """One crowd against this checkout's server; with ``baseline_src``, first one against a
     server from that source tree (e.g. main's ``src``) on the same database, for a before/after
@@ -332,6 +336,7 @@ def run(
                     env=env,
                     progress=progress,
                     label=label if baseline_src is not None else "",
+                    cost_requests=cost_requests,
                 )
                 for label, env in variants
             ]
@@ -380,7 +385,7 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
         round_ms = sum(result.cost.values())
         lines += [
             "",
-            "Server CPU per request, one at a time before the crowd (100 each, after a warm-up): "
+            f"Server CPU per request, one at a time before the crowd ({result.cost_requests} each, after a warm-up): "
             + "; ".join(f"`{name}` {ms:.2f} ms" for name, ms in result.cost.items())
             + f". A refresh round: {round_ms:.1f} ms of CPU, so {result.admins} admins every"
             f" {REFRESH_S:.0f} s need {result.admins / REFRESH_S * round_ms / 10:.0f}% of one core.",
