@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import os
+import shutil
 import threading
 import time
 import uuid
@@ -212,8 +215,6 @@ def match_answers(sent: list[Sent], log: Path) -> None:
 
 def read_calls_timed(log: Path) -> list[tuple[str, dict[str, Any], float]]:
     """The stand-in's calls with their times (``read_calls`` keeps the rest of each line)."""
-    import json
-
     found = []
     for line in log.read_text().splitlines() if log.exists() else []:
         try:
@@ -427,6 +428,12 @@ def soak(
             sampler.join()
         after = machine_state()
         settle(cluster, sender.sent)
+        keep = os.environ.get("LOAD_KEEP")
+        if keep:  # LOAD_KEEP=<dir>: the processes' logs, the Bot API log and every update sent, for a post-mortem
+            shutil.copytree(cluster.tmp / "logs", Path(keep) / "logs", dirs_exist_ok=True)
+            shutil.copy(cluster.bot_api_log, Path(keep))
+            Path(keep, "sent.json").write_text(json.dumps([r.__dict__ for r in sender.sent]))
+            Path(keep, "samples.json").write_text(json.dumps({"rss": rss, "cpu": cpu}))
     sent = sender.sent
     t0 = min(r.at for r in sent)
     windows = []
