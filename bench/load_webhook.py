@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class Sent:
     ack_ms: float | None = None
     status: int | None = None
     answer_ms: float | None = None
+    error: str = ""  # the transport error, when there was no answer at all
 
 
 @dataclass
@@ -145,8 +147,8 @@ class Sender:
                 self.cluster.webhook_url, json=body, headers={SECRET_HEADER: self.cluster.secret}
             )
             record.status = response.status_code
-        except httpx.HTTPError:
-            record.status = None
+        except httpx.HTTPError as error:
+            record.status, record.error = None, type(error).__name__
         record.ack_ms = (time.perf_counter() - started) * 1000
         self.tick(len(self.sent))
 
@@ -356,6 +358,7 @@ class Soak:
     failed: int
     server_errors: int
     unanswered: int
+    not_acked: dict[str, int]  # HTTP status or transport error → updates
     rss: dict[str, list[tuple[float, int]]]  # process → (seconds since start, KiB)
     cpu: dict[str, list[tuple[float, float]]]  # process → (seconds since start, CPU seconds used so far)
     windows: list[dict[str, float]]  # per sampling window: sent, failed, ack p99, answer p99
@@ -460,6 +463,7 @@ def soak(
         failed=sum(1 for r in sent if r.status != 200),
         server_errors=sum(1 for r in sent if r.status is not None and r.status >= 500),
         unanswered=sum(1 for r in sent if r.answer_ms is None),
+        not_acked=dict(Counter(str(r.status) if r.status is not None else r.error for r in sent if r.status != 200)),
         rss=rss,
         cpu=cpu,
         windows=windows,
@@ -515,7 +519,8 @@ def soak_report(result: Soak, command: str, *, goal_pct: float = 10.0) -> list[s
         f"Machine: {result.load}.",
         "",
         f"Sent {result.sent:,} updates: {result.failed} not acked ({result.server_errors} 5xx), {result.unanswered}"
-        f" not answered: error rate {100 * (result.failed + result.unanswered) / max(result.sent, 1):.3f}%.",
+        f" not answered: error rate {100 * (result.failed + result.unanswered) / max(result.sent, 1):.3f}%."
+        + (f" Not acked, by answer: {result.not_acked}." if result.not_acked else ""),
         "",
         "| process | RSS first window MiB | RSS last window MiB | growth | goal ≤ 10% |",
         "|---|---|---|---|---|",
