@@ -256,6 +256,7 @@ class Throughput:
     failed: int  # no 200 (transport errors, 4xx, 5xx)
     unanswered: int
     load: str
+    not_acked: dict[str, int] = field(default_factory=dict)  # HTTP status or transport error → updates
 
 
 def quantiles(values: list[float]) -> dict[str, float]:
@@ -282,6 +283,7 @@ def summarize(database: str, webhooks: int, sent: list[Sent], load: str) -> Thro
         failed=len(sent) - len(acked),
         unanswered=len(sent) - len(answered),
         load=load,
+        not_acked=dict(Counter(str(r.status) if r.status is not None else r.error for r in sent if r.status != 200)),
     )
 
 
@@ -501,6 +503,9 @@ def throughput_report(results: list[Throughput], command: str, *, senders: int) 
                 f"- {database}: 2 processes ÷ 1 process: acked/s {by[2].acked_per_s / by[1].acked_per_s:.2f}, "
                 f"answered/s {by[2].answered_per_s / by[1].answered_per_s:.2f}."
             )
+    for r in results:
+        if r.not_acked:
+            lines.append(f"- {r.database}, {r.webhooks} process(es): not acked, by answer: {r.not_acked}.")
     lines += ["", "Machine during each run:", ""]
     lines += [f"- {r.database}, {r.webhooks} process(es): {r.load}." for r in results]
     return lines
