@@ -16,7 +16,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -54,6 +53,7 @@ from tgexchange.bot.handlers import (
 )
 from tgexchange.bot.notifications import BotNotifier
 from tgexchange.bot.ordering import PerSenderUpdateProcessor
+from tgexchange.bot.ratelimit import MessageRateLimiter
 from tgexchange.bot.refusals import Handler
 from tgexchange.bot.replies import answer, apologise, reply
 from tgexchange.bot.runtime import RUNTIME_KEY, Context, Runtime, runtime
@@ -121,7 +121,8 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
         # Telegram allows about 30 messages per second overall and 20 per minute in one group.
-        builder = builder.rate_limiter(cast(Any, AIORateLimiter(max_retries=3)))
+        # Reads (getChatMember on every join) are not messages: see bot/ratelimit.py.
+        builder = builder.rate_limiter(cast(Any, MessageRateLimiter(max_retries=3)))
     if not polling:
         builder = builder.updater(None)
     application = builder.build()

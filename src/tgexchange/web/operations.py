@@ -94,9 +94,9 @@ def anomalies(
     sees their communities' anomalies and those that affect everyone."""
     container = container_of(request)
     now = container.clock.now()
-    with container.storage.uow() as uow:
-        found = uow.operations.recent_anomalies(since=now - timedelta(hours=hours), limit=200)
-        pause = uow.operations.kill_switch()
+    # Through the read side, not a unit of work: on SQLite every unit of work takes the write
+    # lock, and hundreds of open dashboards poll this every 10 s (docs/RELIABILITY.md, "Load").
+    pause, found = container.storage.dashboard_reader.operations(since=now - timedelta(hours=hours), limit=200)
     scope = viewer.scope(None)
     visible = [a for a in found if scope is None or a.community_id is None or a.community_id in scope]
     return {

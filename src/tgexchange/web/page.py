@@ -25,6 +25,10 @@ from tgexchange.web.templates import render
 STATIC = Path(__file__).parent / "static"
 STATIC_PATH = f"{PREFIX}/static"
 REFRESH_MS = 10_000
+# Each page waits REFRESH_MS ± this share between refreshes. Without it, pages that all waited on
+# one slow answer (a restart, a burst of logins) keep refreshing in the same instant for good,
+# because each waits exactly 10 s after its answer; with it, they drift apart within a few rounds.
+REFRESH_JITTER = 0.2
 router = APIRouter(include_in_schema=False)
 
 
@@ -132,6 +136,7 @@ def dashboard_page(request: Request) -> HTMLResponse:
             "is_operator": viewer.is_operator,
             "api": PREFIX,
             "refresh_ms": REFRESH_MS,
+            "refresh_jitter": REFRESH_JITTER,
             "css_url": asset_url("dashboard.css"),
             "plotly_css_url": asset_url("plotly.css"),
             "plotly_url": asset_url("plotly.min.js"),

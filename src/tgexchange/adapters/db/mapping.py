@@ -38,13 +38,16 @@ KILL_SWITCH_ROW = 1
 _READ_KILL_SWITCH = sa.select(tables.kill_switch).where(tables.kill_switch.c.id == KILL_SWITCH_ROW)
 
 
+def read_kill_switch(connection: sa.Connection) -> ExchangePause | None:
+    """The global kill switch as this connection's transaction sees it."""
+    row = connection.execute(_READ_KILL_SWITCH).first()
+    return None if row is None else ExchangePause(row.reason, row.since, row.by, row.anomaly_id)
+
+
 def exchange_pause_in(session: Session) -> ExchangePause | None:
     """The global kill switch as this session's transaction sees it (read once per session)."""
     if _EXCHANGE_PAUSE not in session.info:
-        row = session.connection().execute(_READ_KILL_SWITCH).first()
-        session.info[_EXCHANGE_PAUSE] = (
-            None if row is None else ExchangePause(row.reason, row.since, row.by, row.anomaly_id)
-        )
+        session.info[_EXCHANGE_PAUSE] = read_kill_switch(session.connection())
     found: ExchangePause | None = session.info[_EXCHANGE_PAUSE]
     return found
 

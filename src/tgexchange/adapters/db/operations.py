@@ -83,20 +83,14 @@ class SqlOperationsRepository:
         query = sa.select(_a).where(_a.c.cleared_at.is_(None)).order_by(_a.c.id)
         if for_update:
             query = query.with_for_update()
-        return [_anomaly(row) for row in self._session.execute(query)]
+        return [anomaly_of(row) for row in self._session.execute(query)]
 
     def recent_anomalies(self, *, since: datetime, limit: int) -> Sequence[Anomaly]:
-        query = (
-            sa.select(_a)
-            .where(sa.or_(_a.c.cleared_at.is_(None), _a.c.cleared_at >= since))
-            .order_by(_a.c.last_seen.desc(), _a.c.id.desc())
-            .limit(limit)
-        )
-        return [_anomaly(row) for row in self._session.execute(query)]
+        return [anomaly_of(row) for row in self._session.execute(recent_anomalies_query(since=since, limit=limit))]
 
     def find_anomaly(self, anomaly_id: int) -> Anomaly | None:
         row = self._session.execute(sa.select(_a).where(_a.c.id == anomaly_id)).first()
-        return None if row is None else _anomaly(row)
+        return None if row is None else anomaly_of(row)
 
     def save_anomaly(self, anomaly: Anomaly) -> None:
         values: dict[str, Any] = {
@@ -192,7 +186,18 @@ def _change(row: Any) -> SwitchChange:
     )
 
 
-def _anomaly(row: Any) -> Anomaly:
+def recent_anomalies_query(*, since: datetime, limit: int) -> sa.Select[Any]:
+    """Anomalies open, or cleared since ``since``, newest first (the repository's and the
+    dashboard reader's)."""
+    return (
+        sa.select(_a)
+        .where(sa.or_(_a.c.cleared_at.is_(None), _a.c.cleared_at >= since))
+        .order_by(_a.c.last_seen.desc(), _a.c.id.desc())
+        .limit(limit)
+    )
+
+
+def anomaly_of(row: Any) -> Anomaly:
     anomaly = Anomaly(
         kind=AnomalyKind(row.kind),
         key=row.key,

@@ -13,8 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.mapping import read_kill_switch
+from tgexchange.adapters.db.operations import anomaly_of, recent_anomalies_query
 from tgexchange.domain.content import Platform
 from tgexchange.domain.member import MemberRole, MemberStatus
+from tgexchange.domain.operations import Anomaly, ExchangePause
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.rollup import Counts, hour_of
 from tgexchange.domain.task import TaskStatus
@@ -72,6 +75,12 @@ class SqlDashboardReader:
             current = connection.execute(epoch).scalar_one_or_none()
             community_ids = frozenset(int(row.community_id) for row in connection.execute(runs))
         return AdminSession(int(current or 0), community_ids)
+
+    def operations(self, *, since: datetime, limit: int) -> tuple[ExchangePause | None, list[Anomaly]]:
+        with self._connection() as connection:
+            pause = read_kill_switch(connection)
+            found = [anomaly_of(row) for row in connection.execute(recent_anomalies_query(since=since, limit=limit))]
+        return pause, found
 
     def predicted_reciprocity(self, member_ids: Sequence[int]) -> dict[int, float]:
         if not member_ids:

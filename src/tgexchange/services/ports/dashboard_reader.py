@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from tgexchange.domain.content import Platform
+from tgexchange.domain.operations import Anomaly, ExchangePause
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.domain.rollup import Counts
 
@@ -105,6 +106,11 @@ class DashboardReader(Protocol):
     def admin_session(self, telegram_user_id: int) -> AdminSession:
         """The user's session epoch, and the communities where they are an admin who is not
         banned (two look-ups by key, one connection)."""
+        ...
+
+    def operations(self, *, since: datetime, limit: int) -> tuple[ExchangePause | None, list[Anomaly]]:
+        """The global kill switch and the anomalies open or cleared since ``since`` (newest
+        first), in one snapshot: what the dashboard polls, read without a writer's lock."""
         ...
 
     def community_titles(self, scope: Scope) -> dict[int, str]: ...

@@ -7,6 +7,9 @@
   const body = document.body;
   const api = body.dataset.api;
   const refreshMs = Number(body.dataset.refreshMs) || 10000;
+  // Spread the refreshes of many open pages: see REFRESH_JITTER in web/page.py.
+  const refreshJitter = Number(body.dataset.refreshJitter) || 0;
+  const nextRefreshMs = () => refreshMs * (1 + refreshJitter * (2 * Math.random() - 1));
   const REQUEST_TIMEOUT_MS = 8000;
   const DAY_MS = 86400000;
   const ERROR_HOURS = 24;
@@ -556,7 +559,7 @@
     // fair_play.js refreshes its lists on this cycle (every third round, or at once for new filters).
     document.dispatchEvent(new CustomEvent("dashboard:refresh", { detail: { generation: mine } }));
     await Promise.all([refresh(mine), refreshModel()]);
-    if (!stopped && mine === generation) timer = setTimeout(() => loop(mine), refreshMs);
+    if (!stopped && mine === generation) timer = setTimeout(() => loop(mine), nextRefreshMs());
   }
 
   function restart() {

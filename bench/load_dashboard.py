@@ -1,0 +1,396 @@
+"""The dashboard under many admins at once: each admin logs in with their own login link over the
+real route, opens the page (HTML and its static files, as a browser with an empty cache does),
+then does what ``web/static/dashboard.js`` does: one round of five JSON requests in parallel
+right away, and the next round 10 s after the previous one finished (``setTimeout`` after
+``await``), until the time is up. Admins open the page at random moments within the first
+refresh interval, so their rounds are spread as a real crowd's would be."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from bench.dashboard import Shape, load
+from bench.load_common import Book, Server, cpu_seconds, endpoint_table, ensure_loopback, machine_state, schedstat
+from tgexchange.adapters.db.engine import make_engine
+from tgexchange.adapters.db.migrate import upgrade
+from tgexchange.bootstrap import storage_on
+from tgexchange.services import dashboard as dashboard_service
+
+API = "/exchange/dashboard"
+REFRESH_S = 10.0
+# One round of dashboard.js's refresh(), with the query its filters() builds on a fresh page
+# ("All my communities", period "all"); errors and anomalies drop the keys the script deletes.
+ROUND = {
+    "overview": f"{API}/overview?period=all",
+    "groups": f"{API}/groups?period=all&limit=10&sort_by=interactions",
+    "users": f"{API}/users?period=all&limit=10",
+    "errors": f"{API}/errors?hours=24&limit=20",
+    "anomalies": f"{API}/anomalies?hours=24",
+}
+FIRST_LOAD = ("login", "page", "static")
+P95_GOAL_MS = 50.0
+STEADY_AFTER_S = 20.0
+_REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+)")?')
+_ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
+
+
+@dataclass
+class Prepared:
+    url: str
+    telegram_ids: list[int]
+    seconds: float
+
+    def login_links(self) -> list[str]:
+        """One fresh login link per admin, issued by the use case the bot's /dashboard calls."""
+        engine = make_engine(self.url)
+        storage = storage_on(engine)
+        now = datetime.now(UTC)
+        try:
+            return [
+                dashboard_service.issue_login_link(storage.uow(), telegram_user_id=user, now=now).token
+                for user in self.telegram_ids
+            ]
+        finally:
+            engine.dispose()
+
+
+def prepare(url: str, *, tasks: int, admins: int) -> Prepared:
+    """A migrated database with the generated history and ``admins`` admins spread over its
+    communities (ten per community for 200)."""
+    started = time.perf_counter()
+    engine = make_engine(url)
+    upgrade(engine)
+    shape = Shape(tasks)
+    if admins > shape.members:
+        raise SystemExit(f"{admins} admins need more than {shape.members} members: raise --tasks")
+    load(engine, shape, datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
+    with engine.begin() as connection:  # members 1..n sit in communities 1..20 in turn
+        connection.execute(sa.text("UPDATE members SET role = 'admin' WHERE id <= :n"), {"n": admins})
+        users = connection.execute(
+            sa.text("SELECT telegram_user_id FROM members WHERE id <= :n ORDER BY id"), {"n": admins}
+        )
+        telegram_ids = [int(row[0]) for row in users]
+    engine.dispose()
+    return Prepared(url, telegram_ids, time.perf_counter() - started)
+
+
+def _nothing() -> None:
+    """A SQLite file goes with its scratch folder."""
+
+
+def sqlite_database(scratch: Path) -> str:
+    return f"sqlite:///{scratch / 'load.db'}"
+
+
+def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database on the server, and how to drop it."""
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"tgx_load_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+@dataclass
+class Crowd:
+    base: str
+    seconds: float
+    books: dict[str, Book] = field(default_factory=lambda: {name: Book() for name in (*FIRST_LOAD, *ROUND)})
+    rounds: int = 0
+    tick: Callable[[], None] = lambda: None
+    rng: random.Random = field(default_factory=lambda: random.Random(2))
+    started: float = 0.0
+
+    async def _get(
+        self, client: httpx.AsyncClient, name: str, path: str, *, expect: int = 200
+    ) -> httpx.Response | None:
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                async with client.stream("GET", path) as response:
+                    if name == "static":
+                        # Received as sent (gzipped), not inflated: a browser does that on its own
+                        # cores, and inflating 200 copies of Plotly here would time this process.
+                        async for _ in response.aiter_raw():
+                            pass
+                    else:
+                        await response.aread()
+                break
+            except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+                # A kept-alive connection the server closed meanwhile: browsers send such a GET
+                # again on a new connection without telling anyone, and so does this admin, once
+                # (counted apart; the time includes both tries).
+                self.books[name].failures[f"retried after {type(error).__name__}"] = (
+                    self.books[name].failures.get(f"retried after {type(error).__name__}", 0) + 1
+                )
+                if attempt == 2:
+                    self.books[name].record(started, None, ok=False, error=type(error).__name__)
+                    return None
+            except httpx.HTTPError as error:
+                self.books[name].record(started, None, ok=False, error=type(error).__name__)
+                return None
+        self.books[name].record(started, response.status_code, ok=response.status_code == expect)
+        return response
+
+    async def admin(self, token: str, delay: float, until: float) -> None:
+        await asyncio.sleep(delay)
+        # A browser opens up to six connections to one host; so does this admin.
+        # uvicorn closes a connection idle for 5 s; reusing one it is closing fails (a browser
+        # retries such a request without telling anyone), so this client keeps them for 4 s only.
+        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=4.0)
+        async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits) as client:
+            login = await self._get(client, "login", f"{API}/login?token={token}", expect=303)
+            if login is None or "tgx_dashboard" not in client.cookies:
+                return  # counted as an error; without a session nothing else would work
+            page = await self._get(client, "page", API)
+            html = page.text if page is not None else ""
+            await asyncio.gather(*(self._get(client, "static", asset) for asset in _ASSET.findall(html)))
+            # The interval the page gives its script (and the spread around it, where it has one).
+            found = _REFRESH.search(html)
+            interval = int(found.group(1)) / 1000 if found else REFRESH_S
+            jitter = float(found.group(2) or 0) if found else 0.0
+            while True:
+                await asyncio.gather(*(self._get(client, name, path) for name, path in ROUND.items()))
+                self.rounds += 1
+                self.tick()
+                wait = interval * (1 + jitter * self.rng.uniform(-1, 1))
+                if time.monotonic() + wait >= until:
+                    return
+                await asyncio.sleep(wait)
+
+    async def run(self, tokens: list[str], *, seed: int = 1) -> None:
+        rng = random.Random(seed)
+        self.started = time.perf_counter()
+        until = time.monotonic() + self.seconds
+        await asyncio.gather(*(self.admin(token, rng.uniform(0, REFRESH_S), until) for token in tokens))
+
+
+@dataclass
+class DashboardResult:
+    database: str
+    admins: int
+    tasks: int
+    seconds: float
+    books: dict[str, Book]
+    rounds: int
+    before: str
+    after: str
+    prepare_s: float
+    started: float  # perf_counter when the crowd started
+    server_cpu: float  # the server's CPU seconds per second of the test (1.0 = one core busy)
+    client_cpu: float  # the same for this load generator
+    starved: float  # the server's threads' seconds runnable but waiting for a CPU, per second run
+    elapsed: float  # seconds the crowd ran
+    cost: dict[str, float]  # server CPU ms per request of each refresh endpoint, one at a time
+    cost_requests: int
+    label: str = ""
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """The server's CPU time over every request it answered: what a request costs, whatever
+        else the machine was doing (waiting for a core is not counted)."""
+        requests = sum(len(book.times) for book in self.books.values())
+        return 1000 * self.server_cpu * self.elapsed / max(requests, 1)
+
+    @property
+    def errors(self) -> int:
+        return sum(book.errors for book in self.books.values())
+
+
+def cpu_cost(server: Server, link: str, *, requests: int = 100) -> dict[str, float]:
+    """The server's CPU milliseconds per request of each refresh endpoint, one request at a time
+    by one admin (after a warm-up): what a refresh costs whatever else the machine is doing, since
+    time spent waiting for a core is not CPU time."""
+    pid = server.process.pid
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        client.get(f"{API}/login?token={link}")
+        for path in ROUND.values():
+            for _ in range(min(5, requests)):
+                client.get(path).raise_for_status()
+        cost = {}
+        for name, path in ROUND.items():
+            before = cpu_seconds(pid)
+            for _ in range(requests):
+                client.get(path).raise_for_status()
+            cost[name] = 1000 * (cpu_seconds(pid) - before) / requests
+    return cost
+
+
+def measure(
+    prepared: Prepared,
+    *,
+    database: str,
+    admins: int,
+    tasks: int,
+    seconds: float,
+    scratch: Path,
+    env: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    label: str = "",
+    cost_requests: int = 100,
+) -> DashboardResult:
+    server = Server.start(
+        {
+            "DATABASE_URL": prepared.url,
+            "TGEXCHANGE_DATA_DIR": str(scratch),
+            "SECRET_KEY": "load-bench-secret-key-0123456789abcdef",
+            **(env or {}),
+        },
+        scratch / "serve.log",
+    )
+    try:
+        ensure_loopback(server.url)
+        crowd = Crowd(server.url, seconds)
+        if progress is not None:
+            tick = progress
+            crowd.tick = lambda: tick(crowd.rounds)
+        links = prepared.login_links()[:admins]
+        cost = cpu_cost(server, prepared.login_links()[0], requests=cost_requests)
+        before = machine_state()
+        cpu, wall, mine = cpu_seconds(server.process.pid), time.perf_counter(), time.process_time()
+        ran, waited = schedstat(server.process.pid)
+        asyncio.run(crowd.run(links))
+        elapsed = time.perf_counter() - wall
+        ran_after, waited_after = schedstat(server.process.pid)
+        # Seconds the server's threads waited for a CPU per second they ran: >1 means the machine,
+        # not the server, set the pace.
+        starved = (waited_after - waited) / max(ran_after - ran, 1e-9)
+        server_cpu = (cpu_seconds(server.process.pid) - cpu) / elapsed
+        client_cpu = (time.process_time() - mine) / elapsed
+        after = machine_state()
+    finally:
+        server.stop()
+    return DashboardResult(
+        database,
+        admins,
+        tasks,
+        seconds,
+        crowd.books,
+        crowd.rounds,
+        before,
+        after,
+        prepared.seconds,
+        crowd.started,
+        server_cpu,
+        client_cpu,
+        starved,
+        elapsed,
+        cost,
+        cost_requests,
+        label,
+    )
+
+
+def run(
+    *,
+    database: str,
+    postgres_url: str | None,
+    admins: int,
+    tasks: int,
+    seconds: float,
+    baseline_src: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    cost_requests: int = 100,
+) -> list[DashboardResult]:
+    """One crowd against this checkout's server; with ``baseline_src``, first one against a
+    server from that source tree (e.g. main's ``src``) on the same database, for a before/after
+    in one run."""
+    with tempfile.TemporaryDirectory(prefix="tgx-load-dashboard-") as name:
+        scratch = Path(name)
+        if database == "sqlite":
+            url, drop = sqlite_database(scratch), _nothing
+        else:
+            assert postgres_url is not None
+            url, drop = postgres_database(postgres_url)
+        try:
+            prepared = prepare(url, tasks=tasks, admins=admins)
+            variants: list[tuple[str, dict[str, str]]] = [("this checkout", {})]
+            if baseline_src is not None:
+                variants.insert(0, (f"before: server from {baseline_src}", {"PYTHONPATH": str(baseline_src)}))
+            return [
+                measure(
+                    prepared,
+                    database=database,
+                    admins=admins,
+                    tasks=tasks,
+                    seconds=seconds,
+                    scratch=scratch,
+                    env=env,
+                    progress=progress,
+                    label=label if baseline_src is not None else "",
+                    cost_requests=cost_requests,
+                )
+                for label, env in variants
+            ]
+        finally:
+            drop()
+
+
+def report(results: list[DashboardResult], command: str) -> list[str]:
+    lines = [
+        "### Dashboard: admins refreshing at once",
+        "",
+        f"Command: `{command}`. Data: `bench/dashboard.py`'s generator (20 communities, a year of history),",
+        "the first N members made admins (ten per community for 200). Each admin redeems their own login link",
+        f"(`GET {API}/login`, issued by the use case the bot's `/dashboard` calls), loads the page and its static",
+        "files (as sent, gzipped: a browser with an empty cache), then refreshes exactly what",
+        "`web/static/dashboard.js` refreshes (overview, groups, users, errors, anomalies: five requests in",
+        "parallel), the next round the page's interval after the last one finished (10 s, ± the spread the page",
+        "gives its script where it has one); admins open the page at random moments within the first 10 s.",
+        "One `httpx.AsyncClient` per admin (own cookies, up to six connections; a GET on a kept-alive",
+        "connection the server had closed is sent again once, as browsers do), all in one load process;",
+        "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
+        "generator's own scheduling on the same two cores.",
+    ]
+    for result in results:
+        title = "SQLite (WAL file)" if result.database == "sqlite" else "PostgreSQL 15"
+        lines += [
+            "",
+            f"#### {title}: {result.admins} admins, {result.tasks:,} tasks, {result.seconds:.0f} s"
+            + (f" ({result.label})" if result.label else ""),
+            "",
+            f"Machine before: {result.before}; after: {result.after}. Refresh rounds: {result.rounds}; errors:"
+            f" {result.errors}; CPU used (cores busy, mean): server {result.server_cpu:.2f},"
+            f" load generator {result.client_cpu:.2f}; the server's threads waited {result.starved:.2f} s for a CPU"
+            " (runnable, the cores busy elsewhere) per second they ran. Server CPU per request (all kinds):"
+            f" {result.cpu_ms_per_request:.2f} ms.",
+            "",
+            *endpoint_table(result.books, dict.fromkeys(ROUND, P95_GOAL_MS)),
+            "",
+            f"Refreshes that started after the opening ({STEADY_AFTER_S:.0f} s in, every admin logged in): "
+            + "; ".join(
+                f"`{name}` p95 {result.books[name].since(result.started + STEADY_AFTER_S).summary()['p95']:.1f} ms"
+                for name in ROUND
+            )
+            + ".",
+        ]
+        round_ms = sum(result.cost.values())
+        lines += [
+            "",
+            f"Server CPU per request, one at a time before the crowd ({result.cost_requests} each, after a warm-up): "
+            + "; ".join(f"`{name}` {ms:.2f} ms" for name, ms in result.cost.items())
+            + f". A refresh round: {round_ms:.1f} ms of CPU, so {result.admins} admins every"
+            f" {REFRESH_S:.0f} s need {result.admins / REFRESH_S * round_ms / 10:.0f}% of one core.",
+        ]
+        kinds = {name: book.failures for name, book in result.books.items() if book.failures}
+        if kinds:
+            lines += ["", "Retried or failed, by kind: " + "; ".join(f"`{n}` {k}" for n, k in kinds.items()) + "."]
+    return lines
