@@ -91,9 +91,13 @@ def _simulate(
     daily: Callable[[Storage], Callable[[Simulation], None]] | None = None,
 ) -> tuple[Simulation, Storage]:
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
-    matching by reciprocity is on and ``daily`` runs at the start of every simulated day."""
+    matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
+    (issue 19) is off, as when the numbers in docs/BENCHMARKS.md were measured: credit by substance
+    halves the exchange's volume, and with it the history the model learns from."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
-    options: dict[str, Any] = {} if daily is None else {"match_by_reciprocity": True, "daily": daily(storage)}
+    options: dict[str, Any] = {"fair_play": False}
+    if daily is not None:
+        options |= {"match_by_reciprocity": True, "daily": daily(storage)}
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate or _gate(), **options)
     simulation.run()
     return simulation, storage
