@@ -8,6 +8,7 @@ from __future__ import annotations
 from telegram import Update
 
 from tgexchange.bot import directory, fair_play, steps
+from tgexchange.bot.admin_gate import admin_of_button, admin_of_command
 from tgexchange.bot.admins import admin_member
 from tgexchange.bot.commands import parse_id
 from tgexchange.bot.keyboards import ADMIN_MENU, Button, Keyboard, callback, parse_callback
@@ -61,17 +62,11 @@ def _menu(rt: Runtime, lang: str, community: Community) -> Keyboard:
 @refusals
 async def appeals_command(update: Update, context: Context) -> None:
     """The admin's queue, in private (in the group it would show members' appeals to everyone)."""
-    rt = runtime(context)
-    user = update.effective_user
-    membership = await require_membership(update, context)
-    if membership is None or user is None:
+    found = await admin_of_command(update, context)
+    if found is None:
         return
-    _, community = membership
-    admin = await admin_member(rt, context, community, user)
-    if admin is None:
-        await reply(update, context, rt.texts.get(rt.language(user, None, context), "admin-only"))
-        return
-    await reply(update, context, *await _queue(rt, admin.id, admin.language, community))
+    admin, community = found
+    await reply(update, context, *await _queue(runtime(context), admin.id, admin.language, community))
 
 
 async def _queue(rt: Runtime, admin_id: int, lang: str, community: Community) -> tuple[str, Keyboard]:
@@ -133,17 +128,9 @@ async def decide_button(update: Update, context: Context) -> None:
 @refusals
 async def queue_button(update: Update, context: Context) -> None:
     """[📨 Appeals] in the admin menu: the queue, once Telegram confirms the presser is an admin."""
-    rt = runtime(context)
-    user = update.effective_user
-    _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    community_id = parse_id(parts[0]) if parts else None
-    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
-    if user is None or community is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
+    found = await admin_of_button(update, context)
+    if found is None:
         return
-    admin = await admin_member(rt, context, community, user)
-    if admin is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
-        return
+    admin, community = found
     await answer(update)
-    await edit(update, context, *await _queue(rt, admin.id, admin.language, community))
+    await edit(update, context, *await _queue(runtime(context), admin.id, admin.language, community))
