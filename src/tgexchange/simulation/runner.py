@@ -14,7 +14,7 @@ from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.credit import escrow_per_feedback
 from tgexchange.domain.errors import DomainError, NoTaskAvailable
 from tgexchange.domain.ledger import AccountKey
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.task import Task
 from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
 from tgexchange.services import review, verification
@@ -38,7 +38,6 @@ _QUIET_AFTER_NOTHING = timedelta(hours=4)
 _SAVING_FOR = timedelta(hours=12)
 # Where comments are not public the submission's owner confirms in Telegram, which takes a while.
 _OWNER_ANSWERS_AFTER = timedelta(hours=6)
-_MEANS = ("credits", "received", "given", "rejected")
 
 
 @dataclass
@@ -250,7 +249,7 @@ class Simulation:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         self._refs[submission.id] = ref
-        self._open.opened(submission.id, sim.member_id)
+        self._open.opened(submission.id, sim.member_id, slots=submission.free_slots)
         sim.submitted_at = self.now
         return True
 
@@ -379,20 +378,7 @@ class Simulation:
 
     def _result(self) -> SimulationResult:
         with self.storage.uow() as uow:
-            per_profile: dict[str, dict[str, list[float]]] = {}
-            for sim in self.members:
-                stats = uow.stats.get(sim.member_id)
-                bucket = per_profile.setdefault(sim.profile.value, {k: [] for k in _MEANS})
-                bucket["credits"].append(uow.ledger.balance(AccountKey.member(sim.member_id)))
-                bucket["received"].append(stats.feedback_received)
-                bucket["given"].append(stats.verified)
-                bucket["rejected"].append(stats.rejected)
-            outcomes = {"verified": 0, "rejected": 0, "expired": 0}
-            for status in (TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.EXPIRED):
-                outcomes[status.value] = len(
-                    uow.tasks.list_in_community(self.community_id, statuses=frozenset({status}))
-                )
-            balanced = uow.ledger.is_balanced(self.community_id)
+            per_profile, outcomes, balanced = summary.tally(uow, self.members, community_id=self.community_id)
         return SimulationResult(
             members=self.member_count,
             days=self.days,
