@@ -122,7 +122,7 @@ class Simulation:
         self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
-        self._open = OpenSubmissions()  # lets requests that would find nothing go unasked
+        self.open_submissions = OpenSubmissions()  # lets requests that would find nothing go unasked
         self.match_by_reciprocity = match_by_reciprocity
         self.daily = daily
         self.drift = drift or Drift()
@@ -203,7 +203,7 @@ class Simulation:
             self.latent.advance_day()
             if self.daily is not None:
                 self.daily(self)
-        self._open.refresh(self.storage.uow(), community_id=self.community_id)
+        self.open_submissions.refresh(self.storage.uow(), community_id=self.community_id)
         for sim in self.members:
             behaviour = BEHAVIOURS[sim.profile]
             if self.rng.random() < behaviour.sessions_per_day / 24:
@@ -249,7 +249,7 @@ class Simulation:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         self._refs[submission.id] = ref
-        self._open.opened(submission.id, sim.member_id, slots=submission.free_slots)
+        self.open_submissions.opened(submission.id, sim.member_id, slots=submission.free_slots)
         sim.submitted_at = self.now
         return True
 
@@ -272,7 +272,7 @@ class Simulation:
         )
         for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
-                if not self._open.may_have_task_for(sim.member_id):
+                if not self.open_submissions.may_have_task_for(sim.member_id):
                     raise NoTaskAvailable()  # what request_task would refuse with, or earlier
                 task = task_service.request_task(
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
@@ -280,11 +280,11 @@ class Simulation:
             except DomainError:
                 sim.quiet_until = self.now + _QUIET_AFTER_NOTHING
                 return
-            self._open.handed(sim.member_id, task.submission_id)
+            self.open_submissions.handed(sim.member_id, task.submission_id)
             owner = self.by_member_id.get(task.owner_id)
             if picky and (owner is None or owner.ring != sim.ring):
                 task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
-                self._open.opened(task.submission_id, task.owner_id)
+                self.open_submissions.opened(task.submission_id, task.owner_id)
                 self.give_back[task.id] = 0.0
                 continue
             self.give_back[task.id] = give_back
