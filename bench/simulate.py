@@ -167,8 +167,8 @@ Outcome of the last run (synthetic data): ledger balanced = {summary["ledger_bal
 outcomes = {summary["outcomes"]}; honest members ahead of leechers and spammers on credits and
 feedback received = {ahead}.
 
-| profile | members | credits (mean) | feedback received (mean) | feedback given (mean) |
-|---|---|---|---|---|
+| profile | members | credits (mean) | feedback received (mean) | feedback given (mean) | feedback rejected (mean) |
+|---|---|---|---|---|---|
 {rows}"""
     write_section("simulate", body)
     print(body)
