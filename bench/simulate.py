@@ -116,16 +116,21 @@ def main() -> None:
     base_walls: list[float] = []
     base_cpus: list[float] = []
     summary: dict[str, object] = {}
+    # The 1-minute load average as each run ended: the machine is shared, so every time is read
+    # next to how busy it was.
+    loads: list[str] = []
     for number in range(1, args.runs + 1):
         if args.baseline_src:
             wall, cpu, base_summary = run(cmd, src=args.baseline_src)
             base_walls.append(wall)
             base_cpus.append(cpu)
-            print(f"run {number}, baseline: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr)
+            loads.append(f"baseline {wall:.1f} s wall / {cpu:.1f} s CPU at load {os.getloadavg()[0]:.1f}")
+            print(f"run {number}, {loads[-1]}", file=sys.stderr)
         wall, cpu, summary = run(cmd)
         walls.append(wall)
         cpus.append(cpu)
-        print(f"run {number}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr)
+        loads.append(f"this {wall:.1f} s wall / {cpu:.1f} s CPU at load {os.getloadavg()[0]:.1f}")
+        print(f"run {number}, {loads[-1]}", file=sys.stderr)
         if args.baseline_src:
             base_summary.pop("elapsed_s")
             if json.dumps(base_summary) != json.dumps({k: v for k, v in summary.items() if k != "elapsed_s"}):
@@ -150,6 +155,7 @@ def main() -> None:
 
 Ratio, baseline ÷ this, same session, runs interleaved: **{median(base_walls) / median(walls):.2f}× wall**,
 {median(base_cpus) / median(cpus):.2f}× CPU. Both decided the same (their summaries are equal)."""
+    table += "\n\nRuns in order (load: the 1-minute load average as the run ended, 2 cores): " + "; ".join(loads) + "."
     body = f"""## Simulator (`bench/simulate.py`)
 
 Command: `{" ".join(["tgexchange", *cmd[3:]])}` ({args.runs} runs, whole process: start-up, model
@@ -161,8 +167,8 @@ Outcome of the last run (synthetic data): ledger balanced = {summary["ledger_bal
 outcomes = {summary["outcomes"]}; honest members ahead of leechers and spammers on credits and
 feedback received = {ahead}.
 
-| profile | members | credits (mean) | feedback received (mean) | feedback given (mean) |
-|---|---|---|---|---|
+| profile | members | credits (mean) | feedback received (mean) | feedback given (mean) | feedback rejected (mean) |
+|---|---|---|---|---|---|
 {rows}"""
     write_section("simulate", body)
     print(body)

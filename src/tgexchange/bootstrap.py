@@ -115,9 +115,10 @@ def storage_on(engine: Engine) -> Storage:
     )
 
 
-def build_storage(database_url: str, *, migrate: bool = True) -> Storage:
-    """Storage on ``database_url``, migrated to the latest schema unless told otherwise."""
-    engine = make_engine(database_url)
+def build_storage(database_url: str, *, migrate: bool = True, throwaway: bool = False) -> Storage:
+    """Storage on ``database_url``, migrated to the latest schema unless told otherwise;
+    ``throwaway``: a SQLite file nobody keeps, not synced to disk (see ``make_engine``)."""
+    engine = make_engine(database_url, throwaway=throwaway)
     if migrate:
         upgrade(engine)
     return storage_on(engine)

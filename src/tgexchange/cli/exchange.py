@@ -116,7 +116,8 @@ def simulate(
 
     with tempfile.TemporaryDirectory(prefix="tgexchange-sim-") as scratch:
         url = database_url or f"sqlite:///{Path(scratch) / 'simulation.db'}"
-        storage = build_storage(url)
+        # Its own scratch file is deleted at the end: nothing is lost by not syncing it to disk.
+        storage = build_storage(url, throwaway=database_url is None)
         started = time.perf_counter()
         result = _run_simulation(
             storage,

@@ -12,9 +12,9 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.credit import escrow_per_feedback
-from tgexchange.domain.errors import DomainError
+from tgexchange.domain.errors import DomainError, NoTaskAvailable
 from tgexchange.domain.ledger import AccountKey
-from tgexchange.domain.task import Task, TaskStatus
+from tgexchange.domain.task import Task
 from tgexchange.services import channel as channel_service
 from tgexchange.services import community as community_service
 from tgexchange.services import review, verification
@@ -26,6 +26,7 @@ from tgexchange.services.ports import QualityGate
 from tgexchange.simulation import collusion, summary, texts
 from tgexchange.simulation.latent import Drift, LatentGiveBack
 from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
+from tgexchange.simulation.pool import OpenSubmissions
 from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
 from tgexchange.simulation.ratings import OwnerRatings
 from tgexchange.simulation.summary import SimulationResult
@@ -37,7 +38,6 @@ _QUIET_AFTER_NOTHING = timedelta(hours=4)
 _SAVING_FOR = timedelta(hours=12)
 # Where comments are not public the submission's owner confirms in Telegram, which takes a while.
 _OWNER_ANSWERS_AFTER = timedelta(hours=6)
-_MEANS = ("credits", "received", "given", "rejected")
 
 
 @dataclass
@@ -122,6 +122,7 @@ class Simulation:
         self._owner_reviews: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
+        self.open_submissions = OpenSubmissions()  # lets requests that would find nothing go unasked
         self.match_by_reciprocity = match_by_reciprocity
         self.daily = daily
         self.drift = drift or Drift()
@@ -202,6 +203,7 @@ class Simulation:
             self.latent.advance_day()
             if self.daily is not None:
                 self.daily(self)
+        self.open_submissions.refresh(self.storage.uow(), community_id=self.community_id)
         for sim in self.members:
             behaviour = BEHAVIOURS[sim.profile]
             if self.rng.random() < behaviour.sessions_per_day / 24:
@@ -247,6 +249,7 @@ class Simulation:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         self._refs[submission.id] = ref
+        self.open_submissions.opened(submission.id, sim.member_id, slots=submission.free_slots)
         sim.submitted_at = self.now
         return True
 
@@ -269,15 +272,19 @@ class Simulation:
         )
         for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
+                if not self.open_submissions.may_have_task_for(sim.member_id):
+                    raise NoTaskAvailable()  # what request_task would refuse with, or earlier
                 task = task_service.request_task(
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
                 )
             except DomainError:
                 sim.quiet_until = self.now + _QUIET_AFTER_NOTHING
                 return
+            self.open_submissions.handed(sim.member_id, task.submission_id)
             owner = self.by_member_id.get(task.owner_id)
             if picky and (owner is None or owner.ring != sim.ring):
                 task_service.skip_task(self.storage.uow(), member_id=sim.member_id, task_id=task.id, now=self.now)
+                self.open_submissions.opened(task.submission_id, task.owner_id)
                 self.give_back[task.id] = 0.0
                 continue
             self.give_back[task.id] = give_back
@@ -371,20 +378,7 @@ class Simulation:
 
     def _result(self) -> SimulationResult:
         with self.storage.uow() as uow:
-            per_profile: dict[str, dict[str, list[float]]] = {}
-            for sim in self.members:
-                stats = uow.stats.get(sim.member_id)
-                bucket = per_profile.setdefault(sim.profile.value, {k: [] for k in _MEANS})
-                bucket["credits"].append(uow.ledger.balance(AccountKey.member(sim.member_id)))
-                bucket["received"].append(stats.feedback_received)
-                bucket["given"].append(stats.verified)
-                bucket["rejected"].append(stats.rejected)
-            outcomes = {"verified": 0, "rejected": 0, "expired": 0}
-            for status in (TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.EXPIRED):
-                outcomes[status.value] = len(
-                    uow.tasks.list_in_community(self.community_id, statuses=frozenset({status}))
-                )
-            balanced = uow.ledger.is_balanced(self.community_id)
+            per_profile, outcomes, balanced = summary.tally(uow, self.members, community_id=self.community_id)
         return SimulationResult(
             members=self.member_count,
             days=self.days,

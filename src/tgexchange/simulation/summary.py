@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.ring import RingStatus
+from tgexchange.domain.task import TaskStatus
+from tgexchange.services.ports import UnitOfWork
 from tgexchange.services.ports.rings import RingStore
 from tgexchange.simulation import collusion
 from tgexchange.simulation.profiles import Profile
@@ -23,6 +26,29 @@ class _Account(Protocol):
     def ring(self) -> int | None: ...
     @property
     def index(self) -> int: ...
+
+
+_MEANS = ("credits", "received", "given", "rejected")
+
+
+def tally(
+    uow: UnitOfWork, accounts: Sequence[_Account], *, community_id: int
+) -> tuple[dict[str, dict[str, list[float]]], dict[str, int], bool]:
+    """Each profile's credits, feedback received, given and rejected per member (for
+    ``profile_means``), the count of each task outcome, and whether the ledger balances. Call it
+    inside ``with uow``."""
+    per_profile: dict[str, dict[str, list[float]]] = {}
+    for account in accounts:
+        stats = uow.stats.get(account.member_id)
+        bucket = per_profile.setdefault(account.profile.value, {k: [] for k in _MEANS})
+        bucket["credits"].append(uow.ledger.balance(AccountKey.member(account.member_id)))
+        bucket["received"].append(stats.feedback_received)
+        bucket["given"].append(stats.verified)
+        bucket["rejected"].append(stats.rejected)
+    outcomes = {"verified": 0, "rejected": 0, "expired": 0}
+    for status in (TaskStatus.VERIFIED, TaskStatus.REJECTED, TaskStatus.EXPIRED):
+        outcomes[status.value] = len(uow.tasks.list_in_community(community_id, statuses=frozenset({status})))
+    return per_profile, outcomes, uow.ledger.is_balanced(community_id)
 
 
 def indexes_by_profile(accounts: Sequence[_Account]) -> dict[str, list[int]]:

@@ -19,15 +19,17 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5, throwaway: bool = False) -> Engine:
     """An engine for ``url``. SQLite files get WAL, a busy timeout and ``BEGIN IMMEDIATE`` so that
-    two writers queue instead of failing on lock upgrade; the parent folder is created."""
+    two writers queue instead of failing on lock upgrade; the parent folder is created.
+    ``throwaway``: a SQLite file nobody keeps (the simulator's own), written without waiting for
+    the disk (``synchronous=OFF``): a crash may corrupt it, and it is made again on the next run."""
     if is_sqlite(url):
-        return _sqlite_engine(url, echo=echo)
+        return _sqlite_engine(url, echo=echo, synchronous="OFF" if throwaway else "NORMAL")
     return sa.create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, synchronous: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +41,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -37,9 +38,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Distinct settings texts remembered per dialect: a handful of communities, read on every use case.
+_SETTINGS_REMEMBERED = 256
+
+
 class SettingsJSON(TypeDecorator[CommunitySettings]):
     impl = sa.JSON
     cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        """The settings parsed once per distinct JSON text: every use case a member starts reads
+        their community, and parsing was 2% of the simulator's time. ``CommunitySettings`` is
+        frozen, so one instance can serve every read. Where the driver hands over parsed JSON
+        (PostgreSQL) it is parsed as before."""
+        parse = super().result_processor(dialect, coltype)
+        if parse is None:
+            return None
+        known: dict[str, Any] = {}
+
+        def remembered(value: Any) -> Any:
+            if not isinstance(value, str):
+                return parse(value)
+            found = known.get(value)
+            if found is None:
+                if len(known) >= _SETTINGS_REMEMBERED:
+                    known.clear()
+                found = known[value] = parse(value)
+            return found
+
+        return remembered
 
     def process_bind_param(self, value: CommunitySettings | None, dialect: Dialect) -> dict[str, Any] | None:  # noqa: ARG002 - SQLAlchemy's signature
         return None if value is None else value.to_json()
