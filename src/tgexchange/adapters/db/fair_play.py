@@ -229,14 +229,30 @@ class SqlFairPlayReader:
 
 
 def read_standing(connection: Connection, member_id: int) -> FairPlayStanding:
-    """The member's fair-play standing, read on ``connection`` (in the caller's snapshot: /me reads
-    it together with the member's own numbers, see ``SqlMemberReader.report``)."""
+    """The member's fair-play standing, read on ``connection`` in the caller's transaction."""
     params = {"member_id": member_id}
-    rows = connection.execute(_PENALTIES_WITH_APPEALS, params).all()
     published = connection.execute(_PUBLISHED_RATINGS, params).first()
     received = connection.scalar(_RATINGS_RECEIVED, params)
+    return standing_of(read_penalties(connection, member_id), published, received)
+
+
+def read_penalties(connection: Connection, member_id: int) -> list[tuple[Penalty, bool]]:
+    """The member's penalties not lifted, newest first, each with whether it was appealed."""
+    rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
+    return [(_penalty(row), row.appeal_id is not None) for row in rows]
+
+
+# The ratings part of a standing as columns of a statement keyed on members.id = :member_id (with
+# ``rating_summaries`` outer-joined): /me reads them in the statement that reads the member's own
+# numbers (``SqlMemberReader.report``), one statement fewer on its every call.
+RATINGS_RECEIVED = _RATINGS_RECEIVED.scalar_subquery().label("ratings_received")
+
+
+def standing_of(penalties: list[tuple[Penalty, bool]], published: Any, received: int | None) -> FairPlayStanding:
+    """A standing from its parts; ``published`` is a row with the columns of ``rating_summaries``
+    (None, or ``ratings`` NULL from an outer join, when nothing is published yet)."""
     return FairPlayStanding(
-        penalties=[(_penalty(row), row.appeal_id is not None) for row in rows],
-        ratings=RatingSummary() if published is None else summary_of(published),
+        penalties=penalties,
+        ratings=RatingSummary() if published is None or published.ratings is None else summary_of(published),
         ratings_received=int(received or 0),
     )
