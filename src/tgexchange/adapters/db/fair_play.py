@@ -197,7 +197,7 @@ def _fields(value: Penalty | Appeal | FairPlayEvent) -> dict[str, Any]:
 
 # /me's read: the member's penalties with whether each was appealed, one statement built once.
 _MEMBER: sa.BindParameter[int] = sa.bindparam("member_id", type_=sa.BigInteger)
-_PENALTIES_WITH_APPEALS = (
+PENALTIES_WITH_APPEALS = (
     sa.select(_p, _a.c.id.label("appeal_id"))
     .select_from(_p.outerjoin(_a, _a.c.penalty_id == _p.c.id))
     .where(_p.c.member_id == _MEMBER, _p.c.lifted_at.is_(None))
@@ -220,7 +220,7 @@ class SqlFairPlayReader:
     def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
         with self._engine.connect() as opened:
             connection = opened.execution_options(sqlite_begin=SINGLE_STATEMENT)
-            rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
+            rows = connection.execute(PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
         return [(_penalty(row), row.appeal_id is not None) for row in rows]
 
     def standing(self, member_id: int) -> FairPlayStanding:
@@ -238,7 +238,11 @@ def read_standing(connection: Connection, member_id: int) -> FairPlayStanding:
 
 def read_penalties(connection: Connection, member_id: int) -> list[tuple[Penalty, bool]]:
     """The member's penalties not lifted, newest first, each with whether it was appealed."""
-    rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
+    return penalties_of(connection.execute(PENALTIES_WITH_APPEALS, {"member_id": member_id}).all())
+
+
+def penalties_of(rows: Sequence[Any]) -> list[tuple[Penalty, bool]]:
+    """Rows of ``PENALTIES_WITH_APPEALS`` as penalties, each with whether it was appealed."""
     return [(_penalty(row), row.appeal_id is not None) for row in rows]
 
 

@@ -7,12 +7,22 @@ once, so SQLAlchemy compiles each of them once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.engine import SINGLE_STATEMENT
-from tgexchange.adapters.db.fair_play import RATINGS_RECEIVED, read_penalties, standing_of
+from tgexchange.adapters.db.fair_play import (
+    PENALTIES_WITH_APPEALS,
+    RATINGS_RECEIVED,
+    penalties_of,
+    read_penalties,
+    standing_of,
+)
+from tgexchange.adapters.db.sqlite_query import SqliteQuery, single, snapshot
 from tgexchange.domain.ledger import AccountKind
 from tgexchange.domain.reliability import MemberStats
 from tgexchange.services.ports import ChannelLine, MemberReport, MemberStanding, TaskLine
@@ -71,35 +81,57 @@ class SqlMemberReader:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # On SQLite the reads go straight to the driver (see sqlite_query.py); elsewhere through
+        # SQLAlchemy (on PostgreSQL the network round trip outweighs its execution layer).
+        self._sqlite = _SqliteReads(engine) if engine.dialect.name == "sqlite" else None
 
     def balance(self, member_id: int) -> int | None:
+        if self._sqlite is not None:
+            with single(self._engine) as driver:
+                rows = self._sqlite.balance.rows(driver, {"member_id": member_id})
+            return None if not rows else int(rows[0].balance or 0)
         with self._engine.connect() as connection:
-            rows = connection.execution_options(sqlite_begin=SINGLE_STATEMENT).execute(
-                _BALANCE, {"member_id": member_id}
+            found = (
+                connection.execution_options(sqlite_begin=SINGLE_STATEMENT)
+                .execute(_BALANCE, {"member_id": member_id})
+                .first()
             )
-            found = rows.first()
         return None if found is None else int(found.balance or 0)
 
     def standing(self, member_id: int) -> MemberStanding | None:
-        with self._engine.connect() as connection:
-            rows = (
-                connection.execution_options(sqlite_begin=SINGLE_STATEMENT)
-                .execute(_BALANCE_AND_LINKED, {"member_id": member_id})
-                .all()
-            )
+        rows: Sequence[Any]
+        if self._sqlite is not None:
+            with single(self._engine) as driver:
+                rows = self._sqlite.standing.rows(driver, {"member_id": member_id})
+        else:
+            with self._engine.connect() as connection:
+                rows = connection.execute(_BALANCE_AND_LINKED, {"member_id": member_id}).all()
         if not rows:
             return None
         linked = frozenset(row.platform for row in rows if row.platform is not None)
         return MemberStanding(balance=int(rows[0].balance or 0), linked=linked)
 
     def report(self, member_id: int, *, history: int, fair_play: bool = False) -> MemberReport | None:
-        with self._engine.connect() as opened:
-            connection = opened.execution_options(sqlite_begin="DEFERRED")
-            rows = connection.execute(_REPORT_HEAD, {"member_id": member_id}).all()
-            if not rows:
-                return None
-            tasks = connection.execute(_RECENT_TASKS, {"member_id": member_id, "history": history}).all()
-            penalties = read_penalties(connection, member_id) if fair_play else None
+        rows: Sequence[Any]
+        tasks: Sequence[Any]
+        params = {"member_id": member_id, "history": history}
+        if self._sqlite is not None:
+            reads = self._sqlite
+            with snapshot(self._engine) as driver:
+                rows = reads.head.rows(driver, params)
+                if not rows:
+                    return None
+                tasks = reads.tasks.rows(driver, params)
+                found_penalties = reads.penalties.rows(driver, params) if fair_play else None
+            penalties = None if found_penalties is None else penalties_of(found_penalties)
+        else:
+            with self._engine.connect() as opened:
+                connection = opened.execution_options(sqlite_begin="DEFERRED")
+                rows = connection.execute(_REPORT_HEAD, {"member_id": member_id}).all()
+                if not rows:
+                    return None
+                tasks = connection.execute(_RECENT_TASKS, params).all()
+                penalties = read_penalties(connection, member_id) if fair_play else None
         found = rows[0]
         return MemberReport(
             balance=int(found.balance or 0),
@@ -114,3 +146,15 @@ class SqlMemberReader:
             ],
             fair_play=None if penalties is None else standing_of(penalties, found, found.ratings_received),
         )
+
+
+class _SqliteReads:
+    """The reader's statements compiled for SQLite's driver."""
+
+    def __init__(self, engine: Engine) -> None:
+        dialect = engine.dialect
+        self.balance = SqliteQuery(_BALANCE, dialect)
+        self.standing = SqliteQuery(_BALANCE_AND_LINKED, dialect)
+        self.head = SqliteQuery(_REPORT_HEAD, dialect)
+        self.tasks = SqliteQuery(_RECENT_TASKS, dialect)
+        self.penalties = SqliteQuery(PENALTIES_WITH_APPEALS, dialect)
