@@ -53,7 +53,7 @@ def test_the_driver_reads_what_sqlalchemy_reads(world: World) -> None:
     member_id = busy_member(world)
     through_driver = world.storage.member_reader
     through_sqlalchemy = SqlMemberReader(world.storage.engine)
-    through_sqlalchemy._sqlite = None  # noqa: SLF001 - the reader as on PostgreSQL, on the same file
+    through_sqlalchemy._sqlite = None  # the reader as on PostgreSQL, on the same file
 
     report = through_driver.report(member_id, history=10, fair_play=True)
 
@@ -80,7 +80,7 @@ def test_the_driver_reads_what_sqlalchemy_reads(world: World) -> None:
 def test_an_unknown_member_reads_as_none_both_ways(world: World) -> None:
     world.member(world.community())
     through_sqlalchemy = SqlMemberReader(world.storage.engine)
-    through_sqlalchemy._sqlite = None  # noqa: SLF001 - the reader as on PostgreSQL, on the same file
+    through_sqlalchemy._sqlite = None  # the reader as on PostgreSQL, on the same file
 
     for reader in (world.storage.member_reader, through_sqlalchemy):
         assert reader.report(999_999, history=5, fair_play=True) is None
