@@ -86,3 +86,15 @@ def test_an_unknown_member_reads_as_none_both_ways(world: World) -> None:
         assert reader.report(999_999, history=5, fair_play=True) is None
         assert reader.standing(999_999) is None
         assert reader.balance(999_999) is None
+
+
+def test_whether_a_telegram_user_is_a_member_anywhere(any_world: World) -> None:
+    world = any_world
+    first, second = world.community(), world.community()
+    member = world.member(first, link=None)
+    world.member(second, link=None)
+    world.ban(first, member)
+    reader = world.storage.member_reader
+
+    assert reader.has_memberships(member.telegram_user_id)  # banned, still a member of the community
+    assert not reader.has_memberships(999_999)

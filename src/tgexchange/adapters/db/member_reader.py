@@ -3,7 +3,8 @@
 These are the bot's most frequent reads; through a unit of work each paid for a session, the
 write lock (every unit of work on SQLite begins IMMEDIATE) and ORM objects nobody changes
 (bench/bot.py: /me cost 0.90 ms that way, see docs/BENCHMARKS.md). The statements are built
-once, so SQLAlchemy compiles each of them once."""
+once, so SQLAlchemy compiles each of them once; on SQLite they run on the driver's connection
+(sqlite_query.py)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ _REPORT_HEAD = (
     .order_by(_c.c.id)
 )
 _BALANCE = sa.select(_a.c.balance).select_from(_WALLET).where(_m.c.id == _MEMBER)
+_ANY_MEMBERSHIP = (
+    sa.select(_m.c.id).where(_m.c.telegram_user_id == sa.bindparam("user_id", type_=sa.BigInteger)).limit(1)
+)
 _BALANCE_AND_LINKED = (
     sa.select(_a.c.balance, _c.c.platform)
     .select_from(_WALLET.outerjoin(_c, _c.c.member_id == _m.c.id))
@@ -97,6 +101,13 @@ class SqlMemberReader:
                 .first()
             )
         return None if found is None else int(found.balance or 0)
+
+    def has_memberships(self, telegram_user_id: int) -> bool:
+        if self._sqlite is not None:
+            with single(self._engine) as driver:
+                return bool(self._sqlite.any_membership.rows(driver, {"user_id": telegram_user_id}))
+        with self._engine.connect() as connection:
+            return connection.execute(_ANY_MEMBERSHIP, {"user_id": telegram_user_id}).first() is not None
 
     def standing(self, member_id: int) -> MemberStanding | None:
         rows: Sequence[Any]
@@ -154,6 +165,7 @@ class _SqliteReads:
     def __init__(self, engine: Engine) -> None:
         dialect = engine.dialect
         self.balance = SqliteQuery(_BALANCE, dialect)
+        self.any_membership = SqliteQuery(_ANY_MEMBERSHIP, dialect)
         self.standing = SqliteQuery(_BALANCE_AND_LINKED, dialect)
         self.head = SqliteQuery(_REPORT_HEAD, dialect)
         self.tasks = SqliteQuery(_RECENT_TASKS, dialect)
