@@ -3,12 +3,8 @@ never by two processes at once, done rows pruned."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from threading import Barrier, Thread
-
-import pytest
-import sqlalchemy as sa
 
 from tgexchange.adapters.db.inbox import InboxUpdate, SqlWebhookInbox
 from tgexchange.bootstrap import Storage
@@ -80,40 +76,3 @@ def test_a_stored_time_reads_back_as_every_other_timestamp(storage: Storage) -> 
     inbox.accept(5, "{}", now=T, lease_until=T + timedelta(microseconds=123))
     assert inbox.take_expired(now=T + timedelta(microseconds=123), lease_until=T + LEASE) == []
     assert len(inbox.take_expired(now=T + timedelta(microseconds=124), lease_until=T + LEASE)) == 1
-
-
-def test_updates_arriving_together_are_stored_together_each_once(storage: Storage) -> None:
-    inbox = SqlWebhookInbox(storage.engine)
-    assert inbox.accept(7, '{"update_id": 7}', now=T, lease_until=T + LEASE)
-
-    stored = inbox.accept_many(
-        [(8, '{"update_id": 8}'), (7, "again"), (9, '{"update_id": 9}'), (8, "twice in one batch")],
-        now=T,
-        lease_until=T + LEASE,
-    )
-
-    assert stored == [True, False, True, False]
-    assert inbox.pending() == [7, 8, 9]
-    taken = inbox.take_expired(now=T + LEASE * 2, lease_until=T + LEASE * 3)
-    assert [(u.update_id, u.body) for u in taken] == [(7, '{"update_id": 7}'), (8, '{"update_id": 8}'),
-                                                      (9, '{"update_id": 9}')]  # fmt: skip
-
-
-def test_updates_stored_together_fail_together(storage: Storage) -> None:
-    inbox = SqlWebhookInbox(storage.engine)
-    # The second one has no body: refused by the database (through the driver on SQLite).
-    with pytest.raises((sa.exc.IntegrityError, sqlite3.IntegrityError)):
-        inbox.accept_many([(1, "{}"), (2, None), (3, "{}")], now=T, lease_until=T + LEASE)  # type: ignore[list-item]
-    # Nothing of the batch is kept, so none of its updates may be (or was) acknowledged.
-    assert inbox.pending() == []
-    assert inbox.accept_many([(1, "{}"), (3, "{}")], now=T, lease_until=T + LEASE) == [True, True]
-
-
-def test_updates_stored_together_count_towards_pruning(storage: Storage) -> None:
-    inbox = SqlWebhookInbox(storage.engine, keep_for=timedelta(days=7), prune_every=3)
-    inbox.accept_many([(1, "{}"), (2, "{}")], now=T, lease_until=T + LEASE)
-    inbox.mark_done([1, 2], now=T)
-    later = T + timedelta(days=8)
-    inbox.accept_many([(3, "{}"), (4, "{}")], now=later, lease_until=later + LEASE)  # the 3rd: prunes
-    assert inbox.count() == 2
-    assert inbox.pending() == [3, 4]

@@ -32,8 +32,6 @@ R = TypeVar("R")
 MAX_ATTEMPTS = 8
 # Done marks wait this long to be written together with others.
 MARK_AFTER_S = 0.05
-# A bound on one transaction of updates stored together.
-MAX_BATCH = 200
 
 
 class Inbox:
@@ -57,62 +55,17 @@ class Inbox:
         self.failed: set[int] = set()  # storage failed while handling: left for a later take
         self.again: set[int] = set()  # taken again here after a lease ran out, handlers not finished
         self._done: list[int] = []
-        self._arriving: list[tuple[int, str, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
         self._flush: asyncio.Task[None] | None = None
         self._loop: asyncio.Task[None] | None = None
 
     async def accept(self, update_id: int, body: str) -> bool:
         """Stores an update for this process (see SqlWebhookInbox.accept). True when it is new
-        and must be handled here; raises when storage failed (answer 503: Telegram retries).
-
-        Updates that arrive together are stored together: each waits one turn of the event loop
-        for the writer, which stores every update waiting then in one transaction (group commit,
-        as bot/joins.py does for joins). Each still gets its 200 only once its row is committed,
-        and a failed transaction fails every update in it."""
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[bool] = loop.create_future()
-        self._arriving.append((update_id, body, waiter))
-        if self._writer is None or self._writer.done():
-            self._writer = loop.create_task(self._store_arrivals())
-        stored = await waiter
+        and must be handled here; raises when storage failed (answer 503: Telegram retries)."""
+        now = self._now()
+        stored: bool = await self._run(self._store.accept, update_id, body, now=now, lease_until=now + self._lease)
         if stored:
             self.held.add(update_id)
         return stored
-
-    async def _store_arrivals(self) -> None:
-        await asyncio.sleep(0)  # the updates already under way in this turn of the loop come along
-        try:
-            while self._arriving:
-                batch, self._arriving = self._arriving[:MAX_BATCH], self._arriving[MAX_BATCH:]
-                await self._store_batch(batch)
-        except asyncio.CancelledError:
-            for *_, waiter in self._arriving:
-                waiter.cancel()
-            raise
-
-    async def _store_batch(self, batch: list[tuple[int, str, asyncio.Future[bool]]]) -> None:
-        now = self._now()
-        until = now + self._lease
-        try:
-            if len(batch) == 1:  # one INSERT in autocommit: cheaper than a transaction around it
-                update_id, body, _ = batch[0]
-                stored = [await self._run(self._store.accept, update_id, body, now=now, lease_until=until)]
-            else:
-                updates = [(update_id, body) for update_id, body, _ in batch]
-                stored = await self._run(self._store.accept_many, updates, now=now, lease_until=until)
-        except asyncio.CancelledError:
-            for *_, waiter in batch:
-                waiter.cancel()
-            raise
-        except Exception as error:  # none of them is stored: each is answered 503
-            for *_, waiter in batch:
-                if not waiter.done():
-                    waiter.set_exception(error)
-            return
-        for (*_, waiter), new in zip(batch, stored, strict=True):
-            if not waiter.done():
-                waiter.set_result(new)
 
     def storage_failed(self, update_id: int) -> None:
         """The update's handlers failed for want of storage: not done, taken again later."""
@@ -203,8 +156,6 @@ class Inbox:
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
-        if self._writer is not None:  # updates being stored get their answer
-            await asyncio.gather(self._writer, return_exceptions=True)
         if self._flush is not None:
             await asyncio.gather(self._flush, return_exceptions=True)
         try:

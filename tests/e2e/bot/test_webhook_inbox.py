@@ -86,34 +86,6 @@ async def test_a_redelivered_update_is_answered_200_and_handled_once(served: Ser
     assert [(r.update_id, r.attempts) for r in served.inbox_rows()] == [(update["update_id"], 1)]
 
 
-async def test_updates_posted_at_once_are_stored_together_and_each_handled_once(served: Served) -> None:
-    users = [TgUser(1100 + n, f"User {n}") for n in range(12)]
-    updates = Updates()
-    sent = [updates.private(user, "/help") for user in users]
-    # Two deliveries of the first update arrive with the others (Telegram retrying meanwhile).
-    statuses = await asyncio.gather(*(served.post(update) for update in [*sent, sent[0]]))
-    assert statuses == [200] * 13
-    await served.until(lambda: len(served.inbox_rows()) == 12 and all(r.done_at for r in served.inbox_rows()))
-    await asyncio.sleep(0.3)
-    assert [len(served.api.sent(user.id)) for user in users] == [1] * 12
-    assert [(r.update_id, r.attempts) for r in served.inbox_rows()] == [(u["update_id"], 1) for u in sent]
-
-
-async def test_updates_posted_at_once_that_cannot_be_stored_are_all_answered_503(served: Served) -> None:
-    users = [TgUser(1200 + n, f"User {n}") for n in range(5)]
-    updates = Updates()
-    sent = [updates.private(user, "/help") for user in users]
-    engine = served.container.storage.engine
-    with engine.begin() as connection:  # storage refuses every write to the inbox
-        connection.exec_driver_sql("ALTER TABLE webhook_inbox RENAME TO webhook_inbox_away")
-    assert await asyncio.gather(*(served.post(update) for update in sent)) == [503] * 5
-    await asyncio.sleep(0.3)
-    assert [served.api.sent(user.id) for user in users] == [[]] * 5
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox")
-    assert served.inbox_rows() == []
-
-
 async def test_an_update_that_cannot_be_stored_is_answered_503_and_not_handled(served: Served) -> None:
     user = TgUser(1002, "Bob")
     update = Updates().private(user, "/help")

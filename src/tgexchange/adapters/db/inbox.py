@@ -8,7 +8,7 @@ pruned after a week, like ``bot_updates``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,10 +47,7 @@ class SqlWebhookInbox:
         # RETURNING says whether the row went in: a rowcount is not reliable for INSERT … ON
         # CONFLICT through every driver.
         self._insert = insert.returning(_i.c.update_id)
-        self._sqlite_insert: Callable[[dict[str, object]], bool] | None = None
-        self._sqlite_insert_many: Callable[[list[dict[str, object]]], list[bool]] | None = None
-        if dialect == "sqlite":
-            self._sqlite_insert, self._sqlite_insert_many = _sqlite_inserters(engine, insert)
+        self._sqlite_insert = _sqlite_inserter(engine, insert) if dialect == "sqlite" else None
         self._sqlite_mark = _sqlite_marker(engine) if dialect == "sqlite" else None
 
     def accept(self, update_id: int, body: str, *, now: datetime, lease_until: datetime) -> bool:
@@ -67,27 +64,6 @@ class SqlWebhookInbox:
         if stored:
             self._accepted += 1
             if self._accepted % self._prune_every == 0:
-                self.prune(now=now)
-        return stored
-
-    def accept_many(self, updates: Sequence[tuple[int, str]], *, now: datetime, lease_until: datetime) -> list[bool]:
-        """Stores updates that arrived together (update id, body), leased to the caller, in one
-        transaction: each is what ``accept`` would answer for it alone, in order (an id twice in
-        ``updates`` is new once). Raises the database's error when they cannot be stored; then
-        none is stored, and none may be acknowledged."""
-        rows = [
-            {"update_id": update_id, "body": body, "received_at": now, "claimed_until": lease_until, "attempts": 1}
-            for update_id, body in updates
-        ]
-        if self._sqlite_insert_many is not None:
-            stored = self._sqlite_insert_many(rows)
-        else:
-            with self._engine.begin() as connection:
-                stored = [connection.execute(self._insert, row).first() is not None for row in rows]
-        new = sum(stored)
-        if new:
-            before, self._accepted = self._accepted, self._accepted + new
-            if before // self._prune_every != self._accepted // self._prune_every:
                 self.prune(now=now)
         return stored
 
@@ -152,14 +128,11 @@ class SqlWebhookInbox:
             return int(connection.execute(sa.select(sa.func.count()).select_from(_i)).scalar_one())
 
 
-def _sqlite_inserters(
-    engine: Engine, insert: sa.Insert
-) -> tuple[Callable[[dict[str, object]], bool], Callable[[list[dict[str, object]]], list[bool]]]:
-    """The insert on SQLite, straight on the driver's connection, for one update (its own
-    transaction) and for several (one transaction): every update the webhook takes pays for it,
-    and SQLAlchemy's execution layer cost more than SQLite's own work (see updates.py, which does
-    the same for the polling bot's claim). SQL and the stored form of timestamps still come from
-    SQLAlchemy."""
+def _sqlite_inserter(engine: Engine, insert: sa.Insert) -> Callable[[dict[str, object]], bool]:
+    """The insert on SQLite, straight on the driver's connection: every update the webhook takes
+    pays for it, and SQLAlchemy's execution layer cost more than SQLite's own work (see
+    updates.py, which does the same for the polling bot's claim). SQL and the stored form of
+    timestamps still come from SQLAlchemy."""
     keys = ["update_id", "body", "received_at", "claimed_until", "attempts"]
     compiled = insert.compile(dialect=engine.dialect, column_keys=keys)
     order = list(compiled.positiontup or [])
@@ -178,18 +151,7 @@ def _sqlite_inserters(
         finally:
             connection.close()
 
-    def insert_many(rows: list[dict[str, object]]) -> list[bool]:
-        connection = engine.raw_connection()
-        try:
-            driver = connection.driver_connection
-            driver.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
-            stored = [bool(driver.execute(sql, [bind(k, row[k]) for k in order]).rowcount) for row in rows]  # type: ignore[union-attr]
-            driver.execute("COMMIT")  # type: ignore[union-attr]
-            return stored
-        finally:
-            connection.close()  # the pool's reset rolls back what a failure left open
-
-    return insert_one, insert_many
+    return insert_one
 
 
 _MARK = (
