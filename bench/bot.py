@@ -430,8 +430,7 @@ look-up, texts) is the `/help` row, {costs[list(costs)[1]] - costs["bare echo"]:
 own work: `/balance` one read (its wallet and linked platforms), `/me` three reads in one snapshot (its numbers, channels
 and ratings in one; its tasks; its penalties) and a longer text, both on SQLite's driver; the
 language button a committed UPDATE and two Bot API calls (answering the tap, editing the menu)
-where the echo makes one. Updates that arrive together are stored in the inbox in one
-transaction (the mix's and the join rows' 32 at a time; the rows one member at a time store each alone).
+where the echo makes one.
 """
     path_rows = []
     for name, (bare_path, bot_path) in paths.items():
