@@ -2,7 +2,7 @@
 
 Both bots sit behind the same webhook route (bot/webhook.py: secret check, JSON parsing, update
 queue) and talk to the same in-process Bot API stand-in, so the difference is what tgexchange
-does per update: the redelivery claim (one INSERT), the flood limit, finding the member, the
+does per update: storing it in the webhook inbox (one INSERT), the flood limit, finding the member, the
 command's reads or use case (SQLite file, WAL; on the event loop, see bot/runtime.py), rendering
 the reply from the catalogue.
 Latency is measured from the webhook POST to the bot's reply reaching the Bot API.
@@ -427,7 +427,8 @@ tgexchange {1000 / med(bot_runs, "updates_per_s"):.2f} against {mix_cost:.2f} ms
 shared by the updates in flight), by similar amounts, which weigh more on the cheaper bot.
 The bot's own machinery (redelivery claim, flood limit, per-member ordering, membership
 look-up, texts) is the `/help` row, {costs[list(costs)[1]] - costs["bare echo"]:.2f} ms over the echo; the rest is each command's
-own work: `/balance` one indexed read, `/me` six reads in one snapshot (its numbers, channels, tasks, penalties, ratings) and a longer text, the
+own work: `/balance` one read (its wallet and linked platforms), `/me` three reads in one snapshot (its numbers, channels
+and ratings in one; its tasks; its penalties) and a longer text, both on SQLite's driver; the
 language button a committed UPDATE and two Bot API calls (answering the tap, editing the menu)
 where the echo makes one.
 """

@@ -3,7 +3,7 @@ community, and what a notice is about. Each function reads in its own unit of wo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +13,7 @@ from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import Submission
 from tgexchange.domain.task import Task, TaskStatus
-from tgexchange.services.ports import UnitOfWork
+from tgexchange.services.ports import MemberReader, UnitOfWork
 
 _OPEN = frozenset({TaskStatus.ASSIGNED, TaskStatus.SUBMITTED, TaskStatus.VERIFYING})
 
@@ -55,6 +55,17 @@ def memberships(uow: UnitOfWork, telegram_user_id: int) -> list[tuple[Member, Co
             if community is not None:
                 found.append((member, community))
         return found
+
+
+def memberships_of(
+    reader: MemberReader, uow: Callable[[], UnitOfWork], telegram_user_id: int
+) -> list[tuple[Member, Community]]:
+    """``memberships``, except that a user who is a member nowhere (every new user's first
+    update, each of a thousand at a join burst) is answered by one indexed read outside any unit
+    of work, which on SQLite would take the write lock for a read."""
+    if not reader.has_memberships(telegram_user_id):
+        return []
+    return memberships(uow(), telegram_user_id)
 
 
 def recipient(uow: UnitOfWork, member_id: int) -> Recipient | None:

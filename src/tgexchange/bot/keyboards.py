@@ -8,6 +8,7 @@ member's client and is never trusted: every handler re-checks who may do what in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
@@ -63,6 +64,13 @@ def parse_callback(data: str | None) -> tuple[str, list[str]]:
 def to_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
+    return _markup(keyboard)
+
+
+# PTB's objects are frozen, so one markup serves every answer with the same buttons (most carry
+# the next steps: a handful of keyboards per language).
+@lru_cache(maxsize=1024)
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_ptb_button(b) for b in row] for row in keyboard])
 
 

@@ -257,7 +257,7 @@ class Runtime:
         """The user's memberships, oldest first (cached briefly; see MembershipCache)."""
         found = self.memberships.get(user_id)
         if found is None:
-            found = await self.run(directory.memberships, self.uow(), user_id)
+            found = await self.run(directory.memberships_of, self.container.storage.member_reader, self.uow, user_id)
             self.memberships.put(user_id, found)
         return found
 

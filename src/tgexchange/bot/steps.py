@@ -10,6 +10,7 @@ not to end a step).
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from tgexchange.bot.keyboards import Button, Keyboard, callback
 from tgexchange.bot.texts import Texts
@@ -38,6 +39,13 @@ LABELS: dict[Step, str] = {
 
 def buttons(texts: Texts, language: str, *steps: Step) -> Keyboard:
     """The steps as buttons, two to a row (thumb-sized on a phone)."""
+    return _buttons(texts, language, steps)
+
+
+# A keyboard of steps never changes for a language (and a Keyboard is immutable), while nearly
+# every answer carries one: built once.
+@lru_cache(maxsize=512)
+def _buttons(texts: Texts, language: str, steps: tuple[Step, ...]) -> Keyboard:
     row: list[Button] = []
     rows: list[tuple[Button, ...]] = []
     for step in steps:

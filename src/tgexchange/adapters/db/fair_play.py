@@ -197,7 +197,7 @@ def _fields(value: Penalty | Appeal | FairPlayEvent) -> dict[str, Any]:
 
 # /me's read: the member's penalties with whether each was appealed, one statement built once.
 _MEMBER: sa.BindParameter[int] = sa.bindparam("member_id", type_=sa.BigInteger)
-_PENALTIES_WITH_APPEALS = (
+PENALTIES_WITH_APPEALS = (
     sa.select(_p, _a.c.id.label("appeal_id"))
     .select_from(_p.outerjoin(_a, _a.c.penalty_id == _p.c.id))
     .where(_p.c.member_id == _MEMBER, _p.c.lifted_at.is_(None))
@@ -220,7 +220,7 @@ class SqlFairPlayReader:
     def penalties(self, member_id: int) -> list[tuple[Penalty, bool]]:
         with self._engine.connect() as opened:
             connection = opened.execution_options(sqlite_begin=SINGLE_STATEMENT)
-            rows = connection.execute(_PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
+            rows = connection.execute(PENALTIES_WITH_APPEALS, {"member_id": member_id}).all()
         return [(_penalty(row), row.appeal_id is not None) for row in rows]
 
     def standing(self, member_id: int) -> FairPlayStanding:
@@ -229,14 +229,34 @@ class SqlFairPlayReader:
 
 
 def read_standing(connection: Connection, member_id: int) -> FairPlayStanding:
-    """The member's fair-play standing, read on ``connection`` (in the caller's snapshot: /me reads
-    it together with the member's own numbers, see ``SqlMemberReader.report``)."""
+    """The member's fair-play standing, read on ``connection`` in the caller's transaction."""
     params = {"member_id": member_id}
-    rows = connection.execute(_PENALTIES_WITH_APPEALS, params).all()
     published = connection.execute(_PUBLISHED_RATINGS, params).first()
     received = connection.scalar(_RATINGS_RECEIVED, params)
+    return standing_of(read_penalties(connection, member_id), published, received)
+
+
+def read_penalties(connection: Connection, member_id: int) -> list[tuple[Penalty, bool]]:
+    """The member's penalties not lifted, newest first, each with whether it was appealed."""
+    return penalties_of(connection.execute(PENALTIES_WITH_APPEALS, {"member_id": member_id}).all())
+
+
+def penalties_of(rows: Sequence[Any]) -> list[tuple[Penalty, bool]]:
+    """Rows of ``PENALTIES_WITH_APPEALS`` as penalties, each with whether it was appealed."""
+    return [(_penalty(row), row.appeal_id is not None) for row in rows]
+
+
+# The ratings part of a standing as columns of a statement keyed on members.id = :member_id (with
+# ``rating_summaries`` outer-joined): /me reads them in the statement that reads the member's own
+# numbers (``SqlMemberReader.report``), one statement fewer on its every call.
+RATINGS_RECEIVED = _RATINGS_RECEIVED.scalar_subquery().label("ratings_received")
+
+
+def standing_of(penalties: list[tuple[Penalty, bool]], published: Any, received: int | None) -> FairPlayStanding:
+    """A standing from its parts; ``published`` is a row with the columns of ``rating_summaries``
+    (None, or ``ratings`` NULL from an outer join, when nothing is published yet)."""
     return FairPlayStanding(
-        penalties=[(_penalty(row), row.appeal_id is not None) for row in rows],
-        ratings=RatingSummary() if published is None else summary_of(published),
+        penalties=penalties,
+        ratings=RatingSummary() if published is None or published.ratings is None else summary_of(published),
         ratings_received=int(received or 0),
     )

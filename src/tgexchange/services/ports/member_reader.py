@@ -54,6 +54,10 @@ class MemberReader(Protocol):
         """The member's wallet; None when there is no such member."""
         ...
 
+    def has_memberships(self, telegram_user_id: int) -> bool:
+        """Whether the Telegram user is a member of any community (banned ones too)."""
+        ...
+
     def standing(self, member_id: int) -> MemberStanding | None:
         """The member's wallet and linked platforms; None when there is no such member."""
         ...
