@@ -12,7 +12,8 @@ Caveat: with detection off, a flagged group goes on serving each other (with it 
 them apart from the day they are flagged); flags only accumulate, so what is flagged is the same,
 but the exchange counts of later days are not.
 
-Usage: python bench/rings_replay.py FILE.db [FILE.db ...] [--grid] [--top 15]
+Usage: python bench/rings_replay.py FILE.db [FILE.db ...] [--grid [--fix min_tie=3,...]] [--top 15]
+                                   [--statuses verified,rejected]
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -61,7 +62,7 @@ class History:
 
 
 def _at(value: str) -> datetime:
-    return datetime.strptime(value, _FORMAT)
+    return datetime.strptime(value, _FORMAT).replace(tzinfo=UTC)  # stored naive, meant UTC
 
 
 def load(path: Path, statuses: Sequence[str] = ("verified",)) -> History:
@@ -100,21 +101,11 @@ def rule_of(thresholds: RingThresholds) -> Rule:
     return rule
 
 
-def persistent(found: list[RingFinding], before: list[RingFinding]) -> list[RingFinding]:
-    """EXPERIMENT: keeps of each group the members who were in a group found the day before."""
-    earlier = {m for f in before for m in f.member_ids}
-    kept = [tuple(m for m in f.member_ids if m in earlier) for f in found]
-    return [RingFinding(k, {}) for k in kept if len(k) >= 2]
-
-
-def replay(days: Sequence[tuple[datetime, ExchangeGraph]], rule: Rule, *, confirm: bool = False) -> set[int]:
+def replay(days: Sequence[tuple[datetime, ExchangeGraph]], rule: Rule) -> set[int]:
     """The accounts in stored (flagged) groups after running ``rule`` every day."""
     stored: list[Ring] = []
-    before: list[RingFinding] = []
     for now, graph in days:
-        found = rule(graph)
-        plan = plan_rings(stored, persistent(found, before) if confirm else found)
-        before = found
+        plan = plan_rings(stored, rule(graph))
         by_id = {r.id: r for r in stored}
         for ring_id, finding in plan.refreshed:
             by_id[ring_id] = replace(by_id[ring_id], member_ids=finding.member_ids, last_seen_at=now)
@@ -132,14 +123,15 @@ def score(truth: dict[int, int], flagged: set[int]) -> tuple[float, float]:
     return precision, recall
 
 
+# The grid the committed thresholds were chosen on (fair-play seeds 101-103, docs/BENCHMARKS.md).
 GRID = {
     "min_tie": (2, 3, 4),
-    "min_quick_tie": (2, 3),
+    "min_quick_tie": (2, 3),  # 3 or more: no quick ties below min_tie 3
     "min_tie_share": (0.1, 0.15, 0.2),
     "min_exchanges": (2, 3, 4, 6),
     "min_internal": (2, 3),
     "min_share": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
-    "min_lift": (5.0, 10.0, 20.0),
+    "min_lift": (10.0,),
 }
 
 
@@ -148,10 +140,11 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--grid", action="store_true", help="Every combination of GRID (else the defaults).")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--confirm", action="store_true")
     parser.add_argument("--fix", default="", help="Grid values to hold, e.g. 'min_tie=2,min_lift=5'.")
     parser.add_argument(
-        "--statuses", default="verified", help="Which tasks are exchanges, comma-separated (default: verified)."
+        "--statuses",
+        default="verified,rejected",
+        help="Which tasks are exchanges (default: as the detection reads them).",
     )
     args = parser.parse_args()
     histories = [load(path, args.statuses.split(",")) for path in args.files]
@@ -168,7 +161,7 @@ def main() -> None:
         ]
     results = []
     for t in candidates:
-        scores = [score(h.truth, replay(days[h.name], rule_of(t), confirm=args.confirm)) for h in histories]
+        scores = [score(h.truth, replay(days[h.name], rule_of(t))) for h in histories]
         worst = min(min(p, r) for p, r in scores)
         results.append((worst, t, scores))
     results.sort(key=lambda row: (-row[0], -sum(p + r for p, r in row[2])))

@@ -84,7 +84,7 @@ def test_feedback_the_quality_gate_refused_still_counts_as_an_exchange(world: Wo
             world.submission(owner, wanted=1)
             task = world.done(world.task(giver))
             record_verification_outcome(world.uow(), task_id=task.id, verified=False, reason="spam", now=world.now)
-    world.submission(first, wanted=1)
+    # A refusal frees the slot: an outsider is offered one of the pair's submissions, and skips it.
     skip_task(world.uow(), member_id=crowd[0].id, task_id=world.task(crowd[0]).id, now=world.now)
 
     exchanges = world.storage.rings.exchanges(since=world.now - timedelta(days=1))[community.id]
