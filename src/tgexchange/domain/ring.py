@@ -6,10 +6,13 @@ each other's content.
 Pure Python (no graph library: the graphs are a community's members over a window, thousands of
 edges at most). The rule, in order:
 
-1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times and
-   for whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of
-   whom has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a
-   sliver of its own work, so it has none.
+1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times, or
+   at least ``min_quick_tie`` times when every one of those tasks was taken within ``quick_s`` of
+   its submission (one person working two accounts takes their own content at once), and for
+   whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of whom
+   has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a sliver
+   of its own work, so it has none. An exchange is a task judged, verified or rejected: accounts
+   that keep taking each other's content collude whether or not what they write passes.
 2. Groups are the connected parts of the tie graph; a part larger than ``max_size`` loses its
    weakest tie until its parts fit (or fall apart).
 3. A group keeps the members who give *and* receive inside it; it is flagged when it holds at least
