@@ -1,14 +1,16 @@
-"""Rings on a real database: the detection reads the verified tasks, flags the pair that served
+"""Rings on a real database: the detection reads the judged tasks (verified or rejected), flags the pair that served
 each other, matching then keeps the pair apart, and an admin's decision is audited."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from huey import MemoryHuey
 
 from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.outcomes import record_verification_outcome
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.bootstrap import Container
@@ -19,6 +21,7 @@ from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.member import Member
 from tgexchange.domain.ring import RingAlreadyDecided, RingNotFound, RingStatus
 from tgexchange.services import ring as ring_service
+from tgexchange.services.task import skip_task
 from tgexchange.worker.jobs import register_jobs
 
 
@@ -65,6 +68,32 @@ def test_the_pair_is_flagged_and_matching_stops_giving_them_each_others_content(
             community_id=community.id, giver_id=second.id, platforms=frozenset({Platform.YOUTUBE}), limit=10
         )
     assert waiting.id not in {c.submission_id for c in offered}
+
+
+def test_feedback_the_quality_gate_refused_still_counts_as_an_exchange(world: World) -> None:
+    # The pair takes each other's content every time, but what they write is refused: they are
+    # still a pair serving each other (and skipped tasks are not exchanges). No health cooldown:
+    # the refusals would stop them asking before the third round.
+    community = world.community(health_threshold_pct=0)
+    crowd = [world.member(community) for _ in range(10)]
+    for owner, giver in zip(crowd, crowd[1:] + crowd[:1], strict=True):
+        serve(world, owner, giver)
+    first, second = world.member(community, "first"), world.member(community, "second")
+    for _ in range(3):
+        for owner, giver in ((first, second), (second, first)):
+            world.submission(owner, wanted=1)
+            task = world.done(world.task(giver))
+            record_verification_outcome(world.uow(), task_id=task.id, verified=False, reason="spam", now=world.now)
+    # A refusal frees the slot: an outsider is offered one of the pair's submissions, and skips it.
+    skip_task(world.uow(), member_id=crowd[0].id, task_id=world.task(crowd[0]).id, now=world.now)
+
+    exchanges = world.storage.rings.exchanges(since=world.now - timedelta(days=1))[community.id]
+    ring_service.detect_rings(world.storage.rings, now=world.now)
+
+    assert len(exchanges) == 10 + 6
+    (ring,) = world.storage.rings.rings_in([community.id])
+    assert ring.member_ids == (first.id, second.id)
+    assert ring.evidence["internal_exchanges"] == 6
 
 
 def test_running_the_detection_again_refreshes_the_flag_instead_of_adding_one(world: World) -> None:

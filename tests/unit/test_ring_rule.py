@@ -22,6 +22,7 @@ from tgexchange.domain.ring import (
 )
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+SLOW = 9000.0  # seconds from a submission to its task: not "at once"
 
 
 def background(members: range, *, per_member: int, seed: int = 1) -> list[Exchange]:
@@ -102,12 +103,27 @@ def test_a_one_way_stream_is_not_a_ring() -> None:
 
 
 def test_a_pair_with_too_few_exchanges_is_not_flagged_until_it_has_enough() -> None:
+    # Taken hours after the submissions, as anyone might: the pair needs min_tie exchanges.
     crowd = background(range(100, 200), per_member=20)
-    few = crowd + serving(1, 2, 1) + serving(2, 1, 1) + serving(1, 150, 4) + serving(2, 160, 4)
-    enough = crowd + serving(1, 2, 2) + serving(2, 1, 2) + serving(1, 150, 4) + serving(2, 160, 4)
+    outside = serving(1, 150, 4, waited_s=SLOW) + serving(2, 160, 4, waited_s=SLOW)
+    few = crowd + serving(1, 2, 1, waited_s=SLOW) + serving(2, 1, 1, waited_s=SLOW) + outside
+    enough = crowd + serving(1, 2, 2, waited_s=SLOW) + serving(2, 1, 2, waited_s=SLOW) + outside
 
     assert find_rings(few) == []
     assert [f.member_ids for f in find_rings(enough)] == [(1, 2)]
+
+
+def test_a_pair_that_takes_each_others_content_at_once_needs_fewer_exchanges() -> None:
+    # One exchange each way, each taken minutes after the submission appeared (one person
+    # logging in with the other account), with a little work for others: a tie of two is enough.
+    crowd = background(range(100, 200), per_member=20)
+    outside = serving(1, 150, 2, waited_s=SLOW) + serving(2, 160, 2, waited_s=SLOW)
+    at_once = crowd + serving(1, 2, 1, waited_s=120.0) + serving(2, 1, 1, waited_s=600.0) + outside
+    one_later = crowd + serving(1, 2, 1, waited_s=120.0) + serving(2, 1, 1, waited_s=SLOW) + outside
+
+    assert [f.member_ids for f in find_rings(at_once)] == [(1, 2)]
+    assert find_rings(one_later) == []
+    assert find_rings(at_once, thresholds=RingThresholds(min_quick_tie=3)) == []
 
 
 def test_a_chain_of_groups_larger_than_the_maximum_is_cut_at_its_weakest_ties() -> None:

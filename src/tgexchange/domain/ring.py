@@ -6,10 +6,13 @@ each other's content.
 Pure Python (no graph library: the graphs are a community's members over a window, thousands of
 edges at most). The rule, in order:
 
-1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times and
-   for whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of
-   whom has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a
-   sliver of its own work, so it has none.
+1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times, or
+   at least ``min_quick_tie`` times when every one of those tasks was taken within ``quick_s`` of
+   its submission (one person working two accounts takes their own content at once), and for
+   whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of whom
+   has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a sliver
+   of its own work, so it has none. An exchange is a task judged, verified or rejected: accounts
+   that keep taking each other's content collude whether or not what they write passes.
 2. Groups are the connected parts of the tie graph; a part larger than ``max_size`` loses its
    weakest tie until its parts fit (or fall apart).
 3. A group keeps the members who give *and* receive inside it; it is flagged when it holds at least
@@ -74,11 +77,15 @@ class RingThresholds:
 
     min_size: int = 2
     max_size: int = 6
-    min_exchanges: int = 6  # a member's own, before any tie of theirs counts (new members are noisy)
+    min_exchanges: int = 3  # a member's own, before any tie of theirs counts (new members are noisy)
     min_tie: int = 3
     min_tie_share: float = 0.1
-    min_internal: int = 3
-    min_share: float = 0.15
+    # A pair whose every exchange was taken within ``quick_s`` of the submission needs only
+    # ``min_quick_tie``: one person working two accounts takes their own content at once.
+    min_quick_tie: int = 2
+    quick_s: float = 3600.0
+    min_internal: int = 2
+    min_share: float = 0.3
     min_lift: float = 10.0
 
     def __post_init__(self) -> None:
@@ -87,8 +94,8 @@ class RingThresholds:
         for name in ("min_tie_share", "min_share"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1]")
-        if self.min_tie < 1 or self.min_internal < 1 or self.min_lift < 1.0:
-            raise ValueError("min_tie and min_internal must be at least 1, min_lift at least 1.0")
+        if min(self.min_tie, self.min_quick_tie, self.min_internal) < 1 or self.min_lift < 1.0:
+            raise ValueError("min_tie, min_quick_tie and min_internal must be at least 1, min_lift at least 1.0")
 
 
 DEFAULT_RING_THRESHOLDS = RingThresholds()
@@ -102,14 +109,19 @@ class RingFinding:
     evidence: dict[str, Any]
 
 
-class _Graph:
+class ExchangeGraph:
+    """Counts of one community's exchanges: per direction, per pair, per member."""
+
     def __init__(self, exchanges: Sequence[Exchange]) -> None:
         self.directed: dict[tuple[int, int], int] = defaultdict(int)
         self.total: dict[int, int] = defaultdict(int)
+        self.slowest: dict[tuple[int, int], float] = defaultdict(float)  # the longest wait, per pair
         for e in exchanges:
             if e.giver_id == e.owner_id:
                 continue
             self.directed[(e.giver_id, e.owner_id)] += 1
+            pair = (min(e.giver_id, e.owner_id), max(e.giver_id, e.owner_id))
+            self.slowest[pair] = max(self.slowest[pair], e.waited_s)
             self.total[e.giver_id] += 1
             self.total[e.owner_id] += 1
         self.undirected: dict[tuple[int, int], int] = defaultdict(int)
@@ -124,7 +136,7 @@ class _Graph:
         return {
             pair: strength
             for pair, count in self.undirected.items()
-            if count >= t.min_tie
+            if (count >= t.min_tie or (count >= t.min_quick_tie and self.slowest[pair] < t.quick_s))
             and min(self.total[pair[0]], self.total[pair[1]]) >= t.min_exchanges
             and (strength := self.tie_strength(*pair)) >= t.min_tie_share
         }
@@ -223,7 +235,7 @@ def _timing_evidence(group: set[int], exchanges: Sequence[Exchange]) -> dict[str
     }
 
 
-def _mutual_core(graph: _Graph, group: set[int]) -> set[int]:
+def _mutual_core(graph: ExchangeGraph, group: set[int]) -> set[int]:
     """The members who both give and receive inside the group, repeated until it holds: someone
     tied to a pair only by serving one of them (or only by being served) is not one of them."""
     while True:
@@ -234,14 +246,13 @@ def _mutual_core(graph: _Graph, group: set[int]) -> set[int]:
         group = core
 
 
-def find_rings(
-    exchanges: Sequence[Exchange], *, thresholds: RingThresholds = DEFAULT_RING_THRESHOLDS
-) -> list[RingFinding]:
-    """The groups of one community's exchanges (over the window the caller chose) that the rule
-    flags, each with its member ids in ascending order; deterministic for the same exchanges."""
-    graph = _Graph(exchanges)
+def flagged_groups(
+    graph: ExchangeGraph, thresholds: RingThresholds = DEFAULT_RING_THRESHOLDS
+) -> list[tuple[set[int], dict[str, Any], float]]:
+    """The groups the rule flags in ``graph``, each with its internal counts and the share random
+    matching would give it (no evidence: cheap enough to replay many thresholds)."""
     active = len(graph.total)
-    findings = []
+    flagged = []
     for part in _small_groups(graph.ties(thresholds), thresholds):
         group = _mutual_core(graph, part)
         if len(group) < thresholds.min_size:
@@ -249,12 +260,24 @@ def find_rings(
         inside = graph.internal(group)
         expected = (len(group) - 1) / max(1, active - 1)
         lift = inside["share"] / expected if expected else 0.0
-        if not (
+        if (
             inside["internal_exchanges"] >= thresholds.min_internal
             and inside["share"] >= thresholds.min_share
             and lift >= thresholds.min_lift
         ):
-            continue
+            flagged.append((group, inside, expected))
+    return flagged
+
+
+def find_rings(
+    exchanges: Sequence[Exchange], *, thresholds: RingThresholds = DEFAULT_RING_THRESHOLDS
+) -> list[RingFinding]:
+    """The groups of one community's exchanges (over the window the caller chose) that the rule
+    flags, each with its member ids in ascending order; deterministic for the same exchanges."""
+    graph = ExchangeGraph(exchanges)
+    active = len(graph.total)
+    findings = []
+    for group, inside, expected in flagged_groups(graph, thresholds):
         members = tuple(sorted(group))
         evidence: dict[str, Any] = {
             "size": len(members),
@@ -262,7 +285,7 @@ def find_rings(
             "exchanges": sum(graph.total[m] for m in members) - inside["internal_exchanges"],
             "internal_share": round(inside["share"], 3),
             "expected_share": round(expected, 4),
-            "lift": round(lift, 1),
+            "lift": round(inside["share"] / expected if expected else 0.0, 1),
             "active_members": active,
             "members": {
                 str(m): {

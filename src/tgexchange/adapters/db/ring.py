@@ -19,10 +19,13 @@ from tgexchange.domain.task import TaskStatus
 
 _t, _s, _r, _rm, _a = tables.tasks, tables.submissions, tables.rings, tables.ring_members, tables.audit_log
 
+# Feedback the quality gate refused is an exchange too: accounts that keep taking each other's
+# content at once are colluding whether or not what they write passes.
+_JUDGED = (TaskStatus.VERIFIED, TaskStatus.REJECTED)
 _EXCHANGES = (
     sa.select(_t.c.community_id, _t.c.giver_id, _t.c.owner_id, _t.c.assigned_at, _s.c.created_at, _t.c.feedback_text)
     .join(_s, _s.c.id == _t.c.submission_id)
-    .where(_t.c.status == TaskStatus.VERIFIED, _t.c.decided_at >= sa.bindparam("since"))
+    .where(_t.c.status.in_(_JUDGED), _t.c.decided_at >= sa.bindparam("since"))
     .order_by(_t.c.community_id, _t.c.id)
 )
 
@@ -34,7 +37,7 @@ class SqlRingStore:
         self._engine = engine
 
     def exchanges(self, *, since: datetime) -> dict[int, list[Exchange]]:
-        """Verified tasks decided since ``since``, per community, in task order."""
+        """Tasks judged (verified or rejected) since ``since``, per community, in task order."""
         found: dict[int, list[Exchange]] = defaultdict(list)
         with self._engine.connect() as opened:
             connection = opened.execution_options(sqlite_begin="DEFERRED")
