@@ -40,7 +40,8 @@ def save_artifact(
             " (learning_rate 0.1, 200 iterations, min_samples_leaf 20, class_weight=balanced) on hand features"
         ),
         "input": (
-            "tgexchange.domain.quality.normalize (HTML, invisible characters, look-alike letters, runs)"
+            "tgexchange.domain.quality.normalize (HTML, invisible characters, look-alike letters, runs),"
+            " links to the comment's own video removed (as the gate reads feedback on a submission)"
             + (", then channel/subscribe words deleted for the text half" if model.delete_topic_words else "")
         ),
         "threshold_rule": (
