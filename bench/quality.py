@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.report import median, write_section
 from tgexchange.adapters.quality import ClassifierQualityGate
 from tgexchange.domain.community import CommunitySettings
-from tgexchange.ml import artifact, dataset, evaluation
+from tgexchange.ml import artifact, dataset, evaluation, selection
 from tgexchange.ml.candidates import CANDIDATES, SHIPPED
 
 SPAM_GOAL = 0.95
@@ -61,51 +61,96 @@ def channel_talk_rejected(gate: ClassifierQualityGate, min_words: int) -> tuple[
     return sum(v.rule in {"spam", "self_promotion"} for v in verdicts), len(texts)
 
 
-def throughput(gate: ClassifierQualityGate, texts: list[str], runs: int, min_words: int) -> list[float]:
-    gate.assess_many(texts[:100], min_words=min_words)  # warm-up
+def throughput(
+    gate: ClassifierQualityGate, texts: list[str], ids: list[str | None], runs: int, min_words: int
+) -> list[float]:
+    """Comments per second through ``assess_many`` with each text's content id, as verification
+    calls it (a link to the content itself is looked for in every text)."""
+    gate.assess_many(texts[:100], min_words=min_words, content_ids=ids[:100])  # warm-up
     rates: list[float] = []
     for run in range(runs):
         started = time.perf_counter()
-        gate.assess_many(texts, min_words=min_words)
+        gate.assess_many(texts, min_words=min_words, content_ids=ids)
         rates.append(len(texts) / (time.perf_counter() - started))
         print(f"throughput run {run + 1}: {rates[-1]:,.0f} comments/s", file=sys.stderr)
     return rates
 
 
+# spam-v2 as docs/BENCHMARKS.md reported it (2026-12-04 11:41 UTC, this procedure at a 5% target,
+# links to the video itself read as self-promotion): held-out video -> (spam rejected, of spam, long
+# ham rejected as spam, of long ham).
+SPAM_V2: dict[str, tuple[int, int, int, int]] = {
+    "Youtube01-Psy.csv": (163, 175, 5, 110),
+    "Youtube02-KatyPerry.csv": (167, 175, 7, 112),
+    "Youtube03-LMFAO.csv": (219, 236, 1, 47),
+}
+
+
+def before_and_after(shipped: list[evaluation.Rotation]) -> str:
+    rows = []
+    for rotation in shipped:
+        e = rotation.evaluation
+        spam, of_spam, ham, of_ham = SPAM_V2[rotation.evaluated_on]
+        rows.append(
+            [
+                rotation.evaluated_on,
+                f"{spam}/{of_spam} = {spam / of_spam:.1%}",
+                f"{e.spam_rejected}/{e.spam} = {e.spam_recall:.1%}",
+                f"{ham}/{of_ham} = {ham / of_ham:.1%}",
+                f"{e.long_ham_rejected_as_spam}/{e.long_ham} = {e.long_ham_false_rejection:.1%}",
+            ]
+        )
+    header = ["held-out video", "spam rejected, spam-v2", "spam-v3", "ham 8+ as spam, spam-v2", "spam-v3"]
+    return markdown_table(header, rows)
+
+
 def honesty(by_name: dict[str, evaluation.Summary], shipped: evaluation.Summary) -> str:
     before = by_name.get(CANDIDATES[0].name)
     before_text = (
-        f"spam-v1's model under the same procedure: worst video {before.worst_recall:.1%}, mean"
+        f"spam-v1's model under today's procedure: worst video {before.worst_recall:.1%}, mean"
         f" {before.mean_recall:.1%}, ham rejected as spam pooled {before.pooled_false_rejection:.1%}"
         f" (worst video {before.worst_false_rejection:.1%})"
         if before
-        else "spam-v1's model under the same procedure: run without --only-shipped"
+        else "spam-v1's model under today's procedure: run without --only-shipped"
     )
     return f"""
 How to read this honestly:
-- Before (spam-v1, its own procedure): 95.1% pooled, worst file 93.2%, ham 6.3%, thresholds aimed
-  at a classifier-level rate. The outside check on other music videos then found 91.4% and 4.3%.
-  After: {before_text}; spam-v2: worst video {shipped.worst_recall:.1%}, mean {shipped.mean_recall:.1%},
-  spread {shipped.recall_spread:.1%}, ham rejected as spam pooled {shipped.pooled_false_rejection:.1%}
-  (worst video {shipped.worst_false_rejection:.1%}).
-- **The spam goal is {"met" if shipped.worst_recall >= SPAM_GOAL else "not met"} on the worst video.** The
-  per-video procedure put spam-v1 within about a point of what the outside check saw, so it is the
-  estimate to trust. Prediction for an outside check on new videos of the same kind: spam rejected
-  about {shipped.worst_recall:.1%} (the worst video here; the mean is {shipped.mean_recall:.1%}, and three
-  videos are few, so 91–95% is the plausible range), ham of 8+ words rejected as spam 4–5%
-  (spam-v1's {before.pooled_false_rejection if before else float("nan"):.1%} here went with 4.3% outside).
-- Where the misses come from: the rules catch most spam (too short, links and calls to visit, scams);
-  the classifier decides the rest, and its threshold must keep ham rejections within 5% while the
-  self-promotion rule alone already rejects 4.5% of two videos' ham (links to the video itself,
-  "like if you came here to see the views"). With so little room the threshold, chosen on two
-  training videos, varies from fold to fold; ranking alone (the best threshold known afterwards)
-  would reach about 96% on the worst video. I read those 11 ham texts to understand the 4.5% and
-  changed no rule because of them; no held-out spam miss was read in this round.
-- Speed: the runs above share the 2 cores with other engineers' jobs. At a quieter moment on
-  2026-12-04, interleaved in one process on one core (7 runs of 4,000 comments each): spam-v2's
-  gate 3,704 comments/s against 5,884/s for spam-v1's work on the same texts (its pipeline,
-  toxicity and the rules), ratio 0.63; the gradient-boosted half and its features cost the
-  difference (features ~16,000/s, the text half ~9,400/s, the rules ~14,000/s on their own).
+- What changed from spam-v2 (same model, same features, same nested procedure): **a link to the
+  content itself is no longer self-promotion, whether or not the community checks relevance**. The
+  gate always gets the submission's content id (before, only with the relevance check on), finds the
+  links in the normalised text (in HTML or behind a zero-width space a raw link did not parse) and
+  reads them as the moment they point at. The collection is read the same way: each file's links to
+  its own video (`dataset.COLLECTION_VIDEOS`) are removed before the rules and the classifier, as the
+  gate would on feedback for that video. Those links were 9 of the 11 ham of 8+ words that the rules
+  alone rejected as spam (4.5% of two videos' ham: "Katy Perry - Roar (Official): http://youtu.be/…"),
+  which left the classifier no room; without them the rules alone reject 2 of 264 (engagement bait:
+  "like if you came here to see the views", kept: asking for likes is not feedback). The spam the
+  rules reject is unchanged (149, 148 and 198). I read those 11 texts (all three videos; the previous
+  session read them too); no rule was written from them and no held-out spam miss was read.
+- The threshold target is 4%, one point under the goal: at 5%, thresholds chosen on two videos
+  rejected 6.2–6.4% of a third's ham with spam-v2. In the three rotations 4% and 5% gave the same
+  held-out results; the shipped threshold is 0.585 (0.55 at 5%, where one hand-written piece of
+  feedback about subscribe reminders in tests/integration/test_quality_gate.py is rejected).
+- Spam rejected, worst video: {shipped.worst_recall:.1%} (spam-v2 92.8%); mean {shipped.mean_recall:.1%} (93.8%);
+  spread {shipped.recall_spread:.1%} (2.6%); ham of 8+ words rejected as spam pooled {shipped.pooled_false_rejection:.1%}
+  (4.8%), worst video {shipped.worst_false_rejection:.1%} (6.2%). {before_text}.
+- **The spam goal is {"met" if shipped.worst_recall >= SPAM_GOAL else "not met"} on the worst video; the 98% aim is not.**
+  Three videos are few: the same figures shift by a point with one comment more or less caught.
+  Prediction for an outside check on new videos of the same kind: spam rejected about
+  {shipped.worst_recall:.0%} (the worst video here; spam-v1's estimate by this procedure was within a
+  point of the 91.4% an outside check found), ham of 8+ words rejected as spam 2–4%.
+- The cost: the classifier now decides more, and its threshold is lower (0.585, spam-v2 0.71).
+  Hand-written feedback about the creator's channel or subscribe button (`channel_feedback.jsonl`):
+  see the count above (spam-v2: 2/10). The gradient-boosted half scores such feedback 0.9–1.0 (it
+  reads "subscribe" and "please"); deleting those words from its input as from the text half was
+  tried and dropped the worst video to 92.0%.
+- Tried and not shipped (each judged by the same rotations): thresholds chosen on stratified 5-fold
+  predictions inside the training videos (too low: 6.5–10.1% of held-out ham rejected; a previous
+  session found the same); a per-video maximum of the inner thresholds (worst video 95.4%); a 3%
+  target (worst video 94.9%); the text half weighted 0.7 (worst video 95.8%); gentler trees
+  (depth 3, 40 per leaf, 150 steps at 0.05, L2 1): worst video 96.2%, mean 96.8%, but 5/10 of the
+  channel feedback rejected and found after looking at the held-out results, so the gain (one or
+  two comments a video) is within what choosing among variants on these three videos buys.
 - Every threshold in the table was chosen on the training videos only (a test checks that the
   held-out video reaches neither fitting nor threshold selection). Comparing candidates and
   settling the shipped one on these same three videos is itself a choice made on them: the
@@ -129,6 +174,7 @@ def main() -> None:
     rows: list[list[str]] = []
     summaries: list[list[str]] = []
     shipped_summary = None
+    shipped_rotations: list[evaluation.Rotation] = []
     by_name: dict[str, evaluation.Summary] = {}
     for candidate in [SHIPPED] if args.only_shipped else CANDIDATES:
         print(f"{candidate.name}: three nested rotations…", file=sys.stderr)
@@ -149,6 +195,7 @@ def main() -> None:
         by_name[candidate.name] = s
         if candidate is SHIPPED:
             shipped_summary = s
+            shipped_rotations = results
         summaries.append(
             [
                 candidate.name + (" (shipped)" if candidate is SHIPPED else ""),
@@ -163,9 +210,11 @@ def main() -> None:
     assert shipped_summary is not None
 
     gate = ClassifierQualityGate()
-    pool = [comment.text for comment in comments]
-    texts = [pool[i % len(pool)] for i in range(args.texts)]
-    rates = throughput(gate, texts, args.runs, min_words)
+    # The raw comments, as a platform serves them (HTML, entities, links to the video itself).
+    raw = dataset.raw_collection()
+    texts = [raw[i % len(raw)][0] for i in range(args.texts)]
+    ids: list[str | None] = [raw[i % len(raw)][1] for i in range(args.texts)]
+    rates = throughput(gate, texts, ids, args.runs, min_words)
     rate = median(rates)
     unseen_correct, unseen_total = unseen_results(gate, min_words)
     channel_rejected, channel_total = channel_talk_rejected(gate, min_words)
@@ -215,10 +264,15 @@ classified as expected by the shipped gate. Substantive feedback about the creat
 subscribe button or asking "please" (`channel_feedback.jsonl`, written on 2026-12-04 while comparing
 candidates): {channel_rejected}/{channel_total} rejected as spam or self-promotion (all should pass).
 
+Before and after, per held-out video (spam-v2 as reported on 2026-12-04; spam-v3 from this run):
+
+{before_and_after(shipped_rotations)}
+
 Per held-out video and candidate. Each row: the candidate trained on the other two videos, its
 threshold chosen on those two only (each left out in turn, the lowest threshold at which the whole
-gate rejects at most 5% of their ham of 8+ words as spam or self-promotion), then the held-out
-video judged by the whole gate (rules + classifier + toxicity):
+gate rejects at most {selection.TARGET_LONG_HAM_REJECTION:.0%} of their ham of 8+ words as spam or self-promotion), then the
+held-out video judged by the whole gate (rules + classifier + toxicity; a link to the video itself
+is read as feedback on it, as the gate reads feedback on a submission):
 
 {markdown_table(["candidate", "held-out video", "threshold", "spam rejected", "ham 8+ words rejected as spam"], rows)}
 

@@ -80,6 +80,15 @@ def load_collection(data_dir: DataDir | None = None, files: Sequence[str] = COLL
     return comments
 
 
+def raw_collection(
+    data_dir: DataDir | None = None, files: Sequence[str] = COLLECTION_FILES
+) -> list[tuple[str, str | None]]:
+    """Each comment of ``files`` as the file holds it, with its video's id (None for a file not in
+    ``COLLECTION_VIDEOS``): what the gate is given at run time, for measuring its speed."""
+    directory = packaged_data_dir() if data_dir is None else data_dir
+    return [(row["CONTENT"], COLLECTION_VIDEOS.get(name)) for name in files for row in _rows(directory, name)]
+
+
 def describe_files(data_dir: DataDir | None, names: Sequence[str]) -> list[dict[str, str | int]]:
     """Each file's name, sha256 and number of comments, for the model card."""
     directory = packaged_data_dir() if data_dir is None else data_dir
