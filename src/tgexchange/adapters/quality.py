@@ -301,7 +301,9 @@ def _without_links_to(prepared: str, content_id: str) -> str:
     """``prepared`` with the links to the content itself read as the moments they point at. Links
     are looked for in the prepared text, not the raw one: in HTML (``<a href=…>``, ``&amp;``) or
     followed by a zero-width character a raw link does not parse. Most texts hold no link at all."""
-    if "." not in prepared:  # every link form the exchange reads has a dot in its host
+    # Every link ``find_links`` reads has a dot in its host and a "/" (after the scheme or the
+    # host), "?" or "#": most sentences have neither, and skip the search (a tenth of the gate's time).
+    if "." not in prepared or ("/" not in prepared and "?" not in prepared and "#" not in prepared):
         return prepared
     stripped = without_links_to(prepared, content_id)
     return prepared if stripped == prepared else prepare(stripped)
