@@ -159,7 +159,8 @@ How to read this honestly:
   this session with spam-v2's artifact, and 2/10). With a 5% target the threshold would be 0.45:
   worst video 96.2%, but 28% of the simulated feedback scores above it. One of those hand-written texts ("The subscribe
   reminder at the start feels pushy; …") is now a strict expected failure in
-  tests/integration/test_quality_gate.py. Deleting "channel"/"subscribe" from the trees' input (as
+  tests/integration/test_quality_gate.py, and the one that was ("…export it at a higher resolution
+  please.") now passes. Deleting "channel"/"subscribe" from the trees' input (as
   from the text half) was tried: worst video 92.0%.
 - Tried and not shipped (each judged by the same rotations, in this session): thresholds chosen on
   stratified 5-fold predictions inside the training videos (too low: 6.5–10.1% of held-out ham

@@ -138,14 +138,9 @@ def test_spam_is_rejected_as_spam_or_self_promotion(gate: ClassifierQualityGate,
     "text",
     [
         "The colour grading in the night scenes is much better than in your last upload.",
-        pytest.param(
-            "Your channel banner is blurry on mobile, export it at a higher resolution please.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known limitation: the classifier learned 'please' from 'please subscribe' spam and "
-                "scores this above the artifact's threshold",
-            ),
-        ),
+        # spam-v2 rejected this one (it learned "please" from "please subscribe" spam); spam-v3's
+        # gentler trees do not
+        "Your channel banner is blurry on mobile, export it at a higher resolution please.",
         "Your channel banner is blurry on mobile, export it at a higher resolution so the text stays sharp.",
         pytest.param(
             "The subscribe reminder at the start feels pushy; move it to the end of the video.",
