@@ -100,13 +100,22 @@ class FakeQualityGate:
     def __init__(self) -> None:
         self.assessed: list[str] = []
         self.topics: list[ContentTopic | None] = []
+        self.content_ids: list[str | None] = []
 
     def assess(
-        self, text: str, *, min_words: int, earlier: Sequence[str] = (), content: ContentTopic | None = None
+        self,
+        text: str,
+        *,
+        min_words: int,
+        earlier: Sequence[str] = (),
+        content: ContentTopic | None = None,
+        content_id: str | None = None,
     ) -> QualityVerdict:
-        """``off_topic`` when a topic is given and the text shares no word with its title."""
+        """``off_topic`` when a topic is given and the text shares no word with its title. Links
+        are not read, so ``content_id`` is only remembered (tests check that services pass it)."""
         self.assessed.append(text)
         self.topics.append(content)
+        self.content_ids.append(content_id)
         words = len(text.split())
         rule = None
         if "http" in text or "sub4sub" in text:
@@ -126,6 +135,7 @@ class FakeQualityGate:
         min_words: int,
         earlier: Sequence[Sequence[str]] | None = None,
         content: Sequence[ContentTopic | None] | None = None,
+        content_ids: Sequence[str | None] | None = None,
     ) -> list[QualityVerdict]:
         return [
             self.assess(
@@ -133,6 +143,7 @@ class FakeQualityGate:
                 min_words=min_words,
                 earlier=earlier[i] if earlier else (),
                 content=content[i] if content else None,
+                content_id=content_ids[i] if content_ids else None,
             )
             for i, text in enumerate(texts)
         ]

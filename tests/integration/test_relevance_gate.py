@@ -109,6 +109,31 @@ def test_a_link_to_the_judged_video_itself_is_not_self_promotion(
     assert with_topic.accepted, with_topic
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://youtu.be/Xk3mRv9TqLw?t=150",
+        # as the Data API's textDisplay serves it, and behind a zero-width space
+        '<a href="https://www.youtube.com/watch?v=Xk3mRv9TqLw&amp;t=150">https://www.youtube.com/watch?v=Xk3mRv9TqLw&amp;t=150</a>',
+        "https://youtu.be/Xk3mRv9TqLw?t=150\u200b",
+    ],
+)
+def test_with_only_the_content_id_a_link_to_it_is_not_self_promotion_and_no_relevance_is_judged(
+    gate: ClassifierQualityGate, link: str
+) -> None:
+    text = f"At {link} the bulb comparison shows the warm one is much softer."
+    verdict = gate.assess(text, min_words=MIN_WORDS, content_id="Xk3mRv9TqLw")
+    assert verdict.accepted, verdict
+    assert "relevance" not in verdict.scores
+    assert gate.assess(text, min_words=MIN_WORDS, content_id="AAAAAAAAAAA").rule == "self_promotion"
+    assert gate.assess(text, min_words=MIN_WORDS).rule == "self_promotion"
+
+
+def test_content_ids_must_hold_one_id_per_text(gate: ClassifierQualityGate) -> None:
+    with pytest.raises(ValueError, match="content_ids"):
+        gate.assess_many(["a", "b"], min_words=MIN_WORDS, content_ids=["Xk3mRv9TqLw"])
+
+
 def test_a_link_to_another_video_is_still_self_promotion(gate: ClassifierQualityGate, lamp: ContentTopic) -> None:
     text = "At https://youtu.be/AAAAAAAAAAA?t=150 the bulb comparison shows the warm one is much softer."
     assert gate.assess(text, min_words=MIN_WORDS, content=lamp).rule == "self_promotion"

@@ -109,3 +109,14 @@ def test_summaries_take_the_worst_video_not_the_mean(comments: list[LabelledComm
     assert summary.worst_recall == min(recalls)
     assert summary.recall_spread == pytest.approx(max(recalls) - min(recalls))
     assert summary.worst_recall <= summary.mean_recall
+
+
+def test_each_video_is_read_as_feedback_on_it_its_own_links_removed_others_kept(
+    comments: list[LabelledComment],
+) -> None:
+    for name, video in dataset.COLLECTION_VIDEOS.items():
+        own = [c.text for c in comments if c.source == name]
+        assert video in dataset.packaged_data_dir().joinpath(name).read_text(encoding="utf-8")
+        assert not any(video in text for text in own)
+        # links to anything else stay, for the self-promotion rule to judge
+        assert any("http" in text for text in own)

@@ -99,6 +99,26 @@ def test_with_the_check_off_the_gate_gets_no_topic_and_the_same_comment_is_verif
     assert gate.topics == [None]
 
 
+@pytest.mark.parametrize("check", [True, False])
+def test_the_gate_always_gets_the_content_id_so_a_link_to_it_is_not_self_promotion(world: World, check: bool) -> None:
+    gate = FakeQualityGate()
+    giver, submission, task = setup(world, check=check)
+    world.clock.advance(minutes=10)
+    world.comment(giver, submission, ABOUT_IT)
+    world.done(task)
+    verify(world, gate, submission)
+    assert gate.content_ids == [submission.content_id]
+
+
+def test_pasted_feedback_is_judged_with_the_content_id_with_the_check_off(world: World) -> None:
+    gate = FakeQualityGate()
+    giver, submission, task = setup(world, check=False, platform=Platform.TIKTOK)
+    task_service.judge_pasted_feedback(
+        world.uow(), gate, member_id=giver.id, task_id=task.id, text=ABOUT_IT, now=world.now
+    )
+    assert (gate.topics, gate.content_ids) == ([None], [submission.content_id])
+
+
 def test_pasted_feedback_is_judged_against_the_topic_before_it_is_handed_in(world: World) -> None:
     gate = FakeQualityGate()
     giver, _, task = setup(world, check=True, platform=Platform.TIKTOK)

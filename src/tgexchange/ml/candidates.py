@@ -79,7 +79,7 @@ def _features(comments: Sequence[LabelledComment]) -> Scorer:
 
 SHIPPED = Candidate(
     "mean of LR and HGB",
-    "the average of the words+chars LR's and the hand-feature HGB's probabilities (spam-v2)",
+    "the average of the words+chars LR's and the hand-feature HGB's probabilities (spam-v3; spam-v2 had deeper trees)",
     fit_spam_model,
 )
 CANDIDATES: tuple[Candidate, ...] = (

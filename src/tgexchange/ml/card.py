@@ -37,10 +37,12 @@ def save_artifact(
         "model": (
             f"{SHIPPED.description}: TF-IDF words 1-2 + char_wb 2-5 (sublinear, min_df 2) ->"
             f" LogisticRegression(C={TEXT_C:g}, class_weight=balanced); HistGradientBoostingClassifier"
-            " (learning_rate 0.1, 200 iterations, min_samples_leaf 20, class_weight=balanced) on hand features"
+            " (learning_rate 0.05, 150 iterations, max_depth 3, min_samples_leaf 40, l2_regularization 1,"
+            " class_weight=balanced) on hand features"
         ),
         "input": (
-            "tgexchange.domain.quality.normalize (HTML, invisible characters, look-alike letters, runs)"
+            "tgexchange.domain.quality.normalize (HTML, invisible characters, look-alike letters, runs),"
+            " links to the comment's own video removed (as the gate reads feedback on a submission)"
             + (", then channel/subscribe words deleted for the text half" if model.delete_topic_words else "")
         ),
         "threshold_rule": (

@@ -3,7 +3,10 @@
 Three of its five files (CC BY 4.0, Alberto, Lochter & Almeida, "TubeSpam", ICMLA 2015) ship
 inside the package, with their licence README, under ``tgexchange/ml/datasets/youtube-spam-collection``:
 found through ``importlib.resources``, so training works from an installed package as from a
-source checkout. Each file holds the comments of one music video.
+source checkout. Each file holds the comments of one music video; ``COLLECTION_VIDEOS`` names its
+YouTube id (the id its own comments link to), so that a comment is read as the gate reads
+feedback on a submission: a link to the video itself is not self-promotion (see
+``tgexchange.domain.quality.without_links_to``).
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from tgexchange.domain.quality import count_words
+from tgexchange.domain.quality import count_words, without_links_to
 from tgexchange.ml.spam_model import prepare
 
-COLLECTION_FILES: tuple[str, ...] = ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv")
+COLLECTION_VIDEOS: dict[str, str] = {
+    "Youtube01-Psy.csv": "9bZkp7q19f0",  # PSY - GANGNAM STYLE
+    "Youtube02-KatyPerry.csv": "CevxZvSJLk8",  # Katy Perry - Roar
+    "Youtube03-LMFAO.csv": "KQ6zr6kCPj8",  # LMFAO - Party Rock Anthem
+}
+COLLECTION_FILES: tuple[str, ...] = tuple(COLLECTION_VIDEOS)
 COLLECTION_NAME = "youtube-spam-collection"
 LONG_HAM_MIN_WORDS = 8
 
@@ -53,17 +61,32 @@ def _rows(data_dir: DataDir, name: str) -> list[dict[str, str]]:
 
 
 def load_collection(data_dir: DataDir | None = None, files: Sequence[str] = COLLECTION_FILES) -> list[LabelledComment]:
-    """The labelled comments of ``files`` (default: the packaged collection), in file order.
-    Raises FileNotFoundError for a missing file and ValueError for a row whose CLASS is not 0 or 1."""
+    """The labelled comments of ``files`` (default: the packaged collection), in file order, each
+    prepared as the gate prepares feedback on its video (links to a video of ``COLLECTION_VIDEOS``
+    removed from that video's comments; a file not named there keeps its links). Raises
+    FileNotFoundError for a missing file and ValueError for a row whose CLASS is not 0 or 1."""
     directory = packaged_data_dir() if data_dir is None else data_dir
     comments: list[LabelledComment] = []
     for name in files:
+        video = COLLECTION_VIDEOS.get(name)
         for row in _rows(directory, name):
             label = row["CLASS"].strip()
             if label not in {"0", "1"}:
                 raise ValueError(f"{name}: CLASS must be 0 or 1, not {label!r}")
-            comments.append(LabelledComment(prepare(row["CONTENT"]), label == "1", name))
+            text = prepare(row["CONTENT"])
+            if video is not None:
+                text = prepare(without_links_to(text, video))
+            comments.append(LabelledComment(text, label == "1", name))
     return comments
+
+
+def raw_collection(
+    data_dir: DataDir | None = None, files: Sequence[str] = COLLECTION_FILES
+) -> list[tuple[str, str | None]]:
+    """Each comment of ``files`` as the file holds it, with its video's id (None for a file not in
+    ``COLLECTION_VIDEOS``): what the gate is given at run time, for measuring its speed."""
+    directory = packaged_data_dir() if data_dir is None else data_dir
+    return [(row["CONTENT"], COLLECTION_VIDEOS.get(name)) for name in files for row in _rows(directory, name)]
 
 
 def describe_files(data_dir: DataDir | None, names: Sequence[str]) -> list[dict[str, str | int]]:

@@ -111,10 +111,9 @@ def judge_pasted_feedback(
         task.ensure_can_hand_in(member_id=member_id, now=now, feedback_text=text)
         earlier = list(uow.tasks.recent_feedback_texts(member_id, limit=NEAR_COPY_HISTORY))
         min_words = community.settings.min_words
-        topic = None
-        if community.settings.check_relevance:
-            topic = get_submission(uow, task.submission_id).topic
-    return gate.assess(text, min_words=min_words, earlier=earlier, content=topic)
+        submission = get_submission(uow, task.submission_id)
+        topic = submission.topic if community.settings.check_relevance else None
+    return gate.assess(text, min_words=min_words, earlier=earlier, content=topic, content_id=submission.content_id)
 
 
 @retry_on_conflict()

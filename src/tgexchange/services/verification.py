@@ -255,6 +255,7 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
     comment_of: dict[tuple[int, str | None], PublicComment | None] = {}
     min_words: list[int] = []
     topics: list[ContentTopic | None] = []
+    content_ids: list[str] = []
     for plan in plans:
         for item in plan.pending:
             if plan.comments is None:
@@ -273,6 +274,7 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
                 comment_of[key] = comment
                 min_words.append(plan.min_words)
                 topics.append(plan.topic)
+                content_ids.append(plan.submission.content_id)
     judged: dict[tuple[int, str | None], Judged] = {}
     # Communities may differ in their minimum: one call per distinct minimum (usually one).
     for minimum in sorted(set(min_words)):
@@ -282,6 +284,7 @@ def _judge_all(gate: QualityGate, plans: list[_Plan], *, now: datetime) -> dict[
             min_words=minimum,
             earlier=[earlier[i] for i in chosen],
             content=[topics[i] for i in chosen],
+            content_ids=[content_ids[i] for i in chosen],
         )
         for i, verdict in zip(chosen, verdicts, strict=True):
             judged[keys[i]] = Judged(comment_of[keys[i]], verdict.accepted, verdict.rule)

@@ -24,6 +24,7 @@ from tgexchange.domain.quality.relevance import (
     own_link_count,
     relevance,
     topic_terms,
+    without_links_to,
     without_own_links,
 )
 from tgexchange.domain.quality.rules import (
@@ -64,6 +65,7 @@ __all__ = [
     "relevance",
     "shingles",
     "topic_terms",
+    "without_links_to",
     "without_own_links",
     "words",
 ]

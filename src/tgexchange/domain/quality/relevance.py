@@ -171,10 +171,15 @@ def without_own_links(text: str, topic: ContentTopic) -> str:
     """``text`` with each link to the content itself replaced by its moment ("t=95" becomes
     "1:35") or removed: such a link is on topic, not self-promotion, and the other rules should
     judge the words around it."""
-    if topic.content_id is None:
-        return text
+    return text if topic.content_id is None else without_links_to(text, topic.content_id)
+
+
+def without_links_to(text: str, content_id: str) -> str:
+    """``without_own_links`` knowing only the content's id: what the gate needs whether or not
+    the community checks relevance (a member linking the video they comment on is not promoting
+    themselves, and the submission's id is always known)."""
     for link in find_links(text):
-        if _points_at(link, topic.content_id):
+        if _points_at(link, content_id):
             text = text.replace(link, _moment_of(link), 1)
     return text
 
