@@ -20,6 +20,7 @@ from tgexchange.web.auth import Sessions
 from tgexchange.web.errors import SafeJSONResponse, http_error, validation_failed
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
+from tgexchange.web.shared_answers import SharedAnswers
 from tgexchange.web.templates import render
 
 OPENAPI_URL = "/openapi.json"
@@ -75,6 +76,7 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
+    app.state.shared_answers = SharedAnswers(container.clock)
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,
