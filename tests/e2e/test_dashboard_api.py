@@ -32,7 +32,6 @@ from tgexchange.services import community as community_service
 from tgexchange.web.app import create_app
 from tgexchange.web.auth import SESSION_COOKIE
 from tgexchange.web.security import STRICT_CSP
-from tgexchange.web.shared_answers import SHARED_FOR
 
 API = "/exchange/dashboard"
 READS = ["overview", "groups", "users", "platforms", "errors", "communities", "model"]
@@ -623,7 +622,7 @@ async def test_members_carry_their_predicted_reciprocity_once_scored(
         version="test",
         now=dashboard.world.now,
     )
-    dashboard.world.clock.advance(seconds=SHARED_FOR.total_seconds())  # the first answer is shared that long
+    dashboard.world.clock.advance(seconds=dashboard.settings.dashboard_shared_s)  # the first answer is shared that long
 
     scored = (await client.get(f"{API}/users", headers=BEARER)).json()["items"]
 

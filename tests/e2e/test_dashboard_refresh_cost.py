@@ -72,4 +72,4 @@ async def test_a_refresh_hops_to_a_worker_thread_once(
     # The session look-up, the shared answer's look-up and the reads all happen on one thread; an
     # endpoint that is a coroutine has its answer checked on the event loop (a plain function's
     # is checked on a thread: three hops a request before).
-    assert per_request == dict.fromkeys(("overview", "groups", "users", "errors", "anomalies"), ["answered"])
+    assert per_request == {name: ["answered"] for name in ("overview", "groups", "users", "errors", "anomalies")}

@@ -1,5 +1,5 @@
 """The answers every open dashboard refreshes are shared between viewers who ask the same question
-within SHARED_FOR: never across communities (an admin sees their own only), never past the bound
+within DASHBOARD_SHARED_S: never across communities (an admin sees their own only), never past the bound
 on the app's clock, never from before a kill switch change made here, and computed once when many
 pages ask at once."""
 
@@ -9,20 +9,23 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import BEARER, Dashboard
+from tests.e2e.conftest import BEARER, OPERATOR_TOKEN, Dashboard
 from tests.e2e.test_dashboard_operations import page_token
 from tests.outcomes import record_verification_outcome
+from tests.settings import settings_of
 from tests.world import World
+from tgexchange.bootstrap import Container
 from tgexchange.domain.community import Community
 from tgexchange.domain.operations import Anomaly, AnomalyKind, Finding
 from tgexchange.services import community as community_service
 from tgexchange.services import dashboard as dashboard_service
-from tgexchange.web.shared_answers import SHARED_FOR
+from tgexchange.web.app import create_app
 
 API = "/exchange/dashboard"
 # What web/static/dashboard.js refreshes every 10 s.
@@ -158,12 +161,25 @@ async def test_an_answer_is_at_most_shared_for_its_bound_on_the_apps_clock(
 
     a_verified_task(world, community, "another giver")
     shared = (await client.get(ROUND["overview"], headers=BEARER)).json()
-    world.clock.advance(seconds=SHARED_FOR.total_seconds() - 0.01)
+    world.clock.advance(seconds=dashboard.settings.dashboard_shared_s - 0.01)
     still_shared = (await client.get(ROUND["overview"], headers=BEARER)).json()
     world.clock.advance(seconds=0.01)
     fresh = (await client.get(ROUND["overview"], headers=BEARER)).json()
 
     assert [a["totals"]["verified"] for a in (first, shared, still_shared, fresh)] == [1, 1, 1, 2]
+
+
+async def test_an_operator_who_wants_exact_figures_turns_sharing_off(world: World, tmp_path: Path) -> None:
+    settings = settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), OPERATOR_TOKEN=OPERATOR_TOKEN, DASHBOARD_SHARED_S="0")
+    app = create_app(Container(settings=settings, storage=world.storage, clock=world.clock))
+    community = world.community()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        a_verified_task(world, community, "giver")
+        first = (await client.get(ROUND["overview"], headers=BEARER)).json()
+        a_verified_task(world, community, "another giver")
+        second = (await client.get(ROUND["overview"], headers=BEARER)).json()
+
+    assert [a["totals"]["verified"] for a in (first, second)] == [1, 2]
 
 
 async def test_a_kill_switch_thrown_here_shows_on_every_pages_next_refresh(

@@ -50,6 +50,13 @@ def test_different_questions_get_different_answers() -> None:
     assert [shared.answer(q, compute) for q in ("a", "b", "a", ("a", frozenset({1})))] == [b"1", b"2", b"1", b"3"]
 
 
+def test_sharing_for_no_time_computes_every_answer() -> None:
+    shared = SharedAnswers(FakeClock(), shared_for=timedelta(0))
+    compute = Counted()
+
+    assert [shared.answer("q", compute) for _ in range(3)] == [b"1", b"2", b"3"]
+
+
 def test_a_clock_set_back_does_not_keep_an_answer_alive() -> None:
     clock = FakeClock()
     shared = SharedAnswers(clock)

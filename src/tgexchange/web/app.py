@@ -4,6 +4,7 @@ API), probes and metrics, and any routers other faces bring (the Telegram webhoo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from importlib.metadata import version
 
 from fastapi import APIRouter, FastAPI, Request, status
@@ -76,7 +77,9 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
-    app.state.shared_answers = SharedAnswers(container.clock)
+    app.state.shared_answers = SharedAnswers(
+        container.clock, shared_for=timedelta(seconds=container.settings.dashboard_shared_s)
+    )
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,

@@ -3,8 +3,9 @@
 Every open dashboard asks the same five questions every 10 s, and the ten admins of a community
 ask them with the same filters: with 200 pages open the server answered each question about ten
 times over per refresh interval (docs/RELIABILITY.md, "Load"). An answer is computed once and
-served to whoever asks the same question for ``SHARED_FOR`` after that, so a figure on the
-dashboard may be up to that much older than the database (docs/DESIGN-NOTES.md, "Dashboard").
+served to whoever asks the same question for ``DASHBOARD_SHARED_S`` after that (2 s by default),
+so a figure on the dashboard may be up to that much older than the database
+(docs/DESIGN-NOTES.md, "Dashboard").
 
 The key is the caller's business, and must hold everything the answer depends on, the viewer's
 scope first: the cache is looked up only after the request's session has been checked and its
@@ -32,8 +33,8 @@ from tgexchange.domain.dashboard import Viewer
 from tgexchange.services.ports import Clock
 from tgexchange.web.auth import container_of, current_viewer
 
-# The staleness bound: short against the page's 10 s refresh, long enough that the ten admins of
-# a community refreshing at random moments share most answers.
+# The staleness bound by default (DASHBOARD_SHARED_S): short against the page's 10 s refresh, long
+# enough that the ten admins of a community refreshing at random moments share most answers.
 SHARED_FOR = timedelta(seconds=2)
 # A bound on memory: keys hold validated query values, but an admin can still vary them (limits,
 # hours) to make new keys; expired answers go first, then the oldest.
@@ -66,7 +67,9 @@ class SharedAnswers:
     def answer(self, question: Hashable, compute: Callable[[], bytes]) -> bytes:
         """The body computed for ``question`` less than ``shared_for`` ago, else ``compute()``'s
         (computed once however many threads ask at the same time; what it raises is raised to
-        each of them, and nothing is kept)."""
+        each of them, and nothing is kept). Sharing for no time at all computes every answer."""
+        if not self._shared_for:
+            return compute()
         now = self._clock.now()
         with self._lock:
             kept = self._answers.get(question)
