@@ -70,6 +70,11 @@ def create_app(
         title="tgexchange",
         version=version("tgexchange"),
         summary="Admin dashboard API of a verified feedback exchange.",
+        description=(
+            "The views a dashboard refreshes (overview, groups, users, errors, anomalies) are computed once"
+            " and shared by every viewer of the same communities who asks the same question within"
+            " DASHBOARD_SHARED_S (2 s by default): a figure is at most that much older than the database."
+        ),
         docs_url=None,
         redoc_url=None,
         openapi_url=OPENAPI_URL,

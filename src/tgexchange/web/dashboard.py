@@ -92,7 +92,8 @@ Today = Annotated[date, Depends(_today)]
 
 @router.get("/overview", response_model=OverviewOut, responses=_AUTH_RESPONSES)
 async def overview(request: Request, period: PeriodParam = Period.ALL, community_id: CommunityId = None) -> Response:
-    """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform."""
+    """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform. Shared: at
+    most DASHBOARD_SHARED_S (2 s by default) older than the database."""
     reader = _read_side(request)
 
     def view(viewer: Viewer, now: datetime) -> bytes:
@@ -112,7 +113,8 @@ async def groups(
     period: PeriodParam = Period.ALL,
     community_id: CommunityId = None,
 ) -> Response:
-    """Per community: interactions, support given and received, ROI ratio and efficiency."""
+    """Per community: interactions, support given and received, ROI ratio and efficiency. Shared:
+    at most DASHBOARD_SHARED_S (2 s by default) older than the database."""
     reader = _read_side(request)
 
     def view(viewer: Viewer, now: datetime) -> bytes:
@@ -142,7 +144,8 @@ async def users(
     period: PeriodParam = Period.ALL,
 ) -> Response:
     """Per member, most verified feedback given in the period first: completed and failed tasks,
-    feedback given and received and ROI in the period; reliability and trust over all time."""
+    feedback given and received and ROI in the period; reliability and trust over all time.
+    Shared: at most DASHBOARD_SHARED_S (2 s by default) older than the database."""
     reader = _read_side(request)
 
     def view(viewer: Viewer, now: datetime) -> bytes:
@@ -188,7 +191,8 @@ async def errors(
     community_id: CommunityId = None,
 ) -> Response:
     """Recent job failures (platform outages, vanished content, crashes) and rejections by rule,
-    newest first, with a breakdown by type."""
+    newest first, with a breakdown by type. Shared: at most DASHBOARD_SHARED_S (2 s by default)
+    older than the database."""
     reader = _read_side(request)
 
     def view(viewer: Viewer, now: datetime) -> bytes:

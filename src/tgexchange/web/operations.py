@@ -98,7 +98,9 @@ async def anomalies(
     hours: Annotated[int, Query(ge=1, le=168, description="Also those that cleared in the last hours.")] = 24,
 ) -> Response:
     """Open anomalies and those cleared lately, newest first; the global kill switch. An admin
-    sees their communities' anomalies and those that affect everyone."""
+    sees their communities' anomalies and those that affect everyone. Shared: at most
+    DASHBOARD_SHARED_S (2 s by default) older than the database, except that a kill switch thrown
+    here shows at once."""
     reader = container_of(request).storage.dashboard_reader
 
     def view(viewer: Viewer, now: datetime) -> bytes:
