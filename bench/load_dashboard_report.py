@@ -81,10 +81,10 @@ def side_by_side(results: list[DashboardResult]) -> list[str]:
     lines = [
         "#### The runs side by side (p50 / p95 ms; in the order they ran)",
         "",
-        "| server | load average before → after (1 min) | server CPU (cores) | "
+        "| server | load average before → after (1 min) | server CPU (cores) | server CPU per request (ms) | "
         + " | ".join(f"`{name}` all / after the opening" for name in ROUND)
         + " |",
-        "|---|---|---|" + "---|" * len(ROUND),
+        "|---|---|---|---|" + "---|" * len(ROUND),
     ]
     for result in results:
         after_opening = steady(result)
@@ -95,7 +95,9 @@ def side_by_side(results: list[DashboardResult]) -> list[str]:
             cells.append(f"{whole['p50']:.0f} / {whole['p95']:.0f} · {p50:.0f} / {p95:.0f}")
         load = f"{_one_minute(result.before)} → {_one_minute(result.after)}"
         lines.append(
-            f"| {result.label or 'this checkout'} | {load} | {result.server_cpu:.2f} | " + " | ".join(cells) + " |"
+            f"| {result.label or 'this checkout'} | {load} | {result.server_cpu:.2f} | {result.cpu_ms_per_request:.2f} | "
+            + " | ".join(cells)
+            + " |"
         )
     return lines
 
