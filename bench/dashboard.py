@@ -421,6 +421,8 @@ def measure_endpoints(database_url: str, data_dir: Path, requests: int) -> dict[
         "OPERATOR_TOKEN": OPERATOR_TOKEN,
         "TGEXCHANGE_DATA_DIR": str(data_dir),
         "LOG_LEVEL": "WARNING",
+        # What computing an answer costs as the history grows: a shared answer would time a look-up.
+        "DASHBOARD_SHARED_S": "0",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "tgexchange.cli", "serve", "--port", str(port)],

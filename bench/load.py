@@ -2,6 +2,7 @@
 the "Load" section of docs/RELIABILITY.md.
 
     python bench/load.py dashboard [--admins 200] [--tasks 300000] [--seconds 60] [--database sqlite|postgres|both]
+                                   [--baseline-src DIR] [--unshared] [--repeat N]
     python bench/load.py webhook   [--updates 3000] [--seconds 60] [--senders 32] [--database sqlite|postgres|both]
     python bench/load.py soak      [--soak-seconds 120] [--rate 30] [--database sqlite]
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import load_dashboard, load_webhook
+from bench import load_dashboard, load_dashboard_report, load_webhook
 from bench.load_common import Postgres
 from bench.report import RELIABILITY, write_section
 
@@ -72,7 +73,7 @@ def dashboard(args: argparse.Namespace) -> None:
     results = []
     for database in databases(args.database):
         # About one round per admin every 10 s: the bar counts rounds against that (for each server).
-        runs = 2 if args.baseline_src else 1
+        runs = (1 + bool(args.baseline_src) + args.unshared) * args.repeat
         expected = runs * args.admins * max(1, int(args.seconds // load_dashboard.REFRESH_S))
         with (
             postgres_server(database, args.postgres_url) as pg_url,
@@ -85,9 +86,11 @@ def dashboard(args: argparse.Namespace) -> None:
                 tasks=args.tasks,
                 seconds=args.seconds,
                 baseline_src=args.baseline_src,
+                unshared=args.unshared,
+                repeat=args.repeat,
                 progress=progress,
             )
-    publish("load-dashboard", load_dashboard.report(results, command_line()), write=not args.no_write)
+    publish("load-dashboard", load_dashboard_report.report(results, command_line()), write=not args.no_write)
 
 
 def webhook(args: argparse.Namespace) -> None:
@@ -144,6 +147,10 @@ def main() -> None:
         type=Path,
         help="Also run the crowd, first, against a server from this source tree (e.g. ../main/src): before/after.",
     )
+    board.add_argument(
+        "--unshared", action="store_true", help="Also run this checkout with DASHBOARD_SHARED_S=0 (sharing off)."
+    )
+    board.add_argument("--repeat", type=int, default=1, help="Run the whole series this many times, interleaved.")
     board.set_defaults(run=dashboard)
 
     hooks = commands.add_parser("webhook", help="Updates/s and latency with 1 and 2 webhook processes.")

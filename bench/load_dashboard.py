@@ -22,11 +22,12 @@ import httpx
 import sqlalchemy as sa
 
 from bench.dashboard import Shape, load
-from bench.load_common import Book, Server, cpu_seconds, endpoint_table, ensure_loopback, machine_state, schedstat
+from bench.load_common import Book, Server, cpu_seconds, ensure_loopback, machine_state, schedstat
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
 from tgexchange.bootstrap import storage_on
 from tgexchange.services import dashboard as dashboard_service
+from tgexchange.web.shared_answers import SHARED_FOR
 
 API = "/exchange/dashboard"
 REFRESH_S = 10.0
@@ -202,6 +203,7 @@ class DashboardResult:
     cost: dict[str, float]  # server CPU ms per request of each refresh endpoint, one at a time
     cost_requests: int
     label: str = ""
+    shared_s: float | None = None  # how long the server shared answers (None: not known to share them)
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -299,6 +301,22 @@ def measure(
     )
 
 
+def variants(
+    baseline_src: Path | None, *, unshared: bool, shared_s: float
+) -> list[tuple[str, dict[str, str], float | None]]:
+    """The servers to measure, in order: (label, environment, how long it shares answers; None for
+    a baseline that may predate sharing)."""
+    chosen: list[tuple[str, dict[str, str], float | None]] = []
+    if baseline_src is not None:
+        chosen.append((f"before: server from {baseline_src}", {"PYTHONPATH": str(baseline_src)}, None))
+    if unshared:
+        chosen.append(("this checkout, DASHBOARD_SHARED_S=0", {"DASHBOARD_SHARED_S": "0"}, 0.0))
+    chosen.append(
+        (f"this checkout, DASHBOARD_SHARED_S={shared_s:g}", {"DASHBOARD_SHARED_S": f"{shared_s:g}"}, shared_s)
+    )
+    return chosen
+
+
 def run(
     *,
     database: str,
@@ -307,12 +325,16 @@ def run(
     tasks: int,
     seconds: float,
     baseline_src: Path | None = None,
+    unshared: bool = False,
+    repeat: int = 1,
+    shared_s: float = SHARED_FOR.total_seconds(),
     progress: Callable[[int], None] | None = None,
     cost_requests: int = 100,
 ) -> list[DashboardResult]:
     """One crowd against this checkout's server; with ``baseline_src``, first one against a
     server from that source tree (e.g. main's ``src``) on the same database, for a before/after
-    in one run."""
+    in one run; with ``unshared``, one against this checkout with sharing off; the whole series
+    ``repeat`` times over, interleaved."""
     with tempfile.TemporaryDirectory(prefix="tgx-load-dashboard-") as name:
         scratch = Path(name)
         if database == "sqlite":
@@ -322,75 +344,28 @@ def run(
             url, drop = postgres_database(postgres_url)
         try:
             prepared = prepare(url, tasks=tasks, admins=admins)
-            variants: list[tuple[str, dict[str, str]]] = [("this checkout", {})]
-            if baseline_src is not None:
-                variants.insert(0, (f"before: server from {baseline_src}", {"PYTHONPATH": str(baseline_src)}))
-            return [
-                measure(
-                    prepared,
-                    database=database,
-                    admins=admins,
-                    tasks=tasks,
-                    seconds=seconds,
-                    scratch=scratch,
-                    env=env,
-                    progress=progress,
-                    label=label if baseline_src is not None else "",
-                    cost_requests=cost_requests,
-                )
-                for label, env in variants
-            ]
+            servers = variants(baseline_src, unshared=unshared, shared_s=shared_s)
+            results = []
+            for series in range(1, repeat + 1):
+                for label, env, shared in servers:
+                    result = measure(
+                        prepared,
+                        database=database,
+                        admins=admins,
+                        tasks=tasks,
+                        seconds=seconds,
+                        scratch=scratch,
+                        env=env,
+                        progress=progress,
+                        label=", ".join(
+                            part
+                            for part in (label if len(servers) > 1 else "", f"series {series}" if repeat > 1 else "")
+                            if part
+                        ),
+                        cost_requests=cost_requests,
+                    )
+                    result.shared_s = shared
+                    results.append(result)
+            return results
         finally:
             drop()
-
-
-def report(results: list[DashboardResult], command: str) -> list[str]:
-    lines = [
-        "### Dashboard: admins refreshing at once",
-        "",
-        f"Command: `{command}`. Data: `bench/dashboard.py`'s generator (20 communities, a year of history),",
-        "the first N members made admins (ten per community for 200). Each admin redeems their own login link",
-        f"(`GET {API}/login`, issued by the use case the bot's `/dashboard` calls), loads the page and its static",
-        "files (as sent, gzipped: a browser with an empty cache), then refreshes exactly what",
-        "`web/static/dashboard.js` refreshes (overview, groups, users, errors, anomalies: five requests in",
-        "parallel), the next round the page's interval after the last one finished (10 s, ± the spread the page",
-        "gives its script where it has one); admins open the page at random moments within the first 10 s.",
-        "One `httpx.AsyncClient` per admin (own cookies, up to six connections; a GET on a kept-alive",
-        "connection the server had closed is sent again once, as browsers do), all in one load process;",
-        "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
-        "generator's own scheduling on the same two cores.",
-    ]
-    for result in results:
-        title = "SQLite (WAL file)" if result.database == "sqlite" else "PostgreSQL 15"
-        lines += [
-            "",
-            f"#### {title}: {result.admins} admins, {result.tasks:,} tasks, {result.seconds:.0f} s"
-            + (f" ({result.label})" if result.label else ""),
-            "",
-            f"Machine before: {result.before}; after: {result.after}. Refresh rounds: {result.rounds}; errors:"
-            f" {result.errors}; CPU used (cores busy, mean): server {result.server_cpu:.2f},"
-            f" load generator {result.client_cpu:.2f}; the server's threads waited {result.starved:.2f} s for a CPU"
-            " (runnable, the cores busy elsewhere) per second they ran. Server CPU per request (all kinds):"
-            f" {result.cpu_ms_per_request:.2f} ms.",
-            "",
-            *endpoint_table(result.books, dict.fromkeys(ROUND, P95_GOAL_MS)),
-            "",
-            f"Refreshes that started after the opening ({STEADY_AFTER_S:.0f} s in, every admin logged in): "
-            + "; ".join(
-                f"`{name}` p95 {result.books[name].since(result.started + STEADY_AFTER_S).summary()['p95']:.1f} ms"
-                for name in ROUND
-            )
-            + ".",
-        ]
-        round_ms = sum(result.cost.values())
-        lines += [
-            "",
-            f"Server CPU per request, one at a time before the crowd ({result.cost_requests} each, after a warm-up): "
-            + "; ".join(f"`{name}` {ms:.2f} ms" for name, ms in result.cost.items())
-            + f". A refresh round: {round_ms:.1f} ms of CPU, so {result.admins} admins every"
-            f" {REFRESH_S:.0f} s need {result.admins / REFRESH_S * round_ms / 10:.0f}% of one core.",
-        ]
-        kinds = {name: book.failures for name, book in result.books.items() if book.failures}
-        if kinds:
-            lines += ["", "Retried or failed, by kind: " + "; ".join(f"`{n}` {k}" for n, k in kinds.items()) + "."]
-    return lines

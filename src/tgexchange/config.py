@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # Signs dashboard session cookies; generated once into the data folder when unset.
     secret_key: SecretStr | None = Field(default=None, validation_alias="SECRET_KEY")
     public_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="PUBLIC_BASE_URL")
+    # How long the dashboard's refreshed answers are shared between viewers (web/shared_answers.py).
+    dashboard_shared_s: float = Field(default=2.0, ge=0, le=10, validation_alias="DASHBOARD_SHARED_S")
     # How old the Mini App's init data may be (Telegram signs it when the app opens).
     mini_app_max_age_s: int = Field(default=3600, ge=60, le=7 * 86400, validation_alias="MINI_APP_MAX_AGE_S")
     worker_threads: int = Field(default=2, validation_alias="WORKER_THREADS")

@@ -622,6 +622,7 @@ async def test_members_carry_their_predicted_reciprocity_once_scored(
         version="test",
         now=dashboard.world.now,
     )
+    dashboard.world.clock.advance(seconds=dashboard.settings.dashboard_shared_s)  # the first answer is shared that long
 
     scored = (await client.get(f"{API}/users", headers=BEARER)).json()["items"]
 

@@ -4,6 +4,7 @@ API), probes and metrics, and any routers other faces bring (the Telegram webhoo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from importlib.metadata import version
 
 from fastapi import APIRouter, FastAPI, Request, status
@@ -20,6 +21,7 @@ from tgexchange.web.auth import Sessions
 from tgexchange.web.errors import SafeJSONResponse, http_error, validation_failed
 from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
+from tgexchange.web.shared_answers import SharedAnswers
 from tgexchange.web.templates import render
 
 OPENAPI_URL = "/openapi.json"
@@ -68,6 +70,11 @@ def create_app(
         title="tgexchange",
         version=version("tgexchange"),
         summary="Admin dashboard API of a verified feedback exchange.",
+        description=(
+            "The views a dashboard refreshes (overview, groups, users, errors, anomalies) are computed once"
+            " and shared by every viewer of the same communities who asks the same question within"
+            " DASHBOARD_SHARED_S (2 s by default): a figure is at most that much older than the database."
+        ),
         docs_url=None,
         redoc_url=None,
         openapi_url=OPENAPI_URL,
@@ -75,6 +82,9 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
+    app.state.shared_answers = SharedAnswers(
+        container.clock, shared_for=timedelta(seconds=container.settings.dashboard_shared_s)
+    )
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,

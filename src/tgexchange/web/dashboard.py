@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator, Field
 
-from tgexchange.domain.dashboard import LoginLinkInvalid, Period
+from tgexchange.domain.dashboard import LoginLinkInvalid, Period, Viewer, errors_since
 from tgexchange.services import dashboard as dashboard_service
 from tgexchange.services.dashboard import GroupOrder
 from tgexchange.services.dashboard_export import ExportEntity
@@ -38,6 +38,7 @@ from tgexchange.web.schemas import (
     UserOut,
     UsersOut,
 )
+from tgexchange.web.shared_answers import shared_json
 
 PREFIX = "/exchange/dashboard"
 router = APIRouter(prefix=PREFIX, tags=["dashboard"])
@@ -68,95 +69,99 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-# These three never block, so they are coroutines: FastAPI runs a plain function dependency on a
+# These two never block, so they are coroutines: FastAPI runs a plain function dependency on a
 # worker thread, and each such hop waits for a thread and the GIL, which is what a request spent
-# most of its time on with 200 dashboards open (docs/RELIABILITY.md, "Load").
-async def _now(request: Request) -> datetime:
-    return container_of(request).clock.now()
-
-
+# most of its time on with 200 dashboards open (docs/RELIABILITY.md, "Load"). The five endpoints
+# every open page refreshes go further: one hop in all (web/shared_answers.shared_json).
 async def _today(request: Request) -> date:
     return container_of(request).clock.now().date()
 
 
-async def _reader(request: Request) -> DashboardReader:
+def _read_side(request: Request) -> DashboardReader:
     return container_of(request).storage.dashboard_reader
 
 
-# What every endpoint reads, as dependencies: the store's read side, and now/today on the app's clock.
+async def _reader(request: Request) -> DashboardReader:
+    return _read_side(request)
+
+
+# What the other endpoints read, as dependencies: the store's read side, and today on the app's clock.
 Reader = Annotated[DashboardReader, Depends(_reader)]
-Now = Annotated[datetime, Depends(_now)]
 Today = Annotated[date, Depends(_today)]
 
 
 @router.get("/overview", response_model=OverviewOut, responses=_AUTH_RESPONSES)
-def overview(
-    reader: Reader,
-    today: Today,
-    viewer: CurrentViewer,
-    period: PeriodParam = Period.ALL,
-    community_id: CommunityId = None,
-) -> OverviewOut:
-    """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform."""
-    view = dashboard_service.overview(
-        reader,
-        viewer=viewer,
-        period=period,
-        community_id=community_id,
-        today=today,
-    )
-    return OverviewOut.of(view)
+async def overview(request: Request, period: PeriodParam = Period.ALL, community_id: CommunityId = None) -> Response:
+    """Totals, success rate, reciprocity (ROI), credits moved and tasks per platform. Shared: at
+    most DASHBOARD_SHARED_S (2 s by default) older than the database."""
+    reader = _read_side(request)
+
+    def view(viewer: Viewer, now: datetime) -> bytes:
+        found = dashboard_service.overview(
+            reader, viewer=viewer, period=period, community_id=community_id, today=now.date()
+        )
+        return OverviewOut.of(found).model_dump_json().encode()
+
+    return await shared_json(request, ("overview", period), view, community_id=community_id)
 
 
 @router.get("/groups", response_model=GroupsOut, responses=_AUTH_RESPONSES)
-def groups(
-    *,
-    reader: Reader,
-    today: Today,
-    viewer: CurrentViewer,
+async def groups(
+    request: Request,
     limit: Limit = 20,
     sort_by: GroupOrder = GroupOrder.ROI_RATIO,
     period: PeriodParam = Period.ALL,
     community_id: CommunityId = None,
-) -> GroupsOut:
-    """Per community: interactions, support given and received, ROI ratio and efficiency."""
-    rows = dashboard_service.groups(
-        reader,
-        viewer=viewer,
-        period=period,
-        sort_by=sort_by,
-        limit=limit,
-        today=today,
-        community_id=community_id,
-    )
-    return GroupsOut(period=period, sort_by=sort_by, items=[GroupOut.of(row) for row in rows])
+) -> Response:
+    """Per community: interactions, support given and received, ROI ratio and efficiency. Shared:
+    at most DASHBOARD_SHARED_S (2 s by default) older than the database."""
+    reader = _read_side(request)
+
+    def view(viewer: Viewer, now: datetime) -> bytes:
+        rows = dashboard_service.groups(
+            reader,
+            viewer=viewer,
+            period=period,
+            sort_by=sort_by,
+            limit=limit,
+            today=now.date(),
+            community_id=community_id,
+        )
+        found = GroupsOut(period=period, sort_by=sort_by, items=[GroupOut.of(row) for row in rows])
+        return found.model_dump_json().encode()
+
+    return await shared_json(request, ("groups", limit, sort_by, period), view, community_id=community_id)
 
 
 @router.get("/users", response_model=UsersOut, responses=_AUTH_RESPONSES)
-def users(
-    *,
-    reader: Reader,
-    today: Today,
-    viewer: CurrentViewer,
+async def users(
+    request: Request,
     limit: Limit = 20,
     min_interactions: Annotated[
         int, Query(ge=0, le=1_000_000_000, description="Minimum tasks taken in the period.")
     ] = 0,
     community_id: CommunityId = None,
     period: PeriodParam = Period.ALL,
-) -> UsersOut:
+) -> Response:
     """Per member, most verified feedback given in the period first: completed and failed tasks,
-    feedback given and received and ROI in the period; reliability and trust over all time."""
-    views = dashboard_service.users(
-        reader,
-        viewer=viewer,
-        community_id=community_id,
-        min_interactions=min_interactions,
-        limit=limit,
-        period=period,
-        today=today,
-    )
-    return UsersOut(period=period, items=[UserOut.of(view) for view in views])
+    feedback given and received and ROI in the period; reliability and trust over all time.
+    Shared: at most DASHBOARD_SHARED_S (2 s by default) older than the database."""
+    reader = _read_side(request)
+
+    def view(viewer: Viewer, now: datetime) -> bytes:
+        views = dashboard_service.users(
+            reader,
+            viewer=viewer,
+            community_id=community_id,
+            min_interactions=min_interactions,
+            limit=limit,
+            period=period,
+            today=now.date(),
+        )
+        return UsersOut(period=period, items=[UserOut.of(v) for v in views]).model_dump_json().encode()
+
+    question = ("users", limit, min_interactions, period)
+    return await shared_json(request, question, view, community_id=community_id)
 
 
 @router.get("/platforms", response_model=PlatformsOut, responses=_AUTH_RESPONSES)
@@ -179,26 +184,31 @@ def platforms(
 
 
 @router.get("/errors", response_model=ErrorsOut, responses=_AUTH_RESPONSES)
-def errors(
-    *,
-    reader: Reader,
-    now: Now,
-    viewer: CurrentViewer,
+async def errors(
+    request: Request,
     hours: Annotated[int, Query(ge=1, le=168, description="How far back, up to a week.")] = 24,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     community_id: CommunityId = None,
-) -> ErrorsOut:
+) -> Response:
     """Recent job failures (platform outages, vanished content, crashes) and rejections by rule,
-    newest first, with a breakdown by type."""
-    view = dashboard_service.errors(
-        reader,
-        viewer=viewer,
+    newest first, with a breakdown by type. Shared: at most DASHBOARD_SHARED_S (2 s by default)
+    older than the database."""
+    reader = _read_side(request)
+
+    def view(viewer: Viewer, now: datetime) -> bytes:
+        found = dashboard_service.errors(
+            reader, viewer=viewer, community_id=community_id, hours=hours, limit=limit, now=now
+        )
+        return ErrorsOut.of(found).model_dump_json().encode()
+
+    # The window starts at a whole hour: an answer is shared within that hour only.
+    return await shared_json(
+        request,
+        ("errors", hours, limit),
+        view,
         community_id=community_id,
-        hours=hours,
-        limit=limit,
-        now=now,
+        moment=lambda now: errors_since(now, hours),
     )
-    return ErrorsOut.of(view)
 
 
 @router.get("/model", response_model=ModelOut, responses=_AUTH_RESPONSES)

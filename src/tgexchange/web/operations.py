@@ -11,23 +11,27 @@ before that.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, TypeAdapter, field_validator
 
+from tgexchange.domain.dashboard import Viewer
 from tgexchange.domain.errors import DomainError, NotFound
 from tgexchange.services import operations
-from tgexchange.web.auth import CurrentViewer, Operator, container_of, refuse_cross_site, sessions_of
+from tgexchange.web.auth import Operator, container_of, refuse_cross_site, sessions_of
 from tgexchange.web.dashboard import PREFIX, JsonId
 from tgexchange.web.errors import NOT_JSON, refused
+from tgexchange.web.shared_answers import shared_answers_of, shared_json
 
 router = APIRouter(prefix=PREFIX, tags=["operations"])
 CSRF_HEADER = "X-CSRF-Token"
 _CSRF_SALT = "tgexchange.dashboard.kill-switch"
 CSRF_MAX_AGE_S = 8 * 3600
+_ANSWER = TypeAdapter(dict[str, object])  # how FastAPI wrote the anomalies' answer before it was shared
 
 
 def csrf_token(request: Request) -> str:
@@ -84,29 +88,39 @@ class KillSwitchOut(BaseModel):
     held_s: int | None
 
 
-@router.get("/anomalies", responses={401: {"description": "No valid session or operator token."}})
-def anomalies(
+@router.get(
+    "/anomalies",
+    response_model=dict[str, object],
+    responses={401: {"description": "No valid session or operator token."}},
+)
+async def anomalies(
     request: Request,
-    viewer: CurrentViewer,
     hours: Annotated[int, Query(ge=1, le=168, description="Also those that cleared in the last hours.")] = 24,
-) -> dict[str, object]:
+) -> Response:
     """Open anomalies and those cleared lately, newest first; the global kill switch. An admin
-    sees their communities' anomalies and those that affect everyone."""
-    container = container_of(request)
-    now = container.clock.now()
-    # Through the read side, not a unit of work: on SQLite every unit of work takes the write
-    # lock, and hundreds of open dashboards poll this every 10 s (docs/RELIABILITY.md, "Load").
-    pause, found = container.storage.dashboard_reader.operations(since=now - timedelta(hours=hours), limit=200)
-    scope = viewer.scope(None)
-    visible = [a for a in found if scope is None or a.community_id is None or a.community_id in scope]
-    return {
-        "paused": pause is not None,
-        "reason": pause.reason if pause is not None and viewer.is_operator else None,
-        "since": pause.since.isoformat() if pause is not None else None,
-        "by": pause.by if pause is not None and viewer.is_operator else None,
-        "is_operator": viewer.is_operator,
-        "items": [operations.anomaly_json(a) for a in visible],
-    }
+    sees their communities' anomalies and those that affect everyone. Shared: at most
+    DASHBOARD_SHARED_S (2 s by default) older than the database, except that a kill switch thrown
+    here shows at once."""
+    reader = container_of(request).storage.dashboard_reader
+
+    def view(viewer: Viewer, now: datetime) -> bytes:
+        # Through the read side, not a unit of work: on SQLite every unit of work takes the write
+        # lock, and hundreds of open dashboards poll this every 10 s (docs/RELIABILITY.md, "Load").
+        pause, found = reader.operations(since=now - timedelta(hours=hours), limit=200)
+        scope = viewer.scope(None)
+        visible = [a for a in found if scope is None or a.community_id is None or a.community_id in scope]
+        answer: dict[str, object] = {
+            "paused": pause is not None,
+            "reason": pause.reason if pause is not None and viewer.is_operator else None,
+            "since": pause.since.isoformat() if pause is not None else None,
+            "by": pause.by if pause is not None and viewer.is_operator else None,
+            "is_operator": viewer.is_operator,
+            "items": [operations.anomaly_json(a) for a in visible],
+        }
+        return _ANSWER.dump_json(answer)
+
+    # The window slides with the clock: within the staleness bound, an answer's is as good.
+    return await shared_json(request, ("anomalies", hours), view, moment=lambda _now: None)
 
 
 @router.post(
@@ -150,6 +164,8 @@ def kill_switch(
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=error.message) from error
     except DomainError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=error.message) from error
+    # Every page shows the switch: the next refresh must not be served an answer from before it.
+    shared_answers_of(request).forget()
     return KillSwitchOut(
         action=change.action,
         community_id=change.community_id,

@@ -39,6 +39,19 @@ _OPEN = (TaskStatus.ASSIGNED.value, TaskStatus.SUBMITTED.value, TaskStatus.VERIF
 _FINAL = ("verified", "rejected", "expired", "skipped", "cancelled")
 
 
+# Every dashboard request asks these two (who is this session's user, which communities do they
+# run now): built once, so SQLAlchemy does not build and look up a new statement each time.
+_USER: sa.BindParameter[int] = sa.bindparam("telegram_user_id", type_=sa.BigInteger)
+_SESSION_EPOCH = sa.select(tables.dashboard_sessions.c.epoch).where(
+    tables.dashboard_sessions.c.telegram_user_id == _USER
+)
+_RUNS = sa.select(tables.members.c.community_id).where(
+    tables.members.c.telegram_user_id == _USER,
+    tables.members.c.role == MemberRole.ADMIN,
+    tables.members.c.status != MemberStatus.BANNED,
+)
+
+
 def _in_scope(column: sa.ColumnElement[Any], scope: Scope) -> sa.ColumnElement[bool]:
     return sa.true() if scope is None else column.in_(sorted(scope))
 
@@ -64,16 +77,10 @@ class SqlDashboardReader:
             return list(connection.execute(query))
 
     def admin_session(self, telegram_user_id: int) -> AdminSession:
-        m, s = tables.members, tables.dashboard_sessions
-        runs = sa.select(m.c.community_id).where(
-            m.c.telegram_user_id == telegram_user_id,
-            m.c.role == MemberRole.ADMIN,
-            m.c.status != MemberStatus.BANNED,
-        )
-        epoch = sa.select(s.c.epoch).where(s.c.telegram_user_id == telegram_user_id)
+        bound = {"telegram_user_id": telegram_user_id}
         with self._connection() as connection:
-            current = connection.execute(epoch).scalar_one_or_none()
-            community_ids = frozenset(int(row.community_id) for row in connection.execute(runs))
+            current = connection.execute(_SESSION_EPOCH, bound).scalar_one_or_none()
+            community_ids = frozenset(int(row.community_id) for row in connection.execute(_RUNS, bound))
         return AdminSession(int(current or 0), community_ids)
 
     def operations(self, *, since: datetime, limit: int) -> tuple[ExchangePause | None, list[Anomaly]]:
