@@ -8,15 +8,14 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import profanity_check
 import pytest
 import sklearn
 import skops.io as sio
 from numpy.typing import NDArray
 
+from tgexchange.adapters import quality as quality_adapter
 from tgexchange.adapters.quality import ClassifierQualityGate
 from tgexchange.ml import artifact, dataset, selection
 from tgexchange.ml.artifact import ModelArtifactError
@@ -222,18 +221,18 @@ def test_assess_many_calls_each_model_once_per_batch(
 ) -> None:
     calls = {"spam": 0, "toxicity": 0}
     score_prepared = SpamModel.score_prepared
-    predict_prob = profanity_check.predict_prob
+    toxicity_of = quality_adapter.toxicity_of
 
     def counting_spam(model: SpamModel, texts: Sequence[str]) -> NDArray[np.float64]:
         calls["spam"] += 1
         return score_prepared(model, texts)
 
-    def counting_toxicity(texts: list[str]) -> Any:
+    def counting_toxicity(texts: Sequence[str]) -> NDArray[np.float64]:
         calls["toxicity"] += 1
-        return predict_prob(texts)
+        return toxicity_of(texts)
 
     monkeypatch.setattr(SpamModel, "score_prepared", counting_spam)
-    monkeypatch.setattr("tgexchange.adapters.quality.predict_prob", counting_toxicity)
+    monkeypatch.setattr(quality_adapter, "toxicity_of", counting_toxicity)
     verdicts = gate.assess_many([case["text"] for case in UNSEEN] * 4, min_words=8)
     assert len(verdicts) == 4 * len(UNSEEN)
     assert calls == {"spam": 1, "toxicity": 1}

@@ -34,6 +34,9 @@ TRAINING_MODULES = {
 # The reciprocity model's run-time modules: the gate's scoring does not load them either.
 RECIPROCITY_RUNTIME = {"tgexchange.ml.features", "tgexchange.ml.reciprocity", "tgexchange.ml.reciprocity_artifact"}
 
+# profanity-check's probability, which the gate computes at run time too.
+GATE_TOXICITY = "tgexchange.ml.toxicity"
+
 SCORE_AND_LIST_MODULES = """
 import json, sys
 from tgexchange.adapters.quality import ClassifierQualityGate
@@ -49,12 +52,18 @@ def test_scoring_at_run_time_imports_no_training_code() -> None:
     )
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout))
-    assert {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features"} <= loaded
+    assert {
+        "tgexchange.ml.spam_model",
+        "tgexchange.ml.artifact",
+        "tgexchange.ml.spam_features",
+        GATE_TOXICITY,
+    } <= loaded
     assert not loaded & TRAINING_MODULES
 
 
 def test_every_training_module_is_named_in_the_import_check() -> None:
     runtime = {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features", "tgexchange.ml"}
+    runtime.add(GATE_TOXICITY)
     runtime |= RECIPROCITY_RUNTIME
     modules = {f"tgexchange.ml.{path.stem}" for path in (PACKAGE / "ml").glob("*.py") if path.stem != "__init__"}
     assert modules - runtime == TRAINING_MODULES

@@ -212,3 +212,46 @@ def test_published_ratings_weigh_on_health_in_me_and_in_the_cooldown_check_alike
 
     assert low[0] == low[1]
     assert low[0] < before[0]
+
+
+def test_several_marks_at_once_write_what_one_call_per_mark_writes(world: World) -> None:
+    """The simulator's owners rate all three statements in one transaction: the ratings and the
+    summary published on the 5th (which then holds only that rating's first mark) must be the
+    same as with one call per statement."""
+    community = world.community(welcome_credits=100)
+    one_by_one, at_once = world.member(community), world.member(community)
+    marks = [((S, 2), (A, 4), (R, 5)), ((S, 1), (A, 3), (R, 2)), ((S, 5), (A, 5), (R, 1))] * 2
+    for giver in (one_by_one, at_once):
+        for chosen in marks[:5]:
+            owner = world.member(community)
+            task = verified_task(world, community, owner, giver)
+            if giver is one_by_one:
+                for statement, mark in chosen:
+                    rate(world, owner, task, statement, mark)
+            else:
+                rating_service.rate_feedback_marks(
+                    world.uow(), member_id=owner.id, task_id=task.id, marks=chosen, now=world.now
+                )
+            rating = rating_service.find_rating(world.uow(), task_id=task.id)
+            assert rating is not None
+            assert rating.marks == dict(chosen)
+
+    with world.uow() as uow:
+        summaries = [uow.ratings.summary(giver.id) for giver in (one_by_one, at_once)]
+    assert summaries[0] == summaries[1]
+    # Four complete ratings and the fifth's first mark only: 5 specific, 4 actionable, 4 respectful.
+    assert summaries[1].ratings == 5
+    assert summaries[1].counts == (5, 4, 4)
+
+
+def test_several_marks_at_once_write_nothing_when_one_is_refused(world: World) -> None:
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    task = verified_task(world, community, owner, giver)
+
+    with pytest.raises(InvalidMark):
+        rating_service.rate_feedback_marks(
+            world.uow(), member_id=owner.id, task_id=task.id, marks=((S, 4), (A, 9)), now=world.now
+        )
+
+    assert rating_service.find_rating(world.uow(), task_id=task.id) is None

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from profanity_check import predict_prob
 from sklearn import config_context
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
@@ -27,6 +26,7 @@ from tgexchange.domain.quality import (
 )
 from tgexchange.ml.artifact import load_spam_model
 from tgexchange.ml.spam_model import SpamModel, prepare
+from tgexchange.ml.toxicity import toxicity as toxicity_of
 from tgexchange.services.ports import QualityVerdict
 
 DEFAULT_NUM_PERM = 128
@@ -257,8 +257,9 @@ class ClassifierQualityGate:
         # tenth of the gate's time on the handful of texts a verification pass judges.
         with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
             spam = self.model.score_prepared(prepared)
-            toxicity: Any = predict_prob(prepared)
-        return spam, np.asarray(toxicity, dtype=np.float64)
+            # profanity-check's probability without scikit-learn's bookkeeping (ml/toxicity.py).
+            toxicity = toxicity_of(prepared)
+        return spam, toxicity
 
     def _verdict(
         self,
