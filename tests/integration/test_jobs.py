@@ -255,6 +255,25 @@ def test_the_shared_rate_limit_counts_each_window_separately() -> None:
     limit.acquire()  # a new window starts at 104
 
 
+def test_a_pass_that_found_nothing_does_not_hold_back_the_next_done(world: World, jobs: Jobs) -> None:
+    # A pass queued for a submission ran when nothing waited. Its mark must go with it: a Done
+    # right after trusted the mark, queued nothing, and waited for the sweeper's 10-minute marker
+    # (the fault test with killed processes caught this on 2026-12-04).
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    jobs.enqueue_verification(submission.id)
+    run_due(jobs, world.clock, minutes=2.5)  # the (debounced) pass runs: nothing is done yet
+
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+    jobs.enqueue_verification(submission.id)
+    run_due(jobs, world.clock, minutes=3)
+
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
+
+
 def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_tasks(world: World, jobs: Jobs) -> None:
     # A worker starting after a crash looks ahead for tasks left in flight; if an ordinary sweep
     # (which does not look ahead) or a dead worker holds the lock, it must not simply give up: the

@@ -38,8 +38,8 @@ SQL_REVIEWED = {
     ): "A module constant (an int); PRAGMA takes no bound parameters.",
     (
         "adapters/db/engine.py",
-        'connection.exec_driver_sql(f"BEGIN {mode}")',
-    ): "An execution option set only by the code (IMMEDIATE, DEFERRED); BEGIN takes no parameters.",
+        'cursor.execute(f"PRAGMA synchronous={synchronous}")',
+    ): "NORMAL or OFF, chosen by the code from a bool (make_engine's throwaway); PRAGMA takes no bound parameters.",
     (
         "adapters/db/rollup.py",
         'connection.exec_driver_sql(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")',

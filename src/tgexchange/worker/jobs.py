@@ -86,10 +86,8 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         replaced does nothing (a job queued without one always runs)."""
         if token is not None and not pacer.is_current(submission_id, token):
             return {"superseded": 1}
-        with container.storage.uow() as uow:
-            platform = get_submission(uow, submission_id).platform.value
-            waiting = uow.tasks.count_waiting_for_verification(submission_id)
-        if not waiting:
+        platform = _platform_if_waiting(container, pacer, submission_id, token)
+        if platform is None:
             return {"verified": 0, "rejected": 0, "waiting": 0}
         count, per = limits.get(platform, (60, 60))
         try:
@@ -164,6 +162,24 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         operations=operations,
     )
     return jobs
+
+
+def _platform_if_waiting(
+    container: Container, pacer: VerificationPacer, submission_id: int, token: float | None
+) -> str | None:
+    """The submission's platform when a task of it waits for verification, else None. Finding
+    nothing, the pass releases its mark before counting again: left in place, the mark would make
+    a Done committed from now on trust a pass that is over and wait for the sweeper's 10-minute
+    marker; a Done committed in between is seen by the second count or queues its own pass."""
+    with container.storage.uow() as uow:
+        platform = get_submission(uow, submission_id).platform.value
+        waiting = uow.tasks.count_waiting_for_verification(submission_id)
+    if waiting:
+        return platform
+    pacer.release(submission_id, token)
+    with container.storage.uow() as uow:
+        waiting = uow.tasks.count_waiting_for_verification(submission_id)
+    return platform if waiting else None
 
 
 def deliver_now(container: Container, notice_ids: list[int]) -> None:

@@ -68,6 +68,13 @@ class VerificationPacer:
         last = self._read("last", submission_id)
         return last is None or last.timestamp() < token
 
+    def release(self, submission_id: int, token: float | None) -> None:
+        """The pass scheduled for ``token`` ran and found nothing to look at: its mark goes, so that
+        a member's Done arriving now queues a pass of its own instead of trusting this one."""
+        scheduled = self._read("next", submission_id)
+        if token is not None and scheduled is not None and abs(scheduled.timestamp() - token) < 1e-3:
+            self._huey.delete(self._key("next", submission_id))
+
     def started(self, submission_id: int) -> None:
         """Marks a pass as begun: it serves every request made before now."""
         now = self._clock.now()
