@@ -9,8 +9,9 @@ Usage: python bench/quality_without_ids.py
 
 from __future__ import annotations
 
-from tgexchange.ml import dataset, evaluation, selection
+from tgexchange.ml import dataset, selection
 from tgexchange.ml.candidates import SHIPPED
+from tgexchange.ml.metrics import evaluation_of
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
         finally:
             dataset.COLLECTION_VIDEOS.update(known)
         scorer, chosen = selection.train(inside, SHIPPED)
-        e = evaluation.evaluation_of(outside, scorer.score_prepared([c.text for c in outside]), chosen.threshold)
+        e = evaluation_of(outside, scorer.score_prepared([c.text for c in outside]), chosen.threshold)
         print(
             f"{held_out} | {e.threshold:.3f} | {e.spam_rejected}/{e.spam} = {e.spam_recall:.1%} | "
             f"{e.long_ham_rejected_as_spam}/{e.long_ham} = {e.long_ham_false_rejection:.1%}"

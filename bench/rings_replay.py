@@ -157,7 +157,8 @@ def main() -> None:
             grid[key] = (type(grid[key][0])(value),)
         keys = list(grid)
         candidates = [
-            RingThresholds(**dict(zip(keys, values, strict=True))) for values in itertools.product(*grid.values())
+            RingThresholds(**dict(zip(keys, values, strict=True)))  # type: ignore[arg-type]  # GRID's keys are its fields
+            for values in itertools.product(*grid.values())
         ]
     results = []
     for t in candidates:

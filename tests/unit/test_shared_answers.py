@@ -17,7 +17,7 @@ from tgexchange.web.shared_answers import SHARED_FOR, SharedAnswers
 class Counted:
     """A computation that answers how many times it ran."""
 
-    def __init__(self, before: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, before: Callable[[], object] = lambda: None) -> None:
         self.calls = 0
         self._before = before
         self._lock = threading.Lock()

@@ -26,7 +26,7 @@ from tgexchange.domain.quality import (
 )
 from tgexchange.ml.artifact import load_spam_model
 from tgexchange.ml.spam_model import SpamModel, prepare
-from tgexchange.ml.toxicity import toxicity as toxicity_of
+from tgexchange.ml.toxicity import toxicity
 from tgexchange.services.ports import QualityVerdict
 
 DEFAULT_NUM_PERM = 128
@@ -35,6 +35,9 @@ DEFAULT_SHINGLE_WORDS = 2
 _MINHASH_SEED = 1
 _SIGNATURE_CACHE = 50_000
 _TOPIC_CACHE = 1_000
+
+# The gate's toxicity scorer, one module attribute so that tests can count its calls.
+toxicity_of = toxicity
 
 
 class ClassifierQualityGate:
