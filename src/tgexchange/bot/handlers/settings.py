@@ -17,8 +17,7 @@ from datetime import timedelta
 from telegram import Chat, Update
 
 from tgexchange.bot import directory
-from tgexchange.bot.admins import admin_member
-from tgexchange.bot.commands import parse_id
+from tgexchange.bot.admin_gate import admin_of_button
 from tgexchange.bot.keyboards import ADMIN_MENU, SETTINGS, Button, back_and_close, callback, parse_callback
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import Answer, answer, edit
@@ -240,19 +239,11 @@ def _limit(rt: Runtime, lang: str, settings: CommunitySettings, args: list[str])
 async def _pressed_by_admin(update: Update, context: Context) -> tuple[Member, Community, list[str]] | None:
     """The presser as a verified admin of the button's community, and the button's arguments;
     None after telling them why not."""
-    rt = runtime(context)
-    user = update.effective_user
+    gate = await admin_of_button(update, context)
+    if gate is None:
+        return None
     _, parts = parse_callback(update.callback_query.data if update.callback_query else None)
-    community_id = parse_id(parts[0]) if parts else None
-    community = None if community_id is None else await rt.run(directory.community, rt.uow(), community_id)
-    if user is None or community is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "expired-button"))
-        return None
-    member = await admin_member(rt, context, community, user)
-    if member is None:
-        await answer(update, rt.texts.label(rt.language(user, None, context), "admin-only"), alert=True)
-        return None
-    return member, community, parts[1:]
+    return gate[0], gate[1], parts[1:]
 
 
 @refusals
