@@ -115,7 +115,7 @@ class NoPlatform:
 
 
 class NoQueue:
-    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
+    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0, after_crash: bool = False) -> None:
         """Verification is not part of this benchmark."""
 
 

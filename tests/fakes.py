@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef, Platform, PublicComment
-from tgexchange.domain.errors import ContentUnavailable, DomainError
+from tgexchange.domain.errors import ContentUnavailable
 from tgexchange.domain.quality import ContentTopic
 from tgexchange.services.ports import DeliveryOutcome, Notice, QualityVerdict
 
@@ -39,7 +39,7 @@ class FakePlatform:
     def __init__(self) -> None:
         self._content: dict[tuple[Platform, str], _Content] = {}
         self.calls: list[tuple[str, str]] = []
-        self._failures: list[DomainError] = []
+        self._failures: list[Exception] = []
         self._seq = 0
 
     def publish(
@@ -74,7 +74,8 @@ class FakePlatform:
         self._content[(ref.platform, ref.content_id)].comments.append(comment)
         return comment
 
-    def fail_next(self, *errors: DomainError) -> None:
+    def fail_next(self, *errors: Exception) -> None:
+        """The next reads raise these: platform errors, or any exception for a pass that dies."""
         self._failures.extend(errors)
 
     def _get(self, ref: ContentRef) -> _Content:
@@ -172,9 +173,12 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.enqueued: list[tuple[int, float]] = []
+        self.after_crash: list[int] = []
 
-    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
+    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0, after_crash: bool = False) -> None:
         self.enqueued.append((submission_id, delay_s))
+        if after_crash:
+            self.after_crash.append(submission_id)
 
     @property
     def submission_ids(self) -> list[int]:

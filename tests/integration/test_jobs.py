@@ -174,7 +174,7 @@ def test_a_long_rate_limit_keeps_one_pass_per_submission_and_serves_every_one(wo
 
     most_scheduled = 0
     for _ in range(3 * 60):  # three hours of youtube=2/3600, with the every-minute sweep
-        jobs.sweep()
+        jobs.sweep_every_minute()
         run_due(jobs, world.clock, minutes=1)
         scheduled = Counter(task.args[0] for task in jobs.huey.scheduled() if task.name == "verify_submission")
         most_scheduled = max([most_scheduled, *scheduled.values()])
@@ -289,6 +289,49 @@ def test_a_startup_sweep_that_finds_the_lock_taken_comes_back_for_the_half_done_
     run_due(jobs, world.clock, minutes=3)  # the retry 5 s later, then the (debounced) verification
 
     assert world.task_row(task.id).status is TaskStatus.VERIFIED
+
+
+def test_a_startup_sweep_queues_again_a_pass_whose_job_died_with_a_worker(world: World, jobs: Jobs) -> None:
+    # The pacer marked a pass and its job was taken by a worker that was killed before the pass
+    # began (or a process died between the mark and the job): trusting the mark, the restarted
+    # worker's look-ahead queued nothing and the task waited minutes for the sweeper (the fault
+    # test caught it).
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+    jobs.enqueue_verification(submission.id)
+    world.clock.advance(minutes=2)
+    taken = jobs.huey.dequeue()  # by the worker that is killed before the pass begins
+    assert taken is not None
+    assert taken.name == "verify_submission"
+
+    jobs.sweep()
+    run_due(jobs, world.clock, minutes=3)
+
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
+
+
+def test_an_ask_after_a_crash_beside_a_live_pass_still_fetches_once(world: World, jobs: Jobs) -> None:
+    # The pass marked ahead is alive after all: its job and the one queued after the crash carry
+    # the same token, and whichever runs second finds the pass served.
+    community = world.community()
+    owner, giver = world.member(community), world.member(community)
+    submission = world.submission(owner)
+    task = world.task(giver)
+    world.comment(giver, submission, GOOD)
+    world.done(task)
+    world.platform.calls.clear()
+    jobs.enqueue_verification(submission.id)
+    jobs.enqueue_verification(submission.id, after_crash=True)
+    assert [job.name for job in jobs.huey.pending()] == ["verify_submission"] * 2
+
+    run_due(jobs, world.clock, minutes=3)
+
+    assert world.task_row(task.id).status is TaskStatus.VERIFIED
+    assert [c for c in world.platform.calls if c[0] == "read_comments"] == [("read_comments", submission.content_id)]
 
 
 def test_a_worker_queues_one_startup_sweep_however_many_threads_it_runs(jobs: Jobs) -> None:

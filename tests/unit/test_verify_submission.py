@@ -397,15 +397,34 @@ def test_an_undisputed_denial_stands_when_the_window_closes(world: World, gate: 
     assert world.balance(giver) == 30
 
 
-def test_the_sweeper_requeues_tasks_whose_job_was_lost(world: World, gate: FakeQualityGate) -> None:
+def test_the_sweeper_requeues_a_done_whose_pass_was_never_queued(world: World, gate: FakeQualityGate) -> None:
+    # The process that recorded the Done died before queueing its pass: the sweeper asks for one
+    # once the first pass is overdue (debounce, then the slack), not after the in-flight marker.
     _, _, submission, (task,) = setup(world)
     world.done(task)
 
     assert sweep.sweep(world.uow(), now=world.now).to_verify == []
     assert sweep.sweep(world.uow(), now=world.now, after_restart=True).to_verify == [submission.id]
-    world.clock.advance(minutes=11)
+    world.clock.advance(seconds=(POLICY.debounce + POLICY.sweep_slack).total_seconds() - 1)
+    assert sweep.sweep(world.uow(), now=world.now).to_verify == []  # its pass may be just late
+    world.clock.advance(seconds=2)
+    assert sweep.sweep(world.uow(), now=world.now).to_verify == [submission.id]
+
+
+def test_the_sweeper_requeues_tasks_whose_pass_died(world: World, gate: FakeQualityGate) -> None:
+    # A pass that started marks its tasks in flight for ``stuck_after``; one that died mid-way
+    # (its worker died reading the platform) is looked at again after that and the slack.
+    _, _, submission, (task,) = setup(world)
+    world.done(task)
+    world.clock.advance(seconds=POLICY.debounce.total_seconds())
+    world.platform.fail_next(RuntimeError("the worker died reading comments"))
+    with pytest.raises(RuntimeError):
+        verify(world, gate, submission)
+    assert world.task_row(task.id).status is TaskStatus.VERIFYING
+
+    world.clock.advance(seconds=(POLICY.stuck_after + POLICY.sweep_slack).total_seconds() - 1)
     assert sweep.sweep(world.uow(), now=world.now).to_verify == []  # its job may be just late
-    world.clock.advance(minutes=2)
+    world.clock.advance(seconds=2)
     assert sweep.sweep(world.uow(), now=world.now).to_verify == [submission.id]
 
 

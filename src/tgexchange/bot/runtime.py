@@ -228,12 +228,12 @@ class Runtime:
                 outcome = await send_all(self.notifier_bot, messages, self.container.storage.uow)
             await self.run(settle_delivery, outbox, pending, outcome, now=self.now())
 
-    async def request_verification(self, task: Task) -> None:
+    async def request_verification(self, task: Task, *, after_crash: bool = False) -> None:
         """Queues verification of a task just marked done. A queue that cannot be reached is no
         reason to tell the member to try again (their Done is recorded): the sweeper is asked to
         pick the task up on its next round instead."""
         try:
-            self.queue.enqueue_verification(task.submission_id)
+            self.queue.enqueue_verification(task.submission_id, after_crash=after_crash)
         except Exception:
             log.exception("verification_not_queued", task_id=task.id, submission_id=task.submission_id)
             await self.run(task_service.check_soon, self.uow(), task_id=task.id, now=self.now())

@@ -92,8 +92,11 @@ def mark_task_done(
         get_acting_member(uow, member_id)
         task = get_task(uow, task_id, for_update=True)
         task.mark_done(member_id=member_id, now=now, feedback_text=feedback_text)
-        # A verification job should pick it up well before this; if none does, the sweeper will.
-        task.next_check_at = now + VerificationPolicy().stuck_after
+        # Due when its first pass is (debounce after the Done): the sweeper asks for a pass
+        # ``sweep_slack`` after that if none has started, so a process killed between this commit
+        # and queueing the pass delays verification by minutes, not by the in-flight marker's 10.
+        # An early ask costs nothing: the pacer keeps at most one pass scheduled per submission.
+        task.next_check_at = now + VerificationPolicy().debounce
         uow.commit()
         return task
 

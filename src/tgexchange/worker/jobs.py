@@ -48,7 +48,8 @@ NOTICES_PER_RUN = 500
 class Jobs:
     huey: Huey
     verify: TaskWrapper
-    sweep: TaskWrapper
+    sweep: TaskWrapper  # the look-ahead one a worker runs as it starts
+    sweep_every_minute: TaskWrapper
     deliver_notices: TaskWrapper
     reciprocity: TaskWrapper
     pacer: VerificationPacer
@@ -56,10 +57,10 @@ class Jobs:
     clock: Clock
     operations: OperationsJobs
 
-    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0) -> None:
+    def enqueue_verification(self, submission_id: int, *, delay_s: float = 0.0, after_crash: bool = False) -> None:
         """The VerificationQueue port: asks for a pass over the submission, paced (see pacing)."""
         not_before = self.clock.now() + timedelta(seconds=delay_s)
-        eta = self.pacer.request(submission_id, not_before=not_before)
+        eta = self.pacer.request(submission_id, not_before=not_before, after_crash=after_crash)
         if eta is not None:
             self.verify.schedule((submission_id, eta.timestamp()), eta=_huey_time(eta))
 
@@ -134,8 +135,8 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
         )
         return {"verified": run.verified, "rejected": run.rejected, "waiting": run.waiting}
 
-    def enqueue(submission_id: int) -> None:  # ``jobs`` exists only once the sweeps are registered
-        jobs.enqueue_verification(submission_id)
+    def enqueue(submission_id: int, *, after_crash: bool = False) -> None:  # ``jobs`` exists once the sweeps do
+        jobs.enqueue_verification(submission_id, after_crash=after_crash)
 
     @huey.periodic_task(crontab(minute="*"), name="deliver_notices")
     def deliver_notices_job() -> dict[str, int]:
@@ -148,12 +149,13 @@ def register_jobs(huey: Huey, container: Container, *, policy: VerificationPolic
             log.info("notices_delivered", pruned=pruned, **vars(delivery))
         return {**vars(delivery), "pruned": pruned}
 
-    sweep_now_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
+    sweep_now_job, sweep_job = _register_sweeps(huey, container, policy, enqueue=enqueue)
     operations = register_operations_jobs(huey, container)
     jobs = Jobs(
         huey=huey,
         verify=verify_submission_job,
         sweep=sweep_now_job,
+        sweep_every_minute=sweep_job,
         deliver_notices=deliver_notices_job,
         reciprocity=register_reciprocity_jobs(huey, container),
         pacer=pacer,
@@ -169,8 +171,8 @@ def _platform_if_waiting(
 ) -> str | None:
     """The submission's platform when a task of it waits for verification, else None. Finding
     nothing, the pass releases its mark before counting again: left in place, the mark would make
-    a Done committed from now on trust a pass that is over and wait for the sweeper's 10-minute
-    marker; a Done committed in between is seen by the second count or queues its own pass."""
+    a Done committed from now on trust a pass that is over and wait minutes for the sweeper;
+    a Done committed in between is seen by the second count or queues its own pass."""
     with container.storage.uow() as uow:
         platform = get_submission(uow, submission_id).platform.value
         waiting = uow.tasks.count_waiting_for_verification(submission_id)
@@ -189,9 +191,9 @@ def deliver_now(container: Container, notice_ids: list[int]) -> None:
 
 
 def _register_sweeps(
-    huey: Huey, container: Container, policy: VerificationPolicy, *, enqueue: Callable[[int], None]
-) -> TaskWrapper:
-    """The sweeps: every minute, and a look-ahead one as each worker starts. Returns the latter."""
+    huey: Huey, container: Container, policy: VerificationPolicy, *, enqueue: Callable[..., None]
+) -> tuple[TaskWrapper, TaskWrapper]:
+    """The sweeps: a look-ahead one as each worker starts, and one every minute."""
     look_ahead = LookAhead(huey, container.clock)
 
     def run_sweep(*, after_restart: bool = False) -> dict[str, int]:
@@ -202,7 +204,8 @@ def _register_sweeps(
         result = sweep(uow, now=container.clock.now(), policy=policy, after_restart=after_restart)
         deliver_now(container, uow.take_notices())
         for submission_id in result.to_verify:
-            enqueue(submission_id)
+            # After a restart, a pass the pacer has marked may have died with the crashed worker.
+            enqueue(submission_id, after_crash=after_restart)
         if after_restart:
             look_ahead.done()
         log.info("swept", expired=result.expired, reviews_closed=result.reviews_closed, requeued=len(result.to_verify))
@@ -232,7 +235,7 @@ def _register_sweeps(
         if look_ahead.first_thread():  # Huey runs startup hooks in every worker thread
             sweep_now_job()
 
-    return sweep_now_job
+    return sweep_now_job, sweep_job
 
 
 class LookAhead:

@@ -34,8 +34,14 @@ class VerificationPacer:
         value = self._huey.get(self._key(kind, submission_id), peek=True)
         return datetime.fromtimestamp(value, UTC) if isinstance(value, float) else None
 
-    def request(self, submission_id: int, *, not_before: datetime | None = None) -> datetime | None:
-        """The moment to schedule a new pass for, or None when one already scheduled will do."""
+    def request(
+        self, submission_id: int, *, not_before: datetime | None = None, after_crash: bool = False
+    ) -> datetime | None:
+        """The moment to schedule a new pass for, or None when one already scheduled will do.
+        ``after_crash``: the scheduled pass's job may have died with a crashed process (its mark
+        was written, its job never queued, or taken and lost): a pass is always scheduled; one
+        still ahead keeps its time and token, so whichever of its jobs runs first serves it and
+        the other finds it served (``is_current``)."""
         now = self._clock.now()
         wanted = max(now + self._policy.debounce, not_before or now)
         blocked = self._read("blocked", submission_id)
@@ -47,7 +53,10 @@ class VerificationPacer:
         scheduled = self._read("next", submission_id)
         lost = scheduled is not None and scheduled < now - self._policy.sweep_slack
         if scheduled is not None and not lost and scheduled <= wanted + timedelta(seconds=1):
-            return None
+            if not after_crash:
+                return None
+            if scheduled >= now:
+                return scheduled
         self._huey.put(self._key("next", submission_id), wanted.timestamp())
         return wanted
 

@@ -129,9 +129,10 @@ async def done(update: Update, context: Context) -> None:
             )
             await reply(update, context, ask, keyboards.cancel(rt.texts, lang))
             return
-        if task.status is TaskStatus.SUBMITTED and rt.handled_again(update):
+        again = task.status is TaskStatus.SUBMITTED and rt.handled_again(update)
+        if again:
             # This Done was recorded before a crash, which may have come between the commit and
-            # the queueing of its verification: ask again (passes are paced per submission). A
+            # the queueing of its verification (or its pass's mark and its job): ask again. A
             # second tap, a new update, is refused as before.
             marked = task
         else:
@@ -141,7 +142,7 @@ async def done(update: Update, context: Context) -> None:
     except DomainError as error:
         await _refuse_on_card(update, context, view, error)
         return
-    await rt.request_verification(marked)
+    await rt.request_verification(marked, after_crash=again)
     await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"), after="task-done-auto")
 
 
