@@ -231,8 +231,8 @@ async def test_done_is_confirmed_even_when_the_queue_is_down_and_the_sweeper_pic
     giver, gus = await bot.member(community, "Gus")
     card = await bot.say(gus, "/task")
 
-    def down(submission_id: int, *, delay_s: float = 0.0) -> None:
-        raise ConnectionError(f"redis unreachable for {submission_id} ({delay_s})")
+    def down(submission_id: int, *, delay_s: float = 0.0, after_crash: bool = False) -> None:
+        raise ConnectionError(f"redis unreachable for {submission_id} ({delay_s}, {after_crash})")
 
     monkeypatch.setattr(bot.queue, "enqueue_verification", down)
     done = await bot.press(gus, card, "td:")
