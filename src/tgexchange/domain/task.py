@@ -116,6 +116,9 @@ class Task(Stored):
     update_id: int | None = None
     """The Telegram update that asked for it: a second run of that update (after a crash, see
     bot/inbox.py) finds this task instead of taking another."""
+    text_asked_at: datetime | None = None
+    """When the giver pressed Done on a task whose platform shows no public comments, so the bot
+    waits for the comment's text pasted in the chat; None when nothing waits (one task at most)."""
     version: int = 1
     events: list[Event] = field(default_factory=list)
 
@@ -170,12 +173,14 @@ class Task(Stored):
         self._move(TaskStatus.SUBMITTED)
         self.done_at = now
         self.feedback_text = feedback_text
+        self.text_asked_at = None
         self._record(TaskSubmitted, now)
 
     def skip(self, *, member_id: int, now: datetime) -> None:
         self._ensure_giver(member_id)
         self._move(TaskStatus.SKIPPED)
         self.decided_at = now
+        self.text_asked_at = None
         self._record(TaskSkipped, now)
 
     def start_verifying(self, now: datetime) -> None:

@@ -68,7 +68,8 @@ async def test_link_between_done_and_the_text_does_not_lose_the_wait(bot: BotHar
     assert [t.status for t in tasks_of(bot, giver.id).values()] == [TaskStatus.SUBMITTED]
 
 
-async def test_after_a_restart_a_pasted_text_brings_the_task_card_back(world: World, tmp_path: Path) -> None:
+async def test_after_a_restart_a_pasted_text_is_taken_for_the_task_it_waited_for(world: World, tmp_path: Path) -> None:
+    # The wait is kept on the task: a restart, or another webhook process, takes the text as well.
     community = world.community()
     api = BotApi()
     app = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
@@ -85,11 +86,6 @@ async def test_after_a_restart_a_pasted_text_brings_the_task_card_back(world: Wo
         bot2 = BotHarness(restarted, api, world, restarted.bot_data["tgexchange"].container, RecordingQueue())
         bot2.updates = bot.updates  # Telegram's update ids keep growing
 
-        await bot2.feed(bot2.updates.private(gus, GOOD))
-        pointer, card = api.sent(gus.id)[-2:]
-        assert "Tap <b>Done</b> on its card" in pointer.text
-        assert "Video by Olga" in card.text
-        await bot2.press(gus, card, "td:")
         thanks = await bot2.say(gus, GOOD)
         await stop_bot(restarted)
 
@@ -116,3 +112,49 @@ async def test_a_stray_text_with_no_task_waiting_gets_the_usual_hint(bot: BotHar
     answer = await bot.say(alice, "hello there")
 
     assert "Send me a link" in answer.text
+
+
+async def test_done_through_one_process_and_the_text_through_another(world: World, tmp_path: Path) -> None:
+    # Two webhook processes behind one address: Done reaches one, the pasted text the other.
+    # Spanish too: the member reads every step in their language.
+    community = world.community()
+    api = BotApi()
+    first = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    second = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    async with first, second:
+        await start_bot(first)
+        await start_bot(second)
+        one = BotHarness(first, api, world, first.bot_data["tgexchange"].container, RecordingQueue())
+        other = BotHarness(second, api, world, second.bot_data["tgexchange"].container, RecordingQueue())
+        other.updates = one.updates  # one bot, one stream of update ids
+        await tiktok_submission(one, community, "Olga", "7702518329237083111")
+        await tiktok_submission(one, community, "Petra", "7702518329237083222")
+        giver, gus = await one.member(community, "Gus", language="es", link=Platform.TIKTOK)
+        card_a, card_b = await one.say(gus, "/task"), await one.say(gus, "/task")
+
+        asked = await one.press(gus, card_a, "td:")
+        await other.press(gus, card_b, "td:")  # the last Done pressed wins, whichever process had it
+        thanks = await one.say(gus, GOOD)
+        await stop_bot(first)
+        await stop_bot(second)
+
+    assert "pega aquí el texto exacto" in asked.text
+    assert "confirmará que tu comentario está ahí" in thanks.text
+    tasks = tasks_of(one, giver.id)
+    assert tasks[task_of(card_b)].feedback_text == GOOD
+    assert tasks[task_of(card_a)].status is TaskStatus.ASSIGNED
+
+
+async def test_cancel_ends_the_wait_for_a_text_in_every_process(bot: BotHarness, community: Community) -> None:
+    await tiktok_submission(bot, community, "Olga", "7702518329237083111")
+    giver, gus = await bot.member(community, "Gus", link=Platform.TIKTOK)
+    await bot.press(gus, await bot.say(gus, "/task"), "td:")
+
+    cancelled = await bot.say(gus, "/cancel")
+    await bot.feed(bot.updates.private(gus, GOOD))
+
+    assert "Cancelled" in cancelled.text
+    pointer, card = bot.api.sent(gus.id)[-2:]
+    assert "Tap <b>Done</b> on its card" in pointer.text  # no longer taken for the task
+    assert "Video by Olga" in card.text
+    assert [t.status for t in tasks_of(bot, giver.id).values()] == [TaskStatus.ASSIGNED]

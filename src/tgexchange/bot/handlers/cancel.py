@@ -8,12 +8,12 @@ from telegram import Update
 
 from tgexchange.bot import steps
 from tgexchange.bot.handlers.submit import stop_choosing
-from tgexchange.bot.handlers.task import stop_waiting_for_text
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import answer, edit, reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.services import channel as channel_service
+from tgexchange.services import text_wait
 
 
 @refusals
@@ -25,10 +25,11 @@ async def cancel(update: Update, context: Context) -> None:
         return
     member, _ = membership
     # Every wait is ended, not just the first found: a member who cancels means all of it.
-    # The code's wait is kept in the database (another process may take the next message).
+    # The code's and the pasted text's waits are kept in the database (another process may take
+    # the next message).
     stopped = [
         await rt.run(channel_service.cancel_channel_proof, rt.uow(), member_id=member.id, now=rt.now()),
-        stop_waiting_for_text(context),
+        await rt.run(text_wait.stop_waiting_for_text, rt.uow(), member_id=member.id),
         stop_choosing(context, cancelled_at=rt.now()),
     ]
     key = "cancelled" if any(stopped) else "nothing-to-cancel"

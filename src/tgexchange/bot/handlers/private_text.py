@@ -8,18 +8,19 @@ from telegram import Update
 from tgexchange.bot import directory, steps
 from tgexchange.bot.handlers.link import confirm_proof
 from tgexchange.bot.handlers.submit import submit_link
-from tgexchange.bot.handlers.task import awaited_task, feedback_text, send_card
+from tgexchange.bot.handlers.task import feedback_text, send_card
 from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.links import find_link, parse_link
+from tgexchange.services import text_wait
 
 
 async def _unexpected_text(update: Update, context: Context) -> None:
     """Text nobody asked for. If the member has open tasks that take a pasted comment, it is
-    probably one of those (the wait for it was lost: a restart, or Done on another task): their
-    cards come again, so Done says which task the text is for."""
+    probably one of those (the wait for it ended: /cancel, or a refusal): their cards come again,
+    so Done says which task the text is for."""
     rt = runtime(context)
     user = update.effective_user
     membership = await rt.membership(user, context) if user is not None else None
@@ -42,21 +43,26 @@ async def private_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     text = message.text.strip()
-    task_id = awaited_task(context)
     link = find_link(text)
-    if task_id is None and link is None:
+    if link != text:
+        # Possibly the comment a task waits for. The wait is read from the database, not this
+        # process's memory: Done may have reached another webhook process. A bare link is not a
+        # comment anyone wrote: it is handled as a link, and the task still waits for its text.
+        user = update.effective_user
+        membership = await rt.membership(user, context) if user is not None else None
+        if membership is not None:
+            task_id = await rt.run(text_wait.awaited_text, rt.uow(), member_id=membership[0].id)
+            if task_id is not None:
+                await feedback_text(update, context, membership[0], task_id, text)
+                return
+    if link is None:
         await _unexpected_text(update, context)
         return
     membership = await require_membership(update, context)
     if membership is None:
         return
     member, _ = membership
-    if task_id is not None and link != text:
-        # A bare link is not a comment anyone wrote: it is handled as a link, and the task still
-        # waits for its text (a link as feedback would only be rejected as self-promotion).
-        await feedback_text(update, context, member, task_id, text)
-        return
-    ref = parse_link(link or text)
+    ref = parse_link(link)
     # Whether a code waits is read from the database, not this process's memory: the /link
     # before, or the proof that used the code, may have reached another webhook process.
     if await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now()) is ref.platform:

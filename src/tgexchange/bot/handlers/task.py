@@ -21,16 +21,15 @@ from tgexchange.domain.errors import (
     IllegalTransition,
     NotYourTask,
     TaskDeadlinePassed,
-    TaskNotFound,
 )
 from tgexchange.domain.member import Member
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services import task as task_service
+from tgexchange.services import text_wait
 
 # The task whose comment text the member is asked to paste. Kept apart from the /link wait, and
 # only in this process's memory: after a restart (or once it is cleared) a pasted text gets the
 # open tasks' cards again, whose Done buttons ask once more.
-AWAITING_TEXT_FOR = "awaiting_text_for"
 
 
 @refusals
@@ -119,8 +118,8 @@ async def done(update: Update, context: Context) -> None:
                 raise IllegalTransition(task.id, task.status.value, TaskStatus.SUBMITTED.value)
             if task.is_overdue(rt.now()):
                 raise TaskDeadlinePassed(task.id)
-            if context.user_data is not None:
-                context.user_data[AWAITING_TEXT_FOR] = task.id
+            # The wait is kept on the task: the text may reach another webhook process.
+            await rt.run(text_wait.wait_for_text, rt.uow(), member_id=member.id, task_id=task.id, now=rt.now())
             # The card keeps Done and Skip: pressing Done again asks again (after a restart, or
             # after Done on another task took the wait). The question is a message of its own, so
             # the card stays short and the wait can be cancelled under it.
@@ -146,20 +145,12 @@ async def done(update: Update, context: Context) -> None:
     await close_card(update, context, view, rt.texts.get(lang, "task-done-auto"), after="task-done-auto")
 
 
-def awaited_task(context: Context) -> int | None:
-    state = context.user_data.get(AWAITING_TEXT_FOR) if context.user_data is not None else None
-    return state if isinstance(state, int) else None
-
-
-# Refusals after which the task will never take a text: the wait ends with them.
-_FINAL = (TaskDeadlinePassed, IllegalTransition, NotYourTask, TaskNotFound)
-
-
 async def feedback_text(update: Update, context: Context, member: Member, task_id: int, text: str) -> None:
     """The text the member pasted for a task on a platform without public comments. Judged at
     once: a text the quality gate refuses leaves the task open and says what is missing, so the
     member edits their comment and pastes it again. Raises the DomainErrors of mark_task_done
-    (the caller turns them into texts)."""
+    (the caller turns them into texts); each of those ends the wait (a task no longer assigned
+    takes no text; one past its deadline is told once)."""
     rt = runtime(context)
     lang = member.language
     try:
@@ -172,40 +163,31 @@ async def feedback_text(update: Update, context: Context, member: Member, task_i
             text=text,
             now=rt.now(),
         )
-        if not verdict.accepted:
-            view = await rt.run(directory.task_view, rt.uow(), task_id)
-            assert view is not None
-            again = rt.texts.get(
-                lang,
-                "task-feedback-not-yet",
-                reason=Raw(rt.texts.reason(lang, verdict.rule)),
-                platform=view.task.platform.label,
-            )
-            open_it = ((Button(rt.texts.label(lang, "button-open"), url=view.submission.url),),)
-            await reply(update, context, again, (*open_it, *keyboards.cancel(rt.texts, lang)))
-            return
-        marked = await rt.run(
-            task_service.mark_task_done,
-            rt.uow(),
-            member_id=member.id,
-            task_id=task_id,
-            now=rt.now(),
-            feedback_text=text,
-        )
-    except _FINAL:
-        if context.user_data is not None:
-            context.user_data.pop(AWAITING_TEXT_FOR, None)
+    except TaskDeadlinePassed:
+        await rt.run(text_wait.stop_waiting_for_text, rt.uow(), member_id=member.id)
         raise
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING_TEXT_FOR, None)
+    if not verdict.accepted:
+        view = await rt.run(directory.task_view, rt.uow(), task_id)
+        assert view is not None
+        again = rt.texts.get(
+            lang,
+            "task-feedback-not-yet",
+            reason=Raw(rt.texts.reason(lang, verdict.rule)),
+            platform=view.task.platform.label,
+        )
+        open_it = ((Button(rt.texts.label(lang, "button-open"), url=view.submission.url),),)
+        await reply(update, context, again, (*open_it, *keyboards.cancel(rt.texts, lang)))
+        return
+    marked = await rt.run(
+        task_service.mark_task_done,
+        rt.uow(),
+        member_id=member.id,
+        task_id=task_id,
+        now=rt.now(),
+        feedback_text=text,
+    )
     await rt.request_verification(marked)
     await reply(update, context, rt.texts.get(lang, "task-done-owner"), steps.after(rt.texts, lang, "task-done-owner"))
-
-
-def stop_waiting_for_text(context: Context) -> bool:
-    """Forgets the wait for a pasted comment (the task stays open, its card keeps Done); whether
-    there was one."""
-    return context.user_data is not None and context.user_data.pop(AWAITING_TEXT_FOR, None) is not None
 
 
 async def skip(update: Update, context: Context) -> None:
@@ -214,8 +196,6 @@ async def skip(update: Update, context: Context) -> None:
     if found is None:
         return
     member, view = found
-    if context.user_data is not None and awaited_task(context) == view.task.id:
-        context.user_data.pop(AWAITING_TEXT_FOR, None)
     try:
         await rt.run(task_service.skip_task, rt.uow(), member_id=member.id, task_id=view.task.id, now=rt.now())
     except DomainError as error:

@@ -157,6 +157,8 @@ tasks = sa.Table(
     sa.Column("next_check_at", UTCDateTime),
     sa.Column("escrowed", sa.Integer),  # what the escrow holds for this task, fixed when given
     sa.Column("update_id", sa.BigInteger),  # the Telegram update that asked for it (/task)
+    # Done was pressed on a task that takes a pasted text: the wait for it, seen by every process.
+    sa.Column("text_asked_at", UTCDateTime),
     sa.Column("version", sa.Integer, nullable=False),
     # A member serves a submission at most once, which also stops a double assignment race.
     sa.UniqueConstraint("submission_id", "giver_id", name="uq_tasks_submission_giver"),
