@@ -41,7 +41,7 @@ _READ_KILL_SWITCH = sa.select(tables.kill_switch).where(tables.kill_switch.c.id 
 # Whether the switch is set at all, asked straight on SQLite's driver: every unit of work that loads
 # a community asks (about 14,000 times in the simulator's 200-member, 30-day run) and the switch is
 # nearly always off, while SQLAlchemy's execution layer cost several times SQLite's own look-up.
-_IS_SWITCH_SET = f"SELECT 1 FROM kill_switch WHERE id = {KILL_SWITCH_ROW}"
+_IS_SWITCH_SET = "SELECT 1 FROM kill_switch WHERE id = 1"  # KILL_SWITCH_ROW, the only row it may have
 
 
 def read_kill_switch(connection: sa.Connection) -> ExchangePause | None:
