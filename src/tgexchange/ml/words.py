@@ -45,7 +45,7 @@ class WordScores:
                 and type(union).__name__ == "FeatureUnion"
                 and union.transformer_weights is None
                 and bool(vectorizers)
-                and all(_is_plain_tfidf(v) for v in vectorizers)
+                and all(is_plain_tfidf(v) for v in vectorizers)
                 and type(classifier).__name__ == "LogisticRegression"
                 and list(classifier.classes_) == [0, 1]
                 and classifier.coef_.shape == (1, sum(len(v.vocabulary_) for v in vectorizers))
@@ -56,25 +56,31 @@ class WordScores:
 
     def spam_probability(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """``predict_proba(texts)[:, 1]`` of the pipeline this replicates."""
-        parts = []
-        for vectorizer in self.vectorizers:
-            _, counts = vectorizer._count_vocab(texts, fixed_vocab=True)
-            np.log(counts.data, counts.data)
-            counts.data += 1.0
-            counts.data *= vectorizer.idf_[counts.indices]
-            inplace_csr_row_normalize_l2(counts)
-            parts.append(counts)
-        joined = sparse.hstack(parts).tocsr()
+        joined = sparse.hstack([tfidf(vectorizer, texts) for vectorizer in self.vectorizers]).tocsr()
         scores = np.asarray(joined @ self.coef_t + self.intercept).reshape(-1)
         probability: NDArray[np.float64] = expit(scores, out=scores)
         return probability
 
 
-def _is_plain_tfidf(vectorizer: Any) -> bool:
+def tfidf(vectorizer: Any, texts: Sequence[str]) -> Any:
+    """``vectorizer.transform(texts)`` of a vectorizer ``is_plain_tfidf`` accepts, the same matrix."""
+    _, counts = vectorizer._count_vocab(texts, fixed_vocab=True)
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+    counts.data *= vectorizer.idf_[counts.indices]
+    inplace_csr_row_normalize_l2(counts)
+    return counts
+
+
+def is_plain_tfidf(vectorizer: Any, *, sublinear: bool = True) -> bool:
+    """A fitted float64 ``TfidfVectorizer`` of strings with idf and L2 rows, not binary, whose
+    ``sublinear_tf`` is ``sublinear``."""
     return (
         type(vectorizer).__name__ == "TfidfVectorizer"
-        and vectorizer.sublinear_tf
+        and bool(vectorizer.sublinear_tf) is sublinear
         and vectorizer.use_idf
+        and hasattr(vectorizer, "idf_")
         and vectorizer.norm == "l2"
         and not vectorizer.binary
         and vectorizer.dtype is np.float64
