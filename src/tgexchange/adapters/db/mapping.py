@@ -46,9 +46,10 @@ _IS_SWITCH_SET = "SELECT 1 FROM kill_switch WHERE id = 1"  # KILL_SWITCH_ROW, th
 
 def read_kill_switch(connection: sa.Connection) -> ExchangePause | None:
     """The global kill switch as this connection's transaction sees it."""
-    if connection.dialect.name == "sqlite" and connection.in_transaction():
+    if connection.dialect.driver == "pysqlite" and connection.in_transaction():
         # The same connection inside the transaction SQLAlchemy began (outside one, the driver
-        # would answer from outside it), so both reads see one snapshot.
+        # would answer from outside it), so both reads see one snapshot. Only the standard
+        # library's sqlite3, whose execute answers at once (an async driver's would not).
         driver = connection.connection.driver_connection
         if driver is not None and driver.execute(_IS_SWITCH_SET).fetchone() is None:
             return None
