@@ -36,6 +36,8 @@ RECIPROCITY_RUNTIME = {"tgexchange.ml.features", "tgexchange.ml.reciprocity", "t
 
 # profanity-check's probability, which the gate computes at run time too.
 GATE_TOXICITY = "tgexchange.ml.toxicity"
+# The classifiers' scores without scikit-learn's per-call checks (the same numbers).
+GATE_REPLICAS = {"tgexchange.ml.trees", "tgexchange.ml.words"}
 
 SCORE_AND_LIST_MODULES = """
 import json, sys
@@ -57,6 +59,7 @@ def test_scoring_at_run_time_imports_no_training_code() -> None:
         "tgexchange.ml.artifact",
         "tgexchange.ml.spam_features",
         GATE_TOXICITY,
+        *GATE_REPLICAS,
     } <= loaded
     assert not loaded & TRAINING_MODULES
 
@@ -64,6 +67,7 @@ def test_scoring_at_run_time_imports_no_training_code() -> None:
 def test_every_training_module_is_named_in_the_import_check() -> None:
     runtime = {"tgexchange.ml.spam_model", "tgexchange.ml.artifact", "tgexchange.ml.spam_features", "tgexchange.ml"}
     runtime.add(GATE_TOXICITY)
+    runtime |= GATE_REPLICAS
     runtime |= RECIPROCITY_RUNTIME
     modules = {f"tgexchange.ml.{path.stem}" for path in (PACKAGE / "ml").glob("*.py") if path.stem != "__init__"}
     assert modules - runtime == TRAINING_MODULES

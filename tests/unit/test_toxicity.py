@@ -29,6 +29,7 @@ def test_the_packaged_model_is_the_shape_replicated() -> None:
     # Else every call falls back to predict_prob and the speed-up silently disappears.
     assert toxicity._TERMS is not None
     assert len(toxicity._TERMS) == len(packaged.model.calibrated_classifiers_)
+    assert toxicity._PLAIN  # its vectorizer's matrix is made without scikit-learn's checks too
 
 
 def test_the_whole_collection_scores_exactly_as_predict_prob(collection: list[str]) -> None:

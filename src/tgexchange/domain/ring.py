@@ -210,13 +210,19 @@ def _mean_similarity(pairs: Iterable[tuple[frozenset[str], frozenset[str]]]) -> 
     return round(statistics.fmean(values), 3) if values else None
 
 
-def _text_evidence(group: set[int], exchanges: Sequence[Exchange]) -> dict[str, float | None]:
+def _text_evidence(
+    group: set[int], exchanges: Sequence[Exchange], shingled: dict[str, frozenset[str]]
+) -> dict[str, float | None]:
     """Mean word-bigram Jaccard similarity of feedback written by different members of the group
-    (``across_members``) and between their feedback and outsiders' (``with_outsiders``)."""
+    (``across_members``) and between their feedback and outsiders' (``with_outsiders``).
+    ``shingled``: texts' shingles, kept across the groups of one run (most share the outsiders)."""
     written = [(e.giver_id, e.text) for e in exchanges if e.text and e.giver_id in group][-MAX_TEXTS_PER_GROUP:]
     others = [e.text for e in exchanges if e.text and e.giver_id not in group][-MAX_OUTSIDER_TEXTS:]
-    mine = [(writer, shingles(text)) for writer, text in written]
-    outsiders = [shingles(text) for text in others]
+    for text in [text for _, text in written] + others:
+        if text not in shingled:
+            shingled[text] = shingles(text)
+    mine = [(writer, shingled[text]) for writer, text in written]
+    outsiders = [shingled[text] for text in others]
     across = ((a, b) for (wa, a), (wb, b) in itertools.combinations(mine, 2) if wa != wb)
     return {
         "across_members": _mean_similarity(across),
@@ -277,6 +283,7 @@ def find_rings(
     graph = ExchangeGraph(exchanges)
     active = len(graph.total)
     findings = []
+    shingled: dict[str, frozenset[str]] = {}
     for group, inside, expected in flagged_groups(graph, thresholds):
         members = tuple(sorted(group))
         evidence: dict[str, Any] = {
@@ -297,7 +304,7 @@ def find_rings(
                 for m in members
             },
             "timing": _timing_evidence(group, exchanges),
-            "text_similarity": _text_evidence(group, exchanges),
+            "text_similarity": _text_evidence(group, exchanges, shingled),
         }
         findings.append(RingFinding(members, evidence))
     return sorted(findings, key=lambda f: f.member_ids)

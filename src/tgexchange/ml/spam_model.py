@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 
 from tgexchange.domain.quality import normalize
 from tgexchange.ml.spam_features import hand_features
+from tgexchange.ml.trees import BoostedTrees
+from tgexchange.ml.words import WordScores
 
 
 def prepare(text: str) -> str:
@@ -50,6 +52,11 @@ class SpamModel:
     threshold: float
     version: str
     delete_topic_words: bool = True
+    # Both classifiers' replicas without scikit-learn's per-call checks (ml/words.py, ml/trees.py;
+    # None where a classifier is of another shape), made on first use.
+    _replicas: tuple[WordScores | None, BoostedTrees | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def score(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Spam probabilities of raw texts, in order, from one batched call per classifier."""
@@ -60,8 +67,20 @@ class SpamModel:
         if not texts:
             return np.zeros(0, dtype=np.float64)
         inputs = [classifier_input(text, delete_topic_words=self.delete_topic_words) for text in texts]
-        words = _spam_column(self.text_pipeline, self.text_pipeline.predict_proba(inputs))
-        shape = _spam_column(self.feature_model, self.feature_model.predict_proba(hand_features(texts)))
+        replicas = self._replicas
+        if replicas is None:
+            replicas = (WordScores.of(self.text_pipeline), BoostedTrees.of(self.feature_model))
+            object.__setattr__(self, "_replicas", replicas)  # a cache: the model itself is unchanged
+        if replicas[0] is not None:
+            words = replicas[0].spam_probability(inputs)  # the same numbers, without the per-call checks
+        else:
+            words = _spam_column(self.text_pipeline, self.text_pipeline.predict_proba(inputs))
+        trees = replicas[1]
+        features = hand_features(texts)
+        if trees is not None:
+            shape = trees.spam_probability(features)  # the same numbers, without the per-call checks
+        else:
+            shape = _spam_column(self.feature_model, self.feature_model.predict_proba(features))
         mean: NDArray[np.float64] = (words + shape) / 2.0
         return mean
 

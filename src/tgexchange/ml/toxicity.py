@@ -8,8 +8,9 @@ type of its decision values and checks the input again. On the handful of texts 
 at a time that is ~3 ms of the ~4 ms a call takes. Here the five decision functions and sigmoids
 run exactly as scikit-learn runs them (``X @ coef_.T + intercept_``, ``expit(-(a * f + b))``,
 summed in the same order and divided by five), so the probabilities are bit-for-bit the same
-(tests/unit/test_toxicity.py compares them on the whole collection). Any model of another shape
-(a future alt-profanity-check) falls back to ``predict_prob`` itself.
+(tests/unit/test_toxicity.py compares them on the whole collection). Its TF-IDF vectorizer's
+matrix is made as ``transform`` makes it, without the input checks (``ml/words.tfidf``). Any model
+of another shape (a future alt-profanity-check) falls back to ``predict_prob`` itself.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from numpy.typing import NDArray
 from profanity_check import predict_prob
 from profanity_check import profanity_check as _packaged
 from scipy.special import expit  # type: ignore[import-untyped]  # scikit-learn's own dependency, its sigmoid
+
+from tgexchange.ml.words import is_plain_tfidf, tfidf
 
 
 def _sigmoid_terms(model: Any) -> list[tuple[Any, Any, float, float]] | None:
@@ -56,13 +59,15 @@ def _is_binary_linear_sigmoid(calibrated: Any) -> bool:
 
 
 _TERMS = _sigmoid_terms(_packaged.model)
+# Its vectorizer's matrix without scikit-learn's input checks (ml/words.py), when it is plain TF-IDF.
+_PLAIN = is_plain_tfidf(_packaged.vectorizer, sublinear=False)
 
 
 def toxicity(texts: Sequence[str]) -> NDArray[np.float64]:
     """The probability that each text is profane, as ``profanity_check.predict_prob`` gives it."""
     if _TERMS is None:
         return np.asarray(predict_prob(list(texts)), dtype=np.float64)
-    features = _packaged.vectorizer.transform(texts)
+    features = tfidf(_packaged.vectorizer, texts) if _PLAIN else _packaged.vectorizer.transform(texts)
     total = np.zeros(features.shape[0], dtype=np.float64)
     for coef_t, intercept, a, b in _TERMS:
         # What LinearSVC.decision_function computes (safe_sparse_dot of a sparse matrix is `@`).

@@ -4,6 +4,7 @@ feedback is never blocked: it is how health recovers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,8 +27,13 @@ from tgexchange.services.ports import COOLDOWN_STARTED, FairPlayEvent, FairPlayR
 log = structlog.get_logger("tgexchange.fair_play")
 
 
-def _inputs(uow: UnitOfWork, member_id: int, now: datetime, rating: float | None) -> HealthInputs:
-    in_force = [p for p in uow.fair_play.penalties_of(member_id, limit=50) if p.is_active(now)]
+def _inputs(
+    uow: UnitOfWork, member_id: int, now: datetime, rating: float | None, penalties: Sequence[Penalty] | None = None
+) -> HealthInputs:
+    """``penalties``: the member's latest 50, when this transaction has read them already."""
+    if penalties is None:
+        penalties = uow.fair_play.penalties_of(member_id, limit=50)
+    in_force = [p for p in penalties if p.is_active(now)]
     return HealthInputs(
         stats=uow.stats.get(member_id),
         active_warnings=sum(p.kind is PenaltyKind.WARN for p in in_force),
@@ -52,11 +58,8 @@ def ensure_can_request_feedback(uow: UnitOfWork, *, member_id: int, now: datetim
     the dashboard). Raises MemberBanned or CommunityPaused as any request would."""
     with uow:
         member, community = get_acting_member(uow, member_id)
-        cooling = [
-            p
-            for p in uow.fair_play.penalties_of(member_id, limit=50)
-            if p.kind is PenaltyKind.COOLDOWN and p.is_active(now)
-        ]
+        penalties = uow.fair_play.penalties_of(member_id, limit=50)
+        cooling = [p for p in penalties if p.kind is PenaltyKind.COOLDOWN and p.is_active(now)]
         if cooling:
             raise CooldownActive(max(_end(p, now) for p in cooling), "penalty")
         last = uow.fair_play.last_event(member_id, COOLDOWN_STARTED)
@@ -65,7 +68,7 @@ def ensure_can_request_feedback(uow: UnitOfWork, *, member_id: int, now: datetim
         threshold = community.settings.health_threshold_pct / 100
         if threshold <= 0 or (last is not None and now - last.at < HEALTH_COOLDOWN_EVERY):
             return
-        score = health(_inputs(uow, member_id, now, rating))
+        score = health(_inputs(uow, member_id, now, rating, penalties))
         wait = cooldown_for(score, threshold)
         if not wait:
             return

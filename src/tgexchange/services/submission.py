@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tgexchange.domain.channel import Channel
+from tgexchange.domain.community import Community
 from tgexchange.domain.content import ContentInfo, ContentKind, ContentRef
 from tgexchange.domain.credit import escrow_per_feedback
 from tgexchange.domain.errors import (
@@ -17,7 +20,7 @@ from tgexchange.domain.errors import (
     PlatformNotAllowed,
 )
 from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
-from tgexchange.domain.member import clean_display_name
+from tgexchange.domain.member import Member, clean_display_name
 from tgexchange.domain.quality import ContentTopic
 from tgexchange.domain.submission import MAX_TITLE_LENGTH, Submission
 from tgexchange.domain.task import TaskStatus
@@ -56,8 +59,11 @@ def submit_content(
     with uow:
         member, community = get_acting_member(uow, member_id)
         settings = community.settings
-        wanted = _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted)
-        _check_owns(uow, member_id=member_id, info=info)
+        # Read once for both checks: the same transaction would read the same rows again.
+        channels = uow.channels.list_for_member(member_id)
+        acting = (member, community, channels)
+        wanted = _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=feedback_wanted, acting=acting)
+        _check_owns(channels, info=info)
         submission = Submission(
             community_id=member.community_id,
             owner_id=member_id,
@@ -95,14 +101,28 @@ def submit_content(
         return submission
 
 
-def _check_can_submit(uow: UnitOfWork, *, member_id: int, ref: ContentRef, feedback_wanted: int | None) -> int:
-    member, community = get_acting_member(uow, member_id)
+def _check_can_submit(
+    uow: UnitOfWork,
+    *,
+    member_id: int,
+    ref: ContentRef,
+    feedback_wanted: int | None,
+    acting: tuple[Member, Community, Sequence[Channel]] | None = None,
+) -> int:
+    """``acting``: the member, their community and channels, when this transaction read them."""
+    if acting is None:
+        member, community = get_acting_member(uow, member_id)
+        channels: Sequence[Channel] | None = None
+    else:
+        member, community, channels = acting
     settings = community.settings
     if ref.kind is ContentKind.CHANNEL:
         raise ChannelIsNotContent(ref.platform.value)
     if ref.platform not in settings.allowed_platforms:
         raise PlatformNotAllowed(ref.platform.value, sorted(p.value for p in settings.allowed_platforms))
-    if not any(c.platform is ref.platform for c in uow.channels.list_for_member(member_id)):
+    if channels is None:
+        channels = uow.channels.list_for_member(member_id)
+    if not any(c.platform is ref.platform for c in channels):
         raise NoChannelLinked(ref.platform.value)
     wanted = settings.default_feedback_per_submission if feedback_wanted is None else feedback_wanted
     if not 1 <= wanted <= settings.max_feedback_per_submission:
@@ -141,10 +161,11 @@ def offer_submission(
         _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
     info = content_reader.read_content(ref)
     with uow:
-        _, community = get_acting_member(uow, member_id)
+        member, community = get_acting_member(uow, member_id)
         settings = community.settings
-        _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1)
-        _check_owns(uow, member_id=member_id, info=info)
+        channels = uow.channels.list_for_member(member_id)
+        _check_can_submit(uow, member_id=member_id, ref=ref, feedback_wanted=1, acting=(member, community, channels))
+        _check_owns(channels, info=info)
         balance = uow.ledger.balance(AccountKey.member(member_id))
     price = escrow_per_feedback(settings.credits_per_feedback, by_substance=settings.credit_by_substance)
     affordable = balance // price if price else settings.max_feedback_per_submission
@@ -161,8 +182,7 @@ def offer_submission(
     )
 
 
-def _check_owns(uow: UnitOfWork, *, member_id: int, info: ContentInfo) -> None:
-    channels = uow.channels.list_for_member(member_id)
+def _check_owns(channels: Sequence[Channel], *, info: ContentInfo) -> None:
     if not any(c.platform is info.ref.platform and c.channel_id == info.channel_id for c in channels):
         raise NotYourContent(info.channel_id)
 

@@ -22,7 +22,7 @@ from tgexchange.services import ring as ring_service
 from tgexchange.services import submission as submission_service
 from tgexchange.services import task as task_service
 from tgexchange.services.lookup import get_community
-from tgexchange.services.ports import QualityGate
+from tgexchange.services.ports import QualityGate, UnitOfWork
 from tgexchange.simulation import collusion, summary, texts
 from tgexchange.simulation.latent import Drift, LatentGiveBack
 from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
@@ -113,8 +113,7 @@ class Simulation:
         self.voices: dict[int, texts.Voice] = {}  # group id -> how its person writes
         self.by_member_id: dict[int, SimMember] = {}
         self.community_id = 0
-        # Snapshots of the tasks handed out (as returned by request_task) and their content, so the
-        # simulated people need not query storage for what they were told.
+        # What request_task handed out and its content: the simulated people need not query for it.
         self._tasks: dict[int, Task] = {}
         self._refs: dict[int, ContentRef] = {}
         self._pending: list[tuple[datetime, int, int]] = []  # (due, sequence, task id)
@@ -123,6 +122,7 @@ class Simulation:
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
         self.open_submissions = OpenSubmissions()  # lets requests that would find nothing go unasked
+        self._settings: tuple[datetime, CommunitySettings] | None = None  # (the hour, as read then)
         self.match_by_reciprocity = match_by_reciprocity
         self.daily = daily
         self.drift = drift or Drift()
@@ -257,9 +257,15 @@ class Simulation:
         """As many feedbacks as their credits hold in escrow (domain/credit.py), up to the default."""
         with self.storage.uow() as uow:
             balance = uow.ledger.balance(AccountKey.member(sim.member_id))
-            settings = get_community(uow, self.community_id).settings
+            settings = self._settings_this_hour(uow)
         each = escrow_per_feedback(settings.credits_per_feedback, by_substance=settings.credit_by_substance)
         return min(settings.default_feedback_per_submission, balance // each)
+
+    def _settings_this_hour(self, uow: UnitOfWork) -> CommunitySettings:
+        """Read once per simulated hour: no admin acts during the sessions (``daily`` runs first)."""
+        if self._settings is None or self._settings[0] != self.now:
+            self._settings = (self.now, get_community(uow, self.community_id).settings)
+        return self._settings[1]
 
     def _take_task(self, sim: SimMember) -> None:
         if self.now < sim.quiet_until:

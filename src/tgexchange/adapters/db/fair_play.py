@@ -23,6 +23,20 @@ from tgexchange.services.ports import FairPlayEvent, FairPlayStanding
 _p = tables.penalties
 _a = tables.appeals
 _e = tables.fair_play_events
+# Built once, values bound at execution: every request for feedback reads both (the health check),
+# and building and cache-keying them cost more than running them.
+_PENALTIES_OF = (
+    sa.select(_p)
+    .where(_p.c.member_id == sa.bindparam("member_id", type_=sa.BigInteger))
+    .order_by(_p.c.created_at.desc(), _p.c.id.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+_LAST_EVENT = (
+    sa.select(_e)
+    .where(_e.c.member_id == sa.bindparam("member_id", type_=sa.BigInteger), _e.c.kind == sa.bindparam("kind"))
+    .order_by(_e.c.at.desc(), _e.c.id.desc())
+    .limit(1)
+)
 _m = tables.members
 
 
@@ -99,8 +113,8 @@ class SqlFairPlayRepository:
         return None if row is None else _penalty(row)
 
     def penalties_of(self, member_id: int, *, limit: int = 20) -> Sequence[Penalty]:
-        query = sa.select(_p).where(_p.c.member_id == member_id).order_by(_p.c.created_at.desc(), _p.c.id.desc())
-        return [_penalty(row) for row in self._session.execute(query.limit(limit))]
+        rows = self._session.execute(_PENALTIES_OF, {"member_id": member_id, "limit": limit})
+        return [_penalty(row) for row in rows]
 
     def lift_penalty(self, penalty_id: int, *, now: datetime, by: str) -> bool:
         done = self._session.execute(
@@ -164,12 +178,7 @@ class SqlFairPlayRepository:
         self._session.execute(_e.insert().values(**_fields(event)))
 
     def last_event(self, member_id: int, kind: str) -> FairPlayEvent | None:
-        row = self._session.execute(
-            sa.select(_e)
-            .where(_e.c.member_id == member_id, _e.c.kind == kind)
-            .order_by(_e.c.at.desc(), _e.c.id.desc())
-            .limit(1)
-        ).first()
+        row = self._session.execute(_LAST_EVENT, {"member_id": member_id, "kind": kind}).first()
         return None if row is None else _event(row)
 
     def recent_events(

@@ -23,6 +23,9 @@ _ADD = (
 )
 
 _OPEN = _ms.insert()
+_GET = sa.select(*[_ms.c[c] for c in _COUNTERS]).where(
+    _ms.c.member_id == sa.bindparam("member_id", type_=sa.BigInteger)
+)
 
 
 class SqlStatsRepository:
@@ -37,9 +40,7 @@ class SqlStatsRepository:
         self._session.execute(_OPEN, [{"member_id": m, "community_id": community_id, **zeros} for m in member_ids])
 
     def get(self, member_id: int) -> MemberStats:
-        row = self._session.execute(
-            sa.select(*[_ms.c[c] for c in _COUNTERS]).where(_ms.c.member_id == member_id)
-        ).first()
+        row = self._session.execute(_GET, {"member_id": member_id}).first()
         return MemberStats(**row._asdict()) if row else MemberStats()
 
     def record(
