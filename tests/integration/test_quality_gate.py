@@ -51,7 +51,7 @@ def test_the_card_holds_the_sha256_of_the_artifact_bytes() -> None:
 
 def test_the_card_records_version_data_metrics_threshold_and_library_versions() -> None:
     card = json.loads(CARD.read_text(encoding="utf-8"))
-    assert card["version"] == "spam-v3"
+    assert card["version"] == "spam-v4"
     assert card["sklearn_version"] == sklearn.__version__
     assert 0.3 <= card["threshold"] <= 0.9
     trained_on = {entry["file"]: entry["sha256"] for entry in card["trained_on"]}
@@ -292,7 +292,7 @@ def test_a_saved_model_loads_back_with_the_same_scores(tmp_path: Path) -> None:
     assert np.array_equal(loaded.score(texts), model.score(texts))
     assert loaded.threshold == model.threshold == written["threshold"] == 0.7
     assert written["features"] == list(FEATURE_NAMES)
-    assert (tmp_path / "spam-v3.skops").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / f"{artifact.ARTIFACT_NAME}.skops").stat().st_mode & 0o777 == 0o644
 
 
 def test_loading_refuses_a_model_trained_on_other_hand_features(artifact_copy: Path) -> None:
