@@ -141,14 +141,9 @@ def test_spam_is_rejected_as_spam_or_self_promotion(gate: ClassifierQualityGate,
         # gentler trees do not
         "Your channel banner is blurry on mobile, export it at a higher resolution please.",
         "Your channel banner is blurry on mobile, export it at a higher resolution so the text stays sharp.",
-        pytest.param(
-            "The subscribe reminder at the start feels pushy; move it to the end of the video.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known limitation since spam-v3: its threshold is 0.505 (spam-v2's 0.71) and this scores"
-                " 0.53 (docs/BENCHMARKS.md, quality gate: the cost of the lower threshold)",
-            ),
-        ),
+        # spam-v3 rejected this one (the word "subscribe" was spam to both halves); spam-v4 reads a
+        # call to subscribe, not the word
+        "The subscribe reminder at the start feels pushy; move it to the end of the video.",
         "El sonido de la guitarra queda enterrado bajo la voz en el estribillo, súbelo un poco.",
         "Me encantó el plano secuencia del mercado, aunque la cámara tiembla en el minuto cuatro.",
     ],
