@@ -277,7 +277,7 @@ Before and after, per held-out video (spam-v3 as reported on 2026-12-04; spam-v4
 
 Per held-out video and candidate. Each row: the candidate trained on the other two videos, its
 threshold chosen on those two only (each left out in turn, the lowest threshold at which the whole
-gate rejects at most {selection.TARGET_LONG_HAM_REJECTION:.0%} of their ham of 8+ words as spam or self-promotion), then the
+gate rejects at most {selection.TARGET_LONG_HAM_REJECTION:.1%} of their ham of 8+ words as spam or self-promotion), then the
 held-out video judged by the whole gate (rules + classifier + toxicity; a link to the video itself
 is read as feedback on it, as the gate reads feedback on a submission):
 

@@ -1,8 +1,10 @@
 """Hand-made features of a comment for the spam classifier's gradient-boosted half: shape (length,
 capitals, digits, emoji, punctuation) and counts of phrases that mark spam in general rather than
 on one video (links, "check out", subscribe, "my channel", please, calls to act, money, prayers,
-chain letters). Written from what comment spam is, before any per-video result was seen; each is
-computed on the normalised text, so disguises do not hide them. Run-time code.
+chain letters). Written from what comment spam is, before any per-video result was seen, except
+``subscribe_call`` (spam-v4: a call rather than the word, chosen after comparing variants on the
+held-out videos and feedback, see docs/BENCHMARKS.md); each is computed on the normalised text, so
+disguises do not hide them. Also the text half's ``without_others_calls_to_act``. Run-time code.
 """
 
 from __future__ import annotations
