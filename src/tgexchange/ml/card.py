@@ -51,7 +51,7 @@ def save_artifact(
             )
         ),
         "threshold_rule": (
-            f"lowest threshold at which the whole gate rejects at most {selection.target:.0%} of ham of"
+            f"lowest threshold at which the whole gate rejects at most {selection.target:.1%} of ham of"
             f" {LONG_HAM_MIN_WORDS}+ words as spam or self-promotion, on leave-one-video-out predictions"
             " over the training videos"
         ),
