@@ -51,7 +51,7 @@ def test_the_card_holds_the_sha256_of_the_artifact_bytes() -> None:
 
 def test_the_card_records_version_data_metrics_threshold_and_library_versions() -> None:
     card = json.loads(CARD.read_text(encoding="utf-8"))
-    assert card["version"] == "spam-v3"
+    assert card["version"] == "spam-v4"
     assert card["sklearn_version"] == sklearn.__version__
     assert 0.3 <= card["threshold"] <= 0.9
     trained_on = {entry["file"]: entry["sha256"] for entry in card["trained_on"]}
@@ -141,14 +141,9 @@ def test_spam_is_rejected_as_spam_or_self_promotion(gate: ClassifierQualityGate,
         # gentler trees do not
         "Your channel banner is blurry on mobile, export it at a higher resolution please.",
         "Your channel banner is blurry on mobile, export it at a higher resolution so the text stays sharp.",
-        pytest.param(
-            "The subscribe reminder at the start feels pushy; move it to the end of the video.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known limitation since spam-v3: its threshold is 0.505 (spam-v2's 0.71) and this scores"
-                " 0.53 (docs/BENCHMARKS.md, quality gate: the cost of the lower threshold)",
-            ),
-        ),
+        # spam-v3 rejected this one (the word "subscribe" was spam to both halves); spam-v4 reads a
+        # call to subscribe, not the word
+        "The subscribe reminder at the start feels pushy; move it to the end of the video.",
         "El sonido de la guitarra queda enterrado bajo la voz en el estribillo, súbelo un poco.",
         "Me encantó el plano secuencia del mercado, aunque la cámara tiembla en el minuto cuatro.",
     ],
@@ -292,7 +287,7 @@ def test_a_saved_model_loads_back_with_the_same_scores(tmp_path: Path) -> None:
     assert np.array_equal(loaded.score(texts), model.score(texts))
     assert loaded.threshold == model.threshold == written["threshold"] == 0.7
     assert written["features"] == list(FEATURE_NAMES)
-    assert (tmp_path / "spam-v3.skops").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / f"{artifact.ARTIFACT_NAME}.skops").stat().st_mode & 0o777 == 0o644
 
 
 def test_loading_refuses_a_model_trained_on_other_hand_features(artifact_copy: Path) -> None:

@@ -120,3 +120,28 @@ def test_each_video_is_read_as_feedback_on_it_its_own_links_removed_others_kept(
         assert not any(video in text for text in own)
         # links to anything else stay, for the self-promotion rule to judge
         assert any("http" in text for text in own)
+
+
+def test_the_hand_written_feedback_is_ham_for_training_and_no_video_of_an_evaluation() -> None:
+    ham = dataset.load_feedback_ham()
+    assert len(ham) >= 150
+    assert not any(comment.is_spam for comment in ham)
+    assert {comment.source for comment in ham} == {dataset.FEEDBACK_NAME}
+    assert dataset.FEEDBACK_NAME not in VIDEOS
+
+
+def test_every_fit_learns_the_hand_written_feedback_unless_told_otherwise(comments: list[LabelledComment]) -> None:
+    from tgexchange.ml.training import fit_spam_model
+
+    few = [c for c in comments if c.source == dataset.COLLECTION_FILES[0]][:120]
+    # A word of the hand-written feedback that no comment of the collection uses.
+    word = "subtitles"
+    assert not any(word in c.text.lower() for c in comments)
+
+    def words_of(model: object) -> dict[str, int]:
+        union = model.text_pipeline.named_steps["features"]  # type: ignore[attr-defined]
+        vocabulary: dict[str, int] = dict(union.transformer_list)["words"].vocabulary_
+        return vocabulary
+
+    assert word in words_of(fit_spam_model(few))
+    assert word not in words_of(fit_spam_model(few, extra_ham=[]))

@@ -22,7 +22,7 @@ def spam(
     output_dir: Annotated[
         Path | None,
         typer.Option(
-            help="Where to write the versioned artifact (spam-v3.skops, spam-v3.json); default: the package's."
+            help="Where to write the versioned artifact (spam-v4.skops, spam-v4.json); default: the package's."
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,

@@ -25,7 +25,7 @@ from tgexchange.ml.spam_features import FEATURE_NAMES
 from tgexchange.ml.spam_model import SpamModel
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
-ARTIFACT_NAME = "spam-v3"
+ARTIFACT_NAME = "spam-v4"
 
 # What skops may instantiate beyond its own defaults, named one by one (never trusted=True). The
 # fitted Pipeline of TfidfVectorizer, FeatureUnion and LogisticRegression needs nothing extra; the

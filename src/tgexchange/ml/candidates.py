@@ -79,7 +79,8 @@ def _features(comments: Sequence[LabelledComment]) -> Scorer:
 
 SHIPPED = Candidate(
     "mean of LR and HGB",
-    "the average of the words+chars LR's and the hand-feature HGB's probabilities (spam-v3; spam-v2 had deeper trees)",
+    "the average of the words+chars LR's and the hand-feature HGB's probabilities, both also trained on 211"
+    " hand-written pieces of feedback as ham (spam-v4; spam-v3 without them and reading calls to act as words)",
     fit_spam_model,
 )
 CANDIDATES: tuple[Candidate, ...] = (

@@ -14,7 +14,7 @@ import skops
 
 from tgexchange.ml.artifact import ARTIFACT_DIR, write_artifact
 from tgexchange.ml.candidates import SHIPPED
-from tgexchange.ml.dataset import LONG_HAM_MIN_WORDS, DataDir, describe_files
+from tgexchange.ml.dataset import LONG_HAM_MIN_WORDS, DataDir, describe_feedback_ham, describe_files
 from tgexchange.ml.evaluation import Rotation, summarise
 from tgexchange.ml.selection import Selection
 from tgexchange.ml.spam_model import SpamModel
@@ -43,14 +43,21 @@ def save_artifact(
         "input": (
             "tgexchange.domain.quality.normalize (HTML, invisible characters, look-alike letters, runs),"
             " links to the comment's own video removed (as the gate reads feedback on a submission)"
-            + (", then channel/subscribe words deleted for the text half" if model.delete_topic_words else "")
+            + (
+                ", then calls to act on an account (channel, subscribe, follow, share, check, visit) deleted for the"
+                " text half unless they name the writer's own"
+                if model.delete_topic_words
+                else ""
+            )
         ),
         "threshold_rule": (
-            f"lowest threshold at which the whole gate rejects at most {selection.target:.0%} of ham of"
+            f"lowest threshold at which the whole gate rejects at most {selection.target:.1%} of ham of"
             f" {LONG_HAM_MIN_WORDS}+ words as spam or self-promotion, on leave-one-video-out predictions"
             " over the training videos"
         ),
         "trained_on": describe_files(data_dir, trained_on),
+        # training ham only: never a video of the selection or of the evaluation below
+        "extra_ham": describe_feedback_ham(),
         "selection": selection.to_json(),
         "evaluated_on": [rotation.evaluated_on for rotation in rotations],
         "metrics": {

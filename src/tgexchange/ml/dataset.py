@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -30,6 +31,8 @@ COLLECTION_VIDEOS: dict[str, str] = {
 }
 COLLECTION_FILES: tuple[str, ...] = tuple(COLLECTION_VIDEOS)
 COLLECTION_NAME = "youtube-spam-collection"
+FEEDBACK_NAME = "hand-written-feedback"
+FEEDBACK_FILE = "feedback.jsonl"
 LONG_HAM_MIN_WORDS = 8
 
 DataDir = Path | Traversable
@@ -100,3 +103,27 @@ def describe_files(data_dir: DataDir | None, names: Sequence[str]) -> list[dict[
         }
         for name in names
     ]
+
+
+def load_feedback_ham() -> list[LabelledComment]:
+    """The hand-written feedback shipped beside the collection (``datasets/hand-written-feedback``),
+    prepared, as ham: training data only, never a video of an evaluation (its ``source`` is not a
+    collection file). Raises ValueError for a line without a string "text"."""
+    raw = files("tgexchange.ml").joinpath("datasets", FEEDBACK_NAME, FEEDBACK_FILE).read_text(encoding="utf-8")
+    comments: list[LabelledComment] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        text = json.loads(line).get("text")
+        if not isinstance(text, str):
+            raise ValueError(f"{FEEDBACK_FILE}:{number}: no string text")
+        comments.append(LabelledComment(prepare(text), False, FEEDBACK_NAME))
+    return comments
+
+
+def describe_feedback_ham() -> dict[str, str | int]:
+    """The hand-written feedback's name, sha256 and number of comments, for the model card."""
+    data = files("tgexchange.ml").joinpath("datasets", FEEDBACK_NAME, FEEDBACK_FILE).read_bytes()
+    return {
+        "file": f"{FEEDBACK_NAME}/{FEEDBACK_FILE}",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "comments": len(data.decode("utf-8").splitlines()),
+    }

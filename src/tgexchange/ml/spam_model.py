@@ -7,7 +7,6 @@ evaluation code.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tgexchange.domain.quality import normalize
-from tgexchange.ml.spam_features import hand_features
+from tgexchange.ml.spam_features import hand_features, without_others_calls_to_act
 from tgexchange.ml.trees import BoostedTrees
 from tgexchange.ml.words import WordScores
 
@@ -27,18 +26,16 @@ def prepare(text: str) -> str:
     return normalize(text)
 
 
-# Words whose meaning in feedback depends on whose channel it is. In the collection nearly every
-# "channel" or "subscribe" is spam ("subscribe to my channel"), so a classifier learns the word
-# itself and flags feedback such as "your channel trailer should mention the upload day" (0.6-0.8).
-# Deleting them from the classifier's input, in training and in scoring, makes it learn the call to
-# action around them instead; the self_promotion rule, which runs first, names "my channel"
-# explicitly. bench/quality.py --compare-topic-words measures what this costs on the collection.
-_TOPIC_WORDS = re.compile(r"\b(?:channels?|subscri\w*|sub(?:s|bed|bing)?|canal(?:es)?|suscri\w*)\b", re.IGNORECASE)
+# Calls to act on an account ("channel", "subscribe", "follow", "share", "check", "visit") are
+# deleted from the text half's input unless they name the writer's own account
+# (``spam_features.without_others_calls_to_act``, which says why); bench/quality.py
+# --compare-topic-words measures what deleting them costs on the collection.
 
 
 def classifier_input(prepared: str, *, delete_topic_words: bool = True) -> str:
-    """What the pipeline reads for a text already passed through ``prepare``."""
-    return _TOPIC_WORDS.sub(" ", prepared) if delete_topic_words else prepared
+    """What the pipeline reads for a text already passed through ``prepare``: with
+    ``delete_topic_words``, calls to act deleted unless they name the writer's own account."""
+    return without_others_calls_to_act(prepared) if delete_topic_words else prepared
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from tgexchange.ml.artifact import ARTIFACT_NAME
-from tgexchange.ml.dataset import LabelledComment
+from tgexchange.ml.dataset import LabelledComment, load_feedback_ham
 from tgexchange.ml.spam_features import hand_features
 from tgexchange.ml.spam_model import SpamModel, classifier_input
 
@@ -59,11 +59,19 @@ def labels_of(comments: Sequence[LabelledComment]) -> list[int]:
     return [int(comment.is_spam) for comment in comments]
 
 
-def fit_spam_model(comments: Sequence[LabelledComment], *, delete_topic_words: bool = True) -> SpamModel:
-    """Both halves fitted on ``comments`` (threshold 0.5 until one is chosen). Raises ValueError
-    unless both classes are present."""
-    labels = labels_of(comments)
-    texts = [comment.text for comment in comments]
+def fit_spam_model(
+    comments: Sequence[LabelledComment],
+    *,
+    delete_topic_words: bool = True,
+    extra_ham: Sequence[LabelledComment] | None = None,
+) -> SpamModel:
+    """Both halves fitted on ``comments`` plus ``extra_ham`` (default: the hand-written feedback,
+    ``dataset.load_feedback_ham``; threshold 0.5 until one is chosen). The extra ham is training
+    data only: selection and evaluation judge the collection's videos, which it is not part of.
+    Raises ValueError unless both classes are present."""
+    training = [*comments, *(load_feedback_ham() if extra_ham is None else extra_ham)]
+    labels = labels_of(training)
+    texts = [comment.text for comment in training]
     inputs = [classifier_input(text, delete_topic_words=delete_topic_words) for text in texts]
     text_pipeline = build_text_pipeline().fit(inputs, labels)
     feature_model = build_feature_model().fit(hand_features(texts), labels)
