@@ -62,9 +62,10 @@ def test_every_request_the_simulator_leaves_unasked_is_refused_when_asked(
 
     simulation.run()
 
-    # Both kinds happened: requests left unasked (each refused when asked) and requests made.
-    assert checking.unasked > 50
-    assert checking.asked > 50
+    # Both kinds happened, dozens of each: requests left unasked (each refused when asked) and
+    # requests made (41 in the outages case since spam-v4 refuses less honest feedback).
+    assert checking.unasked > 30
+    assert checking.asked > 30
 
 
 def test_a_submission_leaves_the_pool_when_its_last_slot_is_handed_out() -> None:
