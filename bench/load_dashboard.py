@@ -8,6 +8,7 @@ refresh interval, so their rounds are spread as a real crowd's would be."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench import load_probe
 from bench.dashboard import Shape, load
 from bench.load_common import Book, Server, cpu_seconds, ensure_loopback, machine_state, schedstat
 from tgexchange.adapters.db.engine import make_engine
@@ -43,6 +45,7 @@ ROUND = {
 FIRST_LOAD = ("login", "page", "static")
 P95_GOAL_MS = 50.0
 STEADY_AFTER_S = 20.0
+LAG_TICK_S = 0.005
 _REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+)")?')
 _ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
 
@@ -119,6 +122,15 @@ class Crowd:
     tick: Callable[[], None] = lambda: None
     rng: random.Random = field(default_factory=lambda: random.Random(2))
     started: float = 0.0
+    # How late this process's event loop woke for a short sleep (ms), all along the run: the part of
+    # a measured latency that is the load generator's own queue, not the server's.
+    loop_lag_ms: list[float] = field(default_factory=list)
+
+    async def _watch_loop(self) -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(LAG_TICK_S)
+            self.loop_lag_ms.append((time.perf_counter() - asked - LAG_TICK_S) * 1000)
 
     async def _get(
         self, client: httpx.AsyncClient, name: str, path: str, *, expect: int = 200
@@ -181,7 +193,11 @@ class Crowd:
         rng = random.Random(seed)
         self.started = time.perf_counter()
         until = time.monotonic() + self.seconds
-        await asyncio.gather(*(self.admin(token, rng.uniform(0, REFRESH_S), until) for token in tokens))
+        watcher = asyncio.create_task(self._watch_loop())
+        try:
+            await asyncio.gather(*(self.admin(token, rng.uniform(0, REFRESH_S), until) for token in tokens))
+        finally:
+            watcher.cancel()
 
 
 @dataclass
@@ -204,6 +220,8 @@ class DashboardResult:
     cost_requests: int
     label: str = ""
     shared_s: float | None = None  # how long the server shared answers (None: not known to share them)
+    client_lag_ms: list[float] = field(default_factory=list)  # the load generator's loop, see Crowd
+    probe: list[str] = field(default_factory=list)  # bench/load_probe.py's lines, with LOAD_PROBE set
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -280,6 +298,13 @@ def measure(
         after = machine_state()
     finally:
         server.stop()
+    probe = []
+    if os.environ.get("LOAD_PROBE"):
+        port = server.url.rsplit(":", 1)[1]
+        names = {path.split("?")[0]: name for name, path in ROUND.items()}
+        probe = load_probe.summary(
+            Path(os.environ["LOAD_PROBE"]) / f"probe-{port}.json", since=crowd.started + STEADY_AFTER_S, names=names
+        )
     return DashboardResult(
         database,
         admins,
@@ -298,6 +323,8 @@ def measure(
         cost,
         cost_requests,
         label,
+        client_lag_ms=crowd.loop_lag_ms,
+        probe=probe,
     )
 
 
@@ -308,7 +335,11 @@ def variants(
     a baseline that may predate sharing)."""
     chosen: list[tuple[str, dict[str, str], float | None]] = []
     if baseline_src is not None:
-        chosen.append((f"before: server from {baseline_src}", {"PYTHONPATH": str(baseline_src)}, None))
+        # This checkout's root too (after the baseline's source): bench/load_probe.py wraps any server.
+        root = str(Path(__file__).resolve().parent.parent)
+        chosen.append(
+            (f"before: server from {baseline_src}", {"PYTHONPATH": f"{baseline_src}{os.pathsep}{root}"}, None)
+        )
     if unshared:
         chosen.append(("this checkout, DASHBOARD_SHARED_S=0", {"DASHBOARD_SHARED_S": "0"}, 0.0))
     chosen.append(
