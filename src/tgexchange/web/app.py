@@ -23,6 +23,7 @@ from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
 from tgexchange.web.shared_answers import SharedAnswers
 from tgexchange.web.templates import render
+from tgexchange.web.viewers import CHECKED_FOR, KnownViewers
 
 OPENAPI_URL = "/openapi.json"
 
@@ -82,9 +83,10 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
-    app.state.shared_answers = SharedAnswers(
-        container.clock, shared_for=timedelta(seconds=container.settings.dashboard_shared_s)
-    )
+    shared_for = timedelta(seconds=container.settings.dashboard_shared_s)
+    app.state.shared_answers = SharedAnswers(container.clock, shared_for=shared_for)
+    # A session is checked again after half the answers' bound (web/viewers.py); sharing off, always.
+    app.state.viewers = KnownViewers(container.clock, checked_for=min(CHECKED_FOR, shared_for / 2))
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,

@@ -16,6 +16,7 @@ from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import SessionEnded, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.services import dashboard as dashboard_service
+from tgexchange.web.viewers import KnownViewers
 
 SESSION_COOKIE = "tgx_dashboard"
 SESSION_MAX_AGE_S = 8 * 3600
@@ -83,34 +84,66 @@ def sessions_of(request: Request) -> Sessions:
     return sessions
 
 
+def viewers_of(request: Request) -> KnownViewers:
+    viewers: KnownViewers = request.app.state.viewers
+    return viewers
+
+
+def _operator_or_refused(request: Request, authorization: str) -> Viewer | None:
+    scheme, _, token = authorization.partition(" ")
+    expected = container_of(request).settings.operator_token
+    if (
+        scheme.lower() == "bearer"
+        and expected is not None
+        and expected.get_secret_value()
+        and hmac.compare_digest(token.strip().encode(), expected.get_secret_value().encode())
+    ):
+        return Viewer.operator()
+    return None
+
+
 def find_viewer(request: Request) -> Viewer | None:
     """The viewer the request proves, or None. A bearer token that is not the operator's is
-    refused outright rather than falling back to the cookie."""
-    container = container_of(request)
+    refused outright rather than falling back to the cookie. Reads the database for a session not
+    checked lately (web/viewers.py)."""
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        expected = container.settings.operator_token
-        if (
-            scheme.lower() == "bearer"
-            and expected is not None
-            and expected.get_secret_value()
-            and hmac.compare_digest(token.strip().encode(), expected.get_secret_value().encode())
-        ):
-            return Viewer.operator()
-        return None
+        return _operator_or_refused(request, authorization)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     session = sessions_of(request).read(cookie)
     if session is None:
         return None
+    viewers = viewers_of(request)
+    known = viewers.find(session.telegram_user_id, session.epoch)
+    if known is not None:
+        return known
+    ticket = viewers.ticket()
     try:
-        return dashboard_service.admin_viewer(
-            container.storage.dashboard_reader, telegram_user_id=session.telegram_user_id, session_epoch=session.epoch
+        viewer = dashboard_service.admin_viewer(
+            container_of(request).storage.dashboard_reader,
+            telegram_user_id=session.telegram_user_id,
+            session_epoch=session.epoch,
         )
     except (NotAnAdmin, SessionEnded):
         return None  # logged out, logged in again elsewhere, or runs no community any more
+    viewers.keep(session.telegram_user_id, session.epoch, viewer, ticket)
+    return viewer
+
+
+def known_viewer(request: Request) -> Viewer | None:
+    """The viewer, when the request proves one without the database: the operator's token, or a
+    valid cookie of a session checked lately. None otherwise, including when the request proves
+    nothing (``current_viewer`` then says why)."""
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        return _operator_or_refused(request, authorization)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = sessions_of(request).read(cookie) if cookie else None
+    if session is None:
+        return None
+    return viewers_of(request).find(session.telegram_user_id, session.epoch)
 
 
 def current_viewer(request: Request) -> Viewer:

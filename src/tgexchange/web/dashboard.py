@@ -23,6 +23,7 @@ from tgexchange.web.auth import (
     is_secure,
     refuse_cross_site,
     sessions_of,
+    viewers_of,
 )
 from tgexchange.web.messages import message_page
 from tgexchange.web.schemas import (
@@ -289,6 +290,7 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
         )
         page.headers["WWW-Authenticate"] = "Bearer"
         return page
+    viewers_of(request).forget_user(login.telegram_user_id)  # its older sessions ended: at once here
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
@@ -313,6 +315,7 @@ def logout(request: Request) -> Response:
     session = sessions_of(request).read(cookie) if cookie else None
     if session is not None:
         dashboard_service.end_sessions(container_of(request).storage.uow(), telegram_user_id=session.telegram_user_id)
+        viewers_of(request).forget_user(session.telegram_user_id)  # refused at once by this process
     response = RedirectResponse(f"{PREFIX}?logged_out=1", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
         SESSION_COOKIE,
