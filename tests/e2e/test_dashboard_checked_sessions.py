@@ -1,24 +1,23 @@
-"""A dashboard session checked against the database a moment ago answers the next refreshes without
-reading it again (web/viewers.py), but never past what it may: a logout or a new login here, and an
-expired cookie, are refused at once; a lost admin role within CHECKED_FOR."""
+"""A page's refreshes sent at once share one database check of its session (web/viewers.py), and
+kept answers are served without a thread; nothing of a check is remembered after it, so a logout,
+a new login, a lost admin role and an expired cookie are refused on the very next request."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from itsdangerous import TimestampSigner
 from starlette.concurrency import run_in_threadpool
 
-from tests.e2e.conftest import BEARER, Dashboard
-from tests.e2e.test_dashboard_shared_answers import ROUND, logged_in
+from tests.e2e.conftest import Dashboard
+from tests.e2e.test_dashboard_shared_answers import ROUND, a_round, logged_in
 from tgexchange.services import community as community_service
-from tgexchange.web import shared_answers
+from tgexchange.web import auth, shared_answers
 from tgexchange.web.auth import SESSION_COOKIE
-from tgexchange.web.viewers import CHECKED_FOR
 
 API = "/exchange/dashboard"
 
@@ -59,9 +58,7 @@ async def test_an_expired_cookie_is_refused_at_once_though_its_session_was_check
         assert (await browser.get(ROUND["overview"])).status_code == 401
 
 
-async def test_an_admin_who_runs_no_community_any_more_is_refused_once_their_session_is_checked_again(
-    dashboard: Dashboard,
-) -> None:
+async def test_an_admin_who_runs_no_community_any_more_is_refused_at_once(dashboard: Dashboard) -> None:
     world = dashboard.world
     community = world.community()
     user = dashboard.admin(community)
@@ -70,29 +67,31 @@ async def test_an_admin_who_runs_no_community_any_more_is_refused_once_their_ses
         community_service.mirror_admin_role(
             world.uow(), community_id=community.id, telegram_user_id=user, told=False, now=world.now
         )
-        world.clock.advance(seconds=CHECKED_FOR.total_seconds() - 0.01)
-        within = await browser.get(ROUND["overview"])
-        world.clock.advance(seconds=0.01)
-        checked_again = await browser.get(ROUND["overview"])
 
-    assert (within.status_code, checked_again.status_code) == (200, 401)
+        assert (await browser.get(ROUND["overview"])).status_code == 401
 
 
-async def test_a_kept_answer_for_a_checked_session_is_served_without_a_thread(
-    client: httpx.AsyncClient, dashboard: Dashboard, monkeypatch: pytest.MonkeyPatch
+async def test_a_pages_five_refreshes_at_once_check_its_session_once_and_kept_answers_take_no_thread(
+    dashboard: Dashboard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hops: list[str] = []
-    real: Callable[..., Any] = run_in_threadpool
-
-    async def counted(function: Callable[..., Any], *args: Any) -> Any:
-        hops.append("hop")
-        return await real(function, *args)
-
-    monkeypatch.setattr(shared_answers, "run_in_threadpool", counted)
     async with logged_in(dashboard, dashboard.admin(dashboard.world.community())) as browser:
-        answers = [await browser.get(ROUND[name]) for name in ("overview", "overview", "users", "users")]
-    operator = [await client.get(ROUND["groups"], headers=BEARER) for _ in range(2)]
+        first = await a_round(browser)  # computes and keeps every answer
+        checks: list[str] = []
+        hops: list[str] = []
+        real_check: Callable[..., Any] = auth.find_viewer
 
-    assert [a.status_code for a in (*answers, *operator)] == [200] * 6
-    assert answers[0].content == answers[1].content
-    assert len(hops) == 3  # the first of each question; the session checked once
+        def counted_check(request: Any) -> Any:
+            checks.append("check")
+            return real_check(request)
+
+        async def counted_hop(function: Callable[..., Any], *args: Any) -> Any:
+            hops.append("hop")
+            return await run_in_threadpool(function, *args)
+
+        monkeypatch.setattr(auth, "find_viewer", counted_check)
+        monkeypatch.setattr(shared_answers, "run_in_threadpool", counted_hop)
+        answers = await asyncio.gather(*(browser.get(path) for path in ROUND.values()))
+
+    assert [a.status_code for a in answers] == [200] * len(ROUND)
+    assert [a.json() for a in answers] == list(first.values())
+    assert (len(checks), len(hops)) == (1, 0)

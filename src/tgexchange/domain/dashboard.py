@@ -67,8 +67,7 @@ def token_digest(token: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """Someone looking at the dashboard: the operator (everything) or an admin (their
-    communities, looked up again at least every second, web/viewers.py, so that a demoted admin
-    loses access)."""
+    communities, looked up again on every request so that a demoted admin loses access)."""
 
     is_operator: bool
     community_ids: frozenset[int] = frozenset()

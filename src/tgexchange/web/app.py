@@ -23,7 +23,7 @@ from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
 from tgexchange.web.shared_answers import SharedAnswers
 from tgexchange.web.templates import render
-from tgexchange.web.viewers import CHECKED_FOR, KnownViewers
+from tgexchange.web.viewers import SessionChecks
 
 OPENAPI_URL = "/openapi.json"
 
@@ -85,8 +85,7 @@ def create_app(
     app.state.sessions = Sessions(container.session_secret)
     shared_for = timedelta(seconds=container.settings.dashboard_shared_s)
     app.state.shared_answers = SharedAnswers(container.clock, shared_for=shared_for)
-    # A session is checked again after half the answers' bound (web/viewers.py); sharing off, always.
-    app.state.viewers = KnownViewers(container.clock, checked_for=min(CHECKED_FOR, shared_for / 2))
+    app.state.session_checks = SessionChecks()
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,

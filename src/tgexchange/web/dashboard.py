@@ -22,8 +22,8 @@ from tgexchange.web.auth import (
     container_of,
     is_secure,
     refuse_cross_site,
+    session_checks_of,
     sessions_of,
-    viewers_of,
 )
 from tgexchange.web.messages import message_page
 from tgexchange.web.schemas import (
@@ -290,7 +290,7 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
         )
         page.headers["WWW-Authenticate"] = "Bearer"
         return page
-    viewers_of(request).forget_user(login.telegram_user_id)  # its older sessions ended: at once here
+    session_checks_of(request).ended()  # its older sessions ended: no check from before shared
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
@@ -315,7 +315,7 @@ def logout(request: Request) -> Response:
     session = sessions_of(request).read(cookie) if cookie else None
     if session is not None:
         dashboard_service.end_sessions(container_of(request).storage.uow(), telegram_user_id=session.telegram_user_id)
-        viewers_of(request).forget_user(session.telegram_user_id)  # refused at once by this process
+        session_checks_of(request).ended()  # no check from before the logout shared with later requests
     response = RedirectResponse(f"{PREFIX}?logged_out=1", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
         SESSION_COOKIE,

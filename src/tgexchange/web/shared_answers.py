@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tgexchange.domain.dashboard import Viewer
 from tgexchange.services.ports import Clock
-from tgexchange.web.auth import container_of, current_viewer, known_viewer
+from tgexchange.web.auth import NO_VIEWER, Unauthorized, checked_viewer, container_of
 
 log = structlog.get_logger(__name__)
 
@@ -206,30 +206,23 @@ async def shared_json(
     session and NotYourCommunity (403) for a community the admin does not run: both before any
     answer is looked up.
 
-    A viewer known without the database (the operator's token, or a session checked less than
-    ``web.viewers.CHECKED_FOR`` ago) asking for a kept answer is answered on the event loop, with no
-    thread at all: every hop to a thread waits for a free thread and the GIL, and under a crowd of
-    pages that wait was most of a request's time in the server (docs/RELIABILITY.md, "Load").
-    Otherwise one worker thread does it all (the session look-up, the look-up of the answer and,
-    when none is fresh, the reads and the encoding)."""
+    The session's database check is shared by the requests of that session that arrive while it
+    runs (a page sends its five at once: one thread hop for the five, web/viewers.py), and a kept
+    answer is served from the event loop; only an answer to compute goes to a worker thread. Every
+    hop to a thread waits for a free thread and the GIL, and under a crowd of pages that wait was
+    most of a request's time in the server (docs/RELIABILITY.md, "Load")."""
     container = container_of(request)
     shared = shared_answers_of(request)
+    viewer = await checked_viewer(request)
+    if viewer is None:
+        raise Unauthorized(NO_VIEWER)
+    now = container.clock.now()
+    key = (question, community_id, viewer.is_operator, viewer.scope(community_id), moment(now))
 
-    def key_of(viewer: Viewer, now: datetime) -> Hashable:
-        return (question, community_id, viewer.is_operator, viewer.scope(community_id), moment(now))
+    def computed() -> bytes:
+        return view(viewer, now)
 
-    known = known_viewer(request)
-    if known is not None:
-        now = container.clock.now()
-        body = shared.served(key_of(known, now), lambda: view(known, now))
-        if body is not None:
-            return Response(body, media_type="application/json")
-
-    def answered() -> bytes:
-        viewer = current_viewer(request)
-        now = container.clock.now()
-        key = key_of(viewer, now)
-        body = shared.served(key, lambda: view(viewer, now))
-        return body if body is not None else shared.answer(key, lambda: view(viewer, now))
-
-    return Response(await run_in_threadpool(answered), media_type="application/json")
+    body = shared.served(key, computed)
+    if body is None:
+        body = await run_in_threadpool(shared.answer, key, computed)
+    return Response(body, media_type="application/json")

@@ -1,82 +1,58 @@
-"""Admin sessions the database confirmed a moment ago, so that a dashboard's refresh can be
-answered without reading the database (and without a thread) when its answer is shared too.
+"""One database check of a dashboard session for all the requests of that session that arrive
+while it runs: a page sends its five refreshes at once, and each used to check the same session
+on its own worker thread; now the first one's check (one thread hop) answers all five, and those
+whose answers are kept are then served on the event loop with no thread at all
+(web/shared_answers.shared_json).
 
-A session is checked against the database (its epoch, the communities its admin runs) at most
-every ``CHECKED_FOR`` (1 s by default: half the answers' staleness bound, DASHBOARD_SHARED_S), per
-process. What that leaves, and what it does not:
-
-- the cookie itself (signature and 8-hour age) is checked on every request, so an expired or
-  forged cookie is refused at once;
-- logging out, and logging in again (which ends the older sessions), through this process drop
-  the user's checked sessions at once, so the next request reads the database and is refused;
-- logging out through another ``serve`` process, or losing one's admin role, is seen within
-  ``CHECKED_FOR``: until then a dashboard already open may be served the shared answers it was
-  allowed a moment ago (which are themselves up to DASHBOARD_SHARED_S old).
+Nothing is remembered once a check is over: the next request checks again, so a logout, a new
+login or a lost admin role is seen by every request that arrives after it, as before. A request
+shares only a check that began before it arrived; when a logout or a login happens in this process
+(``ended()``), requests arriving afterwards start a new check rather than share one that may have
+read the database before it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
 
 from tgexchange.domain.dashboard import Viewer
-from tgexchange.services.ports import Clock
-
-CHECKED_FOR = timedelta(seconds=1)
-# A bound on memory: one entry per admin with an open dashboard; the oldest go first.
-MAX_SESSIONS = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    viewer: Viewer
-    at: datetime
+class SessionChecks:
+    """Checks under way, by session cookie. ``check`` runs on the event loop; ``ended`` on any thread."""
 
-
-class KnownViewers:
-    """Viewers by (Telegram user, session epoch), each for ``checked_for`` on ``clock`` from when
-    its check began. Thread-safe. Checking for no time at all keeps nothing."""
-
-    def __init__(self, clock: Clock, *, checked_for: timedelta = CHECKED_FOR, max_sessions: int = MAX_SESSIONS) -> None:
-        self._clock = clock
-        self._checked_for = checked_for
-        self._max_sessions = max_sessions
-        self._checked: dict[tuple[int, int], _Checked] = {}
+    def __init__(self) -> None:
+        self._pending: dict[str, tuple[int, asyncio.Future[Viewer | None]]] = {}
         self._lock = threading.Lock()
-        self._generation = 0  # moves on with every forget_user()
+        self._generation = 0  # moves on with every ended()
 
-    def find(self, telegram_user_id: int, epoch: int) -> Viewer | None:
-        """The viewer of a session checked less than ``checked_for`` ago, else None."""
-        now = self._clock.now()
+    def ended(self) -> None:
+        """A session ended here (logout, or a new login of its user): no check under way is shared
+        with the requests that arrive from now on."""
         with self._lock:
-            found = self._checked.get((telegram_user_id, epoch))
-        if found is None or not found.at <= now < found.at + self._checked_for:
-            return None
-        return found.viewer
-
-    def ticket(self) -> tuple[int, datetime]:
-        """Taken before a check reads the database; ``keep`` needs it (see there)."""
-        with self._lock:
-            return self._generation, self._clock.now()
-
-    def keep(self, telegram_user_id: int, epoch: int, viewer: Viewer, ticket: tuple[int, datetime]) -> None:
-        """Remembers a check that began at ``ticket``, unless a user's sessions were dropped since
-        (the check may have read the database before a logout)."""
-        generation, at = ticket
-        if not self._checked_for:
-            return
-        with self._lock:
-            if generation != self._generation:
-                return
-            self._checked.pop((telegram_user_id, epoch), None)
-            while len(self._checked) >= self._max_sessions:
-                del self._checked[next(iter(self._checked))]
-            self._checked[(telegram_user_id, epoch)] = _Checked(viewer, at)
-
-    def forget_user(self, telegram_user_id: int) -> None:
-        """Drops every checked session of the user: they logged out or in again here."""
-        with self._lock:
-            for key in [k for k in self._checked if k[0] == telegram_user_id]:
-                del self._checked[key]
             self._generation += 1
+
+    async def check(self, cookie: str, run: Callable[[], Awaitable[Viewer | None]]) -> Viewer | None:
+        """``run()``'s viewer for the session ``cookie``, sharing a run of it already under way for the
+        same cookie (since the last ``ended()``). What it raises is raised to every request sharing it."""
+        with self._lock:
+            generation = self._generation
+        pending = self._pending.get(cookie)
+        if pending is not None and pending[0] == generation:
+            return await asyncio.shield(pending[1])
+        running = asyncio.ensure_future(run())
+        self._pending[cookie] = (generation, running)
+
+        def done(_: object) -> None:
+            found = self._pending.get(cookie)
+            if found is not None and found[1] is running:
+                del self._pending[cookie]
+
+        running.add_done_callback(done)
+        # Shielded: a request whose client went away must not cancel the others' check.
+        return await asyncio.shield(running)
+
+    def __len__(self) -> int:
+        return len(self._pending)
