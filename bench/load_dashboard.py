@@ -28,6 +28,7 @@ from bench.load_common import Book, Server, cpu_seconds, ensure_loopback, machin
 from tgexchange.adapters.db.engine import make_engine
 from tgexchange.adapters.db.migrate import upgrade
 from tgexchange.bootstrap import storage_on
+from tgexchange.cli.serve import KEEP_ALIVE_S
 from tgexchange.services import dashboard as dashboard_service
 from tgexchange.web.shared_answers import SHARED_FOR
 
@@ -45,6 +46,8 @@ ROUND = {
 FIRST_LOAD = ("login", "page", "static")
 P95_GOAL_MS = 50.0
 STEADY_AFTER_S = 20.0
+# uvicorn's own keep-alive, which a baseline server from before serve.KEEP_ALIVE_S has.
+UVICORN_KEEP_ALIVE_S = 5
 LAG_TICK_S = 0.005
 _REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+)")?')
 _ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
@@ -122,6 +125,7 @@ class Crowd:
     tick: Callable[[], None] = lambda: None
     rng: random.Random = field(default_factory=lambda: random.Random(2))
     started: float = 0.0
+    keepalive_s: float = KEEP_ALIVE_S - 1
     # How late this process's event loop woke for a short sleep (ms), all along the run: the part of
     # a measured latency that is the load generator's own queue, not the server's.
     loop_lag_ms: list[float] = field(default_factory=list)
@@ -165,10 +169,11 @@ class Crowd:
 
     async def admin(self, token: str, delay: float, until: float) -> None:
         await asyncio.sleep(delay)
-        # A browser opens up to six connections to one host; so does this admin.
-        # uvicorn closes a connection idle for 5 s; reusing one it is closing fails (a browser
-        # retries such a request without telling anyone), so this client keeps them for 4 s only.
-        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=4.0)
+        # A browser opens up to six connections to one host; so does this admin. A browser keeps an
+        # idle connection for minutes, so the server's keep-alive decides; reusing one the server is
+        # closing fails (a browser retries such a request without telling anyone), so this client
+        # keeps them a second less than the server does (``keepalive_s``).
+        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=self.keepalive_s)
         async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits) as client:
             login = await self._get(client, "login", f"{API}/login?token={token}", expect=303)
             if login is None or "tgx_dashboard" not in client.cookies:
@@ -266,6 +271,7 @@ def measure(
     progress: Callable[[int], None] | None = None,
     label: str = "",
     cost_requests: int = 100,
+    keepalive_s: float = KEEP_ALIVE_S - 1,
 ) -> DashboardResult:
     server = Server.start(
         {
@@ -278,7 +284,7 @@ def measure(
     )
     try:
         ensure_loopback(server.url)
-        crowd = Crowd(server.url, seconds)
+        crowd = Crowd(server.url, seconds, keepalive_s=keepalive_s)
         if progress is not None:
             tick = progress
             crowd.tick = lambda: tick(crowd.rounds)
@@ -326,6 +332,15 @@ def measure(
         client_lag_ms=crowd.loop_lag_ms,
         probe=probe,
     )
+
+
+def keep_alive_of(src: Path | None) -> float:
+    """How long the server from ``src`` (None: this checkout) keeps an idle connection."""
+    if src is None:
+        return KEEP_ALIVE_S
+    serve = src / "tgexchange" / "cli" / "serve.py"
+    found = re.search(r"^KEEP_ALIVE_S = (\d+)", serve.read_text(), re.MULTILINE) if serve.exists() else None
+    return int(found.group(1)) if found else UVICORN_KEEP_ALIVE_S
 
 
 def variants(
@@ -379,6 +394,7 @@ def run(
             results = []
             for series in range(1, repeat + 1):
                 for label, env, shared in servers:
+                    keep_alive = keep_alive_of(baseline_src if shared is None else None)
                     result = measure(
                         prepared,
                         database=database,
@@ -394,6 +410,7 @@ def run(
                             if part
                         ),
                         cost_requests=cost_requests,
+                        keepalive_s=keep_alive - 1,
                     )
                     result.shared_s = shared
                     results.append(result)
