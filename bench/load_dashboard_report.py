@@ -21,8 +21,9 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
         "`web/static/dashboard.js` refreshes (overview, groups, users, errors, anomalies: five requests in",
         "parallel), the next round the page's interval after the last one finished (10 s, ± the spread the page",
         "gives its script where it has one); admins open the page at random moments within the first 10 s.",
-        "One `httpx.AsyncClient` per admin (own cookies, up to six connections; a GET on a kept-alive",
-        "connection the server had closed is sent again once, as browsers do), all in one load process;",
+        "One `httpx.AsyncClient` per admin (own cookies, up to six connections, each kept idle a second less",
+        "than the server keeps it: 15 s, or 5 s for a server from before `serve.KEEP_ALIVE_S`; a GET on a",
+        "kept-alive connection the server had closed is sent again once, as browsers do), all in one load process;",
         "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
         "generator's own scheduling on the same two cores.",
     ]

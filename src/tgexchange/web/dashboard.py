@@ -73,7 +73,8 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 # These two never block, so they are coroutines: FastAPI runs a plain function dependency on a
 # worker thread, and each such hop waits for a thread and the GIL, which is what a request spent
 # most of its time on with 200 dashboards open (docs/RELIABILITY.md, "Load"). The five endpoints
-# every open page refreshes go further: one hop in all (web/shared_answers.shared_json).
+# every open page refreshes go further: one hop for a page's five to check its session, none for an
+# answer that is kept (web/shared_answers.shared_json).
 async def _today(request: Request) -> date:
     return container_of(request).clock.now().date()
 
