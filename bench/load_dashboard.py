@@ -13,23 +13,16 @@ import random
 import re
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
 from bench import load_probe
-from bench.dashboard import Shape, load
 from bench.load_common import Book, Server, cpu_seconds, ensure_loopback, machine_state, schedstat
-from tgexchange.adapters.db.engine import make_engine
-from tgexchange.adapters.db.migrate import upgrade
-from tgexchange.bootstrap import storage_on
+from bench.load_dashboard_data import Prepared, nothing_to_drop, postgres_database, prepare, sqlite_database
 from tgexchange.cli.serve import KEEP_ALIVE_S
-from tgexchange.services import dashboard as dashboard_service
 from tgexchange.web.shared_answers import SHARED_FOR
 
 API = "/exchange/dashboard"
@@ -51,69 +44,6 @@ UVICORN_KEEP_ALIVE_S = 5
 LAG_TICK_S = 0.005
 _REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+)")?')
 _ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
-
-
-@dataclass
-class Prepared:
-    url: str
-    telegram_ids: list[int]
-    seconds: float
-
-    def login_links(self) -> list[str]:
-        """One fresh login link per admin, issued by the use case the bot's /dashboard calls."""
-        engine = make_engine(self.url)
-        storage = storage_on(engine)
-        now = datetime.now(UTC)
-        try:
-            return [
-                dashboard_service.issue_login_link(storage.uow(), telegram_user_id=user, now=now).token
-                for user in self.telegram_ids
-            ]
-        finally:
-            engine.dispose()
-
-
-def prepare(url: str, *, tasks: int, admins: int) -> Prepared:
-    """A migrated database with the generated history and ``admins`` admins spread over its
-    communities (ten per community for 200)."""
-    started = time.perf_counter()
-    engine = make_engine(url)
-    upgrade(engine)
-    shape = Shape(tasks)
-    if admins > shape.members:
-        raise SystemExit(f"{admins} admins need more than {shape.members} members: raise --tasks")
-    load(engine, shape, datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
-    with engine.begin() as connection:  # members 1..n sit in communities 1..20 in turn
-        connection.execute(sa.text("UPDATE members SET role = 'admin' WHERE id <= :n"), {"n": admins})
-        users = connection.execute(
-            sa.text("SELECT telegram_user_id FROM members WHERE id <= :n ORDER BY id"), {"n": admins}
-        )
-        telegram_ids = [int(row[0]) for row in users]
-    engine.dispose()
-    return Prepared(url, telegram_ids, time.perf_counter() - started)
-
-
-def _nothing() -> None:
-    """A SQLite file goes with its scratch folder."""
-
-
-def sqlite_database(scratch: Path) -> str:
-    return f"sqlite:///{scratch / 'load.db'}"
-
-
-def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    """A fresh database on the server, and how to drop it."""
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"tgx_load_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 @dataclass
@@ -384,7 +314,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="tgx-load-dashboard-") as name:
         scratch = Path(name)
         if database == "sqlite":
-            url, drop = sqlite_database(scratch), _nothing
+            url, drop = sqlite_database(scratch), nothing_to_drop
         else:
             assert postgres_url is not None
             url, drop = postgres_database(postgres_url)
