@@ -149,8 +149,11 @@ class Server:
         with log.open("ab") as out:
             # LOAD_PROFILE=<file>: the server runs under cProfile (written when it stops).
             profile = ["-m", "cProfile", "-o", os.environ["LOAD_PROFILE"]] if os.environ.get("LOAD_PROFILE") else []
+            # LOAD_PROBE=<folder>: the server runs under bench/load_probe.py's timers (one file per server).
+            probe = os.environ.get("LOAD_PROBE")
+            entry = ["bench.load_probe", str(Path(probe) / f"probe-{port}.json")] if probe else ["tgexchange.cli"]
             process = subprocess.Popen(
-                [sys.executable, *profile, "-m", "tgexchange.cli", "serve", "--host", LOOPBACK, "--port", str(port)],
+                [sys.executable, *profile, "-m", *entry, "serve", "--host", LOOPBACK, "--port", str(port)],
                 env={**os.environ, "LOG_LEVEL": "WARNING", **env},
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -8,25 +8,21 @@ refresh interval, so their rounds are spread as a real crowd's would be."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
-from bench.dashboard import Shape, load
+from bench import load_probe
 from bench.load_common import Book, Server, cpu_seconds, ensure_loopback, machine_state, schedstat
-from tgexchange.adapters.db.engine import make_engine
-from tgexchange.adapters.db.migrate import upgrade
-from tgexchange.bootstrap import storage_on
-from tgexchange.services import dashboard as dashboard_service
+from bench.load_dashboard_data import Prepared, nothing_to_drop, postgres_database, prepare, sqlite_database
+from tgexchange.cli.serve import KEEP_ALIVE_S
 from tgexchange.web.shared_answers import SHARED_FOR
 
 API = "/exchange/dashboard"
@@ -43,71 +39,11 @@ ROUND = {
 FIRST_LOAD = ("login", "page", "static")
 P95_GOAL_MS = 50.0
 STEADY_AFTER_S = 20.0
+# uvicorn's own keep-alive, which a baseline server from before serve.KEEP_ALIVE_S has.
+UVICORN_KEEP_ALIVE_S = 5
+LAG_TICK_S = 0.005
 _REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+)")?')
 _ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
-
-
-@dataclass
-class Prepared:
-    url: str
-    telegram_ids: list[int]
-    seconds: float
-
-    def login_links(self) -> list[str]:
-        """One fresh login link per admin, issued by the use case the bot's /dashboard calls."""
-        engine = make_engine(self.url)
-        storage = storage_on(engine)
-        now = datetime.now(UTC)
-        try:
-            return [
-                dashboard_service.issue_login_link(storage.uow(), telegram_user_id=user, now=now).token
-                for user in self.telegram_ids
-            ]
-        finally:
-            engine.dispose()
-
-
-def prepare(url: str, *, tasks: int, admins: int) -> Prepared:
-    """A migrated database with the generated history and ``admins`` admins spread over its
-    communities (ten per community for 200)."""
-    started = time.perf_counter()
-    engine = make_engine(url)
-    upgrade(engine)
-    shape = Shape(tasks)
-    if admins > shape.members:
-        raise SystemExit(f"{admins} admins need more than {shape.members} members: raise --tasks")
-    load(engine, shape, datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
-    with engine.begin() as connection:  # members 1..n sit in communities 1..20 in turn
-        connection.execute(sa.text("UPDATE members SET role = 'admin' WHERE id <= :n"), {"n": admins})
-        users = connection.execute(
-            sa.text("SELECT telegram_user_id FROM members WHERE id <= :n ORDER BY id"), {"n": admins}
-        )
-        telegram_ids = [int(row[0]) for row in users]
-    engine.dispose()
-    return Prepared(url, telegram_ids, time.perf_counter() - started)
-
-
-def _nothing() -> None:
-    """A SQLite file goes with its scratch folder."""
-
-
-def sqlite_database(scratch: Path) -> str:
-    return f"sqlite:///{scratch / 'load.db'}"
-
-
-def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    """A fresh database on the server, and how to drop it."""
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"tgx_load_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 @dataclass
@@ -119,6 +55,16 @@ class Crowd:
     tick: Callable[[], None] = lambda: None
     rng: random.Random = field(default_factory=lambda: random.Random(2))
     started: float = 0.0
+    keepalive_s: float = KEEP_ALIVE_S - 1
+    # How late this process's event loop woke for a short sleep (ms), all along the run: the part of
+    # a measured latency that is the load generator's own queue, not the server's.
+    loop_lag_ms: list[float] = field(default_factory=list)
+
+    async def _watch_loop(self) -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(LAG_TICK_S)
+            self.loop_lag_ms.append((time.perf_counter() - asked - LAG_TICK_S) * 1000)
 
     async def _get(
         self, client: httpx.AsyncClient, name: str, path: str, *, expect: int = 200
@@ -153,10 +99,11 @@ class Crowd:
 
     async def admin(self, token: str, delay: float, until: float) -> None:
         await asyncio.sleep(delay)
-        # A browser opens up to six connections to one host; so does this admin.
-        # uvicorn closes a connection idle for 5 s; reusing one it is closing fails (a browser
-        # retries such a request without telling anyone), so this client keeps them for 4 s only.
-        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=4.0)
+        # A browser opens up to six connections to one host; so does this admin. A browser keeps an
+        # idle connection for minutes, so the server's keep-alive decides; reusing one the server is
+        # closing fails (a browser retries such a request without telling anyone), so this client
+        # keeps them a second less than the server does (``keepalive_s``).
+        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=self.keepalive_s)
         async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits) as client:
             login = await self._get(client, "login", f"{API}/login?token={token}", expect=303)
             if login is None or "tgx_dashboard" not in client.cookies:
@@ -181,7 +128,11 @@ class Crowd:
         rng = random.Random(seed)
         self.started = time.perf_counter()
         until = time.monotonic() + self.seconds
-        await asyncio.gather(*(self.admin(token, rng.uniform(0, REFRESH_S), until) for token in tokens))
+        watcher = asyncio.create_task(self._watch_loop())
+        try:
+            await asyncio.gather(*(self.admin(token, rng.uniform(0, REFRESH_S), until) for token in tokens))
+        finally:
+            watcher.cancel()
 
 
 @dataclass
@@ -204,6 +155,8 @@ class DashboardResult:
     cost_requests: int
     label: str = ""
     shared_s: float | None = None  # how long the server shared answers (None: not known to share them)
+    client_lag_ms: list[float] = field(default_factory=list)  # the load generator's loop, see Crowd
+    probe: list[str] = field(default_factory=list)  # bench/load_probe.py's lines, with LOAD_PROBE set
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -248,6 +201,7 @@ def measure(
     progress: Callable[[int], None] | None = None,
     label: str = "",
     cost_requests: int = 100,
+    keepalive_s: float = KEEP_ALIVE_S - 1,
 ) -> DashboardResult:
     server = Server.start(
         {
@@ -260,7 +214,7 @@ def measure(
     )
     try:
         ensure_loopback(server.url)
-        crowd = Crowd(server.url, seconds)
+        crowd = Crowd(server.url, seconds, keepalive_s=keepalive_s)
         if progress is not None:
             tick = progress
             crowd.tick = lambda: tick(crowd.rounds)
@@ -280,6 +234,13 @@ def measure(
         after = machine_state()
     finally:
         server.stop()
+    probe = []
+    if os.environ.get("LOAD_PROBE"):
+        port = server.url.rsplit(":", 1)[1]
+        names = {path.split("?")[0]: name for name, path in ROUND.items()}
+        probe = load_probe.summary(
+            Path(os.environ["LOAD_PROBE"]) / f"probe-{port}.json", since=crowd.started + STEADY_AFTER_S, names=names
+        )
     return DashboardResult(
         database,
         admins,
@@ -298,7 +259,18 @@ def measure(
         cost,
         cost_requests,
         label,
+        client_lag_ms=crowd.loop_lag_ms,
+        probe=probe,
     )
+
+
+def keep_alive_of(src: Path | None) -> float:
+    """How long the server from ``src`` (None: this checkout) keeps an idle connection."""
+    if src is None:
+        return KEEP_ALIVE_S
+    serve = src / "tgexchange" / "cli" / "serve.py"
+    found = re.search(r"^KEEP_ALIVE_S = (\d+)", serve.read_text(), re.MULTILINE) if serve.exists() else None
+    return int(found.group(1)) if found else UVICORN_KEEP_ALIVE_S
 
 
 def variants(
@@ -308,7 +280,11 @@ def variants(
     a baseline that may predate sharing)."""
     chosen: list[tuple[str, dict[str, str], float | None]] = []
     if baseline_src is not None:
-        chosen.append((f"before: server from {baseline_src}", {"PYTHONPATH": str(baseline_src)}, None))
+        # This checkout's root too (after the baseline's source): bench/load_probe.py wraps any server.
+        root = str(Path(__file__).resolve().parent.parent)
+        chosen.append(
+            (f"before: server from {baseline_src}", {"PYTHONPATH": f"{baseline_src}{os.pathsep}{root}"}, None)
+        )
     if unshared:
         chosen.append(("this checkout, DASHBOARD_SHARED_S=0", {"DASHBOARD_SHARED_S": "0"}, 0.0))
     chosen.append(
@@ -338,7 +314,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="tgx-load-dashboard-") as name:
         scratch = Path(name)
         if database == "sqlite":
-            url, drop = sqlite_database(scratch), _nothing
+            url, drop = sqlite_database(scratch), nothing_to_drop
         else:
             assert postgres_url is not None
             url, drop = postgres_database(postgres_url)
@@ -348,6 +324,7 @@ def run(
             results = []
             for series in range(1, repeat + 1):
                 for label, env, shared in servers:
+                    keep_alive = keep_alive_of(baseline_src if shared is None else None)
                     result = measure(
                         prepared,
                         database=database,
@@ -363,6 +340,7 @@ def run(
                             if part
                         ),
                         cost_requests=cost_requests,
+                        keepalive_s=keep_alive - 1,
                     )
                     result.shared_s = shared
                     results.append(result)

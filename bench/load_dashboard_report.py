@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bench.dashboard import percentile
 from bench.load_common import endpoint_table
 from bench.load_dashboard import API, P95_GOAL_MS, REFRESH_S, ROUND, STEADY_AFTER_S, DashboardResult
 
@@ -20,8 +21,9 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
         "`web/static/dashboard.js` refreshes (overview, groups, users, errors, anomalies: five requests in",
         "parallel), the next round the page's interval after the last one finished (10 s, ± the spread the page",
         "gives its script where it has one); admins open the page at random moments within the first 10 s.",
-        "One `httpx.AsyncClient` per admin (own cookies, up to six connections; a GET on a kept-alive",
-        "connection the server had closed is sent again once, as browsers do), all in one load process;",
+        "One `httpx.AsyncClient` per admin (own cookies, up to six connections, each kept idle a second less",
+        "than the server keeps it: 15 s, or 5 s for a server from before `serve.KEEP_ALIVE_S`; a GET on a",
+        "kept-alive connection the server had closed is sent again once, as browsers do), all in one load process;",
         "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
         "generator's own scheduling on the same two cores.",
     ]
@@ -36,13 +38,14 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
             f" {result.errors}; CPU used (cores busy, mean): server {result.server_cpu:.2f},"
             f" load generator {result.client_cpu:.2f}; the server's threads waited {result.starved:.2f} s for a CPU"
             " (runnable, the cores busy elsewhere) per second they ran. Server CPU per request (all kinds):"
-            f" {result.cpu_ms_per_request:.2f} ms.",
+            f" {result.cpu_ms_per_request:.2f} ms. {client_lag(result)}",
             "",
             *endpoint_table(result.books, dict.fromkeys(ROUND, P95_GOAL_MS)),
             "",
             f"Refreshes that started after the opening ({STEADY_AFTER_S:.0f} s in, every admin logged in), p50 / p95: "
             + "; ".join(f"`{name}` {p50:.1f} / {p95:.1f} ms" for name, (p50, p95) in steady(result).items())
             + ".",
+            *(["", *result.probe] if result.probe else []),
         ]
         round_ms = sum(result.cost.values())
         lines += [
@@ -64,6 +67,19 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
     if len(results) > 1:
         lines += ["", *side_by_side(results)]
     return lines
+
+
+def client_lag(result: DashboardResult) -> str:
+    """How late the load generator's own event loop ran (a 5 ms sleep's overshoot): that much of any
+    latency above is the client's queue, not the server's."""
+    lags = result.client_lag_ms
+    if not lags:
+        return ""
+    return (
+        "The load generator's event loop woke late by (p50 / p95 / p99 / max) "
+        + " / ".join(f"{percentile(lags, q):.1f}" for q in (0.5, 0.95, 0.99))
+        + f" / {max(lags):.1f} ms."
+    )
 
 
 def steady(result: DashboardResult) -> dict[str, tuple[float, float]]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -147,3 +149,101 @@ def test_memory_is_bounded_expired_answers_first_then_the_oldest() -> None:
     assert len(shared) == 3
     assert shared.answer("newer", compute) == b"3"
     assert shared.answer("old", compute) == b"6"  # dropped, computed again
+
+
+class Held(Executor):
+    """A background thread that runs what it was given only when told to."""
+
+    def __init__(self) -> None:
+        self.queued: list[Callable[[], object]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.queued.append(lambda: fn(*args, **kwargs))
+        return Future()
+
+    def run_all(self) -> None:
+        queued, self.queued = self.queued, []
+        for job in queued:
+            job()
+
+
+HALF = SHARED_FOR.total_seconds() / 2
+
+
+def test_an_answer_half_its_bound_old_is_served_while_one_background_refresh_renews_it() -> None:
+    clock = FakeClock()
+    held = Held()
+    shared = SharedAnswers(clock, refresher=held)
+    compute = Counted()
+    shared.answer("q", compute)
+
+    clock.advance(seconds=HALF - 0.001)
+    young = shared.served("q", compute)
+    queued_while_young = len(held.queued)
+    clock.advance(seconds=0.001)
+    stale = [shared.served("q", compute) for _ in range(3)]
+    queued_while_stale = len(held.queued)
+    held.run_all()
+
+    assert (young, queued_while_young) == (b"1", 0)
+    assert (stale, queued_while_stale) == ([b"1"] * 3, 1)  # one refresh however many ask
+    assert shared.served("q", compute) == b"2"
+
+
+def test_an_answer_is_never_served_at_its_bound_even_while_its_refresh_is_pending() -> None:
+    clock = FakeClock()
+    held = Held()
+    shared = SharedAnswers(clock, refresher=held)
+    compute = Counted()
+    shared.answer("q", compute)
+    clock.advance(seconds=HALF)
+    shared.served("q", compute)  # the refresh is queued behind other work
+
+    clock.advance(seconds=HALF)
+
+    assert shared.served("q", compute) is None
+    held.run_all()
+    assert shared.answer("q", compute) == b"2"  # the refresh's, started at the bound
+
+
+def test_nothing_from_before_a_forget_is_served_not_even_a_refresh_under_way() -> None:
+    clock = FakeClock()
+    held = Held()
+    shared = SharedAnswers(clock, refresher=held)
+    compute = Counted()
+    shared.answer("q", compute)
+    clock.advance(seconds=HALF)
+    assert shared.served("q", compute) == b"1"  # the refresh is queued, or running
+
+    shared.forget()
+    forgotten = shared.served("q", compute)
+    held.run_all()  # it read the database before the change, for all it knows
+
+    assert forgotten is None
+    assert shared.served("q", compute) is None
+    assert shared.answer("q", compute) == b"3"
+
+
+def test_a_failed_refresh_leaves_the_kept_answer_to_its_bound() -> None:
+    clock = FakeClock()
+    held = Held()
+    shared = SharedAnswers(clock, refresher=held)
+    shared.answer("q", Counted())
+    clock.advance(seconds=HALF)
+
+    def broken() -> bytes:
+        raise RuntimeError("database gone")
+
+    shared.served("q", broken)
+    held.run_all()
+
+    assert shared.served("q", broken) == b"1"
+    clock.advance(seconds=HALF)
+    assert shared.served("q", broken) is None
+
+
+def test_sharing_for_no_time_serves_nothing_kept() -> None:
+    shared = SharedAnswers(FakeClock(), shared_for=timedelta(0), refresher=Held())
+    shared.answer("q", Counted())
+
+    assert shared.served("q", Counted()) is None

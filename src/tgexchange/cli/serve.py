@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+# How long an idle connection is kept open (uvicorn's default is 5 s). An open dashboard asks again
+# every 10 s ± 20% (web/page.REFRESH_JITTER): kept longer than that, a page reuses its connections
+# instead of opening five new ones (and, behind TLS, five handshakes) every round.
+KEEP_ALIVE_S = 15
 
 
 def queue_depth_of(settings: Settings) -> Callable[[], int]:
@@ -79,7 +83,9 @@ def _config(app: FastAPI, *, host: str, port: int, log_level: str) -> uvicorn.Co
     # X-Forwarded-Proto is trusted (uvicorn's default), so cookies get Secure flags over https.
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), server_header=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level.lower(), server_header=False, timeout_keep_alive=KEEP_ALIVE_S
+    )
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactLoginTokens) for f in access.filters):
         access.addFilter(RedactLoginTokens())

@@ -23,6 +23,7 @@ from tgexchange.web.metrics import Metrics
 from tgexchange.web.security import SecurityHeaders
 from tgexchange.web.shared_answers import SharedAnswers
 from tgexchange.web.templates import render
+from tgexchange.web.viewers import SessionChecks
 
 OPENAPI_URL = "/openapi.json"
 
@@ -82,9 +83,9 @@ def create_app(
     )
     app.state.container = container
     app.state.sessions = Sessions(container.session_secret)
-    app.state.shared_answers = SharedAnswers(
-        container.clock, shared_for=timedelta(seconds=container.settings.dashboard_shared_s)
-    )
+    shared_for = timedelta(seconds=container.settings.dashboard_shared_s)
+    app.state.shared_answers = SharedAnswers(container.clock, shared_for=shared_for)
+    app.state.session_checks = SessionChecks()
     metrics = Metrics(
         container.storage.dashboard_reader,
         queue_depth,

@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 
 from tgexchange.bootstrap import Container
 from tgexchange.domain.dashboard import SessionEnded, Viewer
 from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.services import dashboard as dashboard_service
+from tgexchange.web.viewers import SessionChecks
 
 SESSION_COOKIE = "tgx_dashboard"
 SESSION_MAX_AGE_S = 8 * 3600
@@ -83,22 +85,30 @@ def sessions_of(request: Request) -> Sessions:
     return sessions
 
 
+def session_checks_of(request: Request) -> SessionChecks:
+    checks: SessionChecks = request.app.state.session_checks
+    return checks
+
+
+def _operator_or_refused(request: Request, authorization: str) -> Viewer | None:
+    scheme, _, token = authorization.partition(" ")
+    expected = container_of(request).settings.operator_token
+    if (
+        scheme.lower() == "bearer"
+        and expected is not None
+        and expected.get_secret_value()
+        and hmac.compare_digest(token.strip().encode(), expected.get_secret_value().encode())
+    ):
+        return Viewer.operator()
+    return None
+
+
 def find_viewer(request: Request) -> Viewer | None:
     """The viewer the request proves, or None. A bearer token that is not the operator's is
-    refused outright rather than falling back to the cookie."""
-    container = container_of(request)
+    refused outright rather than falling back to the cookie. Reads the database for a session."""
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        expected = container.settings.operator_token
-        if (
-            scheme.lower() == "bearer"
-            and expected is not None
-            and expected.get_secret_value()
-            and hmac.compare_digest(token.strip().encode(), expected.get_secret_value().encode())
-        ):
-            return Viewer.operator()
-        return None
+        return _operator_or_refused(request, authorization)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
@@ -107,16 +117,34 @@ def find_viewer(request: Request) -> Viewer | None:
         return None
     try:
         return dashboard_service.admin_viewer(
-            container.storage.dashboard_reader, telegram_user_id=session.telegram_user_id, session_epoch=session.epoch
+            container_of(request).storage.dashboard_reader,
+            telegram_user_id=session.telegram_user_id,
+            session_epoch=session.epoch,
         )
     except (NotAnAdmin, SessionEnded):
         return None  # logged out, logged in again elsewhere, or runs no community any more
 
 
+async def checked_viewer(request: Request) -> Viewer | None:
+    """``find_viewer``'s answer from the event loop: the operator's token and the cookie's
+    signature and age are checked here; a session's database check runs on a worker thread, one
+    for every request of the same session that arrives while it runs (web/viewers.py)."""
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        return _operator_or_refused(request, authorization)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie or sessions_of(request).read(cookie) is None:
+        return None
+    return await session_checks_of(request).check(cookie, lambda: run_in_threadpool(find_viewer, request))
+
+
+NO_VIEWER = "Log in with the link the bot sends for /dashboard, or send the operator token."
+
+
 def current_viewer(request: Request) -> Viewer:
     viewer = find_viewer(request)
     if viewer is None:
-        raise Unauthorized("Log in with the link the bot sends for /dashboard, or send the operator token.")
+        raise Unauthorized(NO_VIEWER)
     return viewer
 
 

@@ -22,6 +22,7 @@ from tgexchange.web.auth import (
     container_of,
     is_secure,
     refuse_cross_site,
+    session_checks_of,
     sessions_of,
 )
 from tgexchange.web.messages import message_page
@@ -72,7 +73,8 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 # These two never block, so they are coroutines: FastAPI runs a plain function dependency on a
 # worker thread, and each such hop waits for a thread and the GIL, which is what a request spent
 # most of its time on with 200 dashboards open (docs/RELIABILITY.md, "Load"). The five endpoints
-# every open page refreshes go further: one hop in all (web/shared_answers.shared_json).
+# every open page refreshes go further: one hop for a page's five to check its session, none for an
+# answer that is kept (web/shared_answers.shared_json).
 async def _today(request: Request) -> date:
     return container_of(request).clock.now().date()
 
@@ -289,6 +291,7 @@ def login(request: Request, token: Annotated[str, Query(max_length=256)]) -> Res
         )
         page.headers["WWW-Authenticate"] = "Bearer"
         return page
+    session_checks_of(request).ended()  # its older sessions ended: no check from before shared
     response = RedirectResponse(PREFIX, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
@@ -313,6 +316,7 @@ def logout(request: Request) -> Response:
     session = sessions_of(request).read(cookie) if cookie else None
     if session is not None:
         dashboard_service.end_sessions(container_of(request).storage.uow(), telegram_user_id=session.telegram_user_id)
+        session_checks_of(request).ended()  # no check from before the logout shared with later requests
     response = RedirectResponse(f"{PREFIX}?logged_out=1", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
         SESSION_COOKIE,
