@@ -26,9 +26,9 @@ from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
-from tgexchange.domain.member import Member
+from tgexchange.domain.member import Member, acting_membership
 from tgexchange.domain.task import Task
-from tgexchange.services import joining
+from tgexchange.services import community_choice, joining
 from tgexchange.services import task as task_service
 from tgexchange.services.joining import Joiner, Outcome
 from tgexchange.services.notifications import HOLD, is_for_actor, settle_delivery
@@ -262,16 +262,27 @@ class Runtime:
         return found
 
     async def membership(self, user: User, context: Context) -> tuple[Member, Community] | None:
-        """The membership the user acts in from the private chat: the community chosen last (by
-        deep link or /start), else the one joined last."""
+        """The membership the user acts in from the private chat: the community chosen (menu,
+        switch, deep link) or joined last (``acting_membership``)."""
         found = await self.all_memberships(user.id)
-        if not found:
+        if len(found) > 1:
+            # The choice may have been made through another webhook process since these were
+            # cached: read it again (only users of several groups pay for it).
+            found = await self.run(directory.memberships, self.uow(), user.id)
+            self.memberships.put(user.id, found)
+        acting = acting_membership(found)
+        if acting is None:
             return None
-        chosen = context.user_data.get("community_id") if context.user_data is not None else None
-        member, community = next(((m, c) for m, c in found if c.id == chosen), found[-1])
         if context.user_data is not None:
-            context.user_data["language"] = member.language
-        return member, community
+            context.user_data["language"] = acting[0].language
+        return acting
+
+    async def choose(self, member: Member) -> None:
+        """The user's private commands act in this member's community from now on, in every
+        process. A user of one group has nothing to choose (and joining is choosing)."""
+        if len(await self.all_memberships(member.telegram_user_id)) > 1:
+            await self.run(community_choice.choose_community, self.uow(), member_id=member.id, now=self.now())
+            self.memberships.forget(member.telegram_user_id)
 
 
 def runtime(context: Context) -> Runtime:

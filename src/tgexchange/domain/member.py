@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from tgexchange.domain.errors import MemberBanned, NotAnAdmin
 from tgexchange.domain.events import Event
 from tgexchange.domain.stored import Stored
 
 MAX_NAME_LENGTH = 128
+T = TypeVar("T")
 
 
 class MemberRole(StrEnum):
@@ -43,6 +46,9 @@ class Member(Stored):
     role: MemberRole = MemberRole.MEMBER
     status: MemberStatus = MemberStatus.ACTIVE
     warnings: int = 0
+    chosen_at: datetime | None = None
+    """When the user last chose this community to act in from the private chat; the membership
+    chosen or joined last is the one their private commands act in (``acting_membership``)."""
     events: list[Event] = field(default_factory=list)  # what happened to them (a penalty), for the outbox
 
     @property
@@ -80,3 +86,18 @@ class Member(Stored):
         self.warnings = max(0, self.warnings - 1)
         if self.status is MemberStatus.WARNED and not self.warnings:
             self.status = MemberStatus.ACTIVE
+
+
+def acting_membership(memberships: Sequence[tuple[Member, T]]) -> tuple[Member, T] | None:
+    """The membership a user's private commands act in: the community they chose or joined last
+    (joining one is choosing it); None without any. At the same moment a choice beats a join, and
+    otherwise the one listed last wins."""
+
+    def last_moved(position: int) -> tuple[datetime, bool, int]:
+        member = memberships[position][0]
+        chosen = member.chosen_at is not None and member.chosen_at >= member.joined_at
+        return (member.chosen_at if chosen and member.chosen_at else member.joined_at, chosen, position)
+
+    if not memberships:
+        return None
+    return memberships[max(range(len(memberships)), key=last_moved)]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from structlog.testing import capture_logs
 
-from tests.botapi import TgUser
-from tests.e2e.bot.conftest import BotHarness
+from tests.botapi import BotApi, TgUser
+from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for
+from tests.fakes import RecordingQueue
+from tests.world import World
+from tgexchange.bot.app import start_bot, stop_bot
 from tgexchange.domain.community import Community
 
 
@@ -208,3 +212,32 @@ async def test_a_newcomer_after_the_bot_was_removed_hears_it_even_right_after_a_
     await bot.feed(bot.updates.bot_status(community.telegram_chat_id, TgUser(1011, "Admin"), "member", "left"))
 
     assert "no longer in that group" in (await bot.join(bob, community)).text
+
+
+async def test_a_community_chosen_through_one_process_is_used_by_another(world: World, tmp_path: Path) -> None:
+    # Two webhook processes behind one address: the switch reaches one, /balance the other
+    # (which had the user's memberships cached from before the switch). In Spanish.
+    first_group, second_group = world.community(), world.community()
+    api = BotApi()
+    first = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    second = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    async with first, second:
+        await start_bot(first)
+        await start_bot(second)
+        one = BotHarness(first, api, world, first.bot_data["tgexchange"].container, RecordingQueue())
+        other = BotHarness(second, api, world, second.bot_data["tgexchange"].container, RecordingQueue())
+        other.updates = one.updates  # one bot, one stream of update ids
+        ana = TgUser(1020, "Ana", language_code="es")
+        await one.join(ana, first_group)
+        await one.join(ana, second_group)
+        before = await other.say(ana, "/balance")  # the group joined last, and now cached there
+
+        menu = await one.say(ana, "/start")
+        switched = await one.press(ana, menu, f"cm:{first_group.id}")
+        after = await other.say(ana, "/balance")
+        await stop_bot(first)
+        await stop_bot(second)
+
+    assert second_group.title in before.text
+    assert f"Ahora usas <b>{first_group.title}</b>" in switched.text
+    assert f"créditos en <b>{first_group.title}</b>" in after.text

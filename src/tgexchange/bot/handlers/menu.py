@@ -218,8 +218,8 @@ async def _admin_of(
     if member is None:
         await answer(update, rt.texts.label(lang, "admin-only"), alert=True)
         return None
-    if context.user_data is not None:  # commands typed next act in this community
-        context.user_data["community_id"] = community.id
+    await rt.choose(member)  # commands typed next act in this community, whichever process takes them
+    if context.user_data is not None:
         context.user_data["language"] = member.language
     return user, member, community
 
@@ -248,8 +248,8 @@ async def open_from_link(update: Update, context: Context) -> None:
         await reply(update, context, rt.texts.get(lang, "admin-only-menu", community=community.title), ((button,),))
         return
     rt.memberships.forget(user.id)  # the admin may have joined just now
+    await rt.choose(member)
     if context.user_data is not None:
-        context.user_data["community_id"] = community.id
         context.user_data["language"] = member.language
     await reply(
         update, context, *await private_view(rt, context, user, member=member, community=community, view=found[0])

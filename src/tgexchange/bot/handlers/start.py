@@ -117,8 +117,9 @@ async def _join(update: Update, context: Context, payload: str) -> None:
         return
     rt.memberships.forget(user.id)
     member, community = joined.member, joined.community
+    if not joined.is_new:  # a newcomer's community is the one joined last: nothing to write
+        await rt.choose(member)
     if context.user_data is not None:
-        context.user_data["community_id"] = community.id
         context.user_data["language"] = member.language
     lang = member.language
     if joined.is_new:
@@ -150,8 +151,8 @@ async def switch_community(update: Update, context: Context) -> None:
     found = await rt.all_memberships(user.id)
     for member, community in found:
         if community.id == chosen:
+            await rt.choose(member)
             if context.user_data is not None:
-                context.user_data["community_id"] = community.id
                 context.user_data["language"] = member.language
             text = rt.texts.get(member.language, "start-switched", community=community.title)
             await edit(update, context, text, await next_steps(rt, member.language, member))

@@ -41,6 +41,8 @@ members = sa.Table(
     sa.Column("status", enum_column_type(MemberStatus), nullable=False),
     sa.Column("warnings", sa.Integer, nullable=False, default=0),
     sa.Column("joined_at", UTCDateTime, nullable=False),
+    # When the user last chose this community for the private chat (menu, switch, deep link).
+    sa.Column("chosen_at", UTCDateTime),
     sa.UniqueConstraint("community_id", "telegram_user_id", name="uq_members_community_user"),
 )
 sa.Index("ix_members_telegram_user_id", members.c.telegram_user_id)
