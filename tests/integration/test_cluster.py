@@ -9,6 +9,7 @@ import asyncio
 import os
 import random
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,8 @@ def test_a_community_works_across_two_webhook_processes_and_two_workers(
         wait_for(lambda: verified_notices(log) >= 6, timeout_s=15, what="the six verified notices")
         served = cluster.served()
         worker_logs = [log.read_text() for log in cluster.logs["worker"]]
+        with postgres_storage.uow() as uow:
+            alive = {beat.name for beat in uow.operations.workers(seen_since=datetime.now(UTC) - timedelta(minutes=1))}
         time.sleep(1)  # a notice sent twice would show by now
         notices = verified_notices(log)
 
@@ -128,7 +131,11 @@ def test_a_community_works_across_two_webhook_processes_and_two_workers(
     assert stored == len(accepted)
     assert all(n > 0 for n in served), f"each webhook process should have served updates: {served}"
     assert sum(served) == len(deliveries)
-    assert all('"verify_started"' in log for log in worker_logs), "each worker should have verified something"
+    # Both workers took part, on one database and one queue. Which of them takes each pass is the
+    # queue's race (two submissions may be served by one worker alone: 1 run in 6 before this
+    # check), so the passes are counted over both; nobody was paid twice (below) is the point.
+    assert len(alive) == 2, f"both workers should beat on the shared database: {alive}"
+    assert sum(log.count('"verify_started"') for log in worker_logs) >= 2  # at least one per submission
     # What reached Telegram: every giver's verified notice, once per task.
     assert notices == 6
     p = tables.postings
