@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,27 @@ def container_for(world: World, tmp_path: Path) -> Container:
     return bootstrap(
         settings, clock=world.clock, readers=(world.platform, world.platform), quality_gate=FakeQualityGate()
     )
+
+
+@asynccontextmanager
+async def two_processes(world: World, tmp_path: Path) -> AsyncIterator[tuple[BotHarness, BotHarness]]:
+    """Two running Applications on one database and one Bot API, as two webhook processes behind
+    one address: each keeps its own memory (user_data, caches), so a test can send one update
+    to each and see what only the database carries from one to the other."""
+    api = BotApi()
+    first = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    second = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
+    async with first, second:
+        await start_bot(first)
+        await start_bot(second)
+        one = BotHarness(first, api, world, first.bot_data["tgexchange"].container, RecordingQueue())
+        other = BotHarness(second, api, world, second.bot_data["tgexchange"].container, RecordingQueue())
+        other.updates = one.updates  # one bot, one stream of update ids
+        try:
+            yield one, other
+        finally:
+            await stop_bot(first)
+            await stop_bot(second)
 
 
 @pytest.fixture

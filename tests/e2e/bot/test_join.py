@@ -7,11 +7,9 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
-from tests.botapi import BotApi, TgUser
-from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for
-from tests.fakes import RecordingQueue
+from tests.botapi import TgUser
+from tests.e2e.bot.conftest import BotHarness, two_processes
 from tests.world import World
-from tgexchange.bot.app import start_bot, stop_bot
 from tgexchange.domain.community import Community
 
 
@@ -218,15 +216,7 @@ async def test_a_community_chosen_through_one_process_is_used_by_another(world: 
     # Two webhook processes behind one address: the switch reaches one, /balance the other
     # (which had the user's memberships cached from before the switch). In Spanish.
     first_group, second_group = world.community(), world.community()
-    api = BotApi()
-    first = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
-    second = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
-    async with first, second:
-        await start_bot(first)
-        await start_bot(second)
-        one = BotHarness(first, api, world, first.bot_data["tgexchange"].container, RecordingQueue())
-        other = BotHarness(second, api, world, second.bot_data["tgexchange"].container, RecordingQueue())
-        other.updates = one.updates  # one bot, one stream of update ids
+    async with two_processes(world, tmp_path) as (one, other):
         ana = TgUser(1020, "Ana", language_code="es")
         await one.join(ana, first_group)
         await one.join(ana, second_group)
@@ -235,8 +225,6 @@ async def test_a_community_chosen_through_one_process_is_used_by_another(world: 
         menu = await one.say(ana, "/start")
         switched = await one.press(ana, menu, f"cm:{first_group.id}")
         after = await other.say(ana, "/balance")
-        await stop_bot(first)
-        await stop_bot(second)
 
     assert second_group.title in before.text
     assert f"Ahora usas <b>{first_group.title}</b>" in switched.text

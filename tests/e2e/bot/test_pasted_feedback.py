@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.botapi import BotApi, Call
-from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for
+from tests.e2e.bot.conftest import BotHarness, build_harness_app, container_for, two_processes
 from tests.fakes import RecordingQueue
 from tests.world import World
 from tgexchange.bot.app import start_bot, stop_bot
@@ -118,15 +118,7 @@ async def test_done_through_one_process_and_the_text_through_another(world: Worl
     # Two webhook processes behind one address: Done reaches one, the pasted text the other.
     # Spanish too: the member reads every step in their language.
     community = world.community()
-    api = BotApi()
-    first = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
-    second = build_harness_app(container_for(world, tmp_path), api, RecordingQueue())
-    async with first, second:
-        await start_bot(first)
-        await start_bot(second)
-        one = BotHarness(first, api, world, first.bot_data["tgexchange"].container, RecordingQueue())
-        other = BotHarness(second, api, world, second.bot_data["tgexchange"].container, RecordingQueue())
-        other.updates = one.updates  # one bot, one stream of update ids
+    async with two_processes(world, tmp_path) as (one, other):
         await tiktok_submission(one, community, "Olga", "7702518329237083111")
         await tiktok_submission(one, community, "Petra", "7702518329237083222")
         giver, gus = await one.member(community, "Gus", language="es", link=Platform.TIKTOK)
@@ -135,8 +127,6 @@ async def test_done_through_one_process_and_the_text_through_another(world: Worl
         asked = await one.press(gus, card_a, "td:")
         await other.press(gus, card_b, "td:")  # the last Done pressed wins, whichever process had it
         thanks = await one.say(gus, GOOD)
-        await stop_bot(first)
-        await stop_bot(second)
 
     assert "pega aquí el texto exacto" in asked.text
     assert "confirmará que tu comentario está ahí" in thanks.text
