@@ -91,3 +91,16 @@ def test_a_failure_among_the_driver_writes_leaves_nothing(world: World) -> None:
         join_many(world.uow(), community_id=community.id, joiners=[Joiner(7000, "A"), Joiner(7001, "B")], now=world.now)
 
     assert world.snapshot() == before
+
+
+def test_a_burst_on_either_database_credits_each_newcomer_once_and_balances(any_world: World) -> None:
+    outcomes = a_burst(any_world)
+
+    new = [o for o in outcomes if isinstance(o, JoinResult) and o.is_new]
+    assert len(new) == 13
+    assert all(any_world.balance(o.member) == 25 for o in new)
+    with any_world.uow() as uow:
+        assert uow.ledger.is_balanced()
+        assert [m.display_name for m in uow.members.find_by_users(new[0].community.id, [9003])] == [
+            "Newcomer 3, tapping twice"
+        ]
