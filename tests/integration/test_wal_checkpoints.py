@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tgexchange.adapters.db.checkpoints import WalCheckpointer
+from tgexchange.adapters.db.checkpoints import BACKSTOP_PAGES, WalCheckpointer
 from tgexchange.adapters.db.engine import checkpointer_of, make_engine, stop_checkpoints
 from tgexchange.bootstrap import build_storage
 
@@ -38,7 +38,7 @@ def test_commits_leave_checkpoints_to_the_thread_which_takes_them(tmp_path: Path
     checkpointer = checkpointer_of(engine)
     assert checkpointer is not None
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == BACKSTOP_PAGES
     stop_checkpoints(engine)  # nobody checkpoints now: the WAL only grows
     write_rows(engine, 1500)
     assert wal_pages(path) > 1000  # past the threshold where a commit would have checkpointed

@@ -7,7 +7,7 @@ on the event loop (bot/runtime.py: SQLite use cases run there, one at a time), s
 answer waited behind the disk: with the webhook inbox's INSERT per update, a checkpoint came every
 few hundred updates and the INSERT took 0.11-0.16 ms of wall time for 0.05 ms of CPU on this VM
 (0.07-0.10 ms without automatic checkpoints, 0.04-0.08 ms with ``synchronous=OFF``). Here the
-engine's connections take no checkpoints (``wal_autocheckpoint=0``) and one thread runs a PASSIVE
+engine's connections checkpoint only past ``BACKSTOP_PAGES`` and one thread runs a PASSIVE
 checkpoint every ``every_s``: it never blocks a writer, the disk wait happens outside the GIL,
 and a checkpoint that cannot finish (a reader still on old pages) is simply taken up next time.
 Nothing is less durable: commits are what they were, only who copies the WAL back changes.
@@ -25,11 +25,15 @@ import structlog
 log = structlog.get_logger("tgexchange.db")
 
 CHECKPOINT_EVERY_S = 0.5
+# What the engine's own connections still do, as a backstop: a WAL past this many pages (~40 MB,
+# ten times SQLite's default) is checkpointed by the commit that grew it, so a thread that stopped
+# or fell behind costs a pause now and then, never an unbounded WAL.
+BACKSTOP_PAGES = 10_000
 
 
 class WalCheckpointer:
     """Checkpoints ``path`` until ``stop()`` or until ``owner`` (the engine whose connections
-    stopped checkpointing) is garbage-collected, whichever comes first."""
+    leave checkpoints to it) is garbage-collected, whichever comes first."""
 
     def __init__(self, path: str, owner: Any, *, every_s: float = CHECKPOINT_EVERY_S) -> None:
         self._path = path

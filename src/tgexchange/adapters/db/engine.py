@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from tgexchange.adapters.db.checkpoints import WalCheckpointer
+from tgexchange.adapters.db.checkpoints import BACKSTOP_PAGES, WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # ``sqlite_begin`` for work that is one statement: SQLite makes the statement its own transaction,
@@ -78,7 +78,7 @@ def _sqlite_engine(url: str, *, echo: bool, synchronous: str, autocheckpoint: bo
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if not autocheckpoint:
-            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
