@@ -8,6 +8,7 @@ the reply from the catalogue.
 Latency is measured from the webhook POST to the bot's reply reaching the Bot API.
 
     python bench/bot.py [--users 32] [--updates 2000] [--rounds 3] [--newcomers 1000] [--burst 100]
+    python bench/bot.py --only joins|link|burst [--cpu]   # the join rows alone, printed only
 
 Besides the members' mix, the join path, one row each (new users every round, so every update
 comes from someone the bot has never seen): 1,000 distinct users each sending a bare `/start`
