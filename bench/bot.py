@@ -8,6 +8,7 @@ the reply from the catalogue.
 Latency is measured from the webhook POST to the bot's reply reaching the Bot API.
 
     python bench/bot.py [--users 32] [--updates 2000] [--rounds 3] [--newcomers 1000] [--burst 100]
+    python bench/bot.py --only joins|link|burst [--cpu]   # the join rows alone, printed only
 
 Besides the members' mix, the join path, one row each (new users every round, so every update
 comes from someone the bot has never seen): 1,000 distinct users each sending a bare `/start`
@@ -124,6 +125,7 @@ class Result:
     updates_per_s: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float = 0.0  # process CPU per update (drive_newcomers only)
 
 
 def update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
@@ -202,14 +204,15 @@ async def drive_newcomers(
                 assert response.status_code == 200, response.status_code
                 latencies.append(await asyncio.wait_for(waiter, timeout=60) - sent)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await asyncio.gather(*(lane() for _ in range(in_flight)))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     latencies.sort()
     return Result(
         updates_per_s=len(latencies) / elapsed,
         p50_ms=1000 * latencies[len(latencies) // 2],
         p99_ms=1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        cpu_ms=1000 * cpu / len(latencies),
     )
 
 
@@ -272,7 +275,18 @@ async def main() -> None:
     parser.add_argument("--newcomers", type=int, default=1000, help="new users per join-path row and round")
     parser.add_argument("--burst", type=int, default=100, help="members joining at once in the burst row")
     parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/BENCHMARKS.md")
+    parser.add_argument(
+        "--only",
+        choices=("joins", "link", "burst"),
+        help="run only the join rows (all three, the join link's or the burst's) and print them; writes nothing",
+    )
+    parser.add_argument(
+        "--cpu", action="store_true", help="with --only: print each round's updates/s and process CPU per update"
+    )
     args = parser.parse_args()
+    if args.only:
+        await only_joins(args)
+        return
     users = [100_000 + i for i in range(args.users)]
     load_before = os.getloadavg()[0]
     bare_runs: list[Result] = []
@@ -310,6 +324,28 @@ async def main() -> None:
 Paths = dict[str, tuple[list[Result], list[Result]]]
 
 
+async def only_joins(args: argparse.Namespace) -> None:
+    """The join rows alone (``--only``), for experiments: printed, never written."""
+    users = [100_000 + i for i in range(args.users)]
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="tgx-bench-bot-") as scratch:
+        bare_stand_in, bot_stand_in = StandIn(), StandIn()
+        bot, dispose, payload = exchange_app(bot_stand_in, Path(scratch), users, args.concurrency)
+        bare = bare_app(bare_stand_in, args.concurrency)
+        # Warm-up, not measured: the same as the full run's.
+        await drive(bare, bare_stand_in, users=users, updates=args.warmup, first_id=1, mix=ECHO_MIX)
+        await drive(bot, bot_stand_in, users=users, updates=args.warmup, first_id=1 + args.warmup, mix=MIX)
+        paths = await join_paths(args, bare, bare_stand_in, bot, bot_stand_in, payload=payload)
+        dispose()
+    for name, (bare_runs, bot_runs) in paths.items():
+        ratios = ", ".join(f"{b.updates_per_s / a.updates_per_s:.2f}" for a, b in zip(bare_runs, bot_runs, strict=True))
+        print(
+            f"{name}: bare {median([r.updates_per_s for r in bare_runs]):,.0f}/s, "
+            f"tgexchange {median([r.updates_per_s for r in bot_runs]):,.0f}/s; rounds' ratios {ratios}"
+        )
+    print(f"load average (1 min) {load_before:.2f} -> {os.getloadavg()[0]:.2f}; {machine()}")
+
+
 async def join_paths(
     args: argparse.Namespace,
     bare: FastAPI,
@@ -337,9 +373,11 @@ async def join_paths(
             args.burst,
         ),
     }
+    chosen = {"joins": list(rows), "link": list(rows)[1:2], "burst": list(rows)[2:]}.get(args.only or "", list(rows))
     next_user = 200_000_000
     found: Paths = {}
-    for name, (text, count, in_flight) in rows.items():
+    for name in chosen:
+        text, count, in_flight = rows[name]
         bare_runs: list[Result] = []
         bot_runs: list[Result] = []
         for _ in range(args.rounds):
@@ -349,6 +387,9 @@ async def join_paths(
                 runs.append(
                     await drive_newcomers(app, stand_in, users=users, in_flight=in_flight, first_id=0, text=text)
                 )
+                if args.only and args.cpu:
+                    who = "bare" if app is bare else "tgexchange"
+                    print(f"  {who}: {runs[-1].updates_per_s:,.0f}/s, {runs[-1].cpu_ms:.3f} ms CPU per update")
         found[name] = (bare_runs, bot_runs)
         ratio = median([r.updates_per_s for r in bot_runs]) / median([r.updates_per_s for r in bare_runs])
         print(f"{name}: ratio {ratio:.2f}", flush=True)

@@ -212,6 +212,8 @@ class BotApi(BaseRequest):
                 return _administrator(user)
             if status == "creator":
                 return {"status": "creator", "user": user, "is_anonymous": False}
+            if status == "kicked":  # banned from the group; 0: for ever, as Telegram says it
+                return {"status": "kicked", "user": user, "until_date": 0}
             return {"status": status, "user": user}
         if method == "getUpdates":
             found, self.updates = self.updates, []

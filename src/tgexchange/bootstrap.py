@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tgexchange.adapters.clock import SystemClock
-from tgexchange.adapters.db.engine import make_engine
+from tgexchange.adapters.db.engine import make_engine, stop_checkpoints
 from tgexchange.adapters.db.fair_play import SqlFairPlayReader
 from tgexchange.adapters.db.fair_play_dashboard import SqlFairPlayDashboard
 from tgexchange.adapters.db.member_reader import SqlMemberReader
@@ -61,6 +61,7 @@ class Storage:
         return SqlAlchemyUnitOfWork(self.session_factory, in_transaction_handlers=self.in_transaction_handlers)
 
     def dispose(self) -> None:
+        stop_checkpoints(self.engine)
         self.engine.dispose()
 
     @cached_property
@@ -115,10 +116,13 @@ def storage_on(engine: Engine) -> Storage:
     )
 
 
-def build_storage(database_url: str, *, migrate: bool = True, throwaway: bool = False) -> Storage:
+def build_storage(
+    database_url: str, *, migrate: bool = True, throwaway: bool = False, background_checkpoints: bool = False
+) -> Storage:
     """Storage on ``database_url``, migrated to the latest schema unless told otherwise;
-    ``throwaway``: a SQLite file nobody keeps, not synced to disk (see ``make_engine``)."""
-    engine = make_engine(database_url, throwaway=throwaway)
+    ``throwaway``: a SQLite file nobody keeps, not synced to disk; ``background_checkpoints``:
+    a SQLite file's WAL copied back by a thread, never by a commit (see ``make_engine``)."""
+    engine = make_engine(database_url, throwaway=throwaway, background_checkpoints=background_checkpoints)
     if migrate:
         upgrade(engine)
     return storage_on(engine)
@@ -264,7 +268,8 @@ def bootstrap(
     settings = settings or Settings()
     return Container(
         settings=settings,
-        storage=build_storage(settings.effective_database_url, migrate=migrate),
+        # The faces answer people from an event loop: no commit there waits for a checkpoint.
+        storage=build_storage(settings.effective_database_url, migrate=migrate, background_checkpoints=True),
         clock=clock or SystemClock(),
         breaker_store=breaker_store,
         _readers=readers,

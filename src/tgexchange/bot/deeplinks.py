@@ -11,6 +11,7 @@ admin view checks that they are still one of its admins.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -37,6 +38,9 @@ def make_payload(key: bytes, community_id: int) -> str:
     return f"c{community_id}-{_mac(key, f'c{community_id}')}"
 
 
+# Every newcomer of a group brings the same payload: its check (an HMAC) is done once, as long as
+# it is among the latest payloads seen. The answer depends on nothing else, so it cannot go stale.
+@functools.lru_cache(maxsize=4096)
 def read_payload(key: bytes, payload: str) -> int | None:
     """The community id, or None for anything this bot did not make."""
     match = _PAYLOAD.fullmatch(payload.strip())

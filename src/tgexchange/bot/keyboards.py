@@ -67,11 +67,30 @@ def to_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     return _markup(keyboard)
 
 
+class _Markup(InlineKeyboardMarkup):
+    """A markup whose Bot API form is worked out once: PTB serializes the reply_markup of every
+    message it sends (``to_dict``, ~0.016 ms for two buttons here), and these never change."""
+
+    __slots__ = ("_as_dict",)
+    _as_dict: dict[str, Any]
+
+    def __init__(self, rows: list[list[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        # Frozen by now (PTB's objects are): this one private field is set on the side, once.
+        object.__setattr__(self, "_as_dict", super().to_dict())
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        # A new outer dict per call, as PTB's gives; the rows inside are only ever read (dumped).
+        return dict(self._as_dict)
+
+
 # PTB's objects are frozen, so one markup serves every answer with the same buttons (most carry
 # the next steps: a handful of keyboards per language).
 @lru_cache(maxsize=1024)
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_ptb_button(b) for b in row] for row in keyboard])
+    return _Markup([[_ptb_button(b) for b in row] for row in keyboard])
 
 
 def _ptb_button(b: Button) -> InlineKeyboardButton:

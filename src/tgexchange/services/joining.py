@@ -14,7 +14,6 @@ from datetime import datetime
 from tgexchange.domain.community import Community
 from tgexchange.domain.errors import MemberBanned
 from tgexchange.domain.health import AdmissionClosed
-from tgexchange.domain.ledger import AccountKey, Posting, PostingKind
 from tgexchange.domain.member import Member, MemberRole, clean_display_name
 from tgexchange.services import admission
 from tgexchange.services.conflicts import retry_on_conflict
@@ -90,7 +89,6 @@ def add_joiners(uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner]
                 role=MemberRole.ADMIN if joiner.is_admin else MemberRole.MEMBER,
                 joined_at=now,
             )
-            uow.members.add(member)
             known[joiner.telegram_user_id] = member
             created.append(member)
             outcomes.append(JoinResult(member, community, is_new=True, welcome_credits=welcome))
@@ -106,21 +104,5 @@ def add_joiners(uow: UnitOfWork, *, community_id: int, joiners: Sequence[Joiner]
             member.role = MemberRole.ADMIN
         outcomes.append(JoinResult(member, community, is_new=False, welcome_credits=0))
     if created:
-        _open_wallets(uow, community_id=community_id, members=created, welcome=welcome, now=now)
+        uow.joins.add_newcomers(created, welcome=welcome, now=now)
     return outcomes
-
-
-def _open_wallets(uow: UnitOfWork, *, community_id: int, members: list[Member], welcome: int, now: datetime) -> None:
-    uow.flush()  # the members' ids
-    wallets = [AccountKey.member(m.id) for m in members]
-    uow.ledger.open_accounts(wallets, community_id=community_id)
-    uow.stats.open_many([m.id for m in members], community_id=community_id)
-    if welcome:
-        issuance = AccountKey.issuance(community_id)
-        uow.ledger.transfer_many(
-            [
-                Posting(issuance, wallet, welcome, PostingKind.WELCOME, f"welcome:{m.id}", now)
-                for m, wallet in zip(members, wallets, strict=True)
-            ],
-            community_id=community_id,
-        )

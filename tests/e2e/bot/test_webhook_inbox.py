@@ -20,12 +20,14 @@ from tests.fakes import FakeQualityGate, RecordingQueue
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Container, bootstrap
+from tgexchange.bot import deeplinks
 from tgexchange.bot.app import build_application
 from tgexchange.bot.flood import FloodGate
 from tgexchange.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_router
 from tgexchange.config import Settings
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
+from tgexchange.domain.ledger import AccountKey
 from tgexchange.services import submission as submission_service
 
 SECRET = "inbox-secret"
@@ -236,3 +238,68 @@ async def test_an_update_whose_handlers_failed_on_storage_is_handled_again_once_
     await served.until(lambda: served.inbox_rows()[0].done_at is not None)
     assert "credits" in served.api.sent(user.id)[-1].text
     assert served.inbox_rows()[0].attempts == 2
+
+
+async def test_a_join_burst_delivered_twice_with_outsiders_among_it_credits_each_member_once(
+    served: Served, world: World, community: Community
+) -> None:
+    """Thirty people tap the join button at once, Telegram delivers every update twice, and five
+    of them are not in the group (left, kicked, never there): the members join once with one
+    welcome each, the outsiders are refused and stored nowhere, and the ledger balances."""
+    members = [TgUser(5000 + i, f"Member {i}", language_code="es" if i % 2 else "en") for i in range(25)]
+    outsiders = [TgUser(6000 + i, f"Outsider {i}") for i in range(5)]
+    for user in members:
+        served.api.statuses[(community.telegram_chat_id, user.id)] = "member"
+    served.api.statuses[(community.telegram_chat_id, outsiders[0].id)] = "left"
+    served.api.statuses[(community.telegram_chat_id, outsiders[1].id)] = "kicked"
+    payload = deeplinks.make_payload(deeplinks.link_key(TOKEN), community.id)
+    updates = Updates()
+    burst = [updates.private(user, f"/start {payload}") for user in [*members, *outsiders]]
+
+    statuses = await asyncio.gather(*(served.post(update) for update in [*burst, *burst]))
+
+    assert set(statuses) == {200}
+    await served.until(lambda: all(row.done_at is not None for row in served.inbox_rows()))
+    await asyncio.sleep(0.3)
+    assert len(served.inbox_rows()) == len(burst)
+    for user in members:
+        (welcome,) = served.api.sent(user.id)
+        assert ("Te damos la bienvenida" if user.language_code == "es" else "Welcome to the exchange") in welcome.text
+        assert welcome.buttons  # the next step
+    for user in outsiders:
+        (refusal,) = served.api.sent(user.id)
+        assert "Only members of that group can join" in refusal.text
+    with world.uow() as uow:
+        found = uow.members.find_by_users(community.id, [u.id for u in [*members, *outsiders]])
+        assert sorted(m.telegram_user_id for m in found) == [u.id for u in members]
+        assert all(uow.ledger.balance(AccountKey.member(m.id)) == 30 for m in found)
+        assert uow.ledger.is_balanced(community.id)
+    welcomes = [row for row in world.snapshot()["postings"] if str(row[6]).startswith("welcome:")]
+    assert len(welcomes) == len(members)
+
+
+async def test_a_join_handled_again_after_a_crash_gives_no_second_welcome(
+    served: Served, world: World, community: Community
+) -> None:
+    user = TgUser(7001, "Dora")
+    served.api.statuses[(community.telegram_chat_id, user.id)] = "member"
+    payload = deeplinks.make_payload(deeplinks.link_key(TOKEN), community.id)
+    update = Updates().private(user, f"/start {payload}")
+    assert await served.post(update) == 200
+    await served.until(lambda: bool(served.inbox_rows()) and served.inbox_rows()[0].done_at is not None)
+    # As a process that committed the join and died before its done mark leaves the update.
+    with served.container.storage.engine.begin() as connection:
+        connection.execute(
+            tables.webhook_inbox.update().values(done_at=None, claimed_until=world.now - timedelta(seconds=30))
+        )
+
+    await served.until(lambda: len(served.api.sent(user.id)) == 2)
+
+    first, again = served.api.sent(user.id)
+    assert "Welcome to the exchange" in first.text
+    assert "Welcome back" in again.text
+    assert again.buttons
+    with world.uow() as uow:
+        (member,) = uow.members.find_by_users(community.id, [user.id])
+        assert uow.ledger.balance(AccountKey.member(member.id)) == 30
+        assert uow.ledger.is_balanced(community.id)

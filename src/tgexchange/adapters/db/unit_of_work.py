@@ -19,6 +19,7 @@ from tgexchange.adapters.db.dashboard import SqlLoginLinkRepository
 from tgexchange.adapters.db.errors import is_unique_violation
 from tgexchange.adapters.db.failures import SqlFailureRepository
 from tgexchange.adapters.db.fair_play import SqlFairPlayRepository
+from tgexchange.adapters.db.joining import SqlJoinRepository
 from tgexchange.adapters.db.ledger import SqlLedgerRepository
 from tgexchange.adapters.db.mapping import start_mappers
 from tgexchange.adapters.db.member import SqlMemberRepository
@@ -88,6 +89,7 @@ class SqlAlchemyUnitOfWork:
         self._session = session
         self.communities = SqlCommunityRepository(session)
         self.members = SqlMemberRepository(session)
+        self.joins = SqlJoinRepository(session)
         self.channels = SqlChannelRepository(session)
         self.proofs = SqlProofRepository(session)
         self.submissions = SqlSubmissionRepository(session)
