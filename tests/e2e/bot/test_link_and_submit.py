@@ -171,6 +171,7 @@ async def test_balance_me_and_leaderboard(bot: BotHarness, community: Community)
     assert "You have <b>30</b> credits" in (await bot.say(alice, "/balance")).text
     me = await bot.say(alice, "/me")
     assert "Reliability: new" in me.text
+    assert "Health: <b>new</b>" in me.text  # nothing decided yet: no score that reads like a mark
     assert "name of UC" in me.text
     assert "Nobody has given verified feedback yet" in (await bot.say(alice, "/leaderboard")).text
 

@@ -56,6 +56,8 @@ async def test_a_youtube_task_is_verified_from_the_public_comment_and_pays(
     assert "1. Gus — 1 verified · reliability new, 1/1 ✅" in board.text
     history = await bot.say(gus, "/me")
     assert "✅ verified task #" in history.text
+    assert "Health: <b>" in history.text
+    assert "Health: <b>new" not in history.text  # a decided task: a score
 
 
 def bot_submission(bot: BotHarness, submission_id: int):  # type: ignore[no-untyped-def]

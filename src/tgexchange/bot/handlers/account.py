@@ -94,12 +94,20 @@ async def me(update: Update, context: Context) -> None:
             )
             for task in report.recent_tasks
         )
-    percent = round(record.health * 100)
-    lines.append(rt.texts.get(lang, "me-health", percent=percent, low=record.health < record.threshold))
+    lines.append(_health_line(rt, lang, record, decided=stats.decided))
     lines.extend(fair_play.penalty_lines(rt.texts, lang, record.penalties, appealed=record.appealed, now=rt.now()))
     linked = bool(report.channels)
     keyboard = with_app_button(rt, lang, steps.buttons(rt.texts, lang, *steps.first_steps(linked=linked)))
     await reply(update, context, "\n".join(lines), keyboard)
+
+
+def _health_line(rt: Runtime, lang: str, record: health_service.FairPlayRecord, *, decided: int) -> str:
+    """A member with nothing decided yet is new, not "69%": the score then is only the priors of
+    its parts, and a number reads like a mark they already earned."""
+    low = record.health < record.threshold
+    if decided == 0 and not low and not record.penalties and not record.ratings.ratings:
+        return rt.texts.get(lang, "me-health-new")
+    return rt.texts.get(lang, "me-health", percent=round(record.health * 100), low=low)
 
 
 def _ratings_lines(rt: Runtime, lang: str, summary: RatingSummary, to_go: int) -> list[str]:

@@ -669,6 +669,7 @@ me-health = Health: <b>{ $percent }%</b>{ $low ->
         [yes] {" "}(low: requests for feedback wait a while; verified feedback raises it)
        *[no] {""}
     }
+me-health-new = Health: <b>new</b> (verified feedback raises it)
 me-penalties = <b>Penalties in force</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
         [yes] {" "}· until { $until }

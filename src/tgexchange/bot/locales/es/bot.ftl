@@ -673,6 +673,7 @@ me-health = Reputación: <b>{ $percent } %</b>{ $low ->
         [yes] {" "}(baja: tus pedidos de opiniones esperan un tiempo; las opiniones verificadas la suben)
        *[no] {""}
     }
+me-health-new = Reputación: <b>sin historial aún</b> (las opiniones verificadas la suben)
 me-penalties = <b>Sanciones vigentes</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
         [yes] {" "}· hasta { $until }
