@@ -41,6 +41,10 @@ SQL_REVIEWED = {
         'cursor.execute(f"PRAGMA synchronous={synchronous}")',
     ): "NORMAL or OFF, chosen by the code from a bool (make_engine's throwaway); PRAGMA takes no bound parameters.",
     (
+        "adapters/db/engine.py",
+        'cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")',
+    ): "A module constant (an int, adapters/db/checkpoints.py); PRAGMA takes no bound parameters.",
+    (
         "adapters/db/rollup.py",
         'connection.exec_driver_sql(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")',
     ): "The names of the rollup tables from the schema module; table names cannot be bound.",
