@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn import config_context
-from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
 from tgexchange.domain.quality import (
     DEFAULT_THRESHOLDS,
@@ -24,6 +23,7 @@ from tgexchange.domain.quality import (
     topic_terms,
     without_links_to,
 )
+from tgexchange.ml import toxicity as toxicity_model
 from tgexchange.ml.artifact import load_spam_model
 from tgexchange.ml.spam_model import SpamModel, prepare
 from tgexchange.ml.toxicity import toxicity
@@ -95,8 +95,11 @@ class ClassifierQualityGate:
         self._minhash: Any = None
         self._topics: OrderedDict[ContentTopic, dict[str, float]] = OrderedDict()
         self._cache_lock = threading.Lock()
-        # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
-        self._openmp = ThreadpoolController().select(user_api="openmp")
+        # Both models are loaded now (a profanity-check file that cannot be trusted stops the gate
+        # here, not at its first verdict). scikit-learn is only called, and imported, when a
+        # model is of a shape the numpy replicas do not score.
+        replicated = self.model.is_replicated and toxicity_model.scorer() is not None
+        self._scikit_learn = None if replicated else _ScikitLearnCalls()
 
     def assess_many(
         self,
@@ -258,7 +261,7 @@ class ClassifierQualityGate:
         # scikit-learn's checks of parameters and for NaN and infinity are skipped (the inputs are
         # our own texts and features, always finite): they are a fixed cost of every call, a
         # tenth of the gate's time on the handful of texts a verification pass judges.
-        with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
+        with contextlib.nullcontext() if self._scikit_learn is None else self._scikit_learn.limited():
             spam = self.model.score_prepared(prepared)
             # profanity-check's probability without scikit-learn's bookkeeping (ml/toxicity.py).
             toxicity = toxicity_of(prepared)
@@ -299,6 +302,23 @@ class ClassifierQualityGate:
         if relevance is not None:
             scores["relevance"] = relevance
         return QualityVerdict(accepted=rule is None, rule=None if rule is None else rule.value, scores=scores)
+
+
+class _ScikitLearnCalls:
+    """One OpenMP thread and scikit-learn's checks skipped, for a model scikit-learn scores."""
+
+    def __init__(self) -> None:
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own
+
+        # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
+        self._openmp = ThreadpoolController().select(user_api="openmp")
+
+    @contextlib.contextmanager
+    def limited(self) -> Iterator[None]:
+        from sklearn import config_context
+
+        with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
+            yield
 
 
 def _without_links_to(prepared: str, content_id: str) -> str:
