@@ -7,11 +7,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from tgexchange.adapters.minhash import MinHashes
 from tgexchange.domain.quality import (
     DEFAULT_THRESHOLDS,
     ContentTopic,
@@ -90,9 +90,9 @@ class ClassifierQualityGate:
         self.thresholds = replace(DEFAULT_THRESHOLDS, **{name: v for name, v in given.items() if v is not None})
         self._num_perm = num_perm
         self._shingle_words = shingle_words
-        self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()
+        self._signatures: OrderedDict[str, NDArray[np.uint32] | None] = OrderedDict()
         self._prepared: OrderedDict[str, str] = OrderedDict()
-        self._minhash: Any = None
+        self._minhash: MinHashes | None = None
         self._topics: OrderedDict[ContentTopic, dict[str, float]] = OrderedDict()
         self._cache_lock = threading.Lock()
         # Both models are loaded now (a profanity-check file that cannot be trusted stops the gate
@@ -209,13 +209,13 @@ class ClassifierQualityGate:
                 self._prepared.popitem(last=False)
         return made
 
-    def _signatures_of(self, *groups: Sequence[str]) -> dict[str, NDArray[np.uint64] | None]:
+    def _signatures_of(self, *groups: Sequence[str]) -> dict[str, NDArray[np.uint32] | None]:
         """The MinHash signature of each prepared text's word shingles (None without words). A
         member's earlier feedback comes back on every check, so signatures are cached rather than
         rebuilt, and those missing are made from one empty MinHash holding the permutations, as
         ``MinHash.bulk`` does (the same signatures as built one by one)."""
         wanted = dict.fromkeys(text for group in groups for text in group)
-        found: dict[str, NDArray[np.uint64] | None] = {}
+        found: dict[str, NDArray[np.uint32] | None] = {}
         with self._cache_lock:
             for text in wanted:
                 if text in self._signatures:
@@ -226,27 +226,23 @@ class ClassifierQualityGate:
             return found
         words = {text: shingles(text, size=self._shingle_words) for text in missing}
         with_words = [text for text in missing if words[text]]
-        made: dict[str, NDArray[np.uint64] | None] = dict.fromkeys(missing)
+        made: dict[str, NDArray[np.uint32] | None] = dict.fromkeys(missing)
         if with_words:
-            empty = self._empty_minhash()
+            minhashes = self._minhashes()
             for text in with_words:
-                minhash = empty.copy()
-                minhash.update_batch([s.encode("utf-8") for s in words[text]])
-                made[text] = minhash.hashvalues
+                made[text] = minhashes.signature([s.encode("utf-8") for s in words[text]])
         with self._cache_lock:
             self._signatures.update(made)
             while len(self._signatures) > _SIGNATURE_CACHE:
                 self._signatures.popitem(last=False)
         return found | made
 
-    def _empty_minhash(self) -> Any:
-        """An empty MinHash with the gate's permutations, made once and copied for each signature:
-        what ``MinHash.bulk`` does within one call, kept across calls (making the permutations
-        was a sixth of the near-copy rule's time)."""
+    def _minhashes(self) -> MinHashes:
+        """The gate's permutations, drawn once and kept for every signature (what
+        ``MinHash.bulk`` does within one call; drawing them was a sixth of the near-copy rule's
+        time). Signatures as datasketch makes them, without importing it (``adapters/minhash.py``)."""
         if self._minhash is None:
-            from datasketch import MinHash  # only this rule needs it, and it takes ~0.5 s to import
-
-            self._minhash = MinHash(num_perm=self._num_perm, seed=_MINHASH_SEED)
+            self._minhash = MinHashes(num_perm=self._num_perm, seed=_MINHASH_SEED)
         return self._minhash
 
     def _model_scores(self, prepared: list[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -333,7 +329,7 @@ def _without_links_to(prepared: str, content_id: str) -> str:
     return prepared if stripped == prepared else prepare(stripped)
 
 
-def _similarity(mine: NDArray[np.uint64] | None, theirs: Sequence[NDArray[np.uint64] | None]) -> float:
+def _similarity(mine: NDArray[np.uint32] | None, theirs: Sequence[NDArray[np.uint32] | None]) -> float:
     """The highest share of equal MinHash values between ``mine`` and any of ``theirs`` (None: a
     text without words); 0.0 when there is nothing to compare."""
     compared = [signature for signature in theirs if signature is not None]
