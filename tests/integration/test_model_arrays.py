@@ -66,6 +66,31 @@ def test_the_shipped_arrays_are_exactly_what_the_shipped_artifact_and_package_ma
     assert toxicity_card["source"] == model_arrays.installed_profanity_check()
 
 
+def test_train_arrays_makes_the_arrays_again_from_the_artifact_and_the_package(copy: Path) -> None:
+    for name in (f"{NAME}.npz", "toxicity.npz", model_arrays.TOXICITY_CARD):
+        (copy / name).unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "tgexchange.cli", "train", "arrays", "--directory", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in (f"{NAME}.npz", f"{NAME}.json", "toxicity.npz", model_arrays.TOXICITY_CARD):
+        assert (copy / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+    (copy / f"{NAME}.skops").write_bytes(b"not a model")
+    refused = subprocess.run(
+        [sys.executable, "-m", "tgexchange.cli", "train", "arrays", "--directory", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "does not match the sha256" in refused.stdout + refused.stderr
+
+
 def test_the_model_from_its_arrays_scores_as_the_fitted_model() -> None:
     rng = random.Random(11)
     texts = [c.text for c in dataset.load_collection()]
@@ -164,7 +189,15 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 # What `tgexchange simulate` must not import: scikit-learn & co. (the models come from their
 # arrays) and the faces it does not use (doctor, the bot, the web app).
-NOT_FOR_SIMULATE = ("sklearn", "skops", "scipy", "profanity_check", "joblib", "datasketch", "tgexchange.cli.doctor_checks")
+NOT_FOR_SIMULATE = (
+    "sklearn",
+    "skops",
+    "scipy",
+    "profanity_check",
+    "joblib",
+    "datasketch",
+    "tgexchange.cli.doctor_checks",
+)
 NOT_FOR_SIMULATE_PREFIXES = ("tgexchange.bot", "tgexchange.web", "telegram", "fastapi", "huey")
 
 
