@@ -249,6 +249,7 @@ class ClassifierQualityGate:
         if not prepared:
             empty = np.zeros(0, dtype=np.float64)
             return empty, empty
+        # Only for a model scikit-learn scores (the shipped ones are scored by the numpy replicas).
         # One OpenMP thread: the gradient-boosted trees are scored one tree after the other, each
         # tree a parallel region over the texts, and for the batches the gate sees starting and
         # joining threads 200 times costs more than it gives: ~5x slower for 500 texts here, and
