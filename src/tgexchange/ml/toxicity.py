@@ -77,9 +77,10 @@ class ProfanityScores:
     def probability(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """``profanity_check.predict_prob(texts)`` of the model this replicates."""
         total = np.zeros(len(texts), dtype=np.float64)
+        rows = [self.vectorizer.row(text) for text in texts]
         for coef, intercept, a, b in self.terms:
             # What LinearSVC.decision_function computes (a sparse matrix times coef_.T, + intercept_).
-            decision = linear_scores([self.vectorizer], coef, intercept, texts)
+            decision = linear_scores(rows, coef, intercept)
             profane = expit([-(a * value + b) for value in decision])
             # As _CalibratedClassifier.predict_proba: a value a rounding error above 1 is 1.
             profane[(profane > 1.0) & (profane <= 1.0 + 1e-5)] = 1.0

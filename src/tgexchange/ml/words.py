@@ -33,6 +33,7 @@ from tgexchange.ml.sigmoid import expit
 # scikit-learn's ``_white_spaces``: runs of white space become one space before char n-grams.
 _WHITE_SPACES = re.compile(r"\s\s+")
 ANALYZERS = ("word", "char_wb")
+_WORDS_REMEMBERED = 50_000  # distinct words a char_wb vectorizer remembers: ~15 MB at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +48,28 @@ class Tfidf:
     terms: list[str]
     idf: NDArray[np.float64]
     _columns: dict[str, int] = field(init=False, repr=False, compare=False)
-    _analyze: Callable[[str], list[str]] = field(init=False, repr=False, compare=False)
+    _columns_of: Callable[[str], list[int]] = field(init=False, repr=False, compare=False)
+    # char_wb n-grams never cross a word, so each word's in-vocabulary columns are remembered:
+    # the gate sees the same words again and again, and making the n-grams is most of a row's cost.
+    _word_columns: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.analyzer not in ANALYZERS:
             raise ValueError(f"analyzer {self.analyzer!r} is not one of {ANALYZERS}")
         if len(self.terms) != len(self.idf):
             raise ValueError("one idf per term")
-        object.__setattr__(self, "_columns", {term: i for i, term in enumerate(self.terms)})
-        words = re.compile(self.token_pattern).findall
-        analyze = self._char_wb_ngrams if self.analyzer == "char_wb" else lambda text: self._word_ngrams(words(text))
-        object.__setattr__(self, "_analyze", analyze)
+        columns = {term: i for i, term in enumerate(self.terms)}
+        object.__setattr__(self, "_columns", columns)
+        object.__setattr__(self, "_word_columns", {})
+        if self.analyzer == "char_wb":
+            object.__setattr__(self, "_columns_of", self._char_wb_columns)
+        else:
+            words = re.compile(self.token_pattern).findall
+
+            def word_columns(text: str) -> list[int]:
+                return [c for c in map(columns.get, self._word_ngrams(words(text))) if c is not None]
+
+            object.__setattr__(self, "_columns_of", word_columns)
 
     @classmethod
     def of(cls, vectorizer: Any, *, sublinear: bool = True) -> Tfidf | None:
@@ -102,12 +114,9 @@ class Tfidf:
 
     def row(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """The columns (ascending) and values of ``vectorizer.transform([text])``'s one row."""
-        columns = self._columns
         counts: dict[int, int] = {}
-        for feature in self._analyze(text.lower() if self.lowercase else text):
-            column = columns.get(feature)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
+        for column in self._columns_of(text.lower() if self.lowercase else text):
+            counts[column] = counts.get(column, 0) + 1
         indices = np.array(sorted(counts), dtype=np.intp)
         data = np.array([counts[i] for i in indices.tolist()], dtype=np.float64)
         if self.sublinear:
@@ -126,20 +135,32 @@ class Tfidf:
             grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return grams
 
-    def _char_wb_ngrams(self, text: str) -> list[str]:
-        low, high = self.ngram_range
-        grams: list[str] = []
+    def _char_wb_columns(self, text: str) -> list[int]:
+        found: list[int] = []
+        remembered = self._word_columns
         for word in _WHITE_SPACES.sub(" ", text).split():
-            padded = f" {word} "
-            for n in range(low, high + 1):
-                offset = 0
-                grams.append(padded[offset : offset + n])
-                while offset + n < len(padded):
-                    offset += 1
-                    grams.append(padded[offset : offset + n])
-                if offset == 0:  # a short word counts once, as in scikit-learn
-                    break
-        return grams
+            columns = remembered.get(word)
+            if columns is None:
+                columns = tuple(
+                    c for c in map(self._columns.get, _char_wb_grams(word, self.ngram_range)) if c is not None
+                )
+                if len(remembered) < _WORDS_REMEMBERED:
+                    remembered[word] = columns
+            found.extend(columns)
+        return found
+
+
+def _char_wb_grams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """One word's n-grams as scikit-learn's ``_char_wb_ngrams`` makes them: padded with a space on
+    each side, every n-gram of each size; a word no longer than n counts once, whole, and stops."""
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        if len(padded) <= n:
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
 
 
 def sequential_sum(values: NDArray[np.float64]) -> float:
@@ -147,20 +168,24 @@ def sequential_sum(values: NDArray[np.float64]) -> float:
     return float(np.cumsum(values)[-1]) if len(values) else 0.0
 
 
-def linear_scores(
-    parts: Sequence[Tfidf], coef: NDArray[np.float64], intercept: float, texts: Sequence[str]
-) -> list[float]:
-    """``hstack(part.transform(texts)) @ coef + intercept`` per text, summed as scipy sums."""
-    scores = []
-    for text in texts:
-        offset = 0
-        products = []
-        for part in parts:
-            indices, data = part.row(text)
-            products.append(data * coef[indices + offset])
-            offset += len(part.terms)
-        scores.append(sequential_sum(np.concatenate(products)) + intercept)
-    return scores
+Row = tuple[NDArray[np.intp], NDArray[np.float64]]
+
+
+def rows_of(parts: Sequence[Tfidf], text: str) -> Row:
+    """One text's row of ``hstack(part.transform([text]) for part in parts)``: columns, values."""
+    offset = 0
+    columns, values = [], []
+    for part in parts:
+        indices, data = part.row(text)
+        columns.append(indices + offset)
+        values.append(data)
+        offset += len(part.terms)
+    return np.concatenate(columns), np.concatenate(values)
+
+
+def linear_scores(rows: Sequence[Row], coef: NDArray[np.float64], intercept: float) -> list[float]:
+    """``X @ coef + intercept`` for each row of ``X``, summed as scipy's sparse product sums."""
+    return [sequential_sum(data * coef[columns]) + intercept for columns, data in rows]
 
 
 class WordScores:
@@ -199,4 +224,5 @@ class WordScores:
 
     def spam_probability(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """``predict_proba(texts)[:, 1]`` of the pipeline this replicates."""
-        return expit(linear_scores(self.parts, self.coef, self.intercept, texts))
+        rows = [rows_of(self.parts, text) for text in texts]
+        return expit(linear_scores(rows, self.coef, self.intercept))
