@@ -302,6 +302,25 @@ def test_garbage_in_either_model_file_is_a_problem_with_the_train_command(
     assert "does not match its card's sha256" in problems["tgexchange train reciprocity"]
 
 
+def test_profanity_check_arrays_that_changed_are_a_problem_and_their_absence_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot_api: FakeBotApi
+) -> None:
+    migrated(tmp_path / "data")
+    spam = tmp_path / "spam"
+    shutil.copytree(ARTIFACT_DIR, spam)
+    arrays = spam / "toxicity.npz"
+    arrays.write_bytes(arrays.read_bytes()[:-1])
+    result = doctor(tmp_path, monkeypatch, "--json", "--check", "models", "--spam-model-dir", str(spam))
+    assert result.exit_code == 1, result.output
+    problems = [f for f in findings(result) if f["status"] == "problem"]
+    assert [f["fix"].split("`")[1] for f in problems] == ["tgexchange train arrays"]
+    assert "toxicity.npz does not match the sha256" in problems[0]["what"]
+    (spam / "toxicity.json").unlink()
+    absent = doctor(tmp_path, monkeypatch, "--json", "--check", "models", "--spam-model-dir", str(spam))
+    assert absent.exit_code == 0, absent.output
+    assert [f["status"] for f in findings(absent) if "profanity-check" in f["what"]] == ["warn"]
+
+
 def test_settings_that_do_not_load_are_named_one_by_one_without_their_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,7 +37,7 @@ RECIPROCITY_RUNTIME = {"tgexchange.ml.features", "tgexchange.ml.reciprocity", "t
 # profanity-check's probability, which the gate computes at run time too.
 GATE_TOXICITY = "tgexchange.ml.toxicity"
 # The classifiers' scores without scikit-learn's per-call checks (the same numbers).
-GATE_REPLICAS = {"tgexchange.ml.trees", "tgexchange.ml.words"}
+GATE_REPLICAS = {"tgexchange.ml.trees", "tgexchange.ml.words", "tgexchange.ml.sigmoid", "tgexchange.ml.model_arrays"}
 
 SCORE_AND_LIST_MODULES = """
 import json, sys

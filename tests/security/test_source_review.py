@@ -22,6 +22,18 @@ COMPARISONS_REVIEWED = {
         'if sha256_of(data) != card.get("sha256"):',
     ): "Integrity of a model file against its public card; neither side is a secret.",
     (
+        "ml/artifact.py",
+        'if sha256_of(arrays_data) != named.get("sha256"):',
+    ): "Integrity of the model's arrays against their public card; neither side is a secret.",
+    (
+        "ml/artifact.py",
+        "if source != sha256_of(data):",
+    ): "Which public skops file the arrays were made from, against the one loaded; no secret.",
+    (
+        "ml/model_arrays.py",
+        "if sha256_of(data) != expected_sha:",
+    ): "Integrity of profanity-check's arrays against their public card; neither side is a secret.",
+    (
         "ml/reciprocity_artifact.py",
         'if card.get("sha256") != _sha256(data):',
     ): "Integrity of a model file against its public card; neither side is a secret.",

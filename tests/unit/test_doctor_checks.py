@@ -107,9 +107,11 @@ def test_a_missing_spam_model_and_an_unreadable_current_model_pointer_are_proble
 
     found = check_models(settings_of(ML_MODEL_PATH=str(tmp_path)), probe)
 
-    assert [f.status for f in found] == [Status.PROBLEM, Status.PROBLEM]
+    assert [f.status for f in found] == [Status.PROBLEM, Status.WARN, Status.PROBLEM]
     assert found[0].what.startswith("spam model refused: cannot read the model card")
-    assert "tgexchange train reciprocity" in found[1].fix
+    # No profanity-check arrays there either: the gate would import the package (slower, not wrong).
+    assert "tgexchange train arrays" in found[1].fix
+    assert "tgexchange train reciprocity" in found[2].fix
 
 
 def test_secrets_are_blotted_out_of_any_finding_and_a_token_shows_only_its_bot_id() -> None:

@@ -10,7 +10,7 @@ from profanity_check import profanity_check as packaged
 from sklearn import config_context
 from sklearn.linear_model import LogisticRegression
 
-from tgexchange.ml import dataset, toxicity
+from tgexchange.ml import dataset, model_arrays, toxicity
 from tgexchange.simulation import texts as sim_texts
 
 ODD = ["", "   ", "FUCK this", "you are an idiot!!!", "ñandú 🙂 güey", "a " * 400, "http://x.y/z?q=1"]
@@ -27,9 +27,24 @@ def expected(batch: list[str]) -> np.ndarray:
 
 def test_the_packaged_model_is_the_shape_replicated() -> None:
     # Else every call falls back to predict_prob and the speed-up silently disappears.
-    assert toxicity._TERMS is not None
-    assert len(toxicity._TERMS) == len(packaged.model.calibrated_classifiers_)
-    assert toxicity._PLAIN  # its vectorizer's matrix is made without scikit-learn's checks too
+    replica = toxicity.packaged_scores()
+    assert replica is not None
+    assert len(replica.terms) == len(packaged.model.calibrated_classifiers_)
+
+
+def test_the_gate_scores_with_the_arrays_made_from_the_installed_package() -> None:
+    # Else the gate imports profanity-check and scikit-learn at start-up (~1 s).
+    from_arrays = model_arrays.load_toxicity()
+    assert from_arrays is not None
+    assert toxicity.scorer() is not None
+
+
+def test_the_arrays_score_the_collection_alone_and_in_batches_exactly_as_predict_prob(collection: list[str]) -> None:
+    from_arrays = model_arrays.load_toxicity()
+    assert from_arrays is not None
+    assert np.array_equal(from_arrays.probability(collection), expected(collection))
+    batches = [[text] for text in collection + ODD] + [collection[i : i + 7] for i in range(0, len(collection), 7)]
+    assert [b for b in batches if not np.array_equal(from_arrays.probability(b), expected(b))] == []
 
 
 def test_the_whole_collection_scores_exactly_as_predict_prob(collection: list[str]) -> None:
@@ -53,5 +68,6 @@ def test_the_simulators_comments_score_exactly_as_predict_prob_inside_the_gates_
 
 def test_a_model_of_another_shape_is_not_replicated() -> None:
     other = LogisticRegression().fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
-    assert toxicity._sigmoid_terms(other) is None
-    assert toxicity._sigmoid_terms(packaged.vectorizer) is None
+    assert toxicity.ProfanityScores.of(packaged.vectorizer, other) is None
+    assert toxicity.ProfanityScores.of(packaged.vectorizer, packaged.vectorizer) is None
+    assert toxicity.ProfanityScores.of(other, packaged.model) is None

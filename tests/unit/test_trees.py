@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
 from tgexchange.ml import dataset, trees
-from tgexchange.ml.artifact import load_spam_model
+from tgexchange.ml.artifact import load_fitted_spam_model, load_spam_model
 from tgexchange.ml.spam_features import hand_features
 from tgexchange.ml.spam_model import SpamModel, prepare
 from tgexchange.simulation import texts as sim_texts
@@ -25,7 +25,7 @@ def model() -> Iterator[SpamModel]:
     # One OpenMP thread, as the gate scores: scikit-learn's trees on two threads take ~20 ms a call
     # of a few rows on a shared machine, and this module calls them ~1,300 times.
     with threadpool_limits(limits=1, user_api="openmp"):
-        yield load_spam_model()
+        yield load_fitted_spam_model()
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,21 @@ def test_every_row_alone_and_in_small_batches_scores_exactly(model: SpamModel, f
     batches += [features[i : i + 7] for i in range(0, len(features), 7)]
     differing = [b for b in batches if not np.array_equal(replica.spam_probability(b), expected(model, b))]
     assert differing == []
+
+
+def test_the_shipped_arrays_score_every_row_exactly(model: SpamModel, features: np.ndarray) -> None:
+    from_arrays = load_spam_model()
+    assert from_arrays.feature_model is None  # built from the .npz, not from skops
+    assert from_arrays.replicas is not None
+    assert from_arrays.replicas[1] is not None
+    replica = from_arrays.replicas[1]
+    assert np.array_equal(replica.spam_probability(features), expected(model, features))
+    holed = features.copy()
+    for column in range(holed.shape[1]):
+        holed[column :: holed.shape[1] + 1, column] = np.nan
+    assert np.array_equal(replica.spam_probability(holed), expected(model, holed))
+    rows = [features[i : i + 1] for i in range(len(features))]
+    assert [r for r in rows if not np.array_equal(replica.spam_probability(r), expected(model, r))] == []
 
 
 def test_missing_values_take_the_models_side(model: SpamModel, features: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from tgexchange.ml import dataset, words
-from tgexchange.ml.artifact import load_spam_model
+from tgexchange.ml.artifact import load_fitted_spam_model, load_spam_model
 from tgexchange.ml.spam_model import SpamModel, classifier_input, prepare
 from tgexchange.simulation import texts as sim_texts
 
@@ -22,7 +22,7 @@ ODD = ["", "   ", "zzzz qqqq", "ñandú 🙂 güey", "a " * 400, "http://x.y/z?q
 
 @pytest.fixture(scope="module")
 def model() -> SpamModel:
-    return load_spam_model()
+    return load_fitted_spam_model()
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +53,19 @@ def test_every_text_alone_and_in_small_batches_scores_exactly(model: SpamModel, 
     batches = [[text] for text in inputs + ODD] + [inputs[i : i + 7] for i in range(0, len(inputs), 7)]
     differing = [b for b in batches if not np.array_equal(scores.spam_probability(b), expected(model, b))]
     assert differing == []
+
+
+def test_the_shipped_arrays_score_the_collection_alone_and_in_batches_exactly(
+    model: SpamModel, inputs: list[str]
+) -> None:
+    from_arrays = load_spam_model()
+    assert from_arrays.text_pipeline is None  # built from the .npz, not from skops
+    assert from_arrays.replicas is not None
+    assert from_arrays.replicas[0] is not None
+    scores = from_arrays.replicas[0]
+    assert np.array_equal(scores.spam_probability(inputs), expected(model, inputs))
+    batches = [[text] for text in inputs + ODD] + [inputs[i : i + 7] for i in range(0, len(inputs), 7)]
+    assert [b for b in batches if not np.array_equal(scores.spam_probability(b), expected(model, b))] == []
 
 
 def test_the_simulators_comments_score_exactly_inside_the_gates_config(model: SpamModel) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn import config_context
-from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
+from tgexchange.adapters.minhash import MinHashes
 from tgexchange.domain.quality import (
     DEFAULT_THRESHOLDS,
     ContentTopic,
@@ -24,6 +23,7 @@ from tgexchange.domain.quality import (
     topic_terms,
     without_links_to,
 )
+from tgexchange.ml import toxicity as toxicity_model
 from tgexchange.ml.artifact import load_spam_model
 from tgexchange.ml.spam_model import SpamModel, prepare
 from tgexchange.ml.toxicity import toxicity
@@ -90,13 +90,16 @@ class ClassifierQualityGate:
         self.thresholds = replace(DEFAULT_THRESHOLDS, **{name: v for name, v in given.items() if v is not None})
         self._num_perm = num_perm
         self._shingle_words = shingle_words
-        self._signatures: OrderedDict[str, NDArray[np.uint64] | None] = OrderedDict()
+        self._signatures: OrderedDict[str, NDArray[np.uint32] | None] = OrderedDict()
         self._prepared: OrderedDict[str, str] = OrderedDict()
-        self._minhash: Any = None
+        self._minhash: MinHashes | None = None
         self._topics: OrderedDict[ContentTopic, dict[str, float]] = OrderedDict()
         self._cache_lock = threading.Lock()
-        # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
-        self._openmp = ThreadpoolController().select(user_api="openmp")
+        # Both models are loaded now (a profanity-check file that cannot be trusted stops the gate
+        # here, not at its first verdict). scikit-learn is only called, and imported, when a
+        # model is of a shape the numpy replicas do not score.
+        replicated = self.model.is_replicated and toxicity_model.scorer() is not None
+        self._scikit_learn = None if replicated else _ScikitLearnCalls()
 
     def assess_many(
         self,
@@ -206,13 +209,13 @@ class ClassifierQualityGate:
                 self._prepared.popitem(last=False)
         return made
 
-    def _signatures_of(self, *groups: Sequence[str]) -> dict[str, NDArray[np.uint64] | None]:
+    def _signatures_of(self, *groups: Sequence[str]) -> dict[str, NDArray[np.uint32] | None]:
         """The MinHash signature of each prepared text's word shingles (None without words). A
         member's earlier feedback comes back on every check, so signatures are cached rather than
         rebuilt, and those missing are made from one empty MinHash holding the permutations, as
         ``MinHash.bulk`` does (the same signatures as built one by one)."""
         wanted = dict.fromkeys(text for group in groups for text in group)
-        found: dict[str, NDArray[np.uint64] | None] = {}
+        found: dict[str, NDArray[np.uint32] | None] = {}
         with self._cache_lock:
             for text in wanted:
                 if text in self._signatures:
@@ -223,33 +226,30 @@ class ClassifierQualityGate:
             return found
         words = {text: shingles(text, size=self._shingle_words) for text in missing}
         with_words = [text for text in missing if words[text]]
-        made: dict[str, NDArray[np.uint64] | None] = dict.fromkeys(missing)
+        made: dict[str, NDArray[np.uint32] | None] = dict.fromkeys(missing)
         if with_words:
-            empty = self._empty_minhash()
+            minhashes = self._minhashes()
             for text in with_words:
-                minhash = empty.copy()
-                minhash.update_batch([s.encode("utf-8") for s in words[text]])
-                made[text] = minhash.hashvalues
+                made[text] = minhashes.signature([s.encode("utf-8") for s in words[text]])
         with self._cache_lock:
             self._signatures.update(made)
             while len(self._signatures) > _SIGNATURE_CACHE:
                 self._signatures.popitem(last=False)
         return found | made
 
-    def _empty_minhash(self) -> Any:
-        """An empty MinHash with the gate's permutations, made once and copied for each signature:
-        what ``MinHash.bulk`` does within one call, kept across calls (making the permutations
-        was a sixth of the near-copy rule's time)."""
+    def _minhashes(self) -> MinHashes:
+        """The gate's permutations, drawn once and kept for every signature (what
+        ``MinHash.bulk`` does within one call; drawing them was a sixth of the near-copy rule's
+        time). Signatures as datasketch makes them, without importing it (``adapters/minhash.py``)."""
         if self._minhash is None:
-            from datasketch import MinHash  # only this rule needs it, and it takes ~0.5 s to import
-
-            self._minhash = MinHash(num_perm=self._num_perm, seed=_MINHASH_SEED)
+            self._minhash = MinHashes(num_perm=self._num_perm, seed=_MINHASH_SEED)
         return self._minhash
 
     def _model_scores(self, prepared: list[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not prepared:
             empty = np.zeros(0, dtype=np.float64)
             return empty, empty
+        # Only for a model scikit-learn scores (the shipped ones are scored by the numpy replicas).
         # One OpenMP thread: the gradient-boosted trees are scored one tree after the other, each
         # tree a parallel region over the texts, and for the batches the gate sees starting and
         # joining threads 200 times costs more than it gives: ~5x slower for 500 texts here, and
@@ -258,7 +258,7 @@ class ClassifierQualityGate:
         # scikit-learn's checks of parameters and for NaN and infinity are skipped (the inputs are
         # our own texts and features, always finite): they are a fixed cost of every call, a
         # tenth of the gate's time on the handful of texts a verification pass judges.
-        with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
+        with contextlib.nullcontext() if self._scikit_learn is None else self._scikit_learn.limited():
             spam = self.model.score_prepared(prepared)
             # profanity-check's probability without scikit-learn's bookkeeping (ml/toxicity.py).
             toxicity = toxicity_of(prepared)
@@ -301,6 +301,23 @@ class ClassifierQualityGate:
         return QualityVerdict(accepted=rule is None, rule=None if rule is None else rule.value, scores=scores)
 
 
+class _ScikitLearnCalls:
+    """One OpenMP thread and scikit-learn's checks skipped, for a model scikit-learn scores."""
+
+    def __init__(self) -> None:
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # scikit-learn's own
+
+        # Built after the model is loaded, so that it finds the OpenMP runtime scikit-learn loaded.
+        self._openmp = ThreadpoolController().select(user_api="openmp")
+
+    @contextlib.contextmanager
+    def limited(self) -> Iterator[None]:
+        from sklearn import config_context
+
+        with self._openmp.limit(limits=1), config_context(assume_finite=True, skip_parameter_validation=True):
+            yield
+
+
 def _without_links_to(prepared: str, content_id: str) -> str:
     """``prepared`` with the links to the content itself read as the moments they point at. Links
     are looked for in the prepared text, not the raw one: in HTML (``<a href=…>``, ``&amp;``) or
@@ -313,7 +330,7 @@ def _without_links_to(prepared: str, content_id: str) -> str:
     return prepared if stripped == prepared else prepare(stripped)
 
 
-def _similarity(mine: NDArray[np.uint64] | None, theirs: Sequence[NDArray[np.uint64] | None]) -> float:
+def _similarity(mine: NDArray[np.uint32] | None, theirs: Sequence[NDArray[np.uint32] | None]) -> float:
     """The highest share of equal MinHash values between ``mine`` and any of ``theirs`` (None: a
     text without words); 0.0 when there is nothing to compare."""
     compared = [signature for signature in theirs if signature is not None]

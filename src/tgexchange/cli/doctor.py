@@ -11,45 +11,45 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.markup import escape
 
 from tgexchange.cli.console import err, out
-from tgexchange.cli.doctor_checks import (
-    Finding,
-    Probe,
-    Status,
-    check_configuration,
-    check_models,
-    problem,
-    secrets_of,
-    settings_findings,
-    warn,
-)
-from tgexchange.cli.doctor_network import check_platforms, check_telegram
-from tgexchange.cli.doctor_storage import check_database, check_queue
 from tgexchange.config import Settings
 
-Check = Callable[[Settings, Probe], list[Finding]]
-CHECKS: tuple[tuple[str, Check], ...] = (
-    ("configuration", check_configuration),
-    ("database", check_database),
-    ("queue", check_queue),
-    ("telegram", check_telegram),
-    ("platforms", check_platforms),
-    ("models", check_models),
-)
+if TYPE_CHECKING:
+    from tgexchange.cli.doctor_checks import Finding, Probe
+
+Check = Callable[[Settings, "Probe"], list["Finding"]]
+# The checks are imported when doctor runs: every other command registers this module too, and
+# the checks' modules (httpx, the storage probes) are no part of their start-up.
+CHECK_NAMES = ("configuration", "database", "queue", "telegram", "platforms", "models")
+
+
+def all_checks() -> tuple[tuple[str, Check], ...]:
+    """Every check, in ``CHECK_NAMES``' order."""
+    from tgexchange.cli.doctor_checks import check_configuration, check_models
+    from tgexchange.cli.doctor_network import check_platforms, check_telegram
+    from tgexchange.cli.doctor_storage import check_database, check_queue
+
+    checks = (check_configuration, check_database, check_queue, check_telegram, check_platforms, check_models)
+    return tuple(zip(CHECK_NAMES, checks, strict=True))
+
+
 # Beyond the checks' own timeouts (two Bot API calls in turn, a model to load): the longest any
 # check may take before doctor reports it as hanging and moves on.
 DEADLINE_S = 12.0
-MARKS = {Status.OK: "✓", Status.WARN: "!", Status.PROBLEM: "✗"}
-STYLES = {Status.OK: "green", Status.WARN: "yellow", Status.PROBLEM: "bold red"}
+# Keyed by the values of doctor_checks.Status (a StrEnum: its members look these up).
+MARKS = {"ok": "✓", "warn": "!", "problem": "✗"}
+STYLES = {"ok": "green", "warn": "yellow", "problem": "bold red"}
 
 
 def _guarded(name: str, check: Check, settings: Settings, probe: Probe) -> list[Finding]:
+    from tgexchange.cli.doctor_checks import problem
+
     try:
         return check(settings, probe)
     except Exception as error:  # whatever it was, it is one line of the report, not a traceback
@@ -62,11 +62,15 @@ def examine(
     settings: Settings,
     probe: Probe,
     *,
-    checks: tuple[tuple[str, Check], ...] = CHECKS,
+    checks: tuple[tuple[str, Check], ...] | None = None,
     deadline_s: float = DEADLINE_S,
 ) -> list[Finding]:
-    """The checks' findings, in the order given. Each check runs in a daemon thread: one that
-    hangs past the deadline is reported and left behind (it cannot keep the process alive)."""
+    """The checks' findings, in the order given (default: all). Each check runs in a daemon
+    thread: one that hangs past the deadline is reported and left behind (it cannot keep the
+    process alive)."""
+    from tgexchange.cli.doctor_checks import problem
+
+    checks = all_checks() if checks is None else checks
     results: dict[str, list[Finding]] = {}
 
     def run(name: str, check: Check) -> None:
@@ -92,6 +96,7 @@ def examine(
 
 def redacted(findings: list[Finding], secrets: list[str]) -> list[Finding]:
     """The findings with every secret value blotted out, whatever a library put in its message."""
+    from tgexchange.cli.doctor_checks import Finding
 
     def clean(text: str) -> str:
         for secret in sorted(secrets, key=len, reverse=True):
@@ -102,8 +107,8 @@ def redacted(findings: list[Finding], secrets: list[str]) -> list[Finding]:
 
 
 def summary(findings: list[Finding]) -> str:
-    problems = sum(f.status is Status.PROBLEM for f in findings)
-    warnings = sum(f.status is Status.WARN for f in findings)
+    problems = sum(f.status == "problem" for f in findings)
+    warnings = sum(f.status == "warn" for f in findings)
     verdict = f"{problems} problem{'s' if problems != 1 else ''}" if problems else "healthy"
     count = len(findings)
     return f"{verdict}, {warnings} warning{'s' if warnings != 1 else ''} ({count} finding{'s' if count != 1 else ''})"
@@ -123,9 +128,7 @@ def _print_lines(findings: list[Finding]) -> None:
 def doctor(
     only: Annotated[
         list[str] | None,
-        typer.Option(
-            "--check", metavar="NAME", help=f"Run only this check (repeatable): {', '.join(n for n, _ in CHECKS)}."
-        ),
+        typer.Option("--check", metavar="NAME", help=f"Run only this check (repeatable): {', '.join(CHECK_NAMES)}."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of lines.")] = False,
     platform_url: Annotated[
@@ -140,11 +143,13 @@ def doctor(
     Prints what is wrong and how to fix it; exits 0 when nothing is a problem (warnings
     allowed), 1 otherwise. Secrets are never printed. Run it after every change.
     """
-    unknown = sorted(set(only or ()) - {name for name, _ in CHECKS})
+    from tgexchange.cli.doctor_checks import Probe, problem, secrets_of, settings_findings, warn
+
+    unknown = sorted(set(only or ()) - set(CHECK_NAMES))
     if unknown:
-        err.print(f"unknown check {', '.join(unknown)}: choose from {', '.join(n for n, _ in CHECKS)}", markup=False)
+        err.print(f"unknown check {', '.join(unknown)}: choose from {', '.join(CHECK_NAMES)}", markup=False)
         raise typer.Exit(code=2)
-    checks = tuple((name, check) for name, check in CHECKS if not only or name in only)
+    checks = tuple((name, check) for name, check in all_checks() if not only or name in only)
     try:
         settings: Settings | None = Settings()
     except Exception as error:  # a ValidationError names each setting; anything else (.env unreadable) is one line
@@ -162,7 +167,7 @@ def doctor(
         findings = redacted(
             examine(settings, probe, checks=checks, deadline_s=max(DEADLINE_S, 3 * timeout)), secrets_of(settings)
         )
-    healthy = not any(f.status is Status.PROBLEM for f in findings)
+    healthy = not any(f.status == "problem" for f in findings)
     if as_json:
         payload = {
             "healthy": healthy,

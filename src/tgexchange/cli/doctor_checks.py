@@ -193,6 +193,21 @@ def _webhook_settings(settings: Settings) -> list[Finding]:
     return found
 
 
+def _toxicity_arrays(directory: Path) -> Finding:
+    """profanity-check's arrays: used, not for the installed package (slower start-up), or refused."""
+    from tgexchange.ml.model_arrays import ModelArtifactError, load_toxicity
+
+    fix = "Run `tgexchange train arrays` (or reinstall tgexchange)."
+    try:
+        scores = load_toxicity(directory)
+    except ModelArtifactError as error:
+        return problem("models", f"profanity-check's arrays refused: {error}.", fix)
+    if scores is None:
+        what = "profanity-check's arrays are absent or were made from another version: it is imported (~1 s)."
+        return warn("models", what, fix)
+    return ok("models", "profanity-check's arrays match the installed package")
+
+
 def check_models(settings: Settings, probe: Probe) -> list[Finding]:
     """The spam model (shipped with the package) and the promoted reciprocity model load through
     their own loaders, which check the sha256, the scikit-learn version and the trusted types."""
@@ -206,6 +221,7 @@ def check_models(settings: Settings, probe: Probe) -> list[Finding]:
     except ModelArtifactError as error:
         fix = "Run `tgexchange train spam` (or reinstall tgexchange)."
         found.append(problem("models", f"spam model refused: {error}.", fix))
+    found.append(_toxicity_arrays(probe.spam_model_dir or ARTIFACT_DIR))
     directory = settings.model_dir
     version = reciprocity_artifact.current_version(directory)
     retrain = "Run `tgexchange train reciprocity` (matching uses each member's own record until then)."

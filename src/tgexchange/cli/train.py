@@ -84,6 +84,36 @@ def spam(
 
 
 @app.command()
+def arrays(
+    directory: Annotated[
+        Path | None, typer.Option(help="The folder of the spam artifact (spam-v4.*); default: the package's.")
+    ] = None,
+) -> None:
+    """Make the models' arrays again: the spam model's (from its skops file) and profanity-check's
+    (from the installed package's model files), with their sha256 in the cards.
+
+    Scoring reads these arrays instead of importing scikit-learn, skops and profanity-check. Run
+    it after upgrading alt-profanity-check (until then its arrays are not used: the gate imports
+    the package, a second slower at start-up). `tgexchange train spam` writes the spam model's.
+    """
+    from tgexchange.ml import artifact, model_arrays
+
+    target = directory or artifact.ARTIFACT_DIR
+    try:
+        card = artifact.write_arrays(target)
+        toxicity = model_arrays.write_toxicity(target)
+    except model_arrays.ModelArtifactError as error:
+        err.print(f"[red]Cannot make the arrays:[/] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    source = toxicity["source"]
+    out.print(
+        f"Wrote {target / card['arrays']['file']} (sha256 {card['arrays']['sha256'][:16]}…, from {card['file']}) and"
+        f" {target / toxicity['file']} (sha256 {toxicity['sha256'][:16]}…, from {source['package']} {source['version']}).",
+        highlight=False,
+    )
+
+
+@app.command()
 def reciprocity(
     estimator: Annotated[
         str, typer.Option(metavar="NAME", help="hgb (gradient boosting, default), rf (random forest) or xgboost.")

@@ -49,11 +49,23 @@ class SpamModel:
     threshold: float
     version: str
     delete_topic_words: bool = True
-    # Both classifiers' replicas without scikit-learn's per-call checks (ml/words.py, ml/trees.py;
-    # None where a classifier is of another shape), made on first use.
-    _replicas: tuple[WordScores | None, BoostedTrees | None] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    # Both classifiers' numpy replicas (ml/words.py, ml/trees.py; None where a classifier is of
+    # another shape): given when the model was built from its arrays (the fitted estimators are
+    # then None), else made from the estimators on first use.
+    replicas: tuple[WordScores | None, BoostedTrees | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_replicated(self) -> bool:
+        """Both halves are scored by the numpy replicas (scikit-learn is never called)."""
+        words, trees = self._replicas()
+        return words is not None and trees is not None
+
+    def _replicas(self) -> tuple[WordScores | None, BoostedTrees | None]:
+        replicas = self.replicas
+        if replicas is None:
+            replicas = (WordScores.of(self.text_pipeline), BoostedTrees.of(self.feature_model))
+            object.__setattr__(self, "replicas", replicas)  # a cache: the model itself is unchanged
+        return replicas
 
     def score(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Spam probabilities of raw texts, in order, from one batched call per classifier."""
@@ -64,10 +76,7 @@ class SpamModel:
         if not texts:
             return np.zeros(0, dtype=np.float64)
         inputs = [classifier_input(text, delete_topic_words=self.delete_topic_words) for text in texts]
-        replicas = self._replicas
-        if replicas is None:
-            replicas = (WordScores.of(self.text_pipeline), BoostedTrees.of(self.feature_model))
-            object.__setattr__(self, "_replicas", replicas)  # a cache: the model itself is unchanged
+        replicas = self._replicas()
         if replicas[0] is not None:
             words = replicas[0].spam_probability(inputs)  # the same numbers, without the per-call checks
         else:
