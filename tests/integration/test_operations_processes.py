@@ -63,8 +63,11 @@ def test_a_pause_from_the_cli_stops_a_running_worker_and_outlives_every_process(
 ) -> None:
     exchange = build_exchange(
         tmp_path, queue_url=f"sqlite:///{tmp_path / 'queue.db'}", owners=24, givers=2, filler=400,
-        rate_limits="youtube=100000/1",
+        rate_limits="youtube=2/1",
     )  # fmt: skip
+    # Two passes a second: the 24 submissions take the worker ~12 s, so the pause (a CLI process,
+    # 1-3 s) lands while most of them still wait. Unlimited, a worker whose quality gate loads in
+    # a fraction of a second could verify all 48 tasks first and leave nothing to stop.
     storage = exchange.world.storage
     enqueue_all(exchange)
     worker = start_worker(exchange, tmp_path / "worker.log")
