@@ -8,9 +8,12 @@ refresh interval, so their rounds are spread as a real crowd's would be."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import random
 import re
+import ssl
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,6 +49,16 @@ _REFRESH = re.compile(r'data-refresh-ms="(\d+)"(?: data-refresh-jitter="([0-9.]+
 _ASSET = re.compile(r'(?:src|href)="(/[^"]+\.(?:js|css)(?:\?[^"]*)?)"')
 
 
+def remember_missing_sniffio() -> None:
+    """httpcore runs ``import sniffio`` on every request (several times) and, when it is missing,
+    as in this venv, takes the event loop to be asyncio's. Python does not remember a failed import,
+    so each one searched sys.path again: a quarter of this process's CPU while 200 admins opened
+    the page (py-spy, docs/RELIABILITY.md "Load"). ``None`` in sys.modules makes the import fail at
+    once, with the same answer; an installed sniffio is left alone."""
+    if importlib.util.find_spec("sniffio") is None:
+        sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+
 @dataclass
 class Crowd:
     base: str
@@ -59,6 +72,12 @@ class Crowd:
     # How late this process's event loop woke for a short sleep (ms), all along the run: the part of
     # a measured latency that is the load generator's own queue, not the server's.
     loop_lag_ms: list[float] = field(default_factory=list)
+    # One TLS context for every admin, as a browser loads its trust store once: httpx builds one per
+    # client otherwise (loading the CA bundle, ~30 ms of this process's CPU), and 200 admins opening
+    # the page within 10 s then blocked this process's event loop for ~6 s of those 10, which showed
+    # as seconds of latency on every request in flight (docs/RELIABILITY.md, "Load"). The crowd
+    # speaks plain HTTP on loopback, so it is never used.
+    tls: ssl.SSLContext = field(default_factory=httpx.create_ssl_context)
 
     async def _watch_loop(self) -> None:
         while True:
@@ -104,7 +123,7 @@ class Crowd:
         # closing fails (a browser retries such a request without telling anyone), so this client
         # keeps them a second less than the server does (``keepalive_s``).
         limits = httpx.Limits(max_connections=6, max_keepalive_connections=6, keepalive_expiry=self.keepalive_s)
-        async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits) as client:
+        async with httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits, verify=self.tls) as client:
             login = await self._get(client, "login", f"{API}/login?token={token}", expect=303)
             if login is None or "tgx_dashboard" not in client.cookies:
                 return  # counted as an error; without a session nothing else would work
@@ -125,6 +144,7 @@ class Crowd:
                 await asyncio.sleep(wait)
 
     async def run(self, tokens: list[str], *, seed: int = 1) -> None:
+        remember_missing_sniffio()
         rng = random.Random(seed)
         self.started = time.perf_counter()
         until = time.monotonic() + self.seconds

@@ -23,7 +23,9 @@ def report(results: list[DashboardResult], command: str) -> list[str]:
         "gives its script where it has one); admins open the page at random moments within the first 10 s.",
         "One `httpx.AsyncClient` per admin (own cookies, up to six connections, each kept idle a second less",
         "than the server keeps it: 15 s, or 5 s for a server from before `serve.KEEP_ALIVE_S`; a GET on a",
-        "kept-alive connection the server had closed is sent again once, as browsers do), all in one load process;",
+        "kept-alive connection the server had closed is sent again once, as browsers do; one TLS context for all,",
+        "as a browser loads its trust store once, and httpcore's missing `sniffio` looked up once, not on every",
+        "request: both had kept this process busy for most of the opening), all in one load process;",
         "`tgexchange serve` in its own process. Latency is measured by the client: it includes the load",
         "generator's own scheduling on the same two cores.",
     ]

@@ -3,8 +3,10 @@ request's time goes inside the server process. Run as ``python -m bench.load_pro
 ...``; on exit it writes FILE (JSON):
 
 - ``requests``: per request, the path, the time from the app's first sight of it to the last
-  byte sent (``app_ms``), and for the refresh endpoints the wait for a worker thread
-  (``hop_wait_ms``: from asking for one until the function runs) and the time on it (``hop_ms``);
+  byte sent (``app_ms``), and for its hops to worker threads (any: a session check, an answer to
+  compute, a plain-function endpoint) the wait for a thread and the GIL (``hop_wait_ms``: from
+  asking for one until the function runs, summed) and the time on them (``hop_ms``, summed), or
+  None when it took no thread;
 - ``loop_lag_ms``: how late the server's event loop woke for a 5 ms sleep, every 5 ms: the time a
   request that had arrived on a socket waited before uvicorn even read it.
 
@@ -15,10 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +33,9 @@ TICK_S = 0.005
 
 records: list[dict[str, Any]] = []
 lags: list[float] = []
-_hops: dict[int, tuple[float, float]] = {}  # id(scope) -> (wait, run), set by the wrapped hop
+# The hops of the request being served: each request's task has its own context (a check shared by
+# several requests of one page counts for the one that started it).
+_hops: contextvars.ContextVar[list[tuple[float, float]] | None] = contextvars.ContextVar("hops", default=None)
 
 
 def _probed(app: ASGIApp) -> ASGIApp:
@@ -52,17 +57,18 @@ def _probed(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         started = time.perf_counter()
+        hops: list[tuple[float, float]] = []
+        _hops.set(hops)
         try:
             await app(scope, receive, send)
         finally:
-            wait, run = _hops.pop(id(scope), (None, None))
             records.append(
                 {
                     "path": scope["path"],
                     "start": started,
                     "app_ms": (time.perf_counter() - started) * 1000,
-                    "hop_wait_ms": wait,
-                    "hop_ms": run,
+                    "hop_wait_ms": sum(wait for wait, _ in hops) if hops else None,
+                    "hop_ms": sum(run for _, run in hops) if hops else None,
                 }
             )
 
@@ -70,33 +76,31 @@ def _probed(app: ASGIApp) -> ASGIApp:
 
 
 def _install(out: Path) -> None:
-    from starlette import concurrency
+    import anyio.to_thread
 
-    from tgexchange.web import shared_answers
+    original_hop = anyio.to_thread.run_sync
 
-    original_hop = concurrency.run_in_threadpool
-
+    # Every hop to a worker thread goes through anyio's run_sync (Starlette's run_in_threadpool and
+    # FastAPI's plain-function endpoints and dependencies alike).
     async def timed_hop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        hops = _hops.get()
         asked = time.perf_counter()
         times: dict[str, float] = {}
 
-        def on_thread() -> T:
+        def on_thread(*inner: Any) -> T:
             times["began"] = time.perf_counter()
             try:
-                return function(*args, **kwargs)
+                return function(*inner)
             finally:
                 times["ended"] = time.perf_counter()
 
         try:
-            return await original_hop(on_thread)
+            return await original_hop(on_thread, *args, **kwargs)
         finally:
-            request = getattr(function, "__closure__", None)
-            scope_id = _scope_of(request)
-            if scope_id is not None and "began" in times:
-                _hops[scope_id] = ((times["began"] - asked) * 1000, (times["ended"] - times["began"]) * 1000)
+            if hops is not None and "began" in times:
+                hops.append(((times["began"] - asked) * 1000, (times["ended"] - times["began"]) * 1000))
 
-    hop: Callable[..., Awaitable[Any]] = timed_hop
-    shared_answers.run_in_threadpool = hop  # type: ignore[attr-defined,assignment]
+    anyio.to_thread.run_sync = timed_hop  # type: ignore[assignment]
 
     original_config = uvicorn.Config.__init__
 
@@ -109,20 +113,6 @@ def _install(out: Path) -> None:
         out.write_text(json.dumps({"requests": records, "loop_lag_ms": lags}))
 
     atexit.register(write)
-
-
-def _scope_of(closure: tuple[Any, ...] | None) -> int | None:
-    """The ASGI scope's id of the request whose function went to a thread (its closure holds the
-    request)."""
-    for cell in closure or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:
-            continue
-        scope = getattr(value, "scope", None)
-        if isinstance(scope, dict):
-            return id(scope)
-    return None
 
 
 def summary(file: Path, *, since: float, names: dict[str, str]) -> list[str]:

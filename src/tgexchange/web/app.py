@@ -82,6 +82,10 @@ def create_app(
         default_response_class=SafeJSONResponse,
     )
     app.state.container = container
+    # Static files are read, gzipped and hashed here, once per process, not by the first requests
+    # (200 pages opening at once each gzipped Plotly's bundle again: docs/RELIABILITY.md, "Load").
+    page.load_assets()
+    miniapp.app_asset.load_all()
     app.state.sessions = Sessions(container.session_secret)
     shared_for = timedelta(seconds=container.settings.dashboard_shared_s)
     app.state.shared_answers = SharedAnswers(container.clock, shared_for=shared_for)

@@ -17,7 +17,6 @@ sends by itself.
 
 from __future__ import annotations
 
-import gzip
 import json
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -34,6 +33,7 @@ from tgexchange.domain.errors import CommunityNotFound, InvalidSettings, NotAnAd
 from tgexchange.services import miniapp as miniapp_service
 from tgexchange.services.miniapp import NotAMember
 from tgexchange.web import page
+from tgexchange.web.assets import Assets, asset_response
 from tgexchange.web.auth import container_of
 from tgexchange.web.dashboard import MAX_ID
 from tgexchange.web.errors import NOT_JSON, refused
@@ -216,24 +216,22 @@ def change_settings(request: Request, user: TelegramUser, community_id: int, cha
 
 _JS = "text/javascript; charset=utf-8"
 _CSS = "text/css; charset=utf-8"
-_SOURCES = {"app.js": _JS, "app.css": _CSS}
-
-
-@cache
-def app_asset(name: str) -> page.Asset:
-    """Raises KeyError for a file that is not one of the app's."""
-    media_type = _SOURCES[name]
-    body = (page.STATIC / name).read_bytes()
-    return page.Asset(body, gzip.compress(body, compresslevel=6, mtime=0), media_type)
+app_asset = Assets(
+    {
+        "app.js": (lambda: page.STATIC / "app.js", _JS),
+        "app.css": (lambda: page.STATIC / "app.css", _CSS),
+    }
+)
 
 
 def app_asset_url(name: str) -> str:
-    return f"{STATIC_PATH}/{name}?v={app_asset(name).version}"
+    return app_asset.url(STATIC_PATH, name)
 
 
 @router.get(f"{STATIC_PATH}/{{name}}", include_in_schema=False)
-def app_static_file(request: Request, name: str) -> Response:
-    return page.asset_response(request, app_asset, name)
+async def app_static_file(request: Request, name: str) -> Response:
+    # In memory (built by create_app), so no worker thread: see web/page.static_file.
+    return asset_response(request, app_asset, name)
 
 
 @cache

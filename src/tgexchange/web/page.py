@@ -1,21 +1,19 @@
 """The dashboard page and its static files. Plotly.js is served from the plotly package's own
-bundle (never a CDN), gzipped once in memory, under a content-hashed URL cached for a year."""
+bundle (never a CDN), gzipped once in memory before the first request (web/assets.py), under a
+content-hashed URL cached for a year."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import importlib.util
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from tgexchange.services import dashboard as dashboard_service
+from tgexchange.web.assets import Assets, asset_response
 from tgexchange.web.auth import container_of, find_viewer
 from tgexchange.web.dashboard import PREFIX
 from tgexchange.web.messages import how_to_log_in, message_page
@@ -30,17 +28,6 @@ REFRESH_MS = 10_000
 # because each waits exactly 10 s after its answer; with it, they drift apart within a few rounds.
 REFRESH_JITTER = 0.2
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    gzipped: bytes
-    media_type: str
-
-    @property
-    def version(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()[:12]
 
 
 def plotly_bundle() -> Path:
@@ -61,24 +48,18 @@ def swagger_ui_file(name: str) -> Path:
 
 _JS = "text/javascript; charset=utf-8"
 _CSS = "text/css; charset=utf-8"
-_SOURCES = {
-    "plotly.min.js": (plotly_bundle, _JS),
-    "dashboard.js": (lambda: STATIC / "dashboard.js", _JS),
-    "fair_play.js": (lambda: STATIC / "fair_play.js", _JS),
-    "dashboard.css": (lambda: STATIC / "dashboard.css", _CSS),
-    "plotly.css": (lambda: STATIC / "plotly.css", _CSS),
-    "swagger-ui-bundle.js": (lambda: swagger_ui_file("swagger-ui-bundle.js"), _JS),
-    "swagger-ui.css": (lambda: swagger_ui_file("swagger-ui.css"), _CSS),
-    "docs.js": (lambda: STATIC / "docs.js", _JS),
-}
-
-
-@cache
-def asset(name: str) -> Asset:
-    """Raises KeyError for a file that is not one of the dashboard's."""
-    locate, media_type = _SOURCES[name]
-    body = locate().read_bytes()
-    return Asset(body, gzip.compress(body, compresslevel=6, mtime=0), media_type)
+asset = Assets(
+    {
+        "plotly.min.js": (plotly_bundle, _JS),
+        "dashboard.js": (lambda: STATIC / "dashboard.js", _JS),
+        "fair_play.js": (lambda: STATIC / "fair_play.js", _JS),
+        "dashboard.css": (lambda: STATIC / "dashboard.css", _CSS),
+        "plotly.css": (lambda: STATIC / "plotly.css", _CSS),
+        "swagger-ui-bundle.js": (lambda: swagger_ui_file("swagger-ui-bundle.js"), _JS),
+        "swagger-ui.css": (lambda: swagger_ui_file("swagger-ui.css"), _CSS),
+        "docs.js": (lambda: STATIC / "docs.js", _JS),
+    }
+)
 
 
 @cache
@@ -90,28 +71,22 @@ def style_injection_markers() -> tuple[str, ...]:
 
 
 def asset_url(name: str) -> str:
-    return f"{STATIC_PATH}/{name}?v={asset(name).version}"
+    return asset.url(STATIC_PATH, name)
 
 
+def load_assets() -> None:
+    """Builds every file and what the page reads from Plotly's bundle, once per process: before the
+    first request, so that no request waits for it and concurrent first requests do not each
+    build it (web/assets.py)."""
+    asset.load_all()
+    style_injection_markers()
+
+
+# A coroutine: the files are in memory (built by create_app before the first request), so serving
+# one takes no worker thread; 200 pages opening at once ask for 1,000 of them.
 @router.get(f"{STATIC_PATH}/{{name}}")
-def static_file(request: Request, name: str) -> Response:
+async def static_file(request: Request, name: str) -> Response:
     return asset_response(request, asset, name)
-
-
-def asset_response(request: Request, find: Callable[[str], Asset], name: str) -> Response:
-    """A versioned static file (the dashboard's or the Mini App's): cached for a year (its URL
-    changes with its content), 304 on a matching ETag, gzipped when the browser accepts it."""
-    try:
-        found = find(name)
-    except KeyError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND) from None
-    etag = f'"{found.version}"'
-    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag, "Vary": "Accept-Encoding"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(found.gzipped, media_type=found.media_type, headers={**headers, "Content-Encoding": "gzip"})
-    return Response(found.body, media_type=found.media_type, headers=headers)
 
 
 @router.get(PREFIX, response_class=HTMLResponse)
