@@ -40,6 +40,9 @@ log = structlog.get_logger("tgexchange.model_arrays")
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 TOXICITY_CARD = "toxicity.json"
+PROFANITY_CHECK_LICENCE = (
+    "MIT: alt-profanity-check, (c) 2018 Victor Zhou, 2021 Menelaos Kotoglou, and Dimitrios Mistriotis"
+)
 PROFANITY_PACKAGE = "alt-profanity-check"
 PROFANITY_FILES = ("data/model.joblib", "data/vectorizer.joblib")  # inside the profanity_check package
 FORMAT = 1
@@ -275,6 +278,8 @@ def write_toxicity(directory: Path = ARTIFACT_DIR) -> dict[str, Any]:
         "file": "toxicity.npz",
         "sha256": sha256_of(data),
         "made_by": "tgexchange train arrays (from the installed package's files)",
+        # The arrays are the package's model's numbers, so its licence comes with them.
+        "licence": PROFANITY_CHECK_LICENCE,
     }
     write_atomically(directory / TOXICITY_CARD, (json.dumps(card, indent=2) + "\n").encode("utf-8"))
     return card
