@@ -138,3 +138,30 @@ def test_quality_exits_zero_when_every_line_is_judged(tmp_path: Path) -> None:
     result = run("quality", "--json", stdin=json.dumps({"text": GOOD}) + "\n", tmp_path=tmp_path)
     assert result.returncode == 0
     assert result.stderr == b""
+
+
+def test_quality_reads_a_link_to_the_commented_video_itself_as_a_moment_when_told_the_video(tmp_path: Path) -> None:
+    text = (
+        "The drop at https://www.youtube.com/watch?v=9bZkp7q19f0&t=95 is where the mix gets muddy, "
+        "the bass swallows the vocal for a few seconds"
+    )
+    promo = "check out my channel https://www.youtube.com/watch?v=abcdefghijk"
+    lines = [
+        {"text": text},  # no video named: a link in feedback reads as promotion
+        {"text": text, "content": "https://youtu.be/9bZkp7q19f0"},
+        {"text": text, "content": "9bZkp7q19f0"},
+        {"text": promo, "content": "9bZkp7q19f0"},  # a link to another video is still one
+        {"text": text, "content": "https://example.com/not a video"},
+    ]
+    result = run("quality", "--json", stdin="\n".join(json.dumps(line) for line in lines) + "\n", tmp_path=tmp_path)
+
+    got = answers(result)
+    assert [(a.get("accepted"), a.get("rule")) for a in got[:4]] == [
+        (False, "self_promotion"),
+        (True, None),
+        (True, None),
+        (False, "self_promotion"),
+    ]
+    assert got[4] == {"error": 'line 5: "content" must be a link to one video or post, or its id'}
+    assert result.returncode == 2
+    assert b'line 5: "content" must be' in result.stderr

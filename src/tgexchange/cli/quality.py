@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from rich.text import Text
 
 from tgexchange.cli.console import err, out
 from tgexchange.domain.community import CommunitySettings
+from tgexchange.domain.errors import DomainError
+from tgexchange.domain.links import parse_link
 
 if TYPE_CHECKING:
     from tgexchange.services.ports import QualityGate, QualityVerdict
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
 _PREVIEW_CHARS = 60
 _BAD_INPUT = 2
 """Exit code when some input line could not be judged (the others were)."""
+# A platform's own id of a video or post (YouTube 11 characters, TikTok digits, Instagram
+# shortcodes): what "content" may hold instead of a link.
+_CONTENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,21 @@ class _Line:
     number: int
     text: str | None = None
     error: str | None = None
+    content_id: str | None = None
+    """The id of the video or post the feedback is on, when the line names it."""
+
+
+def _content_id(content: object) -> str | None:
+    """The content id ``content`` names (a link to one video or post, or its id); None if it
+    names none."""
+    if not isinstance(content, str):
+        return None
+    if _CONTENT_ID.fullmatch(content):
+        return content
+    try:
+        return parse_link(content).content_id
+    except DomainError:
+        return None
 
 
 def _parse(number: int, raw: bytes) -> _Line:
@@ -44,13 +65,21 @@ def _parse(number: int, raw: bytes) -> _Line:
     except (ValueError, RecursionError) as error:  # also a number too long to read, or nesting too deep
         detail = f"{error.msg} at column {error.colno}" if isinstance(error, json.JSONDecodeError) else "unreadable"
         return _Line(number, error=f"line {number}: not JSON ({detail})")
+    return _from_payload(number, payload)
+
+
+def _from_payload(number: int, payload: object) -> _Line:
     if not isinstance(payload, dict):
         return _Line(number, error=f'line {number}: expected an object like {{"text": "..."}}')
     text = payload.get("text")
     if not isinstance(text, str):
         return _Line(number, error=f'line {number}: "text" must be a string')
+    content = payload.get("content")
+    content_id = None if content is None else _content_id(content)
+    if content is not None and content_id is None:
+        return _Line(number, error=f'line {number}: "content" must be a link to one video or post, or its id')
     # A lone surrogate ("\\ud800" is valid JSON) cannot be printed or encoded: it becomes U+FFFD.
-    return _Line(number, text=text.encode("utf-8", "replace").decode("utf-8"))
+    return _Line(number, text=text.encode("utf-8", "replace").decode("utf-8"), content_id=content_id)
 
 
 def _lines(stream: BinaryIO) -> Iterator[_Line]:
@@ -73,8 +102,10 @@ def _batches(lines: Iterator[_Line], size: int) -> Iterator[list[_Line]]:
 
 def _judge(gate: QualityGate, batch: list[_Line], min_words: int) -> list[QualityVerdict | str]:
     """Verdicts for the batch's valid lines from one ``assess_many`` call; the error for the rest."""
-    texts = [line.text for line in batch if line.text is not None]
-    verdicts = iter(gate.assess_many(texts, min_words=min_words))
+    judged = [line for line in batch if line.text is not None]
+    texts = [line.text for line in judged if line.text is not None]
+    ids = [line.content_id for line in judged]
+    verdicts = iter(gate.assess_many(texts, min_words=min_words, content_ids=ids))
     return [next(verdicts) if line.text is not None else (line.error or "") for line in batch]
 
 
@@ -120,13 +151,17 @@ def quality(
 ) -> None:
     """Judge feedback read from stdin: one JSON object {"text": "..."} per line.
 
+    Optionally {"text": "...", "content": "<link or id of the video or post it is on>"}: a link in
+    the text to that content itself is then read as a moment of it, not as self-promotion (the
+    bot always knows the content; without it such links count against the text).
+
     With --json, answers one line per input line, in order: {"accepted": true|false, "rule": the
     broken rule or null, "scores": {...}}. Without --json, prints a table.
 
-    A line that is not such an object (not UTF-8, empty, not JSON, no string "text") is reported on
-    stderr as one line ("line 3: not JSON (...)"), answered with {"error": "..."} in its place on
-    stdout (so answers stay aligned with input lines), and the following lines are still judged;
-    then the command exits with 2. Exits with 1 if the model artifact cannot be loaded.
+    A line that is not such an object (not UTF-8, empty, not JSON, no string "text", a "content"
+    that names no video or post) is reported on stderr as one line ("line 3: not JSON (...)"),
+    answered with {"error": "..."} in its place on stdout (so answers stay aligned with input
+    lines), and the following lines are still judged; then the command exits with 2. Exits with 1 if the model artifact cannot be loaded.
     """
     from tgexchange.adapters.quality import ClassifierQualityGate
     from tgexchange.ml.artifact import ModelArtifactError
