@@ -105,6 +105,14 @@ def migrated(data_dir: Path, revision: str = "head") -> None:
     storage.dispose()
 
 
+def models_to_break(tmp_path: Path) -> Path:
+    """A migrated data folder, and a copy of the shipped model files a test may damage."""
+    migrated(tmp_path / "data")
+    spam = tmp_path / "spam"
+    shutil.copytree(ARTIFACT_DIR, spam)
+    return spam
+
+
 def doctor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> Result:
     """Runs doctor with only the given settings (no .env, nothing from the developer's shell)."""
     monkeypatch.chdir(tmp_path)
@@ -282,9 +290,7 @@ def test_a_redis_queue_that_answers_is_fine(
 def test_garbage_in_either_model_file_is_a_problem_with_the_train_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot_api: FakeBotApi
 ) -> None:
-    migrated(tmp_path / "data")
-    spam = tmp_path / "spam"
-    shutil.copytree(ARTIFACT_DIR, spam)
+    spam = models_to_break(tmp_path)
     (spam / f"{ARTIFACT_NAME}.skops").write_bytes(b"PK\x03\x04 not a model at all")
     models = tmp_path / "models"
     models.mkdir()
@@ -305,9 +311,7 @@ def test_garbage_in_either_model_file_is_a_problem_with_the_train_command(
 def test_profanity_check_arrays_that_changed_are_a_problem_and_their_absence_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot_api: FakeBotApi
 ) -> None:
-    migrated(tmp_path / "data")
-    spam = tmp_path / "spam"
-    shutil.copytree(ARTIFACT_DIR, spam)
+    spam = models_to_break(tmp_path)
     arrays = spam / "toxicity.npz"
     arrays.write_bytes(arrays.read_bytes()[:-1])
     result = doctor(tmp_path, monkeypatch, "--json", "--check", "models", "--spam-model-dir", str(spam))

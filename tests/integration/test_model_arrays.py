@@ -66,27 +66,25 @@ def test_the_shipped_arrays_are_exactly_what_the_shipped_artifact_and_package_ma
     assert toxicity_card["source"] == model_arrays.installed_profanity_check()
 
 
-def test_train_arrays_makes_the_arrays_again_from_the_artifact_and_the_package(copy: Path) -> None:
-    for name in (f"{NAME}.npz", "toxicity.npz", model_arrays.TOXICITY_CARD):
-        (copy / name).unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "tgexchange.cli", "train", "arrays", "--directory", str(copy)],
+def train_arrays(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tgexchange.cli", "train", "arrays", "--directory", str(directory)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def test_train_arrays_makes_the_arrays_again_from_the_artifact_and_the_package(copy: Path) -> None:
+    for name in (f"{NAME}.npz", "toxicity.npz", model_arrays.TOXICITY_CARD):
+        (copy / name).unlink()
+    result = train_arrays(copy)
     assert result.returncode == 0, result.stderr
     for name in (f"{NAME}.npz", f"{NAME}.json", "toxicity.npz", model_arrays.TOXICITY_CARD):
         assert (copy / name).read_bytes() == (SHIPPED / name).read_bytes(), name
     (copy / f"{NAME}.skops").write_bytes(b"not a model")
-    refused = subprocess.run(
-        [sys.executable, "-m", "tgexchange.cli", "train", "arrays", "--directory", str(copy)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    refused = train_arrays(copy)
     assert refused.returncode == 1
     assert "does not match the sha256" in refused.stdout + refused.stderr
 
