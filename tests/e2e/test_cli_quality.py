@@ -152,6 +152,10 @@ def test_quality_reads_a_link_to_the_commented_video_itself_as_a_moment_when_tol
         {"text": text, "content": "9bZkp7q19f0"},
         {"text": promo, "content": "9bZkp7q19f0"},  # a link to another video is still one
         {"text": text, "content": "https://example.com/not a video"},
+        # no video named, but quoted as YouTube's share button writes it: read as the video itself
+        {
+            "text": "PSY - GANGNAM STYLE (강남스타일) M/V: http://youtu.be/9bZkp7q19f0 the horse dance in the chorus is still so fun"
+        },
     ]
     result = run("quality", "--json", stdin="\n".join(json.dumps(line) for line in lines) + "\n", tmp_path=tmp_path)
 
@@ -162,6 +166,7 @@ def test_quality_reads_a_link_to_the_commented_video_itself_as_a_moment_when_tol
         (True, None),
         (False, "self_promotion"),
     ]
+    assert (got[5].get("accepted"), got[5].get("rule")) == (True, None)
     assert got[4] == {"error": 'line 5: "content" must be a link to one video or post, or its id'}
     assert result.returncode == 2
     assert b'line 5: "content" must be' in result.stderr

@@ -187,3 +187,24 @@ def test_with_the_shipped_threshold_the_fixture_meets_its_floors(gate: Classifie
     assert 1 - off_topic_share(own) >= 0.88
     assert off_topic_share(moved) >= 0.92
     assert off_topic_share(boiler) >= 0.95
+
+
+SHARE_QUOTE = (
+    "Katy Perry - Roar (Official): https://youtu.be/CevxZvSJLk8 the drums in the chorus hit so hard every time"
+)
+
+
+def test_a_share_button_quote_is_read_as_the_video_only_when_the_content_is_not_known(
+    gate: ClassifierQualityGate,
+) -> None:
+    assert gate.assess(SHARE_QUOTE, min_words=MIN_WORDS).accepted
+    # As the Data API's textDisplay serves it
+    html = SHARE_QUOTE.replace(
+        "https://youtu.be/CevxZvSJLk8", '<a href="https://youtu.be/CevxZvSJLk8">https://youtu.be/CevxZvSJLk8</a>'
+    )
+    assert gate.assess(html, min_words=MIN_WORDS).accepted
+    # Told the content: a quote of it is a moment of it; a quote of another video is promotion.
+    assert gate.assess(SHARE_QUOTE, min_words=MIN_WORDS, content_id="CevxZvSJLk8").accepted
+    assert gate.assess(SHARE_QUOTE, min_words=MIN_WORDS, content_id="Xk3mRv9TqLw").rule == "self_promotion"
+    call = "Check out this video on YouTube: https://youtu.be/CevxZvSJLk8 the drums in the chorus hit so hard"
+    assert gate.assess(call, min_words=MIN_WORDS).rule == "self_promotion"

@@ -22,6 +22,7 @@ from tgexchange.domain.quality import (
     shingles,
     topic_terms,
     without_links_to,
+    without_share_quote,
 )
 from tgexchange.ml import toxicity as toxicity_model
 from tgexchange.ml.artifact import load_spam_model
@@ -130,8 +131,9 @@ class ClassifierQualityGate:
             None if t is None else relevance(p, t, self._terms(t), normalized=True)
             for p, t in zip(prepared, topics, strict=True)
         ]
-        # A link to the judged content itself is read as the moment it points at, not as a link.
-        prepared = [p if i is None else _without_links_to(p, i) for p, i in zip(prepared, own, strict=True)]
+        # A link to the judged content itself is read as the moment it points at, not as a link;
+        # without a content, a share-button quote of a video is read as the video commented on.
+        prepared = [_without_links_to(p, i) for p, i in zip(prepared, own, strict=True)]
         spam, toxicity = self._model_scores(prepared)
         previous = [self._prepared_earlier(e) for e in earlier] if earlier is not None else [[] for _ in texts]
         signatures = self._signatures_of([p for p, e in zip(prepared, previous, strict=True) if e], *previous)
@@ -318,15 +320,17 @@ class _ScikitLearnCalls:
             yield
 
 
-def _without_links_to(prepared: str, content_id: str) -> str:
-    """``prepared`` with the links to the content itself read as the moments they point at. Links
-    are looked for in the prepared text, not the raw one: in HTML (``<a href=…>``, ``&amp;``) or
-    followed by a zero-width character a raw link does not parse. Most texts hold no link at all."""
+def _without_links_to(prepared: str, content_id: str | None) -> str:
+    """``prepared`` with the links to the content itself read as the moments they point at, or
+    with no content (None) without its share-button quote of a video (``without_share_quote``).
+    Links are looked for in the prepared text, not the raw one: in HTML (``<a href=…>``,
+    ``&amp;``) or followed by a zero-width character a raw link does not parse. Most texts hold no
+    link at all."""
     # Every link ``find_links`` reads has a dot in its host and a "/" (after the scheme or the
     # host), "?" or "#": most sentences have neither, and skip the search (a tenth of the gate's time).
     if "." not in prepared or ("/" not in prepared and "?" not in prepared and "#" not in prepared):
         return prepared
-    stripped = without_links_to(prepared, content_id)
+    stripped = without_share_quote(prepared) if content_id is None else without_links_to(prepared, content_id)
     return prepared if stripped == prepared else prepare(stripped)
 
 

@@ -153,7 +153,8 @@ def quality(
 
     Optionally {"text": "...", "content": "<link or id of the video or post it is on>"}: a link in
     the text to that content itself is then read as a moment of it, not as self-promotion (the
-    bot always knows the content; without it such links count against the text).
+    bot always knows the content; without it such links count against the text, except a video
+    quoted as YouTube's share button writes it, "<title>: https://youtu.be/<id>").
 
     With --json, answers one line per input line, in order: {"accepted": true|false, "rule": the
     broken rule or null, "scores": {...}}. Without --json, prints a table.

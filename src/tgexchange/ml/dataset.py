@@ -21,7 +21,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from tgexchange.domain.quality import count_words, without_links_to
+from tgexchange.domain.quality import count_words, without_links_to, without_share_quote
 from tgexchange.ml.spam_model import prepare
 
 COLLECTION_VIDEOS: dict[str, str] = {
@@ -66,7 +66,8 @@ def _rows(data_dir: DataDir, name: str) -> list[dict[str, str]]:
 def load_collection(data_dir: DataDir | None = None, files: Sequence[str] = COLLECTION_FILES) -> list[LabelledComment]:
     """The labelled comments of ``files`` (default: the packaged collection), in file order, each
     prepared as the gate prepares feedback on its video (links to a video of ``COLLECTION_VIDEOS``
-    removed from that video's comments; a file not named there keeps its links). Raises
+    removed from that video's comments; a file not named there is read as the gate reads comments
+    without their content: only a share-button quote of a video is removed). Raises
     FileNotFoundError for a missing file and ValueError for a row whose CLASS is not 0 or 1."""
     directory = packaged_data_dir() if data_dir is None else data_dir
     comments: list[LabelledComment] = []
@@ -77,8 +78,7 @@ def load_collection(data_dir: DataDir | None = None, files: Sequence[str] = COLL
             if label not in {"0", "1"}:
                 raise ValueError(f"{name}: CLASS must be 0 or 1, not {label!r}")
             text = prepare(row["CONTENT"])
-            if video is not None:
-                text = prepare(without_links_to(text, video))
+            text = prepare(without_share_quote(text) if video is None else without_links_to(text, video))
             comments.append(LabelledComment(text, label == "1", name))
     return comments
 

@@ -1,10 +1,11 @@
 """The quality gate's rules: what makes a piece of feedback acceptable, in the order they apply.
 
-Pure Python, in six parts: ``text`` (how a text is normalised, folded and cut into words),
+Pure Python, in seven parts: ``text`` (how a text is normalised, folded and cut into words),
 ``phrases`` (self-promotion, engagement bait, scams), ``lexicon`` (word lists), ``rules`` (the
-thresholds, the measures of one text and the first rule it breaks), and for ``off_topic``,
-``relevance`` (how much a text is about the content's metadata) with its word lists ``topics``. Texts may be English or
-Spanish: word counting is Unicode-aware and matching ignores case and accents ("Suscríbete"
+thresholds, the measures of one text and the first rule it breaks), for ``off_topic``,
+``relevance`` (how much a text is about the content's metadata) with its word lists ``topics``,
+and ``share_quotes`` (a video quoted by YouTube's share button, when the content is not known).
+Texts may be English or Spanish: word counting is Unicode-aware and matching ignores case and accents ("Suscríbete"
 matches "suscribete"). The names below are the package's interface; callers import from here.
 """
 
@@ -37,6 +38,7 @@ from tgexchange.domain.quality.rules import (
     measure,
     shingles,
 )
+from tgexchange.domain.quality.share_quotes import without_share_quote
 from tgexchange.domain.quality.text import count_words, fold, words
 
 __all__ = [
@@ -67,5 +69,6 @@ __all__ = [
     "topic_terms",
     "without_links_to",
     "without_own_links",
+    "without_share_quote",
     "words",
 ]
