@@ -111,7 +111,7 @@ extractors (their `_TESTS`, and one example per `_VALID_URL` branch) and a few f
 (`tests/fixtures/platforms/link-forms.json`, written by `python -m tests.link_forms`). Counted:
 the {now.counted} forms where yt-dlp reads one video or post (as our reader runs it, `noplaylist`) on the
 platform's own domain. Accepted: read as the same platform and id as yt-dlp; read: accepted, or
-recognised as a TikTok short link (one lookup away, which the bot leaves to the member).
+recognised as a TikTok short link (one lookup away, which the bot makes since 2026-12-05: `services/link_reading.py`; this parser-level count does not follow links).
 
 | parser | accepted | read | refused, by reason |
 |---|---|---|---|

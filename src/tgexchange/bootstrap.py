@@ -40,6 +40,7 @@ from tgexchange.services.ports import (
     Notifier,
     Outbox,
     QualityGate,
+    ShortLinkResolver,
 )
 from tgexchange.services.ports.reciprocity import ReciprocityLearner, ReciprocityScores
 from tgexchange.services.ports.rings import RingStore
@@ -172,6 +173,7 @@ class Container:
     _readers: tuple[ContentReader, CommentReader] | None = None
     _quality_gate: QualityGate | None = None
     _notifier: Notifier | None = None
+    _short_links: ShortLinkResolver | None = None
     _community_watchers: list[Callable[[int], None]] = field(default_factory=list)
 
     @cached_property
@@ -187,6 +189,20 @@ class Container:
             breaker_store=self.breaker_store,
             clock=self.clock,
         )
+
+    @cached_property
+    def short_links(self) -> ShortLinkResolver | None:
+        """Where TikTok short links lead, looked up live only when the platforms are read live
+        (``PLATFORM_SOURCE=live``, readers not given): recordings and given readers never reach
+        the network, and then a member is asked for the full address. None: no lookups."""
+        if self._short_links is not None:
+            return self._short_links
+        # "live" is factory.LIVE, not imported: the factory brings yt-dlp, seconds to import.
+        if self._readers is not None or self.settings.platform_source != "live":
+            return None
+        from tgexchange.adapters.platforms.short_links import HttpShortLinkResolver, PoliteShortLinks, build_client
+
+        return PoliteShortLinks(HttpShortLinkResolver(build_client()))
 
     @property
     def content_reader(self) -> ContentReader:
@@ -264,6 +280,7 @@ def bootstrap(
     quality_gate: QualityGate | None = None,
     notifier: Notifier | None = None,
     breaker_store: BreakerStore | None = None,
+    short_links: ShortLinkResolver | None = None,
 ) -> Container:
     settings = settings or Settings()
     return Container(
@@ -275,4 +292,5 @@ def bootstrap(
         _readers=readers,
         _quality_gate=quality_gate,
         _notifier=notifier,
+        _short_links=short_links,
     )

@@ -26,9 +26,12 @@ from tgexchange.bot.joins import JoinBatcher
 from tgexchange.bot.notifications import BotNotifier, Outgoing, send, send_all
 from tgexchange.bot.texts import Texts, language_for
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import ContentRef
+from tgexchange.domain.errors import ShortLinkNeedsLookup
+from tgexchange.domain.links import parse_link
 from tgexchange.domain.member import Member, acting_membership
 from tgexchange.domain.task import Task
-from tgexchange.services import community_choice, joining
+from tgexchange.services import community_choice, joining, link_reading
 from tgexchange.services import task as task_service
 from tgexchange.services.joining import Joiner, Outcome
 from tgexchange.services.notifications import HOLD, is_for_actor, settle_delivery
@@ -201,6 +204,24 @@ class Runtime:
         """Runs a use case that also reads a platform (seconds of network I/O) outside the turns,
         so that it never holds up other members."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def pasted(self, link: str) -> ContentRef | str:
+        """What a pasted ``link`` names, or, for a TikTok short link this deployment can look up,
+        the link itself, for ``read_link`` once the member is told of the wait. Raises a
+        DomainError (UnsupportedLink, ShortLinkNeedsLookup without lookups) right away."""
+        try:
+            return parse_link(link)
+        except ShortLinkNeedsLookup:
+            if self.container.short_links is None:
+                raise
+            return link
+
+    async def read_link(self, link: ContentRef | str) -> ContentRef:
+        """``pasted``'s answer as content: a short link is looked up in a worker thread (one
+        public request, remembered; see services/link_reading.py)."""
+        if isinstance(link, ContentRef):
+            return link
+        return await asyncio.to_thread(link_reading.read_link, link, self.container.short_links)
 
     @functools.cached_property
     def _storage_lock(self) -> threading.Lock | None:

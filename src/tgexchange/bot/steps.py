@@ -113,6 +113,7 @@ STEP_ENDS: dict[str, tuple[Step, ...]] = {
     "error-not_your_submission": (Step.SUBMISSIONS,),
     "error-platform_not_allowed": (Step.HELP,),
     "error-unsupported_link": (Step.HELP,),
+    "error-short_link_needs_lookup": (Step.HELP,),
     "error-content_unavailable": (Step.HELP,),
     "error-channel_already_linked": (Step.HELP,),
     "error-proof_not_found": (Step.HELP,),

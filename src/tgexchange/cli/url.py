@@ -91,7 +91,8 @@ class _LinkReader:
         except ShortLinkNeedsLookup as short:
             return {
                 "input": text,
-                "error": f"{_refusal(short)} Run again with --resolve to look it up.",
+                "error": "That is a TikTok short link: which video it leads to is known only by following it. "
+                "Run again with --resolve to look it up.",
                 "code": short.code,
             }
         except DomainError as error:

@@ -24,6 +24,7 @@ from tgexchange.domain.community import Community
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.member import Member
 from tgexchange.services.notifications import deliver_notices
+from tgexchange.services.ports import ShortLinkResolver
 from tgexchange.services.verification import VerificationRun, verify_submission
 
 
@@ -147,11 +148,15 @@ def build_harness_app(
     )
 
 
-def container_for(world: World, tmp_path: Path) -> Container:
+def container_for(world: World, tmp_path: Path, *, short_links: ShortLinkResolver | None = None) -> Container:
     url = world.storage.engine.url.render_as_string(hide_password=False)
     settings = Settings(DATABASE_URL=url, TGEXCHANGE_DATA_DIR=str(tmp_path))  # type: ignore[call-arg]
     return bootstrap(
-        settings, clock=world.clock, readers=(world.platform, world.platform), quality_gate=FakeQualityGate()
+        settings,
+        clock=world.clock,
+        readers=(world.platform, world.platform),
+        quality_gate=FakeQualityGate(),
+        short_links=short_links,
     )
 
 

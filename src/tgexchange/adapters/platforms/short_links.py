@@ -7,6 +7,10 @@ returned unopened.
 from __future__ import annotations
 
 import http.cookiejar  # never stores one: the jar policy below refuses them all
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 import httpx
@@ -14,9 +18,15 @@ import httpx
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import ContentUnavailable, PlatformUnavailable, ShortLinkNeedsLookup, UnsupportedLink
 from tgexchange.domain.links import parse_link
+from tgexchange.services.ports import ShortLinkResolver
 
 TIMEOUT_S = 5.0
 MAX_HOPS = 5
+# The bot's own pace for lookups, well under what a person clicking links does: a short link
+# pasted twice (a retry, a second member) is asked once a day at most.
+LOOKUPS_PER_MINUTE = 20
+REMEMBER_S = 24 * 3600.0
+REMEMBER_MOST = 10_000
 USER_AGENT = "tgexchange/0.1 (short link lookup)"
 
 _REFUSE_ALL = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])  # never store or send any
@@ -105,3 +115,50 @@ def _as_short_link(url: str) -> str | None:
 def _retry_after_s(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "").strip()
     return float(value) if value.isdigit() else None
+
+
+class PoliteShortLinks:
+    """A ShortLinkResolver that remembers answers for ``remember_s`` and asks ``inner`` for at most
+    ``per_minute`` new links a minute (more raise PlatformUnavailable at once, without a request:
+    the member is asked for the full address instead). Failures are not remembered. Thread-safe:
+    the bot looks links up from worker threads."""
+
+    def __init__(
+        self,
+        inner: ShortLinkResolver,
+        *,
+        per_minute: int = LOOKUPS_PER_MINUTE,
+        remember_s: float = REMEMBER_S,
+        remember_most: int = REMEMBER_MOST,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._per_minute = per_minute
+        self._remember_s = remember_s
+        self._remember_most = remember_most
+        self._clock = clock
+        self._known: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._asked: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def resolve(self, url: str) -> str:
+        key = _as_short_link(url)
+        if key is None:
+            return url
+        with self._lock:
+            now = self._clock()
+            known = self._known.get(key)
+            if known is not None and now - known[0] < self._remember_s:
+                return known[1]
+            while self._asked and now - self._asked[0] >= 60.0:
+                self._asked.popleft()
+            if len(self._asked) >= self._per_minute:
+                raise PlatformUnavailable(_TIKTOK, "short-link lookups paused for a minute", retry_after_s=60.0)
+            self._asked.append(now)
+        address = self._inner.resolve(key)  # outside the lock: seconds of network at worst
+        with self._lock:
+            self._known[key] = (self._clock(), address)
+            self._known.move_to_end(key)
+            while len(self._known) > self._remember_most:
+                self._known.popitem(last=False)
+        return address

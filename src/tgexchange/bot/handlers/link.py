@@ -21,7 +21,7 @@ from tgexchange.bot.replies import answer, reply
 from tgexchange.bot.runtime import Context, runtime
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.errors import DomainError
-from tgexchange.domain.links import find_link, parse_link
+from tgexchange.domain.links import find_link
 from tgexchange.domain.member import Member
 from tgexchange.services import channel as channel_service
 
@@ -35,7 +35,7 @@ async def link_command(update: Update, context: Context) -> None:
     member, community = membership
     text = args_text(context)
     if text and find_link(text):
-        await confirm_proof(update, context, member, parse_link(find_link(text) or text))
+        await confirm_proof(update, context, member, rt.pasted(find_link(text) or text))
         return
     allowed = community.settings.allowed_platforms
     chosen = next((p for p in Platform if text.lower() in {p.value, p.label.lower()}), None) if text else None
@@ -67,12 +67,14 @@ async def _start(update: Update, context: Context, member: Member, platform: Pla
     await reply(update, context, text, keyboards.cancel(rt.texts, member.language))
 
 
-async def confirm_proof(update: Update, context: Context, member: Member, ref: ContentRef) -> None:
-    """Looks for the code where the link points, telling the member while it does."""
+async def confirm_proof(update: Update, context: Context, member: Member, link: ContentRef | str) -> None:
+    """Looks for the code where the link points (``Runtime.pasted``'s answer), telling the member
+    while it does."""
     rt = runtime(context)
     lang = member.language
     progress = await Progress.start(update, context, rt.texts.get(lang, "link-checking"))
     try:
+        ref = await rt.read_link(link)
         channel = await rt.run_slow(
             channel_service.confirm_channel_proof,
             rt.uow(),

@@ -13,7 +13,8 @@ from tgexchange.bot.membership import require_membership
 from tgexchange.bot.refusals import refusals
 from tgexchange.bot.replies import reply
 from tgexchange.bot.runtime import Context, runtime
-from tgexchange.domain.links import find_link, parse_link
+from tgexchange.domain.content import ContentRef, Platform
+from tgexchange.domain.links import find_link
 from tgexchange.services import text_wait
 
 
@@ -62,10 +63,11 @@ async def private_text(update: Update, context: Context) -> None:
     if membership is None:
         return
     member, _ = membership
-    ref = parse_link(link)
+    ref = rt.pasted(link)
+    platform = ref.platform if isinstance(ref, ContentRef) else Platform.TIKTOK  # only TikTok has short links
     # Whether a code waits is read from the database, not this process's memory: the /link
     # before, or the proof that used the code, may have reached another webhook process.
-    if await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now()) is ref.platform:
+    if await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now()) is platform:
         await confirm_proof(update, context, member, ref)
     else:
         await submit_link(update, context, member, ref)

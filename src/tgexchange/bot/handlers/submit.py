@@ -56,19 +56,20 @@ async def submit_command(update: Update, context: Context) -> None:
     if link is None:
         await reply(update, context, rt.texts.get(member.language, "submit-usage"))
         return
-    await submit_link(update, context, member, parse_link(link), wanted=wanted)
+    await submit_link(update, context, member, rt.pasted(link), wanted=wanted)
 
 
 async def submit_link(
-    update: Update, context: Context, member: Member, ref: ContentRef, *, wanted: int | None = None
+    update: Update, context: Context, member: Member, link: ContentRef | str, *, wanted: int | None = None
 ) -> None:
-    """Checks the link (telling the member while it reads the platform), then submits it: with
-    ``wanted`` as asked, or with the one piece of feedback the member can afford, or after they
-    choose how many to pay for."""
+    """Checks the link (telling the member while it looks up a short link and reads the
+    platform), then submits it: with ``wanted`` as asked, or with the one piece of feedback the
+    member can afford, or after they choose how many to pay for. ``link``: ``Runtime.pasted``'s."""
     rt = runtime(context)
     lang = member.language
     progress = await Progress.start(update, context, rt.texts.get(lang, "submit-checking"))
     try:
+        ref = await rt.read_link(link)
         if wanted is None:
             offer = await rt.run_slow(
                 submission_service.offer_submission,

@@ -65,6 +65,7 @@ from tgexchange.services.ports.operations import (
 from tgexchange.services.ports.platforms import (
     CommentReader,
     ContentReader,
+    ShortLinkResolver,
 )
 from tgexchange.services.ports.quality import (
     QualityGate,
@@ -141,6 +142,7 @@ __all__ = [
     "ReceivedFeedbackLine",
     "ReceivedLine",
     "Scope",
+    "ShortLinkResolver",
     "StatsRepository",
     "SubmissionRepository",
     "SwitchChange",

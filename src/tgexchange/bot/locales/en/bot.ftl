@@ -565,7 +565,7 @@ error-text_too_long = That text is { $length } characters long; the limit is { $
 error-content_unavailable = That video is not publicly available (deleted, private or region-locked).
 error-platform_unavailable = { $platform } is not answering right now. Please try again in a few minutes.
 error-unsupported_link = { $why } { $accepted }
-error-short_link_needs_lookup = That is a TikTok short link. Open it, then copy and send me the full address from the browser.
+error-short_link_needs_lookup = That is a TikTok short link, and I could not look it up just now. Open it, then copy and send me the full address from the browser, or send the short link again in a few minutes.
 
 ## Why a link was refused (UnsupportedLink reasons), and what is accepted instead
 

@@ -570,7 +570,7 @@ error-text_too_long = Ese texto tiene { $length } caracteres; el límite es { $m
 error-content_unavailable = Ese video no está disponible públicamente (borrado, privado o bloqueado en tu región).
 error-platform_unavailable = { $platform } no responde ahora mismo. Inténtalo de nuevo en unos minutos.
 error-unsupported_link = { $why } { $accepted }
-error-short_link_needs_lookup = Es un enlace corto de TikTok. Ábrelo y envíame la dirección completa que aparece en el navegador.
+error-short_link_needs_lookup = Es un enlace corto de TikTok y ahora no pude averiguar a dónde lleva. Ábrelo y envíame la dirección completa que aparece en el navegador, o vuelve a enviar el enlace corto en unos minutos.
 
 ## Por qué se rechazó un enlace, y qué se acepta en su lugar
 
