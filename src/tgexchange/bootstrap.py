@@ -188,6 +188,9 @@ class Container:
             youtube_api_key=key.get_secret_value() if key else None,
             breaker_store=self.breaker_store,
             clock=self.clock,
+            # A pass must see what the previous pass over the same submission could not: a comment
+            # list is never kept longer than the pacing between two passes (VERIFY_MIN_INTERVAL_S).
+            comments_ttl_s=self.settings.verify_min_interval_s,
         )
 
     @cached_property

@@ -644,6 +644,21 @@ def test_factory_builds_polite_recorded_readers(clock: FakeClock) -> None:
     assert len(comments.read_comments(youtube(), limit=100)) == 30
 
 
+def test_a_comment_list_is_kept_no_longer_than_asked(clock: FakeClock, tmp_path: Path) -> None:
+    # A pass must see what the previous pass over the same video could not: the composition root
+    # asks for no longer than the pacing between passes (VERIFY_MIN_INTERVAL_S).
+    shutil.copytree(FIXTURES / "youtube", tmp_path / "youtube")
+    _, comments = build_platform_readers(f"recorded:{tmp_path}", youtube_api_key=None, clock=clock, comments_ttl_s=5)
+    assert len(comments.read_comments(youtube(), limit=100)) == 30
+    (tmp_path / "youtube" / f"{VIDEO}.info.json").unlink()
+
+    clock.advance(seconds=4)
+    assert len(comments.read_comments(youtube(), limit=100)) == 30  # still the kept list
+    clock.advance(seconds=2)
+    with pytest.raises(ContentUnavailable):  # read again: the recording is gone
+        comments.read_comments(youtube(), limit=100)
+
+
 @pytest.mark.parametrize("source", ["", "LIVE", "recorded", "file:/tmp", "api"])
 def test_factory_refuses_unknown_sources_naming_the_accepted_ones(source: str) -> None:
     with pytest.raises(ValueError, match=r"'live' or 'recorded:<directory>'"):

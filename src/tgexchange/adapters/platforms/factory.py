@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -47,6 +48,7 @@ def build_platform_readers(
     politeness: Politeness | None = None,
     breaker_store: BreakerStore | None = None,
     clock: Clock | None = None,
+    comments_ttl_s: float | None = None,
 ) -> tuple[ContentReader, CommentReader]:
     """The content and comment readers for ``source`` (the ``PLATFORM_SOURCE`` setting).
 
@@ -58,8 +60,12 @@ def build_platform_readers(
     Both come wrapped in one PoliteReader (cache, rate limit, circuit breaker), returned twice:
     one object serves both ports. Recordings are read with a rate limit that never waits, since no
     platform is asked. Raises ValueError for any other ``source``, or a recording directory that
-    does not exist.
+    does not exist. ``comments_ttl_s``: at most this long a comment list is served from the cache
+    (the composition root keeps it within the pacing between passes over one submission).
     """
+    if comments_ttl_s is not None:
+        base = politeness or (Politeness() if source == LIVE else _recorded_politeness())
+        politeness = replace(base, comments_ttl_s=min(base.comments_ttl_s, comments_ttl_s))
     if source == LIVE:
         ytdlp = YtDlpReader()
         youtube: PlatformReader = ytdlp
