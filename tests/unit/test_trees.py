@@ -13,8 +13,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's own dependency
 
+from tests.shipped_arrays import shipped_replicas
 from tgexchange.ml import dataset, trees
-from tgexchange.ml.artifact import load_fitted_spam_model, load_spam_model
+from tgexchange.ml.artifact import load_fitted_spam_model
 from tgexchange.ml.spam_features import hand_features
 from tgexchange.ml.spam_model import SpamModel, prepare
 from tgexchange.simulation import texts as sim_texts
@@ -58,11 +59,7 @@ def test_every_row_alone_and_in_small_batches_scores_exactly(model: SpamModel, f
 
 
 def test_the_shipped_arrays_score_every_row_exactly(model: SpamModel, features: np.ndarray) -> None:
-    from_arrays = load_spam_model()
-    assert from_arrays.feature_model is None  # built from the .npz, not from skops
-    assert from_arrays.replicas is not None
-    assert from_arrays.replicas[1] is not None
-    replica = from_arrays.replicas[1]
+    _, replica = shipped_replicas()
     assert np.array_equal(replica.spam_probability(features), expected(model, features))
     holed = features.copy()
     for column in range(holed.shape[1]):

@@ -12,8 +12,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from tests.shipped_arrays import shipped_replicas
 from tgexchange.ml import dataset, words
-from tgexchange.ml.artifact import load_fitted_spam_model, load_spam_model
+from tgexchange.ml.artifact import load_fitted_spam_model
 from tgexchange.ml.spam_model import SpamModel, classifier_input, prepare
 from tgexchange.simulation import texts as sim_texts
 
@@ -58,11 +59,7 @@ def test_every_text_alone_and_in_small_batches_scores_exactly(model: SpamModel, 
 def test_the_shipped_arrays_score_the_collection_alone_and_in_batches_exactly(
     model: SpamModel, inputs: list[str]
 ) -> None:
-    from_arrays = load_spam_model()
-    assert from_arrays.text_pipeline is None  # built from the .npz, not from skops
-    assert from_arrays.replicas is not None
-    assert from_arrays.replicas[0] is not None
-    scores = from_arrays.replicas[0]
+    scores, _ = shipped_replicas()
     assert np.array_equal(scores.spam_probability(inputs), expected(model, inputs))
     batches = [[text] for text in inputs + ODD] + [inputs[i : i + 7] for i in range(0, len(inputs), 7)]
     assert [b for b in batches if not np.array_equal(scores.spam_probability(b), expected(model, b))] == []
