@@ -36,6 +36,9 @@ def history(
         else:
             status, reason = TaskStatus.REJECTED, rng.choice(["too_short", "spam", "not_found"])
         decided = at + timedelta(hours=rng.uniform(1, 60))
+        # Verified feedback and feedback refused on quality were said done first; the rest never.
+        was_done = status is TaskStatus.VERIFIED or (status is TaskStatus.REJECTED and reason != "not_found")
+        done = at + (decided - at) * rng.uniform(0.2, 0.9) if was_done else None
         records.append(
             TaskRecord(
                 task_id=task_id,
@@ -49,6 +52,7 @@ def history(
                 decided_at=decided,
                 reason=reason,
                 toxicity=rng.uniform(0, 0.2) if status is TaskStatus.VERIFIED else None,
+                done_at=done,
             )
         )
     records.sort(key=lambda r: r.assigned_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -33,20 +33,28 @@ def test_labels_say_what_the_giver_did_and_nothing_else() -> None:
     assert label_of(dataclasses.replace(task, status=TaskStatus.ASSIGNED)) is None
 
 
+def _rewritten_done(task: TaskRecord, moment: datetime) -> datetime | None:
+    if task.done_at is not None and task.done_at < moment:
+        return task.done_at  # known at the moment: the past stays
+    return None if task.done_at is not None else max(task.assigned_at, moment) + timedelta(minutes=1)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=5, max_value=120))
 def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: int) -> None:
     tasks, members, _ = history(members=8, tasks=150, seed=seed)
     chosen = tasks[pick]
     before = build_dataset(tasks, members)
-    # Rewrite the future: every task given after the chosen one ends otherwise, and every
-    # decision made after it is moved and changed.
+    # Rewrite the future: every task given after the chosen one ends otherwise, every decision
+    # made after it is moved and changed, and every "done" said after it is taken back (or said
+    # where there was none).
     flipped = {TaskStatus.VERIFIED: TaskStatus.EXPIRED, TaskStatus.EXPIRED: TaskStatus.VERIFIED}
     future = [
         dataclasses.replace(
             t,
             status=flipped.get(t.status, t.status),
             decided_at=(t.decided_at or t.assigned_at) + timedelta(hours=1),
+            done_at=_rewritten_done(t, chosen.assigned_at),
         )
         if t.assigned_at > chosen.assigned_at or (t.decided_at is not None and t.decided_at >= chosen.assigned_at)
         else t
@@ -153,3 +161,86 @@ def test_every_feature_is_named() -> None:
     assert build_dataset(tasks, members).features.shape[1] == len(FEATURE_NAMES)
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
     assert isinstance(tasks[0], TaskRecord)
+
+
+def _task(
+    task_id: int, at: datetime, status: TaskStatus, *, done: datetime | None = None, decided: datetime | None = None
+) -> TaskRecord:
+    return TaskRecord(
+        task_id=task_id,
+        community_id=1,
+        giver_id=1,
+        owner_id=2,
+        platform=Platform.YOUTUBE,
+        kind=ContentKind.VIDEO,
+        assigned_at=at,
+        status=status,
+        decided_at=decided,
+        done_at=done,
+    )
+
+
+def _features_of(tasks: list[TaskRecord]) -> dict[int, dict[str, float]]:
+    """Each labelled task's timing features, by task id."""
+    dataset = build_dataset(tasks)
+    wanted = ("hours_to_done", "waiting_hours", "hours_since_done", "skips_last_day", "tasks_last_hour")
+    return {
+        int(task_id): {name: float(row[FEATURE_NAMES.index(name)]) for name in wanted}
+        for task_id, row in zip(dataset.task_ids, dataset.features, strict=True)
+    }
+
+
+def test_how_a_member_works_is_read_from_when_they_said_done_and_skipped() -> None:
+    hour = timedelta(hours=1)
+    t0 = START
+    tasks = [
+        # Done three hours after it was given, verified later.
+        _task(1, t0, TaskStatus.VERIFIED, done=t0 + 3 * hour, decided=t0 + 5 * hour),
+        # Never done: expires two days later; while it waits, it is the oldest waiting task.
+        _task(2, t0 + 10 * hour, TaskStatus.EXPIRED, decided=t0 + 58 * hour),
+        _task(3, t0 + 20 * hour, TaskStatus.SKIPPED, decided=t0 + 20 * hour),
+        # Given at the same instant as task 3, after it: the skip is not seen yet, task 3 is.
+        _task(4, t0 + 20 * hour, TaskStatus.SKIPPED, decided=t0 + 20 * hour),
+        _task(5, t0 + 22 * hour, TaskStatus.VERIFIED, done=t0 + 23 * hour, decided=t0 + 30 * hour),
+        _task(6, t0 + 70 * hour, TaskStatus.VERIFIED, done=t0 + 71 * hour, decided=t0 + 72 * hour),
+    ]
+    seen = _features_of(tasks)
+    first = seen[1]
+    assert first == {
+        "hours_to_done": 72.0,  # nothing said done yet: the cap
+        "waiting_hours": 0.0,
+        "hours_since_done": 336.0,
+        "skips_last_day": 0.0,
+        "tasks_last_hour": 0.0,
+    }
+    assert seen[2]["hours_to_done"] == 3.0
+    assert seen[2]["hours_since_done"] == 7.0
+    assert seen[3]["waiting_hours"] == 10.0  # task 2, given ten hours before
+    assert seen[3]["tasks_last_hour"] == 0.0
+    assert seen[4]["tasks_last_hour"] == 1.0
+    assert seen[3]["skips_last_day"] == 0.0
+    assert seen[4]["skips_last_day"] == 0.0
+    assert seen[5]["skips_last_day"] == 2.0
+    assert seen[5]["waiting_hours"] == 12.0
+    # Two days on: task 2 expired (no longer waiting), the skips are more than a day old, the
+    # mean time to done is over tasks 1 and 5.
+    assert seen[6] == {
+        "hours_to_done": 2.0,
+        "waiting_hours": 0.0,
+        "hours_since_done": 47.0,
+        "skips_last_day": 0.0,
+        "tasks_last_hour": 0.0,
+    }
+
+
+def test_a_done_said_after_the_task_was_decided_is_not_counted() -> None:
+    """A "done" stored after the task's end (a member pressing Done on a task that had already
+    been skipped or expired) says nothing of how quickly they work."""
+    hour = timedelta(hours=1)
+    skipped = _task(1, START, TaskStatus.SKIPPED, done=START + 2 * hour, decided=START + hour)
+    later = _task(2, START + 5 * hour, TaskStatus.VERIFIED, done=START + 6 * hour, decided=START + 7 * hour)
+    seen = _features_of([skipped, later])[2]
+    assert seen["hours_to_done"] == 72.0
+    assert seen["hours_since_done"] == 336.0
+    assert seen["waiting_hours"] == 0.0
+    assert seen["skips_last_day"] == 1.0

@@ -30,6 +30,7 @@ class TaskRecord:
     decided_at: datetime | None = None
     reason: str | None = None
     toxicity: float | None = None  # of the accepted feedback, when known
+    done_at: datetime | None = None  # when the giver said it was done, if they did
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,26 @@ Each feature, in one line (the original design's eight first):
   ``RECENT_TASK_DECAY`` times the next (about their last seven), Beta(1, 1): people change.
 - ``recent_week_reliability``: the same with weights halving every ``RECENT_HALF_LIFE_DAYS`` days
   of time before the moment (a busy week shows here first).
+- ``hours_to_done``: the mean hours from being given a task to saying it was done, over the
+  member's tasks said done (each capped at ``HOURS_CAP``; ``HOURS_CAP`` before any): how they work.
+- ``waiting_hours``: hours since the oldest task the member has neither said done nor seen decided
+  was given, capped at ``HOURS_CAP`` (0 if none): a task left longer than they usually take says
+  "not now" days before it expires.
+- ``hours_since_done``: hours since the member last said a task was done, capped at
+  ``SINCE_DONE_CAP`` (the cap if never): a busy spell shows here before any task expires.
+- ``skips_last_day``: tasks the member skipped in the day before the moment: someone choosing
+  what to serve (a ring waits for its partners' content this way).
+- ``tasks_last_hour``: tasks given to the member in the hour before the moment (this one not
+  counted): asking for another one at once usually means the one before was skipped.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +61,10 @@ STREAK_CAP = 20
 AGE_CAP_DAYS = 365.0
 RECENT_TASK_DECAY = 0.85
 RECENT_HALF_LIFE_DAYS = 7.0
+HOURS_CAP = 72.0
+SINCE_DONE_CAP = 336.0
+_LAST_DAY = timedelta(days=1)
+_LAST_HOUR = timedelta(hours=1)
 _DAY_S = 86400.0
 _QUALITY_RULES = frozenset(rule.value for rule in QualityRule)
 _KINDS = (ContentKind.VIDEO, ContentKind.SHORT, ContentKind.POST, ContentKind.REEL)
@@ -72,6 +88,11 @@ FEATURE_NAMES: tuple[str, ...] = (
     "history",
     "recent_reliability",
     "recent_week_reliability",
+    "hours_to_done",
+    "waiting_hours",
+    "hours_since_done",
+    "skips_last_day",
+    "tasks_last_hour",
 )
 
 
@@ -96,6 +117,14 @@ class _Member:
     week_verified: float = 0.0  # decayed in time, as of ``week_at``
     week_judged: float = 0.0
     week_at: datetime | None = None
+    waiting: dict[int, datetime] = field(default_factory=dict)  # task id → given at: not yet said done
+    done_hours: float = 0.0  # summed over the tasks said done
+    done: int = 0
+    last_done_at: datetime | None = None
+    # Times within the last day (skips) or hour (given) of the replay's moment, oldest first:
+    # events arrive in time order, so older ones are dropped from the left (``_recent``).
+    skipped_at: deque[datetime] = field(default_factory=deque)
+    given_at: deque[datetime] = field(default_factory=deque)
 
     def judge(self, verified: bool, at: datetime | None) -> None:
         """Adds one judged outcome to the decayed windows."""
@@ -151,11 +180,23 @@ class HistoryReplay:
         giver = self._member(record.giver_id, record.community_id)
         giver.taken += 1
         giver.open += 1
+        giver.waiting[record.task_id] = record.assigned_at
+        giver.given_at.append(record.assigned_at)
         self._community(record.community_id).assigned += 1
+
+    def said_done(self, record: TaskRecord) -> None:
+        giver = self._member(record.giver_id, record.community_id)
+        if giver.waiting.pop(record.task_id, None) is None or record.done_at is None:
+            return
+        hours = (record.done_at - record.assigned_at).total_seconds() / 3600
+        giver.done_hours += min(HOURS_CAP, max(0.0, hours))
+        giver.done += 1
+        giver.last_done_at = record.done_at
 
     def decide(self, record: TaskRecord) -> None:
         giver = self._member(record.giver_id, record.community_id)
         giver.open = max(0, giver.open - 1)
+        giver.waiting.pop(record.task_id, None)
         status = record.status
         if status is TaskStatus.VERIFIED:
             giver.verified += 1
@@ -169,6 +210,8 @@ class HistoryReplay:
             giver.judge(True, record.decided_at)
         elif status is TaskStatus.SKIPPED:
             giver.skipped += 1
+            if record.decided_at is not None:
+                giver.skipped_at.append(record.decided_at)
         elif label_of(record) == 0:
             giver.judge(False, record.decided_at)
             giver.failed += 1
@@ -185,6 +228,18 @@ class HistoryReplay:
         return _vector(member, self.communities.get(community_id) or _Community(), platform, kind, at)
 
 
+def _recent(times: deque[datetime], at: datetime, window: timedelta) -> float:
+    """How many of ``times`` (all at or before ``at``) fall within ``window`` before it; forgets
+    the older ones."""
+    while times and at - times[0] >= window:
+        times.popleft()
+    return float(len(times))
+
+
+def _hours(since: datetime | None, at: datetime, cap: float) -> float:
+    return cap if since is None else min(cap, max(0.0, (at - since).total_seconds() / 3600))
+
+
 def _beta(successes: int, trials: int) -> float:
     return (successes + 1) / (trials + 2)
 
@@ -199,6 +254,7 @@ def _vector(member: _Member, community: _Community, platform: Platform, kind: Co
     age = 0.0 if member.joined_at is None else min(AGE_CAP_DAYS, (at - member.joined_at).total_seconds() / 86400)
     hour = (at.hour + at.minute / 60) / 24 * 2 * math.pi
     fade = member.week_fade(at)
+    oldest_waiting = min(member.waiting.values(), default=None)
     return [
         _beta(community.verified, community.assigned),
         _beta(member.verified, judged),
@@ -218,16 +274,35 @@ def _vector(member: _Member, community: _Community, platform: Platform, kind: Co
         math.log1p(judged),
         (member.recent_verified + 1) / (member.recent_judged + 2),
         (member.week_verified * fade + 1) / (member.week_judged * fade + 2),
+        member.done_hours / member.done if member.done else HOURS_CAP,
+        0.0 if oldest_waiting is None else _hours(oldest_waiting, at, HOURS_CAP),
+        _hours(member.last_done_at, at, SINCE_DONE_CAP),
+        _recent(member.skipped_at, at, _LAST_DAY),
+        _recent(member.given_at, at, _LAST_HOUR),
     ]
 
 
+_GIVEN, _SAID_DONE, _DECIDED = 0, 1, 2
+
+
 def _events(tasks: Iterable[TaskRecord]) -> Iterator[tuple[datetime, int, TaskRecord]]:
-    """Assignments and decisions; at one instant, assignments come first, so a task's features
-    never see a decision made at the moment it was given."""
+    """Assignments, tasks said done and decisions; at one instant, assignments come first, so a
+    task's features never see anything that happened at the moment it was given."""
     for record in tasks:
-        yield record.assigned_at, 0, record
+        yield record.assigned_at, _GIVEN, record
+        if record.done_at is not None:
+            yield record.done_at, _SAID_DONE, record
         if record.decided_at is not None and record.status.is_final:
-            yield record.decided_at, 1, record
+            yield record.decided_at, _DECIDED, record
+
+
+def _apply(replay: HistoryReplay, phase: int, record: TaskRecord) -> None:
+    if phase == _GIVEN:
+        replay.assign(record)
+    elif phase == _SAID_DONE:
+        replay.said_done(record)
+    else:
+        replay.decide(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +350,8 @@ def build_dataset(
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
     for at, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
-        if phase == 1:
-            replay.decide(record)
+        if phase != _GIVEN:
+            _apply(replay, phase, record)
             continue
         label = label_of(record)
         if label is not None:
@@ -319,10 +394,7 @@ def snapshot(
     for moment, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
         if moment >= at:
             break
-        if phase == 0:
-            replay.assign(record)
-        else:
-            replay.decide(record)
+        _apply(replay, phase, record)
     keys: list[tuple[int, Platform]] = []
     rows: list[list[float]] = []
     for member in joined:

@@ -28,6 +28,7 @@ _TASKS = (
         _t.c.status,
         _t.c.decided_at,
         _t.c.reason,
+        _t.c.done_at,
         _t.c.feedback_text,
     )
     .join(_s, _s.c.id == _t.c.submission_id)
@@ -57,6 +58,7 @@ class SqlReciprocityHistory:
                     status=row.status,
                     decided_at=row.decided_at,
                     reason=row.reason,
+                    done_at=row.done_at,
                 )
                 yield record, row.feedback_text
 
