@@ -190,7 +190,7 @@ def _daily_model(storage: Storage, directory: Path, log: list[dict[str, Any]]) -
 
 def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any]:
     """Each profile's share of the feedback received, and the hours from a reliable member's
-    submission to its first verified feedback (median over submissions that got one)."""
+    submission to its first verified feedback (median and mean over submissions that got one)."""
     profile_of = {sim.member_id: sim.profile.value for sim in simulation.members}
     t, s = tables.tasks, tables.submissions
     with storage.engine.connect() as connection:
@@ -217,6 +217,8 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
         "honest_share": round(per_profile["honest"] / total, 4),
         "unreliable_share": round(sum(per_profile[p] for p in UNRELIABLE) / total, 4),
         "reliable_first_feedback_h": round(statistics.median(waits), 2) if waits else None,
+        # The median moves by whole simulated hours; the mean shows a shift the median hides.
+        "reliable_first_feedback_mean_h": round(statistics.fmean(waits), 2) if waits else None,
         "reliable_submissions_without_feedback": reliable_submissions - len(waits),
         "verified": sum(per_profile.values()),
     }
@@ -318,6 +320,40 @@ def goals(result: dict[str, Any]) -> dict[str, bool]:
     }
 
 
+def effect_directions(result: dict[str, Any]) -> dict[str, bool]:
+    """Whether each of the acceptance's three directions holds on one seed (on against off)."""
+    off, on = result["off"], result["on"]
+    off_wait, on_wait = off.get("reliable_first_feedback_mean_h"), on.get("reliable_first_feedback_mean_h")
+    return {
+        "honest_up": bool(on["honest_share"] > off["honest_share"]),
+        "unreliable_down": bool(on["unreliable_share"] < off["unreliable_share"]),
+        "first_feedback_sooner": off_wait is not None and on_wait is not None and on_wait < off_wait,
+    }
+
+
+def effect_summary(effects: list[dict[str, Any]]) -> list[str]:
+    """Per horizon: on how many seeds each direction holds, all three together, and the mean change."""
+    lines = []
+    for days in sorted({r["days"] for r in effects}):
+        runs = [r for r in effects if r["days"] == days]
+        held = [effect_directions(r) for r in runs]
+
+        def change(key: str, digits: int, runs: list[dict[str, Any]] = runs) -> str:
+            pairs = [(r["off"].get(key), r["on"].get(key)) for r in runs]
+            moved = [b - a for a, b in pairs if a is not None and b is not None]
+            return f"{statistics.fmean(moved):+.{digits}f}" if moved else "—"
+
+        lines.append(
+            f"{days} days, {len(runs)} seeds: honest share up on {sum(h['honest_up'] for h in held)}"
+            f" (mean {change('honest_share', 4)}), leechers + spammers down on"
+            f" {sum(h['unreliable_down'] for h in held)} (mean {change('unreliable_share', 4)}), reliable"
+            f" members' first feedback sooner (mean hours) on {sum(h['first_feedback_sooner'] for h in held)}"
+            f" (mean {change('reliable_first_feedback_mean_h', 2)} h); all three on"
+            f" {sum(all(h.values()) for h in held)}."
+        )
+    return lines
+
+
 def _f(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -376,9 +412,10 @@ def section(results: list[dict[str, Any]]) -> str:
             "the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
             "verified feedback, median over their submissions that got one.",
             "",
-            "| seed | members × days | honest share off → on | leechers + spammers off → on | reliable first feedback (h) off → on"
-            " | verified off → on | models promoted |",
-            "|---|---|---|---|---|---|---|",
+            "| seed | members × days | honest share off → on | leechers + spammers off → on"
+            " | reliable first feedback (h), median off → on | mean off → on"
+            " | reliable submissions without feedback off → on | verified off → on | models promoted |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for r in effects:
             off, on = r["off"], r["on"]
@@ -386,9 +423,12 @@ def section(results: list[dict[str, Any]]) -> str:
                 f"| {r['seed']} | {r['members']} × {r['days']} | {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
                 f" {off['unreliable_share']:.3f} → {on['unreliable_share']:.3f} |"
                 f" {_f(off['reliable_first_feedback_h'], 1)} → {_f(on['reliable_first_feedback_h'], 1)} |"
+                f" {_f(off.get('reliable_first_feedback_mean_h'), 1)} → {_f(on.get('reliable_first_feedback_mean_h'), 1)} |"
+                f" {off.get('reliable_submissions_without_feedback', '—')} →"
+                f" {on.get('reliable_submissions_without_feedback', '—')} |"
                 f" {off['verified']} → {on['verified']} | {on.get('models_promoted', 0)} |"
             )
-        out.append("")
+        out += ["", *effect_summary(effects), ""]
     for r in speeds:
         out += [
             f"Speed: `python bench/ml.py --speed --rows {r['rows']}` (SYNTHETIC feature rows: random, shaped like",

@@ -4,7 +4,7 @@ scored on the same test tasks as the simulator's oracle and the members' own rec
 from __future__ import annotations
 
 import pytest
-from bench.ml import evaluate, goals
+from bench.ml import effect_directions, effect_summary, evaluate, goals
 
 from tgexchange.adapters.quality import ClassifierQualityGate
 
@@ -19,3 +19,31 @@ def test_the_model_is_scored_against_the_oracle_and_the_baseline() -> None:
     assert 0.0 <= result["ece"] <= 1.0
     assert result["samples"]["test"] > 0
     assert set(goals(result)) == {"auc_vs_oracle", "auc_vs_baseline", "brier_vs_baseline", "ece"}
+
+
+def _arm(honest: float, unreliable: float, mean_wait: float | None) -> dict[str, object]:
+    return {"honest_share": honest, "unreliable_share": unreliable, "reliable_first_feedback_mean_h": mean_wait}
+
+
+def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
+    effects = [
+        # Every direction holds.
+        {"seed": 1, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.55, 0.08, 5.0)},
+        # Honest share down, the rest holds.
+        {"seed": 2, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.49, 0.09, 5.5)},
+        # A longer horizon is summed apart; nobody got feedback with the model on: not sooner.
+        {"seed": 1, "days": 30, "off": _arm(0.60, 0.05, 5.0), "on": _arm(0.60, 0.05, None)},
+    ]
+    assert effect_directions(effects[0]) == {"honest_up": True, "unreliable_down": True, "first_feedback_sooner": True}
+    assert effect_directions(effects[1])["honest_up"] is False
+    assert effect_directions(effects[2]) == {
+        "honest_up": False,
+        "unreliable_down": False,
+        "first_feedback_sooner": False,
+    }
+    ten, thirty = effect_summary(effects)
+    assert ten.startswith("10 days, 2 seeds: honest share up on 1 (mean +0.0200)")
+    assert "leechers + spammers down on 2 (mean -0.0150)" in ten
+    assert "sooner (mean hours) on 2 (mean -0.75 h); all three on 1." in ten
+    assert thirty.startswith("30 days, 1 seeds:")
+    assert thirty.endswith("all three on 0.")
