@@ -32,7 +32,12 @@ TRAINING_MODULES = {
     "tgexchange.ml.reciprocity_metrics",
 }
 # The reciprocity model's run-time modules: the gate's scoring does not load them either.
-RECIPROCITY_RUNTIME = {"tgexchange.ml.features", "tgexchange.ml.reciprocity", "tgexchange.ml.reciprocity_artifact"}
+RECIPROCITY_RUNTIME = {
+    "tgexchange.ml.features",
+    "tgexchange.ml.history_replay",
+    "tgexchange.ml.reciprocity",
+    "tgexchange.ml.reciprocity_artifact",
+}
 
 # profanity-check's probability, which the gate computes at run time too.
 GATE_TOXICITY = "tgexchange.ml.toxicity"

@@ -42,8 +42,7 @@ Each feature, in one line (the original design's eight first):
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,22 +50,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tgexchange.domain.content import ContentKind, Platform
-from tgexchange.domain.quality import QualityRule
 from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, label_of
-from tgexchange.domain.task import TaskStatus
+from tgexchange.ml.history_replay import (
+    GIVEN,
+    HOURS_CAP,
+    CommunityState,
+    HistoryReplay,
+    MemberState,
+    apply,
+    events,
+    recent_count,
+)
 
 RECENCY_CAP_DAYS = 60.0
 RECIPROCITY_CAP = 5.0
 STREAK_CAP = 20
 AGE_CAP_DAYS = 365.0
-RECENT_TASK_DECAY = 0.85
-RECENT_HALF_LIFE_DAYS = 7.0
-HOURS_CAP = 72.0
 SINCE_DONE_CAP = 336.0
 _LAST_DAY = timedelta(days=1)
 _LAST_HOUR = timedelta(hours=1)
-_DAY_S = 86400.0
-_QUALITY_RULES = frozenset(rule.value for rule in QualityRule)
 _KINDS = (ContentKind.VIDEO, ContentKind.SHORT, ContentKind.POST, ContentKind.REEL)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -96,144 +98,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass(slots=True)
-class _Member:
-    community_id: int
-    joined_at: datetime | None = None
-    taken: int = 0
-    verified: int = 0
-    failed: int = 0  # rejected by the giver's fault, or expired
-    expired: int = 0
-    skipped: int = 0
-    quality_rejections: int = 0
-    received: int = 0
-    open: int = 0
-    streak: int = 0
-    last_verified_at: datetime | None = None
-    toxicity_sum: float = 0.0
-    toxicity_n: int = 0
-    recent_verified: float = 0.0  # decayed per judged task
-    recent_judged: float = 0.0
-    week_verified: float = 0.0  # decayed in time, as of ``week_at``
-    week_judged: float = 0.0
-    week_at: datetime | None = None
-    waiting: dict[int, datetime] = field(default_factory=dict)  # task id → given at: not yet said done
-    done_hours: float = 0.0  # summed over the tasks said done
-    done: int = 0
-    last_done_at: datetime | None = None
-    # Times within the last day (skips) or hour (given) of the replay's moment, oldest first:
-    # events arrive in time order, so older ones are dropped from the left (``_recent``).
-    skipped_at: deque[datetime] = field(default_factory=deque)
-    given_at: deque[datetime] = field(default_factory=deque)
-
-    def judge(self, verified: bool, at: datetime | None) -> None:
-        """Adds one judged outcome to the decayed windows."""
-        self.recent_verified = self.recent_verified * RECENT_TASK_DECAY + verified
-        self.recent_judged = self.recent_judged * RECENT_TASK_DECAY + 1
-        if at is not None:
-            fade = self.week_fade(at)
-            self.week_verified = self.week_verified * fade + verified
-            self.week_judged = self.week_judged * fade + 1
-            self.week_at = at if self.week_at is None else max(self.week_at, at)
-
-    def week_fade(self, at: datetime) -> float:
-        if self.week_at is None:
-            return 1.0
-        days = max(0.0, (at - self.week_at).total_seconds() / _DAY_S)
-        return float(0.5 ** (days / RECENT_HALF_LIFE_DAYS))
-
-    @property
-    def judged(self) -> int:
-        return self.verified + self.failed
-
-
-@dataclass(slots=True)
-class _Community:
-    assigned: int = 0
-    verified: int = 0
-
-
-@dataclass(slots=True)
-class HistoryReplay:
-    """The state of every member and community, events applied in time order. Apply a moment's
-    events only after taking the features at that moment."""
-
-    members: dict[int, _Member] = field(default_factory=dict)
-    communities: dict[int, _Community] = field(default_factory=dict)
-
-    def join(self, record: MemberRecord) -> None:
-        self._member(record.member_id, record.community_id).joined_at = record.joined_at
-
-    def _member(self, member_id: int, community_id: int) -> _Member:
-        found = self.members.get(member_id)
-        if found is None:
-            found = self.members[member_id] = _Member(community_id)
-        return found
-
-    def _community(self, community_id: int) -> _Community:
-        found = self.communities.get(community_id)
-        if found is None:
-            found = self.communities[community_id] = _Community()
-        return found
-
-    def assign(self, record: TaskRecord) -> None:
-        giver = self._member(record.giver_id, record.community_id)
-        giver.taken += 1
-        giver.open += 1
-        giver.waiting[record.task_id] = record.assigned_at
-        giver.given_at.append(record.assigned_at)
-        self._community(record.community_id).assigned += 1
-
-    def said_done(self, record: TaskRecord) -> None:
-        giver = self._member(record.giver_id, record.community_id)
-        if giver.waiting.pop(record.task_id, None) is None or record.done_at is None:
-            return
-        hours = (record.done_at - record.assigned_at).total_seconds() / 3600
-        giver.done_hours += min(HOURS_CAP, max(0.0, hours))
-        giver.done += 1
-        giver.last_done_at = record.done_at
-
-    def decide(self, record: TaskRecord) -> None:
-        giver = self._member(record.giver_id, record.community_id)
-        giver.open = max(0, giver.open - 1)
-        giver.waiting.pop(record.task_id, None)
-        status = record.status
-        if status is TaskStatus.VERIFIED:
-            giver.verified += 1
-            giver.streak += 1
-            giver.last_verified_at = record.decided_at
-            if record.toxicity is not None:
-                giver.toxicity_sum += record.toxicity
-                giver.toxicity_n += 1
-            self._member(record.owner_id, record.community_id).received += 1
-            self._community(record.community_id).verified += 1
-            giver.judge(True, record.decided_at)
-        elif status is TaskStatus.SKIPPED:
-            giver.skipped += 1
-            if record.decided_at is not None:
-                giver.skipped_at.append(record.decided_at)
-        elif label_of(record) == 0:
-            giver.judge(False, record.decided_at)
-            giver.failed += 1
-            giver.streak = 0
-            if status is TaskStatus.EXPIRED:
-                giver.expired += 1
-            elif record.reason in _QUALITY_RULES:
-                giver.quality_rejections += 1
-
-    def features(
-        self, member_id: int, community_id: int, *, platform: Platform, kind: ContentKind, at: datetime
-    ) -> list[float]:
-        member = self.members.get(member_id) or _Member(community_id)
-        return _vector(member, self.communities.get(community_id) or _Community(), platform, kind, at)
-
-
-def _recent(times: deque[datetime], at: datetime, window: timedelta) -> float:
-    """How many of ``times`` (all at or before ``at``) fall within ``window`` before it; forgets
-    the older ones."""
-    while times and at - times[0] >= window:
-        times.popleft()
-    return float(len(times))
+def _features(
+    replay: HistoryReplay, member_id: int, community_id: int, *, platform: Platform, kind: ContentKind, at: datetime
+) -> list[float]:
+    member = replay.members.get(member_id) or MemberState(community_id)
+    return _vector(member, replay.communities.get(community_id) or CommunityState(), platform, kind, at)
 
 
 def _hours(since: datetime | None, at: datetime, cap: float) -> float:
@@ -244,7 +113,9 @@ def _beta(successes: int, trials: int) -> float:
     return (successes + 1) / (trials + 2)
 
 
-def _vector(member: _Member, community: _Community, platform: Platform, kind: ContentKind, at: datetime) -> list[float]:
+def _vector(
+    member: MemberState, community: CommunityState, platform: Platform, kind: ContentKind, at: datetime
+) -> list[float]:
     judged = member.judged
     recency = (
         RECENCY_CAP_DAYS
@@ -277,32 +148,9 @@ def _vector(member: _Member, community: _Community, platform: Platform, kind: Co
         member.done_hours / member.done if member.done else HOURS_CAP,
         0.0 if oldest_waiting is None else _hours(oldest_waiting, at, HOURS_CAP),
         _hours(member.last_done_at, at, SINCE_DONE_CAP),
-        _recent(member.skipped_at, at, _LAST_DAY),
-        _recent(member.given_at, at, _LAST_HOUR),
+        recent_count(member.skipped_at, at, _LAST_DAY),
+        recent_count(member.given_at, at, _LAST_HOUR),
     ]
-
-
-_GIVEN, _SAID_DONE, _DECIDED = 0, 1, 2
-
-
-def _events(tasks: Iterable[TaskRecord]) -> Iterator[tuple[datetime, int, TaskRecord]]:
-    """Assignments, tasks said done and decisions; at one instant, assignments come first, so a
-    task's features never see anything that happened at the moment it was given."""
-    for record in tasks:
-        yield record.assigned_at, _GIVEN, record
-        if record.done_at is not None:
-            yield record.done_at, _SAID_DONE, record
-        if record.decided_at is not None and record.status.is_final:
-            yield record.decided_at, _DECIDED, record
-
-
-def _apply(replay: HistoryReplay, phase: int, record: TaskRecord) -> None:
-    if phase == _GIVEN:
-        replay.assign(record)
-    elif phase == _SAID_DONE:
-        replay.said_done(record)
-    else:
-        replay.decide(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,14 +197,14 @@ def build_dataset(
     task_ids: list[int] = []
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
-    for at, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
-        if phase != _GIVEN:
-            _apply(replay, phase, record)
+    for at, phase, record in sorted(events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+        if phase != GIVEN:
+            apply(replay, phase, record)
             continue
         label = label_of(record)
         if label is not None:
-            row = replay.features(
-                record.giver_id, record.community_id, platform=record.platform, kind=record.kind, at=at
+            row = _features(
+                replay, record.giver_id, record.community_id, platform=record.platform, kind=record.kind, at=at
             )
             rows.append(row)
             labels.append(label)
@@ -391,14 +239,14 @@ def snapshot(
     joined = list(members)
     for member in joined:
         replay.join(member)
-    for moment, phase, record in sorted(_events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+    for moment, phase, record in sorted(events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
         if moment >= at:
             break
-        _apply(replay, phase, record)
+        apply(replay, phase, record)
     keys: list[tuple[int, Platform]] = []
     rows: list[list[float]] = []
     for member in joined:
         for platform in platforms:
             keys.append((member.member_id, platform))
-            rows.append(replay.features(member.member_id, member.community_id, platform=platform, kind=kind, at=at))
+            rows.append(_features(replay, member.member_id, member.community_id, platform=platform, kind=kind, at=at))
     return keys, np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
