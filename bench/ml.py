@@ -410,7 +410,8 @@ def section(results: list[dict[str, Any]]) -> str:
             "same seed with `match_by_reciprocity` off and on (on: retrained and scores refreshed once per",
             "simulated day through services/reciprocity.py). Shares of all verified feedback received, by",
             "the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
-            "verified feedback, median over their submissions that got one.",
+            "verified feedback, median and mean over their submissions that got one. The summary under the",
+            "table says on how many seeds each of the acceptance's three directions holds.",
             "",
             "| seed | members × days | honest share off → on | leechers + spammers off → on"
             " | reliable first feedback (h), median off → on | mean off → on"
@@ -428,7 +429,9 @@ def section(results: list[dict[str, Any]]) -> str:
                 f" {on.get('reliable_submissions_without_feedback', '—')} |"
                 f" {off['verified']} → {on['verified']} | {on.get('models_promoted', 0)} |"
             )
-        out += ["", *effect_summary(effects), ""]
+        for line in effect_summary(effects):
+            out += ["", line]
+        out.append("")
     for r in speeds:
         out += [
             f"Speed: `python bench/ml.py --speed --rows {r['rows']}` (SYNTHETIC feature rows: random, shaped like",
