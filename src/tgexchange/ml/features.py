@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, label_of
 from tgexchange.ml.history_replay import (
-    GIVEN,
+    ASSIGNMENT,
     HOURS_CAP,
     CommunityState,
     HistoryReplay,
@@ -198,7 +198,7 @@ def build_dataset(
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
     for at, phase, record in sorted(events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
-        if phase != GIVEN:
+        if phase != ASSIGNMENT:
             apply(replay, phase, record)
             continue
         label = label_of(record)

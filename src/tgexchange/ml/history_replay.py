@@ -154,24 +154,24 @@ def recent_count(times: deque[datetime], at: datetime, window: timedelta) -> flo
     return float(len(times))
 
 
-GIVEN, _SAID_DONE, _DECIDED = 0, 1, 2
+ASSIGNMENT, SAID_DONE, DECISION = 0, 1, 2
 
 
 def events(tasks: Iterable[TaskRecord]) -> Iterator[tuple[datetime, int, TaskRecord]]:
     """Assignments, tasks said done and decisions; at one instant, assignments come first, so a
     task's features never see anything that happened at the moment it was given."""
     for record in tasks:
-        yield record.assigned_at, GIVEN, record
+        yield record.assigned_at, ASSIGNMENT, record
         if record.done_at is not None:
-            yield record.done_at, _SAID_DONE, record
+            yield record.done_at, SAID_DONE, record
         if record.decided_at is not None and record.status.is_final:
-            yield record.decided_at, _DECIDED, record
+            yield record.decided_at, DECISION, record
 
 
 def apply(replay: HistoryReplay, phase: int, record: TaskRecord) -> None:
-    if phase == GIVEN:
+    if phase == ASSIGNMENT:
         replay.assign(record)
-    elif phase == _SAID_DONE:
+    elif phase == SAID_DONE:
         replay.said_done(record)
     else:
         replay.decide(record)
