@@ -197,7 +197,7 @@ def build_dataset(
     task_ids: list[int] = []
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
-    for at, phase, record in sorted(events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+    for at, phase, record in events(tasks):
         if phase != ASSIGNMENT:
             apply(replay, phase, record)
             continue
@@ -239,7 +239,7 @@ def snapshot(
     joined = list(members)
     for member in joined:
         replay.join(member)
-    for moment, phase, record in sorted(events(tasks), key=lambda e: (e[0], e[1], e[2].task_id)):
+    for moment, phase, record in events(tasks):
         if moment >= at:
             break
         apply(replay, phase, record)

@@ -46,7 +46,7 @@ class MemberState:
     done: int = 0
     last_done_at: datetime | None = None
     # Times within the last day (skips) or hour (given) of the replay's moment, oldest first:
-    # events arrive in time order, so older ones are dropped from the left (``_recent``).
+    # events arrive in time order, so older ones are dropped from the left (``recent_count``).
     skipped_at: deque[datetime] = field(default_factory=deque)
     given_at: deque[datetime] = field(default_factory=deque)
 
@@ -157,15 +157,19 @@ def recent_count(times: deque[datetime], at: datetime, window: timedelta) -> flo
 ASSIGNMENT, SAID_DONE, DECISION = 0, 1, 2
 
 
-def events(tasks: Iterable[TaskRecord]) -> Iterator[tuple[datetime, int, TaskRecord]]:
-    """Assignments, tasks said done and decisions; at one instant, assignments come first, so a
-    task's features never see anything that happened at the moment it was given."""
-    for record in tasks:
-        yield record.assigned_at, ASSIGNMENT, record
-        if record.done_at is not None:
-            yield record.done_at, SAID_DONE, record
-        if record.decided_at is not None and record.status.is_final:
-            yield record.decided_at, DECISION, record
+def events(tasks: Iterable[TaskRecord]) -> list[tuple[datetime, int, TaskRecord]]:
+    """Assignments, tasks said done and decisions, in time order; at one instant, assignments
+    come first, so a task's features never see anything that happened at the moment it was given."""
+
+    def each() -> Iterator[tuple[datetime, int, TaskRecord]]:
+        for record in tasks:
+            yield record.assigned_at, ASSIGNMENT, record
+            if record.done_at is not None:
+                yield record.done_at, SAID_DONE, record
+            if record.decided_at is not None and record.status.is_final:
+                yield record.decided_at, DECISION, record
+
+    return sorted(each(), key=lambda event: (event[0], event[1], event[2].task_id))
 
 
 def apply(replay: HistoryReplay, phase: int, record: TaskRecord) -> None:
