@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from tgexchange.domain.content import ContentKind, Platform
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord
+from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, TaskRecord
 from tgexchange.domain.task import TaskStatus
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -53,7 +53,22 @@ def history(
                 reason=reason,
                 toxicity=rng.uniform(0, 0.2) if status is TaskStatus.VERIFIED else None,
                 done_at=done,
+                submitted_at=at - timedelta(hours=rng.uniform(0, 48)),
             )
         )
     records.sort(key=lambda r: r.assigned_at)
     return records, joined, truth
+
+
+def groups(members: int, *, count: int = 3, days: int = 40, seed: int = 3) -> list[GroupRecord]:
+    """Groups of two to four members, flagged at times spread over the history."""
+    rng = random.Random(seed)
+    found = [
+        GroupRecord(
+            community_id=1,
+            flagged_at=START + timedelta(days=2) + timedelta(seconds=rng.uniform(0, days * 86400)),
+            member_ids=tuple(rng.sample(range(1, members + 1), rng.randint(2, min(4, members)))),
+        )
+        for _ in range(count)
+    ]
+    return sorted(found, key=lambda g: g.flagged_at)

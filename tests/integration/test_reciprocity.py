@@ -15,10 +15,13 @@ from tests.outcomes import record_verification_outcome
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory, SqlReciprocityScores
+from tgexchange.adapters.db.ring import SqlRingStore
 from tgexchange.adapters.reciprocity import COLD_START, ReciprocityLearner
 from tgexchange.bootstrap import Container
 from tgexchange.domain.content import Platform
-from tgexchange.domain.reciprocity import ReciprocityScore
+from tgexchange.domain.reciprocity import GroupRecord, ReciprocityScore
+from tgexchange.domain.ring import RingFinding
+from tgexchange.ml.features import FEATURE_NAMES, snapshot
 from tgexchange.services import community as community_service
 from tgexchange.services import reciprocity as reciprocity_service
 from tgexchange.services import task as task_service
@@ -93,6 +96,36 @@ def test_an_empty_exchange_scores_newcomers_from_the_cold_start(world: World, tm
     score = SqlReciprocityScores(world.storage.engine).for_members([member.id])[(member.id, Platform.YOUTUBE)]
     assert score.probability == 0.5
     assert score.confidence == 0.0
+
+
+def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagged(world: World) -> None:
+    community = world.community(welcome_credits=1000)
+    owner, giver, partner, other = (world.member(community) for _ in range(4))
+    submitted = world.now
+    world.submission(owner, wanted=3)
+    world.clock.advance(hours=2)
+    world.task(giver)
+    world.clock.advance(hours=1)
+    flagged_at = world.now
+    SqlRingStore(world.storage.engine).save(
+        community.id, new=[RingFinding((partner.id, giver.id, owner.id), {"why": "test"})], refreshed=[], now=flagged_at
+    )
+    world.clock.advance(hours=1)
+    history = SqlReciprocityHistory(world.storage.engine)
+
+    tasks = [record for record, _ in history.tasks()]
+    groups = history.groups()
+
+    assert [t.submitted_at for t in tasks] == [submitted]
+    assert groups == [GroupRecord(community.id, flagged_at, tuple(sorted((partner.id, giver.id, owner.id))))]
+    keys, rows = snapshot(tasks, history.members(), at=world.now, platforms=[Platform.YOUTUBE], groups=groups)
+    seen = {
+        member_id: (row[FEATURE_NAMES.index("group_partners")], row[FEATURE_NAMES.index("partner_fresh_hours")])
+        for (member_id, _), row in zip(keys, rows, strict=True)
+    }
+    assert seen[partner.id] == (2.0, 4.0)  # the owner's content, submitted four hours before
+    assert seen[giver.id] == (2.0, 4.0)
+    assert seen[other.id] == (0.0, 72.0)
 
 
 class ScriptedLearner:

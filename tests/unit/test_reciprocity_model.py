@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.reciprocity_history import START, history
+from tests.reciprocity_history import START, groups, history
 from tgexchange.domain.content import ContentKind, Platform
-from tgexchange.domain.reciprocity import TaskRecord, label_of
+from tgexchange.domain.reciprocity import GroupRecord, TaskRecord, label_of
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml import reciprocity_artifact as artifact
 from tgexchange.ml.features import FEATURE_NAMES, build_dataset, snapshot
@@ -43,11 +43,13 @@ def _rewritten_done(task: TaskRecord, moment: datetime) -> datetime | None:
 @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=5, max_value=120))
 def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: int) -> None:
     tasks, members, _ = history(members=8, tasks=150, seed=seed)
+    flagged = groups(8, count=4, seed=seed)
     chosen = tasks[pick]
-    before = build_dataset(tasks, members)
-    # Rewrite the future: every task given after the chosen one ends otherwise, every decision
-    # made after it is moved and changed, and every "done" said after it is taken back (or said
-    # where there was none).
+    before = build_dataset(tasks, members, groups=flagged)
+    # Rewrite the future: every task given after the chosen one ends otherwise (and its content
+    # was submitted at another time), every decision made after it is moved and changed, every
+    # "done" said after it is taken back (or said where there was none), and every group flagged
+    # from then on holds other members.
     flipped = {TaskStatus.VERIFIED: TaskStatus.EXPIRED, TaskStatus.EXPIRED: TaskStatus.VERIFIED}
     future = [
         dataclasses.replace(
@@ -55,12 +57,17 @@ def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: 
             status=flipped.get(t.status, t.status),
             decided_at=(t.decided_at or t.assigned_at) + timedelta(hours=1),
             done_at=_rewritten_done(t, chosen.assigned_at),
+            submitted_at=t.submitted_at if t.assigned_at <= chosen.assigned_at else chosen.assigned_at,
         )
         if t.assigned_at > chosen.assigned_at or (t.decided_at is not None and t.decided_at >= chosen.assigned_at)
         else t
         for t in tasks
     ]
-    after = build_dataset(future, members)
+    regrouped = [
+        g if g.flagged_at < chosen.assigned_at else dataclasses.replace(g, member_ids=tuple(range(1, 9)))
+        for g in flagged
+    ]
+    after = build_dataset(future, members, groups=regrouped)
     row_before = before.assigned_at.index(chosen.assigned_at) if label_of(chosen) is not None else None
     if row_before is None:
         return
@@ -71,8 +78,11 @@ def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: 
 def test_serving_and_training_share_one_definition() -> None:
     tasks, members, _ = history(members=10, tasks=400)
     last = tasks[-1]
-    dataset = build_dataset(tasks, members)
-    keys, rows = snapshot(tasks, members, at=last.assigned_at, platforms=[last.platform], kind=last.kind)
+    flagged = groups(10, count=3)
+    dataset = build_dataset(tasks, members, groups=flagged)
+    keys, rows = snapshot(
+        tasks, members, at=last.assigned_at, platforms=[last.platform], kind=last.kind, groups=flagged
+    )
     row = rows[keys.index((last.giver_id, last.platform))]
     assert np.allclose(row, dataset.features[-1]) or label_of(last) is None
 
@@ -244,3 +254,46 @@ def test_a_done_said_after_the_task_was_decided_is_not_counted() -> None:
     assert seen["hours_since_done"] == 336.0
     assert seen["waiting_hours"] == 0.0
     assert seen["skips_last_day"] == 1.0
+
+
+def test_a_flagged_groups_fresh_content_is_read_from_when_the_group_was_flagged() -> None:
+    """Member 1 is flagged with member 3 ten hours in. From then on the model knows 1's partner,
+    and how fresh 3's content is, as far as tasks for it were handed out."""
+    hour = timedelta(hours=1)
+    t0 = START
+
+    def task(
+        task_id: int, at: datetime, *, giver: int = 1, owner: int = 2, submitted: datetime | None = None
+    ) -> TaskRecord:
+        return dataclasses.replace(
+            _task(task_id, at, TaskStatus.SKIPPED, decided=at + hour),
+            giver_id=giver,
+            owner_id=owner,
+            submitted_at=submitted or at - hour,
+        )
+
+    tasks = [
+        task(1, t0 + 2 * hour, giver=5, owner=3, submitted=t0 + hour),  # 3's content, handed to 5
+        task(2, t0 + 5 * hour),  # before the flag
+        task(3, t0 + 10 * hour),  # at the flag's instant: not seen yet
+        task(4, t0 + 12 * hour),
+        task(5, t0 + 25 * hour),  # 3 submitted again at 20 h, but nobody was given it yet
+        task(6, t0 + 30 * hour, giver=5, owner=3, submitted=t0 + 20 * hour),
+        task(7, t0 + 31 * hour),
+        task(8, t0 + 100 * hour),  # the partner's newest content is older than the cap
+    ]
+    flagged = [GroupRecord(community_id=1, flagged_at=t0 + 10 * hour, member_ids=(1, 3))]
+    dataset = build_dataset(tasks, groups=flagged)
+    seen = {
+        int(task_id): (row[FEATURE_NAMES.index("group_partners")], row[FEATURE_NAMES.index("partner_fresh_hours")])
+        for task_id, row in zip(dataset.task_ids, dataset.features, strict=True)
+    }
+    assert seen[2] == (0.0, 72.0)
+    assert seen[3] == (0.0, 72.0)
+    assert seen[4] == (1.0, 11.0)
+    assert seen[5] == (1.0, 24.0)
+    assert seen[7] == (1.0, 11.0)
+    assert seen[8] == (1.0, 72.0)
+    # Without the group, nothing is known of partners.
+    alone = build_dataset(tasks)
+    assert set(alone.features[:, FEATURE_NAMES.index("group_partners")]) == {0.0}

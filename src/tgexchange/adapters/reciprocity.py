@@ -72,7 +72,7 @@ class ReciprocityLearner:
         tasks, members = self.records(progress=(lambda n: progress("read", n)) if progress else None)
         if progress:
             progress("features", len(tasks))
-        dataset = build_dataset(tasks, members)
+        dataset = build_dataset(tasks, members, groups=self._history.groups())
         if progress:
             progress("fit", len(dataset))
         trained = train(dataset, estimator=estimator)
@@ -107,7 +107,7 @@ class ReciprocityLearner:
         """Every member's chance of giving back on each platform, as of now: from the promoted
         model, or from their own record (the cold start) when there is none."""
         tasks, members = self.records()
-        keys, rows = snapshot(tasks, members, at=now)
+        keys, rows = snapshot(tasks, members, at=now, groups=self._history.groups())
         found = self.current()
         model = found[0] if found else None
         probabilities = predict_or_fall_back(model, rows)

@@ -31,6 +31,7 @@ class TaskRecord:
     reason: str | None = None
     toxicity: float | None = None  # of the accepted feedback, when known
     done_at: datetime | None = None  # when the giver said it was done, if they did
+    submitted_at: datetime | None = None  # when the owner submitted the content
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,16 @@ class MemberRecord:
     member_id: int
     community_id: int
     joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRecord:
+    """A group the ring detection flagged (domain/ring.py): members found mostly serving each
+    other, as the exchange knew them from ``flagged_at`` (whatever an admin decided since)."""
+
+    community_id: int
+    flagged_at: datetime
+    member_ids: tuple[int, ...]
 
 
 def label_of(record: TaskRecord) -> int | None:

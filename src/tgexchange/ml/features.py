@@ -37,6 +37,11 @@ Each feature, in one line (the original design's eight first):
   what to serve (a ring waits for its partners' content this way).
 - ``tasks_last_hour``: tasks given to the member in the hour before the moment (this one not
   counted): asking for another one at once usually means the one before was skipped.
+- ``group_partners``: how many members the ring detection flagged in a group with this one
+  (services/ring.py; from when it flagged them, whatever an admin decided since), capped at 10.
+- ``partner_fresh_hours``: hours since the newest content of one of those partners was submitted
+  (as far as tasks for it were handed out), capped at ``HOURS_CAP`` (the cap without partners):
+  a group waits for its own content while some is fresh and hands back everyone else's.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tgexchange.domain.content import ContentKind, Platform
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, label_of
+from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, TaskRecord, label_of
 from tgexchange.ml.history_replay import (
     ASSIGNMENT,
     HOURS_CAP,
@@ -67,6 +72,7 @@ RECIPROCITY_CAP = 5.0
 STREAK_CAP = 20
 AGE_CAP_DAYS = 365.0
 SINCE_DONE_CAP = 336.0
+PARTNERS_CAP = 10
 _LAST_DAY = timedelta(days=1)
 _LAST_HOUR = timedelta(hours=1)
 _KINDS = (ContentKind.VIDEO, ContentKind.SHORT, ContentKind.POST, ContentKind.REEL)
@@ -95,6 +101,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "hours_since_done",
     "skips_last_day",
     "tasks_last_hour",
+    "group_partners",
+    "partner_fresh_hours",
 )
 
 
@@ -102,7 +110,8 @@ def _features(
     replay: HistoryReplay, member_id: int, community_id: int, *, platform: Platform, kind: ContentKind, at: datetime
 ) -> list[float]:
     member = replay.members.get(member_id) or MemberState(community_id)
-    return _vector(member, replay.communities.get(community_id) or CommunityState(), platform, kind, at)
+    community = replay.communities.get(community_id) or CommunityState()
+    return _vector(member, community, platform, kind, at, members=replay.members)
 
 
 def _hours(since: datetime | None, at: datetime, cap: float) -> float:
@@ -114,7 +123,13 @@ def _beta(successes: int, trials: int) -> float:
 
 
 def _vector(
-    member: MemberState, community: CommunityState, platform: Platform, kind: ContentKind, at: datetime
+    member: MemberState,
+    community: CommunityState,
+    platform: Platform,
+    kind: ContentKind,
+    at: datetime,
+    *,
+    members: dict[int, MemberState],
 ) -> list[float]:
     judged = member.judged
     recency = (
@@ -126,6 +141,11 @@ def _vector(
     hour = (at.hour + at.minute / 60) / 24 * 2 * math.pi
     fade = member.week_fade(at)
     oldest_waiting = min(member.waiting.values(), default=None)
+    partner_submissions = [
+        partner.submitted_at
+        for partner_id in member.partners
+        if (partner := members.get(partner_id)) is not None and partner.submitted_at is not None
+    ]
     return [
         _beta(community.verified, community.assigned),
         _beta(member.verified, judged),
@@ -150,6 +170,8 @@ def _vector(
         _hours(member.last_done_at, at, SINCE_DONE_CAP),
         recent_count(member.skipped_at, at, _LAST_DAY),
         recent_count(member.given_at, at, _LAST_HOUR),
+        float(min(PARTNERS_CAP, len(member.partners))),
+        min((_hours(s, at, HOURS_CAP) for s in partner_submissions), default=HOURS_CAP),
     ]
 
 
@@ -184,7 +206,11 @@ class Dataset:
 
 
 def build_dataset(
-    tasks: Sequence[TaskRecord], members: Iterable[MemberRecord] = (), *, progress: object = None
+    tasks: Sequence[TaskRecord],
+    members: Iterable[MemberRecord] = (),
+    *,
+    groups: Iterable[GroupRecord] = (),
+    progress: object = None,
 ) -> Dataset:
     """Replays the history and takes each labelled task's features at its assignment."""
     replay = HistoryReplay()
@@ -197,8 +223,8 @@ def build_dataset(
     task_ids: list[int] = []
     baseline: list[float] = []
     reliability = FEATURE_NAMES.index("reliability")
-    for at, phase, record in events(tasks):
-        if phase != ASSIGNMENT:
+    for at, phase, record in events(tasks, groups):
+        if phase != ASSIGNMENT or not isinstance(record, TaskRecord):
             apply(replay, phase, record)
             continue
         label = label_of(record)
@@ -230,6 +256,7 @@ def snapshot(
     members: Iterable[MemberRecord],
     *,
     at: datetime,
+    groups: Iterable[GroupRecord] = (),
     platforms: Sequence[Platform] = tuple(Platform),
     kind: ContentKind = ContentKind.VIDEO,
 ) -> tuple[list[tuple[int, Platform]], NDArray[np.float64]]:
@@ -239,7 +266,7 @@ def snapshot(
     joined = list(members)
     for member in joined:
         replay.join(member)
-    for moment, phase, record in events(tasks):
+    for moment, phase, record in events(tasks, groups):
         if moment >= at:
             break
         apply(replay, phase, record)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tgexchange.domain.quality import QualityRule
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, label_of
+from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, TaskRecord, label_of
 from tgexchange.domain.task import TaskStatus
 
 RECENT_TASK_DECAY = 0.85
@@ -49,6 +49,8 @@ class MemberState:
     # events arrive in time order, so older ones are dropped from the left (``recent_count``).
     skipped_at: deque[datetime] = field(default_factory=deque)
     given_at: deque[datetime] = field(default_factory=deque)
+    partners: set[int] = field(default_factory=set)  # members flagged in a group with this one
+    submitted_at: datetime | None = None  # of the newest of the member's content handed out so far
 
     def judge(self, verified: bool, at: datetime | None) -> None:
         """Adds one judged outcome to the decayed windows."""
@@ -107,6 +109,15 @@ class HistoryReplay:
         giver.waiting[record.task_id] = record.assigned_at
         giver.given_at.append(record.assigned_at)
         self._community(record.community_id).assigned += 1
+        if record.submitted_at is not None:
+            owner = self._member(record.owner_id, record.community_id)
+            if owner.submitted_at is None or record.submitted_at > owner.submitted_at:
+                owner.submitted_at = record.submitted_at
+
+    def flag(self, group: GroupRecord) -> None:
+        """Each member of a flagged group is a partner of the others from then on."""
+        for member_id in group.member_ids:
+            self._member(member_id, group.community_id).partners.update(set(group.member_ids) - {member_id})
 
     def said_done(self, record: TaskRecord) -> None:
         giver = self._member(record.giver_id, record.community_id)
@@ -154,26 +165,32 @@ def recent_count(times: deque[datetime], at: datetime, window: timedelta) -> flo
     return float(len(times))
 
 
-ASSIGNMENT, SAID_DONE, DECISION = 0, 1, 2
+ASSIGNMENT, SAID_DONE, DECISION, FLAGGED = 0, 1, 2, 3
+Event = tuple[datetime, int, TaskRecord | GroupRecord]
 
 
-def events(tasks: Iterable[TaskRecord]) -> list[tuple[datetime, int, TaskRecord]]:
-    """Assignments, tasks said done and decisions, in time order; at one instant, assignments
-    come first, so a task's features never see anything that happened at the moment it was given."""
+def events(tasks: Iterable[TaskRecord], groups: Iterable[GroupRecord] = ()) -> list[Event]:
+    """Assignments, tasks said done, decisions and groups flagged, in time order; at one instant,
+    assignments come first, so a task's features never see anything that happened at the moment
+    it was given."""
 
-    def each() -> Iterator[tuple[datetime, int, TaskRecord]]:
+    def each() -> Iterator[tuple[datetime, int, int, TaskRecord | GroupRecord]]:
         for record in tasks:
-            yield record.assigned_at, ASSIGNMENT, record
+            yield record.assigned_at, ASSIGNMENT, record.task_id, record
             if record.done_at is not None:
-                yield record.done_at, SAID_DONE, record
+                yield record.done_at, SAID_DONE, record.task_id, record
             if record.decided_at is not None and record.status.is_final:
-                yield record.decided_at, DECISION, record
+                yield record.decided_at, DECISION, record.task_id, record
+        for index, group in enumerate(groups):
+            yield group.flagged_at, FLAGGED, index, group
 
-    return sorted(each(), key=lambda event: (event[0], event[1], event[2].task_id))
+    return [(at, phase, record) for at, phase, _, record in sorted(each(), key=lambda event: event[:3])]
 
 
-def apply(replay: HistoryReplay, phase: int, record: TaskRecord) -> None:
-    if phase == ASSIGNMENT:
+def apply(replay: HistoryReplay, phase: int, record: TaskRecord | GroupRecord) -> None:
+    if isinstance(record, GroupRecord):
+        replay.flag(record)
+    elif phase == ASSIGNMENT:
         replay.assign(record)
     elif phase == SAID_DONE:
         replay.said_done(record)

@@ -11,9 +11,10 @@ from sqlalchemy.engine import Engine
 
 from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
-from tgexchange.domain.reciprocity import MemberRecord, ReciprocityScore, TaskRecord
+from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, ReciprocityScore, TaskRecord
 
 _t, _s, _m, _r = tables.tasks, tables.submissions, tables.members, tables.reciprocity_scores
+_rings, _ring_members = tables.rings, tables.ring_members
 BATCH = 20_000
 
 _TASKS = (
@@ -30,11 +31,17 @@ _TASKS = (
         _t.c.reason,
         _t.c.done_at,
         _t.c.feedback_text,
+        _s.c.created_at.label("submitted_at"),
     )
     .join(_s, _s.c.id == _t.c.submission_id)
     .order_by(_t.c.assigned_at, _t.c.id)
 )
 _MEMBERS = sa.select(_m.c.id, _m.c.community_id, _m.c.joined_at).order_by(_m.c.id)
+_GROUPS = (
+    sa.select(_rings.c.id, _rings.c.community_id, _rings.c.flagged_at, _ring_members.c.member_id)
+    .join(_ring_members, _ring_members.c.ring_id == _rings.c.id)
+    .order_by(_rings.c.flagged_at, _rings.c.id, _ring_members.c.member_id)
+)
 
 
 class SqlReciprocityHistory:
@@ -59,12 +66,21 @@ class SqlReciprocityHistory:
                     decided_at=row.decided_at,
                     reason=row.reason,
                     done_at=row.done_at,
+                    submitted_at=row.submitted_at,
                 )
                 yield record, row.feedback_text
 
     def members(self) -> list[MemberRecord]:
         with self._engine.connect() as connection:
             return [MemberRecord(r.id, r.community_id, r.joined_at) for r in connection.execute(_MEMBERS)]
+
+    def groups(self) -> list[GroupRecord]:
+        """The groups the ring detection flagged, in the order it flagged them."""
+        found: dict[int, tuple[int, datetime, list[int]]] = {}
+        with self._engine.connect() as connection:
+            for row in connection.execute(_GROUPS):
+                found.setdefault(row.id, (row.community_id, row.flagged_at, []))[2].append(row.member_id)
+        return [GroupRecord(community, at, tuple(ids)) for community, at, ids in found.values()]
 
 
 class SqlReciprocityScores:
