@@ -98,7 +98,8 @@ def test_an_empty_exchange_scores_newcomers_from_the_cold_start(world: World, tm
     assert score.confidence == 0.0
 
 
-def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagged(world: World) -> None:
+def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagged(any_world: World) -> None:
+    world = any_world
     community = world.community(welcome_credits=1000)
     owner, giver, partner, other = (world.member(community) for _ in range(4))
     submitted = world.now
