@@ -61,14 +61,13 @@ def history(
 
 
 def groups(members: int, *, count: int = 3, days: int = 40, seed: int = 3) -> list[GroupRecord]:
-    """Groups of two to four members, flagged at times spread over the history."""
+    """Groups of two to four members, flagged at times spread over the history; an admin clears
+    about half of them some days later."""
     rng = random.Random(seed)
-    found = [
-        GroupRecord(
-            community_id=1,
-            flagged_at=START + timedelta(days=2) + timedelta(seconds=rng.uniform(0, days * 86400)),
-            member_ids=tuple(rng.sample(range(1, members + 1), rng.randint(2, min(4, members)))),
-        )
-        for _ in range(count)
-    ]
+    found = []
+    for _ in range(count):
+        flagged_at = START + timedelta(days=2) + timedelta(seconds=rng.uniform(0, days * 86400))
+        cleared_at = flagged_at + timedelta(days=rng.uniform(0.5, 10)) if rng.random() < 0.5 else None
+        members_in = tuple(rng.sample(range(1, members + 1), rng.randint(2, min(4, members))))
+        found.append(GroupRecord(1, flagged_at, members_in, cleared_at=cleared_at))
     return sorted(found, key=lambda g: g.flagged_at)

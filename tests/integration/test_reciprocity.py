@@ -18,9 +18,10 @@ from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory, SqlRecipro
 from tgexchange.adapters.db.ring import SqlRingStore
 from tgexchange.adapters.reciprocity import COLD_START, ReciprocityLearner
 from tgexchange.bootstrap import Container
+from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.content import Platform
 from tgexchange.domain.reciprocity import GroupRecord, ReciprocityScore
-from tgexchange.domain.ring import RingFinding
+from tgexchange.domain.ring import RingFinding, RingStatus
 from tgexchange.ml.features import FEATURE_NAMES, snapshot
 from tgexchange.services import community as community_service
 from tgexchange.services import reciprocity as reciprocity_service
@@ -119,6 +120,7 @@ def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagg
 
     assert [t.submitted_at for t in tasks] == [submitted]
     assert groups == [GroupRecord(community.id, flagged_at, tuple(sorted((partner.id, giver.id, owner.id))))]
+    ring_id = SqlRingStore(world.storage.engine).rings_in([community.id])[0].id
     keys, rows = snapshot(tasks, history.members(), at=world.now, platforms=[Platform.YOUTUBE], groups=groups)
     seen = {
         member_id: (row[FEATURE_NAMES.index("group_partners")], row[FEATURE_NAMES.index("partner_fresh_hours")])
@@ -127,6 +129,17 @@ def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagg
     assert seen[partner.id] == (2.0, 4.0)  # the owner's content, submitted four hours before
     assert seen[giver.id] == (2.0, 4.0)
     assert seen[other.id] == (0.0, 72.0)
+
+    cleared_at = world.now
+    audit = AuditEntry(
+        community_id=community.id, action=AuditAction.RING_CLEARED, at=cleared_at, actor_label="operator"
+    )
+    assert SqlRingStore(world.storage.engine).decide(ring_id, status=RingStatus.CLEARED, audit=audit)
+    world.clock.advance(hours=1)
+    groups = history.groups()
+    assert [g.cleared_at for g in groups] == [cleared_at]
+    keys, rows = snapshot(tasks, history.members(), at=world.now, platforms=[Platform.YOUTUBE], groups=groups)
+    assert {row[FEATURE_NAMES.index("group_partners")] for row in rows} == {0.0}
 
 
 class ScriptedLearner:

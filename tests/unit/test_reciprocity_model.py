@@ -48,8 +48,8 @@ def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: 
     before = build_dataset(tasks, members, groups=flagged)
     # Rewrite the future: every task given after the chosen one ends otherwise (and its content
     # was submitted at another time), every decision made after it is moved and changed, every
-    # "done" said after it is taken back (or said where there was none), and every group flagged
-    # from then on holds other members.
+    # "done" said after it is taken back (or said where there was none), every group flagged
+    # from then on holds other members, and no group is cleared from then on.
     flipped = {TaskStatus.VERIFIED: TaskStatus.EXPIRED, TaskStatus.EXPIRED: TaskStatus.VERIFIED}
     future = [
         dataclasses.replace(
@@ -64,7 +64,11 @@ def test_a_tasks_features_ignore_everything_after_it_was_given(seed: int, pick: 
         for t in tasks
     ]
     regrouped = [
-        g if g.flagged_at < chosen.assigned_at else dataclasses.replace(g, member_ids=tuple(range(1, 9)))
+        dataclasses.replace(g, member_ids=tuple(range(1, 9)))
+        if g.flagged_at >= chosen.assigned_at
+        else dataclasses.replace(g, cleared_at=None)
+        if g.cleared_at is not None and g.cleared_at >= chosen.assigned_at
+        else g
         for g in flagged
     ]
     after = build_dataset(future, members, groups=regrouped)
@@ -256,38 +260,43 @@ def test_a_done_said_after_the_task_was_decided_is_not_counted() -> None:
     assert seen["skips_last_day"] == 1.0
 
 
+def _given(
+    task_id: int, at: datetime, *, giver: int = 1, owner: int = 2, submitted: datetime | None = None
+) -> TaskRecord:
+    """A task skipped an hour after it was given, on content submitted an hour before (or then)."""
+    return dataclasses.replace(
+        _task(task_id, at, TaskStatus.SKIPPED, decided=at + timedelta(hours=1)),
+        giver_id=giver,
+        owner_id=owner,
+        submitted_at=submitted or at - timedelta(hours=1),
+    )
+
+
+def _partner_features(tasks: list[TaskRecord], groups: list[GroupRecord]) -> dict[int, tuple[float, float]]:
+    """(group_partners, partner_fresh_hours) of each labelled task, by task id."""
+    dataset = build_dataset(tasks, groups=groups)
+    return {
+        int(task_id): (row[FEATURE_NAMES.index("group_partners")], row[FEATURE_NAMES.index("partner_fresh_hours")])
+        for task_id, row in zip(dataset.task_ids, dataset.features, strict=True)
+    }
+
+
 def test_a_flagged_groups_fresh_content_is_read_from_when_the_group_was_flagged() -> None:
     """Member 1 is flagged with member 3 ten hours in. From then on the model knows 1's partner,
     and how fresh 3's content is, as far as tasks for it were handed out."""
     hour = timedelta(hours=1)
     t0 = START
-
-    def task(
-        task_id: int, at: datetime, *, giver: int = 1, owner: int = 2, submitted: datetime | None = None
-    ) -> TaskRecord:
-        return dataclasses.replace(
-            _task(task_id, at, TaskStatus.SKIPPED, decided=at + hour),
-            giver_id=giver,
-            owner_id=owner,
-            submitted_at=submitted or at - hour,
-        )
-
     tasks = [
-        task(1, t0 + 2 * hour, giver=5, owner=3, submitted=t0 + hour),  # 3's content, handed to 5
-        task(2, t0 + 5 * hour),  # before the flag
-        task(3, t0 + 10 * hour),  # at the flag's instant: not seen yet
-        task(4, t0 + 12 * hour),
-        task(5, t0 + 25 * hour),  # 3 submitted again at 20 h, but nobody was given it yet
-        task(6, t0 + 30 * hour, giver=5, owner=3, submitted=t0 + 20 * hour),
-        task(7, t0 + 31 * hour),
-        task(8, t0 + 100 * hour),  # the partner's newest content is older than the cap
+        _given(1, t0 + 2 * hour, giver=5, owner=3, submitted=t0 + hour),  # 3's content, handed to 5
+        _given(2, t0 + 5 * hour),  # before the flag
+        _given(3, t0 + 10 * hour),  # at the flag's instant: not seen yet
+        _given(4, t0 + 12 * hour),
+        _given(5, t0 + 25 * hour),  # 3 submitted again at 20 h, but nobody was given it yet
+        _given(6, t0 + 30 * hour, giver=5, owner=3, submitted=t0 + 20 * hour),
+        _given(7, t0 + 31 * hour),
+        _given(8, t0 + 100 * hour),  # the partner's newest content is older than the cap
     ]
-    flagged = [GroupRecord(community_id=1, flagged_at=t0 + 10 * hour, member_ids=(1, 3))]
-    dataset = build_dataset(tasks, groups=flagged)
-    seen = {
-        int(task_id): (row[FEATURE_NAMES.index("group_partners")], row[FEATURE_NAMES.index("partner_fresh_hours")])
-        for task_id, row in zip(dataset.task_ids, dataset.features, strict=True)
-    }
+    seen = _partner_features(tasks, [GroupRecord(community_id=1, flagged_at=t0 + 10 * hour, member_ids=(1, 3))])
     assert seen[2] == (0.0, 72.0)
     assert seen[3] == (0.0, 72.0)
     assert seen[4] == (1.0, 11.0)
@@ -295,5 +304,24 @@ def test_a_flagged_groups_fresh_content_is_read_from_when_the_group_was_flagged(
     assert seen[7] == (1.0, 11.0)
     assert seen[8] == (1.0, 72.0)
     # Without the group, nothing is known of partners.
-    alone = build_dataset(tasks)
-    assert set(alone.features[:, FEATURE_NAMES.index("group_partners")]) == {0.0}
+    assert {features[0] for features in _partner_features(tasks, []).values()} == {0.0}
+
+
+def test_a_group_an_admin_cleared_no_longer_counts_unless_another_group_holds_the_two() -> None:
+    """1 and 3 are flagged twice: alone (cleared by an admin at 40 h) and with 4 (cleared at 60 h)."""
+    hour = timedelta(hours=1)
+    t0 = START
+    tasks = [
+        _given(1, t0 + 2 * hour, giver=5, owner=3),
+        _given(2, t0 + 30 * hour),
+        _given(3, t0 + 50 * hour),
+        _given(4, t0 + 70 * hour),
+    ]
+    groups = [
+        GroupRecord(1, t0 + 10 * hour, (1, 3), cleared_at=t0 + 40 * hour),
+        GroupRecord(1, t0 + 20 * hour, (1, 3, 4), cleared_at=t0 + 60 * hour),
+    ]
+    seen = _partner_features(tasks, groups)
+    assert seen[2] == (2.0, 29.0)  # 3 and 4; 3's content was submitted at 1 h, 4 has none
+    assert seen[3] == (2.0, 49.0)  # the first group cleared: the second still holds 1 and 3
+    assert seen[4] == (0.0, 72.0)  # both cleared

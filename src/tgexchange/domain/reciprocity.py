@@ -44,11 +44,13 @@ class MemberRecord:
 @dataclass(frozen=True, slots=True)
 class GroupRecord:
     """A group the ring detection flagged (domain/ring.py): members found mostly serving each
-    other, as the exchange knew them from ``flagged_at`` (whatever an admin decided since)."""
+    other, as the exchange knew them from ``flagged_at`` until an admin cleared them, if one did
+    (``cleared_at``; a confirmed group stays)."""
 
     community_id: int
     flagged_at: datetime
     member_ids: tuple[int, ...]
+    cleared_at: datetime | None = None
 
 
 def label_of(record: TaskRecord) -> int | None:

@@ -38,7 +38,7 @@ Each feature, in one line (the original design's eight first):
 - ``tasks_last_hour``: tasks given to the member in the hour before the moment (this one not
   counted): asking for another one at once usually means the one before was skipped.
 - ``group_partners``: how many members the ring detection flagged in a group with this one
-  (services/ring.py; from when it flagged them, whatever an admin decided since), capped at 10.
+  (services/ring.py; from when it flagged them until an admin cleared the group), capped at 10.
 - ``partner_fresh_hours``: hours since the newest content of one of those partners was submitted
   (as far as tasks for it were handed out), capped at ``HOURS_CAP`` (the cap without partners):
   a group waits for its own content while some is fresh and hands back everyone else's.

@@ -49,7 +49,8 @@ class MemberState:
     # events arrive in time order, so older ones are dropped from the left (``recent_count``).
     skipped_at: deque[datetime] = field(default_factory=deque)
     given_at: deque[datetime] = field(default_factory=deque)
-    partners: set[int] = field(default_factory=set)  # members flagged in a group with this one
+    # Members flagged in a group with this one → in how many such groups not cleared since.
+    partners: dict[int, int] = field(default_factory=dict)
     submitted_at: datetime | None = None  # of the newest of the member's content handed out so far
 
     def judge(self, verified: bool, at: datetime | None) -> None:
@@ -114,10 +115,19 @@ class HistoryReplay:
             if owner.submitted_at is None or record.submitted_at > owner.submitted_at:
                 owner.submitted_at = record.submitted_at
 
-    def flag(self, group: GroupRecord) -> None:
-        """Each member of a flagged group is a partner of the others from then on."""
+    def flag(self, group: GroupRecord, *, cleared: bool = False) -> None:
+        """Each member of a flagged group is a partner of the others from then on, until an
+        admin clears the group (``cleared``), unless another group still holds the two."""
+        step = -1 if cleared else 1
         for member_id in group.member_ids:
-            self._member(member_id, group.community_id).partners.update(set(group.member_ids) - {member_id})
+            partners = self._member(member_id, group.community_id).partners
+            for other in group.member_ids:
+                if other != member_id:
+                    count = partners.get(other, 0) + step
+                    if count > 0:
+                        partners[other] = count
+                    else:
+                        partners.pop(other, None)
 
     def said_done(self, record: TaskRecord) -> None:
         giver = self._member(record.giver_id, record.community_id)
@@ -165,12 +175,12 @@ def recent_count(times: deque[datetime], at: datetime, window: timedelta) -> flo
     return float(len(times))
 
 
-ASSIGNMENT, SAID_DONE, DECISION, FLAGGED = 0, 1, 2, 3
+ASSIGNMENT, SAID_DONE, DECISION, FLAGGED, CLEARED = 0, 1, 2, 3, 4
 Event = tuple[datetime, int, TaskRecord | GroupRecord]
 
 
 def events(tasks: Iterable[TaskRecord], groups: Iterable[GroupRecord] = ()) -> list[Event]:
-    """Assignments, tasks said done, decisions and groups flagged, in time order; at one instant,
+    """Assignments, tasks said done, decisions, groups flagged and cleared, in time order; at one instant,
     assignments come first, so a task's features never see anything that happened at the moment
     it was given."""
 
@@ -183,13 +193,15 @@ def events(tasks: Iterable[TaskRecord], groups: Iterable[GroupRecord] = ()) -> l
                 yield record.decided_at, DECISION, record.task_id, record
         for index, group in enumerate(groups):
             yield group.flagged_at, FLAGGED, index, group
+            if group.cleared_at is not None:
+                yield group.cleared_at, CLEARED, index, group
 
     return [(at, phase, record) for at, phase, _, record in sorted(each(), key=lambda event: event[:3])]
 
 
 def apply(replay: HistoryReplay, phase: int, record: TaskRecord | GroupRecord) -> None:
     if isinstance(record, GroupRecord):
-        replay.flag(record)
+        replay.flag(record, cleared=phase == CLEARED)
     elif phase == ASSIGNMENT:
         replay.assign(record)
     elif phase == SAID_DONE:

@@ -3,6 +3,7 @@ ORM objects or a write lock, and the scores it leaves for matching and the dashb
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
 from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, ReciprocityScore, TaskRecord
+from tgexchange.domain.ring import RingStatus
 
 _t, _s, _m, _r = tables.tasks, tables.submissions, tables.members, tables.reciprocity_scores
 _rings, _ring_members = tables.rings, tables.ring_members
@@ -38,7 +40,14 @@ _TASKS = (
 )
 _MEMBERS = sa.select(_m.c.id, _m.c.community_id, _m.c.joined_at).order_by(_m.c.id)
 _GROUPS = (
-    sa.select(_rings.c.id, _rings.c.community_id, _rings.c.flagged_at, _ring_members.c.member_id)
+    sa.select(
+        _rings.c.id,
+        _rings.c.community_id,
+        _rings.c.flagged_at,
+        _rings.c.status,
+        _rings.c.decided_at,
+        _ring_members.c.member_id,
+    )
     .join(_ring_members, _ring_members.c.ring_id == _rings.c.id)
     .order_by(_rings.c.flagged_at, _rings.c.id, _ring_members.c.member_id)
 )
@@ -75,12 +84,16 @@ class SqlReciprocityHistory:
             return [MemberRecord(r.id, r.community_id, r.joined_at) for r in connection.execute(_MEMBERS)]
 
     def groups(self) -> list[GroupRecord]:
-        """The groups the ring detection flagged, in the order it flagged them."""
-        found: dict[int, tuple[int, datetime, list[int]]] = {}
+        """The groups the ring detection flagged, in the order it flagged them, with when an admin
+        cleared them (None while flagged, or once confirmed)."""
+        found: dict[int, tuple[GroupRecord, list[int]]] = {}
         with self._engine.connect() as connection:
             for row in connection.execute(_GROUPS):
-                found.setdefault(row.id, (row.community_id, row.flagged_at, []))[2].append(row.member_id)
-        return [GroupRecord(community, at, tuple(ids)) for community, at, ids in found.values()]
+                if row.id not in found:
+                    cleared = row.decided_at if row.status is RingStatus.CLEARED else None
+                    found[row.id] = (GroupRecord(row.community_id, row.flagged_at, (), cleared_at=cleared), [])
+                found[row.id][1].append(row.member_id)
+        return [dataclasses.replace(group, member_ids=tuple(ids)) for group, ids in found.values()]
 
 
 class SqlReciprocityScores:
