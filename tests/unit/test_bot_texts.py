@@ -200,3 +200,16 @@ def test_a_number_with_options_in_the_catalogue_is_not_taken_from_what_was_remem
         assert pattern is not None
         text, errors = bundle.format_pattern(pattern, {"n": _display(12345)})
         assert (text, errors) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    ("language", "by_admin", "by_rule"),
+    [("en", "· given by an admin", "· rule near_copy"), ("es", "· puesta por un admin", "· regla near_copy")],
+)
+def test_a_penalty_says_who_gave_it_in_words(language: str, by_admin: str, by_rule: str) -> None:
+    texts = Texts(strict=True)
+    common = {"id": 1, "kind": "warn", "reason": "r", "has_until": False, "until": "", "has_tasks": False}
+    admin = plain(texts.get(language, "me-penalty-item", rule="admin", tasks="", appealed=False, **common))
+    automatic = plain(texts.get(language, "me-penalty-item", rule="near_copy", tasks="", appealed=False, **common))
+    assert admin.endswith(by_admin)
+    assert automatic.endswith(by_rule)

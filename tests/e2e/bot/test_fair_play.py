@@ -136,6 +136,7 @@ async def test_a_cooldown_penalty_refuses_requests_until_it_ends(bot: BotHarness
     assert f"An admin paused your requests for feedback: you can ask again {when}." in plain(refused)
     me = await bot.say(gus_user, "/me")
     assert "#1 cooldown: copied feedback" in plain(me)
+    assert "· given by an admin" in plain(me)  # not the rule's internal name
     show(bot.api, {gus_user.id: "Gus"}, since=len(bot.api.calls) - 3)
 
 

@@ -674,7 +674,10 @@ me-penalties = <b>Penalties in force</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
         [yes] {" "}· until { $until }
        *[no] {""}
-    } · rule { $rule }{ $has_tasks ->
+    } · { $rule ->
+        [admin] given by an admin
+       *[other] rule { $rule }
+    }{ $has_tasks ->
         [yes] , tasks { $tasks }
        *[no] {""}
     }{ $appealed ->

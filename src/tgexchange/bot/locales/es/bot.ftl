@@ -678,7 +678,10 @@ me-penalties = <b>Sanciones vigentes</b>
 me-penalty-item = • #{ $id } { $kind }: { $reason }{ $has_until ->
         [yes] {" "}· hasta { $until }
        *[no] {""}
-    } · regla { $rule }{ $has_tasks ->
+    } · { $rule ->
+        [admin] puesta por un admin
+       *[other] regla { $rule }
+    }{ $has_tasks ->
         [yes] , tareas { $tasks }
        *[no] {""}
     }{ $appealed ->
