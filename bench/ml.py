@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -160,9 +161,24 @@ def evaluate(
         "oracle_brier": oracle_scores.brier,
         "ece": card["ece"],
         "ece_before_calibration": card["ece_before_calibration"],
+        "oracle_ece": oracle_scores.ece,
+        "chance_ece": chance_ece(card["calibration"]),
         "simulated_s": round(simulated_s, 1),
         "trained_s": round(trained_s, 1),
     }
+
+
+def chance_ece(points: list[dict[str, Any]]) -> float:
+    """The ECE a perfectly calibrated model with these predictions would still show on this many
+    test tasks, from chance alone: per bin, the mean absolute deviation of a binomial rate,
+    sqrt(2/π · p(1 − p) / n) (normal approximation), weighted by the bin's count."""
+    total = sum(p["count"] for p in points)
+    if not total:
+        return 0.0
+    spread = sum(
+        p["count"] * math.sqrt(2 / math.pi * p["predicted"] * (1 - p["predicted"]) / p["count"]) for p in points
+    )
+    return round(spread / total, 4)
 
 
 def _daily_model(storage: Storage, directory: Path, log: list[dict[str, Any]]) -> Callable[[Simulation], None]:
@@ -377,11 +393,14 @@ def section(results: list[dict[str, Any]]) -> str:
     ]
     if evals:
         out += [
-            "Command: `python bench/ml.py --seed S --members M --days D --json`.",
+            "Command: `python bench/ml.py --seed S --members M --days D --json`. ECE (oracle / chance): the",
+            "oracle's own ECE on the same test tasks, and the ECE a perfectly calibrated model would still",
+            "show there from chance alone (per bin, the binomial spread of the observed rate; runs saved",
+            "before these two columns existed show —).",
             "",
             "| seed | members × days | test tasks | model AUC | oracle AUC | baseline AUC | model ÷ oracle | model − baseline"
-            " | Brier (model / baseline / oracle) | ECE | goals met |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            " | Brier (model / baseline / oracle) | ECE | ECE (oracle / chance) | goals met |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in evals:
             met = goals(r)
@@ -391,6 +410,7 @@ def section(results: list[dict[str, Any]]) -> str:
                 f" {_f(r['oracle_auc'])} | {_f(r['baseline_auc'])} | {ratio:.3f} |"
                 f" {(r['model_auc'] or 0) - (r['baseline_auc'] or 0):+.3f} |"
                 f" {_f(r['brier'])} / {_f(r['baseline_brier'])} / {_f(r['oracle_brier'])} | {_f(r['ece'])} |"
+                f" {_f(r.get('oracle_ece'))} / {_f(r.get('chance_ece'))} |"
                 f" {sum(met.values())}/4 ({', '.join(k for k, v in met.items() if not v) or 'all'}"
                 f"{' missed' if not all(met.values()) else ''}) |"
             )
@@ -404,6 +424,13 @@ def section(results: list[dict[str, Any]]) -> str:
             "model could add to the members' own records on these histories).",
             "",
         ]
+        oracle_eces = [r["oracle_ece"] for r in evals if r.get("oracle_ece") is not None]
+        if oracle_eces:
+            out += [
+                f"The oracle's own ECE is above 0.03 on {sum(e > 0.03 for e in oracle_eces)} of the"
+                f" {len(oracle_eces)} seeds that report it (median {median(oracle_eces):.3f}).",
+                "",
+            ]
     if effects:
         out += [
             "Effect on the exchange: `python bench/ml.py --effect --seed S --members M --days D --json`, the",

@@ -4,7 +4,8 @@ scored on the same test tasks as the simulator's oracle and the members' own rec
 from __future__ import annotations
 
 import pytest
-from bench.ml import effect_directions, effect_summary, evaluate, goals
+import numpy as np
+from bench.ml import chance_ece, effect_directions, effect_summary, evaluate, goals
 
 from tgexchange.adapters.quality import ClassifierQualityGate
 
@@ -13,12 +14,34 @@ from tgexchange.adapters.quality import ClassifierQualityGate
 def test_the_model_is_scored_against_the_oracle_and_the_baseline() -> None:
     result = evaluate(seed=3, members=60, days=8, gate=ClassifierQualityGate())
 
-    for key in ("model_auc", "oracle_auc", "baseline_auc", "brier", "baseline_brier", "ece"):
+    for key in (
+        "model_auc",
+        "oracle_auc",
+        "baseline_auc",
+        "brier",
+        "baseline_brier",
+        "ece",
+        "oracle_ece",
+        "chance_ece",
+    ):
         assert isinstance(result[key], float), key
     assert result["oracle_auc"] > 0.5  # the latent probabilities say who gives back
     assert 0.0 <= result["ece"] <= 1.0
     assert result["samples"]["test"] > 0
     assert set(goals(result)) == {"auc_vs_oracle", "auc_vs_baseline", "brier_vs_baseline", "ece"}
+
+
+def test_chance_ece_is_what_a_calibrated_model_shows_on_that_many_tasks() -> None:
+    points = [{"predicted": 0.2, "observed": 0.0, "count": 300}, {"predicted": 0.7, "observed": 0.0, "count": 100}]
+    # Labels drawn from the predictions themselves: calibrated by construction.
+    rng = np.random.default_rng(5)
+    drawn = [
+        (300 * abs(rng.binomial(300, 0.2) / 300 - 0.2) + 100 * abs(rng.binomial(100, 0.7) / 100 - 0.7)) / 400
+        for _ in range(4000)
+    ]
+    assert chance_ece(points) == pytest.approx(float(np.mean(drawn)), rel=0.05)
+    assert chance_ece([{"predicted": 0.5, "observed": 0.5, "count": 100}]) == pytest.approx(0.0399, abs=1e-4)
+    assert chance_ece([]) == 0.0
 
 
 def _arm(honest: float, unreliable: float, mean_wait: float | None) -> dict[str, object]:
