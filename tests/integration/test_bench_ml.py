@@ -3,8 +3,8 @@ scored on the same test tasks as the simulator's oracle and the members' own rec
 
 from __future__ import annotations
 
-import pytest
 import numpy as np
+import pytest
 from bench.ml import chance_ece, effect_directions, effect_summary, evaluate, goals
 
 from tgexchange.adapters.quality import ClassifierQualityGate
