@@ -168,16 +168,14 @@ def evaluate(
     }
 
 
-def chance_ece(points: list[dict[str, Any]]) -> float:
+def chance_ece(points: list[dict[str, float]]) -> float:
     """The ECE a perfectly calibrated model with these predictions would still show on this many
     test tasks, from chance alone: per bin, the mean absolute deviation of a binomial rate,
     sqrt(2/π · p(1 − p) / n) (normal approximation), weighted by the bin's count."""
     total = sum(p["count"] for p in points)
     if not total:
         return 0.0
-    spread = sum(
-        p["count"] * math.sqrt(2 / math.pi * p["predicted"] * (1 - p["predicted"]) / p["count"]) for p in points
-    )
+    spread = sum(math.sqrt(2 / math.pi * p["predicted"] * (1 - p["predicted"]) * p["count"]) for p in points)
     return round(spread / total, 4)
 
 
