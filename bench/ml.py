@@ -346,7 +346,8 @@ def effect_directions(result: dict[str, Any]) -> dict[str, bool]:
 
 
 def effect_summary(effects: list[dict[str, Any]]) -> list[str]:
-    """Per horizon: on how many seeds each direction holds, all three together, and the mean change."""
+    """Per horizon: on how many seeds each direction holds, all three together, and the mean change
+    with its standard error over the seeds."""
     lines = []
     for days in sorted({r["days"] for r in effects}):
         runs = [r for r in effects if r["days"] == days]
@@ -355,7 +356,12 @@ def effect_summary(effects: list[dict[str, Any]]) -> list[str]:
         def change(key: str, digits: int, runs: list[dict[str, Any]] = runs) -> str:
             pairs = [(r["off"].get(key), r["on"].get(key)) for r in runs]
             moved = [b - a for a, b in pairs if a is not None and b is not None]
-            return f"{statistics.fmean(moved):+.{digits}f}" if moved else "—"
+            if not moved:
+                return "—"
+            mean = f"{statistics.fmean(moved):+.{digits}f}"
+            # The standard error of the mean change: how far it is from no change at all.
+            spread = statistics.stdev(moved) / math.sqrt(len(moved)) if len(moved) > 1 else None
+            return mean if spread is None else f"{mean} ± {spread:.{digits}f}"
 
         lines.append(
             f"{days} days, {len(runs)} seeds: honest share up on {sum(h['honest_up'] for h in held)}"

@@ -65,8 +65,9 @@ def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
         "first_feedback_sooner": False,
     }
     ten, thirty = effect_summary(effects)
-    assert ten.startswith("10 days, 2 seeds: honest share up on 1 (mean +0.0200)")
-    assert "leechers + spammers down on 2 (mean -0.0150)" in ten
-    assert "sooner (mean hours) on 2 (mean -0.75 h); all three on 1." in ten
-    assert thirty.startswith("30 days, 1 seeds:")
+    # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
+    assert ten.startswith("10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
+    assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
+    assert "sooner (mean hours) on 2 (mean -0.75 ± 0.25 h); all three on 1." in ten
+    assert thirty.startswith("30 days, 1 seeds: honest share up on 0 (mean +0.0000)")  # one seed: no spread
     assert thirty.endswith("all three on 0.")
