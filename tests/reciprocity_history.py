@@ -6,9 +6,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from tests.outcomes import record_verification_outcome
+from tests.world import World
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, TaskRecord
 from tgexchange.domain.task import TaskStatus
+from tgexchange.services import task as task_service
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -71,3 +74,31 @@ def groups(members: int, *, count: int = 3, days: int = 40, seed: int = 3) -> li
         members_in = tuple(rng.sample(range(1, members + 1), rng.randint(2, min(4, members))))
         found.append(GroupRecord(1, flagged_at, members_in, cleared_at=cleared_at))
     return sorted(found, key=lambda g: g.flagged_at)
+
+
+def exchange_history(world: World, *, members: int = 22, seed: int = 5) -> dict[int, float]:
+    """Members with a hidden chance of giving back take tasks on each other's videos for weeks."""
+    rng = random.Random(seed)
+    community = world.community(welcome_credits=10_000, max_feedback_per_submission=100)
+    people = [world.member(community) for _ in range(members)]
+    truth = {m.id: rng.choice([0.15, 0.5, 0.9]) for m in people}
+    for owner in people:
+        world.submission(owner, wanted=members)
+    for _ in range(members - 1):
+        for giver in rng.sample(people, len(people)):
+            world.clock.advance(minutes=rng.uniform(10, 120))
+            try:
+                task = world.task(giver)
+            except Exception:  # nothing left for this giver
+                continue
+            if rng.random() < truth[giver.id]:
+                world.done(task)
+                record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
+            elif rng.random() < 0.5:
+                world.done(task)
+                record_verification_outcome(
+                    world.uow(), task_id=task.id, verified=False, now=world.now, reason="too_short"
+                )
+            else:
+                task_service.skip_task(world.uow(), member_id=giver.id, task_id=task.id, now=world.now)
+    return truth

@@ -4,14 +4,13 @@ and a retrained model promoted only when it is not worse."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Any
 
 from huey import MemoryHuey
 
 from tests.fakes import FakeQualityGate, RecordingNotifier
-from tests.outcomes import record_verification_outcome
+from tests.reciprocity_history import exchange_history
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory, SqlReciprocityScores
@@ -35,34 +34,6 @@ def learner_for(world: World, tmp_path: Path) -> ReciprocityLearner:
     )
 
 
-def exchange_history(world: World, *, members: int = 22, seed: int = 5) -> dict[int, float]:
-    """Members with a hidden chance of giving back take tasks on each other's videos for weeks."""
-    rng = random.Random(seed)
-    community = world.community(welcome_credits=10_000, max_feedback_per_submission=100)
-    people = [world.member(community) for _ in range(members)]
-    truth = {m.id: rng.choice([0.15, 0.5, 0.9]) for m in people}
-    for owner in people:
-        world.submission(owner, wanted=members)
-    for _ in range(members - 1):
-        for giver in rng.sample(people, len(people)):
-            world.clock.advance(minutes=rng.uniform(10, 120))
-            try:
-                task = world.task(giver)
-            except Exception:  # nothing left for this giver
-                continue
-            if rng.random() < truth[giver.id]:
-                world.done(task)
-                record_verification_outcome(world.uow(), task_id=task.id, verified=True, now=world.now)
-            elif rng.random() < 0.5:
-                world.done(task)
-                record_verification_outcome(
-                    world.uow(), task_id=task.id, verified=False, now=world.now, reason="too_short"
-                )
-            else:
-                task_service.skip_task(world.uow(), member_id=giver.id, task_id=task.id, now=world.now)
-    return truth
-
-
 def test_training_on_the_stored_history_promotes_the_first_model_and_scores_everyone(
     world: World, tmp_path: Path
 ) -> None:
@@ -75,7 +46,8 @@ def test_training_on_the_stored_history_promotes_the_first_model_and_scores_ever
     )
 
     assert retrained.promoted
-    assert retrained.current is None  # nothing was in use before
+    assert retrained.against_cold_start  # no model was in use before: the members' own records were
+    assert retrained.current == {"roc_auc": retrained.card["baseline_auc"], "brier": retrained.card["baseline_brier"]}
     assert retrained.card["samples"]["test"] > 50
     assert version == retrained.card["version"]
     assert stored == len(truth) * len(Platform)
@@ -177,6 +149,24 @@ def test_a_retrained_model_worse_on_the_newest_tasks_is_not_promoted() -> None:
         {"version": "v4", "roc_auc": 0.80, "brier": 0.25}, {"roc_auc": 0.74, "brier": 0.19}
     )
     assert reciprocity_service.retrain(badly_calibrated).promoted is False
+
+
+def test_the_first_model_must_not_be_worse_than_the_members_own_records_matching_uses_without_one() -> None:
+    # No model promoted yet: what is in use is the cold start, scored by the card as its baseline.
+    worse = ScriptedLearner(
+        {"version": "v1", "roc_auc": 0.62, "brier": 0.24, "baseline_auc": 0.66, "baseline_brier": 0.21}, None
+    )
+    refused = reciprocity_service.retrain(worse)
+    assert refused.promoted is False
+    assert worse.promoted == []
+    assert refused.against_cold_start is True
+    assert refused.current == {"roc_auc": 0.66, "brier": 0.21}
+
+    better = ScriptedLearner(
+        {"version": "v2", "roc_auc": 0.74, "brier": 0.19, "baseline_auc": 0.66, "baseline_brier": 0.21}, None
+    )
+    assert reciprocity_service.retrain(better).promoted is True
+    assert better.promoted == ["v2"]
 
 
 def test_matching_prefers_owners_who_give_back_only_when_the_community_asks(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +129,18 @@ def test_a_saved_model_loads_back_and_predicts_the_same(tmp_path: Path) -> None:
     prediction = loaded.predict(dataset.features[0])
     assert 0.0 <= prediction.probability <= 1.0
     assert 0.0 <= prediction.confidence <= 1.0
+
+
+def test_a_version_written_in_the_same_second_gets_a_name_of_its_own(tmp_path: Path) -> None:
+    now = datetime(2026, 3, 2, 10, 0, 0, tzinfo=UTC)
+    first = artifact.new_version(tmp_path, now=now)
+    assert first == "reciprocity-20260302T100000Z"
+    (tmp_path / f"{first}.skops").write_bytes(b"the promoted model, say")
+    second = artifact.new_version(tmp_path, now=now)
+    assert second == "reciprocity-20260302T100000Z-2"
+    (tmp_path / f"{second}.json").write_text("{}")  # a card alone also takes the name
+    assert artifact.new_version(tmp_path, now=now) == "reciprocity-20260302T100000Z-3"
+    assert artifact.new_version(tmp_path, now=now + timedelta(seconds=1)) == "reciprocity-20260302T100001Z"
 
 
 def test_a_tampered_or_foreign_model_file_is_refused(tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ class ReciprocityLearner:
         dataset = build_dataset(tasks, members, groups=self._history.groups())
         if progress:
             progress("fit", len(dataset))
-        trained = train(dataset, estimator=estimator)
+        trained = train(dataset, estimator=estimator, version=artifact.new_version(self.directory))
         card = artifact.save(trained.model, trained.card, self.directory)
         return card, dataset.split(TRAIN_SHARE)[1]
 

@@ -128,7 +128,8 @@ def reciprocity(
     The tasks in time order: the model learns on the first 80% (its latest fifth calibrates the
     probabilities) and is scored on the last 20% against each member's own record. The new
     version is written under ML_MODEL_PATH and promoted only if it is not worse than the model in
-    use on those newest tasks. Exits 1 when there is too little history.
+    use on those newest tasks (before the first model: the members' own records, which matching
+    uses until then). Exits 1 when there is too little history.
     """
     import json
     import sys
@@ -180,8 +181,12 @@ def reciprocity(
         f" {samples['test']:,} in {card['training_seconds']:.1f} s; ECE {card['ece_before_calibration']:.3f}"
         f" before calibration. Wrote {model_path}."
     )
-    out.print(
-        "Promoted: it is the model in use now."
-        if retrained.promoted
-        else "Not promoted: the model in use did better on the newest tasks."
-    )
+    if retrained.promoted:
+        out.print("Promoted: it is the model in use now.")
+    elif retrained.against_cold_start:
+        out.print(
+            "Not promoted: the members' own records, which matching uses until a model is promoted,"
+            " did better on the newest tasks."
+        )
+    else:
+        out.print("Not promoted: the model in use did better on the newest tasks.")

@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,18 @@ def _write(path: Path, data: bytes) -> None:
     with os.fdopen(handle, "wb") as file:
         file.write(data)
     os.replace(temporary, path)
+
+
+def new_version(directory: Path, *, now: datetime | None = None) -> str:
+    """A version name not yet written in ``directory``: the time to the second, with a suffix
+    when another version was written in the same second (a second write must never replace the
+    files of a version that may already be the promoted one)."""
+    base = (now or datetime.now(UTC)).strftime("reciprocity-%Y%m%dT%H%M%SZ")
+    version, n = base, 1
+    while (directory / f"{version}.skops").exists() or (directory / f"{version}.json").exists():
+        n += 1
+        version = f"{base}-{n}"
+    return version
 
 
 def save(model: ReciprocityModel, card: dict[str, Any], directory: Path) -> dict[str, Any]:

@@ -15,18 +15,26 @@ from tgexchange.services.ports.reciprocity import ReciprocityLearner, Reciprocit
 class Retrained:
     card: dict[str, Any]
     promoted: bool
-    current: dict[str, float | None] | None  # the model in use, on the same newest tasks
+    current: dict[str, float | None]
+    """What is in use, on the same newest tasks: the promoted model, or before the first one the
+    members' own records (the cold start matching falls back to)."""
+    against_cold_start: bool = False
 
 
 def retrain(
     learner: ReciprocityLearner, *, estimator: str = "hgb", progress: Callable[[str, int], None] | None = None
 ) -> Retrained:
     """Trains a new version on the whole history and promotes it only when it is not worse than
-    the model in use on the newest tasks (the new model's own test rows, which neither saw).
-    Raises the learner's ValueError (too little history, an unknown estimator)."""
+    what is in use on the newest tasks (the new model's own test rows, which neither saw): the
+    promoted model, or before the first one the members' own records, which the card scores on
+    those rows as its baseline. Raises the learner's ValueError (too little history, an unknown
+    estimator)."""
     card, test = learner.train(estimator=estimator, progress=progress)
     current = learner.scores_on(test)
-    promoted = current is None or is_not_worse(
+    against_cold_start = current is None
+    if current is None:
+        current = {"roc_auc": card.get("baseline_auc"), "brier": card.get("baseline_brier")}
+    promoted = is_not_worse(
         auc=card.get("roc_auc"),
         brier=float(card["brier"]),
         current_auc=current.get("roc_auc"),
@@ -34,7 +42,7 @@ def retrain(
     )
     if promoted:
         learner.promote(str(card["version"]))
-    return Retrained(card, promoted, current)
+    return Retrained(card, promoted, current, against_cold_start)
 
 
 def refresh_scores(learner: ReciprocityLearner, store: ReciprocityScores, *, now: datetime) -> tuple[str, int]:
