@@ -48,6 +48,7 @@ def test_a_stored_history_gives_a_model_its_card_and_one_json_line(world: World,
         assert isinstance(summary[key], float), key
     assert summary["roc_auc"] > summary["baseline_auc"]  # who gives back is learnt from the history
     assert summary["samples"]["test"] > 50
+    assert summary["served"]["train"] + summary["served"]["calibration"] == sum(summary["samples"].values())
     assert summary["promoted"] is True  # better than the members' own records, in use until now
     model = Path(summary["model_path"])
     assert model.parent == tmp_path / "models"
@@ -62,5 +63,7 @@ def test_a_stored_history_gives_a_model_its_card_and_one_json_line(world: World,
     assert "ROC AUC" in second.stdout
     assert "members' own record" in second.stdout
     assert "Promoted: it is the model in use now." in second.stdout  # as good as the one in use
+    served = summary["served"]["train"] + summary["served"]["calibration"]
+    assert f"the same recipe refitted on all {served:,} tasks" in " ".join(second.stdout.split())
     versions = sorted(p.stem for p in (tmp_path / "models").glob("*.skops"))
     assert len(versions) == 2  # the first version's files were not replaced

@@ -637,13 +637,14 @@ async def test_the_model_card_says_when_there_is_no_model_and_shows_the_one_in_u
     tasks, members, _ = history(members=40, tasks=2000)
     trained = train(build_dataset(tasks, members), version="reciprocity-api")
     directory = dashboard.settings.model_dir
-    artifact.save(trained.model, trained.card, directory)
+    artifact.save(trained.model, trained.card, directory, holdout=trained.holdout)
     artifact.promote("reciprocity-api", directory)
 
     card = (await client.get(f"{API}/model", headers=BEARER)).json()
 
     assert card["version"] == "reciprocity-api"
     assert card["samples"]["test"] == trained.card["samples"]["test"]
+    assert card["served"] == {k: trained.card["served"][k] for k in ("train", "calibration")}
     assert card["roc_auc"] == pytest.approx(trained.card["roc_auc"])
     assert card["baseline_auc"] == pytest.approx(trained.card["baseline_auc"])
     assert sum(point["count"] for point in card["calibration"]) == card["samples"]["test"]

@@ -520,12 +520,14 @@ def test_the_model_panel_says_there_is_none_then_shows_the_card_and_its_calibrat
 
     tasks, members, _ = history(members=40, tasks=2000)
     trained = train(build_dataset(tasks, members), version="reciprocity-browser")
-    artifact.save(trained.model, trained.card, live_dashboard.settings.model_dir)
+    artifact.save(trained.model, trained.card, live_dashboard.settings.model_dir, holdout=trained.holdout)
     artifact.promote("reciprocity-browser", live_dashboard.settings.model_dir)
     page.reload()
 
     card = trained.card
     expect(page.locator("#model-card")).to_contain_text(f"tested on the newest {card['samples']['test']:,}.")
+    everything = card["served"]["train"] + card["served"]["calibration"]
+    expect(page.locator("#model-card")).to_contain_text(f"refitted on all {everything:,} tasks, the newest included.")
     expect(page.locator("#model-card")).to_contain_text(
         f"AUC {card['roc_auc']:.2f} against {card['baseline_auc']:.2f} for members' own records"
     )

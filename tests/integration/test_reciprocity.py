@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pytest
 from huey import MemoryHuey
 
 from tests.fakes import FakeQualityGate, RecordingNotifier
@@ -21,7 +23,9 @@ from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.content import Platform
 from tgexchange.domain.reciprocity import GroupRecord, ReciprocityScore
 from tgexchange.domain.ring import RingFinding, RingStatus
+from tgexchange.ml import reciprocity_artifact as artifact
 from tgexchange.ml.features import FEATURE_NAMES, snapshot
+from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.services import community as community_service
 from tgexchange.services import reciprocity as reciprocity_service
 from tgexchange.services import task as task_service
@@ -55,6 +59,31 @@ def test_training_on_the_stored_history_promotes_the_first_model_and_scores_ever
     reliable = [scores[(m, Platform.YOUTUBE)].probability for m, p in truth.items() if p == 0.9]
     flaky = [scores[(m, Platform.YOUTUBE)].probability for m, p in truth.items() if p == 0.15]
     assert sum(reliable) / len(reliable) > sum(flaky) / len(flaky) + 0.2
+
+
+def test_members_are_scored_by_the_refitted_model_and_a_new_version_is_compared_with_the_holdout_one(
+    world: World, tmp_path: Path
+) -> None:
+    exchange_history(world)
+    learner = learner_for(world, tmp_path)
+    assert reciprocity_service.retrain(learner).promoted
+    served, card = artifact.load(learner.directory)
+    holdout, _ = artifact.load(learner.directory, holdout=True)
+    history = SqlReciprocityHistory(world.storage.engine)
+    tasks, members = learner.records()
+    _, rows = snapshot(tasks, members, at=world.now, groups=history.groups())
+
+    _, scores = learner.score_members(now=world.now)
+
+    assert [s.probability for s in scores] == pytest.approx(served.predict_many(rows).tolist())
+    assert not np.allclose(served.predict_many(rows), holdout.predict_many(rows))
+    assert card["served"]["train"] + card["served"]["calibration"] == sum(card["samples"].values())
+
+    world.clock.advance(hours=1)
+    _, test = learner.train()
+    # The served model has seen those newest tasks; the holdout one has not.
+    expected = score(test.labels, holdout.predict_many(test.features))
+    assert learner.scores_on(test) == {"roc_auc": expected.roc_auc, "brier": expected.brier}
 
 
 def test_an_empty_exchange_scores_newcomers_from_the_cold_start(world: World, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.reciprocity import GroupRecord, TaskRecord, label_of
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml import reciprocity_artifact as artifact
-from tgexchange.ml.features import FEATURE_NAMES, build_dataset, snapshot
+from tgexchange.ml.features import FEATURE_NAMES, Dataset, build_dataset, snapshot
 from tgexchange.ml.reciprocity import cold_start, predict_or_fall_back
 from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.ml.reciprocity_training import NotEnoughHistory, train
@@ -107,6 +107,40 @@ def test_the_model_learns_who_gives_back_better_than_their_own_record() -> None:
     assert card["roc_auc"] >= card["baseline_auc"] - 0.03
     assert card["ece"] <= 0.08
     assert card["samples"]["test"] == len(dataset) - int(len(dataset) * 0.8)
+    # The card scores the holdout model, the one that never saw the test rows.
+    assert score(test.labels, trained.holdout.predict_many(test.features)).roc_auc == card["roc_auc"]
+    served = card["served"]
+    assert served["train"] == int(len(dataset) * 0.8)
+    assert served["train"] + served["calibration"] == len(dataset)
+
+
+def _drifting(rows: int, *, learnt_from: float) -> Dataset:
+    """Rows whose outcome is a coin toss until ``learnt_from`` of the way through, and from then
+    on follows the first feature: a community whose behaviour changed lately."""
+    rng = np.random.default_rng(3)
+    features = rng.random((rows, len(FEATURE_NAMES)))
+    informative = np.arange(rows) >= int(rows * learnt_from)
+    chance = np.where(informative, np.where(features[:, 0] > 0.5, 0.9, 0.1), 0.5)
+    labels = (rng.random(rows) < chance).astype(np.int8)
+    times = [START + timedelta(minutes=i) for i in range(rows)]
+    return Dataset(features, labels, times, np.arange(rows) % 50, features[:, 0].copy(), np.arange(rows))
+
+
+def test_the_model_served_learns_from_the_newest_tasks_the_scored_one_never_saw() -> None:
+    # The change starts at 66%: the holdout model fits the first 64% only and cannot see it;
+    # the served one fits the first 80%, where it shows.
+    dataset = _drifting(5000, learnt_from=0.66)
+    trained = train(dataset, seed=1)
+    newest = dataset.split(0.8)[1]
+
+    served_auc = score(newest.labels, trained.model.predict_many(newest.features)).roc_auc
+    holdout_auc = score(newest.labels, trained.holdout.predict_many(newest.features)).roc_auc
+
+    assert holdout_auc is not None
+    assert served_auc is not None
+    assert holdout_auc < 0.6
+    assert served_auc > 0.75
+    assert trained.card["roc_auc"] == holdout_auc  # the card never flatters the recipe
 
 
 def test_too_little_history_is_a_clear_refusal() -> None:
@@ -129,6 +163,37 @@ def test_a_saved_model_loads_back_and_predicts_the_same(tmp_path: Path) -> None:
     prediction = loaded.predict(dataset.features[0])
     assert 0.0 <= prediction.probability <= 1.0
     assert 0.0 <= prediction.confidence <= 1.0
+
+
+def test_a_version_keeps_the_model_served_and_the_one_its_card_scores_apart(tmp_path: Path) -> None:
+    tasks, members, _ = history(members=40, tasks=2000)
+    dataset = build_dataset(tasks, members)
+    trained = train(dataset, version="reciprocity-both")
+    artifact.save(trained.model, trained.card, tmp_path, holdout=trained.holdout)
+    rows = dataset.features[:200]
+
+    served, _ = artifact.load(tmp_path, "reciprocity-both")
+    holdout, card = artifact.load(tmp_path, "reciprocity-both", holdout=True)
+
+    assert np.allclose(served.predict_many(rows), trained.model.predict_many(rows))
+    assert np.allclose(holdout.predict_many(rows), trained.holdout.predict_many(rows))
+    assert not np.allclose(served.predict_many(rows), holdout.predict_many(rows))
+    assert card["served"]["train"] + card["served"]["calibration"] == len(dataset)
+
+
+def test_a_version_saved_with_one_model_serves_and_is_compared_by_it(tmp_path: Path) -> None:
+    # Versions written before there were two models hold the holdout model alone.
+    tasks, members, _ = history(members=40, tasks=2000)
+    dataset = build_dataset(tasks, members)
+    trained = train(dataset, version="reciprocity-old")
+    artifact.save(trained.holdout, trained.card, tmp_path)
+    rows = dataset.features[:200]
+
+    served, _ = artifact.load(tmp_path, "reciprocity-old")
+    holdout, _ = artifact.load(tmp_path, "reciprocity-old", holdout=True)
+
+    assert np.allclose(served.predict_many(rows), trained.holdout.predict_many(rows))
+    assert np.allclose(holdout.predict_many(rows), served.predict_many(rows))
 
 
 def test_a_version_written_in_the_same_second_gets_a_name_of_its_own(tmp_path: Path) -> None:

@@ -76,21 +76,24 @@ class ReciprocityLearner:
         if progress:
             progress("fit", len(dataset))
         trained = train(dataset, estimator=estimator, version=artifact.new_version(self.directory))
-        card = artifact.save(trained.model, trained.card, self.directory)
+        card = artifact.save(trained.model, trained.card, self.directory, holdout=trained.holdout)
         return card, dataset.split(TRAIN_SHARE)[1]
 
-    def current(self) -> tuple[ReciprocityModel, dict[str, Any]] | None:
-        """The promoted model and its card; None (logged) when there is none or it is refused."""
+    def current(self, *, holdout: bool = False) -> tuple[ReciprocityModel, dict[str, Any]] | None:
+        """The promoted model (or with ``holdout`` the one its card scores) and its card; None
+        (logged) when there is none or it is refused."""
         try:
-            return artifact.load(self.directory)
+            return artifact.load(self.directory, holdout=holdout)
         except artifact.ModelRefused as refused:
             if artifact.current_version(self.directory) is not None:
                 log.warning("reciprocity_model_refused", reason=str(refused))
             return None
 
     def scores_on(self, test: Dataset) -> dict[str, float | None] | None:
-        """How the promoted model does on these rows (None without one)."""
-        found = self.current()
+        """How the promoted version does on these rows (None without one): its holdout model,
+        which learnt only from tasks older than a newer version's test rows, so it is scored on
+        rows it never saw, as the newer one is."""
+        found = self.current(holdout=True)
         if found is None or len(test) == 0:
             return None
         scores = score(test.labels, found[0].predict_many(test.features))

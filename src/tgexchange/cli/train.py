@@ -162,6 +162,7 @@ def reciprocity(
             **{k: card.get(k) for k in ("version", "roc_auc", "baseline_auc", "brier", "baseline_brier", "ece")},
             **{k: card.get(k) for k in ("log_loss", "mse", "r2", "ece_before_calibration", "training_seconds")},
             "samples": card["samples"],
+            "served": card.get("served"),
             "model_path": str(model_path),
             "promoted": retrained.promoted,
         }
@@ -181,6 +182,13 @@ def reciprocity(
         f" {samples['test']:,} in {card['training_seconds']:.1f} s; ECE {card['ece_before_calibration']:.3f}"
         f" before calibration. Wrote {model_path}."
     )
+    served = card.get("served")
+    if served:
+        out.print(
+            f"The model it serves is the same recipe refitted on all {served['train'] + served['calibration']:,}"
+            f" tasks (the newest {served['calibration']:,} calibrate it); the scores above are the recipe's, on"
+            " tasks the scored model never saw."
+        )
     if retrained.promoted:
         out.print("Promoted: it is the model in use now.")
     elif retrained.against_cold_start:

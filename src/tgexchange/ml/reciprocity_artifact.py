@@ -3,6 +3,8 @@ version is in use.
 
 In ``directory`` (``ML_MODEL_PATH``): ``<version>.skops`` and ``<version>.json`` (the model card,
 with the file's sha256 and the types it trusts), and ``current.json`` naming the promoted version.
+A version's file holds the model served and, under ``holdout``, the model its card scores (what a
+later version is compared with); a file written before there were two holds one model, both.
 Loading checks the sha256, the feature list and the scikit-learn version, and lets skops build
 only the types listed here: a tampered or foreign file is refused with ``ModelRefused``, and the
 caller falls back to the cold start. Run-time code.
@@ -65,10 +67,17 @@ def new_version(directory: Path, *, now: datetime | None = None) -> str:
     return version
 
 
-def save(model: ReciprocityModel, card: dict[str, Any], directory: Path) -> dict[str, Any]:
-    """Writes the version's model and card (not promoted); returns the card as written. Raises
-    ModelRefused when the model needs a type this module does not trust."""
-    content = {"classifier": model.classifier, "thresholds": model.thresholds, "values": model.values}
+def _parts(model: ReciprocityModel) -> dict[str, Any]:
+    return {"classifier": model.classifier, "thresholds": model.thresholds, "values": model.values}
+
+
+def save(
+    model: ReciprocityModel, card: dict[str, Any], directory: Path, *, holdout: ReciprocityModel | None = None
+) -> dict[str, Any]:
+    """Writes the version's model (served) and card, and the ``holdout`` model the card scores
+    when it is another (not promoted); returns the card as written. Raises ModelRefused when a
+    model needs a type this module does not trust."""
+    content = _parts(model) | ({"holdout": _parts(holdout)} if holdout is not None else {})
     data = sio.dumps(content, compression=zipfile.ZIP_DEFLATED)
     untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if untrusted:
@@ -109,8 +118,22 @@ def read_card(directory: Path, version: str) -> dict[str, Any]:
     return card
 
 
-def load(directory: Path, version: str | None = None) -> tuple[ReciprocityModel, dict[str, Any]]:
-    """The model ``version`` (default: the promoted one) and its card. Raises ModelRefused."""
+def _model(parts: Any, version: str) -> ReciprocityModel:
+    if not isinstance(parts, dict) or not {"classifier", "thresholds", "values"} <= set(parts):
+        raise ModelRefused(f"{version}.skops is not a reciprocity model")
+    return ReciprocityModel(
+        parts["classifier"],
+        np.asarray(parts["thresholds"], dtype=np.float64),
+        np.asarray(parts["values"], dtype=np.float64),
+        version=version,
+    )
+
+
+def load(
+    directory: Path, version: str | None = None, *, holdout: bool = False
+) -> tuple[ReciprocityModel, dict[str, Any]]:
+    """The model ``version`` (default: the promoted one) serves, or with ``holdout`` the one its
+    card scores, and its card. Raises ModelRefused."""
     version = version or current_version(directory)
     if version is None:
         raise ModelRefused("no model has been promoted yet")
@@ -131,12 +154,7 @@ def load(directory: Path, version: str | None = None) -> tuple[ReciprocityModel,
         raise ModelRefused(f"{version}.skops holds types we do not trust: {error}") from error
     except Exception as error:  # a corrupt archive: refused, never half-loaded
         raise ModelRefused(f"{version}.skops cannot be read: {error}") from error
-    if not isinstance(content, dict) or not {"classifier", "thresholds", "values"} <= set(content):
-        raise ModelRefused(f"{version}.skops is not a reciprocity model")
-    model = ReciprocityModel(
-        content["classifier"],
-        np.asarray(content["thresholds"], dtype=np.float64),
-        np.asarray(content["values"], dtype=np.float64),
-        version=version,
-    )
-    return model, card
+    served = _model(content, version)
+    if not holdout:
+        return served, card
+    return (_model(content["holdout"], version) if "holdout" in content else served), card

@@ -25,10 +25,10 @@ def retrain(
     learner: ReciprocityLearner, *, estimator: str = "hgb", progress: Callable[[str, int], None] | None = None
 ) -> Retrained:
     """Trains a new version on the whole history and promotes it only when it is not worse than
-    what is in use on the newest tasks (the new model's own test rows, which neither saw): the
-    promoted model, or before the first one the members' own records, which the card scores on
-    those rows as its baseline. Raises the learner's ValueError (too little history, an unknown
-    estimator)."""
+    what is in use on the newest tasks (the new version's own test rows, which neither version's
+    holdout model saw; those are what each card scores): the promoted version, or before the
+    first one the members' own records, which the card scores on those rows as its baseline.
+    Raises the learner's ValueError (too little history, an unknown estimator)."""
     card, test = learner.train(estimator=estimator, progress=progress)
     current = learner.scores_on(test)
     against_cold_start = current is None

@@ -273,6 +273,13 @@ class CalibrationPointOut(_Out):
     count: int
 
 
+class ServedOut(_Out):
+    """The model members are matched by: the same recipe refitted on every task."""
+
+    train: int = Field(description="Tasks it was fitted on (all but the newest fifth).")
+    calibration: int = Field(description="The newest tasks, which calibrate its probabilities.")
+
+
 class ModelOut(_Out):
     """The reciprocity model in use: when it was trained, on how much, and how it did on the newest
     tasks it never saw, beside the members' own records (the baseline)."""
@@ -280,7 +287,12 @@ class ModelOut(_Out):
     version: str | None = Field(description="Null before any model was promoted (matching uses members' records).")
     trained_at: str | None = None
     estimator: str | None = None
-    samples: dict[str, int] = Field(default_factory=dict, description="Tasks used to train, calibrate and test.")
+    samples: dict[str, int] = Field(
+        default_factory=dict, description="Tasks used to train, calibrate and test the model these scores measure."
+    )
+    served: ServedOut | None = Field(
+        default=None, description="The model in use, refitted on every task; null for a version saved before it."
+    )
     roc_auc: float | None = None
     baseline_auc: float | None = Field(default=None, description="The members' own smoothed records, same tasks.")
     brier: float | None = None

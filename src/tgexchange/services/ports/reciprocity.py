@@ -20,7 +20,8 @@ class ReciprocityLearner(Protocol):
         ...
 
     def scores_on(self, test: Any) -> dict[str, float | None] | None:
-        """``roc_auc`` and ``brier`` of the model in use on those tasks; None without a model."""
+        """``roc_auc`` and ``brier`` of the version in use on those tasks (its holdout model, the
+        one its card scores, which never saw them); None without a model."""
         ...
 
     def promote(self, version: str) -> None: ...

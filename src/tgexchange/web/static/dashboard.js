@@ -370,11 +370,14 @@
     const when = card.trained_at ? new Date(card.trained_at).toLocaleString("en", { timeZone: "UTC" }) + " UTC" : "–";
     const parts = [
       `Trained ${when} (${card.estimator || "–"}) on ${numbers.format(samples.train || 0)} tasks, tested on the newest ${numbers.format(samples.test || 0)}.`,
+      card.served
+        ? `The model in use is the same recipe refitted on all ${numbers.format(card.served.train + card.served.calibration)} tasks, the newest included.`
+        : "",
       `AUC ${ratio(card.roc_auc)} against ${ratio(card.baseline_auc)} for members' own records;`,
       `Brier ${card.brier === null || card.brier === undefined ? "–" : card.brier.toFixed(3)} against ${card.baseline_brier === null || card.baseline_brier === undefined ? "–" : card.baseline_brier.toFixed(3)} (lower is better);`,
       `calibration error ${percent(card.ece)}.`,
     ];
-    setText("model-card", parts.join(" "));
+    setText("model-card", parts.filter(Boolean).join(" "));
     const points = card.calibration || [];
     $("model-figure").hidden = points.length === 0;
     if (!points.length) return;
