@@ -3,11 +3,16 @@ scored on the same test tasks as the simulator's oracle and the members' own rec
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 from bench.ml import chance_ece, effect_directions, effect_summary, evaluate, goals
+from bench.ml_forward import forward_check, forward_section
 
+from tests.reciprocity_history import START
 from tgexchange.adapters.quality import ClassifierQualityGate
+from tgexchange.ml.features import FEATURE_NAMES, Dataset
 
 
 @pytest.mark.slow
@@ -29,6 +34,43 @@ def test_the_model_is_scored_against_the_oracle_and_the_baseline() -> None:
     assert 0.0 <= result["ece"] <= 1.0
     assert result["samples"]["test"] > 0
     assert set(goals(result)) == {"auc_vs_oracle", "auc_vs_baseline", "brier_vs_baseline", "ece"}
+    forward = result["forward"]
+    assert 0 < forward["trained_on"] < result["samples"]["train"] + result["samples"]["calibration"] + 1
+    for model in ("holdout", "served"):
+        assert isinstance(forward[model]["brier"], float), model
+
+
+def _dataset(rows: int) -> Dataset:
+    rng = np.random.default_rng(4)
+    features = rng.random((rows, len(FEATURE_NAMES)))
+    labels = (rng.random(rows) < np.where(features[:, 0] > 0.5, 0.8, 0.2)).astype(np.int8)
+    times = [START + timedelta(minutes=i) for i in range(rows)]
+    return Dataset(features, labels, times, np.arange(rows) % 40, features[:, 0].copy(), np.arange(rows))
+
+
+def test_the_forward_check_trains_on_what_was_known_at_the_cut_and_scores_what_came_after() -> None:
+    dataset = _dataset(3000)
+    # Every tenth task's outcome was known only a day later: those given just before the cut
+    # could not be learnt from.
+    decided = {
+        int(task): at + timedelta(days=1 if task % 10 == 0 else 0, minutes=30)
+        for task, at in zip(dataset.task_ids, dataset.assigned_at, strict=True)
+    }
+    labels = dict(zip(dataset.task_ids.tolist(), dataset.labels.tolist(), strict=True))
+
+    check = forward_check(dataset, decided, lambda ids: np.asarray([labels[int(i)] for i in ids], dtype=float))
+
+    moment = dataset.assigned_at[2400]
+    assert check["scored_on"] == 600
+    assert check["trained_on"] == sum(1 for t in range(2400) if decided[t] <= moment)
+    assert check["trained_on"] < 2400 - 100  # the open ones were left out
+    assert check["oracle_auc"] == 1.0  # the oracle given is the one scored
+    assert check["served"]["roc_auc"] > 0.7
+    lines = forward_section([{"seed": 9, "forward": check}, {"seed": 3}])
+    rows = [line for line in lines if line.startswith(("| 9 |", "| 3 |"))]
+    assert len(rows) == 1  # runs saved before the check are left out
+    assert rows[0].startswith(f"| 9 | {check['trained_on']} | 600 | ")
+    assert "over 1 seeds" in lines[-2]
 
 
 def test_chance_ece_is_what_a_calibrated_model_shows_on_that_many_tasks() -> None:
