@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,7 @@ def _rows(dataset: Dataset, keep: NDArray[np.bool_]) -> Dataset:
 
 
 def forward_check(
-    dataset: Dataset, decided_at: dict[int, datetime | None], oracle: Oracle, *, cut: float = CUT
+    dataset: Dataset, decided_at: Mapping[int, datetime | None], oracle: Oracle, *, cut: float = CUT
 ) -> dict[str, Any]:
     """``dataset``: every labelled task of the history (features as of each task's assignment,
     so a row never depends on what came after it); ``decided_at``: when each task's outcome was
