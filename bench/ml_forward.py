@@ -110,7 +110,10 @@ def forward_section(evals: list[dict[str, Any]]) -> list[str]:
         "",
         f"Served against holdout over {len(checks)} seeds (mean change ± its standard error): model ÷ oracle"
         f" {_change(ratio, 4)}, higher on {sum(d > 0 for d in ratio)}; Brier {_change(brier, 4)}, lower on"
-        f" {sum(d < 0 for d in brier)}; ECE {_change(ece, 4)}, lower on {sum(d < 0 for d in ece)}.",
+        f" {sum(d < 0 for d in brier)}; ECE {_change(ece, 4)}, lower on {sum(d < 0 for d in ece)}. ECE ≤ 0.03"
+        f" on {sum(c['holdout']['ece'] <= 0.03 for _, c in checks)} (holdout) and"
+        f" {sum(c['served']['ece'] <= 0.03 for _, c in checks)} (served); model ÷ oracle ≥ 0.95 on"
+        f" {sum(_ratio(c, 'holdout') >= 0.95 for _, c in checks)} and {sum(_ratio(c, 'served') >= 0.95 for _, c in checks)}.",
         "",
     ]
     return out
