@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.isotonic import IsotonicRegression
 
 from tests.reciprocity_history import START, groups, history
 from tgexchange.domain.content import ContentKind, Platform
@@ -20,7 +21,7 @@ from tgexchange.ml import reciprocity_artifact as artifact
 from tgexchange.ml.features import FEATURE_NAMES, Dataset, build_dataset, snapshot
 from tgexchange.ml.reciprocity import cold_start, predict_or_fall_back
 from tgexchange.ml.reciprocity_metrics import score
-from tgexchange.ml.reciprocity_training import NotEnoughHistory, train
+from tgexchange.ml.reciprocity_training import NotEnoughHistory, calibration_map, train
 
 
 def test_labels_say_what_the_giver_did_and_nothing_else() -> None:
@@ -141,6 +142,43 @@ def test_the_model_served_learns_from_the_newest_tasks_the_scored_one_never_saw(
     assert holdout_auc < 0.6
     assert served_auc > 0.75
     assert trained.card["roc_auc"] == holdout_auc  # the card never flatters the recipe
+
+
+def test_a_few_tasks_in_a_calibration_step_are_not_read_as_never_or_always() -> None:
+    raw = np.asarray([0.1] * 6 + [0.5] * 20 + [0.9] * 6)
+    labels = np.asarray([0] * 6 + [1, 0] * 10 + [1] * 6, dtype=np.int8)
+    plain = IsotonicRegression(out_of_bounds="clip").fit(raw, labels).predict([0.1, 0.9])
+    assert plain.tolist() == [0.0, 1.0]  # what plain isotonic regression says of six tasks
+
+    thresholds, values = calibration_map(raw, labels)
+
+    # Each step shrunk toward the rows' rate (16 of 32) by two pretend tasks.
+    assert np.interp(0.1, thresholds, values) == pytest.approx((0 + 2 * 0.5) / (6 + 2))
+    assert np.interp(0.5, thresholds, values) == pytest.approx((10 + 2 * 0.5) / (20 + 2))
+    assert np.interp(0.9, thresholds, values) == pytest.approx((6 + 2 * 0.5) / (6 + 2))
+
+
+def test_a_large_calibration_step_keeps_its_rate_and_the_map_only_goes_up() -> None:
+    rng = np.random.default_rng(8)
+    raw = rng.random(4000)
+    labels = (rng.random(4000) < raw).astype(np.int8)
+    plain = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, labels)
+
+    thresholds, values = calibration_map(raw, labels)
+
+    assert np.all(np.diff(values) >= 0)
+    middle = np.linspace(0.2, 0.8, 25)
+    assert np.allclose(np.interp(middle, thresholds, values), plain.predict(middle), atol=0.02)
+
+
+def test_a_model_of_a_young_community_never_says_never() -> None:
+    tasks, members, _ = history(members=20, tasks=320, seed=5)
+    dataset = build_dataset(tasks, members)
+    trained = train(dataset)
+    for model in (trained.model, trained.holdout):
+        predicted = model.predict_many(dataset.features)
+        assert predicted.min() > 0.0
+        assert predicted.max() < 1.0
 
 
 def test_too_little_history_is_a_clear_refusal() -> None:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.isotonic import IsotonicRegression
 
@@ -34,6 +35,7 @@ ESTIMATORS = ("hgb", "rf", "xgboost")
 MIN_ROWS = 200
 TRAIN_SHARE = 0.8
 CALIBRATION_SHARE = 0.2  # of the training rows: the latest ones, so calibration looks forward too
+PRIOR_TASKS = 2.0  # pretend tasks at the calibration rows' rate in every step of the map
 
 
 class NotEnoughHistory(ValueError):
@@ -86,14 +88,32 @@ def _fit(rows: Dataset, *, estimator: str, seed: int, version: str) -> Reciproci
         _check(part, name)
     classifier = make_classifier(estimator, seed=seed)
     classifier.fit(fit.features, fit.labels)
-    raw_calibrate = np.asarray(classifier.predict_proba(calibrate.features))[:, 1]
-    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw_calibrate, calibrate.labels)
-    return ReciprocityModel(
-        classifier,
-        np.asarray(isotonic.X_thresholds_, dtype=np.float64),
-        np.asarray(isotonic.y_thresholds_, dtype=np.float64),
-        version=version,
-    )
+    raw_calibrate = np.asarray(classifier.predict_proba(calibrate.features), dtype=np.float64)[:, 1]
+    thresholds, values = calibration_map(raw_calibrate, calibrate.labels)
+    return ReciprocityModel(classifier, thresholds, values, version=version)
+
+
+def calibration_map(
+    raw: NDArray[np.float64], labels: NDArray[np.int8]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The isotonic map from the classifier's scores to probabilities, each step's rate shrunk
+    toward the calibration rows' own by ``PRIOR_TASKS`` pretend tasks.
+
+    Plain isotonic regression gives a step of a dozen tasks that all failed the probability 0,
+    and one that all gave back 1: on a young community's few hundred rows that told matching
+    (and the dashboard) a member would never give back. Shrunk, such a step says how little a
+    dozen tasks prove; a step of hundreds barely moves (docs/BENCHMARKS.md).
+    """
+    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, labels)
+    steps, step_of, counts = np.unique(isotonic.predict(raw), return_inverse=True, return_counts=True)
+    positives = np.bincount(step_of, weights=labels.astype(np.float64), minlength=len(steps))
+    shrunk = (positives + PRIOR_TASKS * float(labels.mean())) / (counts + PRIOR_TASKS)
+    # Shrinking moves a small step further than a large one, which can reorder neighbours:
+    # pool them again, so the map still only goes up.
+    monotone = IsotonicRegression().fit_transform(steps, shrunk, sample_weight=counts + PRIOR_TASKS)
+    knots = np.asarray(isotonic.y_thresholds_, dtype=np.float64)
+    step_at_knot = np.clip(np.searchsorted(steps, knots), 0, len(steps) - 1)
+    return np.asarray(isotonic.X_thresholds_, dtype=np.float64), np.asarray(monotone, dtype=np.float64)[step_at_knot]
 
 
 def train(dataset: Dataset, *, estimator: str = "hgb", seed: int = 7, version: str | None = None) -> Trained:
