@@ -14,6 +14,8 @@ time-ordered 80/20 split) and scores it on the test tasks against
 
 ``forward`` in the result: the model a version serves against the one its card scores, both
 trained on what was known at a cut and judged on the tasks given after it (bench/ml_forward.py).
+``young``: the model of the history's first few hundred or thousand tasks, with the shipped
+calibration map and with plain isotonic regression (bench/ml_young.py).
 
 Goals: model AUC ≥ 0.95 × oracle AUC and ≥ baseline AUC + 0.02; Brier below the baseline's;
 ECE ≤ 0.03. With ``--json`` the last stdout line is one JSON object (``model_auc``,
@@ -57,6 +59,7 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ml_forward import Oracle, forward_check, forward_section
+from bench.ml_young import young_check, young_section
 from bench.report import median, write_section
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
@@ -146,7 +149,7 @@ def evaluate(
         trained_s = time.perf_counter() - started
         profile_of = {sim.member_id: sim.profile.value for sim in simulation.members}
         latent, oracle = oracle_probabilities(simulation.give_back, profile_of, storage, test.task_ids)
-        forward = _forward(
+        forward, young = _checks(
             learner, storage, lambda ids: oracle_probabilities(simulation.give_back, profile_of, storage, ids)[1]
         )
         storage.dispose()
@@ -173,17 +176,19 @@ def evaluate(
         "simulated_s": round(simulated_s, 1),
         "trained_s": round(trained_s, 1),
         "forward": forward,
+        "young": young,
     }
 
 
-def _forward(learner: Any, storage: Storage, oracle: Oracle) -> dict[str, Any]:
-    """The forward check (bench/ml_forward.py) on the stored history."""
+def _checks(learner: Any, storage: Storage, oracle: Oracle) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The forward check (bench/ml_forward.py) and the young-community check (bench/ml_young.py)
+    on the stored history."""
     from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory
     from tgexchange.ml.features import build_dataset
 
     tasks, members = learner.records()
     dataset = build_dataset(tasks, members, groups=SqlReciprocityHistory(storage.engine).groups())
-    return forward_check(dataset, {t.task_id: t.decided_at for t in tasks}, oracle)
+    return forward_check(dataset, {t.task_id: t.decided_at for t in tasks}, oracle), young_check(dataset)
 
 
 def chance_ece(points: list[dict[str, float]]) -> float:
@@ -453,6 +458,7 @@ def section(results: list[dict[str, Any]]) -> str:
             "",
         ]
         out += forward_section(evals)
+        out += young_section(evals)
         oracle_eces = [r["oracle_ece"] for r in evals if r.get("oracle_ece") is not None]
         if oracle_eces:
             out += [

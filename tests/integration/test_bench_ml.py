@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from bench.ml import chance_ece, effect_directions, effect_summary, evaluate, goals
 from bench.ml_forward import forward_check, forward_section
+from bench.ml_young import young_check, young_section
 
 from tests.reciprocity_history import START
 from tgexchange.adapters.quality import ClassifierQualityGate
@@ -34,6 +35,7 @@ def test_the_model_is_scored_against_the_oracle_and_the_baseline() -> None:
     assert 0.0 <= result["ece"] <= 1.0
     assert result["samples"]["test"] > 0
     assert set(goals(result)) == {"auc_vs_oracle", "auc_vs_baseline", "brier_vs_baseline", "ece"}
+    assert isinstance(result["young"], dict)  # empty: this history is shorter than the smallest size
     forward = result["forward"]
     assert 0 < forward["trained_on"] < result["samples"]["train"] + result["samples"]["calibration"] + 1
     for model in ("holdout", "served"):
@@ -113,3 +115,20 @@ def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
     assert "sooner (mean hours) on 2 (mean -0.75 ± 0.25 h); all three on 1." in ten
     assert thirty.startswith("30 days, 1 seeds: honest share up on 0 (mean +0.0000)")  # one seed: no spread
     assert thirty.endswith("all three on 0.")
+
+
+def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() -> None:
+    dataset = _dataset(3000)
+
+    check = young_check(dataset, sizes=(400, 5000))
+
+    assert list(check) == ["400"]  # a size beyond the history is left out
+    plain, shrunk = check["400"]["plain"], check["400"]["shrunk"]
+    for run in (plain, shrunk):
+        assert {"brier", "ece", "log_loss", "extreme", "promoted"} <= set(run)
+    assert shrunk["extreme"] <= plain["extreme"]
+    assert shrunk["log_loss"] < 1.0
+    lines = young_section([{"seed": 1, "young": check}, {"seed": 2}])
+    rows = [line for line in lines if line.startswith("| 400 |")]
+    assert len(rows) == 1
+    assert rows[0].startswith("| 400 | 1 | ")  # one seed: the run saved before the check is left out

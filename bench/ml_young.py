@@ -1,0 +1,99 @@
+"""The young-community check of ``bench/ml.py``: the model a community gets from its first few
+hundred or thousand finished tasks, with the shipped calibration map (each isotonic step shrunk
+by ``PRIOR_TASKS`` pretend tasks) and with plain isotonic regression.
+
+For each size, the first ``size`` labelled tasks of the history are what training sees; ``train``
+runs on them as the worker would, and its card's numbers (the holdout model on the newest 20% of
+those rows) are kept for both maps: Brier, ECE, log loss, the share of test predictions at 0.01
+or below or 0.99 or above (what a member is told is "never" or "always"), and whether it would be
+promoted over the members' own records.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import numpy as np
+
+from tgexchange.domain.reciprocity import is_not_worse
+from tgexchange.ml.features import Dataset
+from tgexchange.ml.reciprocity_training import PRIOR_TASKS, train
+
+SIZES = (600, 1200, 2500, 5000)
+MAPS = {"plain": 0.0, "shrunk": PRIOR_TASKS}
+
+
+def _first(dataset: Dataset, rows: int) -> Dataset:
+    return Dataset(
+        dataset.features[:rows],
+        dataset.labels[:rows],
+        dataset.assigned_at[:rows],
+        dataset.giver_ids[:rows],
+        dataset.baseline[:rows],
+        dataset.task_ids[:rows],
+    )
+
+
+def young_check(dataset: Dataset, *, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for size in (s for s in sizes if s <= len(dataset)):
+        rows = _first(dataset, size)
+        test = rows.split(0.8)[1]
+        result: dict[str, Any] = {}
+        for name, prior in MAPS.items():
+            trained = train(rows, prior_tasks=prior)
+            card = trained.card
+            predicted = trained.holdout.predict_many(test.features)
+            result[name] = {
+                "brier": card["brier"],
+                "ece": card["ece"],
+                "log_loss": card["log_loss"],
+                "extreme": round(float(np.mean((predicted <= 0.01) | (predicted >= 0.99))), 4),
+                "promoted": is_not_worse(
+                    auc=card["roc_auc"],
+                    brier=card["brier"],
+                    current_auc=card["baseline_auc"],
+                    current_brier=card["baseline_brier"],
+                ),
+            }
+        result["baseline_brier"] = trained.card["baseline_brier"]
+        out[str(size)] = result
+    return out
+
+
+def young_section(evals: list[dict[str, Any]]) -> list[str]:
+    """Per size, the mean over the seeds of each map's numbers (runs saved before the check
+    existed are left out)."""
+    checks = [r["young"] for r in evals if r.get("young")]
+    if not checks:
+        return []
+    out = [
+        "Young community (same runs, `young` in the JSON): `train` on the first N labelled tasks of",
+        "each history, its card's numbers on the newest 20% of those, with plain isotonic calibration",
+        f"and with the shipped map (each step shrunk by {PRIOR_TASKS:g} pretend tasks at the calibration",
+        "rows' rate). Means over the seeds; *never / always*: test predictions ≤ 0.01 or ≥ 0.99;",
+        "*promoted*: not worse than the members' own records, the first model's bar.",
+        "",
+        "| first N tasks | seeds | log loss (plain → shrunk) | Brier | members' own records' Brier | ECE"
+        " | never / always | promoted |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    sizes = sorted({int(size) for check in checks for size in check})
+    for size in sizes:
+        runs = [check[str(size)] for check in checks if str(size) in check]
+
+        def mean(model: str, key: str, runs: list[dict[str, Any]] = runs) -> float:
+            return statistics.fmean(float(run[model][key]) for run in runs)
+
+        promoted = {m: sum(bool(run[m]["promoted"]) for run in runs) for m in MAPS}
+        out.append(
+            f"| {size:,} | {len(runs)} | {mean('plain', 'log_loss'):.3f} → {mean('shrunk', 'log_loss'):.3f} |"
+            f" {mean('plain', 'brier'):.4f} → {mean('shrunk', 'brier'):.4f} |"
+            f" {statistics.fmean(float(run['baseline_brier']) for run in runs):.4f} |"
+            f" {mean('plain', 'ece'):.3f} → {mean('shrunk', 'ece'):.3f} |"
+            f" {mean('plain', 'extreme'):.1%} → {mean('shrunk', 'extreme'):.1%} |"
+            f" {promoted['plain']} → {promoted['shrunk']} |"
+        )
+    out.append("")
+    return out
