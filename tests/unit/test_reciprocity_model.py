@@ -113,6 +113,7 @@ def test_the_model_learns_who_gives_back_better_than_their_own_record() -> None:
     served = card["served"]
     assert served["train"] == int(len(dataset) * 0.8)
     assert served["train"] + served["calibration"] == len(dataset)
+    assert card["calibration_prior_tasks"] == 2.0
 
 
 def _drifting(rows: int, *, learnt_from: float) -> Dataset:

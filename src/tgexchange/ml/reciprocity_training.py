@@ -161,6 +161,7 @@ def train(
         },
         **model_scores.as_dict(),
         "ece_before_calibration": score(test.labels, raw_test).ece,
+        "calibration_prior_tasks": prior_tasks,
         "baseline": baseline_scores.as_dict(),
         "baseline_auc": baseline_scores.roc_auc,
         "baseline_brier": baseline_scores.brier,
