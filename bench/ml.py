@@ -60,7 +60,7 @@ from numpy.typing import NDArray
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ml_forward import Oracle, forward_check, forward_section
 from bench.ml_young import young_check, young_section
-from bench.report import median, write_section
+from bench.report import mean_with_error, median, write_section
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
 from tgexchange.domain.task import TaskStatus
@@ -380,12 +380,7 @@ def effect_summary(effects: list[dict[str, Any]]) -> list[str]:
         def change(key: str, digits: int, runs: list[dict[str, Any]] = runs) -> str:
             pairs = [(r["off"].get(key), r["on"].get(key)) for r in runs]
             moved = [b - a for a, b in pairs if a is not None and b is not None]
-            if not moved:
-                return "—"
-            mean = f"{statistics.fmean(moved):+.{digits}f}"
-            # The standard error of the mean change: how far it is from no change at all.
-            spread = statistics.stdev(moved) / math.sqrt(len(moved)) if len(moved) > 1 else None
-            return mean if spread is None else f"{mean} ± {spread:.{digits}f}"
+            return mean_with_error(moved, digits) if moved else "—"
 
         lines.append(
             f"{days} days, {len(runs)} seeds: honest share up on {sum(h['honest_up'] for h in held)}"

@@ -11,8 +11,6 @@ cut, beside the oracle on the same tasks.
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -20,23 +18,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bench.report import mean_with_error
 from tgexchange.ml.features import Dataset
 from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.ml.reciprocity_training import train
 
 CUT = 0.8
 Oracle = Callable[[NDArray[np.int64]], NDArray[np.float64]]
-
-
-def _rows(dataset: Dataset, keep: NDArray[np.bool_]) -> Dataset:
-    return Dataset(
-        dataset.features[keep],
-        dataset.labels[keep],
-        [at for at, kept in zip(dataset.assigned_at, keep, strict=True) if kept],
-        dataset.giver_ids[keep],
-        dataset.baseline[keep],
-        dataset.task_ids[keep],
-    )
 
 
 def forward_check(
@@ -53,7 +41,7 @@ def forward_check(
         ]
     )
     later = np.asarray([at >= moment for at in dataset.assigned_at])
-    seen, future = _rows(dataset, known), _rows(dataset, later)
+    seen, future = dataset.select(known), dataset.select(later)
     trained = train(seen)
     truth = score(future.labels, oracle(future.task_ids))
     result: dict[str, Any] = {
@@ -70,13 +58,6 @@ def forward_check(
 
 def _ratio(check: dict[str, Any], model: str) -> float:
     return float(check[model]["roc_auc"] or 0.0) / float(check["oracle_auc"] or 1.0)
-
-
-def _change(moved: list[float], digits: int) -> str:
-    mean = f"{statistics.fmean(moved):+.{digits}f}"
-    if len(moved) < 2:
-        return mean
-    return f"{mean} ± {statistics.stdev(moved) / math.sqrt(len(moved)):.{digits}f}"
 
 
 def forward_section(evals: list[dict[str, Any]]) -> list[str]:
@@ -109,8 +90,8 @@ def forward_section(evals: list[dict[str, Any]]) -> list[str]:
     out += [
         "",
         f"Served against holdout over {len(checks)} seeds (mean change ± its standard error): model ÷ oracle"
-        f" {_change(ratio, 4)}, higher on {sum(d > 0 for d in ratio)}; Brier {_change(brier, 4)}, lower on"
-        f" {sum(d < 0 for d in brier)}; ECE {_change(ece, 4)}, lower on {sum(d < 0 for d in ece)}. ECE ≤ 0.03"
+        f" {mean_with_error(ratio, 4)}, higher on {sum(d > 0 for d in ratio)}; Brier {mean_with_error(brier, 4)}, lower on"
+        f" {sum(d < 0 for d in brier)}; ECE {mean_with_error(ece, 4)}, lower on {sum(d < 0 for d in ece)}. ECE ≤ 0.03"
         f" on {sum(c['holdout']['ece'] <= 0.03 for _, c in checks)} (holdout) and"
         f" {sum(c['served']['ece'] <= 0.03 for _, c in checks)} (served); model ÷ oracle ≥ 0.95 on"
         f" {sum(_ratio(c, 'holdout') >= 0.95 for _, c in checks)} and {sum(_ratio(c, 'served') >= 0.95 for _, c in checks)}.",

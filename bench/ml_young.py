@@ -24,21 +24,10 @@ SIZES = (600, 1200, 2500, 5000)
 MAPS = {"plain": 0.0, "shrunk": PRIOR_TASKS}
 
 
-def _first(dataset: Dataset, rows: int) -> Dataset:
-    return Dataset(
-        dataset.features[:rows],
-        dataset.labels[:rows],
-        dataset.assigned_at[:rows],
-        dataset.giver_ids[:rows],
-        dataset.baseline[:rows],
-        dataset.task_ids[:rows],
-    )
-
-
 def young_check(dataset: Dataset, *, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for size in (s for s in sizes if s <= len(dataset)):
-        rows = _first(dataset, size)
+        rows = dataset.select(slice(0, size))
         test = rows.split(0.8)[1]
         result: dict[str, Any] = {}
         for name, prior in MAPS.items():

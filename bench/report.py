@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import re
@@ -59,3 +60,12 @@ def write_section(name: str, body: str, *, document: Path = BENCHMARKS, header: 
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
     document.write_text(text)
+
+
+def mean_with_error(values: list[float], digits: int) -> str:
+    """The mean with its standard error ("+0.0020 ± 0.0010"): how far it is from no change at
+    all. One value has no spread: the mean alone."""
+    mean = f"{statistics.fmean(values):+.{digits}f}"
+    if len(values) < 2:
+        return mean
+    return f"{mean} ± {statistics.stdev(values) / math.sqrt(len(values)):.{digits}f}"

@@ -192,13 +192,17 @@ class Dataset:
     def split(self, share: float) -> tuple[Dataset, Dataset]:
         """The first ``share`` of rows in time, and the rest."""
         cut = int(len(self) * share)
-        return self._rows(slice(0, cut)), self._rows(slice(cut, len(self)))
+        return self.select(slice(0, cut)), self.select(slice(cut, len(self)))
 
-    def _rows(self, rows: slice) -> Dataset:
+    def select(self, rows: slice | NDArray[np.bool_]) -> Dataset:
+        """The rows in ``rows``: a slice, or a mask with one flag per row."""
+        times = (
+            self.assigned_at[rows] if isinstance(rows, slice) else [self.assigned_at[i] for i in np.flatnonzero(rows)]
+        )
         return Dataset(
             self.features[rows],
             self.labels[rows],
-            self.assigned_at[rows],
+            times,
             self.giver_ids[rows],
             self.baseline[rows],
             self.task_ids[rows],
