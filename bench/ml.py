@@ -97,13 +97,14 @@ def _simulate(
     days: int,
     gate: Any = None,
     daily: Callable[[Storage], Callable[[Simulation], None]] | None = None,
+    paired: bool = False,
 ) -> tuple[Simulation, Storage]:
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
     matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
     (issue 19) is off, as when the numbers in docs/BENCHMARKS.md were measured: credit by substance
     halves the exchange's volume, and with it the history the model learns from."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
-    options: dict[str, Any] = {"fair_play": False}
+    options: dict[str, Any] = {"fair_play": False, "paired_randomness": paired}
     if daily is not None:
         options |= {"match_by_reciprocity": True, "daily": daily(storage)}
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate or _gate(), **options)
@@ -264,7 +265,7 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
 def effect(*, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFECT_DAYS) -> dict[str, Any]:
     """The same seed with matching by reciprocity off, then on (trained once a simulated day)."""
     gate = _gate()
-    out: dict[str, Any] = {"seed": seed, "members": members, "days": days}
+    out: dict[str, Any] = {"seed": seed, "members": members, "days": days, "randomness": "paired"}
     for arm in ("off", "on"):
         with tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
             started = time.perf_counter()
@@ -272,7 +273,7 @@ def effect(*, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFEC
             models = Path(scratch) / "models"
             daily = None if arm == "off" else (lambda storage: _daily_model(storage, models, log))  # noqa: B023
             simulation, storage = _simulate(
-                Path(scratch), seed=seed, members=members, days=days, gate=gate, daily=daily
+                Path(scratch), seed=seed, members=members, days=days, gate=gate, daily=daily, paired=True
             )
             out[arm] = exchange_outcomes(simulation, storage)
             out[arm]["seconds"] = round(time.perf_counter() - started, 1)

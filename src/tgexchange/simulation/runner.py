@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
 from tgexchange.simulation.pool import OpenSubmissions
 from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
 from tgexchange.simulation.ratings import OwnerRatings
+from tgexchange.simulation.streams import RandomStreams, Use
 from tgexchange.simulation.summary import SimulationResult
 
 SIM_START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -58,14 +58,14 @@ class SimMember:
 class Simulation:
     """A synthetic community of ``members`` over ``days``; deterministic for a seed.
 
-    By default it is the YouTube-only community that ``tgexchange simulate`` reports on. The demo
-    adds a start time, platforms (members link them all; each submission picks one; where comments
-    are not public the member pastes their text and the owner confirms it) and an outage rate (a
-    share of comment reads fail). Each draws random numbers only when used. ``detect_rings`` runs
-    the exchange's ring detection once a simulated day (off: what the exchange did without it).
-    ``fair_play`` (on by default) turns on credit by substance and the health cooldown, and has
-    owners rate the feedback they get (simulation/ratings.py); off, the exchange as it was before
-    issue 19, against which fair play is measured (ring detection is switched by its own flag).
+    By default the YouTube-only community ``tgexchange simulate`` reports on. The demo adds a start
+    time, platforms (members link them all; each submission picks one; where comments are not
+    public the member pastes their text and the owner confirms it) and an outage rate (a share of
+    comment reads fail); each draws random numbers only when used. ``detect_rings``: the exchange's
+    ring detection once a simulated day. ``fair_play`` (on by default): credit by substance, the
+    health cooldown, owners rating feedback (simulation/ratings.py); off, the exchange before issue
+    19. ``paired_randomness``: each member's own random streams, to compare two settings on one
+    seed (simulation/streams.py); off, the one shared stream ``tgexchange simulate`` draws from.
 
     A member does a task they took with their latent give-back probability (simulation/latent.py),
     kept in memory only: ``give_back`` holds it per task id when taken (0 if skipped), the oracle
@@ -90,6 +90,7 @@ class Simulation:
         match_by_reciprocity: bool = False,
         daily: Callable[[Simulation], None] | None = None,
         drift: Drift | None = None,
+        paired_randomness: bool = False,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
@@ -98,9 +99,11 @@ class Simulation:
         self.storage = storage.without_notices()  # simulated members cannot be told anything
         self.gate = gate
         self.platform = SimulatedPlatform()
-        self.rng = random.Random(seed)
+        streams = self.streams = RandomStreams(seed, paired=paired_randomness)
         self.platforms = tuple(platforms)
-        self.comments = FlakyComments(self.platform, self.rng, outage_rate) if outage_rate else self.platform
+        self.comments = (
+            FlakyComments(self.platform, streams.of(Use.OUTAGES), outage_rate) if outage_rate else self.platform
+        )
         self.seed = seed
         self.days = days
         self.member_count = members
@@ -129,7 +132,7 @@ class Simulation:
         self.latent = LatentGiveBack((), seed=seed, drift=self.drift)  # the population's, once set up
         self.give_back: dict[int, float] = {}  # task id → the giver's latent probability then
         self.fair_play = fair_play
-        self.ratings = OwnerRatings(self.storage, self.rng, self.by_member_id.get) if fair_play else None
+        self.ratings = OwnerRatings(self.storage, streams.of(Use.RATINGS), self.by_member_id.get) if fair_play else None
 
     # setup -------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -166,7 +169,7 @@ class Simulation:
             self.by_member_id[member_id] = sim
             if ring is not None:
                 self.partners.setdefault(ring, []).append(sim)
-        self.voices = {group: texts.voice(self.rng) for group in sorted(self.partners)}
+        self.voices = {group: texts.voice(self.streams.shared) for group in sorted(self.partners)}
 
     def _link_channel(self, sim: SimMember, platform: Platform) -> None:
         channel_id = sim.channel_id if platform is Platform.YOUTUBE else f"{platform.value}-sim{sim.index:06d}"
@@ -192,7 +195,7 @@ class Simulation:
             platform=platform,
             content_id=content_id,
             channel_id=sim.channels[platform],
-            title=texts.video_title(self.rng, sim.videos),
+            title=texts.video_title(self.streams.of(Use.WRITING, sim.index), sim.videos),
             now=self.now,
             description=description,
         )
@@ -206,7 +209,7 @@ class Simulation:
         self.open_submissions.refresh(self.storage.uow(), community_id=self.community_id)
         for sim in self.members:
             behaviour = BEHAVIOURS[sim.profile]
-            if self.rng.random() < behaviour.sessions_per_day / 24:
+            if self.streams.of(Use.ACTIVITY, sim.index).random() < behaviour.sessions_per_day / 24:
                 self._session(sim)
         self._finish_due_work()
         self._verify_due()
@@ -217,8 +220,8 @@ class Simulation:
                 ring_service.detect_rings(self.storage.rings, now=self.now)
 
     def _session(self, sim: SimMember) -> None:
-        behaviour = BEHAVIOURS[sim.profile]
-        if self.rng.random() < behaviour.submits_per_day / max(behaviour.sessions_per_day, 0.01):
+        behaviour, activity = BEHAVIOURS[sim.profile], self.streams.of(Use.ACTIVITY, sim.index)
+        if activity.random() < behaviour.submits_per_day / max(behaviour.sessions_per_day, 0.01):
             submitted = self._maybe_submit(sim)
             if submitted and sim.ring is not None:
                 # One person: having submitted with one account, they log in with the others to
@@ -226,7 +229,7 @@ class Simulation:
                 for partner in self.partners[sim.ring]:
                     if partner is not sim:
                         self._take_task(partner)
-        if sim.profile is Profile.LEECHER and self.rng.random() < 0.7:
+        if sim.profile is Profile.LEECHER and activity.random() < 0.7:
             return
         self._take_task(sim)
 
@@ -238,7 +241,8 @@ class Simulation:
             sim.saving_until = self.now + _SAVING_FOR  # not enough credits yet: give feedback first
             return False
         # One platform draws nothing, so the default run's random sequence is unchanged.
-        platform = self.platforms[0] if len(self.platforms) == 1 else self.rng.choice(self.platforms)
+        writing = self.streams.of(Use.WRITING, sim.index)
+        platform = self.platforms[0] if len(self.platforms) == 1 else writing.choice(self.platforms)
         ref = self._publish(sim, platform)
         try:
             submission = submission_service.submit_content(
@@ -294,9 +298,10 @@ class Simulation:
                 self.give_back[task.id] = 0.0
                 continue
             self.give_back[task.id] = give_back
-            if self.rng.random() < give_back:
+            work = self.streams.of(Use.WORK, sim.index)
+            if work.random() < give_back:
                 low, high = behaviour.delay_hours
-                due = self.now + timedelta(hours=self.rng.uniform(low, high))
+                due = self.now + timedelta(hours=work.uniform(low, high))
                 self._seq += 1
                 self._tasks[task.id] = task
                 heapq.heappush(self._pending, (due, self._seq, task.id))
@@ -311,7 +316,7 @@ class Simulation:
                 del self._tasks[task_id]
                 continue  # too late: the expiry sweep takes it
             text = texts.comment(
-                self.rng,
+                self.streams.of(Use.WRITING, sim.index),
                 BEHAVIOURS[sim.profile].style,
                 self.voices.get(sim.ring, None) if sim.ring is not None else None,
             )
