@@ -102,7 +102,8 @@ def _simulate(
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
     matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
     (issue 19) is off, as when the numbers in docs/BENCHMARKS.md were measured: credit by substance
-    halves the exchange's volume, and with it the history the model learns from."""
+    halves the exchange's volume, and with it the history the model learns from. ``paired``: each
+    member's own random streams (simulation/streams.py), for comparing two runs of one seed."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
     options: dict[str, Any] = {"fair_play": False, "paired_randomness": paired}
     if daily is not None:
@@ -468,8 +469,10 @@ def section(results: list[dict[str, Any]]) -> str:
             "same seed with `match_by_reciprocity` off and on (on: retrained and scores refreshed once per",
             "simulated day through services/reciprocity.py). Shares of all verified feedback received, by",
             "the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
-            "verified feedback, median and mean over their submissions that got one. The summary under the",
-            "table says on how many seeds each of the acceptance's three directions holds.",
+            "verified feedback, median and mean over their submissions that got one. Both runs of a seed",
+            "draw from paired random streams (simulation/streams.py: each member's own per use), so a member",
+            "comes by, does a task and writes as in the other run wherever matching did not change it. The",
+            "summary under the table says on how many seeds each of the acceptance's three directions holds.",
             "",
             "| seed | members × days | honest share off → on | leechers + spammers off → on"
             " | reliable first feedback (h), median off → on | mean off → on"

@@ -101,9 +101,8 @@ class Simulation:
         self.platform = SimulatedPlatform()
         streams = self.streams = RandomStreams(seed, paired=paired_randomness)
         self.platforms = tuple(platforms)
-        self.comments = (
-            FlakyComments(self.platform, streams.of(Use.OUTAGES), outage_rate) if outage_rate else self.platform
-        )
+        flaky = FlakyComments(self.platform, streams.of(Use.OUTAGES), outage_rate)
+        self.comments = flaky if outage_rate else self.platform
         self.seed = seed
         self.days = days
         self.member_count = members
@@ -385,21 +384,4 @@ class Simulation:
             if progress is not None:
                 progress(hour + 1, hours)
         task_service.expire_overdue_tasks(self.storage.uow(), now=self.now)
-        return self._result()
-
-    def _result(self) -> SimulationResult:
-        with self.storage.uow() as uow:
-            per_profile, outcomes, balanced = summary.tally(uow, self.members, community_id=self.community_id)
-        return SimulationResult(
-            members=self.member_count,
-            days=self.days,
-            seed=self.seed,
-            community_id=self.community_id,
-            ledger_balanced=balanced,
-            profiles=summary.profile_means(per_profile),
-            outcomes=outcomes,
-            rings=summary.ring_detection(self.storage.rings, self.members, community_id=self.community_id),
-            latent=self.latent.summary(summary.indexes_by_profile(self.members)),
-            fair_play=self.fair_play,
-            ratings=self.ratings.summary() if self.ratings is not None else {},
-        )
+        return summary.result(self)

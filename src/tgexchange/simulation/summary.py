@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.ring import RingStatus
@@ -15,6 +15,9 @@ from tgexchange.services.ports import UnitOfWork
 from tgexchange.services.ports.rings import RingStore
 from tgexchange.simulation import collusion
 from tgexchange.simulation.profiles import Profile
+
+if TYPE_CHECKING:
+    from tgexchange.simulation.runner import Simulation
 
 
 class _Account(Protocol):
@@ -113,3 +116,22 @@ class SimulationResult:
             "fair_play": self.fair_play,
             "ratings": self.ratings,
         }
+
+
+def result(simulation: Simulation) -> SimulationResult:
+    """What a finished run reports (``tgexchange simulate``'s summary and JSON)."""
+    with simulation.storage.uow() as uow:
+        per_profile, outcomes, balanced = tally(uow, simulation.members, community_id=simulation.community_id)
+    return SimulationResult(
+        members=simulation.member_count,
+        days=simulation.days,
+        seed=simulation.seed,
+        community_id=simulation.community_id,
+        ledger_balanced=balanced,
+        profiles=profile_means(per_profile),
+        outcomes=outcomes,
+        rings=ring_detection(simulation.storage.rings, simulation.members, community_id=simulation.community_id),
+        latent=simulation.latent.summary(indexes_by_profile(simulation.members)),
+        fair_play=simulation.fair_play,
+        ratings=simulation.ratings.summary() if simulation.ratings is not None else {},
+    )
