@@ -59,6 +59,7 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ml_forward import Oracle, forward_check, forward_section
+from bench.ml_waits import reliable_waits, waits_summary
 from bench.ml_young import young_check, young_section
 from bench.report import mean_with_error, median, write_section
 from tgexchange.adapters.db import tables
@@ -228,8 +229,9 @@ def _daily_model(storage: Storage, directory: Path, log: list[dict[str, Any]]) -
 
 
 def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any]:
-    """Each profile's share of the feedback received, and the hours from a reliable member's
-    submission to its first verified feedback (median and mean over submissions that got one)."""
+    """Each profile's share of the feedback received, the hours from a reliable member's
+    submission to its first verified feedback (median and mean over submissions that got one), and
+    where that wait goes (bench/ml_waits.py)."""
     profile_of = {sim.member_id: sim.profile.value for sim in simulation.members}
     t, s = tables.tasks, tables.submissions
     with storage.engine.connect() as connection:
@@ -260,6 +262,7 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
         "reliable_first_feedback_mean_h": round(statistics.fmean(waits), 2) if waits else None,
         "reliable_submissions_without_feedback": reliable_submissions - len(waits),
         "verified": sum(per_profile.values()),
+        "waits": reliable_waits(storage.engine, [m for m, p in profile_of.items() if p in RELIABLE]),
     }
 
 
@@ -490,7 +493,7 @@ def section(results: list[dict[str, Any]]) -> str:
                 f" {on.get('reliable_submissions_without_feedback', '—')} |"
                 f" {off['verified']} → {on['verified']} | {on.get('models_promoted', 0)} |"
             )
-        for line in effect_summary(effects):
+        for line in effect_summary(effects) + waits_summary(effects):
             out += ["", line]
         out.append("")
     for r in speeds:

@@ -1,0 +1,93 @@
+"""Where a reliable member's wait for a first verified feedback goes (bench/ml.py --effect).
+
+Matching decides who is handed a submission, and in what order submissions are handed out. The
+order can only shorten a wait while submissions queue for givers; the choice of giver shortens
+it when the first one handed the task would not have done it. These numbers say which of the two
+a setting can move: hours from the submission to its first task (the queue), and how often the
+first verified feedback came only after a task that failed (expired, rejected or cancelled; a
+skip hands the task straight back and costs nothing), with the mean wait either way."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from tgexchange.adapters.db import tables
+from tgexchange.domain.task import TaskStatus
+
+_FAILED = frozenset({TaskStatus.EXPIRED, TaskStatus.REJECTED, TaskStatus.CANCELLED})
+
+
+def reliable_waits(engine: sa.Engine, owners: Collection[int]) -> dict[str, Any]:
+    """For the submissions of ``owners`` (the reliable members' ids) that got a verified feedback."""
+    t, s = tables.tasks, tables.submissions
+    with engine.connect() as connection:
+        created = dict(connection.execute(sa.select(s.c.id, s.c.created_at).where(s.c.owner_id.in_(owners))).all())
+        tasks = connection.execute(
+            sa.select(t.c.submission_id, t.c.assigned_at, t.c.status, t.c.decided_at)
+            .where(t.c.owner_id.in_(owners))
+            .order_by(t.c.submission_id, t.c.assigned_at, t.c.id)
+        ).all()
+    by_submission: dict[int, list[Any]] = {}
+    for task in tasks:
+        by_submission.setdefault(task.submission_id, []).append(task)
+    return summarize((created[submission_id], handed) for submission_id, handed in by_submission.items())
+
+
+def summarize(submissions: Iterable[tuple[datetime, list[Any]]]) -> dict[str, Any]:
+    """``submissions``: (created at, its tasks in the order they were handed out)."""
+    first_task: list[float] = []
+    after_failure: list[float] = []
+    clean: list[float] = []
+    for created_at, handed in submissions:
+        verified = [task for task in handed if task.status == TaskStatus.VERIFIED]
+        if not verified:
+            continue
+        first = min(verified, key=lambda task: task.decided_at)
+        wait = _hours(created_at, first.decided_at)
+        first_task.append(_hours(created_at, handed[0].assigned_at))
+        failed_first = any(task.status in _FAILED and task.assigned_at < first.assigned_at for task in handed)
+        (after_failure if failed_first else clean).append(wait)
+    served = len(after_failure) + len(clean)
+    return {
+        "first_task_mean_h": _mean(first_task),
+        "after_failure_share": round(len(after_failure) / served, 3) if served else None,
+        "after_failure_mean_h": _mean(after_failure),
+        "otherwise_mean_h": _mean(clean),
+    }
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.fmean(values), 2) if values else None
+
+
+def waits_summary(effects: list[dict[str, Any]]) -> list[str]:
+    """Per horizon, over the seeds' off and on runs: the means of the numbers above."""
+    lines = []
+    for days in sorted({r["days"] for r in effects}):
+        runs = [r for r in effects if r["days"] == days and "waits" in r["off"]]
+        if not runs:
+            continue
+
+        def mean(arm: str, key: str, runs: list[dict[str, Any]] = runs) -> str:
+            values = [r[arm]["waits"][key] for r in runs if r[arm]["waits"][key] is not None]
+            return f"{statistics.fmean(values):.2f}" if values else "—"
+
+        lines.append(
+            f"Where the wait goes, {days} days (mean over the seeds, off → on): a reliable member's"
+            f" submission is handed to its first giver {mean('off', 'first_task_mean_h')} →"
+            f" {mean('on', 'first_task_mean_h')} h after it is made; its first verified feedback came"
+            f" after a task that failed on {mean('off', 'after_failure_share')} →"
+            f" {mean('on', 'after_failure_share')} of them, a wait of {mean('off', 'after_failure_mean_h')} →"
+            f" {mean('on', 'after_failure_mean_h')} h against {mean('off', 'otherwise_mean_h')} →"
+            f" {mean('on', 'otherwise_mean_h')} h otherwise."
+        )
+    return lines
