@@ -1,0 +1,91 @@
+"""bench/ml_waits.py: where a reliable member's wait for a first verified feedback goes, read from
+a real SQLite file of a small paired simulation and worked out by hand on a few submissions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bench.ml import exchange_outcomes
+from bench.ml_waits import summarize, waits_summary
+
+from tests.fakes import T0
+from tgexchange.adapters.quality import ClassifierQualityGate
+from tgexchange.bootstrap import build_storage
+from tgexchange.domain.task import TaskStatus
+from tgexchange.simulation.runner import Simulation
+
+
+def _task(assigned_h: float, status: TaskStatus, decided_h: float | None = None) -> SimpleNamespace:
+    decided = None if decided_h is None else T0 + timedelta(hours=decided_h)
+    return SimpleNamespace(assigned_at=T0 + timedelta(hours=assigned_h), status=status, decided_at=decided)
+
+
+def test_a_failed_task_before_the_first_verified_one_is_told_apart_and_a_skip_is_not() -> None:
+    waits = summarize(
+        [
+            # Handed at once and done 4 h later.
+            (T0, [_task(0.0, TaskStatus.VERIFIED, 4.0)]),
+            # The first giver let it expire (48 h); the next one did it.
+            (T0, [_task(1.0, TaskStatus.EXPIRED, 49.0), _task(49.0, TaskStatus.VERIFIED, 55.0)]),
+            # A skip hands it straight back: not a failure.
+            (T0, [_task(2.0, TaskStatus.SKIPPED, 2.0), _task(2.0, TaskStatus.VERIFIED, 8.0)]),
+            # Never verified: left out.
+            (T0, [_task(0.0, TaskStatus.REJECTED, 5.0)]),
+        ]
+    )
+    assert waits == {
+        "first_task_mean_h": 1.0,  # (0 + 1 + 2) / 3
+        "after_failure_share": 0.333,
+        "after_failure_mean_h": 55.0,
+        "otherwise_mean_h": 6.0,  # (4 + 8) / 2
+    }
+    assert summarize([]) == {
+        "first_task_mean_h": None,
+        "after_failure_share": None,
+        "after_failure_mean_h": None,
+        "otherwise_mean_h": None,
+    }
+
+
+def test_the_summary_gives_each_horizons_means_off_and_on() -> None:
+    def run(days: int, off_first: float, on_first: float) -> dict[str, object]:
+        def arm(first: float) -> dict[str, object]:
+            return {
+                "waits": {
+                    "first_task_mean_h": first,
+                    "after_failure_share": 0.2,
+                    "after_failure_mean_h": 11.0,
+                    "otherwise_mean_h": None,
+                }
+            }
+
+        return {"days": days, "off": arm(off_first), "on": arm(on_first)}
+
+    ten, thirty = waits_summary([run(10, 0.1, 0.3), run(10, 0.3, 0.5), run(30, 1.0, 2.0), {"days": 5, "off": {}}])
+    assert ten.startswith("Where the wait goes, 10 days (mean over the seeds, off → on):")
+    assert "first giver 0.20 → 0.40 h" in ten
+    assert "failed on 0.20 → 0.20 of them, a wait of 11.00 → 11.00 h against — → — h otherwise." in ten
+    assert "first giver 1.00 → 2.00 h" in thirty
+
+
+@pytest.mark.slow
+def test_the_waits_read_from_a_simulated_exchange_add_up_to_the_mean_wait(tmp_path: Path) -> None:
+    storage = build_storage(f"sqlite:///{tmp_path / 'simulation.db'}")
+    simulation = Simulation(
+        storage, members=40, days=4, seed=3, gate=ClassifierQualityGate(), fair_play=False, paired_randomness=True
+    )
+    simulation.run()
+    outcomes = exchange_outcomes(simulation, storage)
+    storage.dispose()
+    waits = outcomes["waits"]
+    assert waits["first_task_mean_h"] is not None
+    assert 0.0 <= waits["first_task_mean_h"] < 24.0
+    assert 0.0 < waits["after_failure_share"] < 1.0
+    # The two groups' means, weighted by their shares, are the mean wait bench/ml.py reads apart.
+    share = waits["after_failure_share"]
+    combined = share * waits["after_failure_mean_h"] + (1 - share) * waits["otherwise_mean_h"]
+    assert combined == pytest.approx(outcomes["reliable_first_feedback_mean_h"], abs=0.05)
+    assert waits["after_failure_mean_h"] > waits["otherwise_mean_h"]
