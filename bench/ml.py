@@ -233,26 +233,17 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
     submission to its first verified feedback (median and mean over submissions that got one), and
     where that wait goes (bench/ml_waits.py)."""
     profile_of = {sim.member_id: sim.profile.value for sim in simulation.members}
-    t, s = tables.tasks, tables.submissions
+    t = tables.tasks
     with storage.engine.connect() as connection:
         received = connection.execute(
             sa.select(t.c.owner_id, sa.func.count()).where(t.c.status == TaskStatus.VERIFIED).group_by(t.c.owner_id)
-        ).all()
-        firsts = connection.execute(
-            sa.select(s.c.owner_id, s.c.created_at, sa.func.min(t.c.decided_at))
-            .select_from(s.outerjoin(t, (t.c.submission_id == s.c.id) & (t.c.status == TaskStatus.VERIFIED)))
-            .group_by(s.c.id, s.c.owner_id, s.c.created_at)
         ).all()
     per_profile: dict[str, int] = defaultdict(int)
     for owner_id, count in received:
         per_profile[profile_of[owner_id]] += count
     total = sum(per_profile.values()) or 1
-    waits = [
-        (first - created).total_seconds() / 3600
-        for owner_id, created, first in firsts
-        if profile_of[owner_id] in RELIABLE and first is not None
-    ]
-    reliable_submissions = sum(1 for owner_id, _, _ in firsts if profile_of[owner_id] in RELIABLE)
+    reliable = reliable_waits(storage.engine, [m for m, p in profile_of.items() if p in RELIABLE])
+    waits = reliable.hours
     return {
         "share_received": {p: round(per_profile[p] / total, 4) for p in sorted(set(profile_of.values()))},
         "honest_share": round(per_profile["honest"] / total, 4),
@@ -260,9 +251,9 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
         "reliable_first_feedback_h": round(statistics.median(waits), 2) if waits else None,
         # The median moves by whole simulated hours; the mean shows a shift the median hides.
         "reliable_first_feedback_mean_h": round(statistics.fmean(waits), 2) if waits else None,
-        "reliable_submissions_without_feedback": reliable_submissions - len(waits),
+        "reliable_submissions_without_feedback": reliable.submissions - len(waits),
         "verified": sum(per_profile.values()),
-        "waits": reliable_waits(storage.engine, [m for m, p in profile_of.items() if p in RELIABLE]),
+        "waits": reliable.breakdown,
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,15 @@ from tgexchange.domain.task import TaskStatus
 _FAILED = frozenset({TaskStatus.EXPIRED, TaskStatus.REJECTED, TaskStatus.CANCELLED})
 
 
-def reliable_waits(engine: sa.Engine, owners: Collection[int]) -> dict[str, Any]:
-    """For the submissions of ``owners`` (the reliable members' ids) that got a verified feedback."""
+@dataclass(frozen=True)
+class Waits:
+    submissions: int  # every submission of the owners
+    hours: list[float]  # to the first verified feedback, one per submission that got one
+    breakdown: dict[str, Any]  # where those hours went (``summarize``)
+
+
+def reliable_waits(engine: sa.Engine, owners: Collection[int]) -> Waits:
+    """The submissions of ``owners`` (the reliable members' ids) and their waits."""
     t, s = tables.tasks, tables.submissions
     with engine.connect() as connection:
         created = dict(connection.execute(sa.select(s.c.id, s.c.created_at).where(s.c.owner_id.in_(owners))).all())
@@ -35,11 +43,13 @@ def reliable_waits(engine: sa.Engine, owners: Collection[int]) -> dict[str, Any]
     by_submission: dict[int, list[Any]] = {}
     for task in tasks:
         by_submission.setdefault(task.submission_id, []).append(task)
-    return summarize((created[submission_id], handed) for submission_id, handed in by_submission.items())
+    hours, breakdown = summarize((created[submission_id], handed) for submission_id, handed in by_submission.items())
+    return Waits(submissions=len(created), hours=hours, breakdown=breakdown)
 
 
-def summarize(submissions: Iterable[tuple[datetime, list[Any]]]) -> dict[str, Any]:
-    """``submissions``: (created at, its tasks in the order they were handed out)."""
+def summarize(submissions: Iterable[tuple[datetime, list[Any]]]) -> tuple[list[float], dict[str, Any]]:
+    """``submissions``: (created at, its tasks in the order they were handed out). The hours to each
+    one's first verified feedback (those that got one), and where they went."""
     first_task: list[float] = []
     after_failure: list[float] = []
     clean: list[float] = []
@@ -53,7 +63,7 @@ def summarize(submissions: Iterable[tuple[datetime, list[Any]]]) -> dict[str, An
         failed_first = any(task.status in _FAILED and task.assigned_at < first.assigned_at for task in handed)
         (after_failure if failed_first else clean).append(wait)
     served = len(after_failure) + len(clean)
-    return {
+    return after_failure + clean, {
         "first_task_mean_h": _mean(first_task),
         "after_failure_share": round(len(after_failure) / served, 3) if served else None,
         "after_failure_mean_h": _mean(after_failure),

@@ -3,15 +3,18 @@ a real SQLite file of a small paired simulation and worked out by hand on a few 
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 from bench.ml import exchange_outcomes
 from bench.ml_waits import summarize, waits_summary
 
 from tests.fakes import T0
+from tgexchange.adapters.db import tables
 from tgexchange.adapters.quality import ClassifierQualityGate
 from tgexchange.bootstrap import build_storage
 from tgexchange.domain.task import TaskStatus
@@ -24,7 +27,7 @@ def _task(assigned_h: float, status: TaskStatus, decided_h: float | None = None)
 
 
 def test_a_failed_task_before_the_first_verified_one_is_told_apart_and_a_skip_is_not() -> None:
-    waits = summarize(
+    hours, waits = summarize(
         [
             # Handed at once and done 4 h later.
             (T0, [_task(0.0, TaskStatus.VERIFIED, 4.0)]),
@@ -42,12 +45,16 @@ def test_a_failed_task_before_the_first_verified_one_is_told_apart_and_a_skip_is
         "after_failure_mean_h": 55.0,
         "otherwise_mean_h": 6.0,  # (4 + 8) / 2
     }
-    assert summarize([]) == {
-        "first_task_mean_h": None,
-        "after_failure_share": None,
-        "after_failure_mean_h": None,
-        "otherwise_mean_h": None,
-    }
+    assert sorted(hours) == [4.0, 8.0, 55.0]
+    assert summarize([]) == (
+        [],
+        {
+            "first_task_mean_h": None,
+            "after_failure_share": None,
+            "after_failure_mean_h": None,
+            "otherwise_mean_h": None,
+        },
+    )
 
 
 def test_the_summary_gives_each_horizons_means_off_and_on() -> None:
@@ -79,13 +86,30 @@ def test_the_waits_read_from_a_simulated_exchange_add_up_to_the_mean_wait(tmp_pa
     )
     simulation.run()
     outcomes = exchange_outcomes(simulation, storage)
+    mean_wait = _mean_first_feedback_hours(storage.engine, simulation)
     storage.dispose()
     waits = outcomes["waits"]
     assert waits["first_task_mean_h"] is not None
     assert 0.0 <= waits["first_task_mean_h"] < 24.0
     assert 0.0 < waits["after_failure_share"] < 1.0
-    # The two groups' means, weighted by their shares, are the mean wait bench/ml.py reads apart.
+    # The two groups' means, weighted by their shares, are the mean wait read here apart, and the
+    # one bench/ml.py reports.
     share = waits["after_failure_share"]
     combined = share * waits["after_failure_mean_h"] + (1 - share) * waits["otherwise_mean_h"]
-    assert combined == pytest.approx(outcomes["reliable_first_feedback_mean_h"], abs=0.05)
+    assert combined == pytest.approx(mean_wait, abs=0.05)
+    assert outcomes["reliable_first_feedback_mean_h"] == pytest.approx(mean_wait, abs=0.005)
     assert waits["after_failure_mean_h"] > waits["otherwise_mean_h"]
+
+
+def _mean_first_feedback_hours(engine: sa.Engine, simulation: Simulation) -> float:
+    """The reliable members' mean wait for a first verified feedback, in one SQL query."""
+    reliable = [sim.member_id for sim in simulation.members if sim.profile.value in ("honest", "slow")]
+    t, s = tables.tasks, tables.submissions
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(s.c.created_at, sa.func.min(t.c.decided_at))
+            .join(t, (t.c.submission_id == s.c.id) & (t.c.status == TaskStatus.VERIFIED))
+            .where(s.c.owner_id.in_(reliable))
+            .group_by(s.c.id, s.c.created_at)
+        ).all()
+    return statistics.fmean((first - created).total_seconds() / 3600 for created, first in rows)
