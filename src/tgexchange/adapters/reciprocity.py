@@ -18,6 +18,7 @@ import structlog
 from profanity_check import predict_prob
 
 from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory
+from tgexchange.domain.pace import paces
 from tgexchange.domain.reciprocity import MemberRecord, ReciprocityScore, TaskRecord
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml import reciprocity_artifact as artifact
@@ -107,16 +108,18 @@ class ReciprocityLearner:
         artifact.promote(version, self.directory)
 
     def score_members(self, *, now: datetime) -> tuple[str, list[ReciprocityScore]]:
-        """Every member's chance of giving back on each platform, as of now: from the promoted
-        model, or from their own record (the cold start) when there is none."""
+        """Every member's chance of giving back on each platform, as of now: how a task given to
+        them would end (the promoted model, or their own record, the cold start, when there is
+        none) times their pace of taking tasks at all (domain.pace)."""
         tasks, members = self.records()
         keys, rows = snapshot(tasks, members, at=now, groups=self._history.groups())
         found = self.current()
         model = found[0] if found else None
         probabilities = predict_or_fall_back(model, rows)
         confidence = confidence_of(rows, probabilities) if len(rows) else np.zeros(0)
+        pace = paces(tasks, members, at=now)
         scores = [
-            ReciprocityScore(member_id, platform, float(p), float(c))
+            ReciprocityScore(member_id, platform, float(p) * pace.get(member_id, 1.0), float(c))
             for (member_id, platform), p, c in zip(keys, probabilities, confidence, strict=True)
         ]
         return (model.version if model else COLD_START), scores
