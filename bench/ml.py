@@ -24,7 +24,8 @@ ECE ≤ 0.03. With ``--json`` the last stdout line is one JSON object (``model_a
 ``--effect``: the same seed twice, the community's ``match_by_reciprocity`` off and on (on: the
 model retrained and the scores refreshed once per simulated day through services/reciprocity.py):
 each profile's share of the feedback received, and the hours to the first verified feedback of
-the reliable members (honest and slow).
+the reliable members (honest and slow). ``--demand scarce``: in a community where requests
+outnumber givers (welcome credits 100, every profile wishing to submit 3 times as often).
 
 ``--speed``: training on 1,000,000 synthetic feature rows (≤ 60 s), ``predict_many`` of 100,000
 (≤ 1 s), a single ``predict``'s p99 (≤ 5 ms).
@@ -66,6 +67,7 @@ from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml.reciprocity_metrics import score
+from tgexchange.simulation.profiles import AS_SIMULATED, SCARCE, Demand
 from tgexchange.simulation.runner import Simulation
 
 SEED = 7
@@ -73,6 +75,10 @@ MEMBERS = 300
 DAYS = 45
 EFFECT_MEMBERS = 200  # each simulated day retrains: smaller, so a run takes minutes
 EFFECT_DAYS = 30
+# The communities the effect is measured in: as ``tgexchange simulate`` makes it, and one where
+# requests outnumber givers (simulation/profiles.py), where the order of matching decides who is served.
+DEMANDS: dict[str, Demand] = {"as-simulated": AS_SIMULATED, "scarce": SCARCE}
+DEMAND_LABELS = {"as-simulated": "As simulated", "scarce": "Requests outnumber givers"}
 RELIABLE = ("honest", "slow")
 UNRELIABLE = ("leecher", "spammer")
 
@@ -99,6 +105,7 @@ def _simulate(
     gate: Any = None,
     daily: Callable[[Storage], Callable[[Simulation], None]] | None = None,
     paired: bool = False,
+    demand: Demand = AS_SIMULATED,
 ) -> tuple[Simulation, Storage]:
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
     matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
@@ -106,7 +113,7 @@ def _simulate(
     halves the exchange's volume, and with it the history the model learns from. ``paired``: each
     member's own random streams (simulation/streams.py), for comparing two runs of one seed."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
-    options: dict[str, Any] = {"fair_play": False, "paired_randomness": paired}
+    options: dict[str, Any] = {"fair_play": False, "paired_randomness": paired, "demand": demand}
     if daily is not None:
         options |= {"match_by_reciprocity": True, "daily": daily(storage)}
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate or _gate(), **options)
@@ -257,10 +264,13 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
     }
 
 
-def effect(*, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFECT_DAYS) -> dict[str, Any]:
-    """The same seed with matching by reciprocity off, then on (trained once a simulated day)."""
+def effect(
+    *, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFECT_DAYS, demand: str = "as-simulated"
+) -> dict[str, Any]:
+    """The same seed with matching by reciprocity off, then on (trained once a simulated day), in a
+    community whose demand is one of ``DEMANDS``."""
     gate = _gate()
-    out: dict[str, Any] = {"seed": seed, "members": members, "days": days, "randomness": "paired"}
+    out: dict[str, Any] = {"seed": seed, "members": members, "days": days, "randomness": "paired", "demand": demand}
     for arm in ("off", "on"):
         with tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
             started = time.perf_counter()
@@ -268,7 +278,14 @@ def effect(*, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFEC
             models = Path(scratch) / "models"
             daily = None if arm == "off" else (lambda storage: _daily_model(storage, models, log))  # noqa: B023
             simulation, storage = _simulate(
-                Path(scratch), seed=seed, members=members, days=days, gate=gate, daily=daily, paired=True
+                Path(scratch),
+                seed=seed,
+                members=members,
+                days=days,
+                gate=gate,
+                daily=daily,
+                paired=True,
+                demand=DEMANDS[demand],
             )
             out[arm] = exchange_outcomes(simulation, storage)
             out[arm]["seconds"] = round(time.perf_counter() - started, 1)
@@ -365,28 +382,38 @@ def effect_directions(result: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def effect_summary(effects: list[dict[str, Any]]) -> list[str]:
-    """Per horizon: on how many seeds each direction holds, all three together, and the mean change
-    with its standard error over the seeds."""
-    lines = []
-    for days in sorted({r["days"] for r in effects}):
-        runs = [r for r in effects if r["days"] == days]
-        held = [effect_directions(r) for r in runs]
+def effect_groups(effects: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The effect runs by community demand (runs saved before ``demand`` existed are "as-simulated")
+    and horizon, each with the label the summaries print."""
+    groups = []
+    for demand in DEMANDS:
+        for days in sorted({r["days"] for r in effects}):
+            runs = [r for r in effects if r.get("demand", "as-simulated") == demand and r["days"] == days]
+            if runs:
+                groups.append((f"{DEMAND_LABELS[demand]}, {days} days", runs))
+    return groups
 
-        def change(key: str, digits: int, runs: list[dict[str, Any]] = runs) -> str:
-            pairs = [(r["off"].get(key), r["on"].get(key)) for r in runs]
-            moved = [b - a for a, b in pairs if a is not None and b is not None]
-            return mean_with_error(moved, digits) if moved else "—"
 
-        lines.append(
-            f"{days} days, {len(runs)} seeds: honest share up on {sum(h['honest_up'] for h in held)}"
+def effect_summary(label: str, runs: list[dict[str, Any]]) -> list[str]:
+    """Over one group's seeds: on how many each direction holds, all three together, and the mean
+    change with its standard error."""
+    held = [effect_directions(r) for r in runs]
+
+    def change(key: str, digits: int) -> str:
+        pairs = [(r["off"].get(key), r["on"].get(key)) for r in runs]
+        moved = [b - a for a, b in pairs if a is not None and b is not None]
+        return mean_with_error(moved, digits) if moved else "—"
+
+    return [
+        (
+            f"{label}, {len(runs)} seeds: honest share up on {sum(h['honest_up'] for h in held)}"
             f" (mean {change('honest_share', 4)}), leechers + spammers down on"
             f" {sum(h['unreliable_down'] for h in held)} (mean {change('unreliable_share', 4)}), reliable"
             f" members' first feedback sooner (mean hours) on {sum(h['first_feedback_sooner'] for h in held)}"
             f" (mean {change('reliable_first_feedback_mean_h', 2)} h); all three on"
             f" {sum(all(h.values()) for h in held)}."
         )
-    return lines
+    ]
 
 
 def _served_fit(speed_run: dict[str, Any]) -> str:
@@ -468,15 +495,16 @@ def section(results: list[dict[str, Any]]) -> str:
             "comes by, does a task and writes as in the other run wherever matching did not change it. The",
             "summary under the table says on how many seeds each of the acceptance's three directions holds.",
             "",
-            "| seed | members × days | honest share off → on | leechers + spammers off → on"
+            "| seed | community | members × days | honest share off → on | leechers + spammers off → on"
             " | reliable first feedback (h), median off → on | mean off → on"
             " | reliable submissions without feedback off → on | verified off → on | models promoted |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in effects:
             off, on = r["off"], r["on"]
             out.append(
-                f"| {r['seed']} | {r['members']} × {r['days']} | {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
+                f"| {r['seed']} | {r.get('demand', 'as-simulated')} | {r['members']} × {r['days']} |"
+                f" {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
                 f" {off['unreliable_share']:.3f} → {on['unreliable_share']:.3f} |"
                 f" {_f(off['reliable_first_feedback_h'], 1)} → {_f(on['reliable_first_feedback_h'], 1)} |"
                 f" {_f(off.get('reliable_first_feedback_mean_h'), 1)} → {_f(on.get('reliable_first_feedback_mean_h'), 1)} |"
@@ -484,8 +512,9 @@ def section(results: list[dict[str, Any]]) -> str:
                 f" {on.get('reliable_submissions_without_feedback', '—')} |"
                 f" {off['verified']} → {on['verified']} | {on.get('models_promoted', 0)} |"
             )
-        for line in effect_summary(effects) + waits_summary(effects):
-            out += ["", line]
+        for label, runs in effect_groups(effects):
+            for line in effect_summary(label, runs) + waits_summary(label, runs):
+                out += ["", line]
         out.append("")
     for r in speeds:
         out += [
@@ -515,6 +544,7 @@ def main() -> None:
     parser.add_argument("--estimator", default="hgb")
     parser.add_argument("--json", action="store_true", help="the last stdout line is one JSON object")
     parser.add_argument("--effect", action="store_true", help="matching by reciprocity off and on")
+    parser.add_argument("--demand", choices=sorted(DEMANDS), default="as-simulated", help="--effect: the community")
     parser.add_argument("--speed", action="store_true", help="training and prediction times")
     parser.add_argument("--rows", type=int, default=1_000_000, help="--speed: synthetic training rows")
     parser.add_argument("--write", nargs="+", metavar="FILE", help="write docs/BENCHMARKS.md from saved --json outputs")
@@ -528,7 +558,9 @@ def main() -> None:
     if args.speed:
         result = speed(rows=args.rows)
     elif args.effect:
-        result = effect(seed=args.seed, members=args.members or EFFECT_MEMBERS, days=args.days or EFFECT_DAYS)
+        result = effect(
+            seed=args.seed, members=args.members or EFFECT_MEMBERS, days=args.days or EFFECT_DAYS, demand=args.demand
+        )
     else:
         result = evaluate(
             seed=args.seed, members=args.members or MEMBERS, days=args.days or DAYS, estimator=args.estimator

@@ -79,25 +79,22 @@ def _mean(values: list[float]) -> float | None:
     return round(statistics.fmean(values), 2) if values else None
 
 
-def waits_summary(effects: list[dict[str, Any]]) -> list[str]:
-    """Per horizon, over the seeds' off and on runs: the means of the numbers above."""
-    lines = []
-    for days in sorted({r["days"] for r in effects}):
-        runs = [r for r in effects if r["days"] == days and "waits" in r["off"]]
-        if not runs:
-            continue
+def waits_summary(label: str, effects: list[dict[str, Any]]) -> list[str]:
+    """Over one group's off and on runs (``label`` names it): the means of the numbers above."""
+    runs = [r for r in effects if "waits" in r["off"]]
+    if not runs:
+        return []
 
-        def mean(arm: str, key: str, runs: list[dict[str, Any]] = runs) -> str:
-            values = [r[arm]["waits"][key] for r in runs if r[arm]["waits"][key] is not None]
-            return f"{statistics.fmean(values):.2f}" if values else "—"
+    def mean(arm: str, key: str) -> str:
+        values = [r[arm]["waits"][key] for r in runs if r[arm]["waits"][key] is not None]
+        return f"{statistics.fmean(values):.2f}" if values else "—"
 
-        lines.append(
-            f"Where the wait goes, {days} days (mean over the seeds, off → on): a reliable member's"
-            f" submission is handed to its first giver {mean('off', 'first_task_mean_h')} →"
-            f" {mean('on', 'first_task_mean_h')} h after it is made; its first verified feedback came"
-            f" after a task that failed on {mean('off', 'after_failure_share')} →"
-            f" {mean('on', 'after_failure_share')} of them, a wait of {mean('off', 'after_failure_mean_h')} →"
-            f" {mean('on', 'after_failure_mean_h')} h against {mean('off', 'otherwise_mean_h')} →"
-            f" {mean('on', 'otherwise_mean_h')} h otherwise."
-        )
-    return lines
+    return [
+        f"Where the wait goes ({label}; mean over the seeds, off → on): a reliable member's"
+        f" submission is handed to its first giver {mean('off', 'first_task_mean_h')} →"
+        f" {mean('on', 'first_task_mean_h')} h after it is made; its first verified feedback came"
+        f" after a task that failed on {mean('off', 'after_failure_share')} →"
+        f" {mean('on', 'after_failure_share')} of them, a wait of {mean('off', 'after_failure_mean_h')} →"
+        f" {mean('on', 'after_failure_mean_h')} h against {mean('off', 'otherwise_mean_h')} →"
+        f" {mean('on', 'otherwise_mean_h')} h otherwise."
+    ]

@@ -76,13 +76,14 @@ def groups(members: int, *, count: int = 3, days: int = 40, seed: int = 3) -> li
     return sorted(found, key=lambda g: g.flagged_at)
 
 
-def exchange_history(world: World, *, members: int = 22, seed: int = 5) -> dict[int, float]:
-    """Members with a hidden chance of giving back take tasks on each other's videos for weeks."""
+def exchange_history(world: World, *, members: int = 22, seed: int = 5, idle: int = 0) -> dict[int, float]:
+    """Members with a hidden chance of giving back take tasks on each other's videos for weeks;
+    ``idle`` more submit a video too and never take a task (they are not in the returned truth)."""
     rng = random.Random(seed)
     community = world.community(welcome_credits=10_000, max_feedback_per_submission=100)
     people = [world.member(community) for _ in range(members)]
     truth = {m.id: rng.choice([0.15, 0.5, 0.9]) for m in people}
-    for owner in people:
+    for owner in people + [world.member(community) for _ in range(idle)]:
         world.submission(owner, wanted=members)
     for _ in range(members - 1):
         for giver in rng.sample(people, len(people)):

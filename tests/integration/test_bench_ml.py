@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from bench.ml import chance_ece, effect_directions, effect_summary, evaluate, goals
+from bench.ml import chance_ece, effect_directions, effect_groups, effect_summary, evaluate, goals
 from bench.ml_forward import forward_check, forward_section
 from bench.ml_young import young_check, young_section
 
@@ -92,7 +92,7 @@ def _arm(honest: float, unreliable: float, mean_wait: float | None) -> dict[str,
     return {"honest_share": honest, "unreliable_share": unreliable, "reliable_first_feedback_mean_h": mean_wait}
 
 
-def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
+def test_the_effect_summary_counts_each_direction_per_community_and_horizon() -> None:
     effects = [
         # Every direction holds.
         {"seed": 1, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.55, 0.08, 5.0)},
@@ -100,6 +100,8 @@ def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
         {"seed": 2, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.49, 0.09, 5.5)},
         # A longer horizon is summed apart; nobody got feedback with the model on: not sooner.
         {"seed": 1, "days": 30, "off": _arm(0.60, 0.05, 5.0), "on": _arm(0.60, 0.05, None)},
+        # Where requests outnumber givers, summed apart too, listed after the community as simulated.
+        {"seed": 1, "days": 10, "demand": "scarce", "off": _arm(0.4, 0.2, 9.0), "on": _arm(0.5, 0.1, 8.0)},
     ]
     assert effect_directions(effects[0]) == {"honest_up": True, "unreliable_down": True, "first_feedback_sooner": True}
     assert effect_directions(effects[1])["honest_up"] is False
@@ -108,13 +110,21 @@ def test_the_effect_summary_counts_each_direction_per_horizon() -> None:
         "unreliable_down": False,
         "first_feedback_sooner": False,
     }
-    ten, thirty = effect_summary(effects)
+    groups = effect_groups(effects)
+    assert [(label, len(runs)) for label, runs in groups] == [
+        ("As simulated, 10 days", 2),
+        ("As simulated, 30 days", 1),
+        ("Requests outnumber givers, 10 days", 1),
+    ]
+    ten, thirty, scarce = (effect_summary(label, runs)[0] for label, runs in groups)
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
-    assert ten.startswith("10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
+    assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
     assert "sooner (mean hours) on 2 (mean -0.75 ± 0.25 h); all three on 1." in ten
-    assert thirty.startswith("30 days, 1 seeds: honest share up on 0 (mean +0.0000)")  # one seed: no spread
+    assert thirty.startswith("As simulated, 30 days, 1 seeds: honest share up on 0 (mean +0.0000)")  # no spread
     assert thirty.endswith("all three on 0.")
+    assert scarce.startswith("Requests outnumber givers, 10 days, 1 seeds: honest share up on 1 (mean +0.1000)")
+    assert scarce.endswith("all three on 1.")
 
 
 def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() -> None:

@@ -37,6 +37,21 @@ BEHAVIOURS: dict[Profile, Behaviour] = {
     Profile.RETALIATOR: Behaviour(2.0, 0.95, (0.5, 8.0), "substantive", 0.35),
 }
 
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """How much a community asks of its givers: the credits each member starts with (None: the
+    community default) and how often every profile wishes to submit, times ``BEHAVIOURS``'."""
+
+    welcome_credits: int | None = None
+    submits: float = 1.0
+
+
+AS_SIMULATED = Demand()  # the community ``tgexchange simulate`` reports on
+# Requests outnumber givers: a submission waits hours for its first giver, so the order in which
+# matching hands submissions out decides who is served (bench/ml.py --effect --demand scarce).
+SCARCE = Demand(welcome_credits=100, submits=3.0)
+
 # Shares of the population; rings are groups of accounts of one person, of RING_SIZES in turn
 # (the last one may be smaller), pairs two accounts of one person.
 MIX: dict[Profile, float] = {

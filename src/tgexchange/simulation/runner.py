@@ -26,7 +26,7 @@ from tgexchange.simulation import collusion, summary, texts
 from tgexchange.simulation.latent import Drift, LatentGiveBack
 from tgexchange.simulation.platform import FlakyComments, SimulatedPlatform
 from tgexchange.simulation.pool import OpenSubmissions
-from tgexchange.simulation.profiles import BEHAVIOURS, Profile, assign_profiles
+from tgexchange.simulation.profiles import AS_SIMULATED, BEHAVIOURS, Demand, Profile, assign_profiles
 from tgexchange.simulation.ratings import OwnerRatings
 from tgexchange.simulation.streams import RandomStreams, Use
 from tgexchange.simulation.summary import SimulationResult
@@ -66,6 +66,7 @@ class Simulation:
     health cooldown, owners rating feedback (simulation/ratings.py); off, the exchange before issue
     19. ``paired_randomness``: each member's own random streams, to compare two settings on one
     seed (simulation/streams.py); off, the one shared stream ``tgexchange simulate`` draws from.
+    ``demand``: welcome credits and how often members wish to submit (profiles.Demand).
 
     A member does a task they took with their latent give-back probability (simulation/latent.py),
     kept in memory only: ``give_back`` holds it per task id when taken (0 if skipped), the oracle
@@ -91,6 +92,7 @@ class Simulation:
         daily: Callable[[Simulation], None] | None = None,
         drift: Drift | None = None,
         paired_randomness: bool = False,
+        demand: Demand = AS_SIMULATED,
     ) -> None:
         if members < 2 or days < 1:
             raise ValueError("a simulation needs at least 2 members and 1 day")
@@ -131,12 +133,15 @@ class Simulation:
         self.latent = LatentGiveBack((), seed=seed, drift=self.drift)  # the population's, once set up
         self.give_back: dict[int, float] = {}  # task id → the giver's latent probability then
         self.fair_play = fair_play
+        self.demand = demand
         self.ratings = OwnerRatings(self.storage, streams.of(Use.RATINGS), self.by_member_id.get) if fair_play else None
 
     # setup -------------------------------------------------------------------------------
     def _setup(self) -> None:
         # Off, nobody is cooled down for low health, as before issue 19.
-        health = CommunitySettings().health_threshold_pct if self.fair_play else 0
+        defaults = CommunitySettings()
+        health = defaults.health_threshold_pct if self.fair_play else 0
+        welcome = defaults.welcome_credits if self.demand.welcome_credits is None else self.demand.welcome_credits
         community = community_service.register_community(
             self.storage.uow(),
             telegram_chat_id=self.chat_id,
@@ -147,6 +152,7 @@ class Simulation:
                 match_by_reciprocity=self.match_by_reciprocity,
                 credit_by_substance=self.fair_play,
                 health_threshold_pct=health,
+                welcome_credits=welcome,
             ),
         )
         self.community_id = community.id
@@ -220,7 +226,7 @@ class Simulation:
 
     def _session(self, sim: SimMember) -> None:
         behaviour, activity = BEHAVIOURS[sim.profile], self.streams.of(Use.ACTIVITY, sim.index)
-        if activity.random() < behaviour.submits_per_day / max(behaviour.sessions_per_day, 0.01):
+        if activity.random() < behaviour.submits_per_day * self.demand.submits / max(behaviour.sessions_per_day, 0.01):
             submitted = self._maybe_submit(sim)
             if submitted and sim.ring is not None:
                 # One person: having submitted with one account, they log in with the others to
