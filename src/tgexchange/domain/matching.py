@@ -7,7 +7,9 @@ score orders the rest. The candidate query in storage is built from the same ``I
 one SQL condition per rule, so the two cannot drift apart. The
 score multiplies named factors, so each weight is an exponent and a factor at 1.0 is neutral:
 longest waiting first, weighted by how reliably and how reciprocally the owner gives back.
-The reciprocity model joins as one more factor (``predicted_reciprocity``).
+The reciprocity model joins as one more factor (``predicted_reciprocity``): the owner's stored
+score, the model's chance that a task given to them ends verified times their pace of taking
+tasks at all (domain.pace), so that a member who only asks ranks below one who gives.
 """
 
 from __future__ import annotations

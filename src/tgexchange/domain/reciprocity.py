@@ -68,7 +68,8 @@ def label_of(record: TaskRecord) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class ReciprocityScore:
-    """A member's predicted chance of giving back on a platform, and how sure the model is."""
+    """A member's predicted chance of giving back on a platform (how a task given to them would end,
+    times their pace of taking tasks: domain.pace), and how sure the model is of the first part."""
 
     member_id: int
     platform: Platform
