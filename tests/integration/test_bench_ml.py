@@ -101,7 +101,13 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         # A longer horizon is summed apart; nobody got feedback with the model on: not sooner.
         {"seed": 1, "days": 30, "off": _arm(0.60, 0.05, 5.0), "on": _arm(0.60, 0.05, None)},
         # Where requests outnumber givers, summed apart too, listed after the community as simulated.
-        {"seed": 1, "days": 10, "demand": "scarce", "off": _arm(0.4, 0.2, 9.0), "on": _arm(0.5, 0.1, 8.0)},
+        {
+            "seed": 1,
+            "days": 10,
+            "demand": "scarce",
+            "off": _arm(0.4, 0.2, 9.0) | {"reliable_first_feedback_restricted_mean_h": 50.0},
+            "on": _arm(0.5, 0.1, 8.0) | {"reliable_first_feedback_restricted_mean_h": 45.0},
+        },
     ]
     assert effect_directions(effects[0]) == {"honest_up": True, "unreliable_down": True, "first_feedback_sooner": True}
     assert effect_directions(effects[1])["honest_up"] is False
@@ -116,7 +122,7 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         ("As simulated, 30 days", 1),
         ("Requests outnumber givers, 10 days", 1),
     ]
-    ten, thirty, scarce = (effect_summary(label, runs)[0] for label, runs in groups)
+    (ten,), (thirty,), (scarce, counting_all) = (effect_summary(label, runs) for label, runs in groups)
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
     assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
@@ -125,6 +131,9 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     assert thirty.endswith("all three on 0.")
     assert scarce.startswith("Requests outnumber givers, 10 days, 1 seeds: honest share up on 1 (mean +0.1000)")
     assert scarce.endswith("all three on 1.")
+    # Runs that read the restricted mean (every submission counted) add a line of their own.
+    assert counting_all.startswith("Counting every reliable submission (Requests outnumber givers, 10 days;")
+    assert counting_all.endswith("the wait shorter on 1 of 1 (mean -5.00 h); with the two shares, all three on 1.")
 
 
 def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() -> None:

@@ -86,7 +86,7 @@ def test_the_waits_read_from_a_simulated_exchange_add_up_to_the_mean_wait(tmp_pa
     )
     simulation.run()
     outcomes = exchange_outcomes(simulation, storage)
-    mean_wait = _mean_first_feedback_hours(storage.engine, simulation)
+    mean_wait, restricted_wait = _mean_first_feedback_hours(storage.engine, simulation)
     storage.dispose()
     waits = outcomes["waits"]
     assert waits["first_task_mean_h"] is not None
@@ -99,17 +99,24 @@ def test_the_waits_read_from_a_simulated_exchange_add_up_to_the_mean_wait(tmp_pa
     assert combined == pytest.approx(mean_wait, abs=0.05)
     assert outcomes["reliable_first_feedback_mean_h"] == pytest.approx(mean_wait, abs=0.005)
     assert waits["after_failure_mean_h"] > waits["otherwise_mean_h"]
+    # Counting the submissions still waiting at the end as waiting until then.
+    assert outcomes["reliable_submissions_without_feedback"] > 0
+    assert outcomes["reliable_first_feedback_restricted_mean_h"] == pytest.approx(restricted_wait, abs=0.005)
 
 
-def _mean_first_feedback_hours(engine: sa.Engine, simulation: Simulation) -> float:
-    """The reliable members' mean wait for a first verified feedback, in one SQL query."""
+def _mean_first_feedback_hours(engine: sa.Engine, simulation: Simulation) -> tuple[float, float]:
+    """The reliable members' mean wait for a first verified feedback, in one SQL query: over the
+    submissions that got one, and over all of them (one never served waiting until the end)."""
     reliable = [sim.member_id for sim in simulation.members if sim.profile.value in ("honest", "slow")]
     t, s = tables.tasks, tables.submissions
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(s.c.created_at, sa.func.min(t.c.decided_at))
-            .join(t, (t.c.submission_id == s.c.id) & (t.c.status == TaskStatus.VERIFIED))
+            .select_from(s)
+            .outerjoin(t, (t.c.submission_id == s.c.id) & (t.c.status == TaskStatus.VERIFIED))
             .where(s.c.owner_id.in_(reliable))
             .group_by(s.c.id, s.c.created_at)
         ).all()
-    return statistics.fmean((first - created).total_seconds() / 3600 for created, first in rows)
+    served = [(first - created).total_seconds() / 3600 for created, first in rows if first is not None]
+    every = [((first or simulation.now) - created).total_seconds() / 3600 for created, first in rows]
+    return statistics.fmean(served), statistics.fmean(every)
