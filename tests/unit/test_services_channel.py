@@ -15,6 +15,7 @@ from tgexchange.domain.errors import (
     ContentUnavailable,
     DomainError,
     PlatformUnavailable,
+    ProofExpired,
     ProofNotFound,
 )
 from tgexchange.domain.member import Member
@@ -368,3 +369,38 @@ def test_a_cancelled_code_is_replaced_by_a_fresh_one(world: World) -> None:
     assert channel_service.cancel_channel_proof(world.uow(), member_id=member.id, now=world.now)
     assert not channel_service.cancel_channel_proof(world.uow(), member_id=member.id, now=world.now)
     assert start(world, member).code != first.code
+
+
+def test_the_link_that_used_the_code_handled_again_after_a_crash_answers_with_its_channel(world: World) -> None:
+    # The webhook's inbox hands an update over again when a process died before marking it done
+    # (bot/inbox.py): the update whose link used the code gets the same answer; any other link
+    # is refused as before (the bot then reads it as a submission).
+    member = world.member(world.community(), link=None)
+    proof = start(world, member)
+    ref = video_with_code(world, "UCmine", proof.code)
+
+    def confirm_update(update_id: int | None) -> Channel:
+        return channel_service.confirm_channel_proof(
+            world.uow(),
+            world.platform,
+            world.platform,
+            member_id=member.id,
+            ref=ref,
+            now=world.now,
+            update_id=update_id,
+        )
+
+    linked = confirm_update(41)
+    world.clock.advance(minutes=2)
+    again = confirm_update(41)
+
+    assert (again.id, again.channel_id) == (linked.id, "UCmine")
+    assert len(channels_of(world, member)) == 1
+    used = latest_proof(world, member)
+    assert used is not None
+    assert used.used_by(41)
+    assert not used.used_by(42)
+    assert not used.used_by(None)
+    for other in (42, None):
+        with pytest.raises(ProofExpired):
+            confirm_update(other)

@@ -177,10 +177,14 @@ def channel_name(uow: UnitOfWork, member_id: int, platform: Platform) -> str | N
     return None
 
 
-def awaited_proof(uow: UnitOfWork, member_id: int, now: datetime) -> Platform | None:
+def awaited_proof(uow: UnitOfWork, member_id: int, now: datetime, *, update_id: int | None = None) -> Platform | None:
     """The platform of the member's latest code while it can still be used: their next link on
     that platform is the proof. The wait is kept in the database because the link may reach
-    another webhook process than the /link before it."""
+    another webhook process than the /link before it. The link that used the code (``update_id``)
+    is still the proof: handled again after a crash, it must not become a submission of the video
+    the code was posted on."""
     with uow:
         proof = uow.proofs.find_latest(member_id)
-    return proof.platform if proof is not None and not proof.is_expired(now) else None
+    if proof is None:
+        return None
+    return proof.platform if not proof.is_expired(now) or proof.used_by(update_id) else None

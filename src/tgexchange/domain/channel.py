@@ -54,6 +54,7 @@ class OwnershipProof(Stored):
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    used_by_update: int | None = None  # the Telegram update whose link used the code
 
     @classmethod
     def start(cls, *, member_id: int, platform: Platform, now: datetime) -> OwnershipProof:
@@ -85,5 +86,11 @@ class OwnershipProof(Stored):
             return ProofEvidence(content.channel_id, content.channel_name, None)
         raise ProofNotFound(self.code)
 
-    def use(self, now: datetime) -> None:
+    def use(self, now: datetime, *, update_id: int | None = None) -> None:
         self.used_at = now
+        self.used_by_update = update_id
+
+    def used_by(self, update_id: int | None) -> bool:
+        """Whether this code was used by the link in ``update_id`` (so that update, handled again
+        after a crash, is the proof again)."""
+        return update_id is not None and self.used_at is not None and self.used_by_update == update_id

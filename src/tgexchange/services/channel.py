@@ -54,9 +54,12 @@ def confirm_channel_proof(
     member_id: int,
     ref: ContentRef,
     now: datetime,
+    update_id: int | None = None,
 ) -> Channel:
     """Links the channel that owns ``ref`` once the member's code is found on it (see
-    OwnershipProof.find_evidence). Platform data is read outside the transaction. Raises
+    OwnershipProof.find_evidence). Platform data is read outside the transaction. With
+    ``update_id`` (the Telegram update carrying the link), that update handled again after a crash
+    gets the channel it linked. Raises
     ProofNotStarted, ProofExpired, ProofNotFound, ChannelAlreadyLinked, ContentUnavailable or
     PlatformUnavailable."""
     with uow:
@@ -64,6 +67,8 @@ def confirm_channel_proof(
         proof = uow.proofs.find_latest(member_id, ref.platform)
         if proof is None:
             raise ProofNotStarted()
+        if proof.used_by(update_id) and (linked := _linked_last(uow, member_id, ref.platform)) is not None:
+            return linked
         proof.ensure_usable(now)
     # Fresh reads: a member who sent the link before posting the code retries at once, and a
     # cached copy without the code would refuse them for minutes.
@@ -82,7 +87,7 @@ def confirm_channel_proof(
         existing = uow.channels.find_by_platform_id(member.community_id, ref.platform, evidence.channel_id)
         if existing is not None and existing.member_id != member_id:
             raise ChannelAlreadyLinked(ref.platform.value, evidence.channel_id)
-        proof.use(now)
+        proof.use(now, update_id=update_id)
         if existing is not None:
             uow.commit()
             return existing
@@ -97,3 +102,9 @@ def confirm_channel_proof(
         uow.channels.add(channel)
         uow.commit()
         return channel
+
+
+def _linked_last(uow: UnitOfWork, member_id: int, platform: Platform) -> Channel | None:
+    """The member's channel on ``platform`` linked last, if any."""
+    channels = [c for c in uow.channels.list_for_member(member_id) if c.platform is platform]
+    return max(channels, key=lambda c: c.linked_at) if channels else None

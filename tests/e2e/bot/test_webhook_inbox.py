@@ -28,6 +28,7 @@ from tgexchange.config import Settings
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.ledger import AccountKey
+from tgexchange.services import channel as channel_service
 from tgexchange.services import submission as submission_service
 
 SECRET = "inbox-secret"
@@ -190,6 +191,35 @@ async def test_a_count_button_handled_again_after_a_crash_makes_no_second_submis
     with world.uow() as uow:
         assert [s.id for s in uow.submissions.list_for_owner(owner.id)] == [first.id]
     assert world.balance(owner) == 30  # paid once, refunded once
+
+
+async def test_the_link_that_proved_a_channel_handled_again_after_a_crash_is_not_submitted(
+    served: Served, world: World, community: Community
+) -> None:
+    # Handled again, the code is used and no longer awaited: read as any other link, the video the
+    # code was posted on became a submission (found by bench/faults.py: a member with two).
+    member = world.member(community, link=None)
+    user = TgUser(member.telegram_user_id, "Pia")
+    proof = channel_service.start_channel_proof(
+        world.uow(), member_id=member.id, platform=Platform.YOUTUBE, now=world.now
+    )
+    ref = world.platform.publish(channel_id="UCpia", platform=Platform.YOUTUBE, content_id=VIDEO_ID)
+    world.platform.comment(ref, author_channel_id="UCpia", text=f"code {proof.code}", at=world.now)
+    message = Updates().private(user, f"https://youtu.be/{VIDEO_ID}")
+    assert await served.post(message) == 200
+
+    def linked() -> int:
+        return sum("Linked" in text for text in served.api.texts(user.id))
+
+    await served.until(lambda: linked() == 1)
+
+    await handled_again_after_a_crash(served, world, message["update_id"])
+
+    await served.until(lambda: linked() == 2)  # the same answer again, not "Submitted"
+    assert not any("Submitted" in text for text in served.api.texts(user.id))
+    with world.uow() as uow:
+        assert list(uow.submissions.list_for_owner(member.id)) == []
+        assert [c.channel_id for c in uow.channels.list_for_member(member.id)] == ["UCpia"]
 
 
 async def test_a_done_handled_again_after_a_crash_asks_for_its_verification_again(

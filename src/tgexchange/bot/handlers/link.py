@@ -83,6 +83,7 @@ async def confirm_proof(update: Update, context: Context, member: Member, link: 
             member_id=member.id,
             ref=ref,
             now=rt.now(),
+            update_id=update.update_id,
         )
     except DomainError as error:
         await progress.refuse(error)

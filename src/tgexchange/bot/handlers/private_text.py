@@ -67,7 +67,8 @@ async def private_text(update: Update, context: Context) -> None:
     platform = ref.platform if isinstance(ref, ContentRef) else Platform.TIKTOK  # only TikTok has short links
     # Whether a code waits is read from the database, not this process's memory: the /link
     # before, or the proof that used the code, may have reached another webhook process.
-    if await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now()) is platform:
+    awaited = await rt.run(directory.awaited_proof, rt.uow(), member.id, rt.now(), update_id=update.update_id)
+    if awaited is platform:
         await confirm_proof(update, context, member, ref)
     else:
         await submit_link(update, context, member, ref)

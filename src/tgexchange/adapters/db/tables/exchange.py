@@ -84,6 +84,7 @@ ownership_proofs = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Column("used_at", UTCDateTime),
+    sa.Column("used_by_update", sa.BigInteger),  # the Telegram update whose link used the code
 )
 
 submissions = sa.Table(
