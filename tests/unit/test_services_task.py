@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import sqlalchemy as sa
+
+from tests.fakes import T0
 from tests.refusals import refused
 from tests.world import World
+from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
 from tgexchange.domain.events import TaskSkipped, TaskSubmitted
 from tgexchange.domain.ledger import AccountKey
@@ -26,6 +31,19 @@ def done(world: World, member: Member, task: Task, text: str | None = None) -> T
 
 def skip(world: World, member: Member, task: Task) -> Task:
     return task_service.skip_task(world.uow(), member_id=member.id, task_id=task.id, now=world.now)
+
+
+def only_the_unmet_hour_noted(world: World, before: dict[str, list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """The (member, hour) rows a refused request added to unmet_task_requests, after checking that
+    it changed nothing else."""
+    after = world.snapshot()
+    noted = sorted(set(after.pop("unmet_task_requests")) - set(before.pop("unmet_task_requests")))
+    assert after == before
+    return [(member_id, hour) for member_id, hour, _community in noted]
+
+
+# The world's clock starts on the hour (tests/fakes.py): the unmet requests below fall in it.
+HOUR = T0
 
 
 # --- requesting a task -------------------------------------------------------------------------
@@ -84,7 +102,7 @@ def test_request_task_never_offers_the_members_own_submission(world: World) -> N
 
     with refused("no_task_available"):
         world.task(owner)
-    assert world.snapshot() == before
+    assert only_the_unmet_hour_noted(world, before) == [(owner.id, HOUR)]
 
 
 def test_request_task_never_offers_a_submission_the_member_already_served(world: World) -> None:
@@ -97,7 +115,7 @@ def test_request_task_never_offers_a_submission_the_member_already_served(world:
 
     with refused("no_task_available"):
         world.task(giver)
-    assert world.snapshot() == before
+    assert only_the_unmet_hour_noted(world, before) == [(giver.id, HOUR)]
     assert world.task(world.member(community)).submission_id == submission.id
 
 
@@ -111,7 +129,7 @@ def test_request_task_never_offers_a_fully_booked_submission(world: World) -> No
 
     with refused("no_task_available"):
         world.task(late)
-    assert world.snapshot() == before
+    assert only_the_unmet_hour_noted(world, before) == [(late.id, HOUR)]
 
 
 def test_request_task_only_offers_platforms_where_the_member_has_a_channel(world: World) -> None:
@@ -123,7 +141,38 @@ def test_request_task_only_offers_platforms_where_the_member_has_a_channel(world
 
     with refused("no_task_available"):
         world.task(tiktoker)
-    assert world.snapshot() == before
+    assert only_the_unmet_hour_noted(world, before) == [(tiktoker.id, HOUR)]
+
+
+def test_an_unmet_request_is_noted_once_an_hour_and_a_refusal_for_another_reason_not_at_all(world: World) -> None:
+    community = world.community(max_open_tasks_per_member=1)
+    giver = world.member(community)
+    newcomer = world.member(community, link=None)
+    before = world.snapshot()
+
+    for minutes in (0, 20, 59):  # tapping /task again in the same hour
+        world.clock.current = T0 + timedelta(minutes=minutes)
+        with refused("no_task_available"):
+            world.task(giver)
+    world.clock.current = T0 + timedelta(hours=1, minutes=5)
+    with refused("no_task_available"):
+        task_service.request_no_task(world.uow(), member_id=giver.id, now=world.now)
+    with refused("no_channel_linked", platform=None):
+        world.task(newcomer)
+    with refused("no_channel_linked", platform=None):
+        task_service.request_no_task(world.uow(), member_id=newcomer.id, now=world.now)
+    world.submission(world.member(community))
+    world.task(giver)
+    with refused("too_many_open_tasks", open_tasks=1, maximum=1):
+        task_service.request_no_task(world.uow(), member_id=giver.id, now=world.now)
+
+    with world.storage.engine.connect() as connection:
+        rows = connection.execute(sa.select(tables.unmet_task_requests).order_by("hour")).all()
+    assert [tuple(row) for row in rows] == [
+        (giver.id, T0, community.id),
+        (giver.id, T0 + timedelta(hours=1), community.id),
+    ]
+    assert before["unmet_task_requests"] == []
 
 
 def test_request_task_refuses_a_member_without_a_linked_channel(world: World) -> None:

@@ -110,14 +110,15 @@ class ReciprocityLearner:
     def score_members(self, *, now: datetime) -> tuple[str, list[ReciprocityScore]]:
         """Every member's chance of giving back on each platform, as of now: how a task given to
         them would end (the promoted model, or their own record, the cold start, when there is
-        none) times their pace of taking tasks at all (domain.pace)."""
+        none) times their pace of taking tasks, or asking for one when there was none
+        (domain.pace)."""
         tasks, members = self.records()
         keys, rows = snapshot(tasks, members, at=now, groups=self._history.groups())
         found = self.current()
         model = found[0] if found else None
         probabilities = predict_or_fall_back(model, rows)
         confidence = confidence_of(rows, probabilities) if len(rows) else np.zeros(0)
-        pace = paces(tasks, members, at=now)
+        pace = paces(tasks, members, at=now, unmet=self._history.unmet_requests())
         scores = [
             ReciprocityScore(member_id, platform, float(p) * pace.get(member_id, 1.0), float(c))
             for (member_id, platform), p, c in zip(keys, probabilities, confidence, strict=True)

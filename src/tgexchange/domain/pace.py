@@ -11,15 +11,20 @@ they took (and did not skip) per day since they joined, against half the communi
 a prior of ``PRIOR_DAYS`` days at that rate, capped at 1. A newcomer starts at 1; a member who
 takes tasks at half the community's rate or more stays at 1, so a slower giver is not punished
 for being slow; a member who takes nothing falls as 1 / (1 + days).
+
+An hour in which the member asked for a task and the exchange had none for them counts as a task
+taken: they showed up, and a member whose platforms have little content must not fall like one
+who never asks. Asking again in the same hour counts once (the store keeps one row per hour), so
+tapping /task cannot buy pace; the community's rate counts tasks taken only.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord
+from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, UnmetRequest
 from tgexchange.domain.task import TaskStatus
 
 # The share of the community's rate of taking tasks that counts as keeping up (chosen up front,
@@ -31,13 +36,20 @@ PRIOR_DAYS = 1.0
 _DAY_S = 86_400.0
 
 
-def paces(tasks: Iterable[TaskRecord], members: Iterable[MemberRecord], *, at: datetime) -> dict[int, float]:
+def paces(
+    tasks: Iterable[TaskRecord],
+    members: Iterable[MemberRecord],
+    *,
+    at: datetime,
+    unmet: Iterable[UnmetRequest] = (),
+) -> dict[int, float]:
     """Each member's pace at ``at`` (history before it only), in (0, 1]."""
     joined = [m for m in members if m.joined_at <= at]
     taken: dict[int, int] = defaultdict(int)
     for task in tasks:
         if task.assigned_at < at and task.status is not TaskStatus.SKIPPED:
             taken[task.giver_id] += 1
+    asked = Counter(request.member_id for request in unmet if request.hour < at)
     days = {m.member_id: (at - m.joined_at).total_seconds() / _DAY_S for m in joined}
     community_days: dict[int, float] = defaultdict(float)
     community_taken: dict[int, int] = defaultdict(int)
@@ -51,6 +63,7 @@ def paces(tasks: Iterable[TaskRecord], members: Iterable[MemberRecord], *, at: d
         if rate <= 0:  # nobody has taken anything yet: nothing to keep up with
             result[member.member_id] = 1.0
             continue
+        shown_up = taken[member.member_id] + asked[member.member_id]
         expected = (days[member.member_id] + PRIOR_DAYS) * rate
-        result[member.member_id] = min(1.0, (taken[member.member_id] + PRIOR_DAYS * rate) / expected)
+        result[member.member_id] = min(1.0, (shown_up + PRIOR_DAYS * rate) / expected)
     return result

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import NoReturn
 
+from tgexchange.domain.community import CommunitySettings
+from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
 from tgexchange.domain.matching import PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, rank
+from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
@@ -37,16 +41,9 @@ def request_task(
     with uow:
         if update_id is not None and (taken := uow.tasks.find_by_update(update_id)) is not None:
             return taken
-        member, community = get_acting_member(uow, member_id)
-        settings = community.settings
+        member, settings, platforms = _ready_to_give(uow, member_id)
         if settings.match_by_reciprocity and not weights.predicted_reciprocity:
             weights = replace(weights, predicted_reciprocity=PREDICTED_RECIPROCITY_WEIGHT)
-        platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
-        if not platforms:
-            raise NoChannelLinked(None)
-        open_tasks = uow.tasks.count_open_for_giver(member_id)
-        if open_tasks >= settings.max_open_tasks_per_member:
-            raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
         candidates = uow.submissions.candidates(
             community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
         )
@@ -59,7 +56,7 @@ def request_task(
                 submission = locked
                 break
         if submission is None:
-            raise NoTaskAvailable()
+            _note_unmet(uow, member, now)
         submission.note_task_assigned(now)
         task = Task(
             community_id=member.community_id,
@@ -79,6 +76,40 @@ def request_task(
         uow.stats.record(member_id, tasks_taken=1)
         uow.commit()
         return task
+
+
+def _ready_to_give(uow: UnitOfWork, member_id: int) -> tuple[Member, CommunitySettings, frozenset[Platform]]:
+    """The member, their community's settings and the platforms they can give on, once nothing
+    stops them taking a task. Raises MemberBanned, CommunityPaused, NoChannelLinked or
+    TooManyOpenTasks."""
+    member, community = get_acting_member(uow, member_id)
+    settings = community.settings
+    platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
+    if not platforms:
+        raise NoChannelLinked(None)
+    open_tasks = uow.tasks.count_open_for_giver(member_id)
+    if open_tasks >= settings.max_open_tasks_per_member:
+        raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
+    return member, settings, platforms
+
+
+def _note_unmet(uow: UnitOfWork, member: Member, now: datetime) -> NoReturn:
+    """Commits the record of a request that found no task, then refuses it. The member showed
+    up: domain/pace.py counts the hour as one in which they kept pace."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    uow.stats.note_unmet_request(member.id, community_id=member.community_id, hour=hour)
+    uow.commit()
+    raise NoTaskAvailable()
+
+
+@retry_on_conflict()
+def request_no_task(uow: UnitOfWork, *, member_id: int, now: datetime) -> NoReturn:
+    """request_task for a caller that already knows no submission is open to the member (the
+    simulator's index of open submissions): the same refusals, and the same record when it is
+    only that there is no task."""
+    with uow:
+        member, _, _ = _ready_to_give(uow, member_id)
+        _note_unmet(uow, member, now)
 
 
 @retry_on_conflict()

@@ -11,7 +11,7 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.credit import escrow_per_feedback
-from tgexchange.domain.errors import DomainError, NoTaskAvailable
+from tgexchange.domain.errors import DomainError
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task
 from tgexchange.services import channel as channel_service
@@ -288,7 +288,8 @@ class Simulation:
         for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
                 if not self.open_submissions.may_have_task_for(sim.member_id):
-                    raise NoTaskAvailable()  # what request_task would refuse with, or earlier
+                    # What request_task would refuse with, and record, without its matching.
+                    task_service.request_no_task(self.storage.uow(), member_id=sim.member_id, now=self.now)
                 task = task_service.request_task(
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
                 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
@@ -26,6 +28,9 @@ _OPEN = _ms.insert()
 _GET = sa.select(*[_ms.c[c] for c in _COUNTERS]).where(
     _ms.c.member_id == sa.bindparam("member_id", type_=sa.BigInteger)
 )
+
+
+_u = tables.unmet_task_requests
 
 
 class SqlStatsRepository:
@@ -64,6 +69,13 @@ class SqlStatsRepository:
         }
         if any(deltas.values()):
             self._session.execute(_ADD, {"member": member_id, **{f"add_{name}": n for name, n in deltas.items()}})
+
+    def note_unmet_request(self, member_id: int, *, community_id: int, hour: datetime) -> None:
+        # ON CONFLICT DO NOTHING: the same hour asked again (or by two processes at once) is one row.
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert(_u) if dialect == "postgresql" else sqlite.insert(_u)
+        values = {"member_id": member_id, "community_id": community_id, "hour": hour}
+        self._session.execute(insert.values(values).on_conflict_do_nothing(index_elements=[_u.c.member_id, _u.c.hour]))
 
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]:
         m, a = tables.members, tables.accounts

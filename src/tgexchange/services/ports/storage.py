@@ -178,6 +178,10 @@ class StatsRepository(Protocol):
         """Adds the deltas atomically."""
         ...
 
+    def note_unmet_request(self, member_id: int, *, community_id: int, hour: datetime) -> None:
+        """The member asked for a task in this hour and none was there (once per hour)."""
+        ...
+
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]: ...
 
 

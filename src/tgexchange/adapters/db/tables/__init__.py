@@ -26,6 +26,7 @@ from tgexchange.adapters.db.tables.exchange import (
     reciprocity_scores,
     submissions,
     tasks,
+    unmet_task_requests,
     webhook_inbox,
 )
 from tgexchange.adapters.db.tables.fair_play import appeals, fair_play_events, penalties
@@ -76,6 +77,7 @@ __all__ = [
     "rollup_totals",
     "submissions",
     "tasks",
+    "unmet_task_requests",
     "webhook_inbox",
     "workers",
 ]

@@ -293,3 +293,15 @@ reciprocity_scores = sa.Table(
     sa.Column("model_version", sa.String(64), nullable=False),
     sa.Column("computed_at", UTCDateTime, nullable=False),
 )
+
+# The hours in which a member asked for a task and the exchange had none for them
+# (domain/pace.py): a member on a platform with little content has shown up as much as one who
+# took a task, and must not fall behind as one who never asks. One row per member and hour, so
+# tapping /task again and again counts once.
+unmet_task_requests = sa.Table(
+    "unmet_task_requests",
+    metadata,
+    sa.Column("member_id", sa.BigInteger, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("hour", UTCDateTime, primary_key=True),
+    sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
+)
