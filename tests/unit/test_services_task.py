@@ -42,6 +42,10 @@ def only_the_unmet_hour_noted(world: World, before: dict[str, list[tuple[Any, ..
     return [(member_id, hour) for member_id, hour, _community in noted]
 
 
+def ask_knowing_there_is_none(world: World, member: Member) -> None:
+    task_service.request_no_task(world.uow(), member_id=member.id, now=world.now)
+
+
 # The world's clock starts on the hour (tests/fakes.py): the unmet requests below fall in it.
 HOUR = T0
 
@@ -156,15 +160,15 @@ def test_an_unmet_request_is_noted_once_an_hour_and_a_refusal_for_another_reason
             world.task(giver)
     world.clock.current = T0 + timedelta(hours=1, minutes=5)
     with refused("no_task_available"):
-        task_service.request_no_task(world.uow(), member_id=giver.id, now=world.now)
+        ask_knowing_there_is_none(world, giver)
     with refused("no_channel_linked", platform=None):
         world.task(newcomer)
     with refused("no_channel_linked", platform=None):
-        task_service.request_no_task(world.uow(), member_id=newcomer.id, now=world.now)
+        ask_knowing_there_is_none(world, newcomer)
     world.submission(world.member(community))
     world.task(giver)
     with refused("too_many_open_tasks", open_tasks=1, maximum=1):
-        task_service.request_no_task(world.uow(), member_id=giver.id, now=world.now)
+        ask_knowing_there_is_none(world, giver)
 
     with world.storage.engine.connect() as connection:
         rows = connection.execute(sa.select(tables.unmet_task_requests).order_by("hour")).all()
