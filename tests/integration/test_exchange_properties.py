@@ -40,6 +40,7 @@ from tgexchange.domain.errors import (
     DomainError,
     IllegalTransition,
     InvalidFeedbackCount,
+    NoTaskAvailable,
     NotYourSubmission,
     NotYourTask,
     TaskDeadlinePassed,
@@ -124,15 +125,27 @@ class ExchangeMachine(RuleBasedStateMachine):
             return call()
         except DomainError as refusal:
             event(f"refused: {refusal.code}")
-            assert self.world.snapshot() == before, "a refused request changed stored state"
+            self.nothing_changed_but_an_unmet_hour(before, refusal)
             return None
 
     def refused(self, call: Callable[[], object], error: type[DomainError]) -> None:
         """The call must be refused with ``error`` and change nothing."""
         before = self.world.snapshot()
-        with pytest.raises(error):
+        with pytest.raises(error) as refusal:
             call()
-        assert self.world.snapshot() == before, "a refused request changed stored state"
+        self.nothing_changed_but_an_unmet_hour(before, refusal.value)
+
+    def nothing_changed_but_an_unmet_hour(self, before: dict[str, list[tuple[Any, ...]]], refusal: DomainError) -> None:
+        """A refusal changes nothing, except that "no task available" keeps the hour it was asked
+        in (domain/pace.py), once."""
+        after = self.world.snapshot()
+        added = set(after.pop("unmet_task_requests")) - set(before.pop("unmet_task_requests"))
+        assert after == before, "a refused request changed stored state"
+        if isinstance(refusal, NoTaskAvailable):
+            assert len(added) <= 1
+            assert all(hour <= self.now for _, hour, _ in added)
+        else:
+            assert not added, "only a request that found no task is kept"
 
     def task_row(self, task_id: int) -> Any:
         with self.storage.engine.connect() as connection:
