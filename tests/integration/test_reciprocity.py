@@ -4,6 +4,7 @@ and a retrained model promoted only when it is not worse."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,9 @@ import numpy as np
 import pytest
 from huey import MemoryHuey
 
-from tests.fakes import FakeQualityGate, RecordingNotifier
+from tests.fakes import T0, FakeQualityGate, RecordingNotifier
 from tests.reciprocity_history import exchange_history
+from tests.refusals import refused
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.reciprocity import SqlReciprocityHistory, SqlReciprocityScores
@@ -76,7 +78,7 @@ def test_members_are_scored_by_the_refitted_model_and_a_new_version_is_compared_
 
     _, scores = learner.score_members(now=world.now)
 
-    pace = paces(tasks, members, at=world.now)
+    pace = paces(tasks, members, at=world.now, unmet=history.unmet_requests())
     paced = served.predict_many(rows) * [pace[s.member_id] for s in scores]
     # The two who never took a task, weeks after joining, count for a small part of the model's chance.
     assert {m for m, p in pace.items() if p < 1} == {m.member_id for m in members} - set(truth)
@@ -104,6 +106,41 @@ def test_an_empty_exchange_scores_newcomers_from_the_cold_start(world: World, tm
     score = SqlReciprocityScores(world.storage.engine).for_members([member.id])[(member.id, Platform.YOUTUBE)]
     assert score.probability == 0.5
     assert score.confidence == 0.0
+
+
+def test_a_member_who_asks_and_finds_nothing_keeps_pace_and_one_who_never_asks_falls(
+    any_world: World, tmp_path: Path
+) -> None:
+    world = any_world
+    community = world.community(welcome_credits=1000, max_feedback_per_submission=100)
+    owner = world.member(community)
+    givers = [world.member(community) for _ in range(3)]
+    tiktoker = world.member(community, link=Platform.TIKTOK)  # nothing is ever submitted there
+    absent = world.member(community, link=Platform.TIKTOK)
+    for _day in range(6):
+        world.submission(owner, wanted=len(givers))  # a new video a day: each giver serves one once
+        for giver in givers:
+            world.verified(world.task(giver))
+            world.clock.advance(hours=1)
+        for _ in range(3):  # three taps in one hour: one row
+            with refused("no_task_available"):
+                world.task(tiktoker)
+        world.clock.advance(hours=20)
+    history = SqlReciprocityHistory(world.storage.engine)
+
+    asked = history.unmet_requests()
+    _, scores = learner_for(world, tmp_path).score_members(now=world.now)
+
+    assert [(r.member_id, r.hour) for r in asked] == [
+        (tiktoker.id, (T0 + timedelta(hours=3 + 23 * d)).replace(minute=0)) for d in range(6)
+    ]
+    stored = {s.member_id: s.probability for s in scores if s.platform is Platform.TIKTOK}
+    tasks, members = learner_for(world, tmp_path).records()
+    pace = paces(tasks, members, at=world.now, unmet=asked)
+    assert pace[tiktoker.id] == 1.0  # six hours over six days: above half the rate of 3 givers a day
+    assert pace[absent.id] == pytest.approx(1 / (1 + (world.now - T0).total_seconds() / 86_400))  # all joined at T0
+    assert stored[tiktoker.id] == pytest.approx(stored[absent.id] / pace[absent.id])
+    assert stored[tiktoker.id] > 4 * stored[absent.id]
 
 
 def test_the_history_says_when_content_was_submitted_and_which_groups_were_flagged(any_world: World) -> None:

@@ -38,7 +38,9 @@ _TASKS = (
     .join(_s, _s.c.id == _t.c.submission_id)
     .order_by(_t.c.assigned_at, _t.c.id)
 )
-_UNMET = sa.select(tables.unmet_task_requests.c.member_id, tables.unmet_task_requests.c.hour)
+_UNMET = sa.select(tables.unmet_task_requests.c.member_id, tables.unmet_task_requests.c.hour).order_by(
+    tables.unmet_task_requests.c.member_id, tables.unmet_task_requests.c.hour
+)
 _MEMBERS = sa.select(_m.c.id, _m.c.community_id, _m.c.joined_at).order_by(_m.c.id)
 _GROUPS = (
     sa.select(
