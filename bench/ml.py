@@ -26,6 +26,8 @@ model retrained and the scores refreshed once per simulated day through services
 each profile's share of the feedback received, and the hours to the first verified feedback of
 the reliable members (honest and slow). ``--demand scarce``: in a community where requests
 outnumber givers (welcome credits 100, every profile wishing to submit 3 times as often).
+``--fair-play``: with fair play on (credit by substance, the health cooldown, owners' ratings),
+as a community has it by default; off otherwise, as the effect was first measured.
 
 ``--speed``: training on 1,000,000 synthetic feature rows (≤ 60 s), ``predict_many`` of 100,000
 (≤ 1 s), a single ``predict``'s p99 (≤ 5 ms).
@@ -106,14 +108,16 @@ def _simulate(
     daily: Callable[[Storage], Callable[[Simulation], None]] | None = None,
     paired: bool = False,
     demand: Demand = AS_SIMULATED,
+    fair_play: bool = False,
 ) -> tuple[Simulation, Storage]:
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
     matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
-    (issue 19) is off, as when the numbers in docs/BENCHMARKS.md were measured: credit by substance
-    halves the exchange's volume, and with it the history the model learns from. ``paired``: each
+    (issue 19) is off unless asked for, as when the evaluation's numbers in docs/BENCHMARKS.md were
+    measured: credit by substance halves the exchange's volume, and with it the history the model
+    learns from. ``paired``: each
     member's own random streams (simulation/streams.py), for comparing two runs of one seed."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
-    options: dict[str, Any] = {"fair_play": False, "paired_randomness": paired, "demand": demand}
+    options: dict[str, Any] = {"fair_play": fair_play, "paired_randomness": paired, "demand": demand}
     if daily is not None:
         options |= {"match_by_reciprocity": True, "daily": daily(storage)}
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate or _gate(), **options)
@@ -269,12 +273,24 @@ def exchange_outcomes(simulation: Simulation, storage: Storage) -> dict[str, Any
 
 
 def effect(
-    *, seed: int = SEED, members: int = EFFECT_MEMBERS, days: int = EFFECT_DAYS, demand: str = "as-simulated"
+    *,
+    seed: int = SEED,
+    members: int = EFFECT_MEMBERS,
+    days: int = EFFECT_DAYS,
+    demand: str = "as-simulated",
+    fair_play: bool = False,
 ) -> dict[str, Any]:
     """The same seed with matching by reciprocity off, then on (trained once a simulated day), in a
-    community whose demand is one of ``DEMANDS``."""
+    community whose demand is one of ``DEMANDS``, with fair play on or off."""
     gate = _gate()
-    out: dict[str, Any] = {"seed": seed, "members": members, "days": days, "randomness": "paired", "demand": demand}
+    out: dict[str, Any] = {
+        "seed": seed,
+        "members": members,
+        "days": days,
+        "randomness": "paired",
+        "demand": demand,
+        "fair_play": fair_play,
+    }
     for arm in ("off", "on"):
         with tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
             started = time.perf_counter()
@@ -290,6 +306,7 @@ def effect(
                 daily=daily,
                 paired=True,
                 demand=DEMANDS[demand],
+                fair_play=fair_play,
             )
             out[arm] = exchange_outcomes(simulation, storage)
             out[arm]["seconds"] = round(time.perf_counter() - started, 1)
@@ -387,15 +404,25 @@ def effect_directions(result: dict[str, Any]) -> dict[str, bool]:
 
 
 def effect_groups(effects: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The effect runs by community demand (runs saved before ``demand`` existed are "as-simulated")
-    and horizon, each with the label the summaries print."""
+    """The effect runs by community (demand, then fair play) and horizon, each with the label the
+    summaries print."""
     groups = []
     for demand in DEMANDS:
-        for days in sorted({r["days"] for r in effects}):
-            runs = [r for r in effects if r.get("demand", "as-simulated") == demand and r["days"] == days]
-            if runs:
-                groups.append((f"{DEMAND_LABELS[demand]}, {days} days", runs))
+        for fair_play in (False, True):
+            for days in sorted({r["days"] for r in effects}):
+                runs = [r for r in effects if community_of(r) == (demand, fair_play) and r["days"] == days]
+                if runs:
+                    groups.append((f"{community_label(demand, fair_play)}, {days} days", runs))
     return groups
+
+
+def community_of(run: dict[str, Any]) -> tuple[str, bool]:
+    """Its demand and fair play (runs saved before either was recorded had neither)."""
+    return run.get("demand", "as-simulated"), bool(run.get("fair_play", False))
+
+
+def community_label(demand: str, fair_play: bool) -> str:
+    return DEMAND_LABELS[demand] + (", fair play on" if fair_play else "")
 
 
 def effect_summary(label: str, runs: list[dict[str, Any]]) -> list[str]:
@@ -501,8 +528,8 @@ def section(results: list[dict[str, Any]]) -> str:
             ]
     if effects:
         out += [
-            "Effect on the exchange: `python bench/ml.py --effect [--demand scarce] --seed S --members M --days D",
-            "--json`, the same seed with `match_by_reciprocity` off and on (on: retrained and scores",
+            "Effect on the exchange: `python bench/ml.py --effect [--demand scarce] [--fair-play] --seed S --members M",
+            "--days D --json`, the same seed with `match_by_reciprocity` off and on (on: retrained and scores",
             "refreshed once per simulated day through services/reciprocity.py). Shares of all verified feedback received, by",
             "the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
             "verified feedback, median and mean over their submissions that got one, and the mean over all of",
@@ -519,7 +546,8 @@ def section(results: list[dict[str, Any]]) -> str:
         for r in effects:
             off, on = r["off"], r["on"]
             out.append(
-                f"| {r['seed']} | {r.get('demand', 'as-simulated')} | {r['members']} × {r['days']} |"
+                f"| {r['seed']} | {r.get('demand', 'as-simulated')}{' + fair play' if community_of(r)[1] else ''} |"
+                f" {r['members']} × {r['days']} |"
                 f" {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
                 f" {off['unreliable_share']:.3f} → {on['unreliable_share']:.3f} |"
                 f" {_f(off['reliable_first_feedback_h'], 1)} → {_f(on['reliable_first_feedback_h'], 1)} |"
@@ -563,6 +591,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="the last stdout line is one JSON object")
     parser.add_argument("--effect", action="store_true", help="matching by reciprocity off and on")
     parser.add_argument("--demand", choices=sorted(DEMANDS), default="as-simulated", help="--effect: the community")
+    parser.add_argument("--fair-play", action="store_true", help="--effect: with fair play on (off by default)")
     parser.add_argument("--speed", action="store_true", help="training and prediction times")
     parser.add_argument("--rows", type=int, default=1_000_000, help="--speed: synthetic training rows")
     parser.add_argument("--write", nargs="+", metavar="FILE", help="write docs/BENCHMARKS.md from saved --json outputs")
@@ -577,7 +606,11 @@ def main() -> None:
         result = speed(rows=args.rows)
     elif args.effect:
         result = effect(
-            seed=args.seed, members=args.members or EFFECT_MEMBERS, days=args.days or EFFECT_DAYS, demand=args.demand
+            seed=args.seed,
+            members=args.members or EFFECT_MEMBERS,
+            days=args.days or EFFECT_DAYS,
+            demand=args.demand,
+            fair_play=args.fair_play,
         )
     else:
         result = evaluate(

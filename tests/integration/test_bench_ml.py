@@ -108,6 +108,15 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
             "off": _arm(0.4, 0.2, 9.0) | {"reliable_first_feedback_restricted_mean_h": 50.0},
             "on": _arm(0.5, 0.1, 8.0) | {"reliable_first_feedback_restricted_mean_h": 45.0},
         },
+        # The same community with fair play on is a community of its own, after it.
+        {
+            "seed": 1,
+            "days": 10,
+            "demand": "scarce",
+            "fair_play": True,
+            "off": _arm(0.4, 0.2, 9.0),
+            "on": _arm(0.3, 0.3, 9.5),
+        },
     ]
     assert effect_directions(effects[0]) == {"honest_up": True, "unreliable_down": True, "first_feedback_sooner": True}
     assert effect_directions(effects[1])["honest_up"] is False
@@ -121,8 +130,9 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         ("As simulated, 10 days", 2),
         ("As simulated, 30 days", 1),
         ("Requests outnumber givers, 10 days", 1),
+        ("Requests outnumber givers, fair play on, 10 days", 1),
     ]
-    (ten,), (thirty,), (scarce, counting_all) = (effect_summary(label, runs) for label, runs in groups)
+    (ten,), (thirty,), (scarce, counting_all), (fair,) = (effect_summary(label, runs) for label, runs in groups)
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
     assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
@@ -134,6 +144,8 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     # Runs that read the restricted mean (every submission counted) add a line of their own.
     assert counting_all.startswith("Counting every reliable submission (Requests outnumber givers, 10 days;")
     assert counting_all.endswith("the wait shorter on 1 of 1 (mean -5.00 h); with the two shares, all three on 1.")
+    assert fair.startswith("Requests outnumber givers, fair play on, 10 days, 1 seeds: honest share up on 0")
+    assert fair.endswith("all three on 0.")
 
 
 def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() -> None:
