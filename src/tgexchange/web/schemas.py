@@ -156,8 +156,9 @@ class UserOut(_Out):
     predicted_reciprocity: float | None = Field(
         default=None,
         description="The reciprocity model's latest estimate that a task given to this member ends in verified "
-        "feedback, times their pace of taking tasks at all against the community's (1 while they keep up with half "
-        "its rate; 0..1); null before the member was first scored.",
+        "feedback, times their pace of taking tasks at all against the community's (an hour in which they asked and "
+        "none was there counts as one taken; 1 while they keep up with half its rate; 0..1); null before the member "
+        "was first scored.",
     )
 
     @classmethod
