@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import NoReturn
 
-from tgexchange.domain.community import CommunitySettings
-from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
 from tgexchange.domain.matching import PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, rank
 from tgexchange.domain.member import Member
@@ -41,9 +40,16 @@ def request_task(
     with uow:
         if update_id is not None and (taken := uow.tasks.find_by_update(update_id)) is not None:
             return taken
-        member, settings, platforms = _ready_to_give(uow, member_id)
+        member, community = get_acting_member(uow, member_id)
+        settings = community.settings
         if settings.match_by_reciprocity and not weights.predicted_reciprocity:
             weights = replace(weights, predicted_reciprocity=PREDICTED_RECIPROCITY_WEIGHT)
+        platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
+        if not platforms:
+            raise NoChannelLinked(None)
+        open_tasks = uow.tasks.count_open_for_giver(member_id)
+        if open_tasks >= settings.max_open_tasks_per_member:
+            raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
         candidates = uow.submissions.candidates(
             community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
         )
@@ -78,38 +84,27 @@ def request_task(
         return task
 
 
-def _ready_to_give(uow: UnitOfWork, member_id: int) -> tuple[Member, CommunitySettings, frozenset[Platform]]:
-    """The member, their community's settings and the platforms they can give on, once nothing
-    stops them taking a task. Raises MemberBanned, CommunityPaused, NoChannelLinked or
-    TooManyOpenTasks."""
-    member, community = get_acting_member(uow, member_id)
-    settings = community.settings
-    platforms = frozenset(c.platform for c in uow.channels.list_for_member(member_id)) & settings.allowed_platforms
-    if not platforms:
-        raise NoChannelLinked(None)
-    open_tasks = uow.tasks.count_open_for_giver(member_id)
-    if open_tasks >= settings.max_open_tasks_per_member:
-        raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
-    return member, settings, platforms
-
-
 def _note_unmet(uow: UnitOfWork, member: Member, now: datetime) -> NoReturn:
     """Commits the record of a request that found no task, then refuses it. The member showed
     up: domain/pace.py counts the hour as one in which they kept pace."""
-    hour = now.replace(minute=0, second=0, microsecond=0)
-    uow.stats.note_unmet_request(member.id, community_id=member.community_id, hour=hour)
+    uow.stats.note_unmet_requests([member.id], community_id=member.community_id, hour=_hour_of(now))
     uow.commit()
     raise NoTaskAvailable()
 
 
+def _hour_of(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
 @retry_on_conflict()
-def request_no_task(uow: UnitOfWork, *, member_id: int, now: datetime) -> NoReturn:
-    """request_task for a caller that already knows no submission is open to the member (the
-    simulator's index of open submissions): the same refusals, and the same record when it is
-    only that there is no task."""
+def note_no_tasks(uow: UnitOfWork, member_ids: Sequence[int], *, community_id: int, now: datetime) -> None:
+    """Records what request_task records when it finds no task, for members a caller knew had none
+    without asking it (the simulator's index of open submissions), in one transaction. It does not
+    check what request_task would refuse first: a banned member cannot be matched as an owner, and
+    one with too many open tasks has taken them, so the pace decides for neither."""
     with uow:
-        member, _, _ = _ready_to_give(uow, member_id)
-        _note_unmet(uow, member, now)
+        uow.stats.note_unmet_requests(member_ids, community_id=community_id, hour=_hour_of(now))
+        uow.commit()
 
 
 @retry_on_conflict()

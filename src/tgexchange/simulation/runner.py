@@ -11,7 +11,7 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.community import CommunitySettings
 from tgexchange.domain.content import ContentRef, Platform
 from tgexchange.domain.credit import escrow_per_feedback
-from tgexchange.domain.errors import DomainError
+from tgexchange.domain.errors import DomainError, NoTaskAvailable
 from tgexchange.domain.ledger import AccountKey
 from tgexchange.domain.task import Task
 from tgexchange.services import channel as channel_service
@@ -126,6 +126,7 @@ class Simulation:
         self._awaiting_owner: dict[int, dict[int, int]] = {}  # submission id → {task id: owner id}
         self._seq = 0
         self.open_submissions = OpenSubmissions()  # lets requests that would find nothing go unasked
+        self._asked_in_vain: list[int] = []  # ... and these are the members who made them this hour
         self._settings: tuple[datetime, CommunitySettings] | None = None  # (the hour, as read then)
         self.match_by_reciprocity = match_by_reciprocity
         self.daily = daily
@@ -216,6 +217,11 @@ class Simulation:
             behaviour = BEHAVIOURS[sim.profile]
             if self.streams.of(Use.ACTIVITY, sim.index).random() < behaviour.sessions_per_day / 24:
                 self._session(sim)
+        if self._asked_in_vain:
+            task_service.note_no_tasks(
+                self.storage.uow(), self._asked_in_vain, community_id=self.community_id, now=self.now
+            )
+            self._asked_in_vain = []
         self._finish_due_work()
         self._verify_due()
         self._answer_owners()
@@ -288,8 +294,8 @@ class Simulation:
         for _ in range(collusion.MAX_LOOKS if picky else 1):
             try:
                 if not self.open_submissions.may_have_task_for(sim.member_id):
-                    # What request_task would refuse with, and record, without its matching.
-                    task_service.request_no_task(self.storage.uow(), member_id=sim.member_id, now=self.now)
+                    self._asked_in_vain.append(sim.member_id)  # recorded as request_task would (_hour)
+                    raise NoTaskAvailable()
                 task = task_service.request_task(
                     self.storage.uow(), member_id=sim.member_id, now=self.now, seed=self.seed
                 )

@@ -31,6 +31,11 @@ _GET = sa.select(*[_ms.c[c] for c in _COUNTERS]).where(
 
 
 _u = tables.unmet_task_requests
+# ON CONFLICT DO NOTHING: the same hour asked again (or by two processes at once) stays one row.
+_NOTE_UNMET = {
+    name: insert(_u).on_conflict_do_nothing(index_elements=[_u.c.member_id, _u.c.hour])
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 class SqlStatsRepository:
@@ -70,12 +75,10 @@ class SqlStatsRepository:
         if any(deltas.values()):
             self._session.execute(_ADD, {"member": member_id, **{f"add_{name}": n for name, n in deltas.items()}})
 
-    def note_unmet_request(self, member_id: int, *, community_id: int, hour: datetime) -> None:
-        # ON CONFLICT DO NOTHING: the same hour asked again (or by two processes at once) is one row.
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert(_u) if dialect == "postgresql" else sqlite.insert(_u)
-        values = {"member_id": member_id, "community_id": community_id, "hour": hour}
-        self._session.execute(insert.values(values).on_conflict_do_nothing(index_elements=[_u.c.member_id, _u.c.hour]))
+    def note_unmet_requests(self, member_ids: Sequence[int], *, community_id: int, hour: datetime) -> None:
+        rows = [{"member_id": m, "community_id": community_id, "hour": hour} for m in member_ids]
+        if rows:
+            self._session.execute(_NOTE_UNMET[self._session.get_bind().dialect.name], rows)
 
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]:
         m, a = tables.members, tables.accounts

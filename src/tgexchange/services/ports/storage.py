@@ -178,8 +178,9 @@ class StatsRepository(Protocol):
         """Adds the deltas atomically."""
         ...
 
-    def note_unmet_request(self, member_id: int, *, community_id: int, hour: datetime) -> None:
-        """The member asked for a task in this hour and none was there (once per hour)."""
+    def note_unmet_requests(self, member_ids: Sequence[int], *, community_id: int, hour: datetime) -> None:
+        """These members asked for a task in this hour and none was there (one row per member and
+        hour, however often they asked)."""
         ...
 
     def leaderboard(self, community_id: int, *, limit: int) -> Sequence[LeaderboardRow]: ...
