@@ -78,7 +78,7 @@ def test_members_are_scored_by_the_refitted_model_and_a_new_version_is_compared_
 
     _, scores = learner.score_members(now=world.now)
 
-    pace = paces(tasks, members, at=world.now, unmet=history.unmet_requests())
+    pace = paces(tasks, members, at=world.now, hours_in_vain=history.hours_in_vain(before=world.now))
     paced = served.predict_many(rows) * [pace[s.member_id] for s in scores]
     # The two who never took a task, weeks after joining, count for a small part of the model's chance.
     assert {m for m, p in pace.items() if p < 1} == {m.member_id for m in members} - set(truth)
@@ -128,15 +128,15 @@ def test_a_member_who_asks_and_finds_nothing_keeps_pace_and_one_who_never_asks_f
         world.clock.advance(hours=20)
     history = SqlReciprocityHistory(world.storage.engine)
 
-    asked = history.unmet_requests()
+    asked = history.hours_in_vain(before=world.now)
     _, scores = learner_for(world, tmp_path).score_members(now=world.now)
 
-    assert [(r.member_id, r.hour) for r in asked] == [
-        (tiktoker.id, (T0 + timedelta(hours=3 + 23 * d)).replace(minute=0)) for d in range(6)
-    ]
+    assert asked == {tiktoker.id: 6}  # one hour a day, however often they tapped in it
+    # As of the hour of the fourth ask: the three before it, not it nor any later one.
+    assert history.hours_in_vain(before=T0 + timedelta(hours=3 + 23 * 3)) == {tiktoker.id: 3}
     stored = {s.member_id: s.probability for s in scores if s.platform is Platform.TIKTOK}
     tasks, members = learner_for(world, tmp_path).records()
-    pace = paces(tasks, members, at=world.now, unmet=asked)
+    pace = paces(tasks, members, at=world.now, hours_in_vain=asked)
     assert pace[tiktoker.id] == 1.0  # six hours over six days: above half the rate of 3 givers a day
     assert pace[absent.id] == pytest.approx(1 / (1 + (world.now - T0).total_seconds() / 86_400))  # all joined at T0
     assert stored[tiktoker.id] == pytest.approx(stored[absent.id] / pace[absent.id])

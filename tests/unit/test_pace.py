@@ -8,7 +8,7 @@ import pytest
 
 from tgexchange.domain.content import ContentKind, Platform
 from tgexchange.domain.pace import KEEPING_UP, PRIOR_DAYS, paces
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, UnmetRequest
+from tgexchange.domain.reciprocity import MemberRecord, TaskRecord
 from tgexchange.domain.task import TaskStatus
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -89,16 +89,12 @@ def test_nobody_is_held_back_before_anyone_has_taken_a_task_and_the_not_yet_join
     assert pace == {1: 1.0, 2: 1.0}
 
 
-def test_an_hour_that_found_no_task_counts_as_one_taken_and_asking_later_than_at_does_not() -> None:
+def test_an_hour_that_found_no_task_counts_as_one_taken() -> None:
     members = [_member(1), _member(2), _member(3)]
     at = START + timedelta(days=4)
     tasks = [_task(i, 1, hours=6 * i) for i in range(16)]  # member 1: 4 a day
-    # Member 2 asked in eight hours and found nothing each time, and once more after ``at``;
-    # member 3 never asked.
-    unmet = [UnmetRequest(2, START + timedelta(hours=12 * h)) for h in range(8)]
-    unmet.append(UnmetRequest(2, at + timedelta(hours=1)))
-
-    pace = paces(tasks, members, at=at, unmet=unmet)
+    # Member 2 asked in eight hours and found nothing each time; member 3 never asked.
+    pace = paces(tasks, members, at=at, hours_in_vain={2: 8})
     without = paces(tasks, members, at=at)
 
     rate = KEEPING_UP * 16 / 12  # the community's rate counts tasks taken only
@@ -113,9 +109,7 @@ def test_a_few_hours_that_found_nothing_lift_a_member_only_as_far_as_they_go() -
     members = [_member(1), _member(2)]
     at = START + timedelta(days=10)
     tasks = [_task(i, 1, hours=i * 6) for i in range(40)]  # 4 a day: the rate is one a day
-    unmet = [UnmetRequest(2, START + timedelta(days=d)) for d in (1, 5)]
-
-    pace = paces(tasks, members, at=at, unmet=unmet)
+    pace = paces(tasks, members, at=at, hours_in_vain={2: 2})
 
     rate = KEEPING_UP * 40 / 20
     assert pace[2] == pytest.approx((2 + PRIOR_DAYS * rate) / ((10 + PRIOR_DAYS) * rate))  # 3/11

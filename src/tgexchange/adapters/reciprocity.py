@@ -118,7 +118,7 @@ class ReciprocityLearner:
         model = found[0] if found else None
         probabilities = predict_or_fall_back(model, rows)
         confidence = confidence_of(rows, probabilities) if len(rows) else np.zeros(0)
-        pace = paces(tasks, members, at=now, unmet=self._history.unmet_requests())
+        pace = paces(tasks, members, at=now, hours_in_vain=self._history.hours_in_vain(before=now))
         scores = [
             ReciprocityScore(member_id, platform, float(p) * pace.get(member_id, 1.0), float(c))
             for (member_id, platform), p, c in zip(keys, probabilities, confidence, strict=True)

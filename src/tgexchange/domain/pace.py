@@ -20,11 +20,11 @@ tapping /task cannot buy pace; the community's rate counts tasks taken only.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from tgexchange.domain.reciprocity import MemberRecord, TaskRecord, UnmetRequest
+from tgexchange.domain.reciprocity import MemberRecord, TaskRecord
 from tgexchange.domain.task import TaskStatus
 
 # The share of the community's rate of taking tasks that counts as keeping up (chosen up front,
@@ -41,15 +41,16 @@ def paces(
     members: Iterable[MemberRecord],
     *,
     at: datetime,
-    unmet: Iterable[UnmetRequest] = (),
+    hours_in_vain: Mapping[int, int] | None = None,
 ) -> dict[int, float]:
-    """Each member's pace at ``at`` (history before it only), in (0, 1]."""
+    """Each member's pace at ``at`` (history before it only), in (0, 1]. ``hours_in_vain``: per
+    member, the hours before ``at`` in which they asked for a task and none was there."""
     joined = [m for m in members if m.joined_at <= at]
     taken: dict[int, int] = defaultdict(int)
     for task in tasks:
         if task.assigned_at < at and task.status is not TaskStatus.SKIPPED:
             taken[task.giver_id] += 1
-    asked = Counter(request.member_id for request in unmet if request.hour < at)
+    asked = hours_in_vain or {}
     days = {m.member_id: (at - m.joined_at).total_seconds() / _DAY_S for m in joined}
     community_days: dict[int, float] = defaultdict(float)
     community_taken: dict[int, int] = defaultdict(int)
@@ -63,7 +64,7 @@ def paces(
         if rate <= 0:  # nobody has taken anything yet: nothing to keep up with
             result[member.member_id] = 1.0
             continue
-        shown_up = taken[member.member_id] + asked[member.member_id]
+        shown_up = taken[member.member_id] + asked.get(member.member_id, 0)
         expected = (days[member.member_id] + PRIOR_DAYS) * rate
         result[member.member_id] = min(1.0, (shown_up + PRIOR_DAYS * rate) / expected)
     return result

@@ -42,14 +42,6 @@ class MemberRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class UnmetRequest:
-    """An hour in which the member asked for a task and the exchange had none for them."""
-
-    member_id: int
-    hour: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class GroupRecord:
     """A group the ring detection flagged (domain/ring.py): members found mostly serving each
     other, as the exchange knew them from ``flagged_at`` until an admin cleared them, if one did

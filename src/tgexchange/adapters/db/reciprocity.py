@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from tgexchange.adapters.db import tables
 from tgexchange.domain.content import Platform
-from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, ReciprocityScore, TaskRecord, UnmetRequest
+from tgexchange.domain.reciprocity import GroupRecord, MemberRecord, ReciprocityScore, TaskRecord
 from tgexchange.domain.ring import RingStatus
 
 _t, _s, _m, _r = tables.tasks, tables.submissions, tables.members, tables.reciprocity_scores
@@ -38,8 +38,11 @@ _TASKS = (
     .join(_s, _s.c.id == _t.c.submission_id)
     .order_by(_t.c.assigned_at, _t.c.id)
 )
-_UNMET = sa.select(tables.unmet_task_requests.c.member_id, tables.unmet_task_requests.c.hour).order_by(
-    tables.unmet_task_requests.c.member_id, tables.unmet_task_requests.c.hour
+_u = tables.unmet_task_requests
+_HOURS_IN_VAIN = (
+    sa.select(_u.c.member_id, sa.func.count().label("hours"))
+    .where(_u.c.hour < sa.bindparam("before"))
+    .group_by(_u.c.member_id)
 )
 _MEMBERS = sa.select(_m.c.id, _m.c.community_id, _m.c.joined_at).order_by(_m.c.id)
 _GROUPS = (
@@ -86,10 +89,11 @@ class SqlReciprocityHistory:
         with self._engine.connect() as connection:
             return [MemberRecord(r.id, r.community_id, r.joined_at) for r in connection.execute(_MEMBERS)]
 
-    def unmet_requests(self) -> list[UnmetRequest]:
-        """The hours in which a member asked for a task and found none (domain/pace.py)."""
+    def hours_in_vain(self, *, before: datetime) -> dict[int, int]:
+        """Per member, the hours before ``before`` in which they asked for a task and none was
+        there (domain/pace.py): counted in the database, one row per member read."""
         with self._engine.connect() as connection:
-            return [UnmetRequest(r.member_id, r.hour) for r in connection.execute(_UNMET)]
+            return {r.member_id: r.hours for r in connection.execute(_HOURS_IN_VAIN, {"before": before})}
 
     def groups(self) -> list[GroupRecord]:
         """The groups the ring detection flagged, in the order it flagged them, with when an admin
