@@ -12,6 +12,7 @@ from alembic import command
 
 from tests.fakes import FakeQualityGate
 from tests.outcomes import record_verification_outcome
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.adapters.db import tables
 from tgexchange.adapters.db.migrate import alembic_config, upgrade
@@ -183,3 +184,26 @@ def test_a_simulated_community_on_every_platform_with_outages_keeps_its_rollups_
             sa.select(sa.func.count()).where(tables.job_failures.c.kind == "platform_unavailable")
         ).scalar_one()
     assert outages > 0
+
+
+def test_members_who_asked_in_vain_are_counted_per_utc_day_and_community(any_world: World) -> None:
+    world = any_world
+    community, other = world.community(), world.community()
+    first, second = world.member(community), world.member(community)
+    elsewhere = world.member(other)
+    world.clock.current = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    for member in (first, second, first, elsewhere):  # nothing was ever submitted: all in vain
+        with refused("no_task_available"):
+            world.task(member)
+    world.clock.current = datetime(2026, 3, 3, 0, 10, tzinfo=UTC)  # the next UTC day
+    task_service.note_no_tasks(world.uow(), [first.id], community_id=community.id, now=world.now)
+    reader = world.storage.dashboard_reader
+
+    def count(scope: frozenset[int] | None, day: int) -> int:
+        return reader.members_asked_in_vain(scope, day=datetime(2026, 3, day, tzinfo=UTC).date())
+
+    assert count(frozenset({community.id}), 2) == 2  # first asked twice in the hour: one member
+    assert count(frozenset({community.id}), 3) == 1
+    assert count(frozenset({other.id}), 2) == 1
+    assert count(None, 2) == 3
+    assert count(frozenset({community.id}), 4) == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from matplotlib import image as mpimg
 
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.adapters.report_chart import HEIGHT_PX, WIDTH_PX
 from tgexchange.bot.notifications import render_notice
@@ -25,7 +26,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def busy_day(world: World) -> tuple[int, int]:
-    """A community where yesterday three tasks were verified and one expired; returns (community id, admin id)."""
+    """A community where three tasks were verified and one was taken, two members asked in vain,
+    and three days later the taken one expired; returns (community id, admin id)."""
     community = world.community()
     admin = world.member(community, "Ada Admin", admin=True, link=None)
     owner = world.member(community, "Olga Owner")
@@ -37,6 +39,9 @@ def busy_day(world: World) -> tuple[int, int]:
     world.submission(other, wanted=1)
     late = world.member(community, "Lena Late")
     world.task(late)
+    for asker in (givers[0], owner, givers[0]):  # nothing left for them: two members in vain
+        with refused("no_task_available"):
+            world.task(asker)
     world.clock.advance(days=3)  # its deadline passes
     from tgexchange.services.sweep import sweep
 
@@ -99,6 +104,8 @@ def test_the_report_counts_the_day_and_its_chart_shows_what_its_caption_says(wor
     assert "Tasks: 4 · verified: 3" in caption
     assert "Success rate: 100%" in caption
     assert "Gina (1), Hugo (1), Ivan (1)" in caption
+    assert built.asked_in_vain == 2
+    assert "Found no task to give feedback on: 2 members (more submissions would keep them giving)" in caption
     assert len(message.text) <= 1024
 
 
@@ -115,3 +122,16 @@ def test_the_spanish_report_names_its_chart_in_spanish(world: World) -> None:
 
     assert "tareas y comentarios verificados" in html.unescape(message.text)
     assert "Problemas abiertos: ninguno" in html.unescape(message.text)
+    assert "No encontraron nada que comentar: nadie" in html.unescape(message.text)  # nobody asked that day
+
+
+def test_a_report_queued_before_it_counted_members_in_vain_reads_as_nobody(world: World) -> None:
+    community_id, _ = busy_day(world)
+    built = report.build_daily_report(
+        world.storage.dashboard_reader, community_id=community_id, day=world.now.date() - timedelta(days=4)
+    )
+    params = {k: v for k, v in built.to_params().items() if k != "asked_in_vain"}
+
+    assert built.asked_in_vain == 2
+    assert report.DailyReport.from_params(built.to_params()) == built
+    assert report.DailyReport.from_params(params).asked_in_vain == 0

@@ -83,6 +83,7 @@ def report_caption(texts: Texts, report: DailyReport, language: str, chart_title
         rejected=report.rejected,
         expired=report.expired,
         rate=f"{rate:.0%}" if rate is not None else "—",
+        asked_in_vain=report.asked_in_vain,
         givers=givers or texts.label(language, "report-no-givers"),
         problems="; ".join(short(p, 120) for p in problems) or texts.label(language, "report-no-problems"),
     )

@@ -1,6 +1,6 @@
 """The daily report each community's admins get at the hour they chose: yesterday's tasks, what
-was verified, the success rate, the top givers and the problems still open, with two weeks of
-days for a chart. Counts come from the dashboard's rollups (UTC days)."""
+was verified, the success rate, the top givers, the members who found nothing to give feedback on
+and the problems still open, with two weeks of days for a chart. Counts come from the dashboard's rollups (UTC days)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ class DailyReport:
     """Open anomalies of the community, one line each (the watchdog's summary)."""
     days: list[ReportDay]
     """The last CHART_DAYS days up to ``day``, oldest first (days without tasks included, as 0)."""
+    asked_in_vain: int = 0
+    """Members who asked for a task that day and found none: givers waiting for content."""
 
     def to_params(self) -> dict[str, object]:
         """JSON for the notice: the report is a snapshot of when it was built."""
@@ -77,6 +79,7 @@ class DailyReport:
             days=[ReportDay(date.fromisoformat(str(d)), int(a), int(v)) for d, a, v in days]
             if isinstance(days, list)
             else [],
+            asked_in_vain=int(str(params.get("asked_in_vain", 0))),  # absent from reports queued before it
         )
 
     @property
@@ -131,6 +134,7 @@ def build_daily_report(
         top_givers=[g for g in givers if g.verified > 0][:TOP_GIVERS],
         problems=[a.summary for a in problems or [] if a.community_id == community_id],
         days=days,
+        asked_in_vain=reader.members_asked_in_vain(scope, day=day),
     )
 
 

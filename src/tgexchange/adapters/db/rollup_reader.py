@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,6 +104,15 @@ class SqlDashboardReader:
         c = tables.communities
         rows = self._all(sa.select(c.c.id, c.c.title).where(_in_scope(c.c.id, scope)).order_by(c.c.id))
         return {int(row.id): row.title for row in rows}
+
+    def members_asked_in_vain(self, scope: Scope, *, day: date) -> int:
+        u = tables.unmet_task_requests
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        query = sa.select(sa.func.count(sa.distinct(u.c.member_id))).where(
+            _in_scope(u.c.community_id, scope), u.c.hour >= start, u.c.hour < start + timedelta(days=1)
+        )
+        with self._connection() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def _sums(self, first_day: date | None) -> tuple[sa.Table, list[sa.ColumnElement[bool]]]:
         if first_day is None:

@@ -638,6 +638,11 @@ report-caption = 📊 <b>Daily report, { $day }</b>
     Tasks: { $assigned } · verified: { $verified } · rejected: { $rejected } · expired: { $expired }
     Success rate: { $rate }
     Top givers: { $givers }
+    Found no task to give feedback on: { $asked_in_vain ->
+        [0] nobody
+        [one] one member (more submissions would keep them giving)
+       *[other] { $asked_in_vain } members (more submissions would keep them giving)
+    }
     Open problems: { $problems }
 report-no-givers = nobody yet
 report-no-problems = none

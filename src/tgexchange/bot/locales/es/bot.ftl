@@ -642,6 +642,11 @@ report-caption = 📊 <b>Informe diario, { $day }</b>
     Tareas: { $assigned } · verificadas: { $verified } · rechazadas: { $rejected } · vencidas: { $expired }
     Tasa de éxito: { $rate }
     Quienes más aportaron: { $givers }
+    No encontraron nada que comentar: { $asked_in_vain ->
+        [0] nadie
+        [one] una persona (más envíos las mantendrían aportando)
+       *[other] { $asked_in_vain } personas (más envíos las mantendrían aportando)
+    }
     Problemas abiertos: { $problems }
 report-no-givers = nadie todavía
 report-no-problems = ninguno
