@@ -644,7 +644,7 @@ report-caption = 📊 <b>Informe diario, { $day }</b>
     Quienes más aportaron: { $givers }
     No encontraron nada que comentar: { $asked_in_vain ->
         [0] nadie
-        [one] una persona (más envíos las mantendrían aportando)
+        [one] una persona (más envíos la mantendrían aportando)
        *[other] { $asked_in_vain } personas (más envíos las mantendrían aportando)
     }
     Problemas abiertos: { $problems }
