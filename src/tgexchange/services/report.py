@@ -1,6 +1,7 @@
 """The daily report each community's admins get at the hour they chose: yesterday's tasks, what
 was verified, the success rate, the top givers, the members who found nothing to give feedback on
-and the problems still open, with two weeks of days for a chart. Counts come from the dashboard's rollups (UTC days)."""
+and the problems still open, with two weeks of days for a chart. Counts come from the dashboard's
+rollups (UTC days), the members who found nothing from ``unmet_task_requests``."""
 
 from __future__ import annotations
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import NoReturn
 
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
 from tgexchange.domain.matching import PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, rank
-from tgexchange.domain.member import Member
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
@@ -62,7 +60,9 @@ def request_task(
                 submission = locked
                 break
         if submission is None:
-            _note_unmet(uow, member, now)
+            # Kept although the request fails: the member showed up (domain/pace.py).
+            _record_unmet(uow, [member_id], community_id=member.community_id, now=now)
+            raise NoTaskAvailable()
         submission.note_task_assigned(now)
         task = Task(
             community_id=member.community_id,
@@ -84,16 +84,12 @@ def request_task(
         return task
 
 
-def _note_unmet(uow: UnitOfWork, member: Member, now: datetime) -> NoReturn:
-    """Commits the record of a request that found no task, then refuses it. The member showed
-    up: domain/pace.py counts the hour as one in which they kept pace."""
-    uow.stats.note_unmet_requests([member.id], community_id=member.community_id, hour=_hour_of(now))
+def _record_unmet(uow: UnitOfWork, member_ids: Sequence[int], *, community_id: int, now: datetime) -> None:
+    """Commits, in the open unit of work, the hour in which these members found no task."""
+    uow.stats.note_unmet_requests(
+        member_ids, community_id=community_id, hour=now.replace(minute=0, second=0, microsecond=0)
+    )
     uow.commit()
-    raise NoTaskAvailable()
-
-
-def _hour_of(now: datetime) -> datetime:
-    return now.replace(minute=0, second=0, microsecond=0)
 
 
 @retry_on_conflict()
@@ -103,8 +99,7 @@ def note_no_tasks(uow: UnitOfWork, member_ids: Sequence[int], *, community_id: i
     check what request_task would refuse first: a banned member cannot be matched as an owner, and
     one with too many open tasks has taken them, so the pace decides for neither."""
     with uow:
-        uow.stats.note_unmet_requests(member_ids, community_id=community_id, hour=_hour_of(now))
-        uow.commit()
+        _record_unmet(uow, member_ids, community_id=community_id, now=now)
 
 
 @retry_on_conflict()

@@ -305,3 +305,5 @@ unmet_task_requests = sa.Table(
     sa.Column("hour", UTCDateTime, primary_key=True),
     sa.Column("community_id", sa.BigInteger, sa.ForeignKey("communities.id"), nullable=False),
 )
+# The daily report counts one community's day: without it, a scan of every member's hours.
+sa.Index("ix_unmet_task_requests_community_hour", unmet_task_requests.c.community_id, unmet_task_requests.c.hour)

@@ -28,7 +28,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_unmet_task_requests_member_id_members')),
     sa.PrimaryKeyConstraint('member_id', 'hour', name=op.f('pk_unmet_task_requests'))
     )
+    with op.batch_alter_table('unmet_task_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_unmet_task_requests_community_hour', ['community_id', 'hour'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('unmet_task_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_unmet_task_requests_community_hour')
     op.drop_table('unmet_task_requests')
