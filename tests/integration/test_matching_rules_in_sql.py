@@ -1,17 +1,22 @@
 """The candidate query is matching's hard rules, not a second copy of them: on a community holding
-a submission that breaks each rule, the query returns exactly what the domain's check lets through."""
+a submission that breaks each rule, the query returns exactly what the domain's check lets through,
+with new submissions held for givers who give back (the community matching by reciprocity) and
+without."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from tests.world import World
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.reciprocity import SqlReciprocityScores
 from tgexchange.domain.audit import AuditAction, AuditEntry
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import Candidate, Giver, Ineligible, is_eligible, why_ineligible
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.penalty import PenaltyAction
+from tgexchange.domain.reciprocity import ReciprocityScore
 from tgexchange.domain.ring import RingFinding, RingStatus
 from tgexchange.domain.submission import SubmissionStatus
 from tgexchange.services import task as task_service
@@ -21,7 +26,7 @@ from tgexchange.services.penalty import apply_penalty
 def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[Candidate]:
     """Every open submission of the community with the facts the rules read, computed in Python
     from the rows (not by the query under test)."""
-    s, m, t = tables.submissions, tables.members, tables.tasks
+    s, m, t, r = tables.submissions, tables.members, tables.tasks, tables.reciprocity_scores
     with world.storage.engine.connect() as conn:
         rows = conn.execute(
             sa.select(s, m.c.status.label("owner_status"))
@@ -29,6 +34,7 @@ def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[
             .where(s.c.community_id == community_id, s.c.status == SubmissionStatus.OPEN)
         ).all()
         served = set(conn.scalars(sa.select(t.c.submission_id).where(t.c.giver_id == giver_id)))
+        scores = {(row.member_id, Platform(row.platform)): row.probability for row in conn.execute(sa.select(r))}
     rings = world.storage.rings.rings_in([community_id])
     kept_apart = {m for r in rings if r.status.keeps_apart and giver_id in r.member_ids for m in r.member_ids}
     return [
@@ -43,12 +49,17 @@ def _pool_with_facts(world: World, *, community_id: int, giver_id: int) -> list[
             served_by_giver=row.id in served,
             owner_banned=row.owner_status == MemberStatus.BANNED,
             owner_in_giver_ring=row.owner_id in kept_apart,
+            predicted_reciprocity=scores.get((row.owner_id, Platform(row.platform))),
+            created_at=row.created_at,
+            verified_so_far=row.tasks_verified,
+            giver_predicted_reciprocity=scores.get((giver_id, Platform(row.platform))),
         )
         for row in rows
     ]
 
 
-def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_world: World) -> None:
+@pytest.mark.parametrize("hold", [True, False], ids=["matching-by-reciprocity", "plain"])
+def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_world: World, hold: bool) -> None:
     world = any_world
     community = world.community()
     giver = world.member(community)  # YouTube
@@ -77,6 +88,19 @@ def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_wor
         status=RingStatus.CLEARED,
         audit=AuditEntry(community_id=community.id, action=AuditAction.RING_CLEARED, at=world.now),
     )
+    # The owners who give back far more than the giver (0.8 against 0.2): only their newest
+    # submission without verified feedback is held.
+    keen, keener, early = (world.member(community) for _ in range(3))
+    made_before_the_hold = world.submission(early)
+    world.clock.advance(hours=7)
+    held = world.submission(keen)
+    verified_once = world.submission(keener)
+    with world.storage.engine.begin() as conn:
+        s = tables.submissions
+        conn.execute(sa.update(s).where(s.c.id == verified_once.id).values(tasks_verified=1))
+    modest = world.member(community)  # 0.3: the giver's 0.2 is more than half of it
+    modest_one = world.submission(modest)
+    newcomers = world.submission(world.member(community))  # not scored yet: nothing held for them
     admin = world.member(community, admin=True, link=None)
     apply_penalty(
         world.uow(),
@@ -86,17 +110,37 @@ def test_the_candidate_query_returns_exactly_what_the_domain_rules_allow(any_wor
         reason="spam",
         now=world.now,
     )
-    giver_view = Giver(member_id=giver.id, platforms=frozenset({Platform.YOUTUBE}))
+    SqlReciprocityScores(world.storage.engine).replace(
+        [
+            ReciprocityScore(giver.id, Platform.YOUTUBE, 0.2, 0.9),
+            ReciprocityScore(keen.id, Platform.YOUTUBE, 0.8, 0.9),
+            ReciprocityScore(keener.id, Platform.YOUTUBE, 0.9, 0.9),
+            ReciprocityScore(early.id, Platform.YOUTUBE, 0.9, 0.9),
+            ReciprocityScore(modest.id, Platform.YOUTUBE, 0.3, 0.9),
+            ReciprocityScore(giver.id, Platform.TIKTOK, 0.9, 0.9),  # not the platform they are held on
+        ],
+        version="test",
+        now=world.now,
+    )
+    giver_view = Giver.asking(giver.id, frozenset({Platform.YOUTUBE}), now=world.now, hold=hold)
 
     pool = _pool_with_facts(world, community_id=community.id, giver_id=giver.id)
     with world.uow() as uow:
         offered = uow.submissions.candidates(
-            community_id=community.id, giver_id=giver.id, platforms=giver_view.platforms, limit=100
+            community_id=community.id,
+            giver_id=giver.id,
+            platforms=giver_view.platforms,
+            limit=100,
+            holds_made_after=giver_view.holds_made_after,
         )
 
     # Every rule is broken by some submission here, so a rule missing from the SQL would show.
-    assert {why_ineligible(giver_view, c) for c in pool} == set(Ineligible) | {None}
+    broken = set(Ineligible) if hold else set(Ineligible) - {Ineligible.HELD}
+    assert {why_ineligible(giver_view, c) for c in pool} == broken | {None}
     assert {c.submission_id for c in offered} == {c.submission_id for c in pool if is_eligible(giver_view, c)}
-    assert {c.submission_id for c in offered} == {s.id for s in plain} | {cleared_partners.id}
+    not_held = {made_before_the_hold.id, verified_once.id, modest_one.id, newcomers.id}
+    assert {c.submission_id for c in offered} == (
+        {s.id for s in plain} | {cleared_partners.id} | not_held | (set() if hold else {held.id})
+    )
     assert served.id not in {c.submission_id for c in offered}
     assert full.id not in {c.submission_id for c in offered}

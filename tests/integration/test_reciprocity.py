@@ -269,6 +269,39 @@ def test_matching_prefers_owners_who_give_back_only_when_the_community_asks(worl
     assert first_owner() == likely.id
 
 
+def test_a_new_submission_waits_for_givers_who_give_back_until_its_first_feedback_or_six_hours(
+    world: World,
+) -> None:
+    community = world.community(match_by_reciprocity=True)
+    owner, later_owner = world.member(community), world.member(community)
+    slacker, keen = world.member(community), world.member(community)
+    first = world.submission(owner)
+    SqlReciprocityScores(world.storage.engine).replace(
+        [
+            ReciprocityScore(owner.id, Platform.YOUTUBE, 0.8, 0.9),
+            ReciprocityScore(later_owner.id, Platform.YOUTUBE, 0.8, 0.9),
+            ReciprocityScore(slacker.id, Platform.YOUTUBE, 0.3, 0.9),
+            ReciprocityScore(keen.id, Platform.YOUTUBE, 0.5, 0.9),
+        ],
+        version="test",
+        now=world.now,
+    )
+
+    with refused("no_task_available"):
+        world.task(slacker)
+    kept = world.task(keen)  # 0.5 is more than half of 0.8
+    assert kept.submission_id == first.id
+    world.verified(kept)
+    assert world.task(slacker).submission_id == first.id  # it has its first feedback
+
+    world.clock.advance(hours=1)
+    second = world.submission(later_owner)
+    with refused("no_task_available"):
+        world.task(slacker)
+    world.clock.advance(hours=6)
+    assert world.task(slacker).submission_id == second.id
+
+
 def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tmp_path: Path) -> None:
     exchange_history(world, members=22)
     container = Container(

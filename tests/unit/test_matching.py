@@ -14,11 +14,14 @@ from hypothesis import strategies as st
 from tests.fakes import T0
 from tgexchange.domain.content import Platform
 from tgexchange.domain.matching import (
+    HOLD,
+    HOLD_SHARE,
     Candidate,
     Giver,
     Ineligible,
     MatchWeights,
     is_eligible,
+    is_held,
     pick,
     rank,
     score,
@@ -80,6 +83,43 @@ def test_a_giver_is_only_offered_platforms_where_they_have_a_channel() -> None:
 
 def test_a_fully_booked_submission_is_not_offered() -> None:
     assert why_ineligible(giver(), candidate(free_slots=0)) is Ineligible.FULL
+
+
+def holding_giver(score: float | None = 0.3) -> tuple[Giver, Candidate]:
+    """A giver in a community matching by reciprocity, and a submission made a minute ago, no
+    feedback verified yet, by an owner scored 0.8, with the giver's own score on its platform."""
+    fresh = candidate(
+        created_at=NOW - timedelta(minutes=1), predicted_reciprocity=0.8, giver_predicted_reciprocity=score
+    )
+    return Giver.asking(GIVER_ID, frozenset({Platform.YOUTUBE}), now=NOW, hold=True), fresh
+
+
+def test_a_new_submission_is_held_from_a_giver_who_gives_back_less_than_half_what_its_owner_does() -> None:
+    asking, fresh = holding_giver(score=0.3)
+
+    assert why_ineligible(asking, fresh) is Ineligible.HELD
+    assert rank(asking, [fresh], now=NOW) == []
+
+
+def test_the_hold_ends_at_half_the_owners_score_at_the_first_verified_feedback_and_after_six_hours() -> None:
+    asking, fresh = holding_giver(score=0.3)
+
+    assert is_held(asking, replace(fresh, giver_predicted_reciprocity=HOLD_SHARE * 0.8 - 1e-9))
+    assert not is_held(asking, replace(fresh, giver_predicted_reciprocity=HOLD_SHARE * 0.8))
+    assert not is_held(asking, replace(fresh, verified_so_far=1))
+    assert is_held(asking, replace(fresh, created_at=NOW - HOLD + timedelta(seconds=1)))
+    assert not is_held(asking, replace(fresh, created_at=NOW - HOLD))
+
+
+def test_nothing_is_held_from_or_for_a_member_without_a_score_nor_where_matching_ignores_scores() -> None:
+    asking, fresh = holding_giver(score=None)
+    assert is_eligible(asking, fresh)  # a newcomer giver gets the benefit of the doubt
+    asking, fresh = holding_giver(score=0.1)
+    assert is_eligible(asking, replace(fresh, predicted_reciprocity=None))  # and a newcomer owner
+    assert is_eligible(asking, replace(fresh, created_at=None))
+    off = Giver.asking(GIVER_ID, frozenset({Platform.YOUTUBE}), now=NOW, hold=False)
+    assert off.holds_made_after is None
+    assert is_eligible(off, fresh)
 
 
 def test_rank_drops_every_ineligible_candidate() -> None:

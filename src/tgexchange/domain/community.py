@@ -41,8 +41,8 @@ class CommunitySettings:
     """The language of what the bot posts in the group for everyone (a completion, a pause); None:
     the language of the person whose action it is."""
     match_by_reciprocity: bool = False
-    """Matching prefers owners the reciprocity model expects to give back (off: the original
-    factors only)."""
+    """Matching prefers owners the reciprocity model expects to give back, and holds a new
+    submission for givers who give back (domain.matching.is_held); off: the original factors only."""
     daily_report_hour: int | None = 9
     """The UTC hour at which admins get yesterday's report in private; None: no report."""
     credit_by_substance: bool = False

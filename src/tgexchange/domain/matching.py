@@ -2,7 +2,8 @@
 
 Hard rules filter (``Ineligible``: never your own, never one you already served, only platforms
 where you have a linked channel, only submissions with a free slot, never a banned owner's, never
-one of a member of a ring you are flagged in with them); one
+one of a member of a ring you are flagged in with them, and, while the community matches by
+reciprocity, never a new submission held for givers who give back: ``is_held``); one
 score orders the rest. The candidate query in storage is built from the same ``Ineligible`` list,
 one SQL condition per rule, so the two cannot drift apart. The
 score multiplies named factors, so each weight is an exponent and a factor at 1.0 is neutral:
@@ -18,7 +19,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tgexchange.domain.content import Platform
@@ -28,6 +29,16 @@ _FLOOR = 0.02  # keeps log() finite and a zero factor from erasing the others en
 
 # The weight of the owner's predicted reciprocity when a community turns it on (see bench/ml.py).
 PREDICTED_RECIPROCITY_WEIGHT = 2.0
+
+# While a community matches by reciprocity, a submission made less than HOLD ago that has no
+# verified feedback yet is not handed to a giver whose predicted give-back (on its platform) is
+# below HOLD_SHARE of its owner's. Where givers outnumber submissions (a new one is taken within
+# minutes), who takes it decides how soon its owner hears back: the first task going to a member
+# who lets it expire costs the owner a deadline's wait. Both values were chosen before measuring
+# and not tuned: half, so that a slow but real giver still passes an honest owner's bar, and six
+# hours, so that nothing waits longer than an honest giver takes to do a task.
+HOLD = timedelta(hours=6)
+HOLD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +65,23 @@ class Candidate:
     owner_banned: bool = False
     owner_in_giver_ring: bool = False
     """The owner and the giver are in one flagged (or confirmed) ring (domain.ring)."""
+    created_at: datetime | None = None
+    verified_so_far: int = 0
+    giver_predicted_reciprocity: float | None = None
+    """The giver's own stored score on this submission's platform (None before their first)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Giver:
     member_id: int
     platforms: frozenset[Platform]
+    holds_made_after: datetime | None = None
+    """Submissions made after this are held (``is_held``); None when the community does not
+    match by reciprocity."""
+
+    @classmethod
+    def asking(cls, member_id: int, platforms: frozenset[Platform], *, now: datetime, hold: bool) -> Giver:
+        return cls(member_id=member_id, platforms=platforms, holds_made_after=now - HOLD if hold else None)
 
 
 class Ineligible(StrEnum):
@@ -71,6 +93,22 @@ class Ineligible(StrEnum):
     FULL = "full"
     OWNER_BANNED = "owner_banned"
     SAME_RING = "same_ring"
+    HELD = "held"
+
+
+def is_held(giver: Giver, candidate: Candidate) -> bool:
+    """A new submission without verified feedback yet, kept for givers who give back at least
+    HOLD_SHARE of what its owner does. A giver or owner without a score yet is given the benefit of
+    the doubt: nothing is held from a newcomer, or for one."""
+    return (
+        giver.holds_made_after is not None
+        and candidate.created_at is not None
+        and candidate.created_at > giver.holds_made_after
+        and candidate.verified_so_far == 0
+        and candidate.giver_predicted_reciprocity is not None
+        and candidate.predicted_reciprocity is not None
+        and candidate.giver_predicted_reciprocity < HOLD_SHARE * candidate.predicted_reciprocity
+    )
 
 
 def why_ineligible(giver: Giver, candidate: Candidate) -> Ineligible | None:
@@ -82,6 +120,7 @@ def why_ineligible(giver: Giver, candidate: Candidate) -> Ineligible | None:
         Ineligible.FULL: candidate.free_slots <= 0,
         Ineligible.OWNER_BANNED: candidate.owner_banned,
         Ineligible.SAME_RING: candidate.owner_in_giver_ring,
+        Ineligible.HELD: is_held(giver, candidate),
     }
     return next((rule for rule in Ineligible if broken[rule]), None)
 

@@ -48,10 +48,14 @@ def request_task(
         open_tasks = uow.tasks.count_open_for_giver(member_id)
         if open_tasks >= settings.max_open_tasks_per_member:
             raise TooManyOpenTasks(open_tasks, settings.max_open_tasks_per_member)
+        giver = Giver.asking(member_id, platforms, now=now, hold=weights.predicted_reciprocity > 0)
         candidates = uow.submissions.candidates(
-            community_id=member.community_id, giver_id=member_id, platforms=platforms, limit=CANDIDATES_TO_SCORE
+            community_id=member.community_id,
+            giver_id=member_id,
+            platforms=platforms,
+            limit=CANDIDATES_TO_SCORE,
+            holds_made_after=giver.holds_made_after,
         )
-        giver = Giver(member_id=member_id, platforms=platforms)
         submission = None
         # The best candidate may have filled up since it was read: lock it, re-check, else try the next.
         for best in rank(giver, candidates, now=now, weights=weights, seed=seed):

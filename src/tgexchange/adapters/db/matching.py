@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tgexchange.adapters.db import tables
+from tgexchange.adapters.db.types import UTCDateTime
 from tgexchange.domain.content import Platform
-from tgexchange.domain.matching import Candidate, Ineligible
+from tgexchange.domain.matching import HOLD_SHARE, Candidate, Ineligible
 from tgexchange.domain.member import MemberStatus
 from tgexchange.domain.reliability import MemberStats, with_ratings
 from tgexchange.domain.ring import RingStatus
@@ -22,6 +24,7 @@ _m = tables.members
 _ms = tables.member_stats
 _t = tables.tasks
 _r = tables.reciprocity_scores
+_giver_r = tables.reciprocity_scores.alias("giver_r")
 _rs = tables.rating_summaries
 _rings, _giver_rm, _owner_rm = (
     tables.rings,
@@ -31,10 +34,24 @@ _rings, _giver_rm, _owner_rm = (
 
 
 def candidates(
-    session: Session, *, community_id: int, giver_id: int, platforms: frozenset[Platform], limit: int
+    session: Session,
+    *,
+    community_id: int,
+    giver_id: int,
+    platforms: frozenset[Platform],
+    limit: int,
+    holds_made_after: datetime | None = None,
 ) -> Sequence[Candidate]:
-    """The open submissions this giver may be given, oldest waiting first, as matching scores them."""
-    params = {"community_id": community_id, "giver_id": giver_id, "platforms": sorted(platforms), "limit": limit}
+    """The open submissions this giver may be given, oldest waiting first, as matching scores them.
+    ``holds_made_after``: the giver's ``Giver.holds_made_after`` (None: nothing is held)."""
+    params = {
+        "community_id": community_id,
+        "giver_id": giver_id,
+        "platforms": sorted(platforms),
+        "limit": limit,
+        "hold": holds_made_after is not None,
+        "made_after": holds_made_after,
+    }
     result = []
     for row in session.execute(_CANDIDATES, params):
         stats = MemberStats(
@@ -53,6 +70,9 @@ def candidates(
                 owner_reliability=with_ratings(stats.reliability, _rating_of(row)),
                 owner_reciprocity=stats.reciprocity_ratio,
                 predicted_reciprocity=row.predicted,
+                created_at=row.created_at,
+                verified_so_far=row.tasks_verified,
+                giver_predicted_reciprocity=row.giver_predicted,
             )
         )
     return result
@@ -67,6 +87,8 @@ def _rating_of(row: Any) -> float | None:
 
 _FREE = _s.c.feedback_wanted - _s.c.tasks_verified - _s.c.tasks_open
 _GIVER_ID = sa.bindparam("giver_id", type_=sa.BigInteger)
+_HOLD = sa.bindparam("hold", type_=sa.Boolean)
+_MADE_AFTER = sa.bindparam("made_after", type_=UTCDateTime)
 
 
 def ineligible_when() -> dict[Ineligible, sa.ColumnElement[bool]]:
@@ -90,6 +112,15 @@ def ineligible_when() -> dict[Ineligible, sa.ColumnElement[bool]]:
             _owner_rm.c.member_id == _s.c.owner_id,
             _rings.c.status.in_([s for s in RingStatus if s.keeps_apart]),
         ),
+        # Each part false when a score is missing, so that SQL's NULL cannot drop the row.
+        Ineligible.HELD: sa.and_(
+            _HOLD,
+            _s.c.created_at > _MADE_AFTER,
+            _s.c.tasks_verified == 0,
+            _giver_r.c.probability.is_not(None),
+            _r.c.probability.is_not(None),
+            _giver_r.c.probability < HOLD_SHARE * _r.c.probability,
+        ),
     }
     missing = set(Ineligible) - set(conditions)
     if missing:
@@ -112,6 +143,9 @@ def _candidates_query() -> sa.Select[Any]:
             _ms.c.expired,
             _ms.c.feedback_received,
             _r.c.probability.label("predicted"),
+            _giver_r.c.probability.label("giver_predicted"),
+            _s.c.created_at,
+            _s.c.tasks_verified,
             (_rs.c.specific_sum + _rs.c.actionable_sum + _rs.c.respectful_sum).label("rated"),
             (_rs.c.specific_count + _rs.c.actionable_count + _rs.c.respectful_count).label("marks"),
         )
@@ -119,6 +153,7 @@ def _candidates_query() -> sa.Select[Any]:
         .join(_ms, _ms.c.member_id == _s.c.owner_id)
         .outerjoin(_r, sa.and_(_r.c.member_id == _s.c.owner_id, _r.c.platform == _s.c.platform))
         .outerjoin(_rs, _rs.c.member_id == _s.c.owner_id)
+        .outerjoin(_giver_r, sa.and_(_giver_r.c.member_id == _GIVER_ID, _giver_r.c.platform == _s.c.platform))
         .where(
             _s.c.community_id == sa.bindparam("community_id", type_=sa.BigInteger),
             _s.c.status == SubmissionStatus.OPEN,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,8 +57,19 @@ class SqlSubmissionRepository:
         ).all()
 
     def candidates(
-        self, *, community_id: int, giver_id: int, platforms: frozenset[Platform], limit: int
+        self,
+        *,
+        community_id: int,
+        giver_id: int,
+        platforms: frozenset[Platform],
+        limit: int,
+        holds_made_after: datetime | None = None,
     ) -> Sequence[Candidate]:
         return matching.candidates(
-            self._session, community_id=community_id, giver_id=giver_id, platforms=platforms, limit=limit
+            self._session,
+            community_id=community_id,
+            giver_id=giver_id,
+            platforms=platforms,
+            limit=limit,
+            holds_made_after=holds_made_after,
         )

@@ -26,6 +26,7 @@ from tgexchange.bot.texts import SUPPORTED, plain
 from tgexchange.domain.community import Community, CommunitySettings
 from tgexchange.domain.content import Platform
 from tgexchange.domain.errors import DomainError, InvalidSettings
+from tgexchange.domain.matching import HOLD
 from tgexchange.domain.member import Member
 from tgexchange.domain.penalty import LADDER_PRESETS, PenaltyKind
 from tgexchange.services import community as community_service
@@ -144,7 +145,8 @@ def section_view(rt: Runtime, lang: str, community: Community, section: str) -> 
         rows.append(tuple(b for code in SUPPORTED for b in _language_button(rt, lang, cid, code, chosen)))
     if section == "matching":
         on = settings.match_by_reciprocity
-        lines.append(rt.texts.get(lang, "settings-line-match_by_reciprocity", on="yes" if on else "no"))
+        hold_h = round(HOLD.total_seconds() / 3600)
+        lines.append(rt.texts.get(lang, "settings-line-match_by_reciprocity", on="yes" if on else "no", hours=hold_h))
         label = rt.texts.label(lang, "settings-button-match_by_reciprocity", on="no" if on else "yes")
         rows.append((Button(label, callback_data=callback(SETTINGS, cid, MATCHING)),))
     if section == "reports":

@@ -88,10 +88,17 @@ class SubmissionRepository(Protocol):
 
     def list_for_owner(self, owner_id: int, *, limit: int = 20) -> Sequence[Submission]: ...
     def candidates(
-        self, *, community_id: int, giver_id: int, platforms: frozenset[Platform], limit: int
+        self,
+        *,
+        community_id: int,
+        giver_id: int,
+        platforms: frozenset[Platform],
+        limit: int,
+        holds_made_after: datetime | None = None,
     ) -> Sequence[Candidate]:
-        """Open submissions with a free slot on ``platforms`` that the giver neither owns nor has
-        served, longest waiting first, with their owners' stats."""
+        """Open submissions with a free slot on ``platforms`` that the giver may be given under
+        every hard rule of matching (``holds_made_after``: ``Giver.holds_made_after``), longest
+        waiting first, with their owners' stats."""
         ...
 
 

@@ -353,7 +353,7 @@ settings-line-match_by_reciprocity = Prefer members who give back: <b>{ $on ->
         [yes] on
        *[no] off
     }</b>
-    When on, tasks go first to videos whose owners the model expects to give feedback in return.
+    When on, tasks go first to videos whose owners the model expects to give feedback in return, and a new video's first feedback goes to members who finish their tasks (anyone may take it after { $hours } h).
 settings-line-check_relevance = Feedback must be about the video: <b>{ $on ->
         [yes] on
        *[no] off

@@ -352,7 +352,7 @@ settings-line-match_by_reciprocity = Priorizar a quien devuelve opiniones: <b>{ 
         [yes] sí
        *[no] no
     }</b>
-    Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez.
+    Si está activo, las tareas van primero a videos de personas que, según el modelo, opinarán a su vez, y la primera opinión de un video nuevo va a quien termina sus tareas (pasadas { $hours } h, cualquiera puede tomarlo).
 settings-line-check_relevance = La opinión debe tratar del video: <b>{ $on ->
         [yes] sí
        *[no] no
