@@ -50,7 +50,7 @@ from tgexchange.domain.errors import (
 from tgexchange.domain.ledger import AccountKind, PostingKind
 from tgexchange.domain.member import Member
 from tgexchange.domain.submission import SubmissionStatus
-from tgexchange.domain.task import MAX_FEEDBACK_TEXT, Task, TaskStatus
+from tgexchange.domain.task import MAX_FEEDBACK_TEXT, ReviewStage, Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services import community as community_service
 from tgexchange.services import submission as submission_service
@@ -341,7 +341,8 @@ class ExchangeMachine(RuleBasedStateMachine):
     def verification_begins(self, task_id: int) -> None:
         row = self.task_row(task_id)
         before = TaskStatus(row.status)
-        # A pass that finds no comment once the verification deadline is over rejects "not found".
+        # A pass that finds no comment once the verification deadline is over does not reject it
+        # yet: it asks the owner whether YouTube holds it for their review (issue 19 §6).
         past_deadline = self.now >= max(row.deadline_at, (row.done_at or row.deadline_at) + VerificationPolicy().grace)
 
         run = self.world.start_verifying(task_id)
@@ -351,8 +352,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         if run.paused:
             assert after is before, "verification ran while the community was paused"
         elif before in IN_VERIFICATION and row.review_stage is None and past_deadline:
-            assert after is TaskStatus.REJECTED
-            assert after_row.reason == "not_found"
+            assert after is TaskStatus.VERIFYING
+            assert after_row.review_stage == ReviewStage.HELD
+            assert after_row.reason is None
         else:
             assert after is (TaskStatus.VERIFYING if before is TaskStatus.SUBMITTED else before)
 
