@@ -30,7 +30,7 @@ from tests.recordings import RecordedComment, write_youtube_recording
 CODE = re.compile(r"TGX-[A-Z0-9]{6}")
 JOIN_LINK = re.compile(r"start=(c\d+-[A-Za-z0-9_-]+)")
 # The bot's answers to /task when it gives no task (English).
-NO_TASK = ("Nothing is waiting for feedback", "open tasks (the limit")
+NO_TASK = ("Nothing is waiting for feedback", "Nothing is open to you", "open tasks (the limit")
 VIDEO = re.compile(r"(?:v=|youtu\.be/)([A-Za-z0-9_-]{11})")
 
 

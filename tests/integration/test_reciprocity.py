@@ -287,7 +287,7 @@ def test_a_new_submission_waits_for_givers_who_give_back_until_its_first_feedbac
         now=world.now,
     )
 
-    with refused("no_task_available"):
+    with refused("no_task_available", opens_within_h=6):
         world.task(slacker)
     kept = world.task(keen)  # 0.5 is more than half of 0.8
     assert kept.submission_id == first.id
@@ -296,9 +296,10 @@ def test_a_new_submission_waits_for_givers_who_give_back_until_its_first_feedbac
 
     world.clock.advance(hours=1)
     second = world.submission(later_owner)
-    with refused("no_task_available"):
+    world.clock.advance(hours=2, minutes=30)
+    with refused("no_task_available", opens_within_h=4):  # 3 h 30 min, told in whole hours
         world.task(slacker)
-    world.clock.advance(hours=6)
+    world.clock.advance(hours=3, minutes=30)
     assert world.task(slacker).submission_id == second.id
 
 

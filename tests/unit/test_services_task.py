@@ -100,7 +100,7 @@ def test_request_task_never_offers_the_members_own_submission(world: World) -> N
     world.submission(owner)
     before = world.snapshot()
 
-    with refused("no_task_available"):
+    with refused("no_task_available", opens_within_h=0):  # nothing held: nothing will open
         world.task(owner)
     assert only_the_unmet_hour_noted(world, before) == [(owner.id, HOUR)]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from tgexchange.domain.errors import NoChannelLinked, NoTaskAvailable, TooManyOpenTasks
-from tgexchange.domain.matching import PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, rank
+from tgexchange.domain.matching import HOLD, PREDICTED_RECIPROCITY_WEIGHT, Giver, MatchWeights, is_held, rank
 from tgexchange.domain.task import Task, TaskStatus
 from tgexchange.domain.verification import VerificationPolicy
 from tgexchange.services.conflicts import retry_on_conflict
@@ -64,9 +65,10 @@ def request_task(
                 submission = locked
                 break
         if submission is None:
+            opens_within_h = _hours_until_one_opens(uow, giver, community_id=member.community_id, now=now)
             # Kept although the request fails: the member showed up (domain/pace.py).
             _record_unmet(uow, [member_id], community_id=member.community_id, now=now)
-            raise NoTaskAvailable()
+            raise NoTaskAvailable(opens_within_h)
         submission.note_task_assigned(now)
         task = Task(
             community_id=member.community_id,
@@ -86,6 +88,22 @@ def request_task(
         uow.stats.record(member_id, tasks_taken=1)
         uow.commit()
         return task
+
+
+def _hours_until_one_opens(uow: UnitOfWork, giver: Giver, *, community_id: int, now: datetime) -> int:
+    """When the hold kept everything from this giver: the whole hours until the first held
+    submission opens to everyone (sooner if it gets a verified feedback first); else 0. Only on
+    this refusal, so the query costs nothing on the path that hands out a task."""
+    if giver.holds_made_after is None:
+        return 0
+    held = [
+        c.created_at + HOLD
+        for c in uow.submissions.candidates(
+            community_id=community_id, giver_id=giver.member_id, platforms=giver.platforms, limit=CANDIDATES_TO_SCORE
+        )
+        if c.created_at is not None and is_held(giver, c)
+    ]
+    return max(1, math.ceil((min(held) - now).total_seconds() / 3600)) if held else 0
 
 
 def _record_unmet(uow: UnitOfWork, member_ids: Sequence[int], *, community_id: int, now: datetime) -> None:

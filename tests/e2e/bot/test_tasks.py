@@ -6,9 +6,12 @@ import pytest
 
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
+from tests.e2e.bot.transcripts import buttons, plain
+from tgexchange.adapters.db.reciprocity import SqlReciprocityScores
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
+from tgexchange.domain.reciprocity import ReciprocityScore
 from tgexchange.domain.task import TaskStatus
 from tgexchange.services.sweep import sweep
 
@@ -114,6 +117,35 @@ async def test_pressing_done_twice_changes_nothing_the_second_time(bot: BotHarne
 async def test_no_task_available_is_said_kindly(bot: BotHarness, community: Community) -> None:
     _, gus = await bot.member(community, "Gus")
     assert "Nothing is waiting for feedback right now" in (await bot.say(gus, "/task")).text
+
+
+HELD = {
+    "en": ("Nothing is open to you right now: a new video goes first to members whose tasks end verified, "
+           "and opens to everyone within 6 h.", ["Ask for feedback", "My stats"]),
+    "es": ("Ahora mismo no hay nada abierto para ti: un video nuevo va primero a quien termina sus tareas, "
+           "y se abre a todos en 6 h como mucho.", ["Pedir opiniones", "Mis datos"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_member_a_new_video_is_held_from_is_told_when_it_opens(bot: BotHarness, language: str) -> None:
+    community = bot.world.community(match_by_reciprocity=True)
+    owner, _olga = await submitted(bot, community)
+    giver, gus = await bot.member(community, "Gus", language=language)
+    SqlReciprocityScores(bot.world.storage.engine).replace(
+        [
+            ReciprocityScore(owner.id, Platform.YOUTUBE, 0.8, 0.9),
+            ReciprocityScore(giver.id, Platform.YOUTUBE, 0.2, 0.9),
+        ],
+        version="test",
+        now=bot.world.now,
+    )
+    told, next_steps = HELD[language]
+
+    answer = await bot.say(gus, "/task")
+
+    assert told in plain(answer)
+    assert buttons(answer) == next_steps
 
 
 async def test_tiktok_feedback_is_pasted_then_confirmed_by_the_owner(bot: BotHarness, community: Community) -> None:

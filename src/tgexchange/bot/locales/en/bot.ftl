@@ -558,7 +558,10 @@ error-invalid_mark = A mark is a number from 1 to 5.
 error-illegal_transition = That cannot be done any more: it has already moved on.
 error-task_deadline_passed = ⌛ This task's deadline has passed.
 error-too_many_open_tasks = You already have { $open_tasks } open tasks (the limit is { $maximum }). Finish or skip one first.
-error-no_task_available = Nothing is waiting for feedback right now. Try again later!
+error-no_task_available = { $opens_within_h ->
+        [0] Nothing is waiting for feedback right now. Try again later!
+       *[other] Nothing is open to you right now: a new video goes first to members whose tasks end verified, and opens to everyone within { $opens_within_h } h. Finishing the tasks you take brings new videos to you sooner.
+    }
 error-submission_closed = That submission is already { $status }.
 error-not_your_submission = That submission is not yours.
 error-text_too_long = That text is { $length } characters long; the limit is { $maximum }.

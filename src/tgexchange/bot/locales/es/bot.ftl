@@ -563,7 +563,10 @@ error-invalid_mark = Una marca es un número del 1 al 5.
 error-illegal_transition = Eso ya no se puede hacer: ya ha avanzado.
 error-task_deadline_passed = ⌛ El plazo de esta tarea ya pasó.
 error-too_many_open_tasks = Ya tienes { $open_tasks } tareas abiertas (el límite es { $maximum }). Termina u omite una primero.
-error-no_task_available = Ahora mismo no hay nada esperando opiniones. ¡Vuelve a intentarlo más tarde!
+error-no_task_available = { $opens_within_h ->
+        [0] Ahora mismo no hay nada esperando opiniones. ¡Vuelve a intentarlo más tarde!
+       *[other] Ahora mismo no hay nada abierto para ti: un video nuevo va primero a quien termina sus tareas, y se abre a todos en { $opens_within_h } h como mucho. Si terminas las tareas que tomas, te llegarán videos nuevos antes.
+    }
 error-submission_closed = Ese envío ya está { $status }.
 error-not_your_submission = Ese envío no es tuyo.
 error-text_too_long = Ese texto tiene { $length } caracteres; el límite es { $maximum }.
