@@ -7,20 +7,18 @@ import pytest
 
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
-from tests.e2e.bot.test_admin import community_now, make_admin
-from tests.e2e.bot.test_admin_menu import open_from_group
-from tests.e2e.bot.transcripts import buttons, plain
+from tests.e2e.bot.settings_switch import turn_on_and_find_it_audited
 from tgexchange.domain.community import Community
 
 SAID = {
     "en": {
-        "open": "⚙️ Open settings", "credits": "💰 Credits", "off": "Credit by substance: off",
+        "open": "⚙️ Open settings", "section": "💰 Credits", "off": "Credit by substance: off",
         "on": "Credit by substance: on", "turn_on": "Turn on credit by substance",
         "turn_off": "Turn off credit by substance", "audit": "🧾 Audit",
         "audited": "Ada turned on credit by substance",
     },
     "es": {
-        "open": "⚙️ Abrir ajustes", "credits": "💰 Créditos", "off": "Créditos según la sustancia: no",
+        "open": "⚙️ Abrir ajustes", "section": "💰 Créditos", "off": "Créditos según la sustancia: no",
         "on": "Créditos según la sustancia: sí", "turn_on": "Activar créditos según la sustancia",
         "turn_off": "Desactivar créditos según la sustancia", "audit": "🧾 Registro",
         "audited": "Ada activó los créditos según la sustancia",
@@ -32,21 +30,9 @@ SAID = {
 async def test_an_admin_turns_credit_by_substance_on_and_it_is_audited(
     bot: BotHarness, community: Community, language: str
 ) -> None:
-    said = SAID[language]
     ada = TgUser(4400, "Ada", language_code=language)
-    make_admin(bot, community, ada)
-    main = await open_from_group(bot, community, ada, "/exchange_settings", said["open"])
-
-    credits = await bot.press(ada, main, said["credits"])
-    assert said["off"] in plain(credits)
-    credits = await bot.press(ada, credits, said["turn_on"])
-
-    assert said["on"] in plain(credits)
-    assert said["turn_off"] in buttons(credits)
-    assert community_now(bot, community).settings.credit_by_substance is True
-    menu = await bot.say(ada, "/exchange")
-    audit = await bot.press(ada, menu, said["audit"])
-    assert said["audited"] in plain(audit)
+    settings = await turn_on_and_find_it_audited(bot, community, ada, SAID[language])
+    assert settings.credit_by_substance is True
 
 
 PAID = {

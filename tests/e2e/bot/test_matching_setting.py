@@ -8,20 +8,18 @@ import pytest
 
 from tests.botapi import TgUser
 from tests.e2e.bot.conftest import BotHarness
-from tests.e2e.bot.test_admin import community_now, make_admin
-from tests.e2e.bot.test_admin_menu import open_from_group
-from tests.e2e.bot.transcripts import buttons, plain
+from tests.e2e.bot.settings_switch import turn_on_and_find_it_audited
 from tgexchange.domain.community import Community
 
 SAID = {
     "en": {
-        "open": "⚙️ Open settings", "matching": "🤝 Matching", "off": "Prefer members who give back: off",
+        "open": "⚙️ Open settings", "section": "🤝 Matching", "off": "Prefer members who give back: off",
         "on": "Prefer members who give back: on", "turn_on": "Turn on", "turn_off": "Turn off",
         "hold": "a new video's first feedback goes to members who finish their tasks (anyone may take it after 6 h)",
         "audit": "🧾 Audit", "audited": "Ada turned on matching by who gives back",
     },
     "es": {
-        "open": "⚙️ Abrir ajustes", "matching": "🤝 Emparejamiento", "off": "Priorizar a quien devuelve opiniones: no",
+        "open": "⚙️ Abrir ajustes", "section": "🤝 Emparejamiento", "off": "Priorizar a quien devuelve opiniones: no",
         "on": "Priorizar a quien devuelve opiniones: sí", "turn_on": "Activar", "turn_off": "Desactivar",
         "hold": "la primera opinión de un video nuevo va a quien termina sus tareas (pasadas 6 h, cualquiera puede tomarlo)",
         "audit": "🧾 Registro", "audited": "Ada activó el emparejamiento por reciprocidad",
@@ -35,17 +33,5 @@ async def test_an_admin_reads_what_matching_by_give_back_does_turns_it_on_and_it
 ) -> None:
     said = SAID[language]
     ada = TgUser(4500, "Ada", language_code=language)
-    make_admin(bot, community, ada)
-    main = await open_from_group(bot, community, ada, "/exchange_settings", said["open"])
-
-    matching = await bot.press(ada, main, said["matching"])
-    assert said["off"] in plain(matching)
-    assert said["hold"] in plain(matching)
-    matching = await bot.press(ada, matching, said["turn_on"])
-
-    assert said["on"] in plain(matching)
-    assert said["turn_off"] in buttons(matching)
-    assert community_now(bot, community).settings.match_by_reciprocity is True
-    menu = await bot.say(ada, "/exchange")
-    audit = await bot.press(ada, menu, said["audit"])
-    assert said["audited"] in plain(audit)
+    settings = await turn_on_and_find_it_audited(bot, community, ada, said, also=(said["hold"],))
+    assert settings.match_by_reciprocity is True
