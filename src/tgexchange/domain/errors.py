@@ -285,18 +285,12 @@ class TooManyOpenTasks(DomainError):
 
 
 class NoTaskAvailable(DomainError):
-    """``opens_within_h``: when the only submissions left are held for givers who give back
-    (domain.matching.is_held), the hours until the first of them opens to everyone; else 0."""
-
     code = "no_task_available"
 
     def __init__(self, opens_within_h: int = 0) -> None:
-        message = (
-            f"Nothing is open to you right now: a new video goes first to members whose tasks end verified, "
-            f"and opens to everyone within {opens_within_h} h."
-            if opens_within_h
-            else "Nothing is waiting for your feedback right now. Try again later."
-        )
+        """``opens_within_h``: hours until a submission held from this giver opens (0: none held)."""
+        held = f" One held for members who give back opens to everyone within {opens_within_h} h."
+        message = "Nothing is waiting for your feedback right now." + (held if opens_within_h else " Try again later.")
         super().__init__(message, opens_within_h=opens_within_h)
 
 
