@@ -22,7 +22,9 @@ ECE ≤ 0.03. With ``--json`` the last stdout line is one JSON object (``model_a
 ``oracle_auc``, ``baseline_auc``, ``brier``, ``baseline_brier``, ``ece``, ...).
 
 ``--effect``: the same seed twice, the community's ``match_by_reciprocity`` off and on (on: the
-model retrained and the scores refreshed once per simulated day through services/reciprocity.py):
+model retrained and the scores refreshed once per simulated day through services/reciprocity.py;
+matching then orders submissions by their owner's score and holds a new one for givers who give
+back, domain.matching.is_held):
 each profile's share of the feedback received, and the hours to the first verified feedback of
 the reliable members (honest and slow). ``--demand scarce``: in a community where requests
 outnumber givers (welcome credits 100, every profile wishing to submit 3 times as often).
@@ -530,8 +532,9 @@ def section(results: list[dict[str, Any]]) -> str:
         out += [
             "Effect on the exchange: `python bench/ml.py --effect [--demand scarce] [--fair-play] --seed S --members M",
             "--days D --json`, the same seed with `match_by_reciprocity` off and on (on: retrained and scores",
-            "refreshed once per simulated day through services/reciprocity.py). Shares of all verified feedback received, by",
-            "the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
+            "refreshed once per simulated day through services/reciprocity.py; matching orders submissions by their",
+            "owner's score and holds a new one for givers who give back, `matching.is_held`). Shares of all verified",
+            "feedback received, by the owner's profile; hours from a reliable (honest or slow) member's submission to its first",
             "verified feedback, median and mean over their submissions that got one, and the mean over all of",
             "them with one never served counted as waiting until the run ended. Both runs of a seed",
             "draw from paired random streams (simulation/streams.py: each member's own per use), so a member",
