@@ -1,5 +1,5 @@
 """`tgexchange train reciprocity` as an operator runs it, in its own process: on an empty exchange
-a clear refusal and exit 1; on a stored history the model and its card under the data folder and,
+a clear refusal and exit 1 (with --json, also as {"error": ...} on the last line); on a stored history the model and its card under the data folder and,
 with --json, one JSON object on the last line; a second run compared with the model in use."""
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ def test_too_little_history_is_a_clear_message_and_exit_1(tmp_path: Path) -> Non
     assert "Cannot train the reciprocity model" in result.stderr
     assert "at least 200" in result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer == {
+        "error": "Cannot train the reciprocity model: 0 finished tasks; at least 200 are needed to learn anything"
+    }
     assert not (tmp_path / "models" / "current.json").exists()
 
 

@@ -119,7 +119,7 @@ def reciprocity(
         str, typer.Option(metavar="NAME", help="hgb (gradient boosting, default), rf (random forest) or xgboost.")
     ] = "hgb",
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (the model card) as the last line.")
+        bool, typer.Option("--json", help='Print one JSON object (the model card, or {"error": ...}) as the last line.')
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -152,6 +152,8 @@ def reciprocity(
             )
         except ValueError as error:  # too little history, or an estimator that cannot be built
             err.print(f"[red]Cannot train the reciprocity model:[/] {error}")
+            if as_json:  # as `url` and `quality` answer: a script reading the last line learns why
+                sys.stdout.write(json.dumps({"error": f"Cannot train the reciprocity model: {error}"}) + "\n")
             raise typer.Exit(1) from error
         finally:
             container.storage.dispose()
