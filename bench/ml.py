@@ -457,7 +457,26 @@ def effect_summary(label: str, runs: list[dict[str, Any]]) -> list[str]:
             " with the two shares, all three on"
             f" {sum(ok and h['honest_up'] and h['unreliable_down'] for ok, (_, h) in zip(sooner, counted, strict=True))}."
         )
+    if all("share_received" in r[arm] and "verified" in r[arm] for r in runs for arm in ("off", "on")):
+        lines.append(received_summary(label, runs))
     return lines
+
+
+def received_summary(label: str, runs: list[dict[str, Any]]) -> str:
+    """What each profile received in verified feedback, on − off per run: a share can fall while
+    what its members received does not, when the other arm verifies more feedback in all."""
+    profiles = [p for p in runs[0]["off"]["share_received"] if all(p in r["on"]["share_received"] for r in runs)]
+
+    def received(run: dict[str, Any], arm: str, profile: str) -> float:
+        return float(run[arm]["share_received"][profile] * run[arm]["verified"])
+
+    moved = {p: [received(r, "on", p) - received(r, "off", p) for r in runs] for p in profiles}
+    total = [r["on"]["verified"] - r["off"]["verified"] for r in runs]
+    return (
+        f"Received, not shared ({label}; verified feedback per run, on − off, mean ± standard error, from"
+        f" each share × the run's verified feedback): {', '.join(f'{p} {mean_with_error(moved[p], 1)}' for p in profiles)};"
+        f" all verified feedback {mean_with_error(total, 1)}."
+    )
 
 
 def _served_fit(speed_run: dict[str, Any]) -> str:
@@ -602,7 +621,7 @@ def main() -> None:
     if args.write:
         results = [json.loads(Path(f).read_text(encoding="utf-8").strip().splitlines()[-1]) for f in args.write]
         body = section(results)
-        write_section("ml", body)
+        write_section("ml", body, from_saved=True)
         print(body)
         return
     if args.speed:

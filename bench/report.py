@@ -46,17 +46,25 @@ benchmark are replaced when it runs again.
 """
 
 
-def write_section(name: str, body: str, *, document: Path = BENCHMARKS, header: str | None = None) -> None:
+def write_section(
+    name: str, body: str, *, document: Path = BENCHMARKS, header: str | None = None, from_saved: bool = False
+) -> None:
     """Replaces (or appends) the section between this benchmark's markers in ``document``
     (docs/BENCHMARKS.md unless told; ``header`` starts a document that does not exist yet, by
-    default the one of BENCHMARKS.md or RELIABILITY.md)."""
+    default the one of BENCHMARKS.md or RELIABILITY.md). ``from_saved``: the body comes from runs
+    saved earlier, so the stamp says when it was written, not measured."""
     document.parent.mkdir(parents=True, exist_ok=True)
     if header is None:
         header = RELIABILITY_HEADER if document == RELIABILITY else HEADER
     text = document.read_text() if document.exists() else header
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = f"{start}\n{body.rstrip()}\n\n_Measured {stamp} on {machine()}._\n{end}"
+    said = (
+        f"Written {stamp} from saved runs (when each was run: the notes below), on"
+        if from_saved
+        else f"Measured {stamp} on"
+    )
+    section = f"{start}\n{body.rstrip()}\n\n_{said} {machine()}._\n{end}"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
     document.write_text(text)

@@ -88,14 +88,20 @@ def test_chance_ece_is_what_a_calibrated_model_shows_on_that_many_tasks() -> Non
     assert chance_ece([]) == 0.0
 
 
-def _arm(honest: float, unreliable: float, mean_wait: float | None) -> dict[str, object]:
-    return {"honest_share": honest, "unreliable_share": unreliable, "reliable_first_feedback_mean_h": mean_wait}
+def _arm(honest: float, unreliable: float, mean_wait: float | None, verified: int = 100) -> dict[str, object]:
+    return {
+        "honest_share": honest,
+        "unreliable_share": unreliable,
+        "reliable_first_feedback_mean_h": mean_wait,
+        "share_received": {"honest": honest, "leecher": unreliable, "slow": 1 - honest - unreliable},
+        "verified": verified,
+    }
 
 
 def test_the_effect_summary_counts_each_direction_per_community_and_horizon() -> None:
     effects = [
         # Every direction holds.
-        {"seed": 1, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.55, 0.08, 5.0)},
+        {"seed": 1, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.55, 0.08, 5.0, verified=120)},
         # Honest share down, the rest holds.
         {"seed": 2, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.49, 0.09, 5.5)},
         # A longer horizon is summed apart; nobody got feedback with the model on: not sooner.
@@ -132,7 +138,8 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         ("Requests outnumber givers, 10 days", 1),
         ("Requests outnumber givers, fair play on, 10 days", 1),
     ]
-    (ten,), (thirty,), (scarce, counting_all), (fair,) = (effect_summary(label, runs) for label, runs in groups)
+    summaries = [effect_summary(label, runs) for label, runs in groups]
+    (ten, ten_received), (thirty, _), (scarce, counting_all, _), (fair, _) = summaries
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
     assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
@@ -146,6 +153,14 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     assert counting_all.endswith("the wait shorter on 1 of 1 (mean -5.00 h); with the two shares, all three on 1.")
     assert fair.startswith("Requests outnumber givers, fair play on, 10 days, 1 seeds: honest share up on 0")
     assert fair.endswith("all three on 0.")
+    # What each profile received, not its share: seed 1 verified 20 more in all with the model on, so
+    # honest members received 66 against 50 while their share rose by 0.05 only; seed 2 49 against 50.
+    assert ten_received.startswith("Received, not shared (As simulated, 10 days;")
+    assert "honest +7.5 ± 8.5, leecher -0.7 ± 0.3, slow +3.2 ± 1.2; all verified feedback +10.0 ± 10.0." in ten_received
+    # Runs saved before shares per profile were kept add no such line.
+    bare = {"seed": 3, "days": 10, "off": _arm(0.5, 0.1, 6.0), "on": _arm(0.5, 0.1, 6.0)}
+    del bare["on"]["share_received"]  # type: ignore[attr-defined]
+    assert len(effect_summary("As simulated, 10 days", [bare])) == 1
 
 
 def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() -> None:
