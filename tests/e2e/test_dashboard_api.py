@@ -16,6 +16,7 @@ from pydantic import SecretStr, ValidationError
 
 from tests.e2e.conftest import BEARER, OPERATOR_TOKEN, Dashboard, make_dashboard
 from tests.reciprocity_history import history
+from tests.refusals import refused
 from tests.settings import settings_of
 from tests.world import World
 from tgexchange.adapters.db.engine import make_engine
@@ -422,6 +423,30 @@ async def test_every_view_answers_its_documented_shape(client: httpx.AsyncClient
     assert platforms["items"][0]["outcomes"]["verified"] == 1
     assert groups["items"][0]["efficiency"] == 1.0
     assert errors == {"hours": 1, "since": errors["since"], "total": 0, "by_type": [], "recent": []}
+
+
+async def test_the_overview_counts_who_asked_for_a_task_and_found_none_in_the_period(
+    client: httpx.AsyncClient, dashboard: Dashboard
+) -> None:
+    world = dashboard.world
+    community = world.community()
+    a_verified_task(world, community)
+    on_instagram = world.member(community, "Ivy", link=Platform.INSTAGRAM)  # nobody posts there
+    for hours in (0, 24 * 8, 1, 0):  # once; eight days later once more; an hour on, twice (one hour)
+        world.clock.advance(hours=hours)
+        with refused("no_task_available"):
+            world.task(on_instagram)
+    await log_in(client, dashboard, dashboard.admin(community))
+
+    weekly = (await client.get(f"{API}/overview", params={"period": "weekly"})).json()
+    all_time = (await client.get(f"{API}/overview")).json()
+    elsewhere = (
+        await client.get(f"{API}/overview", headers=BEARER, params={"community_id": world.community().id})
+    ).json()
+
+    assert weekly["asked_in_vain"] == {"members": 1, "member_hours": 2}
+    assert all_time["asked_in_vain"] == {"members": 1, "member_hours": 3}
+    assert elsewhere["asked_in_vain"] == {"members": 0, "member_hours": 0}
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from playwright.sync_api import (
 from tests.e2e.conftest import Dashboard
 from tests.outcomes import record_verification_outcome
 from tests.reciprocity_history import history
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.community import Community
 from tgexchange.domain.content import Platform
@@ -174,7 +175,12 @@ def settle(page: Page) -> None:
 def test_an_admin_logs_in_through_a_link_and_sees_the_cards_and_five_charts_with_data(
     live_dashboard: Dashboard, watched: Watched
 ) -> None:
-    first, second = two_busy_communities(live_dashboard.world)
+    world = live_dashboard.world
+    first, second = two_busy_communities(world)
+    on_instagram = world.member(second, "Ivy", link=Platform.INSTAGRAM)  # nobody posts there
+    for _ in range(2):  # twice in one hour: one member-hour
+        with refused("no_task_available"):
+            world.task(on_instagram)
 
     page = log_in(watched, live_dashboard, first, second)
 
@@ -182,6 +188,8 @@ def test_an_admin_logs_in_through_a_link_and_sees_the_cards_and_five_charts_with
     expect(page.locator("#card-success")).to_have_text("83.3%")
     expect(page.locator("#card-roi")).to_have_text("0.83")
     expect(page.locator("#card-credits")).to_have_text("50")
+    expect(page.locator("#card-in-vain")).to_have_text("1")
+    expect(page.locator("#card-in-vain-hint")).to_have_text("member, in 1 hour with no task open for them")
     for chart, point in CHARTS.items():
         expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
         assert page.locator(f"#{chart} {point}").count() >= 2, chart

@@ -18,9 +18,11 @@ from tests.e2e.bot.conftest import BotHarness
 from tests.e2e.conftest import free_port, serving
 from tests.miniapp import DARK_THEME, LIGHT_THEME, app_address, bot_with_app, init_data
 from tests.outcomes import record_verification_outcome
+from tests.refusals import refused
 from tests.world import World
 from tgexchange.domain.audit import AuditAction
 from tgexchange.domain.community import Community
+from tgexchange.domain.content import Platform
 from tgexchange.domain.member import Member
 from tgexchange.services import community as community_service
 from tgexchange.web.app import create_app
@@ -110,9 +112,11 @@ async def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-async def an_admin(live: Live, community: Community, name: str = "Boss") -> tuple[Member, TgUser]:
+async def an_admin(
+    live: Live, community: Community, name: str = "Boss", *, language: str = "en"
+) -> tuple[Member, TgUser]:
     """Someone who joined through the bot and is an admin of the group (as Telegram told the bot)."""
-    member, user = await live.bot.member(community, name, link=None)
+    member, user = await live.bot.member(community, name, link=None, language=language)
     live.bot.api.statuses[(community.telegram_chat_id, user.id)] = "administrator"
     community_service.mirror_admin_role(
         live.world.uow(), community_id=community.id, telegram_user_id=user.id, told=True, now=live.world.now
@@ -210,6 +214,8 @@ async def test_an_admin_changes_a_setting_and_the_bot_follows_it_at_once(live: L
     await expect(page.locator("#card-tasks")).to_have_text("6")
     await expect(page.locator("#card-success")).to_have_text("75.0%")
     await expect(page.locator("#card-credits")).to_have_text("30")
+    await expect(page.locator("#card-in-vain")).to_have_text("0")
+    await expect(page.locator("#card-in-vain-hint")).to_have_text("every member who asked found a task")
     await expect(page.locator("#chart-daily .main-svg").first).to_be_visible()
     await expect(page.locator("#chart-outcomes .slice")).to_have_count(2)  # verified, rejected
     await expect(page.locator("#top-members li").first).to_contain_text("Ana")
@@ -270,6 +276,24 @@ async def test_a_spanish_member_in_a_dark_theme_reads_spanish_in_telegrams_colou
     assert await page.evaluate("getComputedStyle(document.documentElement).color") == "rgb(255, 255, 255)"
     await settle(page)
     await screenshot(page, "member-es-dark-390x844")
+    assert live.errors == []
+
+
+async def test_a_spanish_admin_reads_who_asked_for_a_task_and_found_nothing(live: Live) -> None:
+    community, _, _ = await a_busy_member(live, language="es")
+    on_instagram = live.world.member(community, "Ivy", link=Platform.INSTAGRAM)  # nobody posts there
+    for _ in range(3):  # three times in one hour: one member-hour
+        with refused("no_task_available"):
+            live.world.task(on_instagram)
+    _, boss_user = await an_admin(live, community, language="es")
+
+    page = await live.open_app(boss_user, query="?tab=admin", language="es")
+
+    await expect(page.locator("h2[data-text=card-in-vain]")).to_have_text("Pidieron y no hallaron nada")
+    await expect(page.locator("#card-in-vain")).to_have_text("1")
+    await expect(page.locator("#card-in-vain-hint")).to_have_text("miembro, en 1 h en que no halló tarea")
+    await settle(page)
+    await screenshot(page, "admin-es-390x844")
     assert live.errors == []
 
 

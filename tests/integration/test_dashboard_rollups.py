@@ -21,6 +21,7 @@ from tgexchange.bootstrap import Storage
 from tgexchange.domain.content import Platform
 from tgexchange.services import community as community_service
 from tgexchange.services import task as task_service
+from tgexchange.services.ports import AskedInVain
 from tgexchange.simulation.runner import Simulation
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -186,7 +187,7 @@ def test_a_simulated_community_on_every_platform_with_outages_keeps_its_rollups_
     assert outages > 0
 
 
-def test_members_who_asked_in_vain_are_counted_per_utc_day_and_community(any_world: World) -> None:
+def test_members_who_asked_in_vain_are_counted_per_utc_day_period_and_community(any_world: World) -> None:
     world = any_world
     community, other = world.community(), world.community()
     first, second = world.member(community), world.member(community)
@@ -200,10 +201,16 @@ def test_members_who_asked_in_vain_are_counted_per_utc_day_and_community(any_wor
     reader = world.storage.dashboard_reader
 
     def count(scope: frozenset[int] | None, day: int) -> int:
-        return reader.members_asked_in_vain(scope, day=datetime(2026, 3, day, tzinfo=UTC).date())
+        on = datetime(2026, 3, day, tzinfo=UTC).date()
+        return reader.asked_in_vain(scope, first_day=on, last_day=on).members
 
     assert count(frozenset({community.id}), 2) == 2  # first asked twice in the hour: one member
     assert count(frozenset({community.id}), 3) == 1
     assert count(frozenset({other.id}), 2) == 1
     assert count(None, 2) == 3
     assert count(frozenset({community.id}), 4) == 0
+    # Over a period (the dashboard's): each member once, each member's hour once.
+    since_the_2nd = reader.asked_in_vain(frozenset({community.id}), first_day=datetime(2026, 3, 2, tzinfo=UTC).date())
+    assert since_the_2nd == AskedInVain(members=2, member_hours=3)  # first at 23:00 and 00:00, second at 23:00
+    assert reader.asked_in_vain(None, first_day=None) == AskedInVain(members=3, member_hours=4)
+    assert reader.asked_in_vain(None, first_day=datetime(2026, 3, 3, tzinfo=UTC).date()) == AskedInVain(1, 1)

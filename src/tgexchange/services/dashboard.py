@@ -30,6 +30,7 @@ from tgexchange.domain.errors import NotAnAdmin
 from tgexchange.domain.rollup import Counts, is_trusted, member_roi
 from tgexchange.services.conflicts import retry_on_conflict
 from tgexchange.services.ports import (
+    AskedInVain,
     CommunityCounts,
     DashboardReader,
     DayCount,
@@ -140,6 +141,7 @@ class Overview:
     platforms: list[PlatformCounts]
     verified_per_day: list[DayCount]
     today: date
+    asked_in_vain: AskedInVain
 
 
 def overview(
@@ -150,6 +152,7 @@ def overview(
     days. Raises NotYourCommunity."""
     scope = viewer.scope(community_id)
     by_platform = _every_platform(reader.counts_by_platform(scope, first_day=period.first_day(today)))
+    asked_in_vain = reader.asked_in_vain(scope, first_day=period.first_day(today))
     totals = Counts()
     for row in by_platform:
         totals.add(row.counts)
@@ -160,7 +163,8 @@ def overview(
         first = min(rows[0].day, today) if rows else today
     per_day = {row.day: row.verified for row in rows}
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
-    return Overview(period, community_id, totals, by_platform, [DayCount(d, per_day.get(d, 0)) for d in days], today)
+    series = [DayCount(d, per_day.get(d, 0)) for d in days]
+    return Overview(period, community_id, totals, by_platform, series, today, asked_in_vain)
 
 
 def _every_platform(rows: list[PlatformCounts]) -> list[PlatformCounts]:

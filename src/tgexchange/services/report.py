@@ -135,7 +135,7 @@ def build_daily_report(
         top_givers=[g for g in givers if g.verified > 0][:TOP_GIVERS],
         problems=[a.summary for a in problems or [] if a.community_id == community_id],
         days=days,
-        asked_in_vain=reader.members_asked_in_vain(scope, day=day),
+        asked_in_vain=reader.asked_in_vain(scope, first_day=day, last_day=day).members,
     )
 
 

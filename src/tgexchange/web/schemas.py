@@ -66,6 +66,14 @@ class DayPoint(_Out):
     partial: bool = Field(description="Today: the day is not over, so its count is still growing.")
 
 
+class AskedInVainOut(_Out):
+    members: int = Field(description="Members who asked for a task in the period and, at least once, found none.")
+    member_hours: int = Field(
+        description="Hours in which a member asked and found none, each member's hour counted once: demand for tasks"
+        " that the community's open content did not meet (more content, or members on more platforms, would)."
+    )
+
+
 class OverviewOut(_Out):
     period: Period
     community_id: int | None
@@ -77,6 +85,7 @@ class OverviewOut(_Out):
     verified_per_day: list[DayPoint] = Field(
         description="UTC days up to today; for the period 'all', from the first day with any task among the last 90."
     )
+    asked_in_vain: AskedInVainOut
 
     @classmethod
     def of(cls, view: Overview) -> OverviewOut:
@@ -101,6 +110,9 @@ class OverviewOut(_Out):
             verified_per_day=[
                 DayPoint(day=d.day, verified=d.verified, partial=d.day == view.today) for d in view.verified_per_day
             ],
+            asked_in_vain=AskedInVainOut(
+                members=view.asked_in_vain.members, member_hours=view.asked_in_vain.member_hours
+            ),
         )
 
 

@@ -24,6 +24,7 @@ from tgexchange.domain.task import TaskStatus
 from tgexchange.services.ports import (
     TASK_EXPORT_COLUMNS,
     AdminSession,
+    AskedInVain,
     CommunityCounts,
     DayCount,
     FailureCount,
@@ -105,14 +106,17 @@ class SqlDashboardReader:
         rows = self._all(sa.select(c.c.id, c.c.title).where(_in_scope(c.c.id, scope)).order_by(c.c.id))
         return {int(row.id): row.title for row in rows}
 
-    def members_asked_in_vain(self, scope: Scope, *, day: date) -> int:
+    def asked_in_vain(self, scope: Scope, *, first_day: date | None, last_day: date | None = None) -> AskedInVain:
         u = tables.unmet_task_requests
-        start = datetime.combine(day, time(), tzinfo=UTC)
-        query = sa.select(sa.func.count(sa.distinct(u.c.member_id))).where(
-            _in_scope(u.c.community_id, scope), u.c.hour >= start, u.c.hour < start + timedelta(days=1)
-        )
+        where = [_in_scope(u.c.community_id, scope)]
+        if first_day is not None:
+            where.append(u.c.hour >= datetime.combine(first_day, time(), tzinfo=UTC))
+        if last_day is not None:
+            where.append(u.c.hour < datetime.combine(last_day + timedelta(days=1), time(), tzinfo=UTC))
+        query = sa.select(sa.func.count(sa.distinct(u.c.member_id)), sa.func.count()).where(*where)
         with self._connection() as connection:
-            return int(connection.execute(query).scalar_one())
+            members, hours = connection.execute(query).one()
+        return AskedInVain(members=int(members), member_hours=int(hours))
 
     def _sums(self, first_day: date | None) -> tuple[sa.Table, list[sa.ColumnElement[bool]]]:
         if first_day is None:

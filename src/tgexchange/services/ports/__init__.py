@@ -9,6 +9,7 @@ from tgexchange.services.ports.clock import (
 from tgexchange.services.ports.dashboard_reader import (
     TASK_EXPORT_COLUMNS,
     AdminSession,
+    AskedInVain,
     CommunityCounts,
     DashboardReader,
     DayCount,
@@ -94,6 +95,7 @@ __all__ = [
     "TASK_EXPORT_COLUMNS",
     "AdminSession",
     "AppMembership",
+    "AskedInVain",
     "AuditRepository",
     "ChannelLine",
     "ChannelRepository",

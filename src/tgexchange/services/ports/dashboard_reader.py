@@ -31,6 +31,15 @@ class CommunityCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class AskedInVain:
+    """Members who asked for a task and found none (at least once), and the member-hours in which
+    that happened: demand for tasks the community's content did not meet."""
+
+    members: int = 0
+    member_hours: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class DayCount:
     day: date
     verified: int
@@ -114,8 +123,9 @@ class DashboardReader(Protocol):
         ...
 
     def community_titles(self, scope: Scope) -> dict[int, str]: ...
-    def members_asked_in_vain(self, scope: Scope, *, day: date) -> int:
-        """How many members asked for a task on that UTC day and, at least once, found none."""
+    def asked_in_vain(self, scope: Scope, *, first_day: date | None, last_day: date | None = None) -> AskedInVain:
+        """Who asked for a task and found none, in the UTC days from ``first_day`` (all time:
+        None) to ``last_day`` (None: up to now), both included."""
         ...
 
     def counts_by_platform(self, scope: Scope, *, first_day: date | None) -> list[PlatformCounts]: ...

@@ -473,6 +473,14 @@
       t("card-roi-hint", { received: number(o.reciprocity.feedback_received), given: number(o.reciprocity.feedback_given) })
     );
     setText("card-credits", number(o.credits_moved));
+    const inVain = o.asked_in_vain;
+    setText("card-in-vain", number(inVain.members));
+    setText(
+      "card-in-vain-hint",
+      inVain.members
+        ? t(inVain.members === 1 ? "card-in-vain-hint-one" : "card-in-vain-hint", { hours: number(inVain.member_hours) })
+        : t("card-in-vain-none")
+    );
     ready("tgx-admin");
     fillList(
       "top-members",

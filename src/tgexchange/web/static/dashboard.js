@@ -149,6 +149,16 @@
     );
     setText("card-credits", numbers.format(overview.credits_moved));
     setText("card-credits-hint", "paid for verified feedback");
+    const inVain = overview.asked_in_vain;
+    setText("card-in-vain", numbers.format(inVain.members));
+    setText(
+      "card-in-vain-hint",
+      inVain.members === 0
+        ? "every member who asked found a task"
+        : `member${inVain.members === 1 ? "" : "s"}, in ${numbers.format(inVain.member_hours)} hour${
+            inVain.member_hours === 1 ? "" : "s"
+          } with no task open for them`
+    );
   }
 
   // Charts --------------------------------------------------------------------------------------
