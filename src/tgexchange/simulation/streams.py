@@ -20,6 +20,7 @@ class Use(StrEnum):
     WRITING = "writing"  # a comment's text, a video's title
     RATINGS = "ratings"  # owners rating the feedback they got
     OUTAGES = "outages"  # comment reads that fail
+    ARRIVAL = "arrival"  # in which order this hour's members come by
 
 
 class RandomStreams:
