@@ -5,6 +5,7 @@ choices."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from tgexchange.simulation.streams import RandomStreams, Use
 
@@ -46,3 +47,30 @@ def test_paired_streams_depend_on_the_seed() -> None:
     one, same, other = (RandomStreams(seed, paired=True) for seed in (5, 5, 6))
     assert _draws(one.of(Use.WRITING, 2), 10) == _draws(same.of(Use.WRITING, 2), 10)
     assert _draws(one.of(Use.WRITING, 2), 10) != _draws(other.of(Use.WRITING, 2), 10)
+
+
+@dataclass(frozen=True)
+class _Sim:
+    index: int
+
+
+def test_members_come_by_in_an_order_of_their_own_not_the_order_they_are_listed() -> None:
+    members = [_Sim(i) for i in range(200)]
+
+    def comers(seed: int, *, paired: bool, chance: float = 0.5) -> list[int]:
+        return [m.index for m in RandomStreams(seed, paired=paired).arrivals(members, lambda _: chance)]
+
+    everyone = comers(7, paired=True, chance=1.0)
+    assert sorted(everyone) == list(range(200))  # each member once
+    assert everyone != list(range(200))  # not in the listed order
+    assert comers(7, paired=True, chance=0.0) == []
+    some = comers(7, paired=True)
+    assert 60 < len(some) < 140  # about half, each drawn against the chance
+    # Two paired runs of a seed draw the same members in the same order; another seed does not.
+    assert some == comers(7, paired=True)
+    assert some != comers(8, paired=True)
+    # Paired, who comes by is each member's own draw: the same whatever the order or the others.
+    mine = RandomStreams(7, paired=True)
+    alone = [m.index for m in mine.arrivals([members[5]], lambda _: 0.5)]
+    assert alone == ([5] if 5 in some else [])
+    assert comers(7, paired=False) == comers(7, paired=False)  # shared: seeded, deterministic

@@ -213,16 +213,7 @@ class Simulation:
             if self.daily is not None:
                 self.daily(self)
         self.open_submissions.refresh(self.storage.uow(), community_id=self.community_id)
-        comers = [
-            sim
-            for sim in self.members
-            if self.streams.of(Use.ACTIVITY, sim.index).random() < BEHAVIOURS[sim.profile].sessions_per_day / 24
-        ]
-        # People come by in no particular order. Taken in the members' listed order (by profile:
-        # honest first), honest members had the first pick of every hour's content, and whatever
-        # matching held back from others went to whoever is listed last.
-        self.streams.of(Use.ARRIVAL).shuffle(comers)
-        for sim in comers:
+        for sim in self.streams.arrivals(self.members, lambda sim: BEHAVIOURS[sim.profile].sessions_per_day / 24):
             self._session(sim)
         if self._asked_in_vain:
             task_service.note_no_tasks(

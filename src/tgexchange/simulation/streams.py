@@ -11,7 +11,9 @@ the whole community, and the comparison drowns in that noise (common random numb
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class Use(StrEnum):
@@ -21,6 +23,14 @@ class Use(StrEnum):
     RATINGS = "ratings"  # owners rating the feedback they got
     OUTAGES = "outages"  # comment reads that fail
     ARRIVAL = "arrival"  # in which order this hour's members come by
+
+
+class _Member(Protocol):
+    @property
+    def index(self) -> int: ...
+
+
+M = TypeVar("M", bound=_Member)
 
 
 class RandomStreams:
@@ -39,3 +49,14 @@ class RandomStreams:
         if stream is None:
             stream = self._own[key] = random.Random(f"{self.seed}:{use.value}:{member}")
         return stream
+
+    def arrivals(self, members: Iterable[M], chance: Callable[[M], float]) -> list[M]:
+        """Who comes by this hour (each drawn from their own activity stream when paired), in
+        random order. People come by in no particular order: taken in the members' listed order
+        (by profile, honest first; until 2026-12-06), honest members had the first pick of every
+        hour's content, and whatever matching kept from others went to whoever is listed last. The
+        order comes from the community's own stream: two paired runs draw the same one, since who
+        comes by does not depend on matching."""
+        comers = [member for member in members if self.of(Use.ACTIVITY, member.index).random() < chance(member)]
+        self.of(Use.ARRIVAL).shuffle(comers)
+        return comers
