@@ -30,6 +30,8 @@ the reliable members (honest and slow). ``--demand scarce``: in a community wher
 outnumber givers (welcome credits 100, every profile wishing to submit 3 times as often).
 ``--fair-play``: with fair play on (credit by substance, the health cooldown, owners' ratings),
 as a community has it by default; off otherwise, as the effect was first measured.
+``--no-hold``: the model's order without the hold (no submission is held from any giver), to
+tell what each of the two buys.
 
 ``--speed``: training on 1,000,000 synthetic feature rows (≤ 60 s), ``predict_many`` of 100,000
 (≤ 1 s), a single ``predict``'s p99 (≤ 5 ms).
@@ -46,6 +48,7 @@ Usage: python bench/ml.py [--seed 7] [--members 300] [--days 45] [--json] [--eff
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -57,6 +60,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import sqlalchemy as sa
@@ -69,6 +73,7 @@ from bench.ml_young import young_check, young_section
 from bench.report import mean_with_error, median, write_section
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
+from tgexchange.domain import matching
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.simulation.profiles import AS_SIMULATED, SCARCE, Demand
@@ -281,9 +286,11 @@ def effect(
     days: int = EFFECT_DAYS,
     demand: str = "as-simulated",
     fair_play: bool = False,
+    hold: bool = True,
 ) -> dict[str, Any]:
     """The same seed with matching by reciprocity off, then on (trained once a simulated day), in a
-    community whose demand is one of ``DEMANDS``, with fair play on or off."""
+    community whose demand is one of ``DEMANDS``, with fair play on or off; ``hold``: off, the
+    model's order alone (no submission is held from any giver)."""
     gate = _gate()
     out: dict[str, Any] = {
         "seed": seed,
@@ -292,9 +299,10 @@ def effect(
         "randomness": "paired",
         "demand": demand,
         "fair_play": fair_play,
+        "hold": hold,
     }
     for arm in ("off", "on"):
-        with tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
+        with _holding(hold), tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
             started = time.perf_counter()
             log: list[dict[str, Any]] = []
             models = Path(scratch) / "models"
@@ -317,6 +325,19 @@ def effect(
                 out[arm]["last_auc"] = next((e["auc"] for e in reversed(log) if "auc" in e), None)
             storage.dispose()
     return out
+
+
+def _holding(hold: bool) -> contextlib.AbstractContextManager[Any]:
+    """Matching as the community has it; without the hold, every giver asks as one from whom
+    nothing is held (``Giver.asking`` is where services/task.py decides it)."""
+    if hold:
+        return contextlib.nullcontext()
+    asking = matching.Giver.asking
+
+    def unheld(member_id: int, platforms: frozenset[Any], *, now: Any, hold: bool) -> matching.Giver:
+        return asking(member_id, platforms, now=now, hold=False)
+
+    return mock.patch.object(matching.Giver, "asking", staticmethod(unheld))
 
 
 def synthetic_dataset(rows: int, *, seed: int = 7) -> Any:
@@ -411,10 +432,15 @@ def effect_groups(effects: list[dict[str, Any]]) -> list[tuple[str, list[dict[st
     groups = []
     for demand in DEMANDS:
         for fair_play in (False, True):
-            for days in sorted({r["days"] for r in effects}):
-                runs = [r for r in effects if community_of(r) == (demand, fair_play) and r["days"] == days]
-                if runs:
-                    groups.append((f"{community_label(demand, fair_play)}, {days} days", runs))
+            for hold in (True, False):
+                for days in sorted({r["days"] for r in effects}):
+                    runs = [
+                        r
+                        for r in effects
+                        if community_of(r) == (demand, fair_play) and held(r) == hold and r["days"] == days
+                    ]
+                    if runs:
+                        groups.append((f"{community_label(demand, fair_play, hold)}, {days} days", runs))
     return groups
 
 
@@ -423,8 +449,13 @@ def community_of(run: dict[str, Any]) -> tuple[str, bool]:
     return run.get("demand", "as-simulated"), bool(run.get("fair_play", False))
 
 
-def community_label(demand: str, fair_play: bool) -> str:
-    return DEMAND_LABELS[demand] + (", fair play on" if fair_play else "")
+def held(run: dict[str, Any]) -> bool:
+    """Whether its "on" arm held new submissions (runs saved before ``--no-hold`` existed did)."""
+    return bool(run.get("hold", True))
+
+
+def community_label(demand: str, fair_play: bool, hold: bool = True) -> str:
+    return DEMAND_LABELS[demand] + (", fair play on" if fair_play else "") + ("" if hold else ", without the hold")
 
 
 def effect_summary(label: str, runs: list[dict[str, Any]]) -> list[str]:
@@ -568,7 +599,8 @@ def section(results: list[dict[str, Any]]) -> str:
         for r in effects:
             off, on = r["off"], r["on"]
             out.append(
-                f"| {r['seed']} | {r.get('demand', 'as-simulated')}{' + fair play' if community_of(r)[1] else ''} |"
+                f"| {r['seed']} | {r.get('demand', 'as-simulated')}{' + fair play' if community_of(r)[1] else ''}"
+                f"{'' if held(r) else ', no hold'} |"
                 f" {r['members']} × {r['days']} |"
                 f" {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
                 f" {off['unreliable_share']:.3f} → {on['unreliable_share']:.3f} |"
@@ -614,6 +646,7 @@ def main() -> None:
     parser.add_argument("--effect", action="store_true", help="matching by reciprocity off and on")
     parser.add_argument("--demand", choices=sorted(DEMANDS), default="as-simulated", help="--effect: the community")
     parser.add_argument("--fair-play", action="store_true", help="--effect: with fair play on (off by default)")
+    parser.add_argument("--no-hold", action="store_true", help="--effect: the model's order without the hold")
     parser.add_argument("--speed", action="store_true", help="training and prediction times")
     parser.add_argument("--rows", type=int, default=1_000_000, help="--speed: synthetic training rows")
     parser.add_argument("--write", nargs="+", metavar="FILE", help="write docs/BENCHMARKS.md from saved --json outputs")
@@ -633,6 +666,7 @@ def main() -> None:
             days=args.days or EFFECT_DAYS,
             demand=args.demand,
             fair_play=args.fair_play,
+            hold=not args.no_hold,
         )
     else:
         result = evaluate(

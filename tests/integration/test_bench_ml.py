@@ -3,16 +3,19 @@ scored on the same test tasks as the simulator's oracle and the members' own rec
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest import mock
 
 import numpy as np
 import pytest
-from bench.ml import chance_ece, effect_directions, effect_groups, effect_summary, evaluate, goals
+from bench.ml import chance_ece, effect, effect_directions, effect_groups, effect_summary, evaluate, goals
 from bench.ml_forward import forward_check, forward_section
 from bench.ml_young import young_check, young_section
 
 from tests.reciprocity_history import START
 from tgexchange.adapters.quality import ClassifierQualityGate
+from tgexchange.domain import matching
+from tgexchange.domain.content import Platform
 from tgexchange.ml.features import FEATURE_NAMES, Dataset
 
 
@@ -123,6 +126,15 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
             "off": _arm(0.4, 0.2, 9.0),
             "on": _arm(0.3, 0.3, 9.5),
         },
+        # The model's order without the hold (--no-hold) is a group of its own, after the held one.
+        {
+            "seed": 1,
+            "days": 10,
+            "demand": "scarce",
+            "hold": False,
+            "off": _arm(0.4, 0.2, 9.0),
+            "on": _arm(0.45, 0.19, 9.5),
+        },
     ]
     assert effect_directions(effects[0]) == {"honest_up": True, "unreliable_down": True, "first_feedback_sooner": True}
     assert effect_directions(effects[1])["honest_up"] is False
@@ -136,10 +148,11 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         ("As simulated, 10 days", 2),
         ("As simulated, 30 days", 1),
         ("Requests outnumber givers, 10 days", 1),
+        ("Requests outnumber givers, without the hold, 10 days", 1),
         ("Requests outnumber givers, fair play on, 10 days", 1),
     ]
     summaries = [effect_summary(label, runs) for label, runs in groups]
-    (ten, ten_received), (thirty, _), (scarce, counting_all, _), (fair, _) = summaries
+    (ten, ten_received), (thirty, _), (scarce, counting_all, _), (unheld, _), (fair, _) = summaries
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
     assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
@@ -151,6 +164,7 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     # Runs that read the restricted mean (every submission counted) add a line of their own.
     assert counting_all.startswith("Counting every reliable submission (Requests outnumber givers, 10 days;")
     assert counting_all.endswith("the wait shorter on 1 of 1 (mean -5.00 h); with the two shares, all three on 1.")
+    assert unheld.endswith("sooner (mean hours) on 0 (mean +0.50 h); all three on 0.")
     assert fair.startswith("Requests outnumber givers, fair play on, 10 days, 1 seeds: honest share up on 0")
     assert fair.endswith("all three on 0.")
     # What each profile received, not its share: seed 1 verified 20 more in all with the model on, so
@@ -178,3 +192,25 @@ def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() 
     rows = [line for line in lines if line.startswith("| 400 |")]
     assert len(rows) == 1
     assert rows[0].startswith("| 400 | 1 | ")  # one seed: the run saved before the check is left out
+
+
+@pytest.mark.slow
+def test_without_the_hold_no_giver_asks_as_one_from_whom_anything_is_held() -> None:
+    held: list[bool] = []  # per giver asking for a task: was anything held from them?
+    asking = matching.Giver.asking
+
+    def spy(member_id: int, platforms: frozenset[Platform], *, now: datetime, hold: bool) -> matching.Giver:
+        giver = asking(member_id, platforms, now=now, hold=hold)
+        held.append(giver.holds_made_after is not None)
+        return giver
+
+    with mock.patch.object(matching.Giver, "asking", staticmethod(spy)):
+        assert effect(seed=3, members=60, days=4)["hold"] is True
+        # Matching by reciprocity holds in the "on" arm only.
+        assert any(held)
+        assert not all(held)
+        held.clear()
+        assert effect(seed=3, members=60, days=4, hold=False)["hold"] is False
+        assert held
+        assert not any(held)
+    assert matching.Giver.asking == asking
