@@ -31,7 +31,9 @@ outnumber givers (welcome credits 100, every profile wishing to submit 3 times a
 ``--fair-play``: with fair play on (credit by substance, the health cooldown, owners' ratings),
 as a community has it by default; off otherwise, as the effect was first measured.
 ``--no-hold``: the model's order without the hold (no submission is held from any giver), to
-tell what each of the two buys.
+tell what each of the two buys. ``--platforms youtube,tiktok,instagram``: members link each and
+every submission picks one; where comments are not public its owner confirms the feedback in
+Telegram (the simulator's owners confirm what they find under their post).
 
 ``--speed``: training on 1,000,000 synthetic feature rows (≤ 60 s), ``predict_many`` of 100,000
 (≤ 1 s), a single ``predict``'s p99 (≤ 5 ms).
@@ -74,6 +76,7 @@ from bench.report import mean_with_error, median, write_section
 from tgexchange.adapters.db import tables
 from tgexchange.bootstrap import Storage, build_storage
 from tgexchange.domain import matching
+from tgexchange.domain.content import Platform
 from tgexchange.domain.task import TaskStatus
 from tgexchange.ml.reciprocity_metrics import score
 from tgexchange.simulation.profiles import AS_SIMULATED, SCARCE, Demand
@@ -116,6 +119,7 @@ def _simulate(
     paired: bool = False,
     demand: Demand = AS_SIMULATED,
     fair_play: bool = False,
+    platforms: tuple[Platform, ...] = (Platform.YOUTUBE,),
 ) -> tuple[Simulation, Storage]:
     """A simulation on a fresh SQLite file in ``scratch``; with ``daily`` (made from the storage),
     matching by reciprocity is on and ``daily`` runs at the start of every simulated day. Fair play
@@ -124,7 +128,12 @@ def _simulate(
     learns from. ``paired``: each
     member's own random streams (simulation/streams.py), for comparing two runs of one seed."""
     storage = build_storage(f"sqlite:///{scratch / 'simulation.db'}")
-    options: dict[str, Any] = {"fair_play": fair_play, "paired_randomness": paired, "demand": demand}
+    options: dict[str, Any] = {
+        "fair_play": fair_play,
+        "paired_randomness": paired,
+        "demand": demand,
+        "platforms": platforms,
+    }
     if daily is not None:
         options |= {"match_by_reciprocity": True, "daily": daily(storage)}
     simulation = Simulation(storage, members=members, days=days, seed=seed, gate=gate or _gate(), **options)
@@ -287,6 +296,7 @@ def effect(
     demand: str = "as-simulated",
     fair_play: bool = False,
     hold: bool = True,
+    platforms: tuple[Platform, ...] = (Platform.YOUTUBE,),
 ) -> dict[str, Any]:
     """The same seed with matching by reciprocity off, then on (trained once a simulated day), in a
     community whose demand is one of ``DEMANDS``, with fair play on or off; ``hold``: off, the
@@ -300,6 +310,7 @@ def effect(
         "demand": demand,
         "fair_play": fair_play,
         "hold": hold,
+        "platforms": [p.value for p in platforms],
     }
     for arm in ("off", "on"):
         with _holding(hold), tempfile.TemporaryDirectory(prefix="tgexchange-bench-ml-") as scratch:
@@ -317,6 +328,7 @@ def effect(
                 paired=True,
                 demand=DEMANDS[demand],
                 fair_play=fair_play,
+                platforms=platforms,
             )
             out[arm] = exchange_outcomes(simulation, storage)
             out[arm]["seconds"] = round(time.perf_counter() - started, 1)
@@ -431,16 +443,21 @@ def effect_groups(effects: list[dict[str, Any]]) -> list[tuple[str, list[dict[st
     summaries print."""
     groups = []
     for demand in DEMANDS:
-        for fair_play in (False, True):
-            for hold in (True, False):
-                for days in sorted({r["days"] for r in effects}):
-                    runs = [
-                        r
-                        for r in effects
-                        if community_of(r) == (demand, fair_play) and held(r) == hold and r["days"] == days
-                    ]
-                    if runs:
-                        groups.append((f"{community_label(demand, fair_play, hold)}, {days} days", runs))
+        for platforms in sorted({platforms_of(r) for r in effects}, key=len):
+            for fair_play in (False, True):
+                for hold in (True, False):
+                    for days in sorted({r["days"] for r in effects}):
+                        runs = [
+                            r
+                            for r in effects
+                            if community_of(r) == (demand, fair_play)
+                            and platforms_of(r) == platforms
+                            and held(r) == hold
+                            and r["days"] == days
+                        ]
+                        if runs:
+                            label = community_label(demand, fair_play, hold, platforms)
+                            groups.append((f"{label}, {days} days", runs))
     return groups
 
 
@@ -449,13 +466,23 @@ def community_of(run: dict[str, Any]) -> tuple[str, bool]:
     return run.get("demand", "as-simulated"), bool(run.get("fair_play", False))
 
 
+def platforms_of(run: dict[str, Any]) -> tuple[str, ...]:
+    """The platforms its members linked (runs saved before they were recorded: YouTube only)."""
+    return tuple(run.get("platforms", [Platform.YOUTUBE.value]))
+
+
 def held(run: dict[str, Any]) -> bool:
     """Whether its "on" arm held new submissions (runs saved before ``--no-hold`` existed did)."""
     return bool(run.get("hold", True))
 
 
-def community_label(demand: str, fair_play: bool, hold: bool = True) -> str:
-    return DEMAND_LABELS[demand] + (", fair play on" if fair_play else "") + ("" if hold else ", without the hold")
+def community_label(
+    demand: str, fair_play: bool, hold: bool = True, platforms: tuple[str, ...] = (Platform.YOUTUBE.value,)
+) -> str:
+    where = "" if platforms == (Platform.YOUTUBE.value,) else f", on {' + '.join(platforms)}"
+    return (
+        DEMAND_LABELS[demand] + where + (", fair play on" if fair_play else "") + ("" if hold else ", without the hold")
+    )
 
 
 def effect_summary(label: str, runs: list[dict[str, Any]]) -> list[str]:
@@ -503,11 +530,22 @@ def received_summary(label: str, runs: list[dict[str, Any]]) -> str:
 
     moved = {p: [received(r, "on", p) - received(r, "off", p) for r in runs] for p in profiles}
     total = [r["on"]["verified"] - r["off"]["verified"] for r in runs]
+    # A share moves by what its members received and by what all received: on − off is exactly
+    # (R_on − R_off) / T_on + R_off × (1 / T_on − 1 / T_off).
+    own = [(_unreliable(r, "on") - _unreliable(r, "off")) / r["on"]["verified"] for r in runs]
+    by_total = [_unreliable(r, "off") * (1 / r["on"]["verified"] - 1 / r["off"]["verified"]) for r in runs]
     return (
         f"Received, not shared ({label}; verified feedback per run, on − off, mean ± standard error, from"
         f" each share × the run's verified feedback): {', '.join(f'{p} {mean_with_error(moved[p], 1)}' for p in profiles)};"
-        f" all verified feedback {mean_with_error(total, 1)}."
+        f" all verified feedback {mean_with_error(total, 1)}. Leechers' and spammers' share moved by"
+        f" {mean_with_error(own, 4)} for what they received and {mean_with_error(by_total, 4)} for what all"
+        " received."
     )
+
+
+def _unreliable(run: dict[str, Any], arm: str) -> float:
+    """What leechers and spammers received in verified feedback in one arm of an effect run."""
+    return float(run[arm]["unreliable_share"] * run[arm]["verified"])
 
 
 def _served_fit(speed_run: dict[str, Any]) -> str:
@@ -600,6 +638,7 @@ def section(results: list[dict[str, Any]]) -> str:
             off, on = r["off"], r["on"]
             out.append(
                 f"| {r['seed']} | {r.get('demand', 'as-simulated')}{' + fair play' if community_of(r)[1] else ''}"
+                f"{'' if platforms_of(r) == (Platform.YOUTUBE.value,) else ', ' + '+'.join(platforms_of(r))}"
                 f"{'' if held(r) else ', no hold'} |"
                 f" {r['members']} × {r['days']} |"
                 f" {off['honest_share']:.3f} → {on['honest_share']:.3f} |"
@@ -636,6 +675,13 @@ def section(results: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _platforms(text: str) -> tuple[Platform, ...]:
+    try:
+        return tuple(Platform(name.strip()) for name in text.split(","))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{e}; choose among {', '.join(p.value for p in Platform)}") from e
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=SEED)
@@ -647,6 +693,12 @@ def main() -> None:
     parser.add_argument("--demand", choices=sorted(DEMANDS), default="as-simulated", help="--effect: the community")
     parser.add_argument("--fair-play", action="store_true", help="--effect: with fair play on (off by default)")
     parser.add_argument("--no-hold", action="store_true", help="--effect: the model's order without the hold")
+    parser.add_argument(
+        "--platforms",
+        type=_platforms,
+        default=(Platform.YOUTUBE,),
+        help="--effect: comma-separated, of youtube, tiktok, instagram (default youtube)",
+    )
     parser.add_argument("--speed", action="store_true", help="training and prediction times")
     parser.add_argument("--rows", type=int, default=1_000_000, help="--speed: synthetic training rows")
     parser.add_argument("--write", nargs="+", metavar="FILE", help="write docs/BENCHMARKS.md from saved --json outputs")
@@ -667,6 +719,7 @@ def main() -> None:
             demand=args.demand,
             fair_play=args.fair_play,
             hold=not args.no_hold,
+            platforms=args.platforms,
         )
     else:
         result = evaluate(

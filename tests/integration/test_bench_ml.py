@@ -109,6 +109,14 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
         {"seed": 2, "days": 10, "off": _arm(0.50, 0.10, 6.0), "on": _arm(0.49, 0.09, 5.5)},
         # A longer horizon is summed apart; nobody got feedback with the model on: not sooner.
         {"seed": 1, "days": 30, "off": _arm(0.60, 0.05, 5.0), "on": _arm(0.60, 0.05, None)},
+        # On three platforms, a community of its own, after the YouTube-only one.
+        {
+            "seed": 1,
+            "days": 10,
+            "platforms": ["youtube", "tiktok", "instagram"],
+            "off": _arm(0.5, 0.1, 6.0),
+            "on": _arm(0.6, 0.05, 5.0),
+        },
         # Where requests outnumber givers, summed apart too, listed after the community as simulated.
         {
             "seed": 1,
@@ -147,12 +155,13 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     assert [(label, len(runs)) for label, runs in groups] == [
         ("As simulated, 10 days", 2),
         ("As simulated, 30 days", 1),
+        ("As simulated, on youtube + tiktok + instagram, 10 days", 1),
         ("Requests outnumber givers, 10 days", 1),
         ("Requests outnumber givers, without the hold, 10 days", 1),
         ("Requests outnumber givers, fair play on, 10 days", 1),
     ]
     summaries = [effect_summary(label, runs) for label, runs in groups]
-    (ten, ten_received), (thirty, _), (scarce, counting_all, _), (unheld, _), (fair, _) = summaries
+    (ten, ten_received), (thirty, _), (everywhere, _), (scarce, counting_all, _), (unheld, _), (fair, _) = summaries
     # Each mean change with its standard error over the seeds (changes +0.05 and -0.01: SE 0.03).
     assert ten.startswith("As simulated, 10 days, 2 seeds: honest share up on 1 (mean +0.0200 ± 0.0300)")
     assert "leechers + spammers down on 2 (mean -0.0150 ± 0.0050)" in ten
@@ -164,6 +173,7 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     # Runs that read the restricted mean (every submission counted) add a line of their own.
     assert counting_all.startswith("Counting every reliable submission (Requests outnumber givers, 10 days;")
     assert counting_all.endswith("the wait shorter on 1 of 1 (mean -5.00 h); with the two shares, all three on 1.")
+    assert everywhere.endswith("on 1 (mean -1.00 h); all three on 1.")
     assert unheld.endswith("sooner (mean hours) on 0 (mean +0.50 h); all three on 0.")
     assert fair.startswith("Requests outnumber givers, fair play on, 10 days, 1 seeds: honest share up on 0")
     assert fair.endswith("all three on 0.")
@@ -171,6 +181,12 @@ def test_the_effect_summary_counts_each_direction_per_community_and_horizon() ->
     # honest members received 66 against 50 while their share rose by 0.05 only; seed 2 49 against 50.
     assert ten_received.startswith("Received, not shared (As simulated, 10 days;")
     assert "honest +7.5 ± 8.5, leecher -0.7 ± 0.3, slow +3.2 ± 1.2; all verified feedback +10.0 ± 10.0." in ten_received
+    # Leechers' share fell by 0.02 and 0.01: on seed 1 by 9.6 against 10 received (-0.0033 of 120) and
+    # by 20 more verified in all (10 of 120 against 10 of 100: -0.0167); on seed 2 by what they received.
+    assert ten_received.endswith(
+        "Leechers' and spammers' share moved by -0.0067 ± 0.0033 for what they received and -0.0083 ± 0.0083"
+        " for what all received."
+    )
     # Runs saved before shares per profile were kept add no such line.
     bare = {"seed": 3, "days": 10, "off": _arm(0.5, 0.1, 6.0), "on": _arm(0.5, 0.1, 6.0)}
     del bare["on"]["share_received"]  # type: ignore[attr-defined]
