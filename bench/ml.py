@@ -44,6 +44,7 @@ On a machine whose cores are all busy, run it with ``OMP_NUM_THREADS=1``: scikit
 threads wait actively for each other, and with oversubscribed cores training slows tenfold.
 
 Usage: python bench/ml.py [--seed 7] [--members 300] [--days 45] [--json] [--effect] [--speed]
+                          [--demand scarce] [--fair-play] [--no-hold] [--platforms youtube,tiktok]
                           [--estimator hgb] [--write FILE...]
 """
 
