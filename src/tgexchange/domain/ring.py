@@ -8,8 +8,7 @@ edges at most). The rule, in order:
 
 1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times, or
    at least ``min_quick_tie`` times when every one of those tasks was taken within ``quick_s`` of
-   its submission (one person working two accounts takes their own content at once; off by
-   default, see ``RingThresholds``), and for
+   its submission (one person's two accounts; off by default), and for
    whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of whom
    has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a sliver
    of its own work, so it has none. An exchange is a task judged, verified or rejected: accounts
@@ -81,11 +80,8 @@ class RingThresholds:
     min_exchanges: int = 3  # a member's own, before any tie of theirs counts (new members are noisy)
     min_tie: int = 3
     min_tie_share: float = 0.1
-    # A pair whose every exchange was taken within ``quick_s`` of the submission needs only
-    # ``min_quick_tie``: one person working two accounts takes their own content at once. Off by
-    # default (equal to ``min_tie``) since simulated members come by in random order: honest
-    # members who come by early take new content within the hour too, and quick ties of two
-    # flagged honest pairs (docs/BENCHMARKS.md, rings, hand note of 2026-12-06).
+    # ``min_quick_tie`` exchanges each taken within ``quick_s``: off (= min_tie), since honest members
+    # take new content within the hour too (docs/DESIGN-NOTES.md, "Quick ties are off").
     min_quick_tie: int = 3
     quick_s: float = 3600.0
     min_internal: int = 2
