@@ -442,24 +442,20 @@ def effect_directions(result: dict[str, Any]) -> dict[str, bool]:
 def effect_groups(effects: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The effect runs by community (demand, then fair play) and horizon, each with the label the
     summaries print."""
-    groups = []
-    for demand in DEMANDS:
-        for platforms in sorted({platforms_of(r) for r in effects}, key=len):
-            for fair_play in (False, True):
-                for hold in (True, False):
-                    for days in sorted({r["days"] for r in effects}):
-                        runs = [
-                            r
-                            for r in effects
-                            if community_of(r) == (demand, fair_play)
-                            and platforms_of(r) == platforms
-                            and held(r) == hold
-                            and r["days"] == days
-                        ]
-                        if runs:
-                            label = community_label(demand, fair_play, hold, platforms)
-                            groups.append((f"{label}, {days} days", runs))
-    return groups
+    order = list(DEMANDS)
+
+    def key(run: dict[str, Any]) -> tuple[Any, ...]:
+        demand, fair_play = community_of(run)
+        platforms = platforms_of(run)
+        return (order.index(demand), len(platforms), platforms, fair_play, not held(run), run["days"])
+
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for run in effects:
+        grouped[key(run)].append(run)
+    return [
+        (f"{community_label(community_of(runs[0])[0], k[3], not k[4], k[2])}, {k[5]} days", runs)
+        for k, runs in sorted(grouped.items())
+    ]
 
 
 def community_of(run: dict[str, Any]) -> tuple[str, bool]:
