@@ -10,7 +10,9 @@ not the absolute times (the machine is shared and noisy).
 With ``--check`` it runs seeds 3, 7 and 11 and compares each ``--json`` summary (all but
 ``elapsed_s``) with tests/fixtures/simulation/simulate-200x30.json, recorded from the code before
 any speed change; it exits 1 on any difference. ``--record`` writes that file again from this
-code: only when a change is MEANT to change what the simulator decides (say so in the commit).
+code: only when a change is MEANT to change what the simulator decides (say so in the commit). The
+file also holds the digest of tests/fixtures/simulation/golden.json as it was then: a change that
+records the tests' goldens again fails a test until these are recorded again too.
 
 Usage: python bench/simulate.py [--runs 3] [--members 200] [--days 30] [--seed 7]
                                 [--baseline-src DIR] [--check | --record]
@@ -19,6 +21,7 @@ Usage: python bench/simulate.py [--runs 3] [--members 200] [--days 30] [--seed 7
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -32,7 +35,14 @@ from bench.report import median, write_section
 
 AIM_S = 20.0
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "simulation" / "simulate-200x30.json"
+TESTS_GOLDEN = GOLDEN.with_name("golden.json")
+TESTS_GOLDEN_KEY = "tests_golden_sha256"
 CHECKED_SEEDS = (3, 7, 11)
+
+
+def tests_golden_digest() -> str:
+    """The digest of the tests' small-simulation goldens, recorded beside these."""
+    return hashlib.sha256(TESTS_GOLDEN.read_bytes()).hexdigest()
 
 
 def command(*, members: int, days: int, seed: int) -> list[str]:
@@ -83,7 +93,7 @@ def check(*, members: int, days: int) -> int:
 
 def record(*, members: int, days: int) -> None:
     """Writes the summaries of the checked seeds (without ``elapsed_s``) as the new goldens."""
-    golden: dict[str, object] = {}
+    golden: dict[str, object] = {TESTS_GOLDEN_KEY: tests_golden_digest()}
     for seed in CHECKED_SEEDS:
         wall, _cpu, summary = run(command(members=members, days=days, seed=seed))
         summary.pop("elapsed_s")
