@@ -1,6 +1,7 @@
 """The young-community check of ``bench/ml.py``: the model a community gets from its first few
-hundred or thousand finished tasks, with the shipped calibration map (each isotonic step shrunk
-by ``PRIOR_TASKS`` pretend tasks) and with plain isotonic regression.
+hundred or thousand finished tasks, with the isotonic calibration map served until 2026-12-06
+(each step shrunk by ``PRIOR_TASKS`` pretend tasks) and with the one served since (its mean with
+Platt's sigmoid: ml/reciprocity_calibration.py).
 
 For each size, the first ``size`` labelled tasks of the history are what training sees; ``train``
 runs on them as the worker would, and its card's numbers (the holdout model on the newest 20% of
@@ -18,10 +19,11 @@ import numpy as np
 
 from tgexchange.domain.reciprocity import is_not_worse
 from tgexchange.ml.features import Dataset
-from tgexchange.ml.reciprocity_training import PRIOR_TASKS, train
+from tgexchange.ml.reciprocity_calibration import DEFAULT_MAP, PRIOR_TASKS
+from tgexchange.ml.reciprocity_training import train
 
 SIZES = (600, 1200, 2500, 5000)
-MAPS = {"plain": 0.0, "shrunk": PRIOR_TASKS}
+MAPS = ("isotonic", DEFAULT_MAP)
 
 
 def young_check(dataset: Dataset, *, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
@@ -30,8 +32,8 @@ def young_check(dataset: Dataset, *, sizes: tuple[int, ...] = SIZES) -> dict[str
         rows = dataset.select(slice(0, size))
         test = rows.split(0.8)[1]
         result: dict[str, Any] = {}
-        for name, prior in MAPS.items():
-            trained = train(rows, prior_tasks=prior)
+        for name in MAPS:
+            trained = train(rows, calibration=name)
             card = trained.card
             predicted = trained.holdout.predict_many(test.features)
             result[name] = {
@@ -53,18 +55,19 @@ def young_check(dataset: Dataset, *, sizes: tuple[int, ...] = SIZES) -> dict[str
 
 def young_section(evals: list[dict[str, Any]]) -> list[str]:
     """Per size, the mean over the seeds of each map's numbers (runs saved before the check
-    existed are left out)."""
-    checks = [r["young"] for r in evals if r.get("young")]
+    existed, or before it compared these maps, are left out)."""
+    checks = [r["young"] for r in evals if r.get("young") and all(m in c for c in r["young"].values() for m in MAPS)]
     if not checks:
         return []
     out = [
         "Young community (same runs, `young` in the JSON): `train` on the first N labelled tasks of",
-        "each history, its card's numbers on the newest 20% of those, with plain isotonic calibration",
-        f"and with the shipped map (each step shrunk by {PRIOR_TASKS:g} pretend tasks at the calibration",
-        "rows' rate). Means over the seeds; *never / always*: test predictions ≤ 0.01 or ≥ 0.99;",
-        "*promoted*: not worse than the members' own records, the first model's bar.",
+        "each history, its card's numbers on the newest 20% of those, with the isotonic map served until",
+        f"2026-12-06 (each step shrunk by {PRIOR_TASKS:g} pretend tasks at the calibration rows' rate) and with",
+        "the one served since (its mean with Platt's sigmoid). Means over the seeds; *never / always*:",
+        "test predictions ≤ 0.01 or ≥ 0.99; *promoted*: not worse than the members' own records, the",
+        "first model's bar.",
         "",
-        "| first N tasks | seeds | log loss (plain → shrunk) | Brier | members' own records' Brier | ECE"
+        "| first N tasks | seeds | log loss (isotonic → mean) | Brier | members' own records' Brier | ECE"
         " | never / always | promoted |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -76,13 +79,14 @@ def young_section(evals: list[dict[str, Any]]) -> list[str]:
             return statistics.fmean(float(run[model][key]) for run in runs)
 
         promoted = {m: sum(bool(run[m]["promoted"]) for run in runs) for m in MAPS}
+        before, now = MAPS
         out.append(
-            f"| {size:,} | {len(runs)} | {mean('plain', 'log_loss'):.3f} → {mean('shrunk', 'log_loss'):.3f} |"
-            f" {mean('plain', 'brier'):.4f} → {mean('shrunk', 'brier'):.4f} |"
+            f"| {size:,} | {len(runs)} | {mean(before, 'log_loss'):.3f} → {mean(now, 'log_loss'):.3f} |"
+            f" {mean(before, 'brier'):.4f} → {mean(now, 'brier'):.4f} |"
             f" {statistics.fmean(float(run['baseline_brier']) for run in runs):.4f} |"
-            f" {mean('plain', 'ece'):.3f} → {mean('shrunk', 'ece'):.3f} |"
-            f" {mean('plain', 'extreme'):.1%} → {mean('shrunk', 'extreme'):.1%} |"
-            f" {promoted['plain']} → {promoted['shrunk']} |"
+            f" {mean(before, 'ece'):.3f} → {mean(now, 'ece'):.3f} |"
+            f" {mean(before, 'extreme'):.1%} → {mean(now, 'extreme'):.1%} |"
+            f" {promoted[before]} → {promoted[now]} |"
         )
     out.append("")
     return out

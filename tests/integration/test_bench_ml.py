@@ -199,15 +199,20 @@ def test_the_young_check_trains_on_the_first_tasks_with_both_calibration_maps() 
     check = young_check(dataset, sizes=(400, 5000))
 
     assert list(check) == ["400"]  # a size beyond the history is left out
-    plain, shrunk = check["400"]["plain"], check["400"]["shrunk"]
-    for run in (plain, shrunk):
+    isotonic, mean = check["400"]["isotonic"], check["400"]["isotonic+sigmoid"]
+    for run in (isotonic, mean):
         assert {"brier", "ece", "log_loss", "extreme", "promoted"} <= set(run)
-    assert shrunk["extreme"] <= plain["extreme"]
-    assert shrunk["log_loss"] < 1.0
-    lines = young_section([{"seed": 1, "young": check}, {"seed": 2}])
+        assert run["log_loss"] < 1.0
+    assert isotonic != mean  # two maps, two models' numbers
+    assert mean["extreme"] <= isotonic["extreme"]
+    # A run saved before the check, and one saved when it compared plain and shrunk isotonic
+    # maps, are left out.
+    before = {"400": {"plain": isotonic, "shrunk": isotonic, "baseline_brier": 0.25}}
+    lines = young_section([{"seed": 1, "young": check}, {"seed": 2}, {"seed": 3, "young": before}])
     rows = [line for line in lines if line.startswith("| 400 |")]
     assert len(rows) == 1
-    assert rows[0].startswith("| 400 | 1 | ")  # one seed: the run saved before the check is left out
+    assert rows[0].startswith("| 400 | 1 | ")
+    assert f"| {isotonic['log_loss']:.3f} → {mean['log_loss']:.3f} |" in rows[0]
 
 
 @pytest.mark.slow

@@ -20,8 +20,9 @@ from tgexchange.domain.task import TaskStatus
 from tgexchange.ml import reciprocity_artifact as artifact
 from tgexchange.ml.features import FEATURE_NAMES, Dataset, build_dataset, snapshot
 from tgexchange.ml.reciprocity import cold_start, predict_or_fall_back
+from tgexchange.ml.reciprocity_calibration import calibration_map, isotonic_map, mean_of, sigmoid_map
 from tgexchange.ml.reciprocity_metrics import score
-from tgexchange.ml.reciprocity_training import NotEnoughHistory, calibration_map, train
+from tgexchange.ml.reciprocity_training import NotEnoughHistory, train
 
 
 def test_labels_say_what_the_giver_did_and_nothing_else() -> None:
@@ -114,6 +115,7 @@ def test_the_model_learns_who_gives_back_better_than_their_own_record() -> None:
     assert served["train"] == int(len(dataset) * 0.8)
     assert served["train"] + served["calibration"] == len(dataset)
     assert card["calibration_prior_tasks"] == 2.0
+    assert card["calibration_map"] == "isotonic+sigmoid"
 
 
 def _drifting(rows: int, *, learnt_from: float) -> Dataset:
@@ -151,7 +153,7 @@ def test_a_few_tasks_in_a_calibration_step_are_not_read_as_never_or_always() -> 
     plain = IsotonicRegression(out_of_bounds="clip").fit(raw, labels).predict([0.1, 0.9])
     assert plain.tolist() == [0.0, 1.0]  # what plain isotonic regression says of six tasks
 
-    thresholds, values = calibration_map(raw, labels)
+    thresholds, values = isotonic_map(raw, labels)
 
     # Each step shrunk toward the rows' rate (16 of 32) by two pretend tasks.
     assert np.interp(0.1, thresholds, values) == pytest.approx((0 + 2 * 0.5) / (6 + 2))
@@ -165,11 +167,68 @@ def test_a_large_calibration_step_keeps_its_rate_and_the_map_only_goes_up() -> N
     labels = (rng.random(4000) < raw).astype(np.int8)
     plain = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, labels)
 
-    thresholds, values = calibration_map(raw, labels)
+    thresholds, values = isotonic_map(raw, labels)
 
     assert np.all(np.diff(values) >= 0)
     middle = np.linspace(0.2, 0.8, 25)
     assert np.allclose(np.interp(middle, thresholds, values), plain.predict(middle), atol=0.02)
+
+
+def _platt_rows(slope: float, intercept: float, rows: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """Scores whose outcomes follow a known sigmoid of their log-odds."""
+    rng = np.random.default_rng(11)
+    raw = rng.uniform(0.02, 0.98, rows)
+    chance = 1 / (1 + np.exp(-(slope * np.log(raw / (1 - raw)) + intercept)))
+    return raw, (rng.random(rows) < chance).astype(np.int8)
+
+
+def test_the_sigmoid_map_finds_the_curve_the_outcomes_follow_and_serves_it_as_a_table() -> None:
+    raw, labels = _platt_rows(0.6, 0.3)
+
+    thresholds, values = sigmoid_map(raw, labels)
+
+    scores = np.linspace(0.001, 0.999, 5001)
+    truth = 1 / (1 + np.exp(-(0.6 * np.log(scores / (1 - scores)) + 0.3)))
+    assert np.abs(np.interp(scores, thresholds, values) - truth).max() < 0.02  # learnt from 20,000 rows
+    assert np.all(np.diff(values) > 0)  # keeps the classifier's order: no ties made
+
+
+def test_the_sigmoid_tables_straight_lines_stay_on_its_curve() -> None:
+    raw, labels = _platt_rows(1.7, -0.4)
+    thresholds, values = sigmoid_map(raw, labels)
+    # The curve the table stands for, from the same fit.
+    slope = np.log(values[1:] / (1 - values[1:])) - np.log(values[:-1] / (1 - values[:-1]))
+    step = np.log(thresholds[1:] / (1 - thresholds[1:])) - np.log(thresholds[:-1] / (1 - thresholds[:-1]))
+    a = float(np.median(slope / step))
+    b = float(np.log(values[480] / (1 - values[480])))  # the knot at log-odds 0
+    scores = np.linspace(1e-5, 1 - 1e-5, 200_001)
+    curve = 1 / (1 + np.exp(-(a * np.log(scores / (1 - scores)) + b)))
+    assert np.abs(np.interp(scores, thresholds, values) - curve).max() < 1e-4
+
+
+def test_scores_that_say_nothing_map_to_the_rows_rate() -> None:
+    rng = np.random.default_rng(2)
+    raw = rng.uniform(0.1, 0.9, 3000)
+    labels = (rng.random(3000) < np.where(raw > 0.5, 0.2, 0.6)).astype(np.int8)  # higher score, fewer
+
+    _knots, values = sigmoid_map(raw, labels)
+
+    assert np.allclose(values, labels.mean())
+
+
+def test_the_served_map_is_the_mean_of_the_isotonic_and_the_sigmoid_maps() -> None:
+    raw, labels = _platt_rows(0.8, 0.0, rows=4000)
+    isotonic, sigmoid = isotonic_map(raw, labels), sigmoid_map(raw, labels)
+
+    thresholds, values = calibration_map(raw, labels)
+
+    scores = np.linspace(0.0, 1.0, 1001)
+    expected = (np.interp(scores, *isotonic) + np.interp(scores, *sigmoid)) / 2
+    assert np.allclose(np.interp(scores, thresholds, values), expected, atol=1e-12)
+    assert np.all(np.diff(np.interp(scores[20:-20], thresholds, values)) > 0)  # strictly up: no ties
+    assert np.array_equal(values, mean_of(isotonic, sigmoid)[1])
+    with pytest.raises(ValueError, match="unknown calibration map 'beta'"):
+        calibration_map(raw, labels, method="beta")
 
 
 def test_a_model_of_a_young_community_never_says_never() -> None:

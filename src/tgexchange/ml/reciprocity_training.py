@@ -23,19 +23,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.isotonic import IsotonicRegression
 
 from tgexchange.ml.features import FEATURE_NAMES, Dataset
 from tgexchange.ml.reciprocity import ReciprocityModel, cold_start
+from tgexchange.ml.reciprocity_calibration import DEFAULT_MAP, PRIOR_TASKS, calibration_map
 from tgexchange.ml.reciprocity_metrics import calibration_points, score
 
 ESTIMATORS = ("hgb", "rf", "xgboost")
 MIN_ROWS = 200
 TRAIN_SHARE = 0.8
 CALIBRATION_SHARE = 0.2  # of the training rows: the latest ones, so calibration looks forward too
-PRIOR_TASKS = 2.0  # pretend tasks at the calibration rows' rate in every step of the map
 
 
 class NotEnoughHistory(ValueError):
@@ -80,40 +78,19 @@ def _check(dataset: Dataset, what: str) -> None:
         raise NotEnoughHistory(f"the {what} rows hold only one kind of outcome ({len(dataset)} rows)")
 
 
-def _fit(rows: Dataset, *, estimator: str, seed: int, version: str, prior_tasks: float) -> ReciprocityModel:
+def _fit(
+    rows: Dataset, *, estimator: str, seed: int, version: str, calibration: str, prior_tasks: float
+) -> ReciprocityModel:
     """The recipe: the classifier fitted on the older rows, its probabilities calibrated
-    (isotonic) on the newest ``CALIBRATION_SHARE`` of them."""
+    (ml/reciprocity_calibration.py) on the newest ``CALIBRATION_SHARE`` of them."""
     fit, calibrate = rows.split(1 - CALIBRATION_SHARE)
     for part, name in ((fit, "training"), (calibrate, "calibration")):
         _check(part, name)
     classifier = make_classifier(estimator, seed=seed)
     classifier.fit(fit.features, fit.labels)
     raw_calibrate = np.asarray(classifier.predict_proba(calibrate.features), dtype=np.float64)[:, 1]
-    thresholds, values = calibration_map(raw_calibrate, calibrate.labels, prior_tasks=prior_tasks)
+    thresholds, values = calibration_map(raw_calibrate, calibrate.labels, method=calibration, prior_tasks=prior_tasks)
     return ReciprocityModel(classifier, thresholds, values, version=version)
-
-
-def calibration_map(
-    raw: NDArray[np.float64], labels: NDArray[np.int8], *, prior_tasks: float = PRIOR_TASKS
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The isotonic map from the classifier's scores to probabilities, each step's rate shrunk
-    toward the calibration rows' own by ``prior_tasks`` pretend tasks (0: plain isotonic).
-
-    Plain isotonic regression gives a step of a dozen tasks that all failed the probability 0,
-    and one that all gave back 1: on a young community's few hundred rows that told matching
-    (and the dashboard) a member would never give back. Shrunk, such a step says how little a
-    dozen tasks prove; a step of hundreds barely moves (docs/BENCHMARKS.md).
-    """
-    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, labels)
-    steps, step_of, counts = np.unique(isotonic.predict(raw), return_inverse=True, return_counts=True)
-    positives = np.bincount(step_of, weights=labels.astype(np.float64), minlength=len(steps))
-    shrunk = (positives + prior_tasks * float(labels.mean())) / (counts + prior_tasks)
-    # Shrinking moves a small step further than a large one, which can reorder neighbours:
-    # pool them again, so the map still only goes up.
-    monotone = IsotonicRegression().fit_transform(steps, shrunk, sample_weight=counts + prior_tasks)
-    knots = np.asarray(isotonic.y_thresholds_, dtype=np.float64)
-    step_at_knot = np.clip(np.searchsorted(steps, knots), 0, len(steps) - 1)
-    return np.asarray(isotonic.X_thresholds_, dtype=np.float64), np.asarray(monotone, dtype=np.float64)[step_at_knot]
 
 
 def train(
@@ -122,21 +99,27 @@ def train(
     estimator: str = "hgb",
     seed: int = 7,
     version: str | None = None,
+    calibration: str = DEFAULT_MAP,
     prior_tasks: float = PRIOR_TASKS,
 ) -> Trained:
     """Raises NotEnoughHistory (fewer than MIN_ROWS labelled tasks, or a split with one outcome
-    only) or ValueError (an estimator that cannot be built). ``prior_tasks``: see
-    ``calibration_map`` (the bench compares it with plain isotonic regression)."""
+    only) or ValueError (an estimator or a calibration map that cannot be built).
+    ``calibration``, ``prior_tasks``: see ml/reciprocity_calibration.py (the bench compares the
+    maps)."""
     if len(dataset) < MIN_ROWS:
         raise NotEnoughHistory(f"{len(dataset)} finished tasks; at least {MIN_ROWS} are needed to learn anything")
     learn, test = dataset.split(TRAIN_SHARE)
     _check(test, "test")
     version = version or datetime.now(UTC).strftime("reciprocity-%Y%m%dT%H%M%SZ")
     started = time.perf_counter()
-    holdout = _fit(learn, estimator=estimator, seed=seed, version=version, prior_tasks=prior_tasks)
+    holdout = _fit(
+        learn, estimator=estimator, seed=seed, version=version, calibration=calibration, prior_tasks=prior_tasks
+    )
     training_s = time.perf_counter() - started
     started = time.perf_counter()
-    served = _fit(dataset, estimator=estimator, seed=seed, version=version, prior_tasks=prior_tasks)
+    served = _fit(
+        dataset, estimator=estimator, seed=seed, version=version, calibration=calibration, prior_tasks=prior_tasks
+    )
     serving_s = time.perf_counter() - started
     raw_test = np.asarray(holdout.classifier.predict_proba(test.features))[:, 1]
     predicted = holdout.predict_many(test.features)
@@ -161,6 +144,7 @@ def train(
         },
         **model_scores.as_dict(),
         "ece_before_calibration": score(test.labels, raw_test).ece,
+        "calibration_map": calibration,
         "calibration_prior_tasks": prior_tasks,
         "baseline": baseline_scores.as_dict(),
         "baseline_auc": baseline_scores.roc_auc,
