@@ -48,8 +48,8 @@ def cold_start(features: NDArray[np.float64]) -> NDArray[np.float64]:
 
 @dataclass
 class ReciprocityModel:
-    """A fitted classifier and the isotonic calibration map of its scores (``thresholds`` →
-    ``values``, learnt on data the classifier did not see)."""
+    """A fitted classifier and the calibration map of its scores (``thresholds`` → ``values``, a
+    table of knots learnt on data the classifier did not see: ml/reciprocity_calibration.py)."""
 
     classifier: Classifier
     thresholds: NDArray[np.float64]
