@@ -40,7 +40,7 @@ TESTS_GOLDEN_KEY = "tests_golden_sha256"
 CHECKED_SEEDS = (3, 7, 11)
 
 
-def tests_golden_digest() -> str:
+def small_goldens_digest() -> str:
     """The digest of the tests' small-simulation goldens, recorded beside these."""
     return hashlib.sha256(TESTS_GOLDEN.read_bytes()).hexdigest()
 
@@ -93,7 +93,7 @@ def check(*, members: int, days: int) -> int:
 
 def record(*, members: int, days: int) -> None:
     """Writes the summaries of the checked seeds (without ``elapsed_s``) as the new goldens."""
-    golden: dict[str, object] = {TESTS_GOLDEN_KEY: tests_golden_digest()}
+    golden: dict[str, object] = {TESTS_GOLDEN_KEY: small_goldens_digest()}
     for seed in CHECKED_SEEDS:
         wall, _cpu, summary = run(command(members=members, days=days, seed=seed))
         summary.pop("elapsed_s")
