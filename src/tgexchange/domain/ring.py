@@ -8,7 +8,7 @@ edges at most). The rule, in order:
 
 1. A *tie* joins two members who exchanged feedback (either way) at least ``min_tie`` times, or
    at least ``min_quick_tie`` times when every one of those tasks was taken within ``quick_s`` of
-   its submission (one person's two accounts; off by default), and for
+   its submission (one person's two accounts take each other's content at once), and for
    whom those exchanges are at least ``min_tie_share`` of *both* members' exchanges (each of whom
    has at least ``min_exchanges``): a hub who serves everyone has many ties that are each a sliver
    of its own work, so it has none. An exchange is a task judged, verified or rejected: accounts
@@ -78,10 +78,10 @@ class RingThresholds:
     min_size: int = 2
     max_size: int = 6
     min_exchanges: int = 3  # a member's own, before any tie of theirs counts (new members are noisy)
-    min_tie: int = 3
+    min_tie: int = 4
     min_tie_share: float = 0.1
-    # ``min_quick_tie`` exchanges each taken within ``quick_s``: off (= min_tie), since honest members
-    # take new content within the hour too (docs/DESIGN-NOTES.md, "Quick ties are off").
+    # Or ``min_quick_tie`` exchanges each taken within ``quick_s`` (docs/DESIGN-NOTES.md, "Four
+    # exchanges make a tie, or three quick ones").
     min_quick_tie: int = 3
     quick_s: float = 3600.0
     min_internal: int = 2
