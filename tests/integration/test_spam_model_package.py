@@ -29,6 +29,7 @@ TRAINING_MODULES = {
     "tgexchange.ml.selection",
     "tgexchange.ml.training",
     "tgexchange.ml.reciprocity_training",
+    "tgexchange.ml.reciprocity_calibration",
     "tgexchange.ml.reciprocity_metrics",
 }
 # The reciprocity model's run-time modules: the gate's scoring does not load them either.
