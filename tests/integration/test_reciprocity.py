@@ -4,6 +4,7 @@ and a retrained model promoted only when it is not worse."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,9 @@ class ScriptedLearner:
     def card(self) -> dict[str, Any] | None:
         return None
 
+    def refused(self) -> bool:
+        return False
+
     def score_members(self, *, now: object) -> tuple[str, list[ReciprocityScore]]:
         raise AssertionError(f"not asked to score at {now}")
 
@@ -326,3 +330,43 @@ def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tm
     assert again == {"due": False}
     assert "version" not in later  # a day has not passed: scores only
     assert later["scored"] == first["scored"]
+
+
+def test_a_promoted_model_that_no_longer_loads_is_retrained_within_the_hour_not_the_next_day(
+    world: World, tmp_path: Path
+) -> None:
+    exchange_history(world, members=22)
+    container = Container(
+        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RECIPROCITY_SCORES_EVERY_MIN="30"),
+        storage=world.storage,
+        clock=world.clock,
+        _readers=(world.platform, world.platform),
+        _quality_gate=FakeQualityGate(),
+        _notifier=RecordingNotifier(),
+    )
+    learner = container.__dict__["reciprocity_learner"] = learner_for(world, tmp_path)
+    jobs = register_jobs(MemoryHuey(utc=True), container)
+    first = jobs.huey.execute(jobs.reciprocity.s())
+    # As after an upgrade that changed the features: the promoted version no longer loads.
+    card_file = tmp_path / "models" / f"{first['version']}.json"
+    card_file.write_text(json.dumps({**json.loads(card_file.read_text()), "features": ["an", "older", "list"]}))
+    runs = []
+    for _ in range(3):
+        world.clock.advance(minutes=31)
+        runs.append(jobs.huey.execute(jobs.reciprocity.s()))
+    too_soon, healed, after = runs
+
+    assert first["promoted"] is True
+    # Half an hour after the last retrain, the scores fall back to members' own records...
+    assert too_soon["scored_with"] == COLD_START
+    assert "version" not in too_soon
+    assert "retrained_because" not in too_soon
+    # ...and once the last attempt is an hour old, the same run retrains, promotes and rescores,
+    # a day before the schedule would have.
+    assert healed["retrained_because"] == "the model in use was refused"
+    assert healed["promoted"] is True
+    assert healed["version"] != first["version"]
+    assert healed["scored_with"] == healed["version"]
+    assert after["scored_with"] == healed["version"]
+    assert "version" not in after
+    assert learner.refused() is False

@@ -100,6 +100,10 @@ class ReciprocityLearner:
         scores = score(test.labels, found[0].predict_many(test.features))
         return {"roc_auc": scores.roc_auc, "brier": scores.brier}
 
+    def refused(self) -> bool:
+        """A version is promoted but does not load (logged by ``current``)."""
+        return artifact.current_version(self.directory) is not None and self.current() is None
+
     def card(self) -> dict[str, Any] | None:
         found = self.current()
         return None if found is None else found[1]

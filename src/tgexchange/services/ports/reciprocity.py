@@ -26,6 +26,11 @@ class ReciprocityLearner(Protocol):
 
     def promote(self, version: str) -> None: ...
 
+    def refused(self) -> bool:
+        """Whether a version is promoted but cannot be used (its file tampered with or foreign, or
+        trained on other features or another scikit-learn), so the cold start stands in."""
+        ...
+
     def card(self) -> dict[str, Any] | None:
         """The model card of the model in use; None when none is (or it cannot be trusted)."""
         ...
