@@ -28,8 +28,10 @@ back, domain.matching.is_held):
 each profile's share of the feedback received, and the hours to the first verified feedback of
 the reliable members (honest and slow). ``--demand scarce``: in a community where requests
 outnumber givers (welcome credits 100, every profile wishing to submit 3 times as often).
-``--fair-play``: with fair play on (credit by substance, the health cooldown, owners' ratings),
-as a community has it by default; off otherwise, as the effect was first measured.
+Fair play (credit by substance, the health cooldown, owners' ratings) is on, as
+``tgexchange simulate`` has it by default (a real community starts with the cooldown and ratings
+on and credit by substance off, until its admins turn it on); ``--no-fair-play``: off, as the
+effect was measured until 2026-12-06 (the evaluation keeps it off: see ``_simulate``).
 ``--no-hold``: the model's order without the hold (no submission is held from any giver), to
 tell what each of the two buys. ``--platforms youtube,tiktok,instagram``: members link each and
 every submission picks one; where comments are not public its owner confirms the feedback in
@@ -44,7 +46,7 @@ On a machine whose cores are all busy, run it with ``OMP_NUM_THREADS=1``: scikit
 threads wait actively for each other, and with oversubscribed cores training slows tenfold.
 
 Usage: python bench/ml.py [--seed 7] [--members 300] [--days 45] [--json] [--effect] [--speed]
-                          [--demand scarce] [--fair-play] [--no-hold] [--platforms youtube,tiktok]
+                          [--demand scarce] [--no-fair-play] [--no-hold] [--platforms youtube,tiktok]
                           [--estimator hgb] [--write FILE...]
 """
 
@@ -295,7 +297,7 @@ def effect(
     members: int = EFFECT_MEMBERS,
     days: int = EFFECT_DAYS,
     demand: str = "as-simulated",
-    fair_play: bool = False,
+    fair_play: bool = True,
     hold: bool = True,
     platforms: tuple[Platform, ...] = (Platform.YOUTUBE,),
 ) -> dict[str, Any]:
@@ -615,7 +617,7 @@ def section(results: list[dict[str, Any]]) -> str:
             ]
     if effects:
         out += [
-            "Effect on the exchange: `python bench/ml.py --effect [--demand scarce] [--fair-play] --seed S --members M",
+            "Effect on the exchange: `python bench/ml.py --effect [--demand scarce] [--no-fair-play] --seed S --members M",
             "--days D --json`, the same seed with `match_by_reciprocity` off and on (on: retrained and scores",
             "refreshed once per simulated day through services/reciprocity.py; matching orders submissions by their",
             "owner's score and holds a new one for givers who give back, `matching.is_held`). Shares of all verified",
@@ -688,7 +690,12 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="the last stdout line is one JSON object")
     parser.add_argument("--effect", action="store_true", help="matching by reciprocity off and on")
     parser.add_argument("--demand", choices=sorted(DEMANDS), default="as-simulated", help="--effect: the community")
-    parser.add_argument("--fair-play", action="store_true", help="--effect: with fair play on (off by default)")
+    parser.add_argument(
+        "--fair-play",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--effect: fair play on (the default, as tgexchange simulate has it) or off",
+    )
     parser.add_argument("--no-hold", action="store_true", help="--effect: the model's order without the hold")
     parser.add_argument(
         "--platforms",
