@@ -307,18 +307,23 @@ def test_a_new_submission_waits_for_givers_who_give_back_until_its_first_feedbac
     assert world.task(slacker).submission_id == second.id
 
 
-def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tmp_path: Path) -> None:
+def worker_on(world: World, tmp_path: Path, *, scores_every_min: int) -> tuple[Any, ReciprocityLearner]:
+    """The worker's jobs on a 22-member history, and the learner they train."""
     exchange_history(world, members=22)
     container = Container(
-        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RECIPROCITY_SCORES_EVERY_MIN="60"),
+        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RECIPROCITY_SCORES_EVERY_MIN=str(scores_every_min)),
         storage=world.storage,
         clock=world.clock,
         _readers=(world.platform, world.platform),
         _quality_gate=FakeQualityGate(),
         _notifier=RecordingNotifier(),
     )
-    container.__dict__["reciprocity_learner"] = learner_for(world, tmp_path)
-    jobs = register_jobs(MemoryHuey(utc=True), container)
+    learner = container.__dict__["reciprocity_learner"] = learner_for(world, tmp_path)
+    return register_jobs(MemoryHuey(utc=True), container), learner
+
+
+def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tmp_path: Path) -> None:
+    jobs, _ = worker_on(world, tmp_path, scores_every_min=60)
 
     first = jobs.huey.execute(jobs.reciprocity.s())
     again = jobs.huey.execute(jobs.reciprocity.s())
@@ -335,17 +340,7 @@ def test_the_worker_retrains_and_scores_when_due_and_not_before(world: World, tm
 def test_a_promoted_model_that_no_longer_loads_is_retrained_within_the_hour_not_the_next_day(
     world: World, tmp_path: Path
 ) -> None:
-    exchange_history(world, members=22)
-    container = Container(
-        settings=settings_of(TGEXCHANGE_DATA_DIR=str(tmp_path), RECIPROCITY_SCORES_EVERY_MIN="30"),
-        storage=world.storage,
-        clock=world.clock,
-        _readers=(world.platform, world.platform),
-        _quality_gate=FakeQualityGate(),
-        _notifier=RecordingNotifier(),
-    )
-    learner = container.__dict__["reciprocity_learner"] = learner_for(world, tmp_path)
-    jobs = register_jobs(MemoryHuey(utc=True), container)
+    jobs, learner = worker_on(world, tmp_path, scores_every_min=30)
     first = jobs.huey.execute(jobs.reciprocity.s())
     # As after an upgrade that changed the features: the promoted version no longer loads.
     card_file = tmp_path / "models" / f"{first['version']}.json"
