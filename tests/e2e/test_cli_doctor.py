@@ -306,6 +306,8 @@ def test_garbage_in_either_model_file_is_a_problem_with_the_train_command(
     assert set(problems) == {"tgexchange train spam", "tgexchange train reciprocity"}
     assert "does not match the sha256" in problems["tgexchange train spam"]
     assert "does not match its card's sha256" in problems["tgexchange train reciprocity"]
+    refused = next(f["fix"] for f in findings(result) if f["what"].startswith("reciprocity model refused"))
+    assert refused.startswith("A running worker retrains it after its next hourly scoring")
 
 
 def test_profanity_check_arrays_that_changed_are_a_problem_and_their_absence_a_warning(

@@ -234,7 +234,9 @@ def check_models(settings: Settings, probe: Probe) -> list[Finding]:
             reciprocity_artifact.load(directory, version)
             found.append(ok("models", f"reciprocity model {version} loads: {directory}"))
         except reciprocity_artifact.ModelRefused as error:
-            found.append(problem("models", f"reciprocity model refused: {error}.", retrain))
+            # A running worker notices at its next hourly scoring and retrains then (worker/reciprocity.py).
+            healing = "A running worker retrains it after its next hourly scoring; to do it now: `tgexchange train reciprocity`."
+            found.append(problem("models", f"reciprocity model refused: {error}.", healing))
     if directory.exists() and not os.access(directory, os.W_OK):
         what = f"{directory} is not writable: workers cannot save retrained models."
         found.append(warn("models", what, "Give this user write access, or set ML_MODEL_PATH."))
